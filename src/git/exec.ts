@@ -1,0 +1,121 @@
+// Hands the process over to the real git, or runs it as a child with the same fidelity.
+// Imported by the shim's hot path: node builtins and bun:ffi only.
+
+import { mayHaveInheritedFds, restoreInheritedFds } from "./fds.ts";
+import { execvLibc, hasReplacementChar } from "./raw-exec.ts";
+
+/** Signals a parent forwards to the git it waits for. */
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
+
+const noop = () => {};
+
+/**
+ * Bun ignores SIGPIPE and SIGXFSZ, and ignored signals stay ignored across execve. A
+ * listener makes them "caught", which execve resets to the default git expects (so that
+ * `git log | head` ends git with SIGPIPE, as it does without the shim).
+ */
+function resetSignalsForExec(): void {
+  process.on("SIGPIPE", noop);
+  process.on("SIGXFSZ", noop);
+}
+
+export class ExecError extends Error {
+  constructor(
+    readonly path: string,
+    readonly errno: string,
+  ) {
+    super(`cannot run ${path}: ${errno}`);
+  }
+}
+
+/**
+ * Replaces this process with `path`, with this process's environment. `original` says
+ * argv is exactly what we were started with. Returns only on failure, by throwing
+ * ExecError (ENOENT and friends) so that the caller can try the next candidate.
+ */
+export function execInPlace(path: string, argv: readonly string[], original = true): never {
+  resetSignalsForExec();
+  // libc is needed only to keep inherited descriptors or bytes that are not UTF-8.
+  if (mayHaveInheritedFds() || hasReplacementChar(argv)) {
+    restoreInheritedFds();
+    if (execvLibc(path, argv, original)) throw new ExecError(path, execFailure(path));
+  }
+  // Nothing to keep, or no usable libc (not glibc Linux): Bun's own execve, which drops
+  // descriptors above 2.
+  try {
+    if (!process.execve) throw new Error("ENOSYS");
+    process.execve(path, [...argv], process.env);
+  } catch (e) {
+    throw new ExecError(path, (e as NodeJS.ErrnoException)?.code ?? String(e));
+  }
+  throw new ExecError(path, "execve returned");
+}
+
+/** Bun's FFI does not expose errno: tell the likely cause from the file itself. */
+function execFailure(path: string): string {
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    fs.accessSync(path, fs.constants.X_OK);
+    return "ENOEXEC";
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? "ENOENT";
+  }
+}
+
+export interface ChildResult {
+  code: number;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs git as a child with inherited stdio and descriptors, forwarding the signals a
+ * terminal or supervisor sends us. The caller decides how to exit; see exitLike().
+ */
+export async function runChild(
+  path: string,
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<ChildResult> {
+  const fds = restoreInheritedFds();
+  const stdio: (number | "inherit")[] = ["inherit", "inherit", "inherit"];
+  for (const fd of fds) stdio[fd] = fd;
+  for (let i = 3; i < stdio.length; i++) if (stdio[i] === undefined) stdio[i] = "inherit";
+  const child = Bun.spawn({
+    cmd: [path, ...argv.slice(1)],
+    argv0: argv[0],
+    env,
+    stdio: stdio as ("inherit" | number)[],
+  } as unknown as Parameters<typeof Bun.spawn>[0]);
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  for (const sig of FORWARDED) process.on(sig, forward);
+  const code = await child.exited;
+  for (const sig of FORWARDED) process.off(sig, forward);
+  return { code, signal: (child.signalCode as NodeJS.Signals | null) ?? null };
+}
+
+/** Ends this process the way the child ended: same exit code, or the same signal. */
+export function exitLike(result: ChildResult): never {
+  if (result.signal) {
+    for (const sig of FORWARDED) process.removeAllListeners(sig);
+    process.removeAllListeners(result.signal);
+    try {
+      process.kill(process.pid, result.signal);
+    } catch {
+      // fall through to the shell convention below
+    }
+    // Some signals (SIGPIPE under Bun) do not end us; report as a shell would.
+    process.exit(128 + signalNumber(result.signal));
+  }
+  process.exit(result.code);
+}
+
+function signalNumber(sig: NodeJS.Signals): number {
+  const n = (require("node:os") as typeof import("node:os")).constants.signals[sig];
+  return typeof n === "number" ? n : 1;
+}

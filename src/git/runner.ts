@@ -1,0 +1,107 @@
+// The one place that spawns git for the tool's own work. Every other part calls named
+// functions (src/git/*.ts) that use this runner and return parsed values.
+
+/** Set on every git we start, so a shim that git's hooks or aliases reach passes straight through. */
+export const NESTED_ENV = "GIT_TRACES_NESTED";
+const TRACE_ENV = "GIT_TRACES_TRACE";
+
+export class GitError extends Error {
+  readonly code = "GIT_FAILED";
+  constructor(
+    readonly argv: readonly string[],
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
+    const detail = stderr.trim().split("\n").pop() ?? "";
+    super(`git ${argv.join(" ")} failed (exit ${exitCode})${detail ? `: ${detail}` : ""}`);
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, data: { argv: this.argv, exitCode: this.exitCode } };
+  }
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface RunOptions {
+  /** Bytes or text fed to git's stdin. */
+  input?: string | Uint8Array;
+  /** Extra environment for this call only. */
+  env?: Record<string, string | undefined>;
+  /** Do not prefix the context options (for commands that must ignore -C/--git-dir). */
+  noContext?: boolean;
+  cwd?: string;
+}
+
+export interface GitRunnerConfig {
+  /** Absolute path of the real git. */
+  git: string;
+  /** Global options that pick the repository and config (`-C`, `-c`, `--git-dir`, ...). */
+  context?: readonly string[];
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export class GitRunner {
+  readonly git: string;
+  readonly context: readonly string[];
+  readonly cwd: string | undefined;
+  private readonly baseEnv: Record<string, string | undefined>;
+  private readonly trace: boolean;
+
+  constructor(config: GitRunnerConfig) {
+    this.git = config.git;
+    this.context = config.context ?? [];
+    this.cwd = config.cwd;
+    const env = { ...(config.env ?? process.env) };
+    env[NESTED_ENV] = "1";
+    this.trace = Boolean(env[TRACE_ENV]) && env[TRACE_ENV] !== "0";
+    this.baseEnv = env;
+  }
+
+  /** Runs git and returns what it printed and its status; never throws on a non-zero exit. */
+  run(args: readonly string[], opts: RunOptions = {}): RunResult {
+    const argv = opts.noContext ? [...args] : [...this.context, ...args];
+    const started = this.trace ? performance.now() : 0;
+    const proc = Bun.spawnSync({
+      cmd: [this.git, ...argv],
+      cwd: opts.cwd ?? this.cwd,
+      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
+      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as string]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const result: RunResult = {
+      stdout: proc.stdout ? proc.stdout.toString() : "",
+      stderr: proc.stderr ? proc.stderr.toString() : "",
+      exitCode: proc.exitCode ?? 128,
+    };
+    if (this.trace) {
+      const ms = (performance.now() - started).toFixed(1);
+      process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${result.exitCode} (${ms} ms)\n`);
+    }
+    return result;
+  }
+
+  /** stdout of a git call that must succeed. */
+  out(args: readonly string[], opts?: RunOptions): string {
+    const r = this.run(args, opts);
+    if (r.exitCode !== 0) throw new GitError(args, r.exitCode, r.stderr);
+    return r.stdout;
+  }
+
+  /**
+   * stdout, or null when git exits with `absentStatus` (`git config --get` and
+   * `git notes show` exit 1 when there is nothing); other failures throw.
+   */
+  outOrNull(args: readonly string[], absentStatus = 1, opts?: RunOptions): string | null {
+    const r = this.run(args, opts);
+    if (r.exitCode === 0) return r.stdout;
+    if (r.exitCode === absentStatus) return null;
+    throw new GitError(args, r.exitCode, r.stderr);
+  }
+}

@@ -1,0 +1,44 @@
+// What the shim does with a command it may care about: resolve aliases, then run either
+// the tool's CLI (`git traces ...`) or the command's interceptor.
+
+import { resolveAlias } from "../git/alias.ts";
+import type { GlobalOption } from "../git/globals.ts";
+import { locateRealGit } from "../git/locate.ts";
+import { passThrough } from "../git/passthrough.ts";
+import { INTERCEPTORS } from "./index.ts";
+import type { Invocation } from "./invocation.ts";
+import { INTERCEPTED } from "./names.ts";
+
+/** The command an alias stands for, when it is one the shim handles; else null. */
+export function resolveCommand(
+  globals: readonly GlobalOption[],
+  command: string,
+  args: readonly string[],
+): { command: string; args: string[] } | null {
+  const real = locateRealGit();
+  if (!real) return null; // passThrough() reports the missing git
+  const resolved = resolveAlias(real.path, globals, command, args);
+  if (!resolved) return null;
+  return resolved.command === "traces" || INTERCEPTED.has(resolved.command) ? resolved : null;
+}
+
+/** `git <cmd> --help` is git's own business (it turns into `git help <cmd>`). */
+function asksForHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === "--") return false;
+    if (a === "--help" || a === "-h") return true;
+  }
+  return false;
+}
+
+export async function dispatch(inv: Invocation): Promise<void> {
+  if (inv.command === "traces") {
+    const { main } = await import("../cli/main.ts");
+    await main(inv.commandArgs, { globals: inv.globals });
+    return;
+  }
+  const load = INTERCEPTORS[inv.command];
+  if (!load || asksForHelp(inv.commandArgs)) passThrough();
+  const run = await load();
+  await run(inv);
+}

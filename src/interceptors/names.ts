@@ -1,0 +1,4 @@
+// The git subcommands the shim does trace work around. Only the names live here, so the
+// shim can decide without loading any interceptor; src/interceptors/index.ts maps each
+// name to its module.
+export const INTERCEPTED: ReadonlySet<string> = new Set<string>([]);
