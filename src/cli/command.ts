@@ -1,0 +1,26 @@
+// How a `git traces` command is declared: a citty command plus help examples. Shared flag
+// definitions live here so every command spells them the same way.
+
+import type { ArgsDef, CommandContext, CommandDef } from "citty";
+import type { Deps } from "./deps.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commands differ in their args
+export type AnyTracesCommand = TracesCommand<any>;
+
+export type TracesCommand<T extends ArgsDef = ArgsDef> = CommandDef<T> & {
+  /** Shown under EXAMPLES in `--help`, and in docs/commands.md. */
+  examples?: string[];
+};
+
+export function defineTracesCommand<const T extends ArgsDef = ArgsDef>(def: TracesCommand<T>): TracesCommand<T> {
+  return def;
+}
+
+/** The Deps object main() passes to every command through citty's `data`. */
+export function depsOf(ctx: Pick<CommandContext<ArgsDef>, "data">): Deps {
+  return ctx.data as Deps;
+}
+
+export const jsonArgs = {
+  json: { type: "boolean", description: "Print JSON for scripts instead of text" },
+} as const satisfies ArgsDef;

@@ -1,0 +1,153 @@
+// `git traces doctor`: facts a user can paste into a bug report (key=value), then each
+// problem found with the command that fixes it.
+
+import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem, type RealGit } from "../../git/locate.ts";
+import { GitRunner } from "../../git/runner.ts";
+import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import type { Deps } from "../deps.ts";
+import { VERSION } from "../version.ts";
+
+export interface Problem {
+  code: string;
+  message: string;
+  fix: string;
+}
+
+export interface DoctorReport {
+  facts: Record<string, string>;
+  problems: Problem[];
+}
+
+export interface DoctorOptions {
+  json: boolean;
+}
+
+function realGitVersion(git: RealGit): string | null {
+  try {
+    const r = new GitRunner({ git: git.path }).run(["--version"], { noContext: true });
+    return r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, "") : null;
+  } catch {
+    return null; // not executable, not a program
+  }
+}
+
+function readRecorded(execPath: string): { path: string; target: string | null; exists: boolean } {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = recordedGitPath(execPath);
+  let target: string | null = null;
+  try {
+    target = fs.readlinkSync(path);
+  } catch {
+    target = null;
+  }
+  return { path, target, exists: target !== null && fs.existsSync(path) };
+}
+
+export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport {
+  const { env } = deps;
+  const problems: Problem[] = [];
+  const binDir = execPath.slice(0, execPath.lastIndexOf("/"));
+  const onPath = gitsOnPath(env.PATH, execPath);
+  const firstGit = onPath[0];
+  const shimOnPath = onPath.find((g) => g.isShim);
+  const recorded = readRecorded(execPath);
+  const real = deps.realGit();
+  const version = real ? realGitVersion(real) : null;
+
+  const facts: Record<string, string> = {
+    "git-traces": VERSION,
+    bun: Bun.version,
+    platform: `${process.platform}-${process.arch}`,
+    binary: execPath,
+    invoked_as: process.argv0,
+    real_git: real?.path ?? "",
+    real_git_source: real?.source ?? "",
+    real_git_version: version ?? "",
+    recorded_git: recorded.target === null ? "" : `${recorded.path} -> ${recorded.target}`,
+    path_first_git: firstGit?.path ?? "",
+    shim_on_path: shimOnPath?.path ?? "",
+    shim_first_on_path: firstGit?.isShim ? "yes" : "no",
+    [REAL_GIT_ENV]: env[REAL_GIT_ENV] ?? "",
+    GIT_TRACES_DISABLE: env.GIT_TRACES_DISABLE ?? "",
+  };
+
+  const override = env[REAL_GIT_ENV];
+  const overrideIssue = override ? overrideProblem(override, execPath) : null;
+  if (override && overrideIssue) {
+    problems.push({
+      code: "REAL_GIT_OVERRIDE_INVALID",
+      message: `${REAL_GIT_ENV}=${override} ${overrideIssue}`,
+      fix: `set ${REAL_GIT_ENV} to the absolute path of the real git, or unset it`,
+    });
+  } else if (!real) {
+    problems.push({
+      code: "REAL_GIT_NOT_FOUND",
+      message: "the real git was not found (no git on PATH besides the shim, and none recorded)",
+      fix: `install git, then run scripts/install.sh again (or set ${REAL_GIT_ENV}=/path/to/git)`,
+    });
+  } else if (version === null) {
+    problems.push({
+      code: "REAL_GIT_BROKEN",
+      message: `the real git at ${real.path} does not run (\`git --version\` failed)`,
+      fix: `reinstall git, or point ${REAL_GIT_ENV} at a working git`,
+    });
+  }
+  if (recorded.target !== null && !recorded.exists) {
+    problems.push({
+      code: "RECORDED_GIT_MISSING",
+      message: `the recorded real git ${recorded.target} no longer exists`,
+      fix: "run scripts/install.sh again to record the git you use now",
+    });
+  }
+  if (!shimOnPath) {
+    problems.push({
+      code: "SHIM_NOT_ON_PATH",
+      message: `no \`git\` on PATH is git-traces (looked for ${binDir}/git)`,
+      fix: `install with scripts/install.sh, then open a new shell (or run: export PATH="${binDir}:$PATH")`,
+    });
+  } else if (!firstGit?.isShim) {
+    const shimDir = shimOnPath.path.slice(0, shimOnPath.path.lastIndexOf("/"));
+    problems.push({
+      code: "SHIM_NOT_FIRST_ON_PATH",
+      message: `${firstGit?.path} comes before the shim (${shimOnPath.path}) on PATH, so git commands skip git-traces`,
+      fix: `put ${shimDir} first on PATH: open a new shell, or run: export PATH="${shimDir}:$PATH"`,
+    });
+  }
+  const disable = env.GIT_TRACES_DISABLE;
+  if (disable && disable !== "0" && disable.toLowerCase() !== "false") {
+    problems.push({
+      code: "DISABLED",
+      message: "GIT_TRACES_DISABLE is set: the shim passes every command straight to git",
+      fix: "unset GIT_TRACES_DISABLE to turn trace linking back on",
+    });
+  }
+  return { facts, problems };
+}
+
+export function runDoctor(opts: DoctorOptions, deps: Deps): number {
+  const report = diagnose(deps);
+  const { io } = deps;
+  if (opts.json) {
+    io.out(`${JSON.stringify(report, null, 2)}\n`);
+    return report.problems.length ? 1 : 0;
+  }
+  for (const [k, v] of Object.entries(report.facts)) io.out(`${k}=${v}\n`);
+  io.out("\n");
+  if (!report.problems.length) {
+    io.out("No problems found.\n");
+    return 0;
+  }
+  io.out(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:\n`);
+  for (const p of report.problems) io.out(`  - ${p.message}\n    fix: ${p.fix}\n`);
+  return 1;
+}
+
+export default defineTracesCommand({
+  meta: {
+    name: "doctor",
+    description: "Check the installation: shim, real git, PATH order",
+  },
+  args: { ...jsonArgs },
+  examples: ["git traces doctor", "git traces doctor --json"],
+  run: (ctx) => runDoctor({ json: Boolean(ctx.args.json) }, depsOf(ctx)),
+});
