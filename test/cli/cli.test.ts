@@ -1,0 +1,106 @@
+// `git traces` as users meet it: through the shim and as git-traces, help, version,
+// usage errors (status 129), hidden commands, doctor.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { makeSandbox, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
+
+let box: Sandbox;
+beforeAll(() => {
+  requireBinary();
+  box = makeSandbox("cli");
+});
+afterAll(() => box?.cleanup());
+
+const git = (args: string[], env: Record<string, string> = {}, cwd?: string) =>
+  run(["/bin/sh", "-c", 'exec git "$@"', "sh", ...args], { env: { ...box.env, ...env }, cwd: cwd ?? box.home });
+
+test("git traces --help lists the commands, not the hidden ones", () => {
+  const r = git(["traces", "--help"]);
+  expect(r.exitCode).toBe(0);
+  expect(r.out).toContain("doctor");
+  expect(r.out).not.toContain("find-real-git");
+  expect(r.out).not.toContain("\u001b["); // a pipe gets no colour
+  expect(r.err).toBe("");
+});
+
+test("no arguments shows the help", () => {
+  const r = git(["traces"]);
+  expect(r.exitCode).toBe(0);
+  expect(r.out).toContain("USAGE");
+});
+
+test("--version, through the shim and as git-traces", () => {
+  const a = git(["traces", "--version"]);
+  const b = run([join(box.bin, "git-traces"), "--version"], { env: box.env });
+  expect(a.out).toMatch(/^git-traces \d+\.\d+\.\d+\n$/);
+  expect(b.out).toBe(a.out);
+});
+
+test("every command has --help with examples", () => {
+  const r = git(["traces", "doctor", "--help"]);
+  expect(r.exitCode).toBe(0);
+  expect(r.out).toContain("EXAMPLES");
+  expect(r.out).toContain("--json");
+});
+
+test("an unknown command is a usage error: status 129 and one last line", () => {
+  const r = git(["traces", "frobnicate"]);
+  expect(r.exitCode).toBe(129);
+  expect(r.err.trimEnd().split("\n").pop()).toBe("git-traces: 'frobnicate' is not a git traces command. See 'git traces --help'.");
+  expect(r.out).toBe("");
+});
+
+test("an unknown flag is a usage error, not silently ignored", () => {
+  const r = git(["traces", "doctor", "--jsno"]);
+  expect(r.exitCode).toBe(129);
+  expect(r.err).toContain("unknown option '--jsno'");
+  expect(r.err).toContain("USAGE");
+});
+
+test("a null-prototype command map: Object's methods are not commands", () => {
+  expect(git(["traces", "constructor"]).exitCode).toBe(129);
+  expect(git(["traces", "__proto__"]).exitCode).toBe(129);
+});
+
+test("hidden commands still run", () => {
+  const r = git(["traces", "find-real-git"]);
+  expect(r.exitCode).toBe(0);
+  expect(r.out).toBe("/usr/bin/git\n");
+});
+
+test("doctor: key=value facts, and the shim not first on PATH is a problem with a fix", () => {
+  const ok = git(["traces", "doctor"]);
+  expect(ok.exitCode).toBe(0);
+  expect(ok.out).toContain("shim_first_on_path=yes\n");
+  expect(ok.out).toContain("real_git_version=");
+  expect(ok.out).toContain("No problems found.");
+  const behind = run([join(box.bin, "git-traces"), "doctor", "--json"], { env: { ...box.env, PATH: `/usr/bin:${box.bin}:/bin` } });
+  expect(behind.exitCode).toBe(1);
+  const report = JSON.parse(behind.out);
+  expect(report.facts.shim_first_on_path).toBe("no");
+  expect(report.problems.map((p: { code: string }) => p.code)).toEqual(["SHIM_NOT_FIRST_ON_PATH"]);
+  expect(report.problems[0].fix).toContain(`export PATH="${box.bin}:$PATH"`);
+});
+
+test("doctor names a missing real git and a disabled shim", () => {
+  const r = run([join(box.bin, "git-traces"), "doctor"], { env: { ...box.env, PATH: box.bin, GIT_TRACES_DISABLE: "1" } });
+  expect(r.exitCode).toBe(1);
+  expect(r.out).toContain("the real git was not found");
+  expect(r.out).toContain("GIT_TRACES_DISABLE is set");
+  expect(r.err).toBe("");
+});
+
+test("git -C dir traces runs in dir", () => {
+  const dir = join(box.home, "elsewhere");
+  mkdirSync(dir, { recursive: true });
+  const r = git(["-C", "elsewhere", "traces", "doctor", "--json"]);
+  expect(r.exitCode).toBe(0);
+});
+
+test("git -C to a missing directory fails like git: one line, status 128", () => {
+  const r = git(["-C", "/nonexistent/dir", "traces", "doctor"], { GIT_TRACES_DEBUG: "" });
+  expect(r.exitCode).toBe(128);
+  expect(r.err).toBe("git-traces: cannot change to '/nonexistent/dir': No such file or directory\n");
+});

@@ -1,0 +1,151 @@
+// scripts/install.sh in a temporary HOME and prefix: git is the shim in a new login shell,
+// doctor is clean, a second install changes nothing, uninstall restores every start-up
+// file byte for byte.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BINARY, makeSandbox, ROOT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
+
+const INSTALL = join(ROOT, "scripts", "install.sh");
+
+let box: Sandbox;
+beforeAll(() => {
+  requireBinary();
+  box = makeSandbox("install");
+});
+afterAll(() => box?.cleanup());
+
+/** A HOME with the start-up files a real user has, some of them unusual. */
+function makeHome(name: string): { home: string; files: Record<string, string | null> } {
+  const home = join(box.dir, name);
+  mkdirSync(join(home, ".config", "fish"), { recursive: true });
+  mkdirSync(join(home, "dotfiles"), { recursive: true });
+  writeFileSync(join(home, ".bashrc"), "# my bashrc\nalias ll='ls -l'\nexport PATH=\"$HOME/.local/bin:$PATH\"\n");
+  writeFileSync(join(home, ".profile"), "# no final newline here\nexport EDITOR=vi"); // no final newline
+  writeFileSync(join(home, "dotfiles", "zshrc"), "setopt autocd\n");
+  symlinkSync(join(home, "dotfiles", "zshrc"), join(home, ".zshrc")); // a dotfiles manager's symlink
+  writeFileSync(join(home, ".config", "fish", "config.fish"), "set -g fish_greeting\n");
+  return { home, files: snapshot(home) };
+}
+
+const RC = [".profile", ".bashrc", ".bash_profile", ".bash_login", ".zshrc", "dotfiles/zshrc", ".config/fish/config.fish"];
+
+function snapshot(home: string): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const f of RC) {
+    const p = join(home, f);
+    out[f] = existsSync(p) ? readFileSync(p, "latin1") : null;
+  }
+  return out;
+}
+
+function install(home: string, prefix: string, ...extra: string[]) {
+  return run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, ...extra], {
+    env: { HOME: home, PATH: "/usr/bin:/bin", SHELL: "/bin/bash", LC_ALL: "C" },
+  });
+}
+
+function loginShell(home: string, shell: string[], script: string) {
+  // A new login shell that starts from nothing but HOME and the system PATH.
+  return run(["/usr/bin/env", "-i", `HOME=${home}`, "PATH=/usr/bin:/bin", "TERM=dumb", ...shell, script]);
+}
+
+describe("install, reinstall, uninstall", () => {
+  let home: string;
+  let before: Record<string, string | null>;
+  let prefix: string;
+  let afterFirst: Record<string, string | null>;
+  beforeAll(() => {
+    ({ home, files: before } = makeHome("home-a"));
+    prefix = join(box.dir, "prefix-a");
+  });
+
+  test("install puts the shim first in new bash and sh login shells", () => {
+    const r = install(home, prefix);
+    expect(r.exitCode).toBe(0);
+    expect(r.out).toContain(`recorded the real git: /usr/bin/git`);
+    expect(r.out).toContain("git traces doctor"); // says what to run next
+    expect(lstatSync(join(prefix, "bin", "git")).isSymbolicLink()).toBe(true);
+    expect(loginShell(home, ["/bin/bash", "-lc"], "command -v git").out).toBe(`${prefix}/bin/git\n`);
+    expect(loginShell(home, ["/bin/sh", "-lc"], "command -v git").out).toBe(`${prefix}/bin/git\n`);
+    // Interactive bash reads .bashrc, whose own PATH line comes before our block.
+    expect(loginShell(home, ["/bin/bash", "-ic"], "command -v git").out).toBe(`${prefix}/bin/git\n`);
+    afterFirst = snapshot(home);
+    expect(afterFirst[".profile"]).toContain("# >>> git-traces >>>");
+    expect(afterFirst["dotfiles/zshrc"]).toContain(`${prefix}/bin`); // written through the symlink
+    expect(lstatSync(join(home, ".zshrc")).isSymbolicLink()).toBe(true);
+    expect(afterFirst[".config/fish/config.fish"]).toContain(`set -gx PATH "${prefix}/bin" $PATH`);
+    expect(afterFirst[".bash_profile"]).toBeNull(); // not created: bash reads .profile then
+  });
+
+  test("git traces doctor is clean in a new login shell", () => {
+    const r = loginShell(home, ["/bin/bash", "-lc"], "git traces doctor");
+    expect(r.err).toBe("");
+    expect(r.out).toContain("shim_first_on_path=yes");
+    expect(r.out).toContain(`recorded_git=${prefix}/libexec/git-traces/git -> /usr/bin/git`);
+    expect(r.out).toContain("No problems found.");
+    expect(r.exitCode).toBe(0);
+  });
+
+  test("a second install changes nothing", () => {
+    const binStat = lstatSync(join(prefix, "bin", "git-traces"));
+    const r = install(home, prefix);
+    expect(r.exitCode).toBe(0);
+    expect(r.out).toContain("is up to date");
+    expect(r.out).toContain("already recorded");
+    expect(r.out).not.toContain("added");
+    expect(snapshot(home)).toEqual(afterFirst);
+    expect(lstatSync(join(prefix, "bin", "git-traces")).ino).toBe(binStat.ino);
+  });
+
+  test("uninstall leaves every start-up file byte-identical and the prefix gone", () => {
+    const r = run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } });
+    expect(r.exitCode).toBe(0);
+    expect(snapshot(home)).toEqual(before);
+    expect(existsSync(prefix)).toBe(false);
+    expect(lstatSync(join(home, ".zshrc")).isSymbolicLink()).toBe(true);
+    expect(loginShell(home, ["/bin/bash", "-lc"], "command -v git").out).toBe("/usr/bin/git\n");
+  });
+});
+
+test("files the installer created are removed again; --no-modify-path touches none", () => {
+  const home = join(box.dir, "home-empty");
+  mkdirSync(home, { recursive: true });
+  const prefix = join(box.dir, "prefix-b");
+  expect(install(home, prefix).exitCode).toBe(0);
+  expect(readdirSync(home).sort()).toEqual([".bashrc", ".profile"]); // SHELL=bash
+  expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } }).exitCode).toBe(0);
+  expect(readdirSync(home)).toEqual([]);
+
+  const r = install(home, prefix, "--no-modify-path");
+  expect(r.exitCode).toBe(0);
+  expect(r.out).toContain("--no-modify-path");
+  expect(readdirSync(home)).toEqual([]);
+  expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } }).exitCode).toBe(0);
+  expect(existsSync(prefix)).toBe(false);
+});
+
+test("a changed prefix replaces the block instead of adding a second one", () => {
+  const { home, files: before } = makeHome("home-c");
+  const p1 = join(box.dir, "prefix-c1");
+  const p2 = join(box.dir, "prefix-c2");
+  expect(install(home, p1).exitCode).toBe(0);
+  expect(install(home, p2).exitCode).toBe(0);
+  const profile = readFileSync(join(home, ".profile"), "utf8");
+  expect(profile.split("# >>> git-traces >>>").length).toBe(2);
+  expect(profile).toContain(`${p2}/bin`);
+  expect(profile).not.toContain(`${p1}/bin`);
+  run(["/bin/sh", INSTALL, "--uninstall", "--prefix", p1], { env: { HOME: home, PATH: "/usr/bin:/bin" } });
+  run(["/bin/sh", INSTALL, "--uninstall", "--prefix", p2], { env: { HOME: home, PATH: "/usr/bin:/bin" } });
+  expect(snapshot(home)).toEqual(before);
+});
+
+test("bad options: a clear error and a non-zero status", () => {
+  const r = run(["/bin/sh", INSTALL, "--frobnicate"], { env: { HOME: box.home, PATH: "/usr/bin:/bin" } });
+  expect(r.exitCode).not.toBe(0);
+  expect(r.err).toContain("unknown option: --frobnicate");
+  const q = run(["/bin/sh", INSTALL, "--prefix", '/tmp/a"b'], { env: { HOME: box.home, PATH: "/usr/bin:/bin" } });
+  expect(q.exitCode).not.toBe(0);
+  expect(q.err).toContain("may not contain");
+});

@@ -1,0 +1,62 @@
+// Ctrl-C and kill reach git through the shim, and git's ending is the shim's ending.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
+
+let box: Sandbox;
+beforeAll(() => {
+  requireBinary();
+  box = makeSandbox("signals");
+});
+afterAll(() => box?.cleanup());
+
+function processesMatching(marker: string): string {
+  const r = run(["/usr/bin/pgrep", "-af", marker], { env: { PATH: "/usr/bin:/bin" } });
+  return r.out.trim();
+}
+
+/** Starts `cmd` with stdin held open, waits until git is reading it, sends `signal`. */
+async function interrupt(cmd: string[], env: Record<string, string>, signal: NodeJS.Signals, marker: string) {
+  const proc = Bun.spawn({ cmd, argv0: cmd[0] === process.execPath ? undefined : "git", env, stdin: "pipe", stdout: "pipe", stderr: "pipe", cwd: box.home });
+  // Wait for the git process to exist (it blocks on stdin).
+  for (let i = 0; i < 100 && !processesMatching(marker).includes("hash-object"); i++) await Bun.sleep(20);
+  expect(processesMatching(marker)).toContain("hash-object");
+  proc.kill(signal);
+  const code = await proc.exited;
+  await Bun.sleep(50);
+  return { code, signal: proc.signalCode, left: processesMatching(marker) };
+}
+
+test("SIGINT ends git through the shim exactly as it ends the real git", async () => {
+  const marker = `sigint-shim-${process.pid}`;
+  const viaShim = await interrupt([join(box.bin, "git"), "hash-object", "--stdin", `--path=${marker}`], box.env, "SIGINT", marker);
+  const marker2 = `sigint-git-${process.pid}`;
+  const viaGit = await interrupt([REAL_GIT, "hash-object", "--stdin", `--path=${marker2}`], box.realEnv, "SIGINT", marker2);
+  expect(viaGit.signal).toBe("SIGINT");
+  expect(viaShim.signal).toBe(viaGit.signal);
+  expect(viaShim.code).toBe(viaGit.code);
+  expect(viaShim.left).toBe("");
+});
+
+test("a parent that waits for git forwards SIGINT and SIGTERM and dies the same way", async () => {
+  const runner = join(import.meta.dir, "..", "fixtures", "run-child.ts");
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const marker = `${signal}-child-${process.pid}`;
+    const r = await interrupt([process.execPath, runner, "hash-object", "--stdin", `--path=${marker}`], box.realEnv, signal, marker);
+    expect(r.signal).toBe(signal);
+    expect(r.left).toBe(""); // no orphaned git
+  }
+});
+
+test("a parent that waits for git exits with git's status", () => {
+  const runner = join(import.meta.dir, "..", "fixtures", "run-child.ts");
+  const env = box.realEnv;
+  const bad = run([process.execPath, runner, "rev-parse", "--verify", "nope"], { env, cwd: box.home });
+  const real = run([REAL_GIT, "rev-parse", "--verify", "nope"], { env, cwd: box.home });
+  expect(bad.exitCode).toBe(real.exitCode);
+  expect(bad.err).toBe(real.err);
+  const version = run([process.execPath, runner, "--version"], { env });
+  expect(version.exitCode).toBe(0);
+  expect(version.out).toBe(run([REAL_GIT, "--version"], { env }).out);
+});
