@@ -1,0 +1,92 @@
+// bun run scripts/bench-passthrough.ts [--rounds N] [--files N]
+//
+// What a command the shim does not intercept costs. In one run, interleaved, in a repo of
+// a few thousand files: the real git, an empty compiled Bun program (F), the floor (a
+// compiled program that only execve's the real git at a fixed path) and the shim as the
+// installer lays it out. Target: shim <= 1.10x floor on every command.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildReferences, fmt, interleave, ratio, table, type Variant } from "./lib/bench.ts";
+
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "40" }, files: { type: "string", default: "3000" } },
+});
+const rounds = Number(values.rounds);
+const fileCount = Number(values.files);
+const REAL_GIT = Bun.which("git", { PATH: "/usr/local/bin:/usr/bin:/bin" }) ?? "/usr/bin/git";
+const root = new URL("..", import.meta.url).pathname;
+const binary = join(root, "dist", "git-traces");
+if (!(await Bun.file(binary).exists())) throw new Error("dist/git-traces is missing: run `bun run build` first");
+
+const dir = mkdtempSync(join(tmpdir(), "git-traces-bench-pass-"));
+try {
+  const home = join(dir, "home");
+  const repo = join(dir, "repo");
+  mkdirSync(home);
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: "/usr/bin:/bin",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_AUTHOR_NAME: "Bench",
+    GIT_AUTHOR_EMAIL: "bench@example.com",
+    GIT_COMMITTER_NAME: "Bench",
+    GIT_COMMITTER_EMAIL: "bench@example.com",
+  };
+  // A repo of a few thousand files in a few hundred directories.
+  for (let i = 0; i < fileCount; i++) {
+    const d = join(repo, `dir${i % 300}`);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, `file${i}.txt`), `line ${i}\n`.repeat(20));
+  }
+  const setup = Bun.spawnSync({
+    cmd: ["sh", "-c", `${REAL_GIT} init -q && ${REAL_GIT} add -A && ${REAL_GIT} commit -q -m init && ${REAL_GIT} status >/dev/null`],
+    cwd: repo,
+    env,
+  });
+  if (setup.exitCode !== 0) throw new Error("repo setup failed");
+
+  // The shim, installed by the real installer (no build: the binary exists).
+  const prefix = join(dir, "prefix");
+  const inst = Bun.spawnSync({
+    cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"],
+    env: { ...env },
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  if (inst.exitCode !== 0) throw new Error(`install failed: ${inst.stderr}`);
+  const shim = join(prefix, "bin", "git");
+  const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
+
+  const commands = [["status"], ["rev-parse", "HEAD"], ["log", "-1"]];
+  console.log(`bench-passthrough: ${fileCount} files, ${rounds} rounds, medians; git ${REAL_GIT}, bun ${Bun.version}`);
+  const rows: string[][] = [["command", "git", "empty bun (F)", "floor", "shim", "shim/floor", "shim/F", "target"]];
+  let ok = true;
+  for (const args of commands) {
+    const variants: Variant[] = [
+      { name: "git", cmd: [REAL_GIT, ...args], argv0: "git", cwd: repo, env },
+      { name: "empty", cmd: [refs.empty], cwd: repo, env },
+      { name: "floor", cmd: [refs.floor, ...args], argv0: "git", cwd: repo, env },
+      { name: "shim", cmd: [shim, ...args], argv0: "git", cwd: repo, env: { ...env, PATH: `${prefix}/bin:${env.PATH}` } },
+    ];
+    const m = interleave(variants, rounds);
+    const r = m.get("shim")! / m.get("floor")!;
+    ok &&= r <= 1.1;
+    rows.push([
+      `git ${args.join(" ")}`,
+      fmt(m.get("git")!),
+      fmt(m.get("empty")!),
+      fmt(m.get("floor")!),
+      fmt(m.get("shim")!),
+      ratio(m.get("shim")!, m.get("floor")!),
+      ratio(m.get("shim")!, m.get("empty")!),
+      r <= 1.1 ? "ok (<= 1.10x)" : "MISSED (> 1.10x)",
+    ]);
+  }
+  console.log(table(rows));
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
