@@ -14,5 +14,6 @@ import { $ } from "bun";
 const root = new URL("..", import.meta.url).pathname;
 const outfile = process.argv[2] ?? `${root}dist/git-traces`;
 
-await $`bun build ${root}shim/main.ts --compile --minify --splitting --bytecode --format=esm --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile ${outfile}`.quiet();
+// process.execPath: the bun running this script, whether or not one is on PATH.
+await $`${process.execPath} build ${root}shim/main.ts --compile --minify --splitting --bytecode --format=esm --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile ${outfile}`.quiet();
 console.error(`built ${outfile}`);

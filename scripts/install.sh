@@ -203,9 +203,10 @@ ensure_bun() {
   if command -v bun >/dev/null 2>&1; then BUN=$(command -v bun); return 0; fi
   command -v npm >/dev/null 2>&1 || die "bun is not installed and npm is not there to install it; install bun (https://bun.sh) or Node.js first"
   say "bun not found: installing it with npm install -g bun"
-  if npm install -g bun >/dev/null 2>&1 && command -v bun >/dev/null 2>&1; then
-    BUN=$(command -v bun)
-    return 0
+  if npm install -g bun >/dev/null 2>&1; then
+    npm_bin="$(npm prefix -g 2>/dev/null)/bin/bun"
+    if command -v bun >/dev/null 2>&1; then BUN=$(command -v bun); return 0; fi
+    if [ -x "$npm_bin" ]; then BUN=$npm_bin; return 0; fi
   fi
   say "npm install -g was refused; installing bun under $PREFIX/lib/bun instead"
   mkdir -p "$PREFIX/lib/bun"
@@ -217,6 +218,9 @@ ensure_bun() {
 build_binary() {
   ensure_bun
   say "building with $BUN ($("$BUN" --version))"
+  # package.json scripts call `bun` by name: make sure it is the one found above.
+  PATH="$(dirname "$BUN"):$PATH"
+  export PATH
   (cd "$REPO" && "$BUN" install --frozen-lockfile >/dev/null && "$BUN" run build >/dev/null) || die "the build failed (run: cd $REPO && bun install && bun run build)"
   BINARY="$REPO/dist/git-traces"
 }
