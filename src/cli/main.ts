@@ -36,13 +36,22 @@ export async function main(args: string[], ctx: CliContext): Promise<never> {
   let status: number;
   try {
     // `git -C dir traces ...` runs in dir, as git does for its own commands.
-    for (const g of ctx.globals) if (g.name === "-C" && g.value) process.chdir(g.value);
+    for (const g of ctx.globals) if (g.name === "-C" && g.value) changeDir(g.value);
     const deps = makeDeps(io, env, ctx.globals.filter((g) => g.name !== "-C"));
     status = await runCli(args, deps);
   } catch (e) {
     status = reportError(e, io, env);
   }
   process.exit(status);
+}
+
+function changeDir(dir: string): void {
+  try {
+    process.chdir(dir);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : String((e as Error).message);
+    throw new CliError(`cannot change to '${dir}': ${reason}`, "CHDIR", { dir }, 128);
+  }
 }
 
 function wantsHelp(args: readonly string[]): boolean {
