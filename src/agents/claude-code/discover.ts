@@ -1,0 +1,52 @@
+// Where Claude Code keeps sessions: $CLAUDE_CONFIG_DIR (default ~/.claude)/projects/<folder>/
+// <sessionId>.jsonl, the folder being the cwd with every non-alphanumeric character turned
+// into "-". The name is lossy, so it only narrows the search; the cwd comes from the records.
+
+import { join } from "node:path";
+import { filesIn, headField, listDir } from "../shared/discover.ts";
+import { isInside } from "../shared/paths.ts";
+import { isTraceId } from "../../traces/model.ts";
+import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
+
+export function claudeConfigDir(env: Env): string {
+  return env.CLAUDE_CONFIG_DIR || join(env.HOME ?? "", ".claude");
+}
+
+export function claudeProjectsDir(env: Env): string {
+  return join(claudeConfigDir(env), "projects");
+}
+
+export function projectFolderName(cwd: string): string {
+  return cwd.replace(/[^A-Za-z0-9]/g, "-");
+}
+
+export async function discoverClaude(opts: DiscoverOptions): Promise<SessionRef[]> {
+  const dir = claudeProjectsDir(opts.env);
+  const prefixes = opts.roots?.map(projectFolderName);
+  const folders = (await listDir(dir)).filter((e) => e.isDir && (!prefixes || prefixes.some((p) => e.name.startsWith(p))));
+  const found: SessionRef[] = [];
+  await Promise.all(
+    folders.map(async (folder) => {
+      const files = await filesIn(join(dir, folder.name), (n) => n.endsWith(".jsonl"), opts.sinceMs);
+      for (const f of files) {
+        const id = f.path.slice(f.path.lastIndexOf("/") + 1, -".jsonl".length);
+        if (!isTraceId(id)) continue;
+        const cwd = await headField(f.path, "cwd", f.size);
+        if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd, r)))) continue;
+        found.push({ agent: "claude-code", id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
+      }
+    }),
+  );
+  return found;
+}
+
+export async function findClaude(id: string, env: Env): Promise<string | null> {
+  if (!isTraceId(id)) return null;
+  const dir = claudeProjectsDir(env);
+  for (const folder of await listDir(dir)) {
+    if (!folder.isDir) continue;
+    const path = join(dir, folder.name, `${id}.jsonl`);
+    if (await Bun.file(path).exists()) return path;
+  }
+  return null;
+}

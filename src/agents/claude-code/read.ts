@@ -1,0 +1,158 @@
+// A Claude Code transcript (~/.claude/projects/<folder>/<sessionId>.jsonl) into a Trace.
+// Record types and fields: ../shared/fixtures/claude-code/README.md. Unknown record types,
+// content blocks and fields are ignored; every value is checked before use.
+
+import { readJsonl } from "../shared/jsonl.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { TranscriptError, type ReadOptions } from "../types.ts";
+
+type Obj = Record<string, unknown>;
+
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
+const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+
+function fileStem(path: string): string {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  return base.endsWith(".jsonl") ? base.slice(0, -6) : base;
+}
+
+/** A user message that is the person typing, not a tool result or Claude Code's own note. */
+function promptText(record: Obj): string | undefined {
+  if (record.isMeta === true) return undefined;
+  const message = record.message;
+  if (!isObj(message)) return undefined;
+  const content = message.content;
+  let text: string | undefined;
+  if (typeof content === "string") text = content;
+  else if (Array.isArray(content)) {
+    const parts = content.filter(isObj).filter((b) => b.type === "text").map((b) => str(b.text) ?? "");
+    if (parts.length === 0) return undefined; // tool results only
+    text = parts.join("\n");
+  }
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  // Slash commands and their output, and the caveat Claude Code adds before them.
+  if (trimmed === "" || trimmed.startsWith("<command-") || trimmed.startsWith("<local-command-") || trimmed.startsWith("Caveat: ")) {
+    return undefined;
+  }
+  return text;
+}
+
+const READ_TOOLS = new Set(["Read", "NotebookRead"]);
+const EDIT_TOOLS = new Set(["Edit", "MultiEdit", "Write", "NotebookEdit"]);
+
+export function claudeToolCall(name: string, input: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+  const file = str(input.file_path) ?? str(input.notebook_path) ?? str(input.path);
+  const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
+  if (READ_TOOLS.has(name)) return { kind: "read", name, at, paths };
+  if (EDIT_TOOLS.has(name)) return { kind: "edit", name, at, paths };
+  if (name === "Bash") return { kind: "shell", name, at, command: str(input.command) };
+  if (name === "WebFetch") return { kind: "web_fetch", name, at, url: str(input.url) };
+  if (name === "WebSearch") return { kind: "web_search", name, at, query: str(input.query) };
+  const detail = str(input.description) ?? str(input.pattern) ?? str(input.subagent_type);
+  return { kind: "other", name, at, ...(detail ? { detail } : {}) };
+}
+
+export async function readClaudeTranscript(path: string, opts: ReadOptions = {}): Promise<Trace> {
+  let read;
+  try {
+    read = await readJsonl(path);
+  } catch (e) {
+    throw new TranscriptError(path, (e as Error).message);
+  }
+  const roots = opts.roots ?? [];
+  let id: string | undefined;
+  let cwd: string | undefined;
+  let branch: string | undefined;
+  let version: string | undefined;
+  let start: string | undefined;
+  let end: string | undefined;
+  const models: string[] = [];
+  const tools: ToolCall[] = [];
+  const messages: Message[] = [];
+  const tokens = emptyTokens();
+  const countedUsage = new Set<string>();
+  let title = "";
+  // Blocks of one API response arrive as separate records sharing message.id.
+  let lastAssistantId: string | undefined;
+
+  for (const record of read.records) {
+    if (!isObj(record)) continue;
+    const at = str(record.timestamp);
+    if (at) {
+      if (!start || at < start) start = at;
+      if (!end || at > end) end = at;
+    }
+    const type = record.type;
+    if (type !== "user" && type !== "assistant") continue;
+    const sid = str(record.sessionId);
+    if (sid !== undefined && id === undefined) id = sid;
+    cwd ??= str(record.cwd);
+    branch ??= str(record.gitBranch);
+    version ??= str(record.version);
+    // Claude Code's own stand-in for a failed API call, not something the model said.
+    if (record.isApiErrorMessage === true) continue;
+    const message = record.message;
+    if (!isObj(message)) continue;
+
+    if (type === "user") {
+      const text = promptText(record);
+      if (text !== undefined) {
+        messages.push({ role: "user", text, at });
+        if (!title) title = titleFrom(text);
+      }
+      lastAssistantId = undefined;
+      continue;
+    }
+
+    const model = str(message.model);
+    const realModel = model && model !== "<synthetic>" ? model : undefined;
+    if (realModel && !models.includes(realModel)) models.push(realModel);
+    const messageId = str(message.id);
+    const usage = message.usage;
+    if (isObj(usage) && messageId && !countedUsage.has(messageId)) {
+      countedUsage.add(messageId);
+      tokens.input += num(usage.input_tokens);
+      tokens.output += num(usage.output_tokens);
+      tokens.cacheRead += num(usage.cache_read_input_tokens);
+      tokens.cacheWrite += num(usage.cache_creation_input_tokens);
+    }
+    const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : Array.isArray(message.content) ? message.content : [];
+    for (const block of blocks) {
+      if (!isObj(block)) continue;
+      if (block.type === "text") {
+        const text = str(block.text);
+        if (!text) continue;
+        const prev = messages[messages.length - 1];
+        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId) prev.text += `\n\n${text}`;
+        else messages.push({ role: "assistant", text, at, ...(realModel ? { model: realModel } : {}) });
+        lastAssistantId = messageId;
+      } else if (block.type === "tool_use") {
+        const name = str(block.name);
+        if (!name) continue;
+        tools.push(claudeToolCall(name, isObj(block.input) ? block.input : {}, at, cwd, roots));
+      }
+    }
+  }
+
+  id ??= fileStem(path);
+  if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
+  return {
+    id,
+    agent: "claude-code",
+    ...(version ? { agentVersion: version } : {}),
+    models,
+    provider: "anthropic",
+    title,
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+    ...(cwd ? { cwd } : {}),
+    ...(branch ? { branch } : {}),
+    transcript: path,
+    tools,
+    messages,
+    tokens,
+  };
+}

@@ -1,0 +1,186 @@
+// A Codex rollout (~/.codex/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl) into a Trace.
+// Line types and fields: ../shared/fixtures/codex/README.md. Formats drift between
+// releases (shell -> shell_command, JSON-string -> plain-text outputs): accept each known
+// shape, ignore the unknown.
+
+import { readJsonl } from "../shared/jsonl.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { TranscriptError, type ReadOptions } from "../types.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
+const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+
+const ROLLOUT_ID = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
+
+export function rolloutId(path: string): string | undefined {
+  return ROLLOUT_ID.exec(path)?.[1];
+}
+
+/** Files an apply_patch envelope touches, as written (relative to the turn's cwd). */
+export function patchFiles(patch: string): string[] {
+  const files: string[] = [];
+  for (const line of patch.split("\n")) {
+    const m = /^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+?)\s*$/.exec(line);
+    if (m && !files.includes(m[1]!)) files.push(m[1]!);
+  }
+  return files;
+}
+
+/** `arguments` arrive as a JSON string in most releases, as an object in some. */
+function parseArgs(raw: unknown): Obj {
+  if (isObj(raw)) return raw;
+  if (typeof raw !== "string") return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return isObj(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+const SHELLS = new Set(["bash", "sh", "zsh", "/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash"]);
+
+/** The command line a shell call ran: `bash -lc "<script>"` shows as the script. */
+function commandText(command: unknown): string | undefined {
+  if (typeof command === "string") return command;
+  if (!Array.isArray(command) || !command.every((c) => typeof c === "string")) return undefined;
+  const argv = command as string[];
+  if (argv.length === 3 && SHELLS.has(argv[0]!) && (argv[1] === "-lc" || argv[1] === "-c")) return argv[2];
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
+function editCall(name: string, patch: string, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+  return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
+}
+
+export async function readCodexRollout(path: string, opts: ReadOptions = {}): Promise<Trace> {
+  let read;
+  try {
+    read = await readJsonl(path);
+  } catch (e) {
+    throw new TranscriptError(path, (e as Error).message);
+  }
+  const roots = opts.roots ?? [];
+  let id: string | undefined;
+  let sessionCwd: string | undefined;
+  let cwd: string | undefined;
+  let branch: string | undefined;
+  let version: string | undefined;
+  let provider: string | undefined;
+  let model: string | undefined;
+  let start: string | undefined;
+  let end: string | undefined;
+  const models: string[] = [];
+  const tools: ToolCall[] = [];
+  const prompts: Message[] = [];
+  const fallbackPrompts: Message[] = [];
+  const replies: Message[] = [];
+  let tokens = emptyTokens();
+
+  for (const record of read.records) {
+    if (!isObj(record)) continue;
+    const at = str(record.timestamp);
+    if (at) {
+      if (!start || at < start) start = at;
+      if (!end || at > end) end = at;
+    }
+    const p = record.payload;
+    if (!isObj(p)) continue;
+    switch (record.type) {
+      case "session_meta": {
+        id ??= str(p.id);
+        sessionCwd ??= str(p.cwd);
+        cwd ??= sessionCwd;
+        version ??= str(p.cli_version);
+        provider ??= str(p.model_provider);
+        if (isObj(p.git)) branch ??= str(p.git.branch);
+        break;
+      }
+      case "turn_context": {
+        cwd = str(p.cwd) ?? cwd;
+        sessionCwd ??= cwd;
+        model = str(p.model) ?? model;
+        if (model && !models.includes(model)) models.push(model);
+        break;
+      }
+      case "event_msg": {
+        if (p.type === "user_message" && typeof p.message === "string") prompts.push({ role: "user", text: p.message, at });
+        if (p.type === "token_count" && isObj(p.info) && isObj(p.info.total_token_usage)) {
+          const u = p.info.total_token_usage;
+          tokens = {
+            input: num(u.input_tokens),
+            output: num(u.output_tokens),
+            cacheRead: num(u.cached_input_tokens),
+            cacheWrite: 0,
+            reasoning: num(u.reasoning_output_tokens),
+          };
+        }
+        break;
+      }
+      case "response_item": {
+        const item = p.type;
+        if (item === "message") {
+          const text = Array.isArray(p.content)
+            ? p.content.filter(isObj).map((c) => str(c.text) ?? "").join("\n")
+            : "";
+          if (!text) break;
+          if (p.role === "assistant") replies.push({ role: "assistant", text, at, ...(model ? { model } : {}) });
+          else if (p.role === "user" && !text.trimStart().startsWith("<")) fallbackPrompts.push({ role: "user", text, at });
+        } else if (item === "function_call") {
+          const name = str(p.name) ?? "function_call";
+          const args = parseArgs(p.arguments);
+          const workdir = str(args.workdir) ?? cwd;
+          if (name === "shell" || name === "shell_command" || name === "exec_command" || name === "local_shell") {
+            const argv = args.command ?? args.cmd;
+            if (Array.isArray(argv) && argv[0] === "apply_patch" && typeof argv[1] === "string") {
+              tools.push(editCall("apply_patch", argv[1], at, workdir, roots));
+            } else {
+              tools.push({ kind: "shell", name, at, command: commandText(argv) });
+            }
+          } else if (name === "apply_patch") {
+            tools.push(editCall(name, str(args.input) ?? str(args.patch) ?? "", at, workdir, roots));
+          } else if (name === "view_image") {
+            const file = str(args.path);
+            tools.push({ kind: "read", name, at, ...(file ? { paths: [relativize(absolute(file, workdir), roots)] } : {}) });
+          } else {
+            tools.push({ kind: "other", name, at });
+          }
+        } else if (item === "custom_tool_call") {
+          const name = str(p.name) ?? "custom_tool_call";
+          if (name === "apply_patch") tools.push(editCall(name, str(p.input) ?? "", at, cwd, roots));
+          else tools.push({ kind: "other", name, at });
+        } else if (item === "web_search_call") {
+          const action = isObj(p.action) ? p.action : {};
+          if (action.type === "open_page" && str(action.url)) tools.push({ kind: "web_fetch", name: "web_search_call", at, url: str(action.url) });
+          else if (action.type === "search") tools.push({ kind: "web_search", name: "web_search_call", at, query: str(action.query) });
+          else tools.push({ kind: "other", name: "web_search_call", at });
+        }
+        break;
+      }
+    }
+  }
+
+  id ??= rolloutId(path);
+  if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
+  const userMessages = prompts.length ? prompts : fallbackPrompts;
+  const messages = [...userMessages, ...replies].sort((a, b) => ((a.at ?? "") < (b.at ?? "") ? -1 : (a.at ?? "") > (b.at ?? "") ? 1 : 0));
+  return {
+    id,
+    agent: "codex",
+    ...(version ? { agentVersion: version } : {}),
+    models,
+    ...(provider ? { provider } : {}),
+    title: userMessages[0] ? titleFrom(userMessages[0].text) : "",
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+    ...(sessionCwd ? { cwd: sessionCwd } : {}),
+    ...(branch ? { branch } : {}),
+    transcript: path,
+    tools,
+    messages,
+    tokens,
+  };
+}

@@ -1,0 +1,26 @@
+// The fields most agents' hook payloads share: session_id, transcript_path, cwd.
+
+import { isTraceId, type AgentName } from "../../traces/model.ts";
+import type { HookEvent } from "../types.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
+
+/** A HookEvent from a `{session_id, transcript_path, cwd, model}` payload; null when the ID is missing or unsafe. */
+export function commonHookEvent(agent: AgentName, payload: unknown, event: string, idKey = "session_id"): HookEvent | null {
+  if (!isObj(payload)) return null;
+  const sessionId = payload[idKey];
+  if (!isTraceId(sessionId)) return null;
+  const transcript = str(payload.transcript_path);
+  const cwd = str(payload.cwd);
+  const model = str(payload.model);
+  return {
+    agent,
+    sessionId,
+    event: str(payload.hook_event_name) ?? event,
+    ...(cwd && cwd.startsWith("/") ? { cwd } : {}),
+    ...(transcript && transcript.startsWith("/") ? { transcript } : {}),
+    ...(model ? { model } : {}),
+  };
+}

@@ -1,0 +1,106 @@
+// The shape every agent adapter has (src/agents/<agent>/index.ts): where its sessions live,
+// how to read one, how to install its hooks, what its hook payload says.
+
+import type { AgentName, Trace } from "../traces/model.ts";
+
+export type Env = Record<string, string | undefined>;
+
+/** A session found on disk, identified from its header only (cheap). */
+export interface SessionRef {
+  agent: AgentName;
+  /** The agent's session ID (already validated). */
+  id: string;
+  /** The transcript file. */
+  path: string;
+  /** Working directory the session ran in, when the header says. */
+  cwd?: string;
+  /** Last modification of the transcript (ms since the epoch): its last activity. */
+  mtimeMs: number;
+  size: number;
+}
+
+export interface DiscoverOptions {
+  /**
+   * Keep only sessions whose working directory lies inside one of these absolute paths
+   * (a worktree's top level and its real path). Omit to list every session.
+   */
+  roots?: readonly string[];
+  /** Skip transcripts not modified since this time (ms since the epoch). */
+  sinceMs?: number;
+  env: Env;
+}
+
+export interface ReadOptions {
+  /** Absolute roots to make file paths relative to (the worktree). */
+  roots?: readonly string[];
+}
+
+/** What a hook payload tells about the session it came from. */
+export interface HookEvent {
+  agent: AgentName;
+  sessionId: string;
+  event: string;
+  cwd?: string;
+  transcript?: string;
+  model?: string;
+}
+
+export interface HookFileChange {
+  file: string;
+  /** Human-readable description: "added hook for Stop", "enabled codex_hooks". */
+  changes: string[];
+}
+
+export interface HookStatus {
+  agent: AgentName;
+  /** The config file the hooks live in. */
+  file: string;
+  exists: boolean;
+  /** Events with our hook installed. */
+  events: string[];
+  /** Events we install that are missing. */
+  missing: string[];
+  /** Things the user has to do or know (a feature flag off, a trust prompt). */
+  notes: string[];
+}
+
+export interface HookInstallOptions {
+  env: Env;
+  /** Install into the project's config (the repository top level) instead of the user's. */
+  project?: string;
+  /** The command that runs `git-traces` (default `git-traces`). */
+  command?: string;
+}
+
+export interface HookManager {
+  install(opts: HookInstallOptions): Promise<HookFileChange[]>;
+  uninstall(opts: HookInstallOptions): Promise<HookFileChange[]>;
+  status(opts: HookInstallOptions): Promise<HookStatus>;
+}
+
+export interface AgentAdapter {
+  name: AgentName;
+  /** How people write the agent's name. */
+  displayName: string;
+  /** Directories holding this agent's sessions, honouring its own environment variables. */
+  dataDirs(env: Env): string[];
+  /** True when the agent appears installed on this machine (its config or data directory exists). */
+  detect(env: Env): boolean;
+  discover(opts: DiscoverOptions): Promise<SessionRef[]>;
+  read(path: string, opts?: ReadOptions): Promise<Trace>;
+  /** A transcript path for this session ID, when the agent can find it directly. */
+  find?(id: string, env: Env): Promise<string | null>;
+  parseHookPayload(payload: unknown, event: string): HookEvent | null;
+  hooks: HookManager;
+}
+
+/** A transcript that could not be read into a trace. */
+export class TranscriptError extends Error {
+  readonly code = "TRANSCRIPT_UNREADABLE";
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}

@@ -1,0 +1,133 @@
+// The common trace model: one agent session, whatever agent wrote it. Defined once with
+// valibot; the TypeScript types are inferred from the schemas. Adapters in src/agents/
+// build these objects; everything else reads them.
+
+import * as v from "valibot";
+
+/** Agents whose sessions git-traces can read. */
+export const AGENTS = ["claude-code", "codex", "gemini-cli", "opencode", "cursor", "copilot-cli"] as const;
+export type AgentName = (typeof AGENTS)[number];
+
+export function isAgentName(name: string): name is AgentName {
+  return (AGENTS as readonly string[]).includes(name);
+}
+
+/** Trace IDs become note lines and file names: nothing outside this set, ever. */
+export const TRACE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function isTraceId(id: unknown): id is string {
+  return typeof id === "string" && TRACE_ID.test(id);
+}
+
+export const TraceIdSchema = v.pipe(v.string(), v.regex(TRACE_ID, "not a valid trace ID"));
+
+export const TOOL_KINDS = ["read", "edit", "shell", "web_fetch", "web_search", "other"] as const;
+export type ToolKind = (typeof TOOL_KINDS)[number];
+
+export const ToolCallSchema = v.object({
+  kind: v.picklist(TOOL_KINDS),
+  /** The agent's own name for the tool (`Edit`, `apply_patch`, `web_search_call`). */
+  name: v.string(),
+  /** When the call was made (ISO 8601), when the transcript says. */
+  at: v.optional(v.string()),
+  /** Files read or written: repo-relative when inside the repository, else absolute. */
+  paths: v.optional(v.array(v.string())),
+  command: v.optional(v.string()),
+  url: v.optional(v.string()),
+  query: v.optional(v.string()),
+  /** A short label for tools of kind `other` (a subagent's description, say). */
+  detail: v.optional(v.string()),
+});
+export type ToolCall = v.InferOutput<typeof ToolCallSchema>;
+
+export const MessageSchema = v.object({
+  role: v.picklist(["user", "assistant"]),
+  text: v.string(),
+  at: v.optional(v.string()),
+  model: v.optional(v.string()),
+});
+export type Message = v.InferOutput<typeof MessageSchema>;
+
+export const TokensSchema = v.object({
+  input: v.number(),
+  output: v.number(),
+  cacheRead: v.number(),
+  cacheWrite: v.number(),
+  reasoning: v.number(),
+});
+export type Tokens = v.InferOutput<typeof TokensSchema>;
+
+export const TraceSchema = v.object({
+  id: TraceIdSchema,
+  agent: v.picklist(AGENTS),
+  agentVersion: v.optional(v.string()),
+  /** Every model that answered, in order of first use (a session can switch). */
+  models: v.array(v.string()),
+  /** The model provider when the agent records it (`openai`, `anthropic`). */
+  provider: v.optional(v.string()),
+  /** The first real prompt, on one line, shortened. */
+  title: v.string(),
+  start: v.optional(v.string()),
+  end: v.optional(v.string()),
+  cwd: v.optional(v.string()),
+  branch: v.optional(v.string()),
+  /** The transcript on this machine, when there is one. */
+  transcript: v.optional(v.string()),
+  tools: v.array(ToolCallSchema),
+  messages: v.array(MessageSchema),
+  tokens: TokensSchema,
+});
+export type Trace = v.InferOutput<typeof TraceSchema>;
+
+export function emptyTokens(): Tokens {
+  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+}
+
+/** Calls per tool name, as the agent names its tools. */
+export function toolCounts(trace: Pick<Trace, "tools">): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const t of trace.tools) counts[t.name] = (counts[t.name] ?? 0) + 1;
+  return counts;
+}
+
+/** Calls per normalised kind. */
+export function kindCounts(trace: Pick<Trace, "tools">): Record<ToolKind, number> {
+  const counts = Object.fromEntries(TOOL_KINDS.map((k) => [k, 0])) as Record<ToolKind, number>;
+  for (const t of trace.tools) counts[t.kind]++;
+  return counts;
+}
+
+/** Files the session wrote, each once, in order of first edit. */
+export function editedFiles(trace: Pick<Trace, "tools">): string[] {
+  const seen = new Set<string>();
+  for (const t of trace.tools) if (t.kind === "edit") for (const p of t.paths ?? []) seen.add(p);
+  return [...seen];
+}
+
+/** The model that answered most often: the one a one-line summary names. */
+export function primaryModel(trace: Pick<Trace, "models" | "messages">): string | undefined {
+  const counts = new Map<string, number>();
+  for (const m of trace.messages) if (m.model) counts.set(m.model, (counts.get(m.model) ?? 0) + 1);
+  let best: string | undefined;
+  let bestCount = -1;
+  for (const model of trace.models) {
+    const c = counts.get(model) ?? 0;
+    if (c > bestCount) {
+      best = model;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+const TITLE_MAX = 80;
+
+/** A prompt as a title: first line with text, blanks collapsed, cut at a word near 80 chars. */
+export function titleFrom(prompt: string): string {
+  const line = prompt.split("\n").find((l) => l.trim() !== "") ?? "";
+  const flat = line.replace(/\s+/g, " ").trim();
+  if (flat.length <= TITLE_MAX) return flat;
+  const cut = flat.slice(0, TITLE_MAX - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${space > TITLE_MAX / 2 ? cut.slice(0, space) : cut}…`;
+}

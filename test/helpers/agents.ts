@@ -1,0 +1,76 @@
+// Agent fixtures as a real HOME: copies test/fixtures/agents/<agent>/ into a sandbox HOME,
+// moving the scenario's paths (/home/dev, /home/dev/work/shop) onto the sandbox's, as the
+// fixtures' README describes.
+
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+export const FIXTURES = join(import.meta.dir, "..", "fixtures", "agents");
+export const FIXTURE_HOME = "/home/dev";
+export const FIXTURE_REPO = "/home/dev/work/shop";
+
+export const SESSIONS = {
+  claude: "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48",
+  claudeOther: "b2e9a7c4-1d3f-4e58-a6b0-7c9d2f4e1a35",
+  codex: "01a1f866-0d00-7aef-b735-c77a7fcfe598",
+} as const;
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Claude Code's folder name for a cwd. */
+export function claudeFolder(cwd: string): string {
+  return cwd.replace(/[^A-Za-z0-9]/g, "-");
+}
+
+/**
+ * Copies the fixtures of `agents` into `home`, rewriting `/home/dev` to `home` and the
+ * scenario repo to `repo` (which must lie under `home` or be given explicitly).
+ */
+export function installAgentFixtures(agents: readonly string[], home: string, repo: string): void {
+  for (const agent of agents) {
+    const src = join(FIXTURES, agent);
+    for (const file of walk(src)) {
+      const rel = relative(src, file);
+      if (rel === "README.md") continue;
+      const dest = join(home, rel);
+      mkdirSync(join(dest, ".."), { recursive: true });
+      cpSync(file, dest);
+      const text = readFileSync(dest, "utf8");
+      writeFileSync(dest, text.split(FIXTURE_REPO).join(repo).split(FIXTURE_HOME).join(home));
+    }
+  }
+  const projects = join(home, ".claude", "projects");
+  if (existsSync(join(projects, claudeFolder(FIXTURE_REPO)))) {
+    renameSync(join(projects, claudeFolder(FIXTURE_REPO)), join(projects, claudeFolder(repo)));
+  }
+  if (existsSync(join(projects, claudeFolder("/home/dev/work/other")))) {
+    renameSync(join(projects, claudeFolder("/home/dev/work/other")), join(projects, claudeFolder(join(home, "work", "other"))));
+  }
+}
+
+/** Sets a file's modification time (transcripts' last activity) to an ISO time. */
+export function touch(path: string, iso: string): void {
+  const t = new Date(iso);
+  utimesSync(path, t, t);
+}
+
+export function claudeTranscript(home: string, repo: string, id: string = SESSIONS.claude): string {
+  return join(home, ".claude", "projects", claudeFolder(repo), `${id}.jsonl`);
+}
+
+export function codexTranscript(home: string, id: string = SESSIONS.codex): string {
+  const dir = join(home, ".codex", "sessions", "2026", "11", "20");
+  return join(dir, readdirSync(dir).find((f) => f.endsWith(`${id}.jsonl`))!);
+}
+
+export function mtime(path: string): number {
+  return statSync(path).mtimeMs;
+}
