@@ -1,0 +1,195 @@
+// The note format of refs/notes/traces (docs/notes-format.md): pure parse, render and
+// merge, no I/O. One record per line so that a union of lines is always a correct merge.
+//
+//   traces:<id>[ <url>]                 byte-compatible with the traces.com CLI
+//   traces-meta:<id> <one-line JSON>    what a collaborator needs without the transcript
+
+import * as v from "valibot";
+import { isTraceId } from "../traces/model.ts";
+
+export const NOTES_REF = "refs/notes/traces";
+
+/** The traces.com CLI's own pattern for its lines; ours must always match it. */
+export const TRACES_LINE = /^traces:([a-zA-Z0-9_-]+)(?:\s+(https?:\/\/\S+))?$/;
+const META_LINE = /^traces-meta:([A-Za-z0-9_-]{1,128}) (\{.*\})$/;
+
+/** Lines longer than this are kept but not parsed: a note is no place for megabytes. */
+export const MAX_LINE = 64 * 1024;
+const MAX_TITLE = 200;
+const MAX_FILES = 500;
+
+export const META_VERSION = 1;
+
+export const TraceMetaSchema = v.looseObject({
+  v: v.optional(v.number()),
+  agent: v.optional(v.string()),
+  agentVersion: v.optional(v.string()),
+  model: v.optional(v.string()),
+  models: v.optional(v.array(v.string())),
+  title: v.optional(v.string()),
+  files: v.optional(v.array(v.string())),
+  start: v.optional(v.string()),
+  end: v.optional(v.string()),
+  tools: v.optional(v.record(v.string(), v.number())),
+  tokens: v.optional(v.record(v.string(), v.number())),
+});
+export type TraceMeta = v.InferOutput<typeof TraceMetaSchema>;
+
+/** Everything a note says about one trace, its meta lines combined. */
+export interface NoteTrace {
+  id: string;
+  url?: string;
+  meta?: TraceMeta;
+}
+
+export interface NoteProblem {
+  line: number;
+  reason: string;
+}
+
+export interface ParsedNote {
+  /** Traces in order of first mention. */
+  traces: NoteTrace[];
+  /** Lines that are not ours (other tools, comments): kept by writers, ignored by readers. */
+  other: string[];
+  problems: NoteProblem[];
+}
+
+/** Several meta lines for one ID (after a merge): newest `end` first, files united. */
+export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined {
+  if (metas.length === 0) return undefined;
+  const sorted = [...metas].sort((a, b) => ((b.end ?? "") > (a.end ?? "") ? 1 : (b.end ?? "") < (a.end ?? "") ? -1 : 0));
+  const out: TraceMeta = {};
+  for (const m of sorted) for (const [k, val] of Object.entries(m)) if (out[k] === undefined) out[k] = val;
+  const files = new Set<string>();
+  for (const m of sorted) for (const f of m.files ?? []) files.add(f);
+  if (files.size) out.files = [...files];
+  return out;
+}
+
+export function parseNote(text: string): ParsedNote {
+  const order: string[] = [];
+  const urls = new Map<string, string | undefined>();
+  const metas = new Map<string, TraceMeta[]>();
+  const other: string[] = [];
+  const problems: NoteProblem[] = [];
+  const mention = (id: string) => {
+    if (!order.includes(id)) order.push(id);
+  };
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line === "") return;
+    if (line.length > MAX_LINE) {
+      problems.push({ line: i + 1, reason: `longer than ${MAX_LINE} characters` });
+      other.push(line);
+      return;
+    }
+    if (line.startsWith("traces:")) {
+      const m = TRACES_LINE.exec(line);
+      if (!m || !isTraceId(m[1])) {
+        problems.push({ line: i + 1, reason: "a traces: line that is not `traces:<id>[ <url>]`" });
+        other.push(line);
+        return;
+      }
+      mention(m[1]!);
+      if (m[2] || !urls.has(m[1]!)) urls.set(m[1]!, m[2] ?? urls.get(m[1]!));
+      return;
+    }
+    if (line.startsWith("traces-meta:")) {
+      const m = META_LINE.exec(line);
+      let parsed: unknown;
+      try {
+        parsed = m ? JSON.parse(m[2]!) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      const meta = v.safeParse(TraceMetaSchema, parsed);
+      if (!m || !meta.success) {
+        problems.push({ line: i + 1, reason: "a traces-meta: line that is not `traces-meta:<id> <JSON object>`" });
+        other.push(line);
+        return;
+      }
+      mention(m[1]!);
+      const list = metas.get(m[1]!) ?? [];
+      list.push(meta.output);
+      metas.set(m[1]!, list);
+      return;
+    }
+    other.push(line);
+  });
+  const traces = order.map((id) => {
+    const url = urls.get(id);
+    const meta = combineMeta(metas.get(id) ?? []);
+    return { id, ...(url ? { url } : {}), ...(meta ? { meta } : {}) };
+  });
+  return { traces, other, problems };
+}
+
+/** The `traces:` line for a trace, exactly as the traces.com CLI writes it. */
+export function tracesLine(id: string, url?: string): string {
+  if (!isTraceId(id)) throw new Error(`not a valid trace ID: ${JSON.stringify(id)}`);
+  if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) throw new Error(`not an http(s) URL: ${JSON.stringify(url)}`);
+  return url ? `traces:${id} ${url}` : `traces:${id}`;
+}
+
+/** The meta line: one line of JSON (JSON.stringify escapes every control character). */
+export function metaLine(id: string, meta: TraceMeta): string {
+  if (!isTraceId(id)) throw new Error(`not a valid trace ID: ${JSON.stringify(id)}`);
+  const bounded: TraceMeta = { v: META_VERSION, ...meta };
+  if (bounded.title !== undefined && bounded.title.length > MAX_TITLE) bounded.title = `${bounded.title.slice(0, MAX_TITLE - 1)}…`;
+  if (bounded.files && bounded.files.length > MAX_FILES) bounded.files = bounded.files.slice(0, MAX_FILES);
+  const line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
+  if (line.length > MAX_LINE) return `traces-meta:${id} ${JSON.stringify({ v: META_VERSION, agent: meta.agent, model: meta.model })}`;
+  return line;
+}
+
+/** The canonical text of a note: each line once, sorted by bytes, newline-terminated. */
+export function renderNote(lines: Iterable<string>): string {
+  const unique = [...new Set([...lines].filter((l) => l !== ""))];
+  unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return unique.length ? `${unique.join("\n")}\n` : "";
+}
+
+/**
+ * Adds lines to a note. A trace already named keeps its `traces:` line (and its URL); its
+ * meta lines are replaced by the new one, so re-attaching never writes a trace twice.
+ * Lines that are not ours stay as they are.
+ */
+export function mergeIntoNote(existing: string, add: readonly string[]): string {
+  const replacedMeta = new Set<string>();
+  const addTraces = new Set<string>();
+  for (const l of add) {
+    const meta = META_LINE.exec(l);
+    if (meta) replacedMeta.add(meta[1]!);
+    const t = TRACES_LINE.exec(l);
+    if (t) addTraces.add(t[1]!);
+  }
+  const kept: string[] = [];
+  const named = new Set<string>();
+  for (const raw of existing.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line === "") continue;
+    const meta = META_LINE.exec(line);
+    if (meta && replacedMeta.has(meta[1]!)) continue;
+    const t = TRACES_LINE.exec(line);
+    if (t) named.add(t[1]!);
+    kept.push(line);
+  }
+  const fresh = add.filter((l) => {
+    const t = TRACES_LINE.exec(l);
+    return !(t && named.has(t[1]!) && !t[2]);
+  });
+  return renderNote([...kept, ...fresh]);
+}
+
+/** Removes every line about the given traces (detach). Other lines stay. */
+export function removeFromNote(existing: string, ids: ReadonlySet<string>): string {
+  const kept = existing.split("\n").filter((line) => {
+    const t = TRACES_LINE.exec(line);
+    if (t && ids.has(t[1]!)) return false;
+    const m = META_LINE.exec(line);
+    return !(m && ids.has(m[1]!));
+  });
+  return renderNote(kept);
+}

@@ -1,0 +1,127 @@
+// The one module that reads and writes refs/notes/traces. Reads go through git's own
+// notes code (any fanout); writes go through `git fast-import`, which fans the notes tree
+// out as git does and updates the ref with a compare-and-swap, retried here.
+
+import { GitError, type GitRunner } from "../git/runner.ts";
+import { NOTES_REF } from "./format.ts";
+
+const RS = "\x1e";
+const MAX_ATTEMPTS = 8;
+
+/** The note text of each commit that has one. */
+export function readNotes(git: GitRunner, commits: readonly string[], ref = NOTES_REF, refKnownToExist = false): Map<string, string> {
+  const out = new Map<string, string>();
+  if (commits.length === 0 || (!refKnownToExist && !notesRefOid(git, ref))) return out;
+  // %N prints the note; %x1e separates records (notes never contain it in practice).
+  const text = git.out(["log", "--no-walk=unsorted", `--notes=${ref}`, `--format=%H%x00%N${RS}`, ...commits, "--"]);
+  for (const record of text.split(RS)) {
+    const nul = record.indexOf("\0");
+    if (nul < 0) continue;
+    const commit = record.slice(0, nul).trim();
+    const note = record.slice(nul + 1);
+    if (note.trim() !== "") out.set(commit, note.endsWith("\n") ? note : `${note}\n`);
+  }
+  return out;
+}
+
+export function notesRefOid(git: GitRunner, ref = NOTES_REF): string | null {
+  const out = git.out(["for-each-ref", "--format=%(objectname)", ref]).trim();
+  return out === "" ? null : out;
+}
+
+/** Every annotated commit and its note blob, through git's fanout-aware lister. */
+export function listNotes(git: GitRunner, ref = NOTES_REF): { commit: string; blob: string }[] {
+  if (!notesRefOid(git, ref)) return [];
+  return git
+    .out(["notes", `--ref=${ref}`, "list"])
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [blob, commit] = l.split(" ");
+      return { commit: commit!, blob: blob! };
+    });
+}
+
+export class NotesWriteConflict extends Error {
+  readonly code = "NOTES_WRITE_CONFLICT";
+  constructor(ref: string) {
+    super(`${ref} kept moving while writing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }
+}
+
+/**
+ * Rewrites the notes of some commits in one notes commit. `update` gets the current note
+ * of each commit ("" when none) and returns the new text ("" removes the note), or null
+ * to leave it. Reads and writes repeat until the ref did not move in between, so two
+ * writers never lose each other's notes. Returns the commits whose note changed.
+ */
+export interface UpdateOptions {
+  ref?: string;
+  message?: string;
+  /** `Name <email>` for the notes commit; default: git's committer identity. */
+  ident?: string;
+  /** The commits were made just now and nothing can have noted them yet: skip reading their notes. */
+  fresh?: boolean;
+}
+
+export function updateNotes(
+  git: GitRunner,
+  commits: readonly string[],
+  update: (commit: string, current: string) => string | null,
+  opts: UpdateOptions = {},
+): string[] {
+  const ref = opts.ref ?? NOTES_REF;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const old = notesRefOid(git, ref);
+    // Fresh commits have no note unless another writer got there first, which only a
+    // failed compare-and-swap can tell: then read like everyone else.
+    const current = old && !(opts.fresh && attempt === 0) ? readNotes(git, commits, ref, true) : new Map<string, string>();
+    const changes: { commit: string; text: string }[] = [];
+    for (const commit of commits) {
+      const before = current.get(commit) ?? "";
+      const after = update(commit, before);
+      if (after !== null && after !== before) changes.push({ commit, text: after });
+    }
+    if (changes.length === 0) return [];
+    if (writeNotesCommit(git, ref, old, changes, opts.message ?? "Notes added by git-traces", opts.ident)) {
+      return changes.map((c) => c.commit);
+    }
+    // The ref moved under us: read again and redo the change on top.
+    Bun.sleepSync(5 + Math.floor(Math.random() * 20 * (attempt + 1)));
+  }
+  throw new NotesWriteConflict(ref);
+}
+
+function data(text: string): string {
+  return `data ${Buffer.byteLength(text)}\n${text}\n`;
+}
+
+/**
+ * One notes commit on top of `old`. fast-import refuses to update the ref unless its
+ * current value is an ancestor of the new commit, under the ref's lock: with `old` as the
+ * only parent, that is a compare-and-swap. Returns false when the ref moved.
+ */
+/** `+hhmm` for this machine's time zone now, as git writes it. */
+function tzOffset(date: Date): string {
+  const minutes = -date.getTimezoneOffset();
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
+}
+
+function writeNotesCommit(git: GitRunner, ref: string, old: string | null, changes: { commit: string; text: string }[], message: string, who?: string): boolean {
+  const now = new Date();
+  const ident = who ? `${who} ${Math.floor(now.getTime() / 1000)} ${tzOffset(now)}` : git.out(["var", "GIT_COMMITTER_IDENT"]).trim();
+  let stream = `commit ${ref}\ncommitter ${ident}\n${data(message)}`;
+  if (old) stream += `from ${old}\n`;
+  for (const c of changes) {
+    if (c.text === "") stream += `N ${"0".repeat(c.commit.length)} ${c.commit}\n`;
+    else stream += `N inline ${c.commit}\n${data(c.text)}`;
+  }
+  stream += "\n";
+  const r = git.run(["fast-import", "--quiet", "--date-format=raw"], { input: stream });
+  // Also when the ref did not exist: had another writer created it meanwhile, their
+  // commit would not be an ancestor of our parentless one, and fast-import refuses.
+  if (r.exitCode === 0) return true;
+  if (/Not updating|cannot lock ref|unable to update|does not contain/i.test(r.stderr)) return false;
+  throw new GitError(["fast-import"], r.exitCode, r.stderr);
+}
