@@ -4,8 +4,14 @@
 import type { Invocation } from "./invocation.ts";
 
 export type Interceptor = (inv: Invocation) => Promise<never>;
+type Loader = () => Promise<Interceptor>;
 
-export const INTERCEPTORS: Record<string, () => Promise<Interceptor>> = Object.assign(
-  Object.create(null) as Record<string, () => Promise<Interceptor>>,
-  {},
-);
+export const INTERCEPTORS: Record<string, Loader> = Object.assign(Object.create(null) as Record<string, Loader>, {
+  commit: () => import("./commit.ts").then((m) => m.default),
+  merge: () => import("./merge.ts").then((m) => m.default),
+  "cherry-pick": () => import("./cherry-pick.ts").then((m) => m.default),
+  revert: () => import("./new-commits.ts").then((m) => m.revert),
+  am: () => import("./new-commits.ts").then((m) => m.am),
+  rebase: () => import("./rewrite.ts").then((m) => m.default),
+  pull: () => import("./rewrite.ts").then((m) => m.default),
+});

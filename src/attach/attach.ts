@@ -1,0 +1,37 @@
+// Writing what detection found: one `traces:` and one `traces-meta:` line per trace and
+// commit, merged into the commit's note.
+
+import type { GitRunner } from "../git/runner.ts";
+import { mergeIntoNote, metaLine, tracesLine, type TraceMeta } from "../notes/format.ts";
+import { updateNotes } from "../notes/store.ts";
+import { primaryModel, toolCounts, type Trace } from "../traces/model.ts";
+import type { Attachment } from "./detect.ts";
+
+/** What a note records about a trace on one commit. */
+export function traceMeta(trace: Trace, files: readonly string[]): TraceMeta {
+  const model = primaryModel(trace);
+  return {
+    agent: trace.agent,
+    ...(trace.agentVersion ? { agentVersion: trace.agentVersion } : {}),
+    ...(model ? { model } : {}),
+    ...(trace.models.length > 1 ? { models: trace.models } : {}),
+    title: trace.title,
+    files: [...files],
+    ...(trace.start ? { start: trace.start } : {}),
+    ...(trace.end ? { end: trace.end } : {}),
+    tools: toolCounts(trace),
+    tokens: { ...trace.tokens },
+  };
+}
+
+export function noteLines(trace: Trace, files: readonly string[], url?: string): string[] {
+  return [tracesLine(trace.id, url), metaLine(trace.id, traceMeta(trace, files))];
+}
+
+/** Writes the attachments in one notes commit; returns the commits whose note changed. */
+export function writeAttachments(git: GitRunner, attachments: readonly Attachment[], message = "git-traces: attach"): string[] {
+  const byCommit = new Map<string, string[]>();
+  for (const a of attachments) byCommit.set(a.commit, [...(byCommit.get(a.commit) ?? []), ...noteLines(a.trace, a.files)]);
+  if (byCommit.size === 0) return [];
+  return updateNotes(git, [...byCommit.keys()], (commit, current) => mergeIntoNote(current, byCommit.get(commit)!), { message });
+}

@@ -1,0 +1,160 @@
+// Named questions about a repository, each answered by one git call in a machine format.
+
+import type { GitRunner } from "./runner.ts";
+
+export interface RepoState {
+  /** The repository directory of this worktree (`.git`, or `.git/worktrees/<name>`). */
+  gitDir: string;
+  /** The worktree's top level; null in a bare repository. */
+  topLevel: string | null;
+  /** The commit HEAD points at; null on an unborn branch. */
+  head: string | null;
+}
+
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** Where we are, in one call; null outside a repository. */
+export function repoState(git: GitRunner): RepoState | null {
+  const r = git.run(["rev-parse", "--absolute-git-dir", "--show-toplevel", "HEAD"]);
+  const lines = r.stdout.split("\n");
+  const gitDir = lines[0]?.trim();
+  if (!gitDir || !gitDir.startsWith("/")) return null;
+  const second = lines[1]?.trim() ?? "";
+  // In a bare repository --show-toplevel fails and HEAD comes second.
+  if (OID.test(second)) return { gitDir, topLevel: null, head: second };
+  const third = lines[2]?.trim() ?? "";
+  return { gitDir, topLevel: second.startsWith("/") ? second : null, head: OID.test(third) ? third : null };
+}
+
+export interface CommitInfo {
+  oid: string;
+  parents: string[];
+  /** Committer time, seconds since the epoch. */
+  time: number;
+  /** Committer time of the first parent, when known. */
+  parentTime?: number;
+  committerName: string;
+  committerEmail: string;
+  /** Files changed against the first parent (all files for a root commit). */
+  files: string[];
+}
+
+const COMMIT_FORMAT = "--format=%x01%m%H%x00%P%x00%ct%x00%cn%x00%ce";
+
+/**
+ * The commits a command added on top of `before` (null: the branch was unborn), oldest
+ * first, following first parents only: a merge counts once, not with the commits it brought.
+ */
+export function commitsSince(git: GitRunner, before: string | null, tip = "HEAD", limit = 1000): CommitInfo[] {
+  // --boundary adds `before` itself (marked "-"): its time tells how recent the history is.
+  const range = before ? ["--boundary", `${before}..${tip}`] : [tip];
+  const out = git.out(["log", "--reverse", "--first-parent", "--diff-merges=first-parent", `--max-count=${limit}`, COMMIT_FORMAT, "-z", "--name-only", ...range, "--"]);
+  return parseCommitLog(out);
+}
+
+/** Commits by name, with their files (for `git traces attach <commit>`). */
+export function commitInfo(git: GitRunner, commits: readonly string[]): CommitInfo[] {
+  if (commits.length === 0) return [];
+  const out = git.out(["log", "--no-walk=unsorted", "--diff-merges=first-parent", COMMIT_FORMAT, "-z", "--name-only", ...commits, "--"]);
+  return parseCommitLog(out);
+}
+
+function parseCommitLog(out: string): CommitInfo[] {
+  const commits: CommitInfo[] = [];
+  const times = new Map<string, number>();
+  for (const record of out.split("\x01")) {
+    if (!record) continue;
+    const [marked, parents, time, name, email, ...names] = record.split("\0");
+    const boundary = marked?.startsWith("-");
+    const oid = marked?.replace(/^[-<>^+]/, "") ?? "";
+    if (!OID.test(oid)) continue;
+    times.set(oid, Number(time) || 0);
+    if (boundary) continue;
+    commits.push({
+      oid,
+      parents: (parents ?? "").split(" ").filter(Boolean),
+      time: Number(time) || 0,
+      committerName: name ?? "",
+      committerEmail: email ?? "",
+      files: names.map((n) => n.replace(/^\n/, "")).filter(Boolean),
+    });
+  }
+  for (const c of commits) {
+    const t = c.parents[0] ? times.get(c.parents[0]) : undefined;
+    if (t !== undefined) c.parentTime = t;
+  }
+  return commits;
+}
+
+/** Resolves revisions to commit IDs; null for one that does not name a commit. */
+export function resolveCommit(git: GitRunner, rev: string): string | null {
+  const r = git.run(["rev-parse", "--verify", "-q", "--end-of-options", `${rev}^{commit}`]);
+  const oid = r.stdout.trim();
+  return r.exitCode === 0 && OID.test(oid) ? oid : null;
+}
+
+/**
+ * When each file was last changed by a commit reachable from `tips`, looking back no
+ * further than `sinceSec`. Files not changed in that window are absent from the map.
+ */
+export function lastChanged(git: GitRunner, tips: readonly string[], files: readonly string[], sinceSec: number): Map<string, number> {
+  const out = new Map<string, number>();
+  if (files.length === 0 || tips.length === 0) return out;
+  const log = git.out(["log", `--since=@${Math.floor(sinceSec)}`, "--format=%x01%ct", "-z", "--name-only", ...tips, "--", ...files]);
+  for (const record of log.split("\x01")) {
+    const [time, ...names] = record.split("\0");
+    const t = Number(time);
+    if (!t) continue;
+    for (const n of names.map((x) => x.replace(/^\n/, "")).filter(Boolean)) {
+      if (!out.has(n) || out.get(n)! < t) out.set(n, t);
+    }
+  }
+  return out;
+}
+
+/** All values of `traces.*` config keys (lower-cased names), from git's own config reader. */
+export function tracesConfig(git: GitRunner): Map<string, string[]> {
+  const r = git.run(["config", "-z", "--get-regexp", "^traces\\."]);
+  const out = new Map<string, string[]>();
+  if (r.exitCode !== 0) return out; // 1: no such keys
+  for (const entry of r.stdout.split("\0")) {
+    if (!entry) continue;
+    const nl = entry.indexOf("\n");
+    const key = (nl < 0 ? entry : entry.slice(0, nl)).toLowerCase();
+    const value = nl < 0 ? "" : entry.slice(nl + 1);
+    out.set(key, [...(out.get(key) ?? []), value]);
+  }
+  return out;
+}
+
+/** git's boolean spelling: yes/on/true/1 and no/off/false/0 (and "" for a bare key: true). */
+export function configBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  const v = value.trim().toLowerCase();
+  if (["", "true", "yes", "on", "1"].includes(v)) return true;
+  if (["false", "no", "off", "0"].includes(v)) return false;
+  return fallback;
+}
+
+/**
+ * Who wrote each commit, when, and its subject: what cherry-pick keeps, so a picked commit
+ * can be told by it.
+ */
+export function authorKeys(git: GitRunner, commits: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (commits.length === 0) return out;
+  const text = git.out(["log", "--no-walk=unsorted", "--format=%H%x00%an%x00%ae%x00%at%x00%s%x01", ...commits, "--"]);
+  for (const record of text.split("\x01")) {
+    const [oid, ...rest] = record.trim().split("\0");
+    if (oid && OID.test(oid)) out.set(oid, rest.join("\0"));
+  }
+  return out;
+}
+
+/** The commits revisions name, as cherry-pick reads them: single commits alone, ranges walked. */
+export function listRevisions(git: GitRunner, revs: readonly string[]): string[] {
+  if (revs.length === 0) return [];
+  const r = git.run(["rev-list", "--no-walk=unsorted", ...revs, "--"]);
+  if (r.exitCode !== 0) return [];
+  return r.stdout.split("\n").filter((l) => OID.test(l));
+}
