@@ -11,6 +11,13 @@ const load =
     importer().then((m) => m.default);
 
 export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null) as Record<string, Loader>, {
+  attach: load(() => import("./attach.ts")),
+  detach: () => import("./attach.ts").then((m) => m.detach),
   doctor: load(() => import("./doctor.ts")),
+  hooks: load(() => import("./hooks.ts")),
+  logs: load(() => import("./logs.ts")),
+  // Hidden: used by the agents' hooks, the installer, and other implementers.
+  hook: load(() => import("./hook.ts")),
   "find-real-git": load(() => import("./find-real-git.ts")),
+  note: load(() => import("./note.ts")),
 });

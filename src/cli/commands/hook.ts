@@ -1,0 +1,74 @@
+// `git-traces hook <agent> <event>` (hidden): what the agents' hooks run. Reads the JSON
+// payload on stdin and records the session as active in the worktree it ran in. It must
+// never get in the agent's way: it always exits 0, says at most one line on stderr, and
+// does nothing outside a git repository.
+
+import { adapter } from "../../agents/index.ts";
+import { recordActivity } from "../../agents/shared/active.ts";
+import { repoState } from "../../git/repo.ts";
+import { GitRunner } from "../../git/runner.ts";
+import { defineTracesCommand, depsOf } from "../command.ts";
+import type { Deps } from "../deps.ts";
+
+const MAX_PAYLOAD = 32 * 1024 * 1024;
+
+async function readStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of Bun.stdin.stream()) {
+    size += chunk.length;
+    if (size > MAX_PAYLOAD) throw new Error("payload larger than 32 MiB");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function runHook(agentName: string, event: string, deps: Deps, input?: string): Promise<number> {
+  const say = (msg: string) => deps.io.err(`git-traces hook: ${msg}\n`);
+  try {
+    const a = await adapter(agentName);
+    if (!a) {
+      say(`unknown agent '${agentName}'`);
+      return 0;
+    }
+    const text = input ?? (await readStdin());
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      say(`${a.displayName} sent a payload that is not JSON; ignored`);
+      return 0;
+    }
+    const ev = a.parseHookPayload(payload, event);
+    if (!ev) {
+      say(`${a.displayName} sent a payload without a usable session ID; ignored`);
+      return 0;
+    }
+    const real = deps.realGit();
+    if (!real) return 0;
+    const cwd = ev.cwd ?? process.cwd();
+    const git = new GitRunner({ git: real.path, cwd, env: deps.env });
+    let state;
+    try {
+      state = repoState(git);
+    } catch {
+      return 0; // cwd gone
+    }
+    if (!state) return 0; // not a repository: nothing to record
+    recordActivity(state.gitDir, ev, deps.now());
+    return 0;
+  } catch (e) {
+    say((e as Error).message.split("\n")[0] ?? "failed");
+    return 0;
+  }
+}
+
+export default defineTracesCommand({
+  meta: { name: "hook", description: "Record an agent session as active (run by the agents' hooks)", hidden: true },
+  args: {
+    // Optional, so that a bad call still exits 0 instead of failing the agent with a usage error.
+    agent: { type: "positional", description: "Agent name", required: false },
+    event: { type: "positional", description: "Hook event", required: false },
+  },
+  run: (ctx) => runHook(String(ctx.args.agent ?? ""), String(ctx.args.event ?? ""), depsOf(ctx)),
+});

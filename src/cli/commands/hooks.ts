@@ -1,0 +1,118 @@
+// `git traces hooks install|uninstall|status`: the agents' own hook configs, which call
+// `git-traces hook <agent> <event>` so that commits know which sessions are active.
+
+import { adapter, supportedAgents } from "../../agents/index.ts";
+import type { AgentAdapter, HookFileChange, HookStatus } from "../../agents/types.ts";
+import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import type { Deps } from "../deps.ts";
+import { UsageError } from "../errors.ts";
+import { requireWorktree } from "../shared/repo.ts";
+
+export interface HooksOptions {
+  agent?: string;
+  project: boolean;
+  json: boolean;
+}
+
+const agentArgs = {
+  agent: { type: "string", description: `Agent: ${["all", ...supportedAgents()].join(", ")} (default: every agent found on this machine)`, valueHint: "name" },
+  project: { type: "boolean", description: "Use the repository's own agent config (e.g. .claude/settings.json) instead of your user config" },
+  ...jsonArgs,
+} as const;
+
+/** The adapters a command works on; `detectedOnly` narrows "no --agent" to agents on this machine. */
+async function chosenAdapters(opts: HooksOptions, deps: Deps, detectedOnly: boolean): Promise<AgentAdapter[]> {
+  if (opts.agent && opts.agent !== "all") {
+    const a = await adapter(opts.agent);
+    if (!a) throw new UsageError(`unknown agent '${opts.agent}'; one of: all, ${supportedAgents().join(", ")}`, { agent: opts.agent });
+    return [a];
+  }
+  const all = await Promise.all(supportedAgents().map((n) => adapter(n)));
+  const list = all.filter((a): a is AgentAdapter => a !== null);
+  return detectedOnly && !opts.agent ? list.filter((a) => a.detect(deps.env)) : list;
+}
+
+function installOpts(opts: HooksOptions, deps: Deps) {
+  return { env: deps.env, ...(opts.project ? { project: requireWorktree(deps).topLevel } : {}) };
+}
+
+function printChanges(deps: Deps, agent: AgentAdapter, changes: HookFileChange[], none: string): void {
+  const done = changes.filter((c) => c.changes.length);
+  if (!done.length) deps.io.out(`${agent.displayName}: ${none}\n`);
+  for (const c of done) deps.io.out(`${agent.displayName}: ${c.changes.join(", ")} (${c.file})\n`);
+}
+
+export async function runHooksInstall(opts: HooksOptions, deps: Deps): Promise<number> {
+  const agents = await chosenAdapters(opts, deps, true);
+  if (!agents.length) {
+    deps.io.err(`git-traces: no agent found on this machine; name one with --agent (${supportedAgents().join(", ")})\n`);
+    return 1;
+  }
+  const result: { agent: string; changes: HookFileChange[] }[] = [];
+  for (const a of agents) result.push({ agent: a.name, changes: await a.hooks.install(installOpts(opts, deps)) });
+  if (opts.json) deps.io.out(`${JSON.stringify(result, null, 2)}\n`);
+  else for (const r of result) printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "hooks already installed");
+  return 0;
+}
+
+export async function runHooksUninstall(opts: HooksOptions, deps: Deps): Promise<number> {
+  const agents = await chosenAdapters(opts, deps, false);
+  const result: { agent: string; changes: HookFileChange[] }[] = [];
+  for (const a of agents) result.push({ agent: a.name, changes: await a.hooks.uninstall(installOpts(opts, deps)) });
+  if (opts.json) deps.io.out(`${JSON.stringify(result, null, 2)}\n`);
+  else for (const r of result) printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "no git-traces hooks to remove");
+  return 0;
+}
+
+export async function runHooksStatus(opts: HooksOptions, deps: Deps): Promise<number> {
+  const agents = await chosenAdapters(opts, deps, false);
+  const statuses: (HookStatus & { scope: string })[] = [];
+  for (const a of agents) statuses.push({ scope: opts.project ? "project" : "user", ...(await a.hooks.status(installOpts(opts, deps))) });
+  const onPath = Bun.which("git-traces", { PATH: deps.env.PATH ?? "" });
+  if (opts.json) {
+    deps.io.out(`${JSON.stringify({ gitTracesOnPath: onPath ?? null, agents: statuses }, null, 2)}\n`);
+    return 0;
+  }
+  for (const s of statuses) {
+    const name = agents.find((a) => a.name === s.agent)!.displayName;
+    const state = s.events.length === 0 ? "not installed" : s.missing.length ? `partly installed (missing: ${s.missing.join(", ")})` : "installed";
+    deps.io.out(`${name}: ${state}\n  file: ${s.file}${s.exists ? "" : " (does not exist)"}\n`);
+    if (s.events.length) deps.io.out(`  events: ${s.events.join(", ")}\n`);
+    for (const n of s.notes) deps.io.out(`  note: ${n}\n`);
+  }
+  if (!onPath && statuses.some((s) => s.events.length)) {
+    deps.io.out("warning: `git-traces` is not on PATH, so the agents cannot run their hooks; run scripts/install.sh\n");
+  }
+  return 0;
+}
+
+const optionsOf = (args: Record<string, unknown>): HooksOptions => ({
+  ...(typeof args.agent === "string" ? { agent: args.agent } : {}),
+  project: Boolean(args.project),
+  json: Boolean(args.json),
+});
+
+export default defineTracesCommand({
+  meta: { name: "hooks", description: "Install, remove or show the agent hooks that report active sessions" },
+  subCommands: {
+    install: defineTracesCommand({
+      meta: { name: "install", description: "Add git-traces hooks to the agents' configs (keeps everything else)" },
+      args: agentArgs,
+      examples: ["git traces hooks install", "git traces hooks install --agent claude-code --project"],
+      run: (ctx) => runHooksInstall(optionsOf(ctx.args), depsOf(ctx)),
+    }),
+    uninstall: defineTracesCommand({
+      meta: { name: "uninstall", description: "Remove exactly the hooks git-traces added" },
+      args: agentArgs,
+      examples: ["git traces hooks uninstall", "git traces hooks uninstall --agent codex"],
+      run: (ctx) => runHooksUninstall(optionsOf(ctx.args), depsOf(ctx)),
+    }),
+    status: defineTracesCommand({
+      meta: { name: "status", description: "Show which agents have git-traces hooks, and where" },
+      args: agentArgs,
+      examples: ["git traces hooks status", "git traces hooks status --project --json"],
+      run: (ctx) => runHooksStatus(optionsOf(ctx.args), depsOf(ctx)),
+    }),
+  },
+  examples: ["git traces hooks install", "git traces hooks status"],
+});
