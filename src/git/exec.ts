@@ -29,22 +29,23 @@ export class ExecError extends Error {
 }
 
 /**
- * Replaces this process with `path`, with this process's environment. `original` says
- * argv is exactly what we were started with. Returns only on failure, by throwing
- * ExecError (ENOENT and friends) so that the caller can try the next candidate.
+ * Replaces this process with `path`, running this process's own arguments with `globals`
+ * (git options) put first, in this process's environment. Returns only on failure, by
+ * throwing ExecError (ENOENT and friends) so that the caller can try the next candidate.
  */
-export function execInPlace(path: string, argv: readonly string[], original = true): never {
+export function execInPlace(path: string, globals: readonly string[] = []): never {
   resetSignalsForExec();
+  const argv = [process.argv0, ...globals, ...process.argv.slice(2)];
   // libc is needed only to keep inherited descriptors or bytes that are not UTF-8.
   if (mayHaveInheritedFds() || hasReplacementChar(argv)) {
     restoreInheritedFds();
-    if (execvLibc(path, argv, original)) throw new ExecError(path, execFailure(path));
+    if (execvLibc(path, argv, globals)) throw new ExecError(path, execFailure(path));
   }
   // Nothing to keep, or no usable libc (not glibc Linux): Bun's own execve, which drops
   // descriptors above 2.
   try {
     if (!process.execve) throw new Error("ENOSYS");
-    process.execve(path, [...argv], process.env);
+    process.execve(path, argv, process.env);
   } catch (e) {
     throw new ExecError(path, (e as NodeJS.ErrnoException)?.code ?? String(e));
   }
@@ -76,15 +77,15 @@ export async function runChild(
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
 ): Promise<ChildResult> {
-  const fds = restoreInheritedFds();
-  const stdio: (number | "inherit")[] = ["inherit", "inherit", "inherit"];
-  for (const fd of fds) stdio[fd] = fd;
-  for (let i = 3; i < stdio.length; i++) if (stdio[i] === undefined) stdio[i] = "inherit";
+  // Inherited descriptors keep their numbers in the child; the holes between them stay
+  // holes (Bun opens nothing there; "inherit" there would name descriptors we lack).
+  const stdio: (number | "inherit" | undefined)[] = ["inherit", "inherit", "inherit"];
+  if (mayHaveInheritedFds()) for (const fd of restoreInheritedFds()) stdio[fd] = fd;
   const child = Bun.spawn({
     cmd: [path, ...argv.slice(1)],
     argv0: argv[0],
     env,
-    stdio: stdio as ("inherit" | number)[],
+    stdio,
   } as unknown as Parameters<typeof Bun.spawn>[0]);
   const forward = (sig: NodeJS.Signals) => {
     try {
