@@ -30,9 +30,20 @@ export interface DiscoverOptions {
   env: Env;
 }
 
+/**
+ * Directories whose modification time changes whenever a session could appear that
+ * discover() with these options would find: a new transcript file or folder.
+ */
+export type WatchDirs = (opts: DiscoverOptions) => string[];
+
 export interface ReadOptions {
   /** Absolute roots to make file paths relative to (the worktree). */
   roots?: readonly string[];
+  /**
+   * Enough for a note (tool calls, models, times, title, tokens), not for `show`: message
+   * texts are left empty and long lines that can hold nothing else are not parsed.
+   */
+  summary?: boolean;
 }
 
 /** What a hook payload tells about the session it came from. */

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { filesIn, headField, listDir } from "../shared/discover.ts";
 import { isInside } from "../shared/paths.ts";
-import { isTraceId } from "../../traces/model.ts";
+import { isTraceId } from "../../traces/id.ts";
 import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
 
 export function claudeConfigDir(env: Env): string {
@@ -23,30 +23,34 @@ export function projectFolderName(cwd: string): string {
 export async function discoverClaude(opts: DiscoverOptions): Promise<SessionRef[]> {
   const dir = claudeProjectsDir(opts.env);
   const prefixes = opts.roots?.map(projectFolderName);
-  const folders = (await listDir(dir)).filter((e) => e.isDir && (!prefixes || prefixes.some((p) => e.name.startsWith(p))));
   const found: SessionRef[] = [];
-  await Promise.all(
-    folders.map(async (folder) => {
-      const files = await filesIn(join(dir, folder.name), (n) => n.endsWith(".jsonl"), opts.sinceMs);
-      for (const f of files) {
-        const id = f.path.slice(f.path.lastIndexOf("/") + 1, -".jsonl".length);
-        if (!isTraceId(id)) continue;
-        const cwd = await headField(f.path, "cwd", f.size);
-        if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd, r)))) continue;
-        found.push({ agent: "claude-code", id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
-      }
-    }),
-  );
+  for (const folder of listDir(dir)) {
+    if (!folder.isDir || (prefixes && !prefixes.some((p) => folder.name.startsWith(p)))) continue;
+    for (const f of filesIn(join(dir, folder.name), (n) => n.endsWith(".jsonl"), opts.sinceMs)) {
+      const id = f.path.slice(f.path.lastIndexOf("/") + 1, -".jsonl".length);
+      if (!isTraceId(id)) continue;
+      const cwd = headField(f.path, "cwd", f.size);
+      if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd, r)))) continue;
+      found.push({ agent: "claude-code", id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
+    }
+  }
   return found;
 }
 
 export async function findClaude(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   const dir = claudeProjectsDir(env);
-  for (const folder of await listDir(dir)) {
+  for (const folder of listDir(dir)) {
     if (!folder.isDir) continue;
     const path = join(dir, folder.name, `${id}.jsonl`);
     if (await Bun.file(path).exists()) return path;
   }
   return null;
+}
+
+/** The projects folder (a new project folder changes it) and this worktree's folders. */
+export function watchClaude(opts: DiscoverOptions): string[] {
+  const dir = claudeProjectsDir(opts.env);
+  const prefixes = opts.roots?.map(projectFolderName);
+  return [dir, ...listDir(dir).filter((f) => f.isDir && (!prefixes || prefixes.some((p) => f.name.startsWith(p)))).map((f) => join(dir, f.name))];
 }

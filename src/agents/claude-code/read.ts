@@ -58,7 +58,8 @@ export function claudeToolCall(name: string, input: Obj, at: string | undefined,
 export async function readClaudeTranscript(path: string, opts: ReadOptions = {}): Promise<Trace> {
   let read;
   try {
-    read = await readJsonl(path);
+    // A summary skips tool results, the bulk of a transcript: they hold no tool call.
+    read = await readJsonl(path, opts.summary ? { skim: (l) => l.includes('"tool_result"') && !/"type":\s?"tool_use"/.test(l) } : {});
   } catch (e) {
     throw new TranscriptError(path, (e as Error).message);
   }
@@ -126,8 +127,9 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
         const text = str(block.text);
         if (!text) continue;
         const prev = messages[messages.length - 1];
-        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId) prev.text += `\n\n${text}`;
-        else messages.push({ role: "assistant", text, at, ...(realModel ? { model: realModel } : {}) });
+        const kept = opts.summary ? "" : text;
+        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId) prev.text += opts.summary ? "" : `\n\n${text}`;
+        else messages.push({ role: "assistant", text: kept, at, ...(realModel ? { model: realModel } : {}) });
         lastAssistantId = messageId;
       } else if (block.type === "tool_use") {
         const name = str(block.name);

@@ -59,7 +59,8 @@ function editCall(name: string, patch: string, at: string | undefined, cwd: stri
 export async function readCodexRollout(path: string, opts: ReadOptions = {}): Promise<Trace> {
   let read;
   try {
-    read = await readJsonl(path);
+    // A summary skips tool outputs and reasoning, the bulk of a rollout.
+    read = await readJsonl(path, opts.summary ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) } : {});
   } catch (e) {
     throw new TranscriptError(path, (e as Error).message);
   }
@@ -127,7 +128,7 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
             ? p.content.filter(isObj).map((c) => str(c.text) ?? "").join("\n")
             : "";
           if (!text) break;
-          if (p.role === "assistant") replies.push({ role: "assistant", text, at, ...(model ? { model } : {}) });
+          if (p.role === "assistant") replies.push({ role: "assistant", text: opts.summary ? "" : text, at, ...(model ? { model } : {}) });
           else if (p.role === "user" && !text.trimStart().startsWith("<")) fallbackPrompts.push({ role: "user", text, at });
         } else if (item === "function_call") {
           const name = str(p.name) ?? "function_call";

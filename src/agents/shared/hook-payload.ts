@@ -1,6 +1,7 @@
 // The fields most agents' hook payloads share: session_id, transcript_path, cwd.
 
-import { isTraceId, type AgentName } from "../../traces/model.ts";
+import { isTraceId } from "../../traces/id.ts";
+import type { AgentName } from "../../traces/model.ts";
 import type { HookEvent } from "../types.ts";
 
 type Obj = Record<string, unknown>;

@@ -8,7 +8,20 @@ export interface JsonlRead {
   skipped: number;
 }
 
-export function parseJsonl(text: string): JsonlRead {
+/** Lines at least this long are candidates for `skim`. */
+const LONG_LINE = 4096;
+
+export interface ParseOptions {
+  /**
+   * For long lines: true when the record cannot matter beyond its time (a tool's output, say).
+   * Such a line is not parsed; its record is just `{ timestamp }`.
+   */
+  skim?: (line: string) => boolean;
+}
+
+const TIMESTAMP = /"timestamp"\s*:\s*"([^"\\]{10,40})"/;
+
+export function parseJsonl(text: string, opts: ParseOptions = {}): JsonlRead {
   const records: unknown[] = [];
   let skipped = 0;
   let start = 0;
@@ -23,6 +36,12 @@ export function parseJsonl(text: string): JsonlRead {
       skipped++;
       continue;
     }
+    if (opts.skim && line.length >= LONG_LINE && opts.skim(line)) {
+      // The time is all we take; the timestamp key comes first or last in agents' records.
+      const at = TIMESTAMP.exec(line.slice(0, 200)) ?? TIMESTAMP.exec(line.slice(-300));
+      records.push(at ? { timestamp: at[1] } : {});
+      continue;
+    }
     try {
       records.push(JSON.parse(line));
     } catch {
@@ -32,13 +51,8 @@ export function parseJsonl(text: string): JsonlRead {
   return { records, skipped };
 }
 
-export async function readJsonl(path: string): Promise<JsonlRead> {
-  return parseJsonl(await Bun.file(path).text());
-}
-
-/** Reads at most `bytes` from the start of a file: enough to identify a session. */
-export async function readHead(path: string, bytes: number): Promise<string> {
-  return Bun.file(path).slice(0, bytes).text();
+export async function readJsonl(path: string, opts: ParseOptions = {}): Promise<JsonlRead> {
+  return parseJsonl(await Bun.file(path).text(), opts);
 }
 
 /** The first `"key":"value"` string in raw JSON text, unescaped; for headers read in part. */
