@@ -11,6 +11,7 @@ import { baseOf } from "../src/git/locate.ts";
 import { passThrough } from "../src/git/passthrough.ts";
 import { NESTED_ENV } from "../src/git/runner.ts";
 import { INTERCEPTED } from "../src/interceptors/names.ts";
+import { traceMark } from "../src/git/trace.ts";
 
 const args = process.argv.slice(2);
 
@@ -19,6 +20,7 @@ function disabled(value: string | undefined): boolean {
 }
 
 async function asGit(): Promise<void> {
+  traceMark("shim started");
   const env = process.env;
   // Cheapest checks first: opt-out, our own nested calls, shell completion.
   if (disabled(env.GIT_TRACES_DISABLE) || env[NESTED_ENV] || env.COMP_LINE !== undefined) passThrough();
@@ -28,7 +30,7 @@ async function asGit(): Promise<void> {
   if (command !== "traces" && !INTERCEPTED.has(command)) {
     if (GIT_COMMANDS.has(command)) passThrough();
     const { resolveCommand } = await import("../src/interceptors/dispatch.ts");
-    const resolved = resolveCommand(line.globals, command, commandArgs);
+    const resolved = await resolveCommand(line.globals, command, commandArgs);
     if (!resolved) passThrough();
     ({ command, args: commandArgs } = resolved);
   }
@@ -37,7 +39,13 @@ async function asGit(): Promise<void> {
 }
 
 if (baseOf(process.argv0) === "git") {
-  await asGit();
+  try {
+    await asGit();
+  } catch {
+    // Whatever went wrong in our code happened before git ran (interceptors catch their
+    // own errors once it has): the user's command still runs, untouched.
+    passThrough();
+  }
 } else {
   const { main } = await import("../src/cli/main.ts");
   await main(args, { globals: [] });

@@ -7,14 +7,15 @@
 //    committed yet). A commit made from inside an agent's own shell also gets that agent's
 //    latest session. A commit nobody's session explains gets nothing.
 
-import { realpathSync } from "node:fs";
-import { allAdapters, adapter as loadAdapter } from "../agents/index.ts";
-import { readActive } from "../agents/shared/active.ts";
+import { existsSync, realpathSync } from "node:fs";
+import { DISCOVERY } from "../agents/discovery.ts";
 import type { Env, SessionRef } from "../agents/types.ts";
 import type { CommitInfo, RepoState } from "../git/repo.ts";
 import { lastChanged } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import type { AgentName, Trace } from "../traces/model.ts";
+import { traceMark } from "../git/trace.ts";
+import { join } from "node:path";
 
 /** Sessions idle for longer than this before a commit are not looked at. */
 export const WINDOW_S = 7 * 24 * 3600;
@@ -58,24 +59,34 @@ export function worktreeRoots(topLevel: string): string[] {
   return roots;
 }
 
-/** Candidate sessions for commits made at or after `earliestS`: hook records first, then datastores. */
+/**
+ * Candidate sessions for commits made at or after `earliestS`: hook records first, then
+ * datastores. Loads no reader and no schema unless there is something to look at: this
+ * runs on every commit.
+ */
 export async function candidateSessions(state: RepoState, roots: readonly string[], earliestS: number, env: Env): Promise<SessionRef[]> {
   const refs = new Map<string, SessionRef>();
   const hooked = new Set<AgentName>();
-  for (const s of readActive(state.gitDir)) {
-    const last = Date.parse(s.lastActivity);
-    if (!(last / 1000 >= earliestS)) continue;
-    hooked.add(s.agent);
-    const a = await loadAdapter(s.agent);
-    let path = s.transcript && s.transcript.startsWith("/") && (await Bun.file(s.transcript).exists()) ? s.transcript : null;
-    if (!path && a?.find) path = await a.find(s.id, env);
-    if (path) refs.set(`${s.agent}:${s.id}`, { agent: s.agent, id: s.id, path, ...(s.cwd ? { cwd: s.cwd } : {}), mtimeMs: last, size: 0 });
-  }
-  for (const a of await allAdapters()) {
-    if (hooked.has(a.name)) continue;
-    for (const ref of await a.discover({ roots, sinceMs: earliestS * 1000, env })) {
-      if (!refs.has(`${ref.agent}:${ref.id}`)) refs.set(`${ref.agent}:${ref.id}`, ref);
+  if (existsSync(join(state.gitDir, "traces", "active.json"))) {
+    const { readActive } = await import("../agents/shared/active.ts");
+    const { adapter: loadAdapter } = await import("../agents/index.ts");
+    for (const s of readActive(state.gitDir)) {
+      const last = Date.parse(s.lastActivity);
+      if (!(last / 1000 >= earliestS)) continue;
+      hooked.add(s.agent);
+      const a = await loadAdapter(s.agent);
+      let path = s.transcript && s.transcript.startsWith("/") && existsSync(s.transcript) ? s.transcript : null;
+      if (!path && a?.find) path = await a.find(s.id, env);
+      if (path) refs.set(`${s.agent}:${s.id}`, { agent: s.agent, id: s.id, path, ...(s.cwd ? { cwd: s.cwd } : {}), mtimeMs: last, size: 0 });
     }
+    traceMark("hook records read");
+  }
+  for (const [name, load] of Object.entries(DISCOVERY) as [AgentName, () => Promise<(o: object) => Promise<SessionRef[]>>][]) {
+    if (hooked.has(name)) continue;
+    const discover = await load();
+    const found = await discover({ roots, sinceMs: earliestS * 1000, env });
+    traceMark(`${name}: ${found.length} sessions here`);
+    for (const ref of found) if (!refs.has(`${ref.agent}:${ref.id}`)) refs.set(`${ref.agent}:${ref.id}`, ref);
   }
   return [...refs.values()];
 }
@@ -95,25 +106,59 @@ function editsOf(trace: Trace): Edit[] {
   return out;
 }
 
-export async function detectTraces(opts: DetectOptions): Promise<Attachment[]> {
-  const { state, commits, env, git } = opts;
-  if (!state.topLevel || commits.length === 0) return [];
-  const roots = worktreeRoots(state.topLevel);
-  const earliestS = Math.min(...commits.map((c) => c.time)) - WINDOW_S;
-  const refs = await candidateSessions(state, roots, earliestS, env);
-  if (refs.length === 0) return [];
-  if (opts.beforeRead && !opts.beforeRead()) return [];
+/** Candidate sessions found and read, ready to be matched with commits. */
+export interface Prepared {
+  traces: Trace[];
+  /** Sessions found in this worktree's window, read or not. */
+  candidates: number;
+  /** Used when `since` (the search window) is not given per commit. */
+  earliestS: number;
+}
 
+export interface PrepareOptions {
+  state: RepoState;
+  env: Env;
+  /** Look at sessions active since this time (seconds since the epoch). */
+  sinceS: number;
+  onSkip?: (path: string, reason: string) => void;
+  /** Asked once, when some session might belong to the commits, before any transcript is read. */
+  beforeRead?: () => boolean;
+}
+
+/**
+ * The first half of detection: find the sessions that may belong to commits of this
+ * worktree, and read them. Needs no commit, so the commit interceptor runs it while git
+ * is still committing.
+ */
+export async function prepareDetection(opts: PrepareOptions): Promise<Prepared> {
+  const { state, env } = opts;
+  const none = { traces: [], candidates: 0, earliestS: opts.sinceS };
+  if (!state.topLevel) return none;
+  const roots = worktreeRoots(state.topLevel);
+  traceMark("finding sessions");
+  const refs = await candidateSessions(state, roots, opts.sinceS, env);
+  traceMark(`${refs.length} candidate sessions`);
+  if (refs.length === 0) return none;
+  if (opts.beforeRead && !opts.beforeRead()) return { ...none, candidates: refs.length };
+  const { READERS } = await import("../agents/readers.ts");
   const traces: Trace[] = [];
   for (const ref of refs) {
-    const a = await loadAdapter(ref.agent);
-    if (!a) continue;
+    const read = await READERS[ref.agent]?.();
+    if (!read) continue;
     try {
-      traces.push(await a.read(ref.path, { roots }));
+      traces.push(await read(ref.path, { roots, summary: true }));
     } catch (e) {
       opts.onSkip?.(ref.path, (e as Error).message);
     }
   }
+  traceMark(`${traces.length} sessions read`);
+  return { traces, candidates: refs.length, earliestS: opts.sinceS };
+}
+
+/** The second half: which of the prepared sessions belong to which commit. */
+export function matchTraces(git: GitRunner, prepared: Prepared, commits: readonly CommitInfo[], insideAgent?: AgentName): Attachment[] {
+  const { traces, earliestS } = prepared;
+  if (traces.length === 0) return [];
   const edits = new Map(traces.map((t) => [t, editsOf(t)]));
 
   const out: Attachment[] = [];
@@ -130,14 +175,14 @@ export async function detectTraces(opts: DetectOptions): Promise<Attachment[]> {
     }
     const attached = new Set<Trace>();
     if (relevant.size) {
-      const files = [...new Set([...relevant.values()].flat().map((e) => e.file))];
-      const times = [...relevant.values()].flat().map((e) => e.atS).filter((x): x is number => x !== undefined);
+      const all = [...relevant.values()].flat();
+      const files = [...new Set(all.map((e) => e.file))];
+      const times = all.map((e) => e.atS).filter((x): x is number => x !== undefined);
       const since = (times.length ? Math.min(...times) : earliestS) - SLACK_S;
       // An edit some parent's history already holds (a merge brings the other side's) was
       // committed before. Commits before the parent are no newer than it: when every edit
       // came after the (only) parent was made, git need not be asked.
-      const editsAfterParent =
-        commit.parents.length === 1 && commit.parentTime !== undefined && times.length === [...relevant.values()].flat().length && since > commit.parentTime;
+      const editsAfterParent = commit.parents.length === 1 && commit.parentTime !== undefined && times.length === all.length && since > commit.parentTime;
       const committedAt = commit.parents.length && !editsAfterParent ? lastChanged(git, commit.parents, files, since) : new Map<string, number>();
       for (const [t, list] of relevant) {
         const pending = list.filter((e) => e.atS === undefined || !committedAt.has(e.file) || e.atS > committedAt.get(e.file)!);
@@ -148,16 +193,24 @@ export async function detectTraces(opts: DetectOptions): Promise<Attachment[]> {
         }
       }
     }
-    if (opts.insideAgent) {
+    if (insideAgent && ![...attached].some((t) => t.agent === insideAgent)) {
       const own = traces
-        .filter((t) => t.agent === opts.insideAgent && !attached.has(t))
+        .filter((t) => t.agent === insideAgent)
         .filter((t) => !t.start || Date.parse(t.start) / 1000 <= latest)
         .sort((a, b) => ((b.end ?? "") > (a.end ?? "") ? 1 : -1))[0];
-      if (own && ![...attached].some((t) => t.agent === opts.insideAgent)) {
+      if (own) {
         const mine = new Set(edits.get(own)!.map((e) => e.file));
         out.push({ commit: commit.oid, trace: own, files: commit.files.filter((f) => mine.has(f)).sort() });
       }
     }
   }
   return out;
+}
+
+/** Both halves, for callers that have the commits already (attach, other interceptors). */
+export async function detectTraces(opts: DetectOptions): Promise<Attachment[]> {
+  if (opts.commits.length === 0) return [];
+  const sinceS = Math.min(...opts.commits.map((c) => c.time)) - WINDOW_S;
+  const prepared = await prepareDetection({ state: opts.state, env: opts.env, sinceS, ...(opts.onSkip ? { onSkip: opts.onSkip } : {}), ...(opts.beforeRead ? { beforeRead: opts.beforeRead } : {}) });
+  return matchTraces(opts.git, prepared, opts.commits, opts.insideAgent);
 }

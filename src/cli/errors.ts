@@ -35,7 +35,7 @@ export function reportError(error: unknown, io: IO, env: Record<string, string |
   }
   // Our domain errors (GitError, SettingsFileError, TranscriptError, ...) carry a stable
   // code and a message written for the user.
-  if (error instanceof GitError || (error instanceof Error && typeof (error as { code?: unknown }).code === "string" && /^[A-Z_]+$/.test((error as { code: string }).code))) {
+  if (error instanceof GitError || (error instanceof Error && typeof (error as { code?: unknown }).code === "string" && /^[A-Z_]+$/.test((error as unknown as { code: string }).code))) {
     io.err(`git-traces: ${error.message}\n`);
     return 1;
   }

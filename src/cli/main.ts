@@ -12,6 +12,7 @@ import { makeDeps, type Deps } from "./deps.ts";
 import { CliError, reportError, UsageError } from "./errors.ts";
 import { stripAnsi, systemIO } from "./io.ts";
 import { VERSION } from "./version.ts";
+import { waitForDeferred } from "../interceptors/shared/deferred.ts";
 
 export { VERSION };
 
@@ -114,6 +115,9 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
     return 0;
   }
   const argsDef = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
+  // Notes an earlier commit's background work is still writing belong in what we read.
+  const name = (cmd.meta as { name?: string } | undefined)?.name;
+  if (name !== "hook" && name !== "after-commit") await waitForDeferred(deps.env);
   try {
     checkFlags(rest, argsDef);
     const { result } = await runCommand(cmd as never, { rawArgs: rest, data: deps });

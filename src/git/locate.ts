@@ -135,16 +135,11 @@ export function locateRealGit(
   env: Record<string, string | undefined> = process.env,
   execPath = process.execPath,
 ): RealGit | null {
-  const fs = require("node:fs") as typeof import("node:fs");
   const quick = quickCandidate(env, execPath);
-  const usable = (p: string) => {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return fs.statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
+  // Bun.file().size is a stat without loading node:fs (which costs milliseconds here): a
+  // file that is there and not empty. Whether it runs, spawning it tells; callers that
+  // spawn fall back to passThrough(), which reports a broken git.
+  const usable = (p: string) => Bun.file(p).size > 0;
   if (quick.source === "env") {
     return overrideProblem(quick.path, execPath) === null && usable(quick.path) ? quick : null;
   }

@@ -14,16 +14,18 @@ export function fatal(message: string, status = 127): never {
   process.exit(status);
 }
 
-/** Replaces this process with the real git, running exactly what the user typed. */
-export function passThrough(): never {
-  const argv = [process.argv0, ...process.argv.slice(2)];
+/**
+ * Replaces this process with the real git, running exactly what the user typed, with
+ * `globals` (git options such as `-c notes.rewriteRef=...`) put before the user's own.
+ */
+export function passThrough(globals: readonly string[] = []): never {
   const quick = quickCandidate();
   if (quick.source === "env") {
     const problem = overrideProblem(quick.path);
     if (problem) fatal(`${REAL_GIT_ENV}=${quick.path} ${problem}`);
   }
   try {
-    execInPlace(quick.path, argv);
+    execInPlace(quick.path, globals);
   } catch (e) {
     if (quick.source === "env") {
       fatal(`${REAL_GIT_ENV}=${quick.path} cannot be run (${(e as ExecError).errno}); point it at the real git`);
@@ -35,7 +37,7 @@ export function passThrough(): never {
     fatal(`cannot find the real git: no git on PATH besides this shim (${process.execPath}); install git or set ${REAL_GIT_ENV}`);
   }
   try {
-    execInPlace(found, argv);
+    execInPlace(found, globals);
   } catch (e) {
     fatal(`cannot run the real git at ${found} (${(e as ExecError).errno})`);
   }

@@ -45,16 +45,28 @@ function originalArgv(): Uint8Array | null {
 
 /**
  * Replaces the process image, keeping the environment this process started with (so it
- * must not be used after changing process.env). `original` says argv is exactly what we
- * were started with, so its raw bytes may stand in for it. Returns false when execv is
- * not available; throws nothing; on success it does not return.
+ * must not be used after changing process.env). `argv` is this process's own argv with
+ * `globals` inserted after argv[0]; when it shows a U+FFFD, the original bytes are read
+ * back and `globals` inserted into them. Returns false when execv is not available; on
+ * success it does not return; on failure it returns true.
  */
-export function execvLibc(path: string, argv: readonly string[], original: boolean): boolean {
+export function execvLibc(path: string, argv: readonly string[], globals: readonly string[] = []): boolean {
   const c = libc();
   if (!c) return false;
   const encoder = new TextEncoder();
-  const raw = original && hasReplacementChar(argv) ? originalArgv() : null;
-  const argBytes = raw ?? encoder.encode(argv.map((a) => `${a}\0`).join(""));
+  let argBytes: Uint8Array | null = null;
+  if (hasReplacementChar(argv)) {
+    const raw = originalArgv();
+    if (raw) {
+      const first = raw.indexOf(0);
+      const inserted = encoder.encode(globals.map((g) => `${g}\0`).join(""));
+      argBytes = new Uint8Array(raw.length + inserted.length);
+      argBytes.set(raw.subarray(0, first + 1), 0);
+      argBytes.set(inserted, first + 1);
+      argBytes.set(raw.subarray(first + 1), first + 1 + inserted.length);
+    }
+  }
+  argBytes ??= encoder.encode(argv.map((a) => `${a}\0`).join(""));
   const pointers = pointerArray(argBytes);
   c.execv(encoder.encode(`${path}\0`), pointers);
   // Still here: execv failed. Keep argBytes alive until now (the pointers refer into it).

@@ -13,10 +13,19 @@ export interface RepoState {
 
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
+const STATE_ARGS = ["rev-parse", "--absolute-git-dir", "--show-toplevel", "HEAD"];
+
 /** Where we are, in one call; null outside a repository. */
 export function repoState(git: GitRunner): RepoState | null {
-  const r = git.run(["rev-parse", "--absolute-git-dir", "--show-toplevel", "HEAD"]);
-  const lines = r.stdout.split("\n");
+  return parseRepoState(git.run(STATE_ARGS).stdout);
+}
+
+export async function repoStateAsync(git: GitRunner): Promise<RepoState | null> {
+  return parseRepoState((await git.runAsync(STATE_ARGS)).stdout);
+}
+
+function parseRepoState(stdout: string): RepoState | null {
+  const lines = stdout.split("\n");
   const gitDir = lines[0]?.trim();
   if (!gitDir || !gitDir.startsWith("/")) return null;
   const second = lines[1]?.trim() ?? "";
@@ -50,6 +59,12 @@ export function commitsSince(git: GitRunner, before: string | null, tip = "HEAD"
   const range = before ? ["--boundary", `${before}..${tip}`] : [tip];
   const out = git.out(["log", "--reverse", "--first-parent", "--diff-merges=first-parent", `--max-count=${limit}`, COMMIT_FORMAT, "-z", "--name-only", ...range, "--"]);
   return parseCommitLog(out);
+}
+
+/** The commit `tip` alone, with its parents' times (the boundary of `tip^!`). */
+export async function tipCommit(git: GitRunner, tip = "HEAD"): Promise<CommitInfo | null> {
+  const r = await git.runAsync(["log", "--boundary", "--diff-merges=first-parent", COMMIT_FORMAT, "-z", "--name-only", `${tip}^!`, "--"]);
+  return r.exitCode === 0 ? (parseCommitLog(r.stdout)[0] ?? null) : null;
 }
 
 /** Commits by name, with their files (for `git traces attach <commit>`). */
@@ -157,4 +172,137 @@ export function listRevisions(git: GitRunner, revs: readonly string[]): string[]
   const r = git.run(["rev-list", "--no-walk=unsorted", ...revs, "--"]);
   if (r.exitCode !== 0) return [];
   return r.stdout.split("\n").filter((l) => OID.test(l));
+}
+
+/**
+ * Where the repository is, found on the file system the way git finds it in the plain case
+ * (a `.git` directory, or a `.git` file naming the directory, in the cwd or above). Returns
+ * null whenever git's answer could differ: GIT_DIR / GIT_WORK_TREE / GIT_CEILING_DIRECTORIES
+ * / GIT_DISCOVERY_ACROSS_FILESYSTEM set, or a core.worktree or core.bare in the repository's
+ * config. Then the caller asks git. Saves a git call where every millisecond counts.
+ */
+export function locateRepoOnDisk(cwd: string, env: Record<string, string | undefined>): Omit<RepoState, "head"> | null {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM || env.GIT_COMMON_DIR) return null;
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  let dir = cwd;
+  for (;;) {
+    const dotGit = path.join(dir, ".git");
+    let stat;
+    try {
+      stat = fs.statSync(dotGit);
+    } catch {
+      stat = null;
+    }
+    if (stat) {
+      let gitDir: string;
+      if (stat.isDirectory()) gitDir = dotGit;
+      else {
+        const m = /^gitdir: (.+?)\s*$/m.exec(fs.readFileSync(dotGit, "utf8"));
+        if (!m) return null;
+        gitDir = path.resolve(dir, m[1]!);
+      }
+      try {
+        if (!fs.statSync(path.join(gitDir, "HEAD")).isFile()) return null;
+        // A linked worktree's settings live in the common directory's config.
+        const common = fs.existsSync(path.join(gitDir, "commondir")) ? path.resolve(gitDir, fs.readFileSync(path.join(gitDir, "commondir"), "utf8").trim()) : gitDir;
+        const config = fs.readFileSync(path.join(common, "config"), "utf8");
+        if (/^\s*(worktree|bare\s*=\s*true)/im.test(config)) return null;
+      } catch {
+        return null;
+      }
+      return { gitDir: fs.realpathSync(gitDir), topLevel: fs.realpathSync(dir) };
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** The repository's common directory (a linked worktree's `commondir`, else the git dir itself). */
+export function commonDir(gitDir: string): string {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  try {
+    return path.resolve(gitDir, fs.readFileSync(path.join(gitDir, "commondir"), "utf8").trim());
+  } catch {
+    return gitDir;
+  }
+}
+
+/**
+ * Whether a ref exists, from the files-backend layout (a loose ref file, or a line in
+ * packed-refs); undefined when the repository keeps refs some other way (reftable).
+ */
+export function refExistsOnDisk(gitDir: string, ref: string): boolean | undefined {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const common = commonDir(gitDir);
+  if (fs.existsSync(path.join(common, "reftable"))) return undefined;
+  if (fs.existsSync(path.join(common, ref))) return true;
+  try {
+    return fs.readFileSync(path.join(common, "packed-refs"), "utf8").includes(` ${ref}\n`);
+  } catch {
+    return false;
+  }
+}
+
+const SYSTEM_CONFIGS = ["/etc/gitconfig", "/usr/local/etc/gitconfig", "/opt/homebrew/etc/gitconfig", "/Library/Developer/CommandLineTools/usr/share/git-core/gitconfig"];
+
+/**
+ * Whether any config git would read could set a `traces.*` key: false only when no config
+ * file, -c option or config variable names "traces" and none includes another file. Lets
+ * the common case skip a `git config` call; anything unsure says true and git is asked.
+ */
+export function configMayMention(gitDir: string, env: Record<string, string | undefined>, section: string, extraArgs: readonly string[] = []): boolean {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const needle = section.toLowerCase();
+  const mentions = (text: string) => {
+    const t = text.toLowerCase();
+    return t.includes(needle) || t.includes("[include") || t.includes("includeif");
+  };
+  if (extraArgs.some(mentions) || mentions(env.GIT_CONFIG_PARAMETERS ?? "")) return true;
+  if (env.GIT_CONFIG_COUNT || env.GIT_CONFIG) return true;
+  const home = env.HOME ?? "";
+  const files = [
+    path.join(commonDir(gitDir), "config"),
+    path.join(gitDir, "config.worktree"),
+    env.GIT_CONFIG_GLOBAL ?? path.join(home, ".gitconfig"),
+    path.join(env.XDG_CONFIG_HOME || path.join(home, ".config"), "git", "config"),
+    ...(env.GIT_CONFIG_NOSYSTEM ? [] : env.GIT_CONFIG_SYSTEM ? [env.GIT_CONFIG_SYSTEM] : SYSTEM_CONFIGS),
+  ];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue; // absent
+    }
+    if (mentions(text)) return true;
+  }
+  return false;
+}
+
+/**
+ * The git directory for `cwd` in the plain case, using only stat-like Bun.file() calls (no
+ * node:fs, which costs milliseconds to load): the nearest `.git` directory, or the directory
+ * a `.git` file names. null when the environment could make git decide otherwise.
+ */
+export async function gitDirQuick(cwd: string, env: Record<string, string | undefined>): Promise<string | null> {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM || env.GIT_COMMON_DIR) return null;
+  let dir = cwd.replace(/\/+$/, "") || "/";
+  for (;;) {
+    const dotGit = `${dir === "/" ? "" : dir}/.git`;
+    const file = Bun.file(dotGit);
+    if (file.size > 0) {
+      if (Bun.file(`${dotGit}/HEAD`).size > 0) return dotGit; // a directory
+      const m = /^gitdir: (.+?)\s*$/m.exec(await file.text().catch(() => ""));
+      if (!m) return null;
+      const target = m[1]!;
+      return target.startsWith("/") ? target : `${dir}/${target}`;
+    }
+    if (dir === "/") return null;
+    dir = dir.slice(0, dir.lastIndexOf("/")) || "/";
+  }
 }

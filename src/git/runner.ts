@@ -87,6 +87,26 @@ export class GitRunner {
     return result;
   }
 
+  /** Like run(), without blocking: for independent git calls that can run side by side. */
+  async runAsync(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const argv = opts.noContext ? [...args] : [...this.context, ...args];
+    const started = this.trace ? performance.now() : 0;
+    const proc = Bun.spawn({
+      cmd: [this.git, ...argv],
+      cwd: opts.cwd ?? this.cwd,
+      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
+      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as string]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    if (this.trace) {
+      const ms = (performance.now() - started).toFixed(1);
+      process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${exitCode} (${ms} ms)\n`);
+    }
+    return { stdout, stderr, exitCode };
+  }
+
   /** stdout of a git call that must succeed. */
   out(args: readonly string[], opts?: RunOptions): string {
     const r = this.run(args, opts);

@@ -7,7 +7,7 @@ import { authorKeys, listRevisions, repoState } from "../git/repo.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
-import { commitsInFile, recordNewCommits } from "./shared/record.ts";
+import { commitsInFile } from "./shared/files.ts";
 import { intercept } from "./shared/run.ts";
 
 const PICK_ARGS = { withValue: ["-m", "--mainline", "-s", "--strategy", "-X", "--strategy-option", "--cleanup", "-S"] };
@@ -26,8 +26,8 @@ export default async function cherryPick(inv: Invocation): Promise<never> {
         : operands(args, PICK_ARGS);
       return { state, sources: listRevisions(ctx.git, named) };
     },
-    after: (ctx, { state, sources }) =>
-      recordNewCommits(ctx, state, {
+    after: async (ctx, { state, sources }) =>
+      (await import("./shared/record.ts")).recordNewCommits(ctx, state, {
         fresh: true,
         copyFrom: (commits) => {
           const keys = authorKeys(ctx.git, [...sources, ...commits.map((c) => c.oid)]);

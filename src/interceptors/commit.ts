@@ -1,41 +1,62 @@
-// git commit: after it succeeds, the traces behind the new commit go into its note. With
-// --amend git copies the old commit's note itself (notes.rewriteRef); a commit that ends a
-// `merge --squash` also carries the traces of the squashed commits.
+// git commit: the traces behind the new commit go into its note. With --amend git copies
+// the old commit's note itself (notes.rewriteRef); the commit that ends a `merge --squash`
+// also carries the traces of the squashed commits.
+//
+// By default the shim becomes git at once (execve) and a background worker does the trace
+// work when git has finished (shared/deferred.ts): a commit costs what git costs plus the
+// shim's start-up. This module is on that path, so it stays small; the trace work itself
+// is in commit-sync.ts.
 
-import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { repoState } from "../git/repo.ts";
 import { passThrough } from "../git/passthrough.ts";
+import { gitDirQuick } from "../git/repo.ts";
 import type { Invocation } from "./invocation.ts";
+import { traceMark } from "../git/trace.ts";
 import { hasOption } from "./shared/args.ts";
-import { commitsInFile, recordNewCommits } from "./shared/record.ts";
-import { intercept, REWRITE_NOTES } from "./shared/run.ts";
-import { squashRecord } from "./merge.ts";
+import { flushWarnings, startCommitWorker, SYNC_ENV, waitForDeferred } from "./shared/deferred.ts";
+import { stillQuiet } from "../attach/quiet.ts";
 
 export const COMMIT_ARGS = { withValue: ["-m", "--message", "-F", "--file", "-C", "--reuse-message", "-c", "--reedit-message", "--author", "--date", "--cleanup", "-t", "--template", "--fixup", "--squash", "--trailer", "--pathspec-from-file", "-u", "--untracked-files"] };
+
+const REWRITE_NOTES = ["-c", "notes.rewriteRef=refs/notes/traces"];
+
+/** The cwd git runs in: ours, moved by any -C the user gave. */
+export function gitCwd(inv: Invocation): string {
+  let cwd = process.cwd();
+  for (const g of inv.globals) {
+    if (g.name !== "-C" || !g.value) continue;
+    cwd = g.value.startsWith("/") ? g.value : `${cwd}/${g.value}`;
+  }
+  return cwd;
+}
+
+export const plainGlobals = (inv: Invocation) => !inv.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree" || g.name === "--bare");
 
 export default async function commit(inv: Invocation): Promise<never> {
   // These only show what would be committed.
   if (hasOption(inv.commandArgs, ["--dry-run", "--short", "--porcelain", "--long"], COMMIT_ARGS)) passThrough();
   const amend = hasOption(inv.commandArgs, ["--amend"], COMMIT_ARGS);
-  return intercept(inv, {
-    globals: amend ? REWRITE_NOTES : [],
-    before: (ctx) => {
-      const state = repoState(ctx.git);
-      if (!state) return null;
-      const record = squashRecord(state.gitDir);
-      // Our record of a squash merge counts only while git's own SQUASH_MSG says one is pending.
-      const squashed = existsSync(join(state.gitDir, "SQUASH_MSG")) ? commitsInFile(record) : [];
-      if (!squashed.length) rmSync(record, { force: true });
-      return { state, squashed, record };
-    },
-    after: async (ctx, { state, squashed, record }) => {
-      await recordNewCommits(ctx, state, {
-        fresh: !amend,
-        copyFrom: (commits) => new Map(squashed.length && commits.length ? [[commits.at(-1)!.oid, squashed]] : []),
-      });
-      if (squashed.length) rmSync(record, { force: true });
-    },
-    gitDirOf: ({ state }) => state.gitDir,
-  });
+  const globals = amend ? REWRITE_NOTES : [];
+  const env = process.env;
+  traceMark("commit interceptor");
+  flushWarnings(env);
+  // An earlier commit's background work lands before this one (an amend copies its note).
+  await waitForDeferred(env);
+  if (!env[SYNC_ENV] && plainGlobals(inv)) {
+    const cwd = gitCwd(inv);
+    const gitDir = await gitDirQuick(cwd, env);
+    // Without a HEAD reflog yet (a first commit) the worker could not tell what git did.
+    const reflogSize = gitDir ? Bun.file(`${gitDir}/logs/HEAD`).size : 0;
+    traceMark("repository found");
+    // Nobody new since the last commit found nobody: nothing to do at all.
+    if (gitDir && stillQuiet(gitDir)) {
+      traceMark("no agent sessions here");
+      passThrough(globals);
+    }
+    if (gitDir && reflogSize > 0 && startCommitWorker({ v: 1, pid: process.pid, cwd, gitDir, reflogSize, globals: inv.globals, amend }, env)) {
+      traceMark("worker started");
+      passThrough(globals);
+    }
+  }
+  const { commitInForeground } = await import("./commit-sync.ts");
+  return commitInForeground(inv, amend, globals);
 }

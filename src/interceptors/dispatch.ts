@@ -1,20 +1,20 @@
 // What the shim does with a command it may care about: resolve aliases, then run either
 // the tool's CLI (`git traces ...`) or the command's interceptor.
 
-import { resolveAlias } from "../git/alias.ts";
 import type { GlobalOption } from "../git/globals.ts";
-import { locateRealGit } from "../git/locate.ts";
 import { passThrough } from "../git/passthrough.ts";
 import { INTERCEPTORS } from "./index.ts";
 import type { Invocation } from "./invocation.ts";
 import { INTERCEPTED } from "./names.ts";
 
 /** The command an alias stands for, when it is one the shim handles; else null. */
-export function resolveCommand(
+export async function resolveCommand(
   globals: readonly GlobalOption[],
   command: string,
   args: readonly string[],
-): { command: string; args: string[] } | null {
+): Promise<{ command: string; args: string[] } | null> {
+  const { locateRealGit } = await import("../git/locate.ts");
+  const { resolveAlias } = await import("../git/alias.ts");
   const real = locateRealGit();
   if (!real) return null; // passThrough() reports the missing git
   const resolved = resolveAlias(real.path, globals, command, args);
@@ -39,6 +39,11 @@ export async function dispatch(inv: Invocation): Promise<void> {
   }
   const load = INTERCEPTORS[inv.command];
   if (!load || asksForHelp(inv.commandArgs)) passThrough();
-  const run = await load();
+  let run;
+  try {
+    run = await load();
+  } catch {
+    passThrough(); // an interceptor that cannot load must not cost the user their command
+  }
   await run(inv);
 }

@@ -2,20 +2,14 @@
 // conflict resolution, say); a fast-forward made no commit. `--squash` makes none either:
 // the commits it squashed are recorded so that the commit that follows carries their traces.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { commitsSince, listRevisions, repoState } from "../git/repo.ts";
+import { writeSquashRecord } from "./shared/squash.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
-import { recordNewCommits } from "./shared/record.ts";
 import { intercept } from "./shared/run.ts";
 
 const MERGE_ARGS = { withValue: ["-m", "--message", "-F", "--file", "-s", "--strategy", "-X", "--strategy-option", "--cleanup", "--into-name", "-S"] };
-
-export function squashRecord(gitDir: string): string {
-  return join(gitDir, "traces", "squash-sources");
-}
 
 export default async function merge(inv: Invocation): Promise<never> {
   const args = inv.commandArgs;
@@ -28,10 +22,7 @@ export default async function merge(inv: Invocation): Promise<never> {
         // The commits the squash brings in: what the named branches have that HEAD had not.
         const tips = operands(args, MERGE_ARGS);
         const brought = before.head ? listRevisions(ctx.git, [...tips, `^${before.head}`]) : [];
-        if (brought.length) {
-          mkdirSync(join(before.gitDir, "traces"), { recursive: true });
-          writeFileSync(squashRecord(before.gitDir), `${brought.join("\n")}\n`);
-        }
+        if (brought.length && before.head) writeSquashRecord(before.gitDir, before.head, brought);
         return;
       }
       const commits = commitsSince(ctx.git, before.head);
@@ -39,6 +30,7 @@ export default async function merge(inv: Invocation): Promise<never> {
       // A merge commit sits right on the old HEAD with two or more parents; anything else
       // (a fast-forward) brought existing commits.
       if (!made || made.parents.length < 2 || made.parents[0] !== before.head) return;
+      const { recordNewCommits } = await import("./shared/record.ts");
       await recordNewCommits(ctx, before, { commits: [made], fresh: true });
     },
     gitDirOf: (s) => s.gitDir,

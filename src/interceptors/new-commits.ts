@@ -4,7 +4,6 @@ import { repoState } from "../git/repo.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
 import { hasOption } from "./shared/args.ts";
-import { recordNewCommits } from "./shared/record.ts";
 import { intercept } from "./shared/run.ts";
 
 const REVERT_ARGS = { withValue: ["-m", "--mainline", "-s", "--strategy", "-X", "--strategy-option", "--cleanup", "-S"] };
@@ -15,7 +14,7 @@ function madeCommits(noCommit: readonly string[], spec: { withValue: readonly st
     if (hasOption(inv.commandArgs, noCommit, spec)) passThrough();
     return intercept(inv, {
       before: (ctx) => repoState(ctx.git),
-      after: (ctx, before) => recordNewCommits(ctx, before, { fresh: true }),
+      after: async (ctx, before) => (await import("./shared/record.ts")).recordNewCommits(ctx, before, { fresh: true }),
       gitDirOf: (s) => s.gitDir,
     });
   };

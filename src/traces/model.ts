@@ -12,12 +12,9 @@ export function isAgentName(name: string): name is AgentName {
   return (AGENTS as readonly string[]).includes(name);
 }
 
-/** Trace IDs become note lines and file names: nothing outside this set, ever. */
-export const TRACE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+import { TRACE_ID } from "./id.ts";
 
-export function isTraceId(id: unknown): id is string {
-  return typeof id === "string" && TRACE_ID.test(id);
-}
+export { isTraceId, TRACE_ID } from "./id.ts";
 
 export const TraceIdSchema = v.pipe(v.string(), v.regex(TRACE_ID, "not a valid trace ID"));
 

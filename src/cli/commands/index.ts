@@ -16,7 +16,8 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   doctor: load(() => import("./doctor.ts")),
   hooks: load(() => import("./hooks.ts")),
   logs: load(() => import("./logs.ts")),
-  // Hidden: used by the agents' hooks, the installer, and other implementers.
+  // Hidden: used by the agents' hooks, the shim, the installer, and other implementers.
+  "after-commit": load(() => import("./after-commit.ts")),
   hook: load(() => import("./hook.ts")),
   "find-real-git": load(() => import("./find-real-git.ts")),
   note: load(() => import("./note.ts")),

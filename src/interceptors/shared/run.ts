@@ -8,6 +8,8 @@ import { passThrough } from "../../git/passthrough.ts";
 import { GitRunner, NESTED_ENV } from "../../git/runner.ts";
 import type { Invocation } from "../invocation.ts";
 import { reportFailure } from "./report.ts";
+import { traceMark } from "../../git/trace.ts";
+import { waitForDeferred } from "./deferred.ts";
 
 export interface InterceptContext {
   inv: Invocation;
@@ -15,15 +17,23 @@ export interface InterceptContext {
   /** Runner for the tool's own git calls, with the user's -C/-c/--git-dir applied. */
   git: GitRunner;
   env: Record<string, string | undefined>;
+  /** Set by trace work once it knows the repository: failures are logged there. */
+  gitDir?: string;
 }
 
 export interface Plan<S> {
   /** Global options put before the user's own (e.g. `-c notes.rewriteRef=...`). */
   globals?: readonly string[];
-  /** Looks at the repository before git runs. undefined/null: no trace work afterwards. */
+  /** Looks at the repository before git runs. undefined/null: no trace work afterwards. Without it, after() always runs. */
   before?(ctx: InterceptContext): S | null | undefined;
+  /**
+   * Work started as soon as git is running, awaited when it has finished: what can be
+   * done before the outcome is known, done while git works. A failure here only means
+   * after() gets no head start (undefined).
+   */
+  during?(ctx: InterceptContext, state: S): Promise<unknown>;
   /** Trace work after git succeeded. Errors are reported as one warning, never raised. */
-  after?(ctx: InterceptContext, state: S): Promise<void> | void;
+  after?(ctx: InterceptContext, state: S, early?: unknown): Promise<void> | void;
   /** The git directory, for the log of a failure. */
   gitDirOf?(state: S): string | null;
 }
@@ -32,24 +42,47 @@ export interface Plan<S> {
 export const REWRITE_NOTES = ["-c", "notes.rewriteRef=refs/notes/traces"] as const;
 
 export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<never> {
+  traceMark(`intercept ${inv.command}`);
+  // Background trace work of an earlier commit lands first: this command may read or move
+  // its notes. One stat when there is none.
+  await waitForDeferred(process.env);
   const real = locateRealGit();
   if (!real) passThrough(); // reports the missing git and exits 127
   const env = process.env;
   const ctx: InterceptContext = { inv, real, git: new GitRunner({ git: real.path, context: contextTokens(inv.globals), env }), env };
   let state: S | null | undefined;
   try {
-    state = plan.before?.(ctx);
+    state = plan.before ? plan.before(ctx) : ({} as S);
   } catch (e) {
     reportFailure(null, inv.command, "could not read the repository state", e);
     state = undefined;
   }
-  const result = await runChild(real.path, [inv.argv0, ...(plan.globals ?? []), ...inv.args], { ...env, [NESTED_ENV]: "1" });
+  traceMark("running git");
+  let running;
+  try {
+    running = runChild(real.path, [inv.argv0, ...(plan.globals ?? []), ...inv.args], { ...env, [NESTED_ENV]: "1" });
+  } catch (e) {
+    // Could not start git as a child: let the user's command run as if the shim were not here.
+    reportFailure(null, inv.command, "could not run git as a child; running it directly, without trace work", e);
+    passThrough();
+  }
+  // git is running (the spawn happened inside runChild before its first await).
+  const early = state !== undefined && state !== null && plan.during ? plan.during(ctx, state).catch(() => undefined) : Promise.resolve(undefined);
+  let result;
+  try {
+    result = await running;
+  } catch (e) {
+    reportFailure(null, inv.command, "could not run git as a child; running it directly, without trace work", e);
+    passThrough();
+  }
+  traceMark("git done");
   if (result.code === 0 && !result.signal && state !== undefined && state !== null && plan.after) {
     try {
-      await plan.after(ctx, state);
+      await plan.after(ctx, state, await early);
     } catch (e) {
-      reportFailure(plan.gitDirOf?.(state) ?? null, inv.command, `could not record traces for this ${inv.command}`, e);
+      reportFailure(ctx.gitDir ?? plan.gitDirOf?.(state) ?? null, inv.command, `could not record traces for this ${inv.command}`, e);
     }
   }
+  traceMark("trace work done");
   exitLike(result);
 }
