@@ -13,6 +13,8 @@ export interface Variant {
   input?: string;
   /** Runs before each timed run, untimed (reset state). */
   before?: () => void;
+  /** Runs after each timed run, untimed (wait for background work, measure it). */
+  after?: () => void;
 }
 
 export function median(xs: readonly number[]): number {
@@ -34,6 +36,7 @@ function once(v: Variant): number {
     stderr: "pipe",
   });
   const ms = performance.now() - started;
+  v.after?.();
   if (p.exitCode !== 0) {
     throw new Error(`${v.name}: ${v.cmd.join(" ")} exited ${p.exitCode}: ${p.stderr.toString().slice(0, 500)}`);
   }

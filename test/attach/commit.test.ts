@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, renameSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { claudeFolder, claudeTranscript, codexTranscript, FIXTURES, installAgentFixtures, SESSIONS } from "../helpers/agents.ts";
-import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
+import { makeSandbox, requireBinary, run, settle, sh, type Sandbox } from "../helpers/sandbox.ts";
 import { AFTER, at, makeShop } from "../helpers/shop.ts";
 
 let box: Sandbox;
@@ -206,6 +206,7 @@ test("two sessions in two worktrees of one repository each land on their own wor
     Bun.spawn({ cmd: [join(box.bin, "git"), "commit", "-q", "-m", msg], cwd, env: at(box.env, AFTER), stdout: "pipe", stderr: "pipe" }).exited;
   const [a, b] = await Promise.all([commitIn(shop.repo, "main work"), commitIn(wt, "worktree work")]);
   expect([a, b]).toEqual([0, 0]);
+  settle(box.home);
   expect(shop.traces("HEAD", shop.repo)).toEqual([SESSIONS.claude]);
   expect(shop.traces("HEAD", wt)).toEqual([SESSIONS.codex]);
 });
@@ -225,4 +226,39 @@ test("concurrent note writes from several processes all land (compare-and-swap o
   for (const c of commits) expect(shop.traces(c)).toEqual([SESSIONS.claude]);
   const notes = run(["/usr/bin/git", "notes", "--ref=traces", "list"], { cwd: shop.repo, env: box.realEnv }).out.trim().split("\n");
   expect(notes).toHaveLength(6);
+});
+
+describe("where the trace work runs", () => {
+  test("by default after git returns, in the background; `git traces` waits for it", () => {
+    const shop = makeShop(box, ["claude-code"]);
+    shop.git(["add", "-A"]);
+    const r = run([join(box.bin, "git"), "commit", "-q", "-m", "Add login"], { cwd: shop.repo, env: at(box.env, AFTER) });
+    expect(r.exitCode).toBe(0);
+    // A command through the shim right away sees the note: it waits for the worker.
+    const attach = run([join(box.bin, "git"), "traces", "attach", "HEAD", SESSIONS.claude], { cwd: shop.repo, env: box.env });
+    expect(attach.out).toContain("already attached");
+  });
+
+  test("GIT_TRACES_SYNC=1: before the command returns", () => {
+    const shop = makeShop(box, ["claude-code"]);
+    shop.git(["add", "-A"]);
+    const r = run([join(box.bin, "git"), "commit", "-q", "-m", "Add login"], { cwd: shop.repo, env: { ...at(box.env, AFTER), GIT_TRACES_SYNC: "1" } });
+    expect(r.exitCode).toBe(0);
+    expect(shop.note()).toContain(`traces:${SESSIONS.claude}`);
+  });
+
+  test("a background failure is told by the next command, once", () => {
+    const shop = makeShop(box, ["claude-code"]);
+    shop.git(["add", "-A"]);
+    // A notes ref that is not a commit: writing the note must fail.
+    const blob = run(["/usr/bin/git", "hash-object", "-w", "--stdin"], { cwd: shop.repo, env: box.realEnv, input: "x" }).out.trim();
+    sh(`git update-ref refs/notes/traces ${blob}`, { cwd: shop.repo, env: box.realEnv });
+    expect(shop.git(["commit", "-q", "-m", "Add login"]).exitCode).toBe(0);
+    writeFileSync(join(shop.repo, "README.md"), "more\n");
+    const next = shop.git(["commit", "-q", "-am", "Next"], { env: at(box.env, "2026-11-20T10:30:00Z") });
+    expect(next.exitCode).toBe(0);
+    expect(next.err).toContain("git-traces: warning: recording the traces of commit");
+    expect(next.err.trim().split("\n")).toHaveLength(1);
+    expect(shop.git(["status", "-s"]).err).toBe("");
+  });
 });

@@ -3,7 +3,7 @@
 //
 // Knobs: KEEP_TRASH=1 keeps every sandbox directory (their paths are printed).
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync, realpathSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, existsSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -137,4 +137,24 @@ export function sh(script: string, opts: RunOptions = {}): string {
 
 export function removeTree(path: string): void {
   rmSync(path, { recursive: true, force: true });
+}
+
+/**
+ * Waits until no background trace work (a commit's worker) is running for this HOME, so
+ * that a test reads the notes the user would see a moment later.
+ */
+export function settle(home: string, maxMs = 15_000): void {
+  const dir = join(home, ".local", "share", "git-traces", "pending");
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    let pending: string[] = [];
+    try {
+      pending = readdirSync(dir);
+    } catch {
+      return;
+    }
+    if (pending.length === 0) return;
+    Bun.sleepSync(10);
+  }
+  throw new Error(`background trace work still running after ${maxMs} ms`);
 }

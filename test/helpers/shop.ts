@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { installAgentFixtures } from "./agents.ts";
-import { run, sh, type Result, type Sandbox } from "./sandbox.ts";
+import { run, settle, sh, type Result, type Sandbox } from "./sandbox.ts";
 
 export const BEFORE = "2026-11-20T09:00:00Z";
 export const AFTER = "2026-11-20T10:08:00Z";
@@ -38,7 +38,11 @@ export function makeShop(box: Sandbox, agents: readonly string[], opts: { path?:
   const shop: Shop = {
     repo,
     env,
-    git: (args, o = {}) => run([join(box.bin, "git"), ...args], { cwd: o.cwd ?? repo, env: { ...at(env, AFTER), ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) }),
+    git: (args, o = {}) => {
+      const r = run([join(box.bin, "git"), ...args], { cwd: o.cwd ?? repo, env: { ...at(env, AFTER), ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) });
+      settle(box.home);
+      return r;
+    },
     note: (rev = "HEAD", cwd = repo) => {
       const r = run(["/usr/bin/git", "notes", "--ref=traces", "show", rev], { cwd, env: box.realEnv });
       return r.exitCode === 0 ? r.out : "";

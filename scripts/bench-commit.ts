@@ -1,0 +1,138 @@
+// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000]
+//
+// What the shim adds to `git commit`, in one run, interleaved: an empty compiled Bun
+// program (F, the start-up every shim call pays), the real `git commit` and the shim's in
+// a repository whose agent sessions the commit attaches, and the same in a repository with
+// no agent sessions; the synthetic datastore (scripts/gen-datastore.ts) is present
+// throughout. Targets (medians): at most F + 40 ms added with sessions to attach, at most
+// F + 10 ms added without. (The traces.com CLI's git hooks add about 660 ms per commit.)
+//
+// The shim returns when git is done and records the traces in a background worker; the
+// table also shows when the note was written (untimed for the commit, waited for before
+// the next run), and the same commit with GIT_TRACES_SYNC=1 (all work before returning).
+
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { generate } from "./gen-datastore.ts";
+import { buildReferences, fmt, interleave, median, table, type Variant } from "./lib/bench.ts";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "25" },
+    claude: { type: "string", default: "1000" },
+    codex: { type: "string", default: "1000" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const rounds = Number(values.rounds);
+const REAL_GIT = "/usr/bin/git";
+const root = new URL("..", import.meta.url).pathname;
+const binary = join(root, "dist", "git-traces");
+if (!(await Bun.file(binary).exists())) throw new Error("dist/git-traces is missing: run `bun run build` first");
+
+const dir = mkdtempSync(join(tmpdir(), "git-traces-bench-commit-"));
+try {
+  const home = join(dir, "home");
+  mkdirSync(home, { recursive: true });
+  const now = Date.now();
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: "/usr/bin:/bin",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_AUTHOR_NAME: "Bench",
+    GIT_AUTHOR_EMAIL: "bench@example.com",
+    GIT_COMMITTER_NAME: "Bench",
+    GIT_COMMITTER_EMAIL: "bench@example.com",
+  };
+  const sh = (script: string, cwd: string, extra: Record<string, string> = {}) => {
+    const p = Bun.spawnSync({ cmd: ["sh", "-c", script], cwd, env: { ...env, ...extra }, stderr: "pipe" });
+    if (p.exitCode !== 0) throw new Error(`${script}: ${p.stderr}`);
+  };
+  // Four identical repositories: with sessions (real git / shim), without (real git / shim).
+  const repos = { withReal: "", withShim: "", noneReal: "", noneShim: "" };
+  const baseDate = new Date(now - 2 * 24 * 3600 * 1000).toISOString();
+  for (const name of Object.keys(repos) as (keyof typeof repos)[]) {
+    const repo = join(home, "work", name);
+    mkdirSync(join(repo, "src"), { recursive: true });
+    mkdirSync(join(repo, "tests"), { recursive: true });
+    for (let i = 0; i < 400; i++) writeFileSync(join(repo, "src", `module${i}.py`), `# module ${i}\n`.repeat(30));
+    writeFileSync(join(repo, "src", "auth.py"), "# auth v0\n");
+    sh("git init -q && git add -A && git commit -q -m base && git tag base", repo, { GIT_AUTHOR_DATE: baseDate, GIT_COMMITTER_DATE: baseDate });
+    // What the agents changed (for the "none" repos: a human's change of the same size).
+    writeFileSync(join(repo, "src", "auth.py"), "# auth v2\nclass RateLimiter: ...\n");
+    writeFileSync(join(repo, "tests", "test_auth.py"), "def test_login(): ...\n");
+    sh("git add -A", repo);
+    repos[name] = repo;
+  }
+  console.error("generating the datastore...");
+  const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
+  const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
+  const prefix = join(dir, "prefix");
+  const inst = Bun.spawnSync({ cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"], env, stdout: "ignore", stderr: "pipe" });
+  if (inst.exitCode !== 0) throw new Error(`install failed: ${inst.stderr}`);
+  const shim = join(prefix, "bin", "git");
+
+  const pending = join(home, ".local", "share", "git-traces", "pending");
+  const background = new Map<string, number[]>();
+  /** Waits for the commit's background worker; returns how long it took after git returned. */
+  const settle = () => {
+    const started = performance.now();
+    for (;;) {
+      let left: string[] = [];
+      try {
+        left = readdirSync(pending);
+      } catch {
+        left = [];
+      }
+      if (left.length === 0) return performance.now() - started;
+      Bun.sleepSync(1);
+    }
+  };
+  const commit = (name: string, repo: string, git: string, extra: Record<string, string> = {}): Variant => ({
+    name,
+    cmd: [git, "commit", "-q", "-m", "bench"],
+    argv0: "git",
+    cwd: repo,
+    env: { ...env, PATH: git === shim ? `${prefix}/bin:${env.PATH}` : env.PATH, ...extra },
+    // Untimed: undo the last round's commit, keep the change staged.
+    before: () => {
+      Bun.spawnSync({ cmd: [REAL_GIT, "reset", "-q", "--soft", "base"], cwd: repo, env });
+    },
+    after: () => {
+      const ms = settle();
+      background.set(name, [...(background.get(name) ?? []), ms]);
+    },
+  });
+  const variants: Variant[] = [
+    { name: "F", cmd: [refs.empty], env },
+    commit("real git, sessions", repos.withReal, REAL_GIT),
+    commit("shim, sessions", repos.withShim, shim),
+    commit("shim sync, sessions", repos.withShim, shim, { GIT_TRACES_SYNC: "1" }),
+    commit("real git, no sessions", repos.noneReal, REAL_GIT),
+    commit("shim, no sessions", repos.noneShim, shim),
+    commit("shim sync, no sessions", repos.noneShim, shim, { GIT_TRACES_SYNC: "1" }),
+  ];
+  console.error(`bench-commit: ${gen.files} sessions (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds...`);
+  const m = interleave(variants, rounds);
+  const notes = Bun.spawnSync({ cmd: [REAL_GIT, "notes", "--ref=traces", "show", "HEAD"], cwd: repos.withShim, env, stdout: "pipe" }).stdout.toString();
+  const attached = notes.split("\n").filter((l) => l.startsWith("traces:")).length;
+  const F = m.get("F")!;
+  const withAdded = m.get("shim, sessions")! - m.get("real git, sessions")!;
+  const noneAdded = m.get("shim, no sessions")! - m.get("real git, no sessions")!;
+  console.log(`bench-commit: ${gen.files} sessions on disk (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds, medians; bun ${Bun.version}`);
+  const after = (name: string) => fmt(median(background.get(name) ?? [0]));
+  console.log(
+    table([
+      ["case", "real git", "shim", "added", "F", "budget", "result", "note written after", "shim, sync mode"],
+      ["agent sessions to attach", fmt(m.get("real git, sessions")!), fmt(m.get("shim, sessions")!), fmt(withAdded), fmt(F), `F + 40 = ${fmt(F + 40)}`, withAdded <= F + 40 ? "ok" : "MISSED", `+${after("shim, sessions")}`, fmt(m.get("shim sync, sessions")!)],
+      ["no agent sessions", fmt(m.get("real git, no sessions")!), fmt(m.get("shim, no sessions")!), fmt(noneAdded), fmt(F), `F + 10 = ${fmt(F + 10)}`, noneAdded <= F + 10 ? "ok" : "MISSED", `+${after("shim, no sessions")}`, fmt(m.get("shim sync, no sessions")!)],
+    ]),
+  );
+  console.log(`traces attached to the last commit with sessions: ${attached} (expected 4: 2 Claude Code, 2 Codex)`);
+  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === 4 ? 0 : 1;
+} finally {
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  else console.error(`kept ${dir}`);
+}

@@ -1,0 +1,199 @@
+// bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude 1000] [--codex 1000]
+//                                  [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
+//
+// A synthetic agent datastore for benchmarks: Claude Code and Codex sessions laid out as the
+// agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
+// other projects (fifty of them); a few ran in --repo and edited src/auth.py and
+// tests/test_auth.py. Sizes follow a long tail (median about 100 KB, a few over 2 MB),
+// modification times spread over --days. Deterministic for a given seed and --now.
+
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "agents");
+const CLAUDE_TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl");
+const CODEX_TEMPLATE = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", "rollout-2026-11-20T10-00-00-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl");
+
+export interface GenOptions {
+  home: string;
+  repo: string;
+  claude: number;
+  codex: number;
+  inRepo: number;
+  days: number;
+  seed: number;
+  now: Date;
+}
+
+/** mulberry32: small, fast, good enough for reproducible test data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uuid(r: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Long-tailed sizes: median ~100 KB, capped at 3 MB. */
+function targetSize(r: () => number): number {
+  const x = Math.exp(Math.log(100_000) + 1.1 * Math.sqrt(-2 * Math.log(r() || 1e-9)) * Math.cos(2 * Math.PI * r()));
+  return Math.min(3_000_000, Math.max(8_000, Math.round(x)));
+}
+
+const WORDS = "the rate limiter keeps a window of failed attempts per user and refuses further logins until it expires so we add tests for each case".split(" ");
+
+function filler(r: () => number, bytes: number): string {
+  const out: string[] = [];
+  let n = 0;
+  while (n < bytes) {
+    const w = WORDS[Math.floor(r() * WORDS.length)]!;
+    out.push(w);
+    n += w.length + 1;
+  }
+  return out.join(" ");
+}
+
+/** ISO time `offsetMs` after `base`. */
+const iso = (base: number, offsetMs: number) => new Date(base + offsetMs).toISOString();
+
+function shiftTimes(line: string, from: number, to: number): string {
+  return line.replace(/"(2026-11-20T[0-9:.]+Z)"/g, (_, t: string) => `"${new Date(Date.parse(t) - from + to).toISOString()}"`);
+}
+
+function claudeSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
+  const from = Date.parse("2026-11-20T10:00:00Z");
+  const lines = template.map((l) => shiftTimes(l.replaceAll("3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", id).replaceAll("/home/dev/work/shop", cwd), from, startMs));
+  const size = targetSize(r);
+  let body = lines.join("\n");
+  let i = 0;
+  // Pad with assistant replies and tool results, the bulk of real transcripts.
+  while (body.length < size) {
+    const chunk = Math.min(60_000, size - body.length);
+    const record = {
+      parentUuid: null,
+      isSidechain: false,
+      userType: "external",
+      cwd,
+      sessionId: id,
+      version: "2.0.69",
+      gitBranch: "main",
+      type: i % 2 ? "assistant" : "user",
+      message: i % 2
+        ? { model: "claude-sonnet-4-5-20250929", id: `msg_pad${i}`, type: "message", role: "assistant", content: [{ type: "text", text: filler(r, chunk) }], usage: { input_tokens: 10, output_tokens: 200 } }
+        : { role: "user", content: [{ type: "tool_result", tool_use_id: `toolu_pad${i}`, content: filler(r, chunk) }] },
+      uuid: uuid(r),
+      timestamp: iso(startMs, 420_000 + i * 1000),
+    };
+    body += `\n${JSON.stringify(record)}`;
+    i++;
+  }
+  return `${body}\n`;
+}
+
+function codexSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
+  const from = Date.parse("2026-11-20T10:00:00Z");
+  const lines = template.map((l) => shiftTimes(l.replaceAll("01a1f866-0d00-7aef-b735-c77a7fcfe598", id).replaceAll("/home/dev/work/shop", cwd), from, startMs));
+  const size = targetSize(r);
+  let body = lines.join("\n");
+  let i = 0;
+  while (body.length < size) {
+    const chunk = Math.min(60_000, size - body.length);
+    const record = {
+      timestamp: iso(startMs, 420_000 + i * 1000),
+      type: "response_item",
+      payload: i % 2
+        ? { type: "message", role: "assistant", content: [{ type: "output_text", text: filler(r, chunk) }] }
+        : { type: "function_call_output", call_id: `call_pad${i}`, output: JSON.stringify({ output: filler(r, chunk), metadata: { exit_code: 0 } }) },
+    };
+    body += `\n${JSON.stringify(record)}`;
+    i++;
+  }
+  return `${body}\n`;
+}
+
+function setTime(path: string, ms: number): void {
+  const t = new Date(ms);
+  utimesSync(path, t, t);
+}
+
+export function generate(opts: GenOptions): { files: number; bytes: number } {
+  const r = rng(opts.seed);
+  const claudeTemplate = readFileSync(CLAUDE_TEMPLATE, "utf8").trimEnd().split("\n");
+  const codexTemplate = readFileSync(CODEX_TEMPLATE, "utf8").trimEnd().split("\n");
+  const now = opts.now.getTime();
+  const span = opts.days * 24 * 3600 * 1000;
+  const projects = Array.from({ length: 50 }, (_, i) => join(opts.home, "work", `project-${i}`));
+  let files = 0;
+  let bytes = 0;
+  const place = (n: number, agent: "claude" | "codex") => {
+    for (let i = 0; i < n; i++) {
+      const inRepo = i < opts.inRepo;
+      const cwd = inRepo ? opts.repo : projects[Math.floor(r() * projects.length)]!;
+      // Sessions in the repo are the recent ones (they made the changes being committed).
+      const startMs = inRepo ? now - 3600_000 - i * 600_000 : now - Math.floor(r() * span);
+      const id = uuid(r);
+      let path: string;
+      let text: string;
+      if (agent === "claude") {
+        const dir = join(opts.home, ".claude", "projects", cwd.replace(/[^A-Za-z0-9]/g, "-"));
+        mkdirSync(dir, { recursive: true });
+        path = join(dir, `${id}.jsonl`);
+        text = claudeSession(claudeTemplate, r, id, cwd, startMs);
+      } else {
+        const d = new Date(startMs);
+        const day = d.toISOString().slice(0, 10).split("-");
+        const dir = join(opts.home, ".codex", "sessions", day[0]!, day[1]!, day[2]!);
+        mkdirSync(dir, { recursive: true });
+        const stamp = d.toISOString().slice(0, 19).replace(/:/g, "-");
+        path = join(dir, `rollout-${stamp}-${id}.jsonl`);
+        text = codexSession(codexTemplate, r, id, cwd, startMs);
+      }
+      writeFileSync(path, text);
+      setTime(path, startMs + 420_000);
+      files++;
+      bytes += text.length;
+    }
+  };
+  place(opts.claude, "claude");
+  place(opts.codex, "codex");
+  return { files, bytes };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      home: { type: "string" },
+      repo: { type: "string" },
+      claude: { type: "string", default: "1000" },
+      codex: { type: "string", default: "1000" },
+      "in-repo": { type: "string", default: "3" },
+      days: { type: "string", default: "60" },
+      seed: { type: "string", default: "1" },
+      now: { type: "string" },
+    },
+  });
+  if (!values.home || !values.repo) {
+    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--in-repo N]");
+    process.exit(2);
+  }
+  const result = generate({
+    home: values.home,
+    repo: values.repo,
+    claude: Number(values.claude),
+    codex: Number(values.codex),
+    inRepo: Number(values["in-repo"]),
+    days: Number(values.days),
+    seed: Number(values.seed),
+    now: values.now ? new Date(values.now) : new Date(),
+  });
+  console.error(`gen-datastore: ${result.files} sessions, ${(result.bytes / 1e6).toFixed(0)} MB in ${values.home}`);
+}
