@@ -62,6 +62,8 @@ export interface UpdateOptions {
   ident?: string;
   /** The commits were made just now and nothing can have noted them yet: skip reading their notes. */
   fresh?: boolean;
+  /** Whether the notes ref exists, when the caller could tell without git (see refExistsOnDisk). */
+  refExists?: boolean;
 }
 
 export function updateNotes(
@@ -72,10 +74,12 @@ export function updateNotes(
 ): string[] {
   const ref = opts.ref ?? NOTES_REF;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const old = notesRefOid(git, ref);
     // Fresh commits have no note unless another writer got there first, which only a
-    // failed compare-and-swap can tell: then read like everyone else.
-    const current = old && !(opts.fresh && attempt === 0) ? readNotes(git, commits, ref, true) : new Map<string, string>();
+    // failed compare-and-swap can tell: the first attempt builds on whatever the ref is when
+    // fast-import starts, without reading anything first; later attempts read like everyone.
+    const quick = opts.fresh && attempt === 0 && opts.refExists !== undefined;
+    const old = quick ? (opts.refExists ? CURRENT : null) : notesRefOid(git, ref);
+    const current = old && !quick ? readNotes(git, commits, ref, true) : new Map<string, string>();
     const changes: { commit: string; text: string }[] = [];
     for (const commit of commits) {
       const before = current.get(commit) ?? "";
@@ -108,20 +112,27 @@ function tzOffset(date: Date): string {
   return `${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
 }
 
+/** Stands for "the ref's value when fast-import reads it" (it may not exist). */
+const CURRENT = "current";
+
 function writeNotesCommit(git: GitRunner, ref: string, old: string | null, changes: { commit: string; text: string }[], message: string, who?: string): boolean {
   const now = new Date();
   const ident = who ? `${who} ${Math.floor(now.getTime() / 1000)} ${tzOffset(now)}` : git.out(["var", "GIT_COMMITTER_IDENT"]).trim();
   let stream = `commit ${ref}\ncommitter ${ident}\n${data(message)}`;
-  if (old) stream += `from ${old}\n`;
+  if (old === CURRENT) stream += `from ${ref}^0\n`;
+  else if (old) stream += `from ${old}\n`;
   for (const c of changes) {
     if (c.text === "") stream += `N ${"0".repeat(c.commit.length)} ${c.commit}\n`;
     else stream += `N inline ${c.commit}\n${data(c.text)}`;
   }
   stream += "\n";
-  const r = git.run(["fast-import", "--quiet", "--date-format=raw"], { input: stream });
+  // unpackLimit=0: keep the few objects in a small pack instead of unpacking them, which
+  // costs a second process (measured: 22 ms against 35 ms); git gc --auto packs them later.
+  const r = git.run(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--date-format=raw"], { input: stream });
   // Also when the ref did not exist: had another writer created it meanwhile, their
   // commit would not be an ancestor of our parentless one, and fast-import refuses.
   if (r.exitCode === 0) return true;
   if (/Not updating|cannot lock ref|unable to update|does not contain/i.test(r.stderr)) return false;
+
   throw new GitError(["fast-import"], r.exitCode, r.stderr);
 }
