@@ -104,3 +104,27 @@ test("git -C to a missing directory fails like git: one line, status 128", () =>
   expect(r.exitCode).toBe(128);
   expect(r.err).toBe("git-traces: cannot change to '/nonexistent/dir': No such file or directory\n");
 });
+
+test("note check: a valid note passes, every problem is named by line", () => {
+  const ok = run([join(box.bin, "git-traces"), "note", "check", "-"], { env: box.env, input: "traces:abc\ntraces-meta:abc {\"v\":1}\n" });
+  expect(ok.exitCode).toBe(0);
+  expect(ok.out).toContain("valid: 1 trace(s)");
+  const bad = run([join(box.bin, "git-traces"), "note", "check", "-"], { env: box.env, input: "traces:../x\ntraces-meta:abc nope\nother: kept\n" });
+  expect(bad.exitCode).toBe(1);
+  expect(bad.out).toContain("line 1:");
+  expect(bad.out).toContain("line 2:");
+  expect(bad.out).not.toContain("line 3:");
+  expect(git(["traces", "--help"]).out).not.toMatch(/^\s+note\s/m);
+});
+
+test("logs: a helpful empty state outside failures, and a clear error outside a repository", () => {
+  const repo = join(box.home, "logs-repo");
+  mkdirSync(repo, { recursive: true });
+  run(["/usr/bin/git", "init", "-q"], { cwd: repo, env: box.realEnv });
+  const empty = git(["traces", "logs"], {}, repo);
+  expect(empty.exitCode).toBe(0);
+  expect(empty.err).toContain("No logs");
+  const outside = git(["traces", "logs"], {}, box.home);
+  expect(outside.exitCode).toBe(1);
+  expect(outside.err).toBe("git-traces: not a git repository; run inside one or pass -C <dir>\n");
+});
