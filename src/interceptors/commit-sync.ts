@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import type { Prepared } from "../attach/detect.ts";
 import { locateRepoOnDisk, repoStateAsync, tipCommit, type CommitInfo, type RepoState } from "../git/repo.ts";
 import type { Invocation } from "./invocation.ts";
-import { intercept, REWRITE_NOTES, type InterceptContext } from "./shared/run.ts";
+import { intercept, rewriteNotes, type InterceptContext } from "./shared/run.ts";
 
 export interface FoundSessions {
   state: RepoState;
@@ -72,9 +72,9 @@ export async function recordCommit(ctx: InterceptContext, found: FoundSessions |
 
 
 /** git commit in the foreground: git as a child, trace work before returning. */
-export function commitInForeground(inv: Invocation, amend: boolean, globals: readonly string[]): Promise<never> {
+export function commitInForeground(inv: Invocation, amend: boolean): Promise<never> {
   return intercept(inv, {
-    globals,
+    globals: (ctx) => (amend ? rewriteNotes(null, ctx.git) : []),
     during: (ctx) => findSessions(ctx),
     after: (ctx, _state, early) => recordCommit(ctx, (early as FoundSessions | null | undefined) ?? null, amend),
   });

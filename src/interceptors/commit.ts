@@ -17,8 +17,6 @@ import { stillQuiet } from "../attach/quiet.ts";
 
 export const COMMIT_ARGS = { withValue: ["-m", "--message", "-F", "--file", "-C", "--reuse-message", "-c", "--reedit-message", "--author", "--date", "--cleanup", "-t", "--template", "--fixup", "--squash", "--trailer", "--pathspec-from-file", "-u", "--untracked-files"] };
 
-const REWRITE_NOTES = ["-c", "notes.rewriteRef=refs/notes/traces"];
-
 /** The cwd git runs in: ours, moved by any -C the user gave. */
 export function gitCwd(inv: Invocation): string {
   let cwd = process.cwd();
@@ -31,11 +29,17 @@ export function gitCwd(inv: Invocation): string {
 
 export const plainGlobals = (inv: Invocation) => !inv.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree" || g.name === "--bare");
 
+/** notes.rewriteRef for an amend (see shared/run.ts: only once our notes ref exists). */
+async function amendGlobals(gitDir: string): Promise<readonly string[]> {
+  const { rewriteNotes } = await import("./shared/run.ts");
+  return rewriteNotes(gitDir, null);
+}
+
 export default async function commit(inv: Invocation): Promise<never> {
   // These only show what would be committed.
   if (hasOption(inv.commandArgs, ["--dry-run", "--short", "--porcelain", "--long"], COMMIT_ARGS)) passThrough();
   const amend = hasOption(inv.commandArgs, ["--amend"], COMMIT_ARGS);
-  const globals = amend ? REWRITE_NOTES : [];
+  let globals: readonly string[] = [];
   const env = process.env;
   traceMark("commit interceptor");
   flushWarnings(env);
@@ -46,6 +50,7 @@ export default async function commit(inv: Invocation): Promise<never> {
     const gitDir = await gitDirQuick(cwd, env);
     // Without a HEAD reflog yet (a first commit) the worker could not tell what git did.
     const reflogSize = gitDir ? Bun.file(`${gitDir}/logs/HEAD`).size : 0;
+    if (amend && gitDir) globals = await amendGlobals(gitDir);
     traceMark("repository found");
     // Nobody new since the last commit found nobody: nothing to do at all.
     if (gitDir && stillQuiet(gitDir)) {
@@ -58,5 +63,5 @@ export default async function commit(inv: Invocation): Promise<never> {
     }
   }
   const { commitInForeground } = await import("./commit-sync.ts");
-  return commitInForeground(inv, amend, globals);
+  return commitInForeground(inv, amend);
 }

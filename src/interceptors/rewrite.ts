@@ -7,12 +7,15 @@ import { contextTokens } from "../git/globals.ts";
 import { locateRealGit } from "../git/locate.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
-import { intercept, REWRITE_NOTES } from "./shared/run.ts";
+import { intercept, rewriteNotes } from "./shared/run.ts";
+import { gitCwd, plainGlobals } from "./commit.ts";
+import { gitDirQuick } from "../git/repo.ts";
 
 export default async function rewrite(inv: Invocation): Promise<never> {
   const real = locateRealGit();
   if (!real) passThrough();
   const git = new GitRunner({ git: real.path, context: contextTokens(inv.globals) });
   if (!configBool(tracesConfig(git).get("traces.enabled")?.at(-1), true)) passThrough();
-  return intercept(inv, { globals: REWRITE_NOTES });
+  const gitDir = plainGlobals(inv) ? await gitDirQuick(gitCwd(inv), process.env) : null;
+  return intercept(inv, { globals: rewriteNotes(gitDir, git) });
 }

@@ -188,6 +188,10 @@ const cases: Case[] = [
   { name: "merge --no-ff", args: ["merge", "--no-ff", "-m", "merge feature", "feature"] },
   { name: "cherry-pick", args: ["cherry-pick", "feature"] },
   { name: "rebase", args: ["rebase", "main"], prepare: "git checkout -q feature" },
+  // Rewrites without any notes yet must stay silent (git warns about a missing notes.rewriteRef).
+  { name: "rebase -q that rewrites", args: ["rebase", "-q", "main"], prepare: "git commit -q --allow-empty -m moved && git checkout -q feature" },
+  { name: "rebase that rewrites", args: ["rebase", "main"], prepare: "git commit -q --allow-empty -m moved && git checkout -q feature" },
+  { name: "commit --amend -q", args: ["commit", "-q", "--amend", "-m", "amended"] },
   { name: "revert", args: ["revert", "--no-edit", "HEAD"] },
   { name: "stash", args: ["stash"], prepare: "echo dirty >> a.txt" },
   { name: "notes add and show", args: ["notes", "add", "-m", "a note", "HEAD"] },

@@ -6,6 +6,7 @@ import { contextTokens } from "../../git/globals.ts";
 import { locateRealGit, type RealGit } from "../../git/locate.ts";
 import { passThrough } from "../../git/passthrough.ts";
 import { GitRunner, NESTED_ENV } from "../../git/runner.ts";
+import { refExistsOnDisk } from "../../git/repo.ts";
 import type { Invocation } from "../invocation.ts";
 import { reportFailure } from "./report.ts";
 import { traceMark } from "../../git/trace.ts";
@@ -22,10 +23,10 @@ export interface InterceptContext {
 }
 
 export interface Plan<S> {
-  /** Global options put before the user's own (e.g. `-c notes.rewriteRef=...`). */
-  globals?: readonly string[];
+  /** Global options put before the user's own (e.g. `-c notes.rewriteRef=...`); a function is asked after before(). */
+  globals?: readonly string[] | ((ctx: InterceptContext) => readonly string[]);
   /** Looks at the repository before git runs. undefined/null: no trace work afterwards. Without it, after() always runs. */
-  before?(ctx: InterceptContext): S | null | undefined;
+  before?(ctx: InterceptContext): S | null | undefined | Promise<S | null | undefined>;
   /**
    * Work started as soon as git is running, awaited when it has finished: what can be
    * done before the outcome is known, done while git works. A failure here only means
@@ -41,6 +42,17 @@ export interface Plan<S> {
 /** Rewrites keep our notes: git copies them itself when told which ref (adds to the user's own values). */
 export const REWRITE_NOTES = ["-c", "notes.rewriteRef=refs/notes/traces"] as const;
 
+/**
+ * REWRITE_NOTES once our notes ref exists, else nothing: git warns "notes ref ... is invalid"
+ * on every rewrite when the ref is missing, even with -q, and without the ref there is no
+ * note to copy. On disk when the git directory is known, else one git call.
+ */
+export function rewriteNotes(gitDir: string | null, git: GitRunner | null): readonly string[] {
+  let exists = gitDir ? refExistsOnDisk(gitDir, "refs/notes/traces") : undefined;
+  exists ??= git ? git.run(["rev-parse", "-q", "--verify", "refs/notes/traces^{commit}"]).exitCode === 0 : true;
+  return exists ? REWRITE_NOTES : [];
+}
+
 export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<never> {
   traceMark(`intercept ${inv.command}`);
   // Background trace work of an earlier commit lands first: this command may read or move
@@ -52,7 +64,7 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
   const ctx: InterceptContext = { inv, real, git: new GitRunner({ git: real.path, context: contextTokens(inv.globals), env }), env };
   let state: S | null | undefined;
   try {
-    state = plan.before ? plan.before(ctx) : ({} as S);
+    state = plan.before ? await plan.before(ctx) : ({} as S);
   } catch (e) {
     reportFailure(null, inv.command, "could not read the repository state", e);
     state = undefined;
@@ -60,7 +72,8 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
   traceMark("running git");
   let running;
   try {
-    running = runChild(real.path, [inv.argv0, ...(plan.globals ?? []), ...inv.args], { ...env, [NESTED_ENV]: "1" });
+    const globals = typeof plan.globals === "function" ? plan.globals(ctx) : (plan.globals ?? []);
+    running = runChild(real.path, [inv.argv0, ...globals, ...inv.args], { ...env, [NESTED_ENV]: "1" });
   } catch (e) {
     // Could not start git as a child: let the user's command run as if the shim were not here.
     reportFailure(null, inv.command, "could not run git as a child; running it directly, without trace work", e);
