@@ -3,7 +3,7 @@
 // out as git does and updates the ref with a compare-and-swap, retried here.
 
 import { GitError, type GitRunner } from "../git/runner.ts";
-import { NOTES_REF } from "./format.ts";
+import { NOTES_REF, renderNote } from "./format.ts";
 
 const RS = "\x1e";
 const MAX_ATTEMPTS = 8;
@@ -135,4 +135,109 @@ function writeNotesCommit(git: GitRunner, ref: string, old: string | null, chang
   if (/Not updating|cannot lock ref|unable to update|does not contain/i.test(r.stderr)) return false;
 
   throw new GitError(["fast-import"], r.exitCode, r.stderr);
+}
+
+// --- merging another notes ref (a remote's) into ours ---------------------------------
+
+function refOid(git: GitRunner, ref: string): string | null {
+  const r = git.run(["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`]);
+  return r.exitCode === 0 ? r.stdout.trim() : null;
+}
+
+function isAncestor(git: GitRunner, a: string, b: string): boolean {
+  return git.run(["merge-base", "--is-ancestor", a, b]).exitCode === 0;
+}
+
+/** Moves a ref only if it still has `old` (null: must not exist yet). */
+function casRef(git: GitRunner, ref: string, next: string, old: string | null, message: string): boolean {
+  const zero = "0".repeat(next.length);
+  return git.run(["update-ref", "-m", message, ref, next, old ?? zero]).exitCode === 0;
+}
+
+/** Annotated object -> note blob, for a notes commit, whatever its fanout. */
+export function notesTree(git: GitRunner, commit: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of git.out(["ls-tree", "-r", "-z", commit]).split("\0")) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
+    if (m) out.set(m[2]!.replaceAll("/", ""), m[1]!);
+  }
+  return out;
+}
+
+/** Blob contents by ID, through one `git cat-file --batch`. */
+export function readBlobs(git: GitRunner, oids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (oids.length === 0) return out;
+  const r = git.run(["cat-file", "--batch"], { input: `${oids.join("\n")}\n` });
+  const buf = Buffer.from(r.stdout, "utf8");
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const [oid, type, size] = buf.subarray(pos, nl).toString().split(" ");
+    pos = nl + 1;
+    if (type === "missing" || !size) continue;
+    const n = Number(size);
+    out.set(oid!, buf.subarray(pos, pos + n).toString("utf8"));
+    pos += n + 1;
+  }
+  return out;
+}
+
+export type MergeResult = "up-to-date" | "created" | "fast-forward" | "merged";
+
+/**
+ * Merges the notes of `theirsRef` into ours with git's own `notes merge -s cat_sort_uniq`:
+ * a note only one side has is taken as is, two different notes for one commit become the
+ * union of their lines. (git's merge also keeps notes of commits this repository does not
+ * have, which fast-import refuses.) Never overwrites: the merge is made on a private ref
+ * that starts at our notes, and refs/notes/traces moves to it only if it has not moved
+ * meanwhile (compare-and-swap), else the merge is made again.
+ */
+export class NotesRefCorrupt extends Error {
+  readonly code = "NOTES_REF_CORRUPT";
+  constructor(readonly ref: string) {
+    super(`${ref} is not a notes commit`);
+  }
+}
+
+export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: string; ident?: string; message?: string } = {}): MergeResult {
+  const ref = opts.ref ?? NOTES_REF;
+  const message = opts.message ?? `git-traces: merge ${theirsRef}`;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const theirs = refOid(git, theirsRef);
+    if (!theirs) {
+      // Absent is nothing to merge; present but not a commit is someone's broken ref.
+      if (git.run(["rev-parse", "-q", "--verify", "--end-of-options", theirsRef]).exitCode === 0) throw new NotesRefCorrupt(theirsRef);
+      return "up-to-date";
+    }
+    const ours = notesRefOid(git, ref);
+    if (!ours) {
+      if (casRef(git, ref, theirs, null, message)) return "created";
+      continue;
+    }
+    if (ours === theirs || isAncestor(git, theirs, ours)) return "up-to-date";
+    if (isAncestor(git, ours, theirs)) {
+      if (casRef(git, ref, theirs, ours, message)) return "fast-forward";
+      continue;
+    }
+    const scratch = `refs/notes/git-traces-merge-${process.pid}-${attempt}`;
+    git.out(["update-ref", scratch, ours]);
+    try {
+      const r = git.run(["notes", `--ref=${scratch}`, "merge", "-q", "-s", "cat_sort_uniq", theirs], identityEnv(opts.ident));
+      if (r.exitCode !== 0) throw new GitError(["notes", "merge"], r.exitCode, r.stderr);
+      const merged = refOid(git, scratch);
+      if (merged && casRef(git, ref, merged, ours, message)) return "merged";
+    } finally {
+      git.run(["update-ref", "-d", scratch]);
+    }
+    Bun.sleepSync(5 + Math.floor(Math.random() * 20 * (attempt + 1)));
+  }
+  throw new NotesWriteConflict(ref);
+}
+
+/** `Name <email>` as the committer of a notes commit git makes, when the caller knows it. */
+function identityEnv(ident?: string): { env: Record<string, string> } | undefined {
+  const m = ident ? /^(.*) <(.*)>$/.exec(ident) : null;
+  return m ? { env: { GIT_COMMITTER_NAME: m[1]!, GIT_COMMITTER_EMAIL: m[2]!, GIT_AUTHOR_NAME: m[1]!, GIT_AUTHOR_EMAIL: m[2]! } } : undefined;
 }
