@@ -37,29 +37,51 @@ function warningsFile(env: Record<string, string | undefined>): string {
 }
 
 /**
- * Starts the worker. A small shell marks it pending at once (its pid is the worker's: it
- * execs the worker), then waits for git to exit before the worker starts, since a Bun
+ * Starts a background worker: `git-traces <command>` with `job` in GIT_TRACES_JOB. A small
+ * shell marks it pending at once (its pid is the worker's: it execs the worker), then,
+ * given `waitFor`, waits for that process to exit before the worker starts, since a Bun
  * process starting while git commits would slow the commit down (two cores, measured).
  * git takes milliseconds at least, so the mark is there before anyone could look for it.
- * Never throws: no worker just means no trace work for this commit.
+ * Never throws: no worker just means no trace work this time.
  */
-export function startCommitWorker(job: CommitJob, env: Record<string, string | undefined>): boolean {
+export function startWorker(command: "after-commit" | "after-push", job: object, env: Record<string, string | undefined>, waitFor?: number, onPid?: (pid: number) => void): boolean {
   // mkdir (a process) only the first time: the directory stays. (`true >`, not `: >`: a
   // failed redirection on a special built-in such as `:` ends a POSIX shell.)
-  const script = '{ true > "$3/$$" || { mkdir -p "$3" && true > "$3/$$"; }; } 2>/dev/null || exit 0; while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; exec "$2" after-commit';
+  const wait = waitFor ? 'while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; ' : "";
+  const script = `{ echo > "$3/$$" || { mkdir -p "$3" && echo > "$3/$$"; }; } 2>/dev/null || exit 0; ${wait}exec "$2" "$4"`;
   try {
     const child = Bun.spawn({
-      cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(job.pid), process.execPath, pendingDir(env)],
-      cwd: job.cwd,
+      cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(waitFor ?? 0), process.execPath, pendingDir(env), command],
+      cwd: (job as { cwd?: string }).cwd,
       env: { ...env, [JOB_ENV]: JSON.stringify(job) },
       stdio: ["ignore", "ignore", "ignore"],
       detached: true,
     });
     child.unref();
+    onPid?.(child.pid);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * startWorker() for work that starts when git is already done (push): the shim returns
+ * right away, so it waits until the worker's mark exists, or a command run next could
+ * miss it. A few milliseconds at most.
+ */
+export async function startWorkerMarked(command: "after-push", job: object, env: Record<string, string | undefined>): Promise<boolean> {
+  const before = Date.now();
+  let pid: number | undefined;
+  const started = startWorker(command, job, env, undefined, (p) => (pid = p));
+  if (!started || pid === undefined) return started;
+  const mark = Bun.file(`${pendingDir(env)}/${pid}`);
+  while (mark.size === 0 && Date.now() - before < 200) await Bun.sleep(1);
+  return true;
+}
+
+export function startCommitWorker(job: CommitJob, env: Record<string, string | undefined>): boolean {
+  return startWorker("after-commit", job, env, job.pid);
 }
 
 function alive(pid: number): boolean {
