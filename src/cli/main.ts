@@ -117,7 +117,7 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
   const argsDef = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
   // Notes an earlier commit's background work is still writing belong in what we read.
   const name = (cmd.meta as { name?: string } | undefined)?.name;
-  if (name !== "hook" && name !== "after-commit") await waitForDeferred(deps.env);
+  if (name !== "hook" && name !== "after-commit" && name !== "after-push") await waitForDeferred(deps.env);
   try {
     checkFlags(rest, argsDef);
     const { result } = await runCommand(cmd as never, { rawArgs: rest, data: deps });

@@ -13,5 +13,8 @@ export const INTERCEPTORS: Record<string, Loader> = Object.assign(Object.create(
   revert: () => import("./new-commits.ts").then((m) => m.revert),
   am: () => import("./new-commits.ts").then((m) => m.am),
   rebase: () => import("./rewrite.ts").then((m) => m.default),
-  pull: () => import("./rewrite.ts").then((m) => m.default),
+  pull: () => import("./fetch.ts").then((m) => m.pull),
+  fetch: () => import("./fetch.ts").then((m) => m.fetch),
+  push: () => import("./push.ts").then((m) => m.default),
+  clone: () => import("./clone.ts").then((m) => m.default),
 });

@@ -1,0 +1,65 @@
+// Bringing fetched notes home: each remote's notes arrive in its tracking ref (with every
+// fetch, see remotes.ts); they are merged into refs/notes/traces here, union of lines, never
+// overwriting a note of ours. Cheap when nothing arrived: one stat per remote.
+
+import { commonDir } from "../git/repo.ts";
+import type { GitRunner } from "../git/runner.ts";
+import { mergeNotesRef, NotesRefCorrupt, type MergeResult } from "../notes/store.ts";
+import { trackingRef } from "./remotes.ts";
+import { readSyncState, remoteState, updateSyncState } from "./state.ts";
+
+/** The loose file of a tracking ref; its time changes whenever a fetch updates it. */
+function trackingFileTime(common: string, key: string): number {
+  const t = Bun.file(`${common}/${trackingRef(key)}`).lastModified;
+  return t > 8.64e15 ? 0 : t; // Bun's value for a missing file
+}
+
+/** Remotes whose tracking ref moved since we last merged it. */
+export function remotesWithNewNotes(gitDir: string, keys?: readonly string[]): string[] {
+  const common = commonDir(gitDir);
+  const state = readSyncState(common);
+  const candidates = keys ?? state.configured?.remotes ?? Object.keys(state.remotes);
+  return candidates.filter((key) => {
+    const t = trackingFileTime(common, key);
+    return t !== 0 && t !== state.remotes[key]?.mergedMtime;
+  });
+}
+
+/** Merges the notes fetched from `keys` into ours and records it. */
+export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly string[], ident?: string): Map<string, MergeResult> {
+  const common = commonDir(gitDir);
+  const results = new Map<string, MergeResult>();
+  for (const key of keys) {
+    const mtime = trackingFileTime(common, key);
+    results.set(key, mergeNotesRef(git, trackingRef(key), { message: `git-traces: merge notes of ${key}`, ...(ident ? { ident } : {}) }));
+    updateSyncState(common, (s) => {
+      const r = remoteState(s, key);
+      r.mergedMtime = mtime;
+      r.lastMerge = new Date().toISOString();
+    });
+  }
+  return results;
+}
+
+/**
+ * Merges whatever any client fetched since last time: the shim and `git traces` call this.
+ * A remote whose notes ref is broken is skipped (and reported through `onBroken`), not
+ * merged and not retried until it changes.
+ */
+export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (key: string) => void): Map<string, MergeResult> {
+  const results = new Map<string, MergeResult>();
+  for (const key of remotesWithNewNotes(gitDir)) {
+    try {
+      for (const [k, v] of mergeFetchedNotes(git, gitDir, [key])) results.set(k, v);
+    } catch (e) {
+      if (!(e instanceof NotesRefCorrupt)) throw e;
+      const common = commonDir(gitDir);
+      const mtime = trackingFileTime(common, key);
+      updateSyncState(common, (s) => {
+        remoteState(s, key).mergedMtime = mtime;
+      });
+      onBroken?.(key);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,107 @@
+// Remotes as the notes sync sees them: which one a push or fetch talks to, where its notes
+// are tracked locally, and the fetch refspec that brings them with every fetch.
+//
+// Every named remote gets one more fetch refspec, `+refs/notes/traces*:refs/notes/remotes/
+// <remote>/traces*`: any `git fetch` (through the shim or not) then brings the remote's notes
+// into that tracking ref, in the same round trip, forced, never into refs/notes/traces
+// itself. Merging them into our own notes is a local step (merge.ts). The `*` matters: a
+// refspec without one makes git fail the whole fetch when the remote has no notes yet;
+// with it, no notes is no match, and fetches stay as they were.
+
+import { createHash } from "node:crypto";
+import type { GitRunner } from "../git/runner.ts";
+
+export const NOTES_SRC = "refs/notes/traces";
+
+export interface Remote {
+  name: string;
+  urls: string[];
+  fetch: string[];
+}
+
+/** A remote name that is safe inside a ref name. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+/** The key a remote's notes are tracked under: its name, or a hash of a bare URL or path. */
+export function remoteKey(remote: string, named: readonly string[]): string {
+  if (named.includes(remote) && SAFE_NAME.test(remote) && !remote.endsWith(".lock")) return remote;
+  return `_url-${createHash("sha1").update(remote).digest("hex").slice(0, 12)}`;
+}
+
+export function trackingRef(key: string): string {
+  return `refs/notes/remotes/${key}/traces`;
+}
+
+export function notesRefspec(key: string): string {
+  return `+${NOTES_SRC}*:${trackingRef(key)}*`;
+}
+
+/** Every configured remote with its URLs and fetch refspecs, in one git call. */
+export function listRemotes(git: GitRunner): Remote[] {
+  const r = git.run(["config", "-z", "--get-regexp", "^remote\\..*\\.(url|fetch)$"]);
+  const byName = new Map<string, Remote>();
+  if (r.exitCode !== 0) return [];
+  for (const entry of r.stdout.split("\0")) {
+    const nl = entry.indexOf("\n");
+    if (nl < 0) continue;
+    const key = entry.slice(0, nl);
+    const value = entry.slice(nl + 1);
+    const m = /^remote\.(.+)\.(url|fetch)$/.exec(key);
+    if (!m) continue;
+    const remote = byName.get(m[1]!) ?? { name: m[1]!, urls: [], fetch: [] };
+    if (m[2] === "url") remote.urls.push(value);
+    else remote.fetch.push(value);
+    byName.set(m[1]!, remote);
+  }
+  return [...byName.values()];
+}
+
+/** Adds the notes refspec to every named remote that lacks it; returns the remotes changed. */
+export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]): string[] {
+  const changed: string[] = [];
+  for (const r of remotes) {
+    const key = remoteKey(r.name, [r.name]);
+    if (key !== r.name || r.fetch.includes(notesRefspec(key))) continue;
+    // A mirror fetches every ref, notes included; it needs nothing more.
+    if (r.fetch.some((f) => f === "+refs/*:refs/*")) continue;
+    if (git.run(["config", "--add", `remote.${r.name}.fetch`, notesRefspec(key)]).exitCode === 0) changed.push(r.name);
+  }
+  return changed;
+}
+
+/** Takes the notes refspec and the tracking ref away again (`git traces sync --remove-config`). */
+export function removeNotesRefspecs(git: GitRunner, remotes: readonly Remote[]): string[] {
+  const changed: string[] = [];
+  for (const r of remotes) {
+    const key = remoteKey(r.name, [r.name]);
+    if (!r.fetch.some((f) => f === notesRefspec(key))) continue;
+    const escaped = notesRefspec(key).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    git.run(["config", "--unset-all", `remote.${r.name}.fetch`, `^${escaped}$`]);
+    git.run(["update-ref", "-d", trackingRef(key)]);
+    changed.push(r.name);
+  }
+  return changed;
+}
+
+function configValue(git: GitRunner, key: string): string | null {
+  const v = git.outOrNull(["config", "--get", key]);
+  return v === null ? null : v.trim();
+}
+
+function currentBranch(git: GitRunner): string | null {
+  const r = git.run(["symbolic-ref", "-q", "--short", "HEAD"]);
+  return r.exitCode === 0 ? r.stdout.trim() : null;
+}
+
+/** The remote a plain `git push` talks to: branch.<b>.pushRemote, remote.pushDefault, branch.<b>.remote, origin. */
+export function defaultPushRemote(git: GitRunner, remotes: readonly Remote[]): string | null {
+  const branch = currentBranch(git);
+  const candidates = [
+    branch ? configValue(git, `branch.${branch}.pushRemote`) : null,
+    configValue(git, "remote.pushDefault"),
+    branch ? configValue(git, `branch.${branch}.remote`) : null,
+  ];
+  for (const c of candidates) if (c && c !== ".") return c;
+  if (remotes.some((r) => r.name === "origin")) return "origin";
+  return remotes.length === 1 ? remotes[0]!.name : null;
+}

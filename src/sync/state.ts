@@ -1,0 +1,56 @@
+// What the notes sync remembers per repository: <common git dir>/traces/sync.json. When
+// each remote was last pushed to and merged from, which remotes refuse notes for good,
+// and which remotes have the notes refspec (valid while .git/config is unchanged).
+// Read with require() (no I/O thread pool: this is on the fetch path), written
+// atomically; two writers at once lose nothing that matters (the last one wins).
+
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+
+export interface RemoteState {
+  lastPush?: string;
+  lastMerge?: string;
+  /** The tracking ref's file time when its notes were last merged into ours. */
+  mergedMtime?: number;
+  /** Set when the remote rejected refs/notes/traces itself (a hook, a protected ref). */
+  refused?: { reason: string; at: string };
+}
+
+export interface SyncState {
+  v: 1;
+  remotes: Record<string, RemoteState>;
+  /** Remotes with the notes refspec, as of this config file time. */
+  configured?: { configMtime: number; remotes: string[] };
+}
+
+export function syncStateFile(commonDir: string): string {
+  return `${commonDir}/traces/sync.json`;
+}
+
+export function readSyncState(commonDir: string): SyncState {
+  const path = syncStateFile(commonDir);
+  if (Bun.file(path).size === 0) return { v: 1, remotes: {} };
+  try {
+    // A fresh read every time: drop whatever an earlier require() of it cached.
+    delete require.cache[path];
+    const data = require(path) as SyncState;
+    if (data?.v === 1 && typeof data.remotes === "object" && data.remotes !== null) return data;
+  } catch {
+    // damaged: start over
+  }
+  return { v: 1, remotes: {} };
+}
+
+export function updateSyncState(commonDir: string, change: (s: SyncState) => void): SyncState {
+  const state = readSyncState(commonDir);
+  change(state);
+  const path = syncStateFile(commonDir);
+  mkdirSync(`${commonDir}/traces`, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
+  renameSync(tmp, path);
+  return state;
+}
+
+export function remoteState(state: SyncState, key: string): RemoteState {
+  return (state.remotes[key] ??= {});
+}
