@@ -16,8 +16,11 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   doctor: load(() => import("./doctor.ts")),
   hooks: load(() => import("./hooks.ts")),
   logs: load(() => import("./logs.ts")),
+  status: load(() => import("./status.ts")),
+  sync: load(() => import("./sync.ts")),
   // Hidden: used by the agents' hooks, the shim, the installer, and other implementers.
   "after-commit": load(() => import("./after-commit.ts")),
+  "after-push": load(() => import("./after-push.ts")),
   hook: load(() => import("./hook.ts")),
   "find-real-git": load(() => import("./find-real-git.ts")),
   note: load(() => import("./note.ts")),

@@ -1,0 +1,60 @@
+// `git traces sync [<remote>]`: fetch the remote's notes, merge them, push ours, now, in
+// the foreground. `--remove-config` undoes the notes refspecs git-traces added.
+
+import { commonDir } from "../../git/repo.ts";
+import { mergeFetchedNotes } from "../../sync/merge.ts";
+import { fetchNotes, pushNotes } from "../../sync/push.ts";
+import { defaultPushRemote, ensureNotesRefspecs, listRemotes, removeNotesRefspecs, remoteKey } from "../../sync/remotes.ts";
+import { remoteState, updateSyncState } from "../../sync/state.ts";
+import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import type { Deps } from "../deps.ts";
+import { CliError } from "../errors.ts";
+import { requireRepo } from "../shared/repo.ts";
+
+export interface SyncOptions {
+  remote?: string;
+  removeConfig: boolean;
+  json: boolean;
+}
+
+export function runSync(opts: SyncOptions, deps: Deps): number {
+  const state = requireRepo(deps);
+  const git = deps.git();
+  const remotes = listRemotes(git);
+  if (opts.removeConfig) {
+    const chosen = opts.remote ? remotes.filter((r) => r.name === opts.remote) : remotes;
+    const removed = removeNotesRefspecs(git, chosen);
+    updateSyncState(commonDir(state.gitDir), (s) => delete s.configured);
+    if (opts.json) deps.io.out(`${JSON.stringify({ removed }, null, 2)}\n`);
+    else if (!removed.length) deps.io.err("No notes refspec to remove.\n");
+    else for (const r of removed) deps.io.out(`${r}: removed the notes refspec and refs/notes/remotes/${r}/traces\n`);
+    return 0;
+  }
+  const remote = opts.remote ?? defaultPushRemote(git, remotes);
+  if (!remote) throw new CliError("no remote to sync with; name one: git traces sync <remote>", "NO_REMOTE");
+  const names = remotes.map((r) => r.name);
+  const key = remoteKey(remote, names);
+  if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
+  const fetched = fetchNotes(git, remote, key);
+  if (!fetched.ok) throw new CliError(`could not fetch notes from ${remote}: ${fetched.detail}`, "FETCH_FAILED", { remote });
+  const merged = mergeFetchedNotes(git, state.gitDir, [key]).get(key);
+  // An explicit sync tries a remote that refused before once more.
+  updateSyncState(commonDir(state.gitDir), (s) => delete remoteState(s, key).refused);
+  const pushed = pushNotes(git, state.gitDir, remote, key);
+  if (opts.json) deps.io.out(`${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null }, null, 2)}\n`);
+  else {
+    deps.io.out(`${remote}: ${merged === "up-to-date" ? "no new notes" : `notes merged (${merged})`}; ${pushed.status === "pushed" ? "our notes pushed" : pushed.status === "up-to-date" ? "it has all our notes" : `push ${pushed.status}: ${pushed.detail}`}\n`);
+  }
+  return pushed.status === "pushed" || pushed.status === "up-to-date" ? 0 : 1;
+}
+
+export default defineTracesCommand({
+  meta: { name: "sync", description: "Fetch, merge and push the notes with a remote, now" },
+  args: {
+    remote: { type: "positional", description: "Remote name or URL (default: where git push goes)", required: false },
+    removeConfig: { type: "boolean", description: "Remove the notes fetch refspecs git-traces added (all remotes, or the one named)" },
+    ...jsonArgs,
+  },
+  examples: ["git traces sync", "git traces sync upstream", "git traces sync --remove-config"],
+  run: (ctx) => runSync({ ...(ctx.args.remote ? { remote: String(ctx.args.remote) } : {}), removeConfig: Boolean(ctx.args.removeConfig), json: Boolean(ctx.args.json) }, depsOf(ctx)),
+});
