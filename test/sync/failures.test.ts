@@ -1,0 +1,134 @@
+// When the notes cannot travel: a remote that refuses them, one that cannot be reached, a
+// push interrupted by Ctrl-C, a remote whose notes ref is garbage. The user's own push or
+// fetch ends exactly as git's, nothing local is lost, and the message is one clear line.
+
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeSandbox, REAL_GIT, requireBinary, run, settle, sh, type Sandbox } from "../helpers/sandbox.ts";
+import { makeRemote, makeUser, type User } from "../helpers/users.ts";
+
+let alice: User;
+let dir: Sandbox;
+beforeEach(() => {
+  requireBinary();
+  alice = makeUser("alice");
+  dir = makeSandbox("remotes");
+});
+afterEach(() => {
+  alice?.cleanup();
+  dir?.cleanup();
+});
+
+/** Two identical clones of two identical remotes: one used through the shim, one with git alone. */
+function twins(setupRemote?: (remote: string) => void) {
+  const remoteShim = makeRemote(join(dir.dir, "r1"));
+  const remoteGit = makeRemote(join(dir.dir, "r2"));
+  setupRemote?.(remoteShim);
+  setupRemote?.(remoteGit);
+  const a = join(alice.box.home, "shop");
+  const g = join(alice.box.home, "plain");
+  expect(alice.git(["clone", "-q", remoteShim, a], alice.box.home).exitCode).toBe(0);
+  expect(run([REAL_GIT, "clone", "-q", remoteGit, g], { env: alice.box.realEnv }).exitCode).toBe(0);
+  return { a, g, remoteShim, remoteGit };
+}
+
+const hook = (remote: string, name: string, body: string) => {
+  writeFileSync(join(remote, "hooks", name), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(remote, "hooks", name), 0o755);
+};
+
+test("a remote that refuses notes: the push is git's, one warning once, then silence", () => {
+  const declineNotes = 'while read old new ref; do case "$ref" in refs/notes/*) echo "notes are not welcome here" >&2; exit 1;; esac; done; exit 0';
+  const { a, g } = twins((r) => hook(r, "pre-receive", declineNotes));
+  expect(alice.agentCommit(a, "src/x.py", "alice-1").exitCode).toBe(0);
+  sh("echo x > src-x && git add src-x && git commit -q -m same", { cwd: g, env: alice.box.realEnv });
+  const viaShim = alice.git(["push", "origin", "main"], a);
+  const viaGit = run([REAL_GIT, "push", "origin", "main"], { cwd: g, env: alice.box.realEnv });
+  expect(viaShim.exitCode).toBe(viaGit.exitCode);
+  expect(viaShim.err.replace(/r1\/shop\.git/g, "r2/shop.git").replace(/[0-9a-f]{7}\.\.[0-9a-f]{7}/, "X")).toBe(viaGit.err.replace(/[0-9a-f]{7}\.\.[0-9a-f]{7}/, "X"));
+  // The next command tells what happened, in one line.
+  const next = alice.git(["status", "--short"], a);
+  expect(next.err).toBe("");
+  const commit = alice.agentCommit(a, "src/y.py", "alice-2");
+  expect(commit.err.trim().split("\n")).toHaveLength(1);
+  expect(commit.err).toMatch(/^git-traces: warning: .* refuses refs\/notes\/traces \(pre-receive hook declined\)/);
+  // Remembered: the next push does not try, and says nothing.
+  expect(alice.git(["push", "-q"], a).err).toBe("");
+  expect(alice.git(["commit", "-q", "--allow-empty", "-m", "e"], a).err).toBe("");
+  expect(alice.git(["traces", "status"], a).out).toContain("refuses refs/notes/traces: pre-receive hook declined");
+  expect(alice.traces(a, "HEAD~1")).toEqual(["alice-2"]); // nothing local lost
+});
+
+test("an unreachable remote: git's own error, and the notes stay for the next push", () => {
+  const { a, g } = twins();
+  for (const d of [a, g]) run([REAL_GIT, "remote", "set-url", "origin", "git://127.0.0.1:9/nowhere.git"], { cwd: d, env: alice.box.realEnv });
+  expect(alice.agentCommit(a, "src/x.py", "alice-1").exitCode).toBe(0);
+  const viaShim = alice.git(["push", "origin", "main"], a);
+  const viaGit = run([REAL_GIT, "push", "origin", "main"], { cwd: g, env: alice.box.realEnv });
+  expect(viaShim.exitCode).toBe(128);
+  expect(viaShim.exitCode).toBe(viaGit.exitCode);
+  expect(viaShim.err).toBe(viaGit.err);
+  expect(alice.traces(a)).toEqual(["alice-1"]);
+  const fetch = alice.git(["fetch", "origin"], a);
+  expect(fetch.exitCode).toBe(128);
+  expect(fetch.err).toBe(run([REAL_GIT, "fetch", "origin"], { cwd: g, env: alice.box.realEnv }).err);
+});
+
+test("a push interrupted with SIGINT ends as git's would; nothing local is lost", async () => {
+  const { a, g } = twins((r) => hook(r, "pre-receive", "sleep 3; exit 0"));
+  expect(alice.agentCommit(a, "src/x.py", "alice-1").exitCode).toBe(0);
+  sh("echo x > f && git add f && git commit -q -m same", { cwd: g, env: alice.box.realEnv });
+  const interrupted = async (cmd: string[], cwd: string, env: Record<string, string>) => {
+    const p = Bun.spawn({ cmd, cwd, env, argv0: "git", stdout: "pipe", stderr: "pipe" });
+    await Bun.sleep(700);
+    p.kill("SIGINT");
+    await p.exited;
+    return p.signalCode;
+  };
+  const shimSignal = await interrupted([join(alice.box.bin, "git"), "push", "-q", "origin", "main"], a, alice.env);
+  const gitSignal = await interrupted([REAL_GIT, "push", "-q", "origin", "main"], g, alice.box.realEnv);
+  expect(shimSignal).toBe(gitSignal);
+  settle(alice.box.home);
+  hook(join(dir.dir, "r1", "shop.git"), "pre-receive", "exit 0");
+  expect(alice.traces(a)).toEqual(["alice-1"]);
+  expect(run(["/usr/bin/pgrep", "-f", "after-push"]).out.trim()).toBe("");
+  // And the next push sends everything.
+  expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
+  expect(run([REAL_GIT, "for-each-ref", "refs/notes/traces"], { cwd: join(dir.dir, "r1", "shop.git") }).out).not.toBe("");
+});
+
+test("a remote whose notes ref is not a notes commit: fetch is git's, our notes stay, one clear warning", () => {
+  const { a } = twins();
+  expect(alice.agentCommit(a, "src/x.py", "alice-1").exitCode).toBe(0);
+  const remote = join(dir.dir, "r1", "shop.git");
+  const blob = run([REAL_GIT, "hash-object", "-w", "--stdin"], { cwd: remote, input: "garbage" }).out.trim();
+  run([REAL_GIT, "update-ref", "refs/notes/traces", blob], { cwd: remote });
+  const fetch = alice.git(["fetch", "-q"], a);
+  expect(fetch.exitCode).toBe(0);
+  expect(fetch.err).toBe("git-traces: warning: the notes fetched from origin are not a notes commit (refs/notes/remotes/origin/traces); left out\n");
+  expect(alice.traces(a)).toEqual(["alice-1"]);
+  const push = alice.git(["push", "-q"], a);
+  expect(push.exitCode).toBe(0);
+  expect(push.err).toBe("");
+  // The next commit tells what happened, in one line.
+  const next = alice.agentCommit(a, "src/y.py", "alice-2");
+  expect(next.err.trim().split("\n")).toHaveLength(1);
+  expect(next.err).toMatch(/^git-traces: warning: notes not pushed to origin: its refs\/notes\/traces is not a notes commit/);
+  expect(alice.traces(a, "HEAD~1")).toEqual(["alice-1"]);
+});
+
+test("no notes push for --dry-run, --delete and tag-only pushes", () => {
+  const { a } = twins();
+  expect(alice.agentCommit(a, "src/x.py", "alice-1").exitCode).toBe(0);
+  const remote = join(dir.dir, "r1", "shop.git");
+  const notesOnRemote = () => run([REAL_GIT, "for-each-ref", "refs/notes/"], { cwd: remote }).out;
+  expect(alice.git(["push", "-q", "--dry-run"], a).exitCode).toBe(0);
+  run([REAL_GIT, "tag", "v1"], { cwd: a, env: alice.box.realEnv });
+  expect(alice.git(["push", "-q", "origin", "v1"], a).exitCode).toBe(0);
+  expect(alice.git(["push", "-q", "--tags"], a).exitCode).toBe(0);
+  expect(alice.git(["push", "-q", "origin", "--delete", "v1"], a).exitCode).toBe(0);
+  expect(notesOnRemote()).toBe("");
+  expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
+  expect(notesOnRemote()).toContain("refs/notes/traces");
+});
