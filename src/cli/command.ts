@@ -10,6 +10,11 @@ export type AnyTracesCommand = TracesCommand<any>;
 export type TracesCommand<T extends ArgsDef = ArgsDef> = CommandDef<T> & {
   /** Shown under EXAMPLES in `--help`, and in docs/commands.md. */
   examples?: string[];
+  /**
+   * The command takes git's own options too (`git traces log -n 3 --author=x`): flags it
+   * does not define are not refused here; it reads ctx.rawArgs itself.
+   */
+  gitArgs?: boolean;
 };
 
 export function defineTracesCommand<const T extends ArgsDef = ArgsDef>(def: TracesCommand<T>): TracesCommand<T> {

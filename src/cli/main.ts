@@ -119,7 +119,7 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
   const name = (cmd.meta as { name?: string } | undefined)?.name;
   if (name !== "hook" && name !== "after-commit" && name !== "after-push") await waitForDeferred(deps.env);
   try {
-    checkFlags(rest, argsDef);
+    if (!cmd.gitArgs) checkFlags(rest, argsDef);
     const { result } = await runCommand(cmd as never, { rawArgs: rest, data: deps });
     return typeof result === "number" ? result : 0;
   } catch (e) {

@@ -1,0 +1,159 @@
+// The traces attached to commits, as every reader sees them (log, blame, show, list,
+// summary, export): our notes in refs/notes/traces and, read-only, other tools' notes
+// (foreign.ts). One shape whatever the source; IDs are validated before anyone sees them.
+
+import type { GitRunner } from "../git/runner.ts";
+import { NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
+import { listNotes, readBlobs, readNotes } from "../notes/store.ts";
+import { isTraceId } from "../traces/model.ts";
+import { FOREIGN_NOTES } from "./foreign.ts";
+
+/** The tool whose note named the trace. */
+export type NoteSource = "git-traces" | "git-ai" | "git-atrace" | "hf-traces";
+
+export interface AttachedTrace {
+  id: string;
+  source: NoteSource;
+  /** Where the trace can be read (traces.com, Hugging Face, ...), when the note says. */
+  url?: string;
+  agent?: string;
+  /** Models that answered, main one first, when known. */
+  models: string[];
+  title?: string;
+  /** The files of this commit the trace edited; undefined when the note does not say. */
+  files?: string[];
+  start?: string;
+  end?: string;
+  /** Calls per tool name (the agent's own names). */
+  tools?: Record<string, number>;
+  tokens?: Record<string, number>;
+}
+
+/** A foreign tool's notes: the ref it writes and how to read one note of it. */
+export interface ForeignNotes {
+  source: NoteSource;
+  ref: string;
+  parse(text: string): AttachedTrace[];
+}
+
+export function fromNoteTrace(t: NoteTrace): AttachedTrace {
+  const m = t.meta ?? {};
+  const models = [...new Set([...(m.model ? [m.model] : []), ...(m.models ?? [])])];
+  return {
+    id: t.id,
+    source: "git-traces",
+    ...(t.url ? { url: t.url } : {}),
+    ...(m.agent ? { agent: m.agent } : {}),
+    models,
+    ...(m.title !== undefined ? { title: m.title } : {}),
+    ...(m.files ? { files: m.files } : {}),
+    ...(m.start ? { start: m.start } : {}),
+    ...(m.end ? { end: m.end } : {}),
+    ...(m.tools ? { tools: m.tools } : {}),
+    ...(m.tokens ? { tokens: m.tokens } : {}),
+  };
+}
+
+/** Our note's traces, in the order the note names them. */
+export function parseOurNote(text: string): AttachedTrace[] {
+  return parseNote(text).traces.map(fromNoteTrace);
+}
+
+const SOURCES: readonly { ref: string; parse(text: string): AttachedTrace[] }[] = [{ ref: NOTES_REF, parse: parseOurNote }, ...FOREIGN_NOTES];
+
+function valid(traces: AttachedTrace[]): AttachedTrace[] {
+  const seen = new Set<string>();
+  return traces.filter((t) => {
+    const key = `${t.source}\0${t.id}`;
+    if (!isTraceId(t.id) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The traces of each commit, ours first, then other tools'. Commits without any are absent.
+ * A notes ref that cannot be read (someone's broken ref) is skipped and reported through
+ * `onBroken`, never fatal: the other sources still count.
+ */
+export function tracesOfCommits(git: GitRunner, commits: readonly string[], onBroken?: (ref: string) => void): Map<string, AttachedTrace[]> {
+  const out = new Map<string, AttachedTrace[]>();
+  for (const source of SOURCES) {
+    let notes: Map<string, string>;
+    try {
+      notes = readNotes(git, commits, source.ref);
+    } catch {
+      onBroken?.(source.ref);
+      continue;
+    }
+    for (const [commit, text] of notes) {
+      const traces = valid(source.parse(text));
+      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
+    }
+  }
+  return out;
+}
+
+/** Every commit with traces in the repository (all sources), and the traces of each. */
+export function allAttached(git: GitRunner, onBroken?: (ref: string) => void): Map<string, AttachedTrace[]> {
+  const out = new Map<string, AttachedTrace[]>();
+  for (const source of SOURCES) {
+    let listed: { commit: string; blob: string }[];
+    let blobs: Map<string, string>;
+    try {
+      listed = listNotes(git, source.ref);
+      blobs = readBlobs(git, [...new Set(listed.map((l) => l.blob))]);
+    } catch {
+      onBroken?.(source.ref);
+      continue;
+    }
+    for (const { commit, blob } of listed) {
+      const traces = valid(source.parse(blobs.get(blob) ?? ""));
+      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
+    }
+  }
+  return out;
+}
+
+export interface TraceUse {
+  trace: AttachedTrace;
+  /** Commits whose notes name the trace. */
+  commits: string[];
+}
+
+/** Trace ID -> what the notes say of it, and the commits it is attached to. */
+export function traceIndex(attached: ReadonlyMap<string, AttachedTrace[]>): Map<string, TraceUse> {
+  const index = new Map<string, TraceUse>();
+  for (const [commit, traces] of attached) {
+    for (const t of traces) {
+      const use = index.get(t.id);
+      if (!use) index.set(t.id, { trace: t, commits: [commit] });
+      else {
+        if (!use.commits.includes(commit)) use.commits.push(commit);
+        use.trace = mergeAttached(use.trace, t);
+      }
+    }
+  }
+  return index;
+}
+
+/** One trace named in several notes: the first says most, the others fill gaps, files unite. */
+export function mergeAttached(a: AttachedTrace, b: AttachedTrace): AttachedTrace {
+  const out: AttachedTrace = { ...b, ...a, models: [...new Set([...a.models, ...b.models])] };
+  if (a.files || b.files) out.files = [...new Set([...(a.files ?? []), ...(b.files ?? [])])];
+  if (a.end && b.end && b.end > a.end) out.end = b.end;
+  if (a.start && b.start && b.start < a.start) out.start = b.start;
+  return out;
+}
+
+/**
+ * The traces an ID or unique ID prefix names (at least 4 characters for a prefix). Several
+ * matches mean an ambiguous prefix; the caller says so.
+ */
+export function matchTraceId(index: ReadonlyMap<string, TraceUse>, query: string): TraceUse[] {
+  if (!isTraceId(query)) return [];
+  const exact = index.get(query);
+  if (exact) return [exact];
+  if (query.length < 4) return [];
+  return [...index.values()].filter((u) => u.trace.id.startsWith(query));
+}
