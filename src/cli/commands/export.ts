@@ -75,12 +75,12 @@ export async function runExport(opts: ExportOptions, deps: Deps): Promise<number
 export default defineTracesCommand({
   meta: {
     name: "export",
-    description: "Export the traces of a commit or a range as Agent Trace records (one JSON object for a commit, an array for a range)",
+    description: "Export the traces of a commit or a range as Agent Trace records (JSON)",
   },
   args: {
     revision: { type: "positional", description: "A commit, or a range: A..B, A...B, ^A B, C^!", valueHint: "commit|range", required: false },
     format: { type: "enum", options: [...FORMATS], default: "agent-trace", description: "Output format (Agent Trace 0.1.0, the only one today)" },
-    jsonl: { type: "boolean", description: "JSON Lines: one record per line, for a commit too" },
+    jsonl: { type: "boolean", description: "One record per line (JSON Lines); without it a commit gives one object, a range an array" },
     output: { type: "string", alias: "o", valueHint: "file", description: "Write to this file instead of stdout" },
   },
   examples: [
