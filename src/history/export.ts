@@ -54,17 +54,10 @@ export async function exportAgentTrace(ctx: ExportContext, revs: readonly string
   const { git } = ctx;
   const range = isRange(revs);
   const commits: CommitStamp[] = revisionCommits(git, revs);
-  const attached = tracesOfCommits(
-    git,
-    commits.map((c) => c.oid),
-    ctx.onBroken,
-  );
+  const attached = tracesOfCommits(git, commits.map((c) => c.oid), ctx.onBroken);
   const traced = commits.filter((c) => attached.has(c.oid));
   const patches = parsePatches(firstParentPatches(git, traced.map((c) => ({ oid: c.oid, parent: c.parents[0] ?? null }))));
-  const local = await localTraces(
-    traced.flatMap((c) => attached.get(c.oid)!),
-    ctx.env,
-  );
+  const local = await localTraces(traced.flatMap((c) => attached.get(c.oid)!), ctx.env);
   const records = traced.map((c) => buildRecord({ commit: c, traces: attached.get(c.oid)!, files: patches.get(c.oid) ?? [], local, toolVersion: ctx.toolVersion }));
   return { range, commits: commits.length, records };
 }
