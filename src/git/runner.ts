@@ -65,6 +65,18 @@ export class GitRunner {
 
   /** Runs git and returns what it printed and its status; never throws on a non-zero exit. */
   run(args: readonly string[], opts: RunOptions = {}): RunResult {
+    const r = this.spawnSync(args, opts);
+    return { stdout: r.stdout.toString(), stderr: r.stderr, exitCode: r.exitCode };
+  }
+
+  /** Like out(), with stdout as bytes: for file content that must stay exact (hashing, invalid UTF-8). */
+  outBytes(args: readonly string[], opts: RunOptions = {}): Buffer {
+    const r = this.spawnSync(args, opts);
+    if (r.exitCode !== 0) throw new GitError(args, r.exitCode, r.stderr);
+    return r.stdout;
+  }
+
+  private spawnSync(args: readonly string[], opts: RunOptions): { stdout: Buffer; stderr: string; exitCode: number } {
     const argv = opts.noContext ? [...args] : [...this.context, ...args];
     const started = this.trace ? performance.now() : 0;
     const proc = Bun.spawnSync({
@@ -75,8 +87,8 @@ export class GitRunner {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const result: RunResult = {
-      stdout: proc.stdout ? proc.stdout.toString() : "",
+    const result = {
+      stdout: proc.stdout ?? Buffer.alloc(0),
       stderr: proc.stderr ? proc.stderr.toString() : "",
       exitCode: proc.exitCode ?? 128,
     };

@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   attach: load(() => import("./attach.ts")),
   detach: () => import("./attach.ts").then((m) => m.detach),
   doctor: load(() => import("./doctor.ts")),
+  export: load(() => import("./export.ts")),
   hooks: load(() => import("./hooks.ts")),
   logs: load(() => import("./logs.ts")),
   status: load(() => import("./status.ts")),
