@@ -2,7 +2,8 @@
 // command. stdout carries data; messages go to stderr.
 
 export interface IO {
-  out(text: string): void;
+  /** Text is written as UTF-8; bytes as they are (file content in git's own formats). */
+  out(text: string | Uint8Array): void;
   err(text: string): void;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
@@ -23,16 +24,29 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
   return isTTY && env.TERM !== "dumb";
 }
 
-/** Writes synchronously so that output and exit status stay in order; a closed pipe ends quietly. */
-function writer(fd: number): (text: string) => void {
+/**
+ * Writes synchronously so that output and exit status stay in order; a closed pipe ends
+ * quietly. Large outputs (a long blame or log) may be taken in parts by a pipe, or refused
+ * for a moment by a non-blocking one: the rest is written until all of it is out.
+ */
+function writer(fd: number): (text: string | Uint8Array) => void {
   const fs = require("node:fs") as typeof import("node:fs");
-  return (text: string) => {
-    try {
-      fs.writeSync(fd, text);
-    } catch (e) {
-      // The reader went away (`git traces log | head`): not a failure, stop writing.
-      if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0);
-      throw e;
+  return (text: string | Uint8Array) => {
+    const bytes = typeof text === "string" ? Buffer.from(text) : text;
+    let done = 0;
+    while (done < bytes.length) {
+      try {
+        done += fs.writeSync(fd, bytes, done, bytes.length - done);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // The reader went away (`git traces log | head`): not a failure, stop writing.
+        if (code === "EPIPE") process.exit(0);
+        if (code === "EAGAIN") {
+          Bun.sleepSync(1);
+          continue;
+        }
+        throw e;
+      }
     }
   };
 }
@@ -55,8 +69,8 @@ export function bufferIO(opts: Partial<Omit<IO, "out" | "err">> = {}): IO & { st
   const io = {
     stdout: "",
     stderr: "",
-    out(text: string) {
-      io.stdout += text;
+    out(text: string | Uint8Array) {
+      io.stdout += typeof text === "string" ? text : Buffer.from(text).toString();
     },
     err(text: string) {
       io.stderr += text;
