@@ -15,6 +15,8 @@ export type TracesCommand<T extends ArgsDef = ArgsDef> = CommandDef<T> & {
    * does not define are not refused here; it reads ctx.rawArgs itself.
    */
   gitArgs?: boolean;
+  /** git's own options the command takes (`-L <range>`: what it does), listed under GIT OPTIONS in `--help`. */
+  gitOptions?: Record<string, string>;
 };
 
 export function defineTracesCommand<const T extends ArgsDef = ArgsDef>(def: TracesCommand<T>): TracesCommand<T> {

@@ -65,6 +65,11 @@ function wantsHelp(args: readonly string[]): boolean {
 
 async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, color: boolean): Promise<string> {
   let text = await renderUsage(cmd as never, parent as never);
+  const gitOptions = Object.entries(cmd.gitOptions ?? {});
+  if (gitOptions.length) {
+    const w = Math.max(...gitOptions.map(([o]) => o.length));
+    text += `\n\nGIT OPTIONS\n\n${gitOptions.map(([o, d]) => `  ${o.padEnd(w)}    ${d}`).join("\n")}`;
+  }
   if (cmd.examples?.length) {
     text += `\n\nEXAMPLES\n\n${cmd.examples.map((e) => `  $ ${e}`).join("\n")}`;
   }

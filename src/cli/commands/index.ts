@@ -12,6 +12,7 @@ const load =
 
 export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null) as Record<string, Loader>, {
   attach: load(() => import("./attach.ts")),
+  blame: load(() => import("./blame.ts")),
   detach: () => import("./attach.ts").then((m) => m.detach),
   doctor: load(() => import("./doctor.ts")),
   export: load(() => import("./export.ts")),

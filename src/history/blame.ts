@@ -1,0 +1,125 @@
+// Which traces wrote each line git blame names: pure, no I/O.
+//
+// A line's commit wrote it; a trace of that commit wrote it when the trace touched the
+// file in that commit, that is when the note's `files` list names the file under the name
+// it had in that commit (git blame's `filename`, another one before a rename or for lines
+// -C found in another file). Notes that carry no `files` list (older notes, other tools'
+// notes) cannot say: their traces are given the line only when no trace of the commit is
+// known to have touched the file, and marked `match: "commit"` so that readers can tell.
+// Lines of commits with no such trace are human; lines not committed yet are neither.
+
+import type { AttachedTrace } from "./attached.ts";
+import type { Blame, BlameCommit, BlameLine } from "./blame-porcelain.ts";
+
+export type Attribution = "agent" | "human" | "uncommitted";
+
+/** How the line's traces were found: the note lists the file, or only names the commit. */
+export type TraceMatch = "file" | "commit";
+
+export interface LineTraces {
+  attribution: Attribution;
+  /** Empty unless attribution is "agent". */
+  traces: AttachedTrace[];
+  match: TraceMatch | null;
+}
+
+export interface AttributedLine extends BlameLine, LineTraces {
+  commit: BlameCommit;
+}
+
+const HUMAN: LineTraces = { attribution: "human", traces: [], match: null };
+const UNCOMMITTED: LineTraces = { attribution: "uncommitted", traces: [], match: null };
+
+/** One trace once per commit, ours first (a foreign note can name the same session). */
+function distinct(traces: readonly AttachedTrace[]): AttachedTrace[] {
+  const seen = new Set<string>();
+  return traces.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
+}
+
+/** The traces of one commit that wrote lines of `filename` in it. */
+export function tracesForFile(traces: readonly AttachedTrace[] | undefined, filename: string): LineTraces {
+  if (!traces?.length) return HUMAN;
+  const all = distinct(traces);
+  const listed = all.filter((t) => t.files?.includes(filename));
+  if (listed.length) return { attribution: "agent", traces: listed, match: "file" };
+  const unlisted = all.filter((t) => t.files === undefined);
+  if (unlisted.length) return { attribution: "agent", traces: unlisted, match: "commit" };
+  return HUMAN;
+}
+
+/** Memoised per commit and file name: a 3,000-line file has few of those. */
+export function lineTracesOf(attached: ReadonlyMap<string, AttachedTrace[]>, commits: ReadonlyMap<string, BlameCommit>): (sha: string, filename: string) => LineTraces {
+  const cache = new Map<string, LineTraces>();
+  return (sha, filename) => {
+    const key = `${sha}\0${filename}`;
+    let found = cache.get(key);
+    if (!found) {
+      found = commits.get(sha)?.uncommitted ? UNCOMMITTED : tracesForFile(attached.get(sha), filename);
+      cache.set(key, found);
+    }
+    return found;
+  };
+}
+
+export function attributeBlame(blame: Blame, attached: ReadonlyMap<string, AttachedTrace[]>): AttributedLine[] {
+  const of = lineTracesOf(attached, blame.commits);
+  return blame.lines.map((l) => ({ ...l, commit: blame.commits.get(l.sha)!, ...of(l.sha, l.filename) }));
+}
+
+/** The commits whose notes are worth reading: every one blamed but the uncommitted. */
+export function blamedCommits(blame: Blame): string[] {
+  return [...blame.commits.values()].filter((c) => !c.uncommitted).map((c) => c.sha);
+}
+
+/** One agent and model pair (either may be unknown), and the tool whose note named it. */
+export interface AgentModel {
+  agent: string | null;
+  model: string | null;
+  source: AttachedTrace["source"];
+}
+
+export interface Share {
+  attribution: Attribution;
+  /** The agents and models of the lines' traces; several when traces shared lines. Empty for human lines. */
+  by: AgentModel[];
+  lines: number;
+  /** lines / all lines, 0 to 1. */
+  share: number;
+}
+
+export interface BlameSummary {
+  lines: number;
+  /** Most lines first; ties by label. */
+  shares: Share[];
+}
+
+function pairsOf(traces: readonly AttachedTrace[]): AgentModel[] {
+  const seen = new Map<string, AgentModel>();
+  for (const t of traces) {
+    const pair: AgentModel = { agent: t.agent ?? null, model: t.models[0] ?? null, source: t.source };
+    seen.set(label(pair), pair);
+  }
+  return [...seen.values()].sort((a, b) => label(a).localeCompare(label(b)));
+}
+
+function label(p: AgentModel): string {
+  return `${p.agent ?? ""} ${p.model ?? ""} ${p.source}`;
+}
+
+/** The share of lines of each agent and model (and of humans), adding up to every line. */
+export function summarize(lines: readonly LineTraces[]): BlameSummary {
+  const groups = new Map<string, Share>();
+  for (const l of lines) {
+    const by = l.attribution === "agent" ? pairsOf(l.traces) : [];
+    const key = `${l.attribution}\0${by.map(label).join("\0")}`;
+    const g = groups.get(key);
+    if (g) g.lines++;
+    else groups.set(key, { attribution: l.attribution, by, lines: 1, share: 0 });
+  }
+  const total = lines.length;
+  const shares = [...groups.values()];
+  for (const s of shares) s.share = total ? s.lines / total : 0;
+  const order: Record<Attribution, number> = { agent: 0, uncommitted: 1, human: 2 };
+  shares.sort((a, b) => b.lines - a.lines || order[a.attribution] - order[b.attribution] || a.by.map(label).join().localeCompare(b.by.map(label).join()));
+  return { lines: total, shares };
+}
