@@ -164,6 +164,9 @@ beforeAll(() => {
   real(["add", "-A"]);
   agentCommit("Merge side", "2026-11-20T11:20:00Z", CLAUDE_MERGE);
   commits.merge = head();
+  write("EMPTY", "");
+  real(["add", "EMPTY"]);
+  real(["commit", "-qm", "Empty file"], "2026-11-20T11:30:00Z");
 });
 afterAll(() => box?.cleanup());
 
@@ -249,6 +252,12 @@ describe("who wrote each line", () => {
     expect(r.out).not.toContain("claude");
   });
 
+  test("an empty file: no lines, a summary of none, exit 0", () => {
+    const r = traces(["blame", "EMPTY"]);
+    expect([r.exitCode, r.out, r.err]).toEqual([0, "", ""]);
+    expect(jsonOf(traces(["blame", "--json", "EMPTY"])).summary).toEqual({ type: "summary", lines: 0, shares: [] });
+  });
+
   test("uncommitted changes show as not committed yet", () => {
     append("README.md", "work in progress\n");
     try {
@@ -285,6 +294,9 @@ describe("output formats", () => {
     // Only lines from src/auth.py: git's name column appears, and so does ours.
     expect(r.out.split("\n")[0]).toMatch(/^[0-9a-f]{8} src\/auth\.py 7 codex gpt-5-codex 0b2c3d4e 8\) def login\(user\):$/);
     const readme = traces(["blame", "-e", "-L", "1,1", "../README.md"], { cwd: join(shop.repo, "src") });
+    // git -C <dir> traces blame works as git -C does.
+    const viaC = run([join(box.bin, "git"), "-C", join(shop.repo, "src"), "traces", "blame", "-s", "-n", "-L", "8,8", "login.py"], { cwd: box.dir, env: box.env });
+    expect(viaC.out).toBe(r.out);
     expect(readme.out.split("\n")[0]).toMatch(/^\^[0-9a-f]{7} human \(<dev@example\.com> 2026-11-20 09:00:00 \+0000 1\) # shop$/);
   });
 
