@@ -95,7 +95,8 @@ function hashCell(l: AttributedLine, length: number, opts: TextOptions): string 
 function hashLength(opts: TextOptions, hexsz: number): number {
   if (opts.longHash) return hexsz;
   if (opts.abbrev === undefined) return 8; // git's default abbreviation (7) and one for the boundary mark
-  const n = Math.max(opts.abbrev, 4);
+  // As git: at least 4 digits, 0 for whole IDs, and one more for the boundary mark.
+  const n = opts.abbrev === 0 ? 0 : Math.max(opts.abbrev, 4);
   return n > 0 && n < hexsz ? n + 1 : hexsz;
 }
 

@@ -375,6 +375,28 @@ describe("errors are git's, in one line, with git's status", () => {
   });
 });
 
+describe("notes without a file list", () => {
+  test("a traces.com-style note (ID and URL only) gives its commit's lines, marked match: commit", () => {
+    const repo = join(box.dir, "plain-note");
+    mkdirSync(repo);
+    const git = (args: string[], iso = "2026-11-20T12:00:00Z") => run(["/usr/bin/git", ...args], { cwd: repo, env: at(box.realEnv, iso) });
+    git(["init", "-q"]);
+    writeFileSync(join(repo, "a.txt"), "one\n");
+    git(["add", "-A"]);
+    git(["commit", "-qm", "human"]);
+    writeFileSync(join(repo, "a.txt"), "one\ntwo\n");
+    git(["commit", "-qam", "with a session"], "2026-11-20T12:10:00Z");
+    git(["notes", "--ref=refs/notes/traces", "add", "-m", "traces:sess_42 https://www.traces.com/s/sess_42", "HEAD"]);
+    const r = run([join(box.bin, "git"), "traces", "blame", "--json", "a.txt"], { cwd: repo, env: box.env });
+    const { lines } = jsonOf(r);
+    expect(lines[0]).toMatchObject({ attribution: "human", match: null });
+    expect(lines[1]).toMatchObject({ attribution: "agent", match: "commit", traces: [{ id: "sess_42", agent: null, model: null, url: "https://www.traces.com/s/sess_42" }] });
+    const text = run([join(box.bin, "git"), "traces", "blame", "a.txt"], { cwd: repo, env: box.env });
+    expect(text.out.split("\n")[1]).toMatch(/^[0-9a-f]{8} unknown agent  sess_42 \(Dev Eloper 2026-11-20 12:10:00 \+0000 2\) two$/);
+    expect(text.out).toContain("50.0%  1  unknown agent\n");
+  });
+});
+
 describe("untrusted notes and content", () => {
   test("ANSI escapes, invalid UTF-8 and an over-long line in a note, a path-traversal ID: shown safely", () => {
     const repo = join(box.dir, "hostile");

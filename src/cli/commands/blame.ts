@@ -38,7 +38,9 @@ const GIT_FLAGS = new Set(["-w", "--root", "--minimal", "--first-parent"]);
 /** git blame options that take a value (`--opt v` or `--opt=v`). */
 const GIT_VALUE_OPTIONS = new Set(["--ignore-rev", "--ignore-revs-file", "--contents", "--since", "-S"]);
 
-const TEXT_FLAGS: Record<string, keyof BlameTextFlags> = {
+type TextSwitch = Exclude<keyof BlameTextFlags, "abbrev">;
+
+const TEXT_FLAGS: Record<string, TextSwitch> = {
   "-e": "showEmail",
   "--show-email": "showEmail",
   "-s": "suppressAuthor",
@@ -128,12 +130,12 @@ export function parseBlameArgs(raw: readonly string[]): BlameOptions {
     if (FORMAT_FLAGS[arg]) setFormat(arg);
     else if (arg === "--no-summary") opts.summary = false;
     else if (arg === "--summary") opts.summary = true;
-    else if (TEXT_FLAGS[arg]) opts.text[TEXT_FLAGS[arg]] = true as never;
+    else if (TEXT_FLAGS[arg]) opts.text[TEXT_FLAGS[arg]] = true;
     else if (name === "--abbrev") {
       if (eq > 0) {
-        const n = Number(arg.slice(eq + 1));
-        if (!/^\d+$/.test(arg.slice(eq + 1))) throw new UsageError(`option '--abbrev' expects a number, not '${arg.slice(eq + 1)}'`);
-        opts.text.abbrev = n;
+        const value = arg.slice(eq + 1);
+        if (!/^\d+$/.test(value)) throw new UsageError(`option '--abbrev' expects a number, not '${value}'`);
+        opts.text.abbrev = Number(value);
       }
     } else if (GIT_FLAGS.has(arg) || /^-[MC]\d*$/.test(arg)) opts.gitArgs.push(arg);
     else if (arg === "-L" || arg.startsWith("-L")) {
@@ -170,6 +172,7 @@ export async function runBlame(opts: BlameOptions, deps: Deps): Promise<number> 
     io.err(message ? `${message}\n` : `git blame failed (exit ${result.exitCode})\n`);
     return result.exitCode;
   }
+  if (result.stderr) io.err(sanitize(result.stderr)); // git's warnings, if any
   const blame = parsePorcelain(result.stdout);
   const attached = tracesOfCommits(git, blamedCommits(blame), (ref) => io.err(`warning: cannot read ${ref}; its traces are left out\n`));
   if (porcelain) {
