@@ -165,7 +165,10 @@ export async function runBlame(opts: BlameOptions, deps: Deps): Promise<number> 
   const git = deps.git();
   const porcelain = opts.format === "porcelain" || opts.format === "line-porcelain";
   const wantsPrefix = opts.format === "text" && opts.file !== null && opts.text.showName === undefined;
-  const [result, prefix] = await Promise.all([blamePorcelain(git, opts.gitArgs, opts.format === "line-porcelain"), wantsPrefix ? showPrefix(git) : Promise.resolve(null)]);
+  // rev-parse starts first and runs while blame does.
+  const prefixed = wantsPrefix ? showPrefix(git) : Promise.resolve(null);
+  const result = blamePorcelain(git, opts.gitArgs, opts.format === "line-porcelain");
+  const prefix = await prefixed;
   if (result.exitCode !== 0) {
     // git's own words and status (fatal: no such path 'x' in HEAD -> 128).
     const message = sanitize(result.stderr.trim());
