@@ -1,0 +1,169 @@
+// `git traces show <commit | trace-id | unique ID prefix>`: a whole session, readable.
+//
+// The argument is, in this order: a trace ID, or a unique prefix of at least 4 characters,
+// among the traces the notes name (every source); a commit (every trace of it is shown); a
+// session on this machine that no note names (exact ID). IDs are checked before they come
+// near a path or a git call; nothing from a note is run.
+
+import { worktreeRoots } from "../../attach/detect.ts";
+import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
+import { logCommits } from "../../git/range.ts";
+import { allAttached, matchTraceId, traceIndex, type AttachedTrace, type TraceUse } from "../../history/attached.ts";
+import type { ShowOutput } from "../../history/schemas.ts";
+import { localSessions } from "../../history/sessions.ts";
+import { renderTraceMarkdown, renderTraceText } from "../../history/show-render.ts";
+import { clipLine } from "../../history/text.ts";
+import type { CommitRef, TraceView } from "../../history/view.ts";
+import { isTraceId } from "../../traces/model.ts";
+import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import type { Deps } from "../deps.ts";
+import { CliError, UsageError } from "../errors.ts";
+import { jsonText } from "../shared/json.ts";
+import { agentLabel, painter, shortId } from "../shared/render.ts";
+
+export type ShowFormat = "text" | "markdown" | "json";
+
+export interface ShowOptions {
+  target: string;
+  format: ShowFormat;
+  /** Whole messages and commands instead of cut ones (text and Markdown). */
+  full: boolean;
+}
+
+interface Resolved {
+  resolvedAs: "trace" | "commit";
+  commit: string | null;
+  uses: { id: string; use?: TraceUse }[];
+}
+
+const MIN_PREFIX = 4;
+
+function ambiguous(target: string, matches: TraceUse[], alsoCommit: boolean): CliError {
+  const shown = matches.slice(0, 20).map((u) => `  ${u.trace.id}  ${agentLabel(u.trace)}${u.trace.title ? `  ${clipLine(u.trace.title, 80)}` : ""}`);
+  if (matches.length > shown.length) shown.push(`  … and ${matches.length - shown.length} more`);
+  const hint = alsoCommit ? `\n(it is also a commit: '${clipLine(target)}^{commit}' shows that)` : "";
+  return new CliError(`trace ID prefix '${clipLine(target)}' is ambiguous; it starts ${matches.length} trace IDs:\n${shown.join("\n")}${hint}`, "AMBIGUOUS_TRACE_ID", {
+    prefix: target,
+    candidates: matches.map((u) => u.trace.id),
+  });
+}
+
+async function resolve(opts: ShowOptions, deps: Deps, state: RepoState | null, index: Map<string, TraceUse>, attachedOf: (oid: string) => string[]): Promise<Resolved> {
+  const { target } = opts;
+  const git = deps.git();
+  const isId = isTraceId(target);
+  if (state && isId) {
+    const matches = matchTraceId(index, target);
+    if (matches.length > 1) throw ambiguous(target, matches, resolveCommit(git, target) !== null);
+    const [use] = matches;
+    if (use) {
+      if (use.trace.id !== target && resolveCommit(git, target)) {
+        deps.io.err(`warning: '${clipLine(target)}' starts a trace ID and names a commit; showing the trace ('${clipLine(target)}^{commit}' shows the commit)\n`);
+      }
+      return { resolvedAs: "trace", commit: null, uses: [{ id: use.trace.id, use }] };
+    }
+  }
+  const oid = state ? resolveCommit(git, target) : null;
+  if (oid) return { resolvedAs: "commit", commit: oid, uses: attachedOf(oid).map((id) => ({ id, ...(index.has(id) ? { use: index.get(id)! } : {}) })) };
+  // A session on this machine that no note names yet: by its exact ID only.
+  if (isId) return { resolvedAs: "trace", commit: null, uses: [{ id: target }] };
+  throw unknown(target, state);
+}
+
+function unknown(target: string, state: RepoState | null): CliError {
+  const what = `'${clipLine(target)}'`;
+  const data = { target };
+  if (!state) return new CliError(`no trace on this machine has the ID ${what}, and this is not a git repository to look for commits or notes in (run inside one or pass -C <dir>)`, "UNKNOWN_TARGET", data);
+  const why = !isTraceId(target) ? " (it is not a valid trace ID either)" : target.length < MIN_PREFIX ? ` (a trace ID prefix needs at least ${MIN_PREFIX} characters)` : "";
+  const empty = state.head === null ? "; this repository has no commits yet" : "";
+  return new CliError(`no trace or commit named ${what}${why}${empty}`, "UNKNOWN_TARGET", data);
+}
+
+export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
+  const git = deps.git();
+  const state = repoState(git);
+  const attached = state
+    ? allAttached(git, (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`))
+    : new Map<string, AttachedTrace[]>();
+  const index = traceIndex(attached);
+  const resolved = await resolve(opts, deps, state, index, (oid) => (attached.get(oid) ?? []).map((t) => t.id));
+
+  const roots = state?.topLevel ? worktreeRoots(state.topLevel) : [];
+  const sessions = await localSessions(
+    resolved.uses.map((u) => u.id),
+    deps.env,
+    roots,
+  );
+  // An ID that no note names, no commit answers to, and no session here has.
+  const only = resolved.uses[0];
+  if (resolved.resolvedAs === "trace" && only && !only.use) {
+    const local = sessions.get(only.id);
+    if (!local?.trace && !local?.error) throw unknown(opts.target, state);
+  }
+
+  const oids = [...new Set(resolved.uses.flatMap((u) => u.use?.commits ?? []))];
+  const logged = state && oids.length ? logCommits(git, oids) : null;
+  const commitInfo = new Map((logged?.ok ? logged.commits : []).map((c) => [c.oid, c]));
+  const views: TraceView[] = resolved.uses.map(({ id, use }) => {
+    const local = sessions.get(id) ?? {};
+    const commits: CommitRef[] = (use?.commits ?? [])
+      .map((oid) => ({ oid, subject: commitInfo.get(oid)?.subject ?? "", time: commitInfo.get(oid)?.time ?? 0 }))
+      .sort((a, b) => a.time - b.time)
+      .map(({ oid, subject }) => ({ oid, subject }));
+    return {
+      id,
+      commits,
+      ...(use ? { note: use.trace } : {}),
+      ...(local.trace ? { trace: local.trace } : {}),
+      ...(local.error ? { unreadable: local.error } : {}),
+    };
+  });
+
+  if (opts.format === "json") {
+    const out: ShowOutput = {
+      query: opts.target,
+      resolvedAs: resolved.resolvedAs,
+      commit: resolved.commit,
+      traces: views.map((v) => ({ id: v.id, available: Boolean(v.trace), commits: v.commits, note: v.note ?? null, trace: v.trace ?? null, unreadable: v.unreadable ?? null })),
+    };
+    deps.io.out(jsonText(out));
+    return 0;
+  }
+  if (!views.length) {
+    deps.io.err(`Commit ${resolved.commit!.slice(0, 12)} has no traces.\n`);
+    return 0;
+  }
+  const render = opts.format === "markdown" ? (v: TraceView) => renderTraceMarkdown(v, opts) : (v: TraceView) => renderTraceText(v, opts, painter(deps.io));
+  deps.io.out(views.map(render).join(opts.format === "markdown" ? "\n---\n\n" : "\n"));
+  if (resolved.resolvedAs === "commit" && views.length > 1 && deps.io.stderrIsTTY) deps.io.err(`${views.length} traces on commit ${resolved.commit!.slice(0, 12)}: ${views.map((v) => shortId(v.id)).join(", ")}\n`);
+  return 0;
+}
+
+export function showOptions(args: { _: string[]; markdown?: boolean; json?: boolean; full?: boolean }): ShowOptions {
+  const [target, ...extra] = args._;
+  if (target === undefined || target === "") throw new UsageError("missing <commit | trace-id>: say which trace or commit to show");
+  if (extra.length) throw new UsageError(`one commit or trace at a time; unexpected '${clipLine(extra[0]!)}'`);
+  if (args.markdown && args.json) throw new UsageError("--markdown and --json cannot be used together");
+  return { target, format: args.json ? "json" : args.markdown ? "markdown" : "text", full: Boolean(args.full) };
+}
+
+export default defineTracesCommand({
+  meta: {
+    name: "show",
+    description: "Show a whole agent session (prompts, replies, tool calls, files, models, tokens) by trace ID, unique ID prefix, or commit",
+  },
+  args: {
+    target: { type: "positional", description: "A trace ID, a unique prefix of one, or a commit", valueHint: "commit | trace-id", required: false },
+    markdown: { type: "boolean", description: "Print Markdown, for a pull request or an agent's context" },
+    full: { type: "boolean", description: "Print long replies, prompts, commands and lists whole instead of cutting them" },
+    ...jsonArgs,
+  },
+  examples: [
+    "git traces show HEAD",
+    "git traces show 3f6c1d2e",
+    "git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --full",
+    "git traces show HEAD~2 --markdown > session.md",
+    "git traces show HEAD --json | jq '.traces[].trace.tools'",
+  ],
+  run: (ctx) => runShow(showOptions(ctx.args as never), depsOf(ctx)),
+});
