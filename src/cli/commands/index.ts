@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   hooks: load(() => import("./hooks.ts")),
   logs: load(() => import("./logs.ts")),
   show: load(() => import("./show.ts")),
+  summary: load(() => import("./summary.ts")),
   status: load(() => import("./status.ts")),
   sync: load(() => import("./sync.ts")),
   // Hidden: used by the agents' hooks, the shim, the installer, and other implementers.

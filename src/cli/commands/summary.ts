@@ -1,0 +1,76 @@
+// `git traces summary [<range>...]`: what a pull-request bot posts about a range: the
+// agents and models behind it, tool calls by kind, web pages and searches, files, tokens,
+// and a link or ID per trace. A single commit stands alone; ranges are walked as by
+// `git log`. Without a range: the current branch's commits that its upstream lacks.
+
+import { worktreeRoots } from "../../attach/detect.ts";
+import { logCommits, upstreamRef } from "../../git/range.ts";
+import { tracesOfCommits } from "../../history/attached.ts";
+import { localSessions } from "../../history/sessions.ts";
+import { summarize } from "../../history/summary.ts";
+import { renderSummaryMarkdown, renderSummaryText } from "../../history/summary-render.ts";
+import { clipLine } from "../../history/text.ts";
+import type { Trace } from "../../traces/model.ts";
+import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import type { Deps } from "../deps.ts";
+import { CliError, UsageError } from "../errors.ts";
+import { jsonText } from "../shared/json.ts";
+import { painter } from "../shared/render.ts";
+import { requireRepo } from "../shared/repo.ts";
+
+export interface SummaryOptions {
+  /** Revisions as `git log` takes them; empty: `@{upstream}..HEAD`. */
+  revs: string[];
+  format: "text" | "markdown" | "json";
+}
+
+export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<number> {
+  const state = requireRepo(deps);
+  const git = deps.git();
+  let revs = opts.revs;
+  if (!revs.length) {
+    if (state.head === null) throw new CliError("this repository has no commits yet: nothing to summarize", "NO_COMMITS", {}, 128);
+    const upstream = upstreamRef(git);
+    if (!upstream) throw new UsageError("which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)");
+    revs = [`${upstream}..HEAD`];
+  }
+  const logged = logCommits(git, revs);
+  if (!logged.ok) {
+    const empty = state.head === null ? " (this repository has no commits yet)" : "";
+    throw new CliError(`${clipLine(logged.message, 300)}${empty}`, "BAD_REVISION", { revs }, 128);
+  }
+  const commits = [...logged.commits].reverse();
+  const attached = tracesOfCommits(
+    git,
+    commits.map((c) => c.oid),
+    (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`),
+  );
+  const ids = [...attached.values()].flatMap((ts) => ts.map((t) => t.id));
+  const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : []);
+  const sessions = new Map<string, Trace>();
+  for (const [id, s] of local) if (s.trace) sessions.set(id, s.trace);
+  const summary = summarize({ range: revs.join(" "), commits, attached, sessions });
+  if (opts.format === "json") deps.io.out(jsonText(summary));
+  else if (opts.format === "markdown") deps.io.out(renderSummaryMarkdown(summary));
+  else deps.io.out(renderSummaryText(summary, painter(deps.io)));
+  return 0;
+}
+
+export function summaryOptions(args: { _: string[]; markdown?: boolean; json?: boolean }): SummaryOptions {
+  if (args.markdown && args.json) throw new UsageError("--markdown and --json cannot be used together");
+  return { revs: args._.filter((r) => r !== ""), format: args.json ? "json" : args.markdown ? "markdown" : "text" };
+}
+
+export default defineTracesCommand({
+  meta: {
+    name: "summary",
+    description: "Summarize the agent work in a range of commits, as a pull-request comment: agents, models, tool calls, web pages, files, tokens",
+  },
+  args: {
+    range: { type: "positional", description: "Commits to summarize: a range (A..B) or one commit; default @{upstream}..HEAD", valueHint: "range", required: false },
+    markdown: { type: "boolean", description: "Print Markdown, ready to post on a pull request" },
+    ...jsonArgs,
+  },
+  examples: ["git traces summary origin/main..HEAD", "git traces summary origin/main..HEAD --markdown | gh pr comment --body-file -", "git traces summary HEAD", "git traces summary main..feature --json"],
+  run: (ctx) => runSummary(summaryOptions(ctx.args as never), depsOf(ctx)),
+});
