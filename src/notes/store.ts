@@ -168,8 +168,9 @@ export function notesTree(git: GitRunner, commit: string): Map<string, string> {
 export function readBlobs(git: GitRunner, oids: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   if (oids.length === 0) return out;
-  const r = git.run(["cat-file", "--batch"], { input: `${oids.join("\n")}\n` });
-  const buf = Buffer.from(r.stdout, "utf8");
+  // Sizes count bytes: the output is cut as bytes, and each blob decoded on its own, so a
+  // note that is not valid UTF-8 cannot shift where the next one starts.
+  const buf = git.outBytes(["cat-file", "--batch"], { input: `${oids.join("\n")}\n` });
   let pos = 0;
   while (pos < buf.length) {
     const nl = buf.indexOf(10, pos);
