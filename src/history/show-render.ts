@@ -49,6 +49,13 @@ export function tokensLine(tokens: TokenCounts | undefined): string | undefined 
   return parts.length ? parts.join(", ") : undefined;
 }
 
+/** A note's calls per tool name, the ones that are counts (a note is untrusted), at most LIST_MAX. */
+function noteTools(tools: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(tools)
+    .filter(([, n]) => Number.isSafeInteger(n) && n >= 0)
+    .slice(0, LIST_MAX);
+}
+
 function agentText(view: TraceView): string | undefined {
   const h = headline(view);
   if (!h.agent) return undefined;
@@ -163,8 +170,8 @@ export function renderTraceText(view: TraceView, opts: RenderOptions, paint: Pai
   else {
     lines.push("", paint.red(notHereSentence(view)));
     const tools = view.note?.tools;
-    if (tools && Object.keys(tools).length) {
-      lines.push(...field("Tools", Object.entries(tools).slice(0, LIST_MAX).map(([name, n]) => `${clipLine(name, 60)} ${count(Number(n) || 0)}`).join(", "), paint));
+    if (tools && noteTools(tools).length) {
+      lines.push(...field("Tools", noteTools(tools).map(([name, n]) => `${clipLine(name, 60)} ${count(n)}`).join(", "), paint));
     }
   }
   lines.push("");
@@ -265,8 +272,8 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
   else {
     lines.push(`*${mdText(notHereSentence(view))}*`, "");
     const tools = view.note?.tools;
-    if (tools && Object.keys(tools).length) {
-      lines.push(`**Tools:** ${Object.entries(tools).slice(0, LIST_MAX).map(([name, n]) => `${mdCode(clipLine(name, 60))} ${count(Number(n) || 0)}`).join(", ")}`, "");
+    if (tools && noteTools(tools).length) {
+      lines.push(`**Tools:** ${noteTools(tools).map(([name, n]) => `${mdCode(clipLine(name, 60))} ${count(n)}`).join(", ")}`, "");
     }
   }
   const files = filesTouched(view);

@@ -155,3 +155,12 @@ export function headline(view: TraceView): { agent?: string; agentVersion?: stri
     ...(n?.end ? { end: n.end } : {}),
   };
 }
+
+function finiteCounts(counts: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => Number.isFinite(n)));
+}
+
+/** What the notes say, fit for JSON: a count a note wrote as 1e400 (Infinity) would print as null. */
+export function noteForJson(note: AttachedTrace): AttachedTrace {
+  return { ...note, ...(note.tools ? { tools: finiteCounts(note.tools) } : {}), ...(note.tokens ? { tokens: finiteCounts(note.tokens) } : {}) };
+}

@@ -13,7 +13,7 @@ import type { ShowOutput } from "../../history/schemas.ts";
 import { localSessions } from "../../history/sessions.ts";
 import { renderTraceMarkdown, renderTraceText } from "../../history/show-render.ts";
 import { clipLine } from "../../history/text.ts";
-import type { CommitRef, TraceView } from "../../history/view.ts";
+import { noteForJson, type CommitRef, type TraceView } from "../../history/view.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
@@ -124,7 +124,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       query: opts.target,
       resolvedAs: resolved.resolvedAs,
       commit: resolved.commit,
-      traces: views.map((v) => ({ id: v.id, available: Boolean(v.trace), commits: v.commits, note: v.note ?? null, trace: v.trace ?? null, unreadable: v.unreadable ?? null })),
+      traces: views.map((v) => ({ id: v.id, available: Boolean(v.trace), commits: v.commits, note: v.note ? noteForJson(v.note) : null, trace: v.trace ?? null, unreadable: v.unreadable ?? null })),
     };
     deps.io.out(jsonText(out));
     return 0;
