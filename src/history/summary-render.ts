@@ -107,7 +107,11 @@ export function renderSummaryMarkdown(s: Summary): string {
   const list = <T>(title: string, items: readonly T[], item: (x: T) => string) => {
     const { shown, more } = capped(items);
     lines.push("", `**${title}**${note ? ` (${mdText(note)})` : ""}`, "");
-    if (!items.length) lines.push(note?.startsWith("unknown") ? "- unknown" : "- none");
+    if (note?.startsWith("unknown")) {
+      lines.pop(); // the title says it all: no list under it
+      return;
+    }
+    if (!items.length) lines.push("- none");
     lines.push(...shown.map((x) => `- ${item(x)}`));
     if (more) lines.push(`- … and ${count(more)} more`);
   };
