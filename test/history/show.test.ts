@@ -244,6 +244,34 @@ describe("hand-made notes", () => {
     }
   });
 
+  test("a prefix that starts a trace ID and names a commit: the trace, with a warning", () => {
+    const other = humanCommit("c.txt", "2026-11-20T11:05:00Z");
+    const id = `${login.slice(0, 8)}-trace`;
+    craftNote(other, `traces:${id}\n`);
+    try {
+      const r = traces(["show", login.slice(0, 8)]);
+      expect(r.exitCode).toBe(0);
+      expect(r.out).toStartWith(`trace ${id}\n`);
+      expect(r.err).toBe(`warning: '${login.slice(0, 8)}' starts a trace ID and names a commit; showing the trace ('${login.slice(0, 8)}^{commit}' shows the commit)\n`);
+      const commit = traces(["show", `${login.slice(0, 8)}^{commit}`]);
+      expect(commit.out.match(/^trace /gm)).toHaveLength(2);
+    } finally {
+      sh(`git notes --ref=refs/notes/traces remove ${other}`, { cwd: shop.repo, env: box.realEnv });
+    }
+  });
+
+  test("an ID that starts with a dash, after --", () => {
+    const other = humanCommit("d.txt", "2026-11-20T11:06:00Z");
+    craftNote(other, "traces:-dash-id\n");
+    try {
+      const r = traces(["show", "--", "-dash-id"]);
+      expect(r.exitCode).toBe(0);
+      expect(r.out).toStartWith("trace -dash-id\n");
+    } finally {
+      sh(`git notes --ref=refs/notes/traces remove ${other}`, { cwd: shop.repo, env: box.realEnv });
+    }
+  });
+
   test("escape sequences, an over-long line, invalid UTF-8 and path IDs in a note are shown safely", () => {
     const evil = humanCommit("b.txt", "2026-11-20T11:10:00Z");
     const meta = {

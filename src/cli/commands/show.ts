@@ -86,7 +86,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
     ? allAttached(git, (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`))
     : new Map<string, AttachedTrace[]>();
   const index = traceIndex(attached);
-  const resolved = await resolve(opts, deps, state, index, (oid) => (attached.get(oid) ?? []).map((t) => t.id));
+  const resolved = await resolve(opts, deps, state, index, (oid) => [...new Set((attached.get(oid) ?? []).map((t) => t.id))]);
 
   const roots = state?.topLevel ? worktreeRoots(state.topLevel) : [];
   const sessions = await localSessions(
