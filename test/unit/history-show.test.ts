@@ -233,3 +233,25 @@ describe("JSON", () => {
     expect(JSON.parse(text).traces[0].trace.title).toBe("a\u009bb\u202e");
   });
 });
+
+describe("the wiring: arguments to options", () => {
+  test("show", async () => {
+    const { showOptions } = await import("../../src/cli/commands/show.ts");
+    const cases: [Parameters<typeof showOptions>[0], unknown][] = [
+      [{ _: ["HEAD"] }, { target: "HEAD", format: "text", full: false }],
+      [{ _: ["3f6c"], markdown: true, full: true }, { target: "3f6c", format: "markdown", full: true }],
+      [{ _: ["3f6c"], json: true }, { target: "3f6c", format: "json", full: false }],
+    ];
+    for (const [args, want] of cases) expect(showOptions(args)).toEqual(want as never);
+    for (const bad of [{ _: [] }, { _: [""] }, { _: ["a", "b"] }, { _: ["a"], markdown: true, json: true }]) {
+      expect(() => showOptions(bad)).toThrow(expect.objectContaining({ exitStatus: 129 }));
+    }
+  });
+
+  test("summary", async () => {
+    const { summaryOptions } = await import("../../src/cli/commands/summary.ts");
+    expect(summaryOptions({ _: [] })).toEqual({ revs: [], format: "text" });
+    expect(summaryOptions({ _: ["^main", "HEAD"], markdown: true })).toEqual({ revs: ["^main", "HEAD"], format: "markdown" });
+    expect(() => summaryOptions({ _: ["x"], markdown: true, json: true })).toThrow("--markdown and --json cannot be used together");
+  });
+});

@@ -15,17 +15,16 @@ import { renderTraceMarkdown, renderTraceText } from "../../history/show-render.
 import { clipLine } from "../../history/text.ts";
 import { noteForJson, type CommitRef, type TraceView } from "../../history/view.ts";
 import { isTraceId } from "../../traces/model.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
+import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
 import { jsonText } from "../shared/json.ts";
 import { agentLabel, painter, shortId } from "../shared/render.ts";
 
-export type ShowFormat = "text" | "markdown" | "json";
-
 export interface ShowOptions {
   target: string;
-  format: ShowFormat;
+  format: OutputFormat;
   /** Whole messages and commands instead of cut ones (text and Markdown). */
   full: boolean;
 }
@@ -143,8 +142,7 @@ export function showOptions(args: { _: string[]; markdown?: boolean; json?: bool
   const [target, ...extra] = args._;
   if (target === undefined || target === "") throw new UsageError("missing <commit | trace-id>: say which trace or commit to show");
   if (extra.length) throw new UsageError(`one commit or trace at a time; unexpected '${clipLine(extra[0]!)}'`);
-  if (args.markdown && args.json) throw new UsageError("--markdown and --json cannot be used together");
-  return { target, format: args.json ? "json" : args.markdown ? "markdown" : "text", full: Boolean(args.full) };
+  return { target, format: outputFormat(args), full: Boolean(args.full) };
 }
 
 export default defineTracesCommand({
@@ -154,9 +152,8 @@ export default defineTracesCommand({
   },
   args: {
     target: { type: "positional", description: "A trace ID, a unique prefix of one, or a commit", valueHint: "commit | trace-id", required: false },
-    markdown: { type: "boolean", description: "Print Markdown, for a pull request or an agent's context" },
     full: { type: "boolean", description: "Print long replies, prompts, commands and lists whole instead of cutting them" },
-    ...jsonArgs,
+    ...formatArgs,
   },
   examples: [
     "git traces show HEAD",

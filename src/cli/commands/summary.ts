@@ -11,9 +11,10 @@ import { summarize } from "../../history/summary.ts";
 import { renderSummaryMarkdown, renderSummaryText } from "../../history/summary-render.ts";
 import { clipLine } from "../../history/text.ts";
 import type { Trace } from "../../traces/model.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
+import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
 import { jsonText } from "../shared/json.ts";
 import { painter } from "../shared/render.ts";
 import { requireRepo } from "../shared/repo.ts";
@@ -21,7 +22,7 @@ import { requireRepo } from "../shared/repo.ts";
 export interface SummaryOptions {
   /** Revisions as `git log` takes them; empty: `@{upstream}..HEAD`. */
   revs: string[];
-  format: "text" | "markdown" | "json";
+  format: OutputFormat;
 }
 
 export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<number> {
@@ -57,8 +58,7 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
 }
 
 export function summaryOptions(args: { _: string[]; markdown?: boolean; json?: boolean }): SummaryOptions {
-  if (args.markdown && args.json) throw new UsageError("--markdown and --json cannot be used together");
-  return { revs: args._.filter((r) => r !== ""), format: args.json ? "json" : args.markdown ? "markdown" : "text" };
+  return { revs: args._.filter((r) => r !== ""), format: outputFormat(args) };
 }
 
 export default defineTracesCommand({
@@ -68,8 +68,7 @@ export default defineTracesCommand({
   },
   args: {
     range: { type: "positional", description: "Commits to summarize: a range (A..B) or one commit; default @{upstream}..HEAD", valueHint: "range", required: false },
-    markdown: { type: "boolean", description: "Print Markdown, ready to post on a pull request" },
-    ...jsonArgs,
+    ...formatArgs,
   },
   examples: ["git traces summary origin/main..HEAD", "git traces summary origin/main..HEAD --markdown | gh pr comment --body-file -", "git traces summary HEAD", "git traces summary main..feature --json"],
   run: (ctx) => runSummary(summaryOptions(ctx.args as never), depsOf(ctx)),
