@@ -33,7 +33,7 @@ function webNote(s: Summary): string | undefined {
   const here = s.web.tracesWithContent;
   if (n === 0 || here === n) return undefined;
   if (here === 0) return "unknown: no transcript of these traces is on this machine";
-  return `from the ${plural(here, "trace")} whose transcript is on this machine (${count(n - here)} not here)`;
+  return `only from ${count(here)} of ${plural(n, "trace")}: the others' transcripts are not on this machine`;
 }
 
 function capped<T>(items: readonly T[]): { shown: readonly T[]; more: number } {

@@ -110,10 +110,10 @@ describe("a range with two agents, humans and a merge", () => {
       expect(s.traces.find((t: { id: string }) => t.id === SESSIONS.codex).available).toBe(false);
       expect(s.tokens.reasoning).toBe(896); // from the note
       const text = traces(["summary", `${initial}..HEAD`]).out;
-      expect(text).toContain("Web pages loaded: 1 (from the 1 trace whose transcript is on this machine (1 not here))\n");
+      expect(text).toContain("Web pages loaded: 1 (only from 1 of 2 traces: the others' transcripts are not on this machine)\n");
       expect(text).toContain(`commit ${login.slice(0, 12)}; transcript not on this machine\n`);
       const md = traces(["summary", `${initial}..HEAD`, "--markdown"]).out;
-      expect(md).toContain("**Web searches** (from the 1 trace whose transcript is on this machine (1 not here))\n\n- none\n");
+      expect(md).toContain("**Web searches** (only from 1 of 2 traces: the others' transcripts are not on this machine)\n\n- none\n");
     } finally {
       sh(`mv '${path}.away' '${path}'`);
     }

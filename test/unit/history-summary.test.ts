@@ -105,7 +105,7 @@ describe("summarize", () => {
     expect(out.split("\n").slice(0, 2)).toEqual(["Agent traces in origin/main..HEAD", "4 commits: 2 with agent traces, 1 by a human, 1 merge."]);
     expect(out).toContain("    claude-code  2 commits  1 trace\n    codex        1 commit   1 trace\n    human        1 commit\n");
     expect(out).toContain("Tool calls: 13 (1 read, 4 edit, 3 shell, 2 web fetch, 3 web search)");
-    expect(out).toContain("Web pages loaded: 1 (from the 1 trace whose transcript is on this machine (1 not here))\n    https://owasp.org/x (2×)\n");
+    expect(out).toContain("Web pages loaded: 1 (only from 1 of 2 traces: the others' transcripts are not on this machine)\n    https://owasp.org/x (2×)\n");
     expect(out).toContain(`    ${CODEX}  codex  gpt-5-codex  Add login too\n        commit 111111111111; transcript not on this machine\n`);
     expect(out).toContain("        https://traces.example.com/t/abc; commits 111111111111, 222222222222\n");
   });
