@@ -7,10 +7,12 @@ export interface CommitStamp {
   parents: string[];
   /** Committer date, strict ISO 8601 with the committer's offset (RFC 3339). */
   date: string;
+  /** The subject line, for readers that show it. */
+  subject?: string;
 }
 
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-const FORMAT = "--format=%x01%H%x00%P%x00%cI";
+const FORMAT = "--format=%x01%H%x00%P%x00%cI%x00%s";
 
 /** git's own reading of revision arguments: a range (`A..B`, `A...B`, `^A B`, `C^!`, several) or one commit. */
 export function isRange(revs: readonly string[]): boolean {
@@ -22,9 +24,9 @@ export function isRange(revs: readonly string[]): boolean {
 function parse(out: string): CommitStamp[] {
   const commits: CommitStamp[] = [];
   for (const record of out.split("\x01")) {
-    const [oid, parents, date] = record.trim().split("\0");
+    const [oid, parents, date, ...subject] = record.trim().split("\0");
     if (!oid || !OID.test(oid)) continue;
-    commits.push({ oid, parents: (parents ?? "").split(" ").filter(Boolean), date: date ?? "" });
+    commits.push({ oid, parents: (parents ?? "").split(" ").filter(Boolean), date: date ?? "", subject: subject.join("\0") });
   }
   return commits;
 }
@@ -40,4 +42,17 @@ export function revisionCommits(git: GitRunner, revs: readonly string[]): Commit
   const r = git.run(args);
   if (r.exitCode !== 0) throw new GitError(args, r.exitCode, r.stderr);
   return parse(r.stdout);
+}
+
+/** The commits themselves (full IDs), in the order given, none walked. */
+export function commitStamps(git: GitRunner, oids: readonly string[]): CommitStamp[] {
+  if (oids.length === 0) return [];
+  return parse(git.out(["-c", "log.showSignature=false", "log", "--no-walk=unsorted", FORMAT, "--end-of-options", ...oids, "--"]));
+}
+
+/** The current branch's upstream (`@{upstream}`) as a full ref name, or null when it has none. */
+export function upstreamRef(git: GitRunner): string | null {
+  const r = git.run(["rev-parse", "--symbolic-full-name", "--verify", "-q", "@{upstream}"]);
+  const ref = r.stdout.trim();
+  return r.exitCode === 0 && ref.startsWith("refs/") ? ref : null;
 }

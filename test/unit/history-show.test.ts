@@ -9,7 +9,7 @@ import { ShowOutputSchema } from "../../src/history/schemas.ts";
 import { MESSAGE_LINES, NOT_HERE, renderTraceMarkdown, renderTraceText } from "../../src/history/show-render.ts";
 import { filesTouched, summarizeTool, timeline, tokensOf, toolKinds, type TraceView } from "../../src/history/view.ts";
 import { emptyTokens, type Trace } from "../../src/traces/model.ts";
-import { jsonText } from "../../src/cli/shared/json.ts";
+import { safeJson } from "../../src/traces/safe-json.ts";
 
 const plain = new Proxy({}, { get: () => (t: string) => t }) as Paint;
 const ID = "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48";
@@ -228,7 +228,7 @@ describe("JSON", () => {
   test("the output schema accepts what show prints, and JSON escapes C1 and bidi controls", () => {
     const out = { query: "3f6c", resolvedAs: "trace", commit: null, traces: [{ id: ID, available: true, commits: [], note, trace: session({ title: "a\u009bb\u202e" }), unreadable: null }] };
     expect(v.safeParse(ShowOutputSchema, out).success).toBe(true);
-    const text = jsonText(out);
+    const text = safeJson(out, 2);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(JSON.parse(text).traces[0].trace.title).toBe("a\u009bb\u202e");
   });

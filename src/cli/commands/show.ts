@@ -7,7 +7,7 @@
 
 import { worktreeRoots } from "../../attach/detect.ts";
 import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
-import { logCommits } from "../../git/range.ts";
+import { commitStamps } from "../../git/revisions.ts";
 import { allAttached, matchTraceId, traceIndex, type AttachedTrace, type TraceUse } from "../../history/attached.ts";
 import type { ShowOutput } from "../../history/schemas.ts";
 import { localSessions } from "../../history/sessions.ts";
@@ -15,11 +15,11 @@ import { renderTraceMarkdown, renderTraceText } from "../../history/show-render.
 import { clipLine } from "../../history/text.ts";
 import { noteForJson, type CommitRef, type TraceView } from "../../history/view.ts";
 import { isTraceId } from "../../traces/model.ts";
+import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { jsonText } from "../shared/json.ts";
 import { agentLabel, painter, shortId } from "../shared/render.ts";
 
 export interface ShowOptions {
@@ -101,12 +101,11 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   }
 
   const oids = [...new Set(resolved.uses.flatMap((u) => u.use?.commits ?? []))];
-  const logged = state && oids.length ? logCommits(git, oids) : null;
-  const commitInfo = new Map((logged?.ok ? logged.commits : []).map((c) => [c.oid, c]));
+  const commitInfo = new Map((state ? commitStamps(git, oids) : []).map((c) => [c.oid, c]));
   const views: TraceView[] = resolved.uses.map(({ id, use }) => {
     const local = sessions.get(id) ?? {};
     const commits: CommitRef[] = (use?.commits ?? [])
-      .map((oid) => ({ oid, subject: commitInfo.get(oid)?.subject ?? "", time: commitInfo.get(oid)?.time ?? 0 }))
+      .map((oid) => ({ oid, subject: commitInfo.get(oid)?.subject ?? "", time: Date.parse(commitInfo.get(oid)?.date ?? "") || 0 }))
       .sort((a, b) => a.time - b.time)
       .map(({ oid, subject }) => ({ oid, subject }));
     return {
@@ -125,7 +124,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       commit: resolved.commit,
       traces: views.map((v) => ({ id: v.id, available: Boolean(v.trace), commits: v.commits, note: v.note ? noteForJson(v.note) : null, trace: v.trace ?? null, unreadable: v.unreadable ?? null })),
     };
-    deps.io.out(jsonText(out));
+    deps.io.out(`${safeJson(out, 2)}\n`);
     return 0;
   }
   if (!views.length) {

@@ -4,18 +4,19 @@
 // `git log`. Without a range: the current branch's commits that its upstream lacks.
 
 import { worktreeRoots } from "../../attach/detect.ts";
-import { logCommits, upstreamRef } from "../../git/range.ts";
+import { revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
+import { GitError } from "../../git/runner.ts";
 import { tracesOfCommits } from "../../history/attached.ts";
 import { localSessions } from "../../history/sessions.ts";
 import { summarize } from "../../history/summary.ts";
 import { renderSummaryMarkdown, renderSummaryText } from "../../history/summary-render.ts";
 import { clipLine } from "../../history/text.ts";
 import type { Trace } from "../../traces/model.ts";
+import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { jsonText } from "../shared/json.ts";
 import { painter } from "../shared/render.ts";
 import { requireRepo } from "../shared/repo.ts";
 
@@ -35,12 +36,17 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
     if (!upstream) throw new UsageError("which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)");
     revs = [`${upstream}..HEAD`];
   }
-  const logged = logCommits(git, revs);
-  if (!logged.ok) {
+  let stamps: CommitStamp[];
+  try {
+    stamps = revisionCommits(git, revs);
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    // git's own words, as `git log` would print them: "bad revision 'x'".
+    const said = e.stderr.split("\n").find((l) => l.startsWith("fatal: "))?.slice("fatal: ".length) ?? `cannot read the revisions ${revs.join(" ")}`;
     const empty = state.head === null ? " (this repository has no commits yet)" : "";
-    throw new CliError(`${clipLine(logged.message, 300)}${empty}`, "BAD_REVISION", { revs }, 128);
+    throw new CliError(`${clipLine(said, 300)}${empty}`, "BAD_REVISION", { revs }, 128);
   }
-  const commits = [...logged.commits].reverse();
+  const commits = stamps.map((c) => ({ oid: c.oid, parents: c.parents, subject: c.subject ?? "" }));
   const attached = tracesOfCommits(
     git,
     commits.map((c) => c.oid),
@@ -51,7 +57,7 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
   const sessions = new Map<string, Trace>();
   for (const [id, s] of local) if (s.trace) sessions.set(id, s.trace);
   const summary = summarize({ range: revs.join(" "), commits, attached, sessions });
-  if (opts.format === "json") deps.io.out(jsonText(summary));
+  if (opts.format === "json") deps.io.out(`${safeJson(summary, 2)}\n`);
   else if (opts.format === "markdown") deps.io.out(renderSummaryMarkdown(summary));
   else deps.io.out(renderSummaryText(summary, painter(deps.io)));
   return 0;
