@@ -147,7 +147,7 @@ export function showOptions(args: { _: string[]; markdown?: boolean; json?: bool
 export default defineTracesCommand({
   meta: {
     name: "show",
-    description: "Show a whole agent session (prompts, replies, tool calls, files, models, tokens) by trace ID, unique ID prefix, or commit",
+    description: "Show a whole agent session by trace ID, unique ID prefix or commit",
   },
   args: {
     target: { type: "positional", description: "A trace ID, a unique prefix of one, or a commit", valueHint: "commit | trace-id", required: false },

@@ -70,7 +70,7 @@ export function summaryOptions(args: { _: string[]; markdown?: boolean; json?: b
 export default defineTracesCommand({
   meta: {
     name: "summary",
-    description: "Summarize the agent work in a range of commits, as a pull-request comment: agents, models, tool calls, web pages, files, tokens",
+    description: "Summarize the agent work in a range of commits, for a pull request",
   },
   args: {
     range: { type: "positional", description: "Commits to summarize: a range (A..B) or one commit; default @{upstream}..HEAD", valueHint: "range", required: false },
