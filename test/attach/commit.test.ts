@@ -173,6 +173,17 @@ describe("with hooks: sessions the agents reported", () => {
     expect(shop.traces().sort()).toEqual([SESSIONS.codex, SESSIONS.claude].sort());
   });
 
+  test("the payload names the agent, not the config whose hook ran (one editor fires another's hooks)", () => {
+    const shop = makeShop(box, ["codex"]);
+    // A Codex payload arrives through a hook installed for Claude Code.
+    const payload = JSON.parse(run(["/bin/cat", join(FIXTURES, "hook-payloads", "codex", "PostToolUse.json")]).out.replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home));
+    const r = run([join(box.bin, "git-traces"), "hook", "claude-code", "PostToolUse"], { cwd: shop.repo, env: box.env, input: JSON.stringify(payload) });
+    expect(r.exitCode).toBe(0);
+    expect(r.err).toBe("");
+    const active = JSON.parse(run(["/bin/cat", join(shop.repo, ".git", "traces", "active.json")]).out);
+    expect(active.sessions.map((s: { id: string; agent: string }) => `${s.agent} ${s.id}`)).toEqual([`codex ${SESSIONS.codex}`]);
+  });
+
   test("the hook never fails the agent: bad payloads, no repository, unknown agent all exit 0", () => {
     const shop = makeShop(box, [], { edits: false });
     const hookCmd = (args: string[], input: string, cwd = shop.repo) => run([join(box.bin, "git-traces"), "hook", ...args], { cwd, env: box.env, input });

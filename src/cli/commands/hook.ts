@@ -4,6 +4,7 @@
 // does nothing outside a git repository.
 
 import { adapter } from "../../agents/index.ts";
+import { identifyAgent } from "../../agents/identify.ts";
 import { recordActivity } from "../../agents/shared/active.ts";
 import { repoState } from "../../git/repo.ts";
 import { GitRunner } from "../../git/runner.ts";
@@ -26,8 +27,8 @@ async function readStdin(): Promise<string> {
 export async function runHook(agentName: string, event: string, deps: Deps, input?: string): Promise<number> {
   const say = (msg: string) => deps.io.err(`git-traces hook: ${msg}\n`);
   try {
-    const a = await adapter(agentName);
-    if (!a) {
+    const named = await adapter(agentName);
+    if (!named) {
       say(`unknown agent '${agentName}'`);
       return 0;
     }
@@ -36,7 +37,14 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
     try {
       payload = JSON.parse(text);
     } catch {
-      say(`${a.displayName} sent a payload that is not JSON; ignored`);
+      say(`${named.displayName} sent a payload that is not JSON; ignored`);
+      return 0;
+    }
+    // The payload says who sent it; the hook's config may belong to another agent.
+    const sender = identifyAgent(payload);
+    const a = sender && sender !== named.name ? await adapter(sender) : named;
+    if (!a) {
+      say(`a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`);
       return 0;
     }
     const ev = a.parseHookPayload(payload, event);
