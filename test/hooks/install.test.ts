@@ -117,6 +117,7 @@ test("without --agent: every agent found on the machine, and a clear message whe
   expect(one.exitCode).toBe(0);
   expect(one.out).toContain("Codex:");
   expect(one.out).not.toContain("Claude Code:");
+  expect(one.err).toMatch(/^Not found on this machine, so left alone: .*claude-code/);
 });
 
 test("a settings file that is not JSON is refused and left alone", () => {

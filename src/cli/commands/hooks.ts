@@ -52,6 +52,10 @@ export async function runHooksInstall(opts: HooksOptions, deps: Deps): Promise<n
   for (const a of agents) result.push({ agent: a.name, changes: await a.hooks.install(installOpts(opts, deps)) });
   if (opts.json) deps.io.out(`${JSON.stringify(result, null, 2)}\n`);
   else for (const r of result) printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "hooks already installed");
+  if (!opts.agent && !opts.json) {
+    const skipped = supportedAgents().filter((n) => !agents.some((a) => a.name === n));
+    if (skipped.length) deps.io.err(`Not found on this machine, so left alone: ${skipped.join(", ")} (install anyway with --agent <name>)\n`);
+  }
   return 0;
 }
 
