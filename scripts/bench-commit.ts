@@ -11,12 +11,12 @@
 // table also shows when the note was written (untimed for the commit, waited for before
 // the next run), and the same commit with GIT_TRACES_SYNC=1 (all work before returning).
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generate } from "./gen-datastore.ts";
-import { buildReferences, fmt, interleave, median, table, type Variant } from "./lib/bench.ts";
+import { benchEnv, buildReferences, fmt, installShim, interleave, median, realGit, settleWorkers, shimBinary, table, type Variant } from "./lib/bench.ts";
 
 const { values } = parseArgs({
   options: {
@@ -27,25 +27,16 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
-const REAL_GIT = "/usr/bin/git";
+const REAL_GIT = realGit();
 const root = new URL("..", import.meta.url).pathname;
-const binary = join(root, "dist", "git-traces");
-if (!(await Bun.file(binary).exists())) throw new Error("dist/git-traces is missing: run `bun run build` first");
+const binary = await shimBinary(root);
 
 const dir = mkdtempSync(join(tmpdir(), "git-traces-bench-commit-"));
 try {
   const home = join(dir, "home");
   mkdirSync(home, { recursive: true });
   const now = Date.now();
-  const env: Record<string, string> = {
-    HOME: home,
-    PATH: "/usr/bin:/bin",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_AUTHOR_NAME: "Bench",
-    GIT_AUTHOR_EMAIL: "bench@example.com",
-    GIT_COMMITTER_NAME: "Bench",
-    GIT_COMMITTER_EMAIL: "bench@example.com",
-  };
+  const env = benchEnv(home);
   const sh = (script: string, cwd: string, extra: Record<string, string> = {}) => {
     const p = Bun.spawnSync({ cmd: ["sh", "-c", script], cwd, env: { ...env, ...extra }, stderr: "pipe" });
     if (p.exitCode !== 0) throw new Error(`${script}: ${p.stderr}`);
@@ -69,39 +60,23 @@ try {
   console.error("generating the datastore...");
   const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
-  const prefix = join(dir, "prefix");
-  const inst = Bun.spawnSync({ cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"], env, stdout: "ignore", stderr: "pipe" });
-  if (inst.exitCode !== 0) throw new Error(`install failed: ${inst.stderr}`);
-  const shim = join(prefix, "bin", "git");
+  const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
 
-  const pending = join(home, ".local", "share", "git-traces", "pending");
   const background = new Map<string, number[]>();
-  /** Waits for the commit's background worker; returns how long it took after git returned. */
-  const settle = () => {
-    const started = performance.now();
-    for (;;) {
-      let left: string[] = [];
-      try {
-        left = readdirSync(pending);
-      } catch {
-        left = [];
-      }
-      if (left.length === 0) return performance.now() - started;
-      Bun.sleepSync(1);
-    }
-  };
   const commit = (name: string, repo: string, git: string, extra: Record<string, string> = {}): Variant => ({
     name,
     cmd: [git, "commit", "-q", "-m", "bench"],
     argv0: "git",
     cwd: repo,
-    env: { ...env, PATH: git === shim ? `${prefix}/bin:${env.PATH}` : env.PATH, ...extra },
+    env: { ...env, PATH: git === shim ? shimPath : env.PATH, ...extra },
     // Untimed: undo the last round's commit, keep the change staged.
     before: () => {
       Bun.spawnSync({ cmd: [REAL_GIT, "reset", "-q", "--soft", "base"], cwd: repo, env });
     },
-    after: () => {
-      const ms = settle();
+    after: (ended) => {
+      // How long after git returned the commit's background worker was done.
+      settleWorkers(home);
+      const ms = performance.now() - ended;
       background.set(name, [...(background.get(name) ?? []), ms]);
     },
   });

@@ -9,32 +9,23 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildReferences, fmt, interleave, ratio, table, type Variant } from "./lib/bench.ts";
+import { benchEnv, buildReferences, fmt, installShim, interleave, ratio, realGit, shimBinary, table, type Variant } from "./lib/bench.ts";
 
 const { values } = parseArgs({
   options: { rounds: { type: "string", default: "40" }, files: { type: "string", default: "3000" } },
 });
 const rounds = Number(values.rounds);
 const fileCount = Number(values.files);
-const REAL_GIT = Bun.which("git", { PATH: "/usr/local/bin:/usr/bin:/bin" }) ?? "/usr/bin/git";
+const REAL_GIT = realGit();
 const root = new URL("..", import.meta.url).pathname;
-const binary = join(root, "dist", "git-traces");
-if (!(await Bun.file(binary).exists())) throw new Error("dist/git-traces is missing: run `bun run build` first");
+const binary = await shimBinary(root);
 
 const dir = mkdtempSync(join(tmpdir(), "git-traces-bench-pass-"));
 try {
   const home = join(dir, "home");
   const repo = join(dir, "repo");
   mkdirSync(home);
-  const env: Record<string, string> = {
-    HOME: home,
-    PATH: "/usr/bin:/bin",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_AUTHOR_NAME: "Bench",
-    GIT_AUTHOR_EMAIL: "bench@example.com",
-    GIT_COMMITTER_NAME: "Bench",
-    GIT_COMMITTER_EMAIL: "bench@example.com",
-  };
+  const env = benchEnv(home);
   // A repo of a few thousand files in a few hundred directories.
   for (let i = 0; i < fileCount; i++) {
     const d = join(repo, `dir${i % 300}`);
@@ -49,15 +40,7 @@ try {
   if (setup.exitCode !== 0) throw new Error("repo setup failed");
 
   // The shim, installed by the real installer (no build: the binary exists).
-  const prefix = join(dir, "prefix");
-  const inst = Bun.spawnSync({
-    cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"],
-    env: { ...env },
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  if (inst.exitCode !== 0) throw new Error(`install failed: ${inst.stderr}`);
-  const shim = join(prefix, "bin", "git");
+  const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
 
   const commands = [["status"], ["rev-parse", "HEAD"], ["log", "-1"]];
@@ -69,7 +52,7 @@ try {
       { name: "git", cmd: [REAL_GIT, ...args], argv0: "git", cwd: repo, env },
       { name: "empty", cmd: [refs.empty], cwd: repo, env },
       { name: "floor", cmd: [refs.floor, ...args], argv0: "git", cwd: repo, env },
-      { name: "shim", cmd: [shim, ...args], argv0: "git", cwd: repo, env: { ...env, PATH: `${prefix}/bin:${env.PATH}` } },
+      { name: "shim", cmd: [shim, ...args], argv0: "git", cwd: repo, env: { ...env, PATH: shimPath } },
     ];
     const m = interleave(variants, rounds);
     const r = m.get("shim")! / m.get("floor")!;

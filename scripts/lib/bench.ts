@@ -1,7 +1,8 @@
 // Shared pieces of the bench scripts: interleaved timing of whole commands, medians,
-// ratios, and the reference programs every shim call is measured against.
+// ratios, the reference programs every shim call is measured against, and the setting
+// they run in (the real git, a clean environment, the installed shim, a quiet machine).
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface Variant {
@@ -13,14 +14,21 @@ export interface Variant {
   input?: string;
   /** Runs before each timed run, untimed (reset state). */
   before?: () => void;
-  /** Runs after each timed run, untimed (wait for background work, measure it). */
-  after?: () => void;
+  /**
+   * Runs after each timed run, untimed (wait for background work, measure it). Gets the
+   * moment (performance.now()) the timed command ended.
+   */
+  after?: (endedAt: number) => void;
 }
 
 export function median(xs: readonly number[]): number {
   const a = [...xs].sort((x, y) => x - y);
   const mid = a.length >> 1;
   return a.length % 2 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
+}
+
+function failure(v: Variant, code: number | null, stderr: string): Error {
+  return new Error(`${v.name}: ${v.cmd.join(" ")} exited ${code}: ${stderr.slice(0, 500)}`);
 }
 
 function once(v: Variant): number {
@@ -35,12 +43,30 @@ function once(v: Variant): number {
     stdout: "ignore",
     stderr: "pipe",
   });
-  const ms = performance.now() - started;
-  v.after?.();
-  if (p.exitCode !== 0) {
-    throw new Error(`${v.name}: ${v.cmd.join(" ")} exited ${p.exitCode}: ${p.stderr.toString().slice(0, 500)}`);
-  }
-  return ms;
+  const ended = performance.now();
+  if (p.exitCode !== 0) throw failure(v, p.exitCode, p.stderr.toString());
+  v.after?.(ended);
+  return ended - started;
+}
+
+/** once() without blocking the event loop: signal handlers (cleanup on Ctrl-C) run meanwhile. */
+async function onceAsync(v: Variant): Promise<number> {
+  v.before?.();
+  const started = performance.now();
+  const p = Bun.spawn({
+    cmd: v.cmd,
+    argv0: v.argv0,
+    cwd: v.cwd,
+    env: v.env as Record<string, string>,
+    stdin: v.input === undefined ? "ignore" : new Blob([v.input]),
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  const [code, stderr] = await Promise.all([p.exited, new Response(p.stderr).text()]);
+  const ended = performance.now();
+  if (code !== 0) throw failure(v, code, stderr);
+  v.after?.(ended);
+  return ended - started;
 }
 
 /**
@@ -51,6 +77,21 @@ export function interleave(variants: readonly Variant[], rounds: number, warmup 
   for (let i = 0; i < warmup; i++) for (const v of variants) once(v);
   const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let i = 0; i < rounds; i++) for (const v of variants) samples.get(v.name)!.push(once(v));
+  return medians(samples);
+}
+
+/**
+ * interleave(), but awaiting each run instead of blocking, for benches that hold servers
+ * and must clean up on a signal; returns every sample (ms) per variant, not just medians.
+ */
+export async function interleaveSamples(variants: readonly Variant[], rounds: number, warmup = 3): Promise<Map<string, number[]>> {
+  for (let i = 0; i < warmup; i++) for (const v of variants) await onceAsync(v);
+  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (let i = 0; i < rounds; i++) for (const v of variants) samples.get(v.name)!.push(await onceAsync(v));
+  return samples;
+}
+
+export function medians(samples: ReadonlyMap<string, readonly number[]>): Map<string, number> {
   return new Map([...samples].map(([k, xs]) => [k, median(xs)]));
 }
 
@@ -91,4 +132,90 @@ export async function buildReferences(dir: string, realGit: string): Promise<{ e
     if (p.exitCode !== 0) throw new Error(`bun build ${name}: ${p.stderr.toString()}`);
   }
   return out;
+}
+
+/** The real git the benches compare with: the first on a fixed PATH, never a shim on the user's. */
+export function realGit(): string {
+  return Bun.which("git", { PATH: "/usr/local/bin:/usr/bin:/bin" }) ?? "/usr/bin/git";
+}
+
+/** The compiled shim of this checkout; fails with the fix when it is not built. */
+export async function shimBinary(root: string): Promise<string> {
+  const binary = join(root, "dist", "git-traces");
+  if (!(await Bun.file(binary).exists())) throw new Error("dist/git-traces is missing: run `bun run build` first");
+  return binary;
+}
+
+/** An environment with nothing from the developer's: a given HOME, no system config, a fixed identity. */
+export function benchEnv(home: string): Record<string, string> {
+  return {
+    HOME: home,
+    PATH: "/usr/bin:/bin",
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_AUTHOR_NAME: "Bench",
+    GIT_AUTHOR_EMAIL: "bench@example.com",
+    GIT_COMMITTER_NAME: "Bench",
+    GIT_COMMITTER_EMAIL: "bench@example.com",
+  };
+}
+
+/**
+ * Installs `binary` under `prefix` with the real installer (no PATH changes), as a user
+ * gets it. Returns the shim (`<prefix>/bin/git`) and the PATH that puts it first.
+ */
+export function installShim(root: string, binary: string, prefix: string, env: Record<string, string>): { shim: string; path: string } {
+  const inst = Bun.spawnSync({ cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"], env, stdout: "ignore", stderr: "pipe" });
+  if (inst.exitCode !== 0) throw new Error(`install failed: ${inst.stderr}`);
+  return { shim: join(prefix, "bin", "git"), path: `${join(prefix, "bin")}:${env.PATH}` };
+}
+
+/** Where the shim's background workers mark themselves while they run, for this HOME. */
+export function pendingDir(home: string): string {
+  return join(home, ".local", "share", "git-traces", "pending");
+}
+
+/** Waits until no background worker of this HOME runs; returns how long that took (ms). */
+export function settleWorkers(home: string, maxMs = 30_000): number {
+  const dir = pendingDir(home);
+  const started = performance.now();
+  for (;;) {
+    let left: string[] = [];
+    try {
+      left = readdirSync(dir);
+    } catch {
+      left = [];
+    }
+    const waited = performance.now() - started;
+    if (left.length === 0) return waited;
+    if (waited > maxMs) throw new Error(`background workers still running after ${maxMs} ms: ${left.join(", ")}`);
+    Bun.sleepSync(1);
+  }
+}
+
+/** The 1-minute load average, or null where /proc/loadavg does not exist. */
+export function loadAverage(): number | null {
+  try {
+    return Number.parseFloat(readFileSync("/proc/loadavg", "utf8").split(" ")[0]!);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the 1-minute load is below `below` or `maxMs` have passed, checking every
+ * few seconds, so that timing starts on a machine as quiet as it is going to get. Returns
+ * a sentence that says which happened, for the bench's output.
+ */
+export async function waitForCalm(below = 1.0, maxMs = 180_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const load = loadAverage();
+    const waited = Math.round((Date.now() - started) / 1000);
+    if (load === null) return "load: /proc/loadavg not readable; timing without waiting";
+    if (load < below) return `load: 1-minute load ${load.toFixed(2)} < ${below.toFixed(1)} after ${waited} s of waiting`;
+    if (Date.now() - started >= maxMs) return `load: 1-minute load still ${load.toFixed(2)} (>= ${below.toFixed(1)}) after ${waited} s; timing anyway, medians may be noisy`;
+    await Bun.sleep(5000);
+  }
 }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireBinary, run } from "../helpers/sandbox.ts";
-import { startDaemon, startHttp, type Server } from "../helpers/servers.ts";
+import { startDaemon, startHttp, type Server } from "../../scripts/lib/git-servers.ts";
 import { makeRemote, makeUser, type User } from "../helpers/users.ts";
 
 let root: string;
@@ -21,9 +21,8 @@ beforeAll(async () => {
   daemon = await startDaemon(join(root, "served"));
   http = await startHttp(join(root, "served"));
 });
-afterAll(() => {
-  daemon?.stop();
-  http?.stop();
+afterAll(async () => {
+  await Promise.all([daemon?.stop(), http?.stop()]);
   if (!process.env.KEEP_TRASH) rmSync(root, { recursive: true, force: true });
 });
 

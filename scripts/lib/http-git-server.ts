@@ -1,13 +1,16 @@
-// A smart-HTTP git server for tests: Bun.serve in front of the real `git http-backend`
-// (CGI), serving the repositories under argv[2] on 127.0.0.1. Prints its port on stdout,
-// then serves until killed. A separate process: the tests block on git while it serves.
+// A smart-HTTP git server for tests and benches (started by git-servers.ts): Bun.serve in
+// front of the real `git http-backend` (CGI), serving the repositories under argv[2] on
+// 127.0.0.1, with the git named by argv[3] (default: `git` on PATH). Prints its port on
+// stdout, then serves until killed. A separate process: its callers block on git while it
+// serves.
 
 const root = process.argv[2];
 if (!root) {
-  console.error("usage: bun http-git-server.ts <project root>");
+  console.error("usage: bun http-git-server.ts <project root> [<git>]");
   process.exit(2);
 }
-const execPath = Bun.spawnSync({ cmd: ["git", "--exec-path"], stdout: "pipe" }).stdout.toString().trim();
+const git = process.argv[3] ?? "git";
+const execPath = Bun.spawnSync({ cmd: [git, "--exec-path"], stdout: "pipe" }).stdout.toString().trim();
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
