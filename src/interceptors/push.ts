@@ -51,7 +51,17 @@ export default async function push(inv: Invocation): Promise<never> {
       const cwd = gitCwd(inv);
       const gitDir = plainGlobals(inv) ? await gitDirQuick(cwd, ctx.env) : null;
       if ((tagsFlag && refspecs.length === 0) || onlyTags(refspecs, gitDir)) return;
-      await startWorkerMarked("after-push", { v: 1, cwd, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: args.some((a) => a === "--signed" || a.startsWith("--signed=")) }, ctx.env);
+      await startWorkerMarked("after-push", { v: 1, cwd, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: signedOption(args) }, ctx.env);
     },
   });
+}
+
+/** The user's own --signed / --signed=<when> / --no-signed, as given (the last one wins), for the notes push. */
+export function signedOption(args: readonly string[]): string | null {
+  let found: string | null = null;
+  for (const a of args) {
+    if (a === "--") break;
+    if (a === "--signed" || a === "--no-signed" || a.startsWith("--signed=")) found = a;
+  }
+  return found;
 }

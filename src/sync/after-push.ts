@@ -23,7 +23,7 @@ export interface PushJob {
   /** The remote the user named (a name, URL or path), or null for the default. */
   remote: string | null;
   noVerify: boolean;
-  signed: boolean;
+  signed: string | null;
 }
 
 const DAY_S = 24 * 3600;

@@ -8,10 +8,19 @@ import { mergeNotesRef, NotesRefCorrupt, type MergeResult } from "../notes/store
 import { trackingRef } from "./remotes.ts";
 import { readSyncState, remoteState, updateSyncState } from "./state.ts";
 
-/** The loose file of a tracking ref; its time changes whenever a fetch updates it. */
+/**
+ * When the tracking ref last changed: its loose file's time, which every fetch that moves it
+ * updates. Without a loose file (a clone writes packed-refs) the time of packed-refs stands
+ * in: at worst one needless, cheap merge. 0: neither exists, nothing was ever fetched.
+ * (Size 0 tells a missing file: refs are never empty, and Bun's lastModified for a missing
+ * file is no sentinel to rely on.)
+ */
 function trackingFileTime(common: string, key: string): number {
-  const t = Bun.file(`${common}/${trackingRef(key)}`).lastModified;
-  return t > 8.64e15 ? 0 : t; // Bun's value for a missing file
+  for (const path of [`${common}/${trackingRef(key)}`, `${common}/packed-refs`]) {
+    const file = Bun.file(path);
+    if (file.size > 0) return file.lastModified;
+  }
+  return 0;
 }
 
 /** Remotes whose tracking ref moved since we last merged it. */
@@ -31,11 +40,12 @@ export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly
   const results = new Map<string, MergeResult>();
   for (const key of keys) {
     const mtime = trackingFileTime(common, key);
-    results.set(key, mergeNotesRef(git, trackingRef(key), { message: `git-traces: merge notes of ${key}`, ...(ident ? { ident } : {}) }));
+    const result = mergeNotesRef(git, trackingRef(key), { message: `git-traces: merge notes of ${key}`, ...(ident ? { ident } : {}) });
+    results.set(key, result);
     updateSyncState(common, (s) => {
       const r = remoteState(s, key);
       r.mergedMtime = mtime;
-      r.lastMerge = new Date().toISOString();
+      if (result !== "up-to-date") r.lastMerge = new Date().toISOString();
     });
   }
   return results;

@@ -27,8 +27,8 @@ export interface PushOutcome {
 export interface PushNotesOptions {
   /** Pass --no-verify: only when the user's own push did. */
   noVerify?: boolean;
-  /** Pass --signed: only when the user's own push did. */
-  signed?: boolean;
+  /** The user's own --signed option, passed on as given (null: none). */
+  signed?: string | null;
 }
 
 /** A runner that never stops to ask for a password: nobody is there to answer. */
@@ -56,7 +56,7 @@ export function fetchNotes(git: GitRunner, remote: string, key: string): { ok: b
 }
 
 function pushOnce(git: GitRunner, remote: string, opts: PushNotesOptions): { status: "ok" | "uptodate" | "nonff" | "refused" | "failed"; detail: string } {
-  const args = ["push", "--porcelain", "--no-recurse-submodules", ...(opts.noVerify ? ["--no-verify"] : []), ...(opts.signed ? ["--signed"] : []), remote, `${NOTES_SRC}:${NOTES_SRC}`];
+  const args = ["push", "--porcelain", "--no-recurse-submodules", ...(opts.noVerify ? ["--no-verify"] : []), ...(opts.signed ? [opts.signed] : []), remote, `${NOTES_SRC}:${NOTES_SRC}`];
   const r = quiet(git).run(args);
   const line = r.stdout.split("\n").find((l) => l.includes(`${NOTES_SRC}:${NOTES_SRC}`)) ?? "";
   const [flag = "", , summary = ""] = line.split("\t");

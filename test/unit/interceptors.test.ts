@@ -26,3 +26,12 @@ test("the commit path's maps of discovery and readers cover exactly the adapters
   expect(Object.keys(DISCOVERY).sort()).toEqual(Object.keys(ADAPTERS).sort());
   expect(Object.keys(READERS).sort()).toEqual(Object.keys(ADAPTERS).sort());
 });
+
+test("the notes push takes the user's own --signed option as given", async () => {
+  const { signedOption } = await import("../../src/interceptors/push.ts");
+  expect(signedOption(["origin", "main"])).toBeNull();
+  expect(signedOption(["--signed", "origin"])).toBe("--signed");
+  expect(signedOption(["--signed=if-asked", "origin"])).toBe("--signed=if-asked");
+  expect(signedOption(["--signed", "--no-signed", "origin"])).toBe("--no-signed");
+  expect(signedOption(["origin", "--", "--signed"])).toBeNull();
+});

@@ -12,7 +12,7 @@ const JobSchema = v.object({
   globals: v.array(v.object({ name: v.string(), value: v.optional(v.string()), tokens: v.array(v.string()) })),
   remote: v.nullable(v.string()),
   noVerify: v.boolean(),
-  signed: v.boolean(),
+  signed: v.nullable(v.string()),
 });
 
 export default defineTracesCommand({

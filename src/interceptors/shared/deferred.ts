@@ -75,8 +75,9 @@ export async function startWorkerMarked(command: "after-push", job: object, env:
   let pid: number | undefined;
   const started = startWorker(command, job, env, undefined, (p) => (pid = p));
   if (!started || pid === undefined) return started;
-  const mark = Bun.file(`${pendingDir(env)}/${pid}`);
-  while (mark.size === 0 && Date.now() - before < 200) await Bun.sleep(1);
+  // A fresh Bun.file each time: one BunFile caches its size, and would never see the mark.
+  const mark = `${pendingDir(env)}/${pid}`;
+  while (Bun.file(mark).size === 0 && Date.now() - before < 200) await Bun.sleep(1);
   return true;
 }
 

@@ -10,7 +10,7 @@ import { refExistsOnDisk } from "../../git/repo.ts";
 import type { Invocation } from "../invocation.ts";
 import { reportFailure } from "./report.ts";
 import { traceMark } from "../../git/trace.ts";
-import { waitForDeferred } from "./deferred.ts";
+import { flushWarnings, waitForDeferred } from "./deferred.ts";
 
 export interface InterceptContext {
   inv: Invocation;
@@ -58,6 +58,8 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
   // Background trace work of an earlier commit lands first: this command may read or move
   // its notes. One stat when there is none.
   await waitForDeferred(process.env);
+  // What background work of earlier commands could not say (a notes push that failed).
+  flushWarnings(process.env);
   const real = locateRealGit();
   if (!real) passThrough(); // reports the missing git and exits 127
   const env = process.env;
