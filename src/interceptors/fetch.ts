@@ -18,9 +18,9 @@ async function ensureRefspecs(ctx: InterceptContext, state: RepoState): Promise<
   const { readSyncState, updateSyncState } = await import("../sync/state.ts");
   const configMtime = Bun.file(`${common}/config`).lastModified;
   if (readSyncState(common).configured?.configMtime === configMtime) return;
-  const { ensureNotesRefspecs, listRemotes } = await import("../sync/remotes.ts");
+  const { autoSyncEnabled, ensureNotesRefspecs, listRemotes } = await import("../sync/remotes.ts");
   const remotes = listRemotes(ctx.git);
-  ensureNotesRefspecs(ctx.git, remotes);
+  if (autoSyncEnabled(ctx.git)) ensureNotesRefspecs(ctx.git, remotes);
   updateSyncState(common, (s) => {
     s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: remotes.map((r) => r.name) };
   });

@@ -13,7 +13,7 @@ import { reportFailure } from "../interceptors/shared/report.ts";
 import { catchUp } from "./catch-up.ts";
 import { mergePendingNotes } from "./merge.ts";
 import { pushNotes } from "./push.ts";
-import { defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "./remotes.ts";
+import { autoSyncEnabled, defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "./remotes.ts";
 import { readSyncState } from "./state.ts";
 
 export interface PushJob {
@@ -38,6 +38,7 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     const remotes = listRemotes(git);
     const remote = job.remote ?? defaultPushRemote(git, remotes);
     if (!remote) return;
+    if (!autoSyncEnabled(git)) return;
     const names = remotes.map((r) => r.name);
     const key = remoteKey(remote, names);
     if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));

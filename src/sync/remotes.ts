@@ -8,6 +8,7 @@
 // refspec without one makes git fail the whole fetch when the remote has no notes yet;
 // with it, no notes is no match, and fetches stay as they were.
 
+import { configBool, tracesConfig } from "../git/repo.ts";
 import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
 
@@ -104,4 +105,14 @@ export function defaultPushRemote(git: GitRunner, remotes: readonly Remote[]): s
   for (const c of candidates) if (c && c !== ".") return c;
   if (remotes.some((r) => r.name === "origin")) return "origin";
   return remotes.length === 1 ? remotes[0]!.name : null;
+}
+
+/**
+ * Whether the shim syncs notes here on its own (fetch refspecs, the push after a push):
+ * `traces.sync false` (set by `git traces sync --remove-config`) or `traces.enabled false`
+ * turn it off. `git traces sync` by hand works either way.
+ */
+export function autoSyncEnabled(git: GitRunner): boolean {
+  const config = tracesConfig(git);
+  return configBool(config.get("traces.enabled")?.at(-1), true) && configBool(config.get("traces.sync")?.at(-1), true);
 }

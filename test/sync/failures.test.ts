@@ -132,3 +132,23 @@ test("no notes push for --dry-run, --delete and tag-only pushes", () => {
   expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
   expect(notesOnRemote()).toContain("refs/notes/traces");
 });
+
+test("sync --remove-config turns the automatic sync off for good, until traces.sync is unset", () => {
+  const { a } = twins();
+  const remote = join(dir.dir, "r1", "shop.git");
+  const fetchSpecs = () => run([REAL_GIT, "config", "--get-all", "remote.origin.fetch"], { cwd: a }).out;
+  expect(fetchSpecs()).toContain("refs/notes/traces");
+  const off = alice.git(["traces", "sync", "--remove-config"], a);
+  expect(off.exitCode).toBe(0);
+  expect(off.err).toContain("traces.sync=false");
+  expect(fetchSpecs()).not.toContain("refs/notes/traces");
+  expect(alice.agentCommit(a, "src/x.py", "alice-1").exitCode).toBe(0);
+  expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
+  expect(alice.git(["fetch", "-q"], a).exitCode).toBe(0);
+  expect(fetchSpecs()).not.toContain("refs/notes/traces");
+  expect(run([REAL_GIT, "for-each-ref", "refs/notes/"], { cwd: remote }).out).toBe("");
+  expect(alice.traces(a)).toEqual(["alice-1"]); // the local note stays
+  run([REAL_GIT, "config", "--unset", "traces.sync"], { cwd: a });
+  expect(alice.git(["fetch", "-q"], a).exitCode).toBe(0);
+  expect(fetchSpecs()).toContain("refs/notes/traces");
+});

@@ -24,10 +24,15 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
   if (opts.removeConfig) {
     const chosen = opts.remote ? remotes.filter((r) => r.name === opts.remote) : remotes;
     const removed = removeNotesRefspecs(git, chosen);
+    // Without this the next fetch through the shim would add the refspecs back.
+    if (!opts.remote) git.out(["config", "--local", "traces.sync", "false"]);
     updateSyncState(commonDir(state.gitDir), (s) => delete s.configured);
-    if (opts.json) deps.io.out(`${JSON.stringify({ removed }, null, 2)}\n`);
-    else if (!removed.length) deps.io.err("No notes refspec to remove.\n");
-    else for (const r of removed) deps.io.out(`${r}: removed the notes refspec and refs/notes/remotes/${r}/traces\n`);
+    if (opts.json) deps.io.out(`${JSON.stringify({ removed, autoSync: opts.remote ? undefined : false }, null, 2)}\n`);
+    else {
+      if (!removed.length) deps.io.err("No notes refspec to remove.\n");
+      for (const r of removed) deps.io.out(`${r}: removed the notes refspec and refs/notes/remotes/${r}/traces\n`);
+      if (!opts.remote) deps.io.err("Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.\n");
+    }
     return 0;
   }
   const remote = opts.remote ?? defaultPushRemote(git, remotes);
