@@ -119,6 +119,35 @@ export class GitRunner {
     return { stdout, stderr, exitCode };
   }
 
+  /**
+   * Starts git now and gives it its stdin later: the process starts and opens the
+   * repository while the caller still works out what to ask (`cat-file --batch` for notes
+   * that depend on a `git log` still running). Call the returned function exactly once.
+   */
+  startFed(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): (input: string) => Promise<Omit<RunResult, "stdout"> & { stdout: Buffer }> {
+    const argv = opts.noContext ? [...args] : [...this.context, ...args];
+    const started = this.trace ? performance.now() : 0;
+    const proc = Bun.spawn({
+      cmd: [this.git, ...argv],
+      cwd: opts.cwd ?? this.cwd,
+      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const output = Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text(), proc.exited]);
+    return async (input) => {
+      if (input) proc.stdin.write(input);
+      await proc.stdin.end();
+      const [stdout, stderr, exitCode] = await output;
+      if (this.trace) {
+        const ms = (performance.now() - started).toFixed(1);
+        process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${exitCode} (${ms} ms since start)\n`);
+      }
+      return { stdout: Buffer.from(stdout), stderr, exitCode };
+    };
+  }
+
   /** stdout of a git call that must succeed. */
   out(args: readonly string[], opts?: RunOptions): string {
     const r = this.run(args, opts);

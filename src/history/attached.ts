@@ -4,7 +4,7 @@
 
 import type { GitRunner } from "../git/runner.ts";
 import { NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
-import { listNotes, readBlobs, readNotes } from "../notes/store.ts";
+import { blobReader, existingNotesRefs, listNotes, listNotesAsync, readBlobs, readNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/model.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
 
@@ -156,4 +156,49 @@ export function matchTraceId(index: ReadonlyMap<string, TraceUse>, query: string
   if (exact) return [exact];
   if (query.length < 4) return [];
   return [...index.values()].filter((u) => u.trace.id.startsWith(query));
+}
+
+/**
+ * The traces of many commits (`git traces log` over thousands): each notes ref is listed
+ * once and only these commits' notes are read, so no command line grows with the number of
+ * commits. The listing starts at once, while `commits` may still be on its way (the caller's
+ * own git log). Same result as tracesOfCommits.
+ */
+export async function tracesAmong(git: GitRunner, commits: Promise<readonly string[]> | readonly string[], onBroken?: (ref: string) => void): Promise<Map<string, AttachedTrace[]>> {
+  const out = new Map<string, AttachedTrace[]>();
+  const read = blobReader(git);
+  const existing = await existingNotesRefs(
+    git,
+    SOURCES.map((s) => s.ref),
+  ).catch(() => new Set<string>());
+  const listings = await Promise.all(
+    SOURCES.filter((s) => existing.has(s.ref)).map(async (source) => {
+      try {
+        return { source, notes: await listNotesAsync(git, source.ref) };
+      } catch {
+        onBroken?.(source.ref);
+        return { source, notes: new Map<string, string>() };
+      }
+    }),
+  );
+  let wanted: Set<string>;
+  try {
+    wanted = new Set(await commits);
+  } catch (e) {
+    await read([]); // let cat-file go
+    throw e;
+  }
+  const blobs = new Set<string>();
+  for (const { notes } of listings) for (const [commit, blob] of notes) if (wanted.has(commit)) blobs.add(blob);
+  const texts = await read([...blobs]);
+  for (const { source, notes } of listings) {
+    const parsed = new Map<string, AttachedTrace[]>();
+    for (const [commit, blob] of notes) {
+      if (!wanted.has(commit)) continue;
+      let traces = parsed.get(blob);
+      if (!traces) parsed.set(blob, (traces = valid(source.parse(texts.get(blob) ?? ""))));
+      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces.map((t) => ({ ...t }))]);
+    }
+  }
+  return out;
 }
