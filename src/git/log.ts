@@ -82,3 +82,31 @@ export async function gitLog(git: GitRunner, userArgs: readonly string[]): Promi
   const r: RunResult = await git.runAsync(logArgv(userArgs));
   return { commits: r.exitCode === 0 ? parseLog(r.stdout) : [], exitCode: r.exitCode, stderr: r.stderr };
 }
+
+export interface CommitSummary {
+  oid: string;
+  abbrev: string;
+  subject: string;
+  /** Committer time, seconds since the epoch. */
+  time: number;
+}
+
+/**
+ * Short ID, subject and time of commits named by full ID; commits this repository does not
+ * have are left out (notes can name them before the commits are fetched).
+ */
+export function commitSummaries(git: GitRunner, oids: readonly string[]): Map<string, CommitSummary> {
+  const out = new Map<string, CommitSummary>();
+  const wanted = oids.filter((o) => OID.test(o));
+  // Never with an empty list: git log would read it as HEAD.
+  if (wanted.length === 0) return out;
+  const r = git.run(["log", "--no-walk=unsorted", "--ignore-missing", "--stdin", "--format=%H%x00%h%x00%ct%x00%s", "-z"], { input: `${wanted.join("\n")}\n` });
+  // Something that is not a commit (a note on a blob) makes git refuse the lot: no summaries.
+  if (r.exitCode !== 0) return out;
+  const f = r.stdout.split("\0");
+  for (let i = 0; i + 4 <= f.length; i += 4) {
+    const oid = f[i]!.replace(/^\n/, "");
+    if (OID.test(oid)) out.set(oid, { oid, abbrev: f[i + 1]!, time: Number(f[i + 2]) || 0, subject: f[i + 3]! });
+  }
+  return out;
+}

@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   doctor: load(() => import("./doctor.ts")),
   export: load(() => import("./export.ts")),
   hooks: load(() => import("./hooks.ts")),
+  list: load(() => import("./list.ts")),
   log: load(() => import("./log.ts")),
   logs: load(() => import("./logs.ts")),
   show: load(() => import("./show.ts")),
