@@ -17,7 +17,7 @@ export function worktreePaths(git: GitRunner): string[] {
 
 /**
  * The URL of the repository's `origin` remote, else of its first remote with a URL; null
- * when it has none. A password in the URL is left out.
+ * when it has none. Credentials in the URL are left out (withoutPassword).
  */
 export function remoteUrl(git: GitRunner): string | null {
   const r = git.run(["config", "-z", "--get-regexp", "^remote\\..*\\.url$"]);
@@ -33,8 +33,12 @@ export function remoteUrl(git: GitRunner): string | null {
   return pick ? withoutPassword(pick.url) : null;
 }
 
-/** `https://user:secret@host/x` -> `https://user@host/x`; other URLs unchanged. */
+/**
+ * A remote URL fit to print: over http(s) the user part is a credential as often as not (a
+ * token as user name), so it goes; elsewhere (ssh://git@host) only a password goes.
+ */
 export function withoutPassword(url: string): string {
+  if (/^https?:\/\//i.test(url)) return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1");
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, "$1@");
 }
 

@@ -67,8 +67,9 @@ describe("this repository", () => {
     const r = list(["--json"], shop.repo);
     expect(r.exitCode).toBe(0);
     const json = v.parse(ListJsonSchema, JSON.parse(r.out));
-    expect(json.repository).toEqual({ key: "https://alice@example.com/acme/shop.git", path: shop.repo, remote: "https://alice@example.com/acme/shop.git", git: true });
+    expect(json.repository).toEqual({ key: "https://example.com/acme/shop.git", path: shop.repo, remote: "https://example.com/acme/shop.git", git: true });
     expect(r.out).not.toContain("s3cret");
+    expect(r.out).not.toContain("alice");
     const [claude, codex] = json.sessions;
     expect(claude).toMatchObject({
       id: SESSIONS.claude,
