@@ -3,7 +3,7 @@
 // with the real git. One repository for the whole file: log only reads.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { LogJsonSchema } from "../../src/history/log.ts";
@@ -311,6 +311,22 @@ describe("untrusted notes and commits", () => {
     const [c] = v.parse(LogJsonSchema, JSON.parse(r.out));
     expect(c!.traces.map((t) => t.id)).toEqual(["evil-1", "long-1", "bytes-1", "wide-1"]);
     expect(c!.traces[0]!.agent).toBe("\u001b[31mclaude-code");
+  });
+});
+
+describe("the notes cache (.git/traces/cache/notes.json)", () => {
+  test("a second run prints the same; a damaged or doctored cache is not believed", () => {
+    const cacheFile = join(shop.repo, ".git", "traces", "cache", "notes.json");
+    const first = log(["--oneline", "--all"]).out;
+    expect(readFileSync(cacheFile, "utf8")).toContain(SESSIONS.claude);
+    expect(log(["--oneline", "--all"]).out).toBe(first);
+    writeFileSync(cacheFile, "{not json");
+    expect(log(["--oneline", "--all"]).out).toBe(first);
+    // Every cached entry swapped for a hostile trace: rejected, the notes are read again.
+    const cache = JSON.parse(readFileSync(cacheFile, "utf8"));
+    for (const k of Object.keys(cache.entries)) cache.entries[k] = [{ id: "../../etc/passwd", source: k.split(" ")[0], models: [] }];
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    expect(log(["--oneline", "--all"]).out).toBe(first);
   });
 });
 

@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { parseLogArgs } from "../../src/cli/shared/log-args.ts";
-import { painter } from "../../src/cli/shared/render.ts";
+import { painter, sanitize, sanitizeLine } from "../../src/cli/shared/render.ts";
 import { parseLog, type LogCommit } from "../../src/git/log.ts";
 import { withoutPassword } from "../../src/git/where.ts";
 import type { AttachedTrace } from "../../src/history/attached.ts";
@@ -190,4 +190,15 @@ describe("list renderer", () => {
     expect(withoutPassword("git@github.com:acme/shop.git")).toBe("git@github.com:acme/shop.git");
     expect(withoutPassword("/srv/git/shop.git")).toBe("/srv/git/shop.git");
   });
+});
+
+test("sanitize's quick test agrees with what it replaces, for every character up to U+2100", () => {
+  const bidi = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
+  for (let code = 0; code < 0x2100; code++) {
+    const text = `a${String.fromCharCode(code)}b`;
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || bidi.includes(code);
+    expect({ code, changed: sanitizeLine(text) !== text }).toEqual({ code, changed: control });
+    expect({ code, changed: sanitize(text) !== text }).toEqual({ code, changed: control && code !== 0x0a && code !== 0x09 });
+  }
+  expect(sanitize("\u001b[31m\u009b2J\u202e")).toBe("^[[31mM-^[2J<U+202E>");
 });

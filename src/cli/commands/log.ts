@@ -3,27 +3,47 @@
 
 import { gitLog } from "../../git/log.ts";
 import { traceMark } from "../../git/trace.ts";
-import { tracesAmong } from "../../history/attached.ts";
+import { locateRepoOnDisk, refExistsOnDisk } from "../../git/repo.ts";
+import type { GitRunner } from "../../git/runner.ts";
+import { NOTES_REFS, tracesAmong, type AmongOptions } from "../../history/attached.ts";
+import { openNoteCache } from "../../history/note-cache.ts";
 import { logJson, renderLog, type LogEntry } from "../../history/log.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { parseLogArgs, type LogOptions } from "../shared/log-args.ts";
 import { painter } from "../shared/render.ts";
 
+/**
+ * What can be known from the repository's files when git would find the same: which notes
+ * refs exist (saves a spawn), and the notes parsed on earlier runs.
+ */
+function fromDisk(git: GitRunner, env: Deps["env"]): Pick<AmongOptions, "present" | "cache"> {
+  if (git.context.length || env.GIT_NAMESPACE) return {};
+  const where = locateRepoOnDisk(process.cwd(), env);
+  if (!where) return {};
+  const cache = openNoteCache(where.gitDir);
+  const present = new Set<string>();
+  for (const ref of NOTES_REFS) {
+    const exists = refExistsOnDisk(where.gitDir, ref);
+    if (exists === undefined) return { cache };
+    if (exists) present.add(ref);
+  }
+  return { present, cache };
+}
+
 export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
   const { io } = deps;
-  traceMark("log: start");
   const git = deps.git();
   // git lists the commits while the notes refs are listed: neither waits for the other.
-  const pending = gitLog(git, opts.gitArgs);
+  const pending = gitLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
   const broken = new Set<string>();
   const attached = tracesAmong(
     git,
     pending.then((l) => l.commits.map((c) => c.oid)),
-    (ref) => broken.add(ref),
+    { onBroken: (ref) => broken.add(ref), ...fromDisk(git, deps.env) },
   );
   const [log, traces] = await Promise.all([pending, attached]);
-  traceMark("log: read");
+  traceMark("log: commits and notes read");
   if (log.exitCode !== 0) {
     // A bad revision or option, no commits yet, not a repository: git's words and status.
     io.err(log.stderr);
@@ -48,9 +68,7 @@ export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
     marks: opts.marks,
     reflog: opts.reflog,
   };
-  const text = renderLog(entries, layout, paint);
-  traceMark("log: rendered");
-  io.out(text);
+  io.out(renderLog(entries, layout, paint));
   traceMark("log: written");
   return 0;
 }
