@@ -167,9 +167,9 @@ const MAX_CACHED = 20_000;
 
 export interface AmongOptions {
   onBroken?: (ref: string) => void;
-  /** Which of NOTES_REFS exist, when the caller could tell without git (refExistsOnDisk). */
-  present?: ReadonlySet<string>;
-  /** Notes parsed on an earlier run (note-cache.ts). */
+  /** The value of each of NOTES_REFS that exists, when the caller could tell without git (refOidOnDisk). */
+  present?: ReadonlyMap<string, string>;
+  /** Notes parsed and listed on earlier runs (note-cache.ts). */
   cache?: NoteCache;
 }
 
@@ -183,11 +183,16 @@ export interface AmongOptions {
 export async function tracesAmong(git: GitRunner, commits: Promise<readonly string[]> | readonly string[], opts: AmongOptions = {}): Promise<Map<string, AttachedTrace[]>> {
   const out = new Map<string, AttachedTrace[]>();
   const early = opts.cache ? undefined : blobReader(git);
-  const existing = opts.present ?? (await existingNotesRefs(git, NOTES_REFS).catch(() => new Set<string>()));
+  const existing = opts.present ? new Set(opts.present.keys()) : await existingNotesRefs(git, NOTES_REFS).catch(() => new Set<string>());
   const listings = await Promise.all(
     SOURCES.filter((s) => existing.has(s.ref)).map(async (source) => {
+      const oid = opts.present?.get(source.ref);
+      const known = oid ? opts.cache?.listing(source.ref, oid) : undefined;
+      if (known) return { source, notes: known };
       try {
-        return { source, notes: await listNotesAsync(git, source.ref) };
+        const notes = await listNotesAsync(git, source.ref);
+        if (oid && notes.size <= MAX_CACHED) opts.cache?.setListing(source.ref, oid, notes);
+        return { source, notes };
       } catch {
         opts.onBroken?.(source.ref);
         return { source, notes: new Map<string, string>() };
@@ -221,6 +226,9 @@ export async function tracesAmong(git: GitRunner, commits: Promise<readonly stri
       if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
     }
   }
-  cache?.save(listings.flatMap(({ source, notes }) => [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob])));
+  cache?.save(
+    listings.flatMap(({ source, notes }) => [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob])),
+    listings.map((l) => l.source.ref),
+  );
   return out;
 }

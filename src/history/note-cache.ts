@@ -1,6 +1,7 @@
 // Notes already read, remembered by blob: a note's blob never changes, so what it says is
 // read and parsed once per repository, not on every `git traces log` (with a thousand
-// commits, reading and parsing their notes cost more than git log itself). A cache in
+// commits, reading and parsing their notes cost more than git log itself). Each notes
+// ref's listing is remembered with the ref's value too: while the ref stays, no listing. A cache in
 // <git common dir>/traces/cache/notes.json: lost or damaged, it is rebuilt; two writers at
 // once, the last one wins; what it holds is checked again before use.
 
@@ -17,9 +18,17 @@ const CACHE_VERSION = 1;
 export interface NoteCache {
   get(source: NoteSource, blob: string): AttachedTrace[] | undefined;
   set(source: NoteSource, blob: string, traces: AttachedTrace[]): void;
-  /** Writes the cache back if something was added, keeping the entries of `keep` only. */
-  save(keep: Iterable<[NoteSource, string]>): void;
+  /** A notes ref's listing (annotated commit -> note blob) when the ref was at `oid`. */
+  listing(ref: string, oid: string): Map<string, string> | undefined;
+  setListing(ref: string, oid: string, notes: ReadonlyMap<string, string>): void;
+  /**
+   * Writes the cache back if something changed, keeping the entries of `keep` and the
+   * listings of `refs` only.
+   */
+  save(keep: Iterable<[NoteSource, string]>, refs: Iterable<string>): void;
 }
+
+const HEX = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 function key(source: NoteSource, blob: string): string {
   return `${source} ${blob}`;
@@ -32,10 +41,12 @@ function usable(value: unknown, source: NoteSource): value is AttachedTrace[] {
 export function openNoteCache(gitDir: string): NoteCache {
   const path = join(commonDir(gitDir), "traces", "cache", "notes.json");
   let entries: Record<string, unknown> = Object.create(null);
+  let listings: Record<string, unknown> = Object.create(null);
   try {
-    const data = JSON.parse(readFileSync(path, "utf8")) as { v?: unknown; tool?: unknown; entries?: unknown };
+    const data = JSON.parse(readFileSync(path, "utf8")) as { v?: unknown; tool?: unknown; entries?: unknown; listings?: unknown };
     if (data.v === CACHE_VERSION && data.tool === VERSION && data.entries && typeof data.entries === "object") {
       entries = Object.assign(Object.create(null), data.entries);
+      if (data.listings && typeof data.listings === "object") listings = Object.assign(Object.create(null), data.listings);
     }
   } catch {
     // none yet, or unreadable: start over
@@ -50,17 +61,33 @@ export function openNoteCache(gitDir: string): NoteCache {
       entries[key(source, blob)] = traces;
       dirty = true;
     },
-    save(keep) {
+    listing(ref, oid) {
+      const l = listings[ref] as { oid?: unknown; notes?: unknown } | undefined;
+      if (!l || l.oid !== oid || !l.notes || typeof l.notes !== "object") return undefined;
+      const notes = new Map<string, string>();
+      for (const [commit, blob] of Object.entries(l.notes as Record<string, unknown>)) {
+        if (!HEX.test(commit) || typeof blob !== "string" || !HEX.test(blob)) return undefined;
+        notes.set(commit, blob);
+      }
+      return notes;
+    },
+    setListing(ref, oid, notes) {
+      listings[ref] = { oid, notes: Object.fromEntries(notes) };
+      dirty = true;
+    },
+    save(keep, refs) {
       if (!dirty) return;
       const kept: Record<string, unknown> = {};
       for (const [source, blob] of keep) {
         const k = key(source, blob);
         if (k in entries) kept[k] = entries[k];
       }
+      const keptListings: Record<string, unknown> = {};
+      for (const ref of refs) if (ref in listings) keptListings[ref] = listings[ref];
       try {
         mkdirSync(join(path, ".."), { recursive: true });
         const tmp = `${path}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ v: CACHE_VERSION, tool: VERSION, entries: kept }));
+        writeFileSync(tmp, JSON.stringify({ v: CACHE_VERSION, tool: VERSION, entries: kept, listings: keptListings }));
         renameSync(tmp, path);
         dirty = false;
       } catch {

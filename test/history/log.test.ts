@@ -174,7 +174,7 @@ describe("what git log lists, with traces", () => {
       const theirs = real(["log", "--format=%H", ...args]).split("\n").filter(Boolean);
       expect({ args, listed }).toEqual({ args, listed: theirs });
     }
-  });
+  }, 30_000);
 
   test("--traces-only keeps the commits that have traces", () => {
     const r = log(["--oneline", "--traces-only"]);
@@ -325,8 +325,16 @@ describe("the notes cache (.git/traces/cache/notes.json)", () => {
     // Every cached entry swapped for a hostile trace: rejected, the notes are read again.
     const cache = JSON.parse(readFileSync(cacheFile, "utf8"));
     for (const k of Object.keys(cache.entries)) cache.entries[k] = [{ id: "../../etc/passwd", source: k.split(" ")[0], models: [] }];
+    // And listings naming things that are no object IDs.
+    expect(Object.keys(cache.listings).sort()).toEqual(["refs/notes/ai", "refs/notes/atrace", "refs/notes/hf-traces", "refs/notes/traces"]);
+    for (const l of Object.values(cache.listings) as { notes: Record<string, string> }[]) for (const c of Object.keys(l.notes)) l.notes[c] = "../../etc/passwd";
     writeFileSync(cacheFile, JSON.stringify(cache));
     expect(log(["--oneline", "--all"]).out).toBe(first);
+    // A note added since: the ref moved, its listing is read again.
+    real(["notes", "--ref=refs/notes/traces", "add", "-m", "traces:added-later", sha.docs]);
+    expect(log(["--oneline", "-1", sha.docs]).out).toBe(`${sha.docs7} Docs\n        added-la unknown agent\n`);
+    real(["notes", "--ref=refs/notes/traces", "remove", sha.docs]);
+    expect(log(["--oneline", "-1", sha.docs]).out).toBe(`${sha.docs7} Docs\n`);
   });
 });
 

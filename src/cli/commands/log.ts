@@ -3,7 +3,7 @@
 
 import { gitLog } from "../../git/log.ts";
 import { traceMark } from "../../git/trace.ts";
-import { locateRepoOnDisk, refExistsOnDisk } from "../../git/repo.ts";
+import { locateRepoOnDisk, refOidOnDisk } from "../../git/repo.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { NOTES_REFS, tracesAmong, type AmongOptions } from "../../history/attached.ts";
 import { openNoteCache } from "../../history/note-cache.ts";
@@ -14,19 +14,19 @@ import { parseLogArgs, type LogOptions } from "../shared/log-args.ts";
 import { painter } from "../shared/render.ts";
 
 /**
- * What can be known from the repository's files when git would find the same: which notes
- * refs exist (saves a spawn), and the notes parsed on earlier runs.
+ * What can be known from the repository's files when git would find the same: the notes
+ * refs' values (no for-each-ref), and the notes listed and parsed on earlier runs.
  */
 function fromDisk(git: GitRunner, env: Deps["env"]): Pick<AmongOptions, "present" | "cache"> {
   if (git.context.length || env.GIT_NAMESPACE) return {};
   const where = locateRepoOnDisk(process.cwd(), env);
   if (!where) return {};
   const cache = openNoteCache(where.gitDir);
-  const present = new Set<string>();
+  const present = new Map<string, string>();
   for (const ref of NOTES_REFS) {
-    const exists = refExistsOnDisk(where.gitDir, ref);
-    if (exists === undefined) return { cache };
-    if (exists) present.add(ref);
+    const oid = refOidOnDisk(where.gitDir, ref);
+    if (oid === undefined) return { cache };
+    if (oid) present.set(ref, oid);
   }
   return { present, cache };
 }
