@@ -314,6 +314,14 @@ describe("untrusted notes and commits", () => {
   });
 });
 
+test("git -C and --git-dir pick the repository, as for git log", () => {
+  const expected = log(["--oneline", "-2", sha.login]).out;
+  const viaC = run([join(box.bin, "git"), "-C", shop.repo, "traces", "log", "--oneline", "-2", sha.login], { cwd: box.home, env: box.env });
+  expect(viaC.out).toBe(expected);
+  const viaGitDir = run([join(box.bin, "git"), `--git-dir=${join(shop.repo, ".git")}`, "traces", "log", "--oneline", "-2", sha.login], { cwd: box.home, env: box.env });
+  expect(viaGitDir.out).toBe(expected);
+});
+
 describe("the notes cache (.git/traces/cache/notes.json)", () => {
   test("a second run prints the same; a damaged or doctored cache is not believed", () => {
     const cacheFile = join(shop.repo, ".git", "traces", "cache", "notes.json");
