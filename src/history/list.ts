@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import type { CommitSummary } from "../git/log.ts";
 import { agentLabel, mainModel, sanitizeLine, traceLine, type Paint } from "../cli/shared/render.ts";
-import type { Trace } from "../traces/model.ts";
+import { TraceIdSchema, type Trace } from "../traces/model.ts";
 import type { AttachedTrace, NoteSource, TraceUse } from "./attached.ts";
 import type { FoundSession } from "./discovered.ts";
 
@@ -23,7 +23,7 @@ export const CommitRefSchema = v.object({
 export type CommitRef = v.InferOutput<typeof CommitRefSchema>;
 
 export const SessionJsonSchema = v.object({
-  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+  id: TraceIdSchema,
   agent: v.optional(v.string()),
   title: v.optional(v.string()),
   models: v.array(v.string()),

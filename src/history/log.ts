@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import type { LogCommit } from "../git/log.ts";
 import { sanitize, sanitizeLine, traceLine, type Paint } from "../cli/shared/render.ts";
+import { TraceIdSchema } from "../traces/model.ts";
 import type { AttachedTrace } from "./attached.ts";
 
 export interface LogEntry {
@@ -24,7 +25,7 @@ export interface LogLayout {
 // --- JSON -------------------------------------------------------------------------------
 
 export const AttachedTraceSchema = v.object({
-  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+  id: TraceIdSchema,
   source: v.picklist(["git-traces", "git-ai", "git-atrace", "hf-traces"]),
   url: v.optional(v.string()),
   agent: v.optional(v.string()),

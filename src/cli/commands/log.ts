@@ -79,6 +79,7 @@ export default defineTracesCommand({
     description: "Show commits as git log does, each with the agent sessions (traces) attached to it",
   },
   args: {
+    "revision-range": { type: "positional", required: false, description: "Commits to show, and any git log option that picks them (-n, --author, --since, -- <paths>, ...)" },
     oneline: { type: "boolean", description: "One line per commit, its traces indented under it" },
     "traces-only": { type: "boolean", description: "Only the commits that have traces" },
     json: { type: "boolean", description: "Print a JSON array, one object per commit (commit, parents, author, date, subject, refs, traces)" },
