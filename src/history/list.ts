@@ -1,62 +1,18 @@
 // What `git traces list` shows, as pure functions: the sessions of a repository (found on
 // this machine, or only named in its notes), newest first, each with the commits it is
 // attached to; grouped by repository for --all. Text for a terminal (aligned, coloured,
-// relative times), tab-separated rows for a pipe (RFC 3339 times), or JSON (ListJsonSchema).
+// relative times), tab-separated rows for a pipe (RFC 3339 times), or JSON (ListJsonSchema
+// in schemas.ts).
 
-import * as v from "valibot";
 import type { CommitSummary } from "../git/log.ts";
 import { agentLabel, mainModel, sanitizeLine, traceLine, type Paint } from "../cli/shared/render.ts";
-import { TraceIdSchema, type Trace } from "../traces/model.ts";
+import type { Trace } from "../traces/model.ts";
 import type { AttachedTrace, NoteSource, TraceUse } from "./attached.ts";
 import type { FoundSession } from "./discovered.ts";
+import { NOTE_SOURCES, type RepositoryGroup, type SessionCommit, type SessionRow } from "./schemas.ts";
+import { clipLine } from "./text.ts";
 
-const SOURCES = ["git-traces", "git-ai", "git-atrace", "hf-traces"] as const;
-
-export const CommitRefSchema = v.object({
-  commit: v.string(),
-  /** Absent when the repository does not have the commit (its note came first). */
-  abbrev: v.optional(v.string()),
-  subject: v.optional(v.string()),
-  /** Committer date, RFC 3339. */
-  date: v.optional(v.string()),
-});
-export type CommitRef = v.InferOutput<typeof CommitRefSchema>;
-
-export const SessionJsonSchema = v.object({
-  id: TraceIdSchema,
-  agent: v.optional(v.string()),
-  title: v.optional(v.string()),
-  models: v.array(v.string()),
-  start: v.optional(v.string()),
-  end: v.optional(v.string()),
-  /** The session's last activity, RFC 3339: its transcript's last change, else the note's `end`. */
-  lastActivity: v.optional(v.string()),
-  cwd: v.optional(v.string()),
-  /** The transcript on this machine; null when the session is known only from notes. */
-  transcript: v.nullable(v.string()),
-  /** The tools whose notes attach it to commits (empty: not attached). */
-  attachedBy: v.array(v.picklist(SOURCES)),
-  url: v.optional(v.string()),
-  /** Newest first. */
-  commits: v.array(CommitRefSchema),
-});
-export type SessionRow = v.InferOutput<typeof SessionJsonSchema>;
-
-export const RepositoryJsonSchema = v.object({
-  /** The remote URL (origin first), else the path. */
-  key: v.string(),
-  path: v.string(),
-  remote: v.nullable(v.string()),
-  /** False for sessions whose directory is in no git repository. */
-  git: v.boolean(),
-  sessions: v.array(SessionJsonSchema),
-});
-export type RepositoryGroup = v.InferOutput<typeof RepositoryJsonSchema>;
-
-/** `git traces list --json`. */
-export const ListJsonSchema = v.object({ repository: v.omit(RepositoryJsonSchema, ["sessions"]), sessions: v.array(SessionJsonSchema) });
-/** `git traces list --all --json`. */
-export const ListAllJsonSchema = v.object({ repositories: v.array(RepositoryJsonSchema) });
+export type { RepositoryGroup, SessionRow };
 
 // --- building rows ----------------------------------------------------------------------
 
@@ -73,11 +29,11 @@ export function sourcesById(attached: ReadonlyMap<string, AttachedTrace[]>): Map
   return out;
 }
 
-function commitRefs(commits: readonly string[], summaries: ReadonlyMap<string, CommitSummary>): CommitRef[] {
+function commitRefs(commits: readonly string[], summaries: ReadonlyMap<string, CommitSummary>): SessionCommit[] {
   return commits
-    .map((commit) => {
-      const s = summaries.get(commit);
-      return s ? { commit, abbrev: s.abbrev, subject: s.subject, date: new Date(s.time * 1000).toISOString() } : { commit };
+    .map((oid) => {
+      const s = summaries.get(oid);
+      return { oid, abbrev: s?.abbrev ?? null, subject: s?.subject ?? null, date: s ? new Date(s.time * 1000).toISOString() : null };
     })
     .sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""));
 }
@@ -149,7 +105,7 @@ export function sessionRows(input: RowsInput): SessionRow[] {
 }
 
 function sortedSources(set: ReadonlySet<NoteSource> | undefined): NoteSource[] {
-  return SOURCES.filter((s) => set?.has(s));
+  return NOTE_SOURCES.filter((s) => set?.has(s));
 }
 
 /** Newest last activity first (a session without one: by its newest commit), then by ID. */
@@ -205,7 +161,7 @@ function asAttached(row: SessionRow): AttachedTrace {
     source: row.transcript !== null || row.attachedBy.includes("git-traces") ? "git-traces" : (row.attachedBy[0] ?? "git-traces"),
     models: row.models,
     ...(row.agent !== undefined ? { agent: row.agent } : {}),
-    ...(row.title !== undefined ? { title: row.title.length > 200 ? `${row.title.slice(0, 199)}…` : row.title } : {}),
+    ...(row.title !== undefined ? { title: clipLine(row.title, 200) } : {}),
   };
 }
 
@@ -217,7 +173,7 @@ function block(row: SessionRow, view: ListView, indent: string): string {
   if (row.transcript === null) status.push("transcript not on this machine");
   if (status.length) out += `${indent}    ${paint.dim(status.filter(Boolean).join(", "))}\n`;
   if (!row.commits.length) out += `${indent}    ${paint.dim("not attached")}\n`;
-  for (const c of row.commits) out += `${indent}    ${paint.yellow(c.abbrev ?? c.commit.slice(0, 12))} ${c.subject !== undefined ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
+  for (const c of row.commits) out += `${indent}    ${paint.yellow(c.abbrev ?? c.oid.slice(0, 12))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
   return out;
 }
 
@@ -229,7 +185,7 @@ function tsvRow(row: SessionRow): string {
     mainModel(row) ?? "",
     row.lastActivity ?? "",
     row.transcript === null ? "notes" : "here",
-    row.commits.length ? row.commits.map((c) => c.commit).join(",") : "-",
+    row.commits.length ? row.commits.map((c) => c.oid).join(",") : "-",
     row.title ?? "",
   ];
   return cells.map((c) => sanitizeLine(c)).join("\t");

@@ -1,12 +1,13 @@
 // What `git traces log` prints, as pure functions: each commit git listed, in git log's
 // medium or one-line layout, with its traces under it; or one JSON object per commit,
-// described by LogJsonSchema. Every text that came from a commit or a note is sanitised.
+// described by LogJsonSchema (schemas.ts). Every text that came from a commit or a note is sanitised.
 
-import * as v from "valibot";
 import type { LogCommit } from "../git/log.ts";
 import { sanitize, sanitizeLine, traceLine, type Paint } from "../cli/shared/render.ts";
-import { TraceIdSchema } from "../traces/model.ts";
 import type { AttachedTrace } from "./attached.ts";
+import type { LogCommitJson } from "./schemas.ts";
+import { clipLine } from "./text.ts";
+import { noteForJson } from "./view.ts";
 
 export interface LogEntry {
   commit: LogCommit;
@@ -24,52 +25,7 @@ export interface LogLayout {
 
 // --- JSON -------------------------------------------------------------------------------
 
-export const AttachedTraceSchema = v.object({
-  id: TraceIdSchema,
-  source: v.picklist(["git-traces", "git-ai", "git-atrace", "hf-traces"]),
-  url: v.optional(v.string()),
-  agent: v.optional(v.string()),
-  models: v.array(v.string()),
-  title: v.optional(v.string()),
-  files: v.optional(v.array(v.string())),
-  start: v.optional(v.string()),
-  end: v.optional(v.string()),
-  tools: v.optional(v.record(v.string(), v.number())),
-  tokens: v.optional(v.record(v.string(), v.number())),
-});
-
-export const LogCommitJsonSchema = v.object({
-  commit: v.pipe(v.string(), v.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)),
-  parents: v.array(v.string()),
-  author: v.object({ name: v.string(), email: v.string() }),
-  /** Author date, strict ISO 8601. */
-  date: v.string(),
-  subject: v.string(),
-  /** Branches and tags pointing at the commit (git's %D), empty when none. */
-  refs: v.array(v.string()),
-  traces: v.array(AttachedTraceSchema),
-});
-export type LogCommitJson = v.InferOutput<typeof LogCommitJsonSchema>;
-
-/** `git traces log --json`: an array, one object per commit, in git log's order. */
-export const LogJsonSchema = v.array(LogCommitJsonSchema);
-
-function traceJson(t: AttachedTrace): v.InferOutput<typeof AttachedTraceSchema> {
-  return {
-    id: t.id,
-    source: t.source,
-    ...(t.url !== undefined ? { url: t.url } : {}),
-    ...(t.agent !== undefined ? { agent: t.agent } : {}),
-    models: t.models,
-    ...(t.title !== undefined ? { title: t.title } : {}),
-    ...(t.files !== undefined ? { files: t.files } : {}),
-    ...(t.start !== undefined ? { start: t.start } : {}),
-    ...(t.end !== undefined ? { end: t.end } : {}),
-    ...(t.tools !== undefined ? { tools: t.tools } : {}),
-    ...(t.tokens !== undefined ? { tokens: t.tokens } : {}),
-  };
-}
-
+/** LogJsonSchema (schemas.ts): one object per commit. */
 export function logJson(entries: readonly LogEntry[]): LogCommitJson[] {
   return entries.map(({ commit: c, traces }) => ({
     commit: c.oid,
@@ -78,7 +34,7 @@ export function logJson(entries: readonly LogEntry[]): LogCommitJson[] {
     date: c.authorDate,
     subject: c.subject,
     refs: c.refs === "" ? [] : c.refs.split(", "),
-    traces: traces.map(traceJson),
+    traces: traces.map(noteForJson),
   }));
 }
 
@@ -112,17 +68,13 @@ function indented(message: string): string {
 const MAX_TITLE = 200;
 const MAX_LABEL = 100;
 
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** A crafted note can hold megabytes in one field: a log line shows a bounded part of it. */
 function bounded(t: AttachedTrace): AttachedTrace {
   return {
     ...t,
-    ...(t.agent !== undefined ? { agent: clip(t.agent, MAX_LABEL) } : {}),
-    models: t.models.slice(0, 1).map((m) => clip(m, MAX_LABEL)),
-    ...(t.title !== undefined ? { title: clip(t.title, MAX_TITLE) } : {}),
+    ...(t.agent !== undefined ? { agent: clipLine(t.agent, MAX_LABEL) } : {}),
+    models: t.models.slice(0, 1).map((m) => clipLine(m, MAX_LABEL)),
+    ...(t.title !== undefined ? { title: clipLine(t.title, MAX_TITLE) } : {}),
   };
 }
 
@@ -142,7 +94,7 @@ function medium(entry: LogEntry, layout: LogLayout, paint: Paint): string {
     out += `\n${paint.bold("Traces:")}\n`;
     for (const t of entry.traces) {
       out += `    ${traceLine(bounded(t), paint)}\n`;
-      if (t.url) out += `        ${paint.dim(sanitizeLine(clip(t.url, 2048)))}\n`;
+      if (t.url) out += `        ${paint.dim(clipLine(t.url, 2048))}\n`;
     }
   }
   return out;

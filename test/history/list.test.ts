@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { ListAllJsonSchema, ListJsonSchema } from "../../src/history/list.ts";
+import { ListAllJsonSchema, ListJsonSchema } from "../../src/history/schemas.ts";
 import { claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 import { makeShop, type Shop } from "../helpers/shop.ts";
@@ -81,7 +81,7 @@ describe("this repository", () => {
       lastActivity: "2026-11-20T10:06:53.257Z",
       cwd: shop.repo,
       attachedBy: ["git-traces"],
-      commits: [{ commit: login, abbrev: login.slice(0, 7), subject: "Add login", date: "2026-11-20T10:08:00.000Z" }],
+      commits: [{ oid: login, abbrev: login.slice(0, 7), subject: "Add login", date: "2026-11-20T10:08:00.000Z" }],
     });
     expect(claude!.transcript).toEndWith(`${SESSIONS.claude}.jsonl`);
     expect(codex!.id).toBe(SESSIONS.codex);
@@ -163,7 +163,7 @@ describe("--all: every session on this machine, by repository", () => {
       ["git@github.com:acme/shop.git", shop.repo, "git@github.com:acme/shop.git", true, [SESSIONS.claude, SESSIONS.codex]],
       [otherDir, otherDir, null, false, [SESSIONS.claudeOther]],
     ]);
-    expect(json.repositories[0]!.sessions[0]!.commits.map((c) => c.commit)).toEqual([login]);
+    expect(json.repositories[0]!.sessions[0]!.commits.map((c) => c.oid)).toEqual([login]);
     expect(json.repositories[1]!.sessions[0]!.commits).toEqual([]);
     // Once it is a repository without a remote, its path names it.
     mkdirSync(otherDir, { recursive: true });

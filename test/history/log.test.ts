@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { LogJsonSchema } from "../../src/history/log.ts";
+import { LogJsonSchema } from "../../src/history/schemas.ts";
 import { SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 import { at, makeShop, type Shop } from "../helpers/shop.ts";
@@ -86,6 +86,7 @@ beforeAll(() => {
       Buffer.from([0xe9, 0x20, 0xff, 0xfe]),
       Buffer.from('"}\n'),
       Buffer.from(`traces:wide-1\ntraces-meta:wide-1 {"title":"${"y".repeat(5_000)}"}\n`),
+      Buffer.from('traces:inf-1\ntraces-meta:inf-1 {"tokens":{"input":1e400,"output":3},"tools":{"Edit":-1e999}}\n'),
     ]),
   );
   real(["checkout", "-q", "feature/login"]);
@@ -298,7 +299,8 @@ describe("untrusted notes and commits", () => {
     expect(lines[3]).toBe("        bytes-1 unknown agent caf\ufffd \ufffd\ufffd");
     // A long title is cut on a line of its own.
     expect(lines[4]).toBe(`        wide-1 unknown agent ${"y".repeat(199)}…`);
-    expect(lines.length).toBe(6);
+    expect(lines[5]).toBe("        inf-1 unknown agent");
+    expect(lines.length).toBe(7);
     const medium = log(["-1", "hostile"]).out;
     expect(medium).not.toContain("\u001b");
     expect(medium).toContain("    Evil ^[[2J^[]0;pwned^G subject\n");
@@ -309,7 +311,11 @@ describe("untrusted notes and commits", () => {
     expect(r.out).not.toContain("\u001b");
     expect(r.out).not.toContain("etc/passwd");
     const [c] = v.parse(LogJsonSchema, JSON.parse(r.out));
-    expect(c!.traces.map((t) => t.id)).toEqual(["evil-1", "long-1", "bytes-1", "wide-1"]);
+    expect(c!.traces.map((t) => t.id)).toEqual(["evil-1", "long-1", "bytes-1", "wide-1", "inf-1"]);
+    // A count no JSON number can hold is left out rather than printed as null.
+    expect(c!.traces[4]).toMatchObject({ tokens: { output: 3 }, tools: {} });
+    // C1 controls and bidi overrides are escaped in JSON too.
+    expect(r.out).not.toContain("\u009b");
     expect(c!.traces[0]!.agent).toBe("\u001b[31mclaude-code");
   });
 });

@@ -112,9 +112,9 @@ describe("list renderer", () => {
     lastActivity: "2026-11-20T10:06:53Z",
     transcript: "/home/dev/.claude/projects/x/3f6c1d2e-8b4a.jsonl",
     attachedBy: ["git-traces"],
-    commits: [{ commit: "a".repeat(40), abbrev: "aaaaaaa", subject: "Add login", date: "2026-11-20T10:08:00.000Z" }],
+    commits: [{ oid: "a".repeat(40), abbrev: "aaaaaaa", subject: "Add login", date: "2026-11-20T10:08:00.000Z" }],
   };
-  const notesOnly: SessionRow = { id: "cli-test-session", models: [], transcript: null, attachedBy: ["git-atrace"], commits: [{ commit: "d".repeat(40) }] };
+  const notesOnly: SessionRow = { id: "cli-test-session", models: [], transcript: null, attachedBy: ["git-atrace"], commits: [{ oid: "d".repeat(40), abbrev: null, subject: null, date: null }] };
   const loose: SessionRow = { id: "01a1f866", agent: "codex", models: [], lastActivity: "2026-11-18T09:00:00Z", transcript: "/x", attachedBy: [], commits: [] };
 
   test("relative times", () => {

@@ -8,8 +8,9 @@ import { traceMark } from "../../git/trace.ts";
 import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { allAttached, traceIndex } from "../../history/attached.ts";
-import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type RepositoryGroup, type SessionRow } from "../../history/list.ts";
+import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type ListView, type RepositoryGroup, type SessionRow } from "../../history/list.ts";
 import { findSessions, type FoundSession } from "../../history/discovered.ts";
+import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
@@ -38,6 +39,14 @@ function warner(deps: Deps): (ref: string) => void {
   };
 }
 
+/** JSON, or text; with nothing to show, a word on a terminal and nothing in a pipe. */
+function print(deps: Deps, opts: ListOptions, data: unknown, empty: boolean, text: (view: ListView) => string, none: string): number {
+  if (opts.json) deps.io.out(`${safeJson(data, 2)}\n`);
+  else if (!empty) deps.io.out(text({ tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
+  else if (deps.io.stdoutIsTTY) deps.io.err(`${none}\n`);
+  return 0;
+}
+
 async function listHere(opts: ListOptions, deps: Deps): Promise<number> {
   const state = requireRepo(deps);
   const git = deps.git();
@@ -49,34 +58,22 @@ async function listHere(opts: ListOptions, deps: Deps): Promise<number> {
   const rows = rowsOf(git, found, true, warner(deps));
   const remote = remoteUrl(git);
   const path = tops[0] ?? state.gitDir;
-  if (opts.json) {
-    deps.io.out(`${JSON.stringify({ repository: { key: remote ?? path, path, remote, git: true }, sessions: rows }, null, 2)}\n`);
-    return 0;
-  }
-  if (!rows.length) {
-    if (deps.io.stdoutIsTTY) deps.io.err("No agent sessions found for this repository, on this machine or in its notes.\n");
-    return 0;
-  }
-  deps.io.out(renderSessions(rows, { tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
-  return 0;
+  const data = { repository: { key: remote ?? path, path, remote, git: true }, sessions: rows };
+  return print(deps, opts, data, !rows.length, (view) => renderSessions(rows, view), "No agent sessions found for this repository, on this machine or in its notes.");
 }
 
-async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
-  const git = deps.git();
-  const found = await findSessions(deps.env);
-  traceMark(`list --all: ${found.length} sessions found`);
-  // Sessions by the repository of their directory (one per repository, whatever worktree).
+/**
+ * Sessions by the repository of their directory: one group per repository whatever the
+ * worktree, and per remote whatever the clone; sessions outside any under their directory.
+ */
+function groupByRepository(git: GitRunner, found: readonly FoundSession[], deps: Deps): RepositoryGroup[] {
   const byRepo = new Map<string, { topLevel: string; found: FoundSession[] }>();
   const elsewhere = new Map<string, FoundSession[]>();
   const repoOf = new Map<string, ReturnType<typeof repositoryOf>>();
   for (const f of found) {
-    const cwd = f.ref.cwd ?? f.trace?.cwd;
-    if (!cwd) {
-      elsewhere.set("", [...(elsewhere.get("") ?? []), f]);
-      continue;
-    }
-    if (!repoOf.has(cwd)) repoOf.set(cwd, repositoryOf(git, cwd));
-    const repo = repoOf.get(cwd);
+    const cwd = f.ref.cwd ?? f.trace?.cwd ?? "";
+    if (cwd && !repoOf.has(cwd)) repoOf.set(cwd, repositoryOf(git, cwd));
+    const repo = cwd ? repoOf.get(cwd) : null;
     if (!repo) {
       elsewhere.set(cwd, [...(elsewhere.get(cwd) ?? []), f]);
       continue;
@@ -86,7 +83,6 @@ async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
     byRepo.set(repo.commonDir, group);
   }
   const warn = warner(deps);
-  // Clones of one remote are one repository.
   const groups = new Map<string, RepositoryGroup>();
   for (const { topLevel, found: mine } of byRepo.values()) {
     const runner = runnerFor(git, topLevel, deps.env);
@@ -102,17 +98,15 @@ async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
     const key = cwd || "(unknown directory)";
     groups.set(`\0${key}`, { key, path: cwd, remote: null, git: false, sessions: sessionRows({ found: mine, ...noNotes }) });
   }
-  const sorted = sortGroups([...groups.values()]);
-  if (opts.json) {
-    deps.io.out(`${JSON.stringify({ repositories: sorted }, null, 2)}\n`);
-    return 0;
-  }
-  if (!sorted.length) {
-    if (deps.io.stdoutIsTTY) deps.io.err("No agent sessions found on this machine.\n");
-    return 0;
-  }
-  deps.io.out(renderGroups(sorted, { tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
-  return 0;
+  return sortGroups([...groups.values()]);
+}
+
+async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
+  const git = deps.git();
+  const found = await findSessions(deps.env);
+  traceMark(`list --all: ${found.length} sessions found`);
+  const groups = groupByRepository(git, found, deps);
+  return print(deps, opts, { repositories: groups }, !groups.length, (view) => renderGroups(groups, view), "No agent sessions found on this machine.");
 }
 
 export function runList(opts: ListOptions, deps: Deps): Promise<number> {

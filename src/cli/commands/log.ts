@@ -8,6 +8,7 @@ import type { GitRunner } from "../../git/runner.ts";
 import { NOTES_REFS, tracesAmong, type AmongOptions } from "../../history/attached.ts";
 import { openNoteCache } from "../../history/note-cache.ts";
 import { logJson, renderLog, type LogEntry } from "../../history/log.ts";
+import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { parseLogArgs, type LogOptions } from "../shared/log-args.ts";
@@ -53,7 +54,7 @@ export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
   let entries: LogEntry[] = log.commits.map((commit) => ({ commit, traces: traces.get(commit.oid) ?? [] }));
   if (opts.tracesOnly) entries = entries.filter((e) => e.traces.length > 0);
   if (opts.json) {
-    io.out(`${JSON.stringify(logJson(entries), null, 2)}\n`);
+    io.out(`${safeJson(logJson(entries), 2)}\n`);
     return 0;
   }
   if (entries.length === 0) {
