@@ -306,3 +306,30 @@ export async function gitDirQuick(cwd: string, env: Record<string, string | unde
     dir = dir.slice(0, dir.lastIndexOf("/")) || "/";
   }
 }
+
+/**
+ * A ref's object ID read from the files-backend layout: null when it does not exist,
+ * undefined when the files cannot tell (reftable, a symbolic ref, something unexpected).
+ */
+export function refOidOnDisk(gitDir: string, ref: string): string | null | undefined {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const common = commonDir(gitDir);
+  if (fs.existsSync(path.join(common, "reftable"))) return undefined;
+  try {
+    const loose = fs.readFileSync(path.join(common, ref), "utf8").trim();
+    return OID.test(loose) ? loose : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
+  }
+  let packed: string;
+  try {
+    packed = fs.readFileSync(path.join(common, "packed-refs"), "utf8");
+  } catch {
+    return null;
+  }
+  const at = packed.indexOf(` ${ref}\n`);
+  if (at < 0) return null;
+  const oid = packed.slice(packed.lastIndexOf("\n", at) + 1, at);
+  return OID.test(oid) ? oid : undefined;
+}

@@ -101,22 +101,42 @@ export class GitRunner {
 
   /** Like run(), without blocking: for independent git calls that can run side by side. */
   async runAsync(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const { input, ...rest } = opts;
+    const r = await this.startFed(args, rest)(input ?? "");
+    return { ...r, stdout: r.stdout.toString() };
+  }
+
+  /**
+   * Starts git now and gives it its stdin later: the process starts and opens the
+   * repository while the caller still works out what to ask (`cat-file --batch` for notes
+   * that depend on a `git log` still running). Call the returned function exactly once.
+   */
+  startFed(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): (input: string | Uint8Array) => Promise<Omit<RunResult, "stdout"> & { stdout: Buffer }> {
     const argv = opts.noContext ? [...args] : [...this.context, ...args];
     const started = this.trace ? performance.now() : 0;
     const proc = Bun.spawn({
       cmd: [this.git, ...argv],
       cwd: opts.cwd ?? this.cwd,
       env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
-      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as string]),
+      stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",
     });
-    const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-    if (this.trace) {
-      const ms = (performance.now() - started).toFixed(1);
-      process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${exitCode} (${ms} ms)\n`);
-    }
-    return { stdout, stderr, exitCode };
+    const output = Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text(), proc.exited]);
+    return async (input) => {
+      try {
+        if (input.length) proc.stdin.write(input);
+        await proc.stdin.end();
+      } catch {
+        // git went away before reading it all: its exit status says why
+      }
+      const [stdout, stderr, exitCode] = await output;
+      if (this.trace) {
+        const ms = (performance.now() - started).toFixed(1);
+        process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${exitCode} (${ms} ms)\n`);
+      }
+      return { stdout: Buffer.from(stdout), stderr, exitCode };
+    };
   }
 
   /** stdout of a git call that must succeed. */

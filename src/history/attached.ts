@@ -4,9 +4,10 @@
 
 import type { GitRunner } from "../git/runner.ts";
 import { NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
-import { listNotes, readBlobs, readNotes } from "../notes/store.ts";
+import { blobReader, existingNotesRefs, listNotes, listNotesAsync, readBlobs, readNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/model.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
+import type { NoteCache } from "./note-cache.ts";
 
 /** The tool whose note named the trace. */
 export type NoteSource = "git-traces" | "git-ai" | "git-atrace" | "hf-traces";
@@ -59,7 +60,7 @@ export function parseOurNote(text: string): AttachedTrace[] {
   return parseNote(text).traces.map(fromNoteTrace);
 }
 
-const SOURCES: readonly { ref: string; parse(text: string): AttachedTrace[] }[] = [{ ref: NOTES_REF, parse: parseOurNote }, ...FOREIGN_NOTES];
+const SOURCES: readonly ForeignNotes[] = [{ source: "git-traces", ref: NOTES_REF, parse: parseOurNote }, ...FOREIGN_NOTES];
 
 function valid(traces: AttachedTrace[]): AttachedTrace[] {
   const seen = new Set<string>();
@@ -156,4 +157,78 @@ export function matchTraceId(index: ReadonlyMap<string, TraceUse>, query: string
   if (exact) return [exact];
   if (query.length < 4) return [];
   return [...index.values()].filter((u) => u.trace.id.startsWith(query));
+}
+
+/** The notes refs every reader looks in: ours, then other tools'. */
+export const NOTES_REFS: readonly string[] = SOURCES.map((s) => s.ref);
+
+/** Above this many notes, their cache would cost more to load than it saves. */
+const MAX_CACHED = 20_000;
+
+export interface AmongOptions {
+  onBroken?: (ref: string) => void;
+  /** The value of each of NOTES_REFS that exists, when the caller could tell without git (refOidOnDisk). */
+  present?: ReadonlyMap<string, string>;
+  /** Notes parsed and listed on earlier runs (note-cache.ts). */
+  cache?: NoteCache;
+}
+
+/**
+ * The traces of many commits (`git traces log` over thousands): each notes ref is listed
+ * once and only these commits' notes are read, so no command line grows with the number of
+ * commits. The listing runs while `commits` is still on its way (the caller's own git log);
+ * without a cache, a `cat-file --batch` starts meanwhile too, to be fed when the commits
+ * are in. Same result as tracesOfCommits.
+ */
+export async function tracesAmong(git: GitRunner, commits: Promise<readonly string[]> | readonly string[], opts: AmongOptions = {}): Promise<Map<string, AttachedTrace[]>> {
+  const out = new Map<string, AttachedTrace[]>();
+  const early = opts.cache ? undefined : blobReader(git);
+  const existing = opts.present ? new Set(opts.present.keys()) : await existingNotesRefs(git, NOTES_REFS).catch(() => new Set<string>());
+  const listings = await Promise.all(
+    SOURCES.filter((s) => existing.has(s.ref)).map(async (source) => {
+      const oid = opts.present?.get(source.ref);
+      const known = oid ? opts.cache?.listing(source.ref, oid) : undefined;
+      if (known) return { source, notes: known };
+      try {
+        const notes = await listNotesAsync(git, source.ref);
+        if (oid && notes.size <= MAX_CACHED) opts.cache?.setListing(source.ref, oid, notes);
+        return { source, notes };
+      } catch {
+        opts.onBroken?.(source.ref);
+        return { source, notes: new Map<string, string>() };
+      }
+    }),
+  );
+  const total = listings.reduce((n, l) => n + l.notes.size, 0);
+  const cache = total <= MAX_CACHED ? opts.cache : undefined;
+  let wanted: Set<string>;
+  try {
+    wanted = new Set(await commits);
+  } catch (e) {
+    await early?.([]).catch(() => undefined); // never leave cat-file waiting
+    throw e;
+  }
+  const missing = new Set<string>();
+  for (const { source, notes } of listings) {
+    for (const [commit, blob] of notes) if (wanted.has(commit) && !cache?.get(source.source, blob)) missing.add(blob);
+  }
+  const texts = early ? await early([...missing]) : missing.size ? await blobReader(git)([...missing]) : new Map<string, string>();
+  for (const { source, notes } of listings) {
+    const parsed = new Map<string, AttachedTrace[]>();
+    for (const [commit, blob] of notes) {
+      if (!wanted.has(commit)) continue;
+      let traces = parsed.get(blob) ?? cache?.get(source.source, blob);
+      if (!traces) {
+        traces = valid(source.parse(texts.get(blob) ?? ""));
+        if (texts.has(blob)) cache?.set(source.source, blob, traces);
+      }
+      parsed.set(blob, traces);
+      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
+    }
+  }
+  cache?.save(
+    listings.flatMap(({ source, notes }) => [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob])),
+    listings.map((l) => l.source.ref),
+  );
+  return out;
 }

@@ -51,3 +51,65 @@ export const ShowOutputSchema = v.object({
   ),
 });
 export type ShowOutput = v.InferOutput<typeof ShowOutputSchema>;
+
+/** `git traces log --json`: one object per commit, in git log's order. */
+export const LogCommitJsonSchema = v.object({
+  commit: v.pipe(v.string(), v.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)),
+  parents: v.array(v.string()),
+  author: v.object({ name: v.string(), email: v.string() }),
+  /** Author date, strict ISO 8601. */
+  date: v.string(),
+  subject: v.string(),
+  /** Branches and tags pointing at the commit (git's %D), empty when none. */
+  refs: v.array(v.string()),
+  traces: v.array(AttachedTraceSchema),
+});
+export type LogCommitJson = v.InferOutput<typeof LogCommitJsonSchema>;
+export const LogJsonSchema = v.array(LogCommitJsonSchema);
+
+/** A commit a session is attached to, in `git traces list --json`. */
+export const SessionCommitSchema = v.object({
+  oid: v.string(),
+  /** The next three are null when this repository does not have the commit (its note came first). */
+  abbrev: v.nullable(v.string()),
+  subject: v.nullable(v.string()),
+  /** Committer date, RFC 3339. */
+  date: v.nullable(v.string()),
+});
+export type SessionCommit = v.InferOutput<typeof SessionCommitSchema>;
+
+export const SessionJsonSchema = v.object({
+  id: TraceIdSchema,
+  agent: v.optional(v.string()),
+  title: v.optional(v.string()),
+  models: v.array(v.string()),
+  start: v.optional(v.string()),
+  end: v.optional(v.string()),
+  /** The session's last activity, RFC 3339: its transcript's last record (else file time), else the note's `end`. */
+  lastActivity: v.optional(v.string()),
+  cwd: v.optional(v.string()),
+  /** The transcript on this machine; null when the session is known only from notes. */
+  transcript: v.nullable(v.string()),
+  /** The tools whose notes attach it to commits (empty: not attached). */
+  attachedBy: v.array(v.picklist(NOTE_SOURCES)),
+  url: v.optional(v.string()),
+  /** Newest first. */
+  commits: v.array(SessionCommitSchema),
+});
+export type SessionRow = v.InferOutput<typeof SessionJsonSchema>;
+
+export const RepositoryJsonSchema = v.object({
+  /** The remote URL (origin first, credentials left out), else the path. */
+  key: v.string(),
+  path: v.string(),
+  remote: v.nullable(v.string()),
+  /** False for sessions whose directory is in no git repository. */
+  git: v.boolean(),
+  sessions: v.array(SessionJsonSchema),
+});
+export type RepositoryGroup = v.InferOutput<typeof RepositoryJsonSchema>;
+
+/** `git traces list --json`. */
+export const ListJsonSchema = v.object({ repository: v.omit(RepositoryJsonSchema, ["sessions"]), sessions: v.array(SessionJsonSchema) });
+/** `git traces list --all --json`. */
+export const ListAllJsonSchema = v.object({ repositories: v.array(RepositoryJsonSchema) });

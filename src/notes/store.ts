@@ -166,11 +166,23 @@ export function notesTree(git: GitRunner, commit: string): Map<string, string> {
 
 /** Blob contents by ID, through one `git cat-file --batch`. */
 export function readBlobs(git: GitRunner, oids: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  if (oids.length === 0) return out;
+  if (oids.length === 0) return new Map();
   // Sizes count bytes: the output is cut as bytes, and each blob decoded on its own, so a
   // note that is not valid UTF-8 cannot shift where the next one starts.
-  const buf = git.outBytes(["cat-file", "--batch"], { input: `${oids.join("\n")}\n` });
+  return parseBatch(git.outBytes(["cat-file", "--batch"], { input: `${oids.join("\n")}\n` }));
+}
+
+/**
+ * readBlobs() in two steps: `git cat-file --batch` starts now, and is asked for the blobs
+ * once the caller knows which (call the returned function exactly once).
+ */
+export function blobReader(git: GitRunner): (oids: readonly string[]) => Promise<Map<string, string>> {
+  const feed = git.startFed(["cat-file", "--batch"]);
+  return async (oids) => parseBatch((await feed(oids.length ? `${oids.join("\n")}\n` : "")).stdout);
+}
+
+function parseBatch(buf: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
   let pos = 0;
   while (pos < buf.length) {
     const nl = buf.indexOf(10, pos);
@@ -241,4 +253,25 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: s
 function identityEnv(ident?: string): { env: Record<string, string> } | undefined {
   const m = ident ? /^(.*) <(.*)>$/.exec(ident) : null;
   return m ? { env: { GIT_COMMITTER_NAME: m[1]!, GIT_COMMITTER_EMAIL: m[2]!, GIT_AUTHOR_NAME: m[1]!, GIT_AUTHOR_EMAIL: m[2]! } } : undefined;
+}
+
+// --- reading many notes without blocking (log over thousands of commits) -----------------
+
+/** Which of these notes refs exist, in one call. */
+export async function existingNotesRefs(git: GitRunner, refs: readonly string[]): Promise<Set<string>> {
+  const r = await git.runAsync(["for-each-ref", "--format=%(refname)", ...refs]);
+  if (r.exitCode !== 0) throw new GitError(["for-each-ref"], r.exitCode, r.stderr);
+  return new Set(r.stdout.split("\n").filter((l) => refs.includes(l)));
+}
+
+/** listNotes() without blocking: annotated object -> note blob (nothing when the ref is absent). */
+export async function listNotesAsync(git: GitRunner, ref = NOTES_REF): Promise<Map<string, string>> {
+  const r = await git.runAsync(["notes", `--ref=${ref}`, "list"]);
+  if (r.exitCode !== 0) throw new GitError(["notes", "list"], r.exitCode, r.stderr);
+  const out = new Map<string, string>();
+  for (const line of r.stdout.split("\n")) {
+    const [blob, commit] = line.split(" ");
+    if (blob && commit) out.set(commit, blob);
+  }
+  return out;
 }

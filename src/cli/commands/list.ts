@@ -1,0 +1,127 @@
+// `git traces list [--all] [--json]`: the agent sessions of this repository (every supported
+// agent, every worktree), newest first, each with the commits it is attached to; with --all,
+// every session on this machine grouped by repository.
+
+import { worktreeRoots } from "../../attach/detect.ts";
+import { commitSummaries } from "../../git/log.ts";
+import { traceMark } from "../../git/trace.ts";
+import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
+import type { GitRunner } from "../../git/runner.ts";
+import { allAttached, traceIndex } from "../../history/attached.ts";
+import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type ListView, type RepositoryGroup, type SessionRow } from "../../history/list.ts";
+import { findSessions, type FoundSession } from "../../history/discovered.ts";
+import { safeJson } from "../../traces/safe-json.ts";
+import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import type { Deps } from "../deps.ts";
+import { requireRepo } from "../shared/repo.ts";
+import { painter } from "../shared/render.ts";
+
+export interface ListOptions {
+  all: boolean;
+  json: boolean;
+}
+
+/** The rows of one repository: its sessions found here, with what its notes say of them. */
+function rowsOf(git: GitRunner, found: readonly FoundSession[], notesOnly: boolean, warn: (ref: string) => void): SessionRow[] {
+  const attached = allAttached(git, warn);
+  const index = traceIndex(attached);
+  const ids = notesOnly ? [...index.keys()] : found.map((f) => f.ref.id);
+  const commits = [...new Set(ids.flatMap((id) => index.get(id)?.commits ?? []))];
+  return sessionRows({ found, index, sources: sourcesById(attached), summaries: commitSummaries(git, commits), notesOnly });
+}
+
+function warner(deps: Deps): (ref: string) => void {
+  const warned = new Set<string>();
+  return (ref) => {
+    if (warned.has(ref)) return;
+    warned.add(ref);
+    deps.io.err(`git-traces: warning: cannot read ${ref}; its traces are left out\n`);
+  };
+}
+
+/** JSON, or text; with nothing to show, a word on a terminal and nothing in a pipe. */
+function print(deps: Deps, opts: ListOptions, data: unknown, empty: boolean, text: (view: ListView) => string, none: string): number {
+  if (opts.json) deps.io.out(`${safeJson(data, 2)}\n`);
+  else if (!empty) deps.io.out(text({ tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
+  else if (deps.io.stdoutIsTTY) deps.io.err(`${none}\n`);
+  return 0;
+}
+
+async function listHere(opts: ListOptions, deps: Deps): Promise<number> {
+  const state = requireRepo(deps);
+  const git = deps.git();
+  const worktrees = worktreePaths(git);
+  const tops = worktrees.length ? worktrees : state.topLevel ? [state.topLevel] : [];
+  const roots = [...new Set(tops.flatMap(worktreeRoots))];
+  const found = roots.length ? await findSessions(deps.env, roots) : [];
+  traceMark(`list: ${found.length} sessions found`);
+  const rows = rowsOf(git, found, true, warner(deps));
+  const remote = remoteUrl(git);
+  const path = tops[0] ?? state.gitDir;
+  const data = { repository: { key: remote ?? path, path, remote, git: true }, sessions: rows };
+  return print(deps, opts, data, !rows.length, (view) => renderSessions(rows, view), "No agent sessions found for this repository, on this machine or in its notes.");
+}
+
+/**
+ * Sessions by the repository of their directory: one group per repository whatever the
+ * worktree, and per remote whatever the clone; sessions outside any under their directory.
+ */
+function groupByRepository(git: GitRunner, found: readonly FoundSession[], deps: Deps): RepositoryGroup[] {
+  const byRepo = new Map<string, { topLevel: string; found: FoundSession[] }>();
+  const elsewhere = new Map<string, FoundSession[]>();
+  const repoOf = new Map<string, ReturnType<typeof repositoryOf>>();
+  for (const f of found) {
+    const cwd = f.ref.cwd ?? f.trace?.cwd ?? "";
+    if (cwd && !repoOf.has(cwd)) repoOf.set(cwd, repositoryOf(git, cwd));
+    const repo = cwd ? repoOf.get(cwd) : null;
+    if (!repo) {
+      elsewhere.set(cwd, [...(elsewhere.get(cwd) ?? []), f]);
+      continue;
+    }
+    const group = byRepo.get(repo.commonDir) ?? { topLevel: repo.topLevel, found: [] };
+    group.found.push(f);
+    byRepo.set(repo.commonDir, group);
+  }
+  const warn = warner(deps);
+  const groups = new Map<string, RepositoryGroup>();
+  for (const { topLevel, found: mine } of byRepo.values()) {
+    const runner = runnerFor(git, topLevel, deps.env);
+    const remote = remoteUrl(runner);
+    const key = remote ?? topLevel;
+    const rows = rowsOf(runner, mine, false, warn);
+    const known = groups.get(key);
+    if (known) known.sessions = [...known.sessions, ...rows].sort(newestFirst);
+    else groups.set(key, { key, path: topLevel, remote, git: true, sessions: rows });
+  }
+  const noNotes = { index: new Map(), sources: new Map(), summaries: new Map(), notesOnly: false };
+  for (const [cwd, mine] of elsewhere) {
+    const key = cwd || "(unknown directory)";
+    groups.set(`\0${key}`, { key, path: cwd, remote: null, git: false, sessions: sessionRows({ found: mine, ...noNotes }) });
+  }
+  return sortGroups([...groups.values()]);
+}
+
+async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
+  const git = deps.git();
+  const found = await findSessions(deps.env);
+  traceMark(`list --all: ${found.length} sessions found`);
+  const groups = groupByRepository(git, found, deps);
+  return print(deps, opts, { repositories: groups }, !groups.length, (view) => renderGroups(groups, view), "No agent sessions found on this machine.");
+}
+
+export function runList(opts: ListOptions, deps: Deps): Promise<number> {
+  return opts.all ? listAll(opts, deps) : listHere(opts, deps);
+}
+
+export default defineTracesCommand({
+  meta: {
+    name: "list",
+    description: "List the agent sessions of this repository, newest first, with the commits each is attached to",
+  },
+  args: {
+    all: { type: "boolean", description: "Every session on this machine, grouped by repository (remote URL, else path)" },
+    ...jsonArgs,
+  },
+  examples: ["git traces list", "git traces list --json | jq '.sessions[] | select(.commits == [])'", "git traces list --all"],
+  run: (ctx) => runList({ all: Boolean(ctx.args.all), json: Boolean(ctx.args.json) }, depsOf(ctx)),
+});
