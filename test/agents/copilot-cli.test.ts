@@ -296,10 +296,16 @@ describe("discovery", () => {
     expect(copilotCli.detect(env())).toBe(false);
   });
 
-  test("a cwd read once is cached: other projects' sessions are not opened again", async () => {
-    await discoverCopilot({ roots: [repo()], env: env() });
+  test("a cwd read once is cached, old sessions' too: other projects' sessions are not opened or stat'ed again", async () => {
+    const oldId = "7a7a7a7a-0000-4000-8000-000000000000";
+    const old = join(home(), ".copilot", "session-state", oldId, "events.jsonl");
+    mkdirSync(join(old, ".."));
+    writeFileSync(old, `${start({ sessionId: oldId, context: { cwd: "/home/dev/work/other" } })}\n`);
+    touch(old, "2026-09-01T00:00:00Z");
+    await discoverCopilot({ roots: [repo()], sinceMs: Date.parse("2026-11-13T00:00:00Z"), env: env() });
     const cache = JSON.parse(readFileSync(join(tmp, "data", "cache", "copilot-cli-cwd.json"), "utf8"));
-    expect(cache.entries).toEqual({ [SESSIONS.copilot]: repo() });
+    expect(cache.entries).toEqual({ [SESSIONS.copilot]: repo(), [oldId]: "/home/dev/work/other" });
+    rmSync(old);
     // Unreadable now, yet still known to be elsewhere: skipped without a look.
     writeFileSync(copilotEvents(home()), "garbage");
     expect(await discoverCopilot({ roots: [join(home(), "work", "other")], env: env() })).toEqual([]);

@@ -31,9 +31,9 @@ interface SessionFile extends FileEntry {
 
 /**
  * The events file of every session folder whose name is a valid trace ID, skipping those
- * `skip` rules out by ID (without a stat) and those not written since `sinceMs`.
+ * `skip` rules out by ID, without a stat.
  */
-function sessionFiles(env: Env, sinceMs?: number, skip?: (id: string) => boolean): SessionFile[] {
+function sessionFiles(env: Env, skip?: (id: string) => boolean): SessionFile[] {
   const root = copilotSessionsDir(env);
   const out: SessionFile[] = [];
   for (const e of listDir(root)) {
@@ -42,8 +42,7 @@ function sessionFiles(env: Env, sinceMs?: number, skip?: (id: string) => boolean
     const path = join(root, e.name, EVENTS_FILE);
     try {
       const s = statSync(path);
-      if (!s.isFile() || (sinceMs !== undefined && s.mtimeMs < sinceMs)) continue;
-      out.push({ id: e.name, path, mtimeMs: s.mtimeMs, size: s.size });
+      if (s.isFile()) out.push({ id: e.name, path, mtimeMs: s.mtimeMs, size: s.size });
     } catch {
       // a folder without events (yet), or gone meanwhile
     }
@@ -51,6 +50,11 @@ function sessionFiles(env: Env, sinceMs?: number, skip?: (id: string) => boolean
   return out;
 }
 
+/**
+ * Sessions by cwd and time. Unlike Codex's day folders, nothing in the layout dates a
+ * session, so every session not known to be elsewhere costs a stat: the head of each is
+ * read once, old ones included, so that the next commit skips the others' folders by name.
+ */
 export async function discoverCopilot(opts: DiscoverOptions): Promise<SessionRef[]> {
   const cache = new HeaderCache(opts.env, "copilot-cli-cwd");
   const elsewhere = (id: string) => {
@@ -58,13 +62,14 @@ export async function discoverCopilot(opts: DiscoverOptions): Promise<SessionRef
     return cwd !== undefined && opts.roots !== undefined && !opts.roots.some((r) => isInside(cwd, r));
   };
   const found: SessionRef[] = [];
-  for (const f of sessionFiles(opts.env, opts.sinceMs, elsewhere)) {
+  for (const f of sessionFiles(opts.env, elsewhere)) {
     let cwd = cache.get(f.id);
     if (cwd === undefined) {
       cwd = headField(f.path, "cwd", f.size);
       // A session still starting has no cwd yet: look again next time.
       if (cwd !== undefined) cache.set(f.id, cwd);
     }
+    if (opts.sinceMs !== undefined && f.mtimeMs < opts.sinceMs) continue;
     if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd!, r)))) continue;
     found.push({ agent: "copilot-cli", id: f.id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
   }
@@ -80,9 +85,8 @@ export async function findCopilot(id: string, env: Env): Promise<string | null> 
 
 /**
  * A new session is a new folder in session-state. An old session of this worktree that is
- * resumed only appends to its events file, so those files are watched too. Runs after a
- * commit that found nobody (in the background): it reads the heads the time filter let
- * discovery skip, once, so that the cache knows every session's cwd.
+ * resumed only appends to its events file, so those files are watched too: the cwd cache
+ * names them (discovery, which ran just before, filled it; a head it missed is read here).
  */
 export function watchCopilot(opts: DiscoverOptions): string[] {
   const root = copilotSessionsDir(opts.env);
