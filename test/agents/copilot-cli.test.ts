@@ -10,7 +10,7 @@ import * as v from "valibot";
 import { copilotCli } from "../../src/agents/copilot-cli/index.ts";
 import { discoverCopilot, findCopilot, watchCopilot } from "../../src/agents/copilot-cli/discover.ts";
 import { readCopilotEvents } from "../../src/agents/copilot-cli/read.ts";
-import { parseCopilotHookPayload } from "../../src/agents/copilot-cli/payload.ts";
+import { isCopilotPayload, parseCopilotHookPayload } from "../../src/agents/copilot-cli/payload.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
 import { copilotEvents, FIXTURES, installAgentFixtures, SESSIONS, touch } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
@@ -345,6 +345,18 @@ describe("hook payloads (no fixture: the shape of the public hooks reference)", 
     const ev = parseCopilotHookPayload({ sessionId: SESSIONS.copilot, cwd: "relative/dir", transcriptPath: "/etc/passwd" }, "agentStop");
     expect(ev).toEqual({ agent: "copilot-cli", sessionId: SESSIONS.copilot, event: "agentStop" });
   });
+});
+
+test("a Copilot payload is told from Claude Code's, which Copilot also sends to .claude/settings.json hooks", () => {
+  const claude = JSON.parse(readFileSync(join(FIXTURES, "hook-payloads", "claude-code", "Stop.json"), "utf8"));
+  expect(isCopilotPayload(claude)).toBe(false);
+  expect(isCopilotPayload({ sessionId: SESSIONS.copilot, timestamp: 1, cwd: "/x" })).toBe(true);
+  const snake = { hook_event_name: "Stop", session_id: SESSIONS.copilot, timestamp: "2026-11-20T10:06:52.677Z", cwd: "/x", stop_reason: "end_turn" };
+  expect(isCopilotPayload(snake)).toBe(false);
+  expect(isCopilotPayload({ ...snake, transcript_path: `/home/dev/.copilot/session-state/${SESSIONS.copilot}/events.jsonl` })).toBe(true);
+  expect(isCopilotPayload(snake, join(FIXTURES, "copilot-cli", ".copilot", "session-state"))).toBe(true);
+  expect(isCopilotPayload({ ...snake, session_id: "../x" }, join(FIXTURES, "copilot-cli", ".copilot", "session-state"))).toBe(false);
+  expect(isCopilotPayload(null)).toBe(false);
 });
 
 describe("hooks, through the compiled binary", () => {
