@@ -1,7 +1,7 @@
 // GitHub Copilot CLI end to end: real git through the compiled shim, a sandbox HOME holding
 // the fixture's Copilot session (~/.copilot/session-state/<id>/events.jsonl), the session
 // landing on the right commit with and without hooks, never on another repository's, and
-// showing in `git traces blame` and `git traces export`.
+// showing in `git traces blame`, `export`, `show` and `summary`.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -179,7 +179,7 @@ test("a quiet repository wakes up when an old Copilot session of it is resumed (
   expect(metaOf(shop)[0]!.files).toEqual(["src/logout.py"]);
 });
 
-describe("in blame and export", () => {
+describe("in blame, export, show and summary", () => {
   let shop: Shop;
   beforeEach(() => {
     shop = makeShop(box, ["copilot-cli"]);
@@ -211,6 +211,40 @@ describe("in blame and export", () => {
       expect(existsSync(fileURLToPath(c.url))).toBe(true);
     }
     expect(record.metadata["dev.git-traces"].traces).toMatchObject([{ id: SESSIONS.copilot, agent: "copilot-cli", models: ["gpt-4.1"], title: "Add login with rate limiting to src/auth.py and a test" }]);
+  });
+  test("show: the whole session, by ID and by commit", () => {
+    const r = traces(shop, ["show", SESSIONS.copilot]);
+    expect([r.exitCode, r.err]).toEqual([0, ""]);
+    const out = r.out;
+    expect(out.startsWith(`trace ${SESSIONS.copilot}\nAgent:      copilot-cli 1.0.45\nModels:     gpt-4.1\n`)).toBe(true);
+    expect(out).toContain("Title:      Add login with rate limiting to src/auth.py and a test\n");
+    expect(out).toContain("Started:    2026-11-20 10:00:00 UTC\nEnded:      2026-11-20 10:07:32 UTC (7m 32s)\n");
+    expect(out).toContain(`Directory:  ${shop.repo}\nBranch:     feature/login\n`);
+    expect(out).toContain("user 10:06:30\n    The SQL looks injectable\n");
+    for (const line of ["· read   src/auth.py", "· fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks", "· edit   src/auth.py", "· edit   tests/test_auth.py", "· run    pytest -q tests/test_auth.py"]) {
+      expect(out).toContain(`    ${line}\n`);
+    }
+    expect(out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
+    expect(out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
+    expect(out).toContain("Tokens:     96,412 input, 3,187 output, 71,680 cache read\n");
+    expect(out).not.toContain("wJalrXUtnFEMI"); // tool outputs are never shown
+    expect(traces(shop, ["show", "HEAD"]).out).toBe(out);
+    expect(traces(shop, ["show", "e5b8"]).out).toBe(out);
+  });
+
+  test("summary: the agent, its model, its calls, pages and files", () => {
+    const r = traces(shop, ["summary", "HEAD~1..HEAD"]);
+    expect([r.exitCode, r.err]).toEqual([0, ""]);
+    expect(r.out).toContain("Agents:\n    copilot-cli  1 commit  1 trace\n");
+    expect(r.out).toContain("Models:\n    gpt-4.1  copilot-cli  1 commit  1 trace\n");
+    expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
+    expect(r.out).toContain("Web pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(r.out).toContain("Files touched: 2\n    src/auth.py\n    tests/test_auth.py\n");
+    expect(r.out).toContain(`    ${SESSIONS.copilot}  copilot-cli  gpt-4.1  Add login with rate limiting to src/auth.py and a test\n`);
+    // Without the transcript, from the note alone: Copilot's tool names map to their kinds.
+    sh(`rm -r '${join(box.home, ".copilot")}'`);
+    const fromNote = traces(shop, ["summary", "HEAD~1..HEAD"]);
+    expect(fromNote.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
   });
 });
 
