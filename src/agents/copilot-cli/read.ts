@@ -87,8 +87,9 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
   const useModel = (m: string | undefined) => {
     if (m && !models.includes(m)) models.push(m);
   };
+  // In the order requested; a start only fills in the time.
+  const tools: ToolCall[] = [];
   const calls = new Map<string, ToolCall>();
-  const anonymous: ToolCall[] = [];
   const failed = new Set<string>();
   const messages: Message[] = [];
   let tokens = emptyTokens();
@@ -103,8 +104,8 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
       return;
     }
     const call = copilotToolCall(name, parseArgs(rawArgs), at, cwd, roots);
+    tools.push(call);
     if (callId) calls.set(callId, call);
-    else anonymous.push(call);
   };
 
   for (const record of read.records) {
@@ -199,14 +200,13 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
   if (!isTraceId(id)) throw new TranscriptError(path, fromEvents ? "the session ID is not a valid trace ID" : "no session ID: neither a session.start event nor a session folder name");
   // A session still running (or killed) has no shutdown: its messages' output counts are all there is.
   if (!shutdownTokens) tokens.output = outputFromMessages;
-  const tools: ToolCall[] = [];
+  // A failed edit changed no file.
   for (const [callId, call] of calls) {
-    // A failed edit changed no file.
-    if (failed.has(callId) && call.kind === "edit") tools.push({ ...call, kind: "other", detail: "failed" });
-    else tools.push(call);
+    if (failed.has(callId) && call.kind === "edit") {
+      call.kind = "other";
+      call.detail = "failed";
+    }
   }
-  tools.push(...anonymous);
-  tools.sort((a, b) => ((a.at ?? "") < (b.at ?? "") ? -1 : (a.at ?? "") > (b.at ?? "") ? 1 : 0));
   const firstPrompt = messages.find((m) => m.role === "user");
   return {
     id,
