@@ -1,8 +1,8 @@
 // bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude 1000] [--codex 1000]
-//                                  [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
+//                                  [--copilot 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
 //
-// A synthetic agent datastore for benchmarks: Claude Code and Codex sessions laid out as the
-// agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
+// A synthetic agent datastore for benchmarks: Claude Code, Codex and Copilot CLI sessions
+// laid out as the agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
 // other projects (fifty of them); a few ran in --repo and edited src/auth.py and
 // tests/test_auth.py. Sizes follow a long tail (median about 100 KB, a few over 2 MB),
 // modification times spread over --days. Deterministic for a given seed and --now.
@@ -14,12 +14,16 @@ import { parseArgs } from "node:util";
 const FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "agents");
 const CLAUDE_TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl");
 const CODEX_TEMPLATE = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", "rollout-2026-11-20T10-00-00-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl");
+const COPILOT_ID = "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63";
+const COPILOT_TEMPLATE = join(FIXTURES, "copilot-cli", ".copilot", "session-state", COPILOT_ID, "events.jsonl");
 
 export interface GenOptions {
   home: string;
   repo: string;
   claude: number;
   codex: number;
+  /** Copilot CLI sessions (default none, which leaves the rest of the output as it was). */
+  copilot?: number;
   inRepo: number;
   days: number;
   seed: number;
@@ -120,6 +124,29 @@ function codexSession(template: string[], r: () => number, id: string, cwd: stri
   return `${body}\n`;
 }
 
+/** A Copilot CLI events.jsonl: the scenario's events, then tool results and replies as padding. */
+function copilotSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
+  const from = Date.parse("2026-11-20T10:00:00Z");
+  const lines = template.map((l) =>
+    shiftTimes(l.replaceAll(COPILOT_ID, id).replaceAll("/home/dev/work/shop", cwd), from, startMs).replace(/"sessionStartTime":\d+/, `"sessionStartTime":${startMs + 820}`),
+  );
+  // The shutdown goes last, after the padding, as in a session that ran on.
+  const shutdown = lines.pop()!;
+  const size = targetSize(r);
+  let body = lines.join("\n");
+  let i = 0;
+  while (body.length < size) {
+    const chunk = Math.min(60_000, size - body.length);
+    const timestamp = iso(startMs, 420_000 + i * 1000);
+    const record = i % 2
+      ? { type: "assistant.message", data: { messageId: uuid(r), content: filler(r, chunk), toolRequests: [] }, id: uuid(r), timestamp, parentId: null }
+      : { type: "tool.execution_complete", data: { toolCallId: `call_pad${i}`, success: true, result: { content: filler(r, chunk) } }, id: uuid(r), timestamp, parentId: null };
+    body += `\n${JSON.stringify(record)}`;
+    i++;
+  }
+  return `${body}\n${shutdown}\n`;
+}
+
 function setTime(path: string, ms: number): void {
   const t = new Date(ms);
   utimesSync(path, t, t);
@@ -165,7 +192,38 @@ export function generate(opts: GenOptions): { files: number; bytes: number } {
   };
   place(opts.claude, "claude");
   place(opts.codex, "codex");
-  return { files, bytes };
+  const copilot = placeCopilot(opts, projects);
+  return { files: files + copilot.files, bytes: bytes + copilot.bytes };
+}
+
+/**
+ * Copilot CLI: ~/.copilot/session-state/<id>/events.jsonl and workspace.yaml. A random
+ * stream of its own, so that the other agents' sessions stay byte for byte as they were.
+ */
+function placeCopilot(opts: GenOptions, projects: readonly string[]): { files: number; bytes: number } {
+  const n = opts.copilot ?? 0;
+  if (n <= 0) return { files: 0, bytes: 0 };
+  const r = rng(opts.seed * 0x9e3779b1 + 0xc0);
+  const template = readFileSync(COPILOT_TEMPLATE, "utf8").trimEnd().split("\n");
+  const now = opts.now.getTime();
+  const span = opts.days * 24 * 3600 * 1000;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const inRepo = i < opts.inRepo;
+    const cwd = inRepo ? opts.repo : projects[Math.floor(r() * projects.length)]!;
+    const startMs = inRepo ? now - 3600_000 - i * 600_000 : now - Math.floor(r() * span);
+    const id = uuid(r);
+    const dir = join(opts.home, ".copilot", "session-state", id);
+    mkdirSync(dir, { recursive: true });
+    const text = copilotSession(template, r, id, cwd, startMs);
+    const path = join(dir, "events.jsonl");
+    writeFileSync(path, text);
+    const created = new Date(startMs + 820).toISOString();
+    writeFileSync(join(dir, "workspace.yaml"), `id: ${id}\ncwd: ${cwd}\ngit_root: ${cwd}\nbranch: main\nsummary: Add login with rate limiting to src/auth.py and a test\ncreated_at: ${created}\nupdated_at: ${new Date(startMs + 420_000).toISOString()}\n`);
+    setTime(path, startMs + 420_000);
+    bytes += text.length;
+  }
+  return { files: n, bytes };
 }
 
 if (import.meta.main) {
@@ -175,6 +233,7 @@ if (import.meta.main) {
       repo: { type: "string" },
       claude: { type: "string", default: "1000" },
       codex: { type: "string", default: "1000" },
+      copilot: { type: "string", default: "0" },
       "in-repo": { type: "string", default: "3" },
       days: { type: "string", default: "60" },
       seed: { type: "string", default: "1" },
@@ -182,7 +241,7 @@ if (import.meta.main) {
     },
   });
   if (!values.home || !values.repo) {
-    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--in-repo N]");
+    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--in-repo N]");
     process.exit(2);
   }
   const result = generate({
@@ -190,6 +249,7 @@ if (import.meta.main) {
     repo: values.repo,
     claude: Number(values.claude),
     codex: Number(values.codex),
+    copilot: Number(values.copilot),
     inRepo: Number(values["in-repo"]),
     days: Number(values.days),
     seed: Number(values.seed),

@@ -10,10 +10,12 @@ type Discover = (opts: DiscoverOptions) => Promise<SessionRef[]>;
 export const DISCOVERY: Partial<Record<AgentName, () => Promise<Discover>>> = Object.assign(Object.create(null) as Partial<Record<AgentName, () => Promise<Discover>>>, {
   "claude-code": () => import("./claude-code/discover.ts").then((m) => m.discoverClaude),
   codex: () => import("./codex/discover.ts").then((m) => m.discoverCodex),
+  "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.discoverCopilot),
 });
 
 /** Per agent, the directories a new session would change (see WatchDirs). */
 export const WATCH: Partial<Record<AgentName, () => Promise<WatchDirs>>> = Object.assign(Object.create(null) as Partial<Record<AgentName, () => Promise<WatchDirs>>>, {
   "claude-code": () => import("./claude-code/discover.ts").then((m) => m.watchClaude),
   codex: () => import("./codex/discover.ts").then((m) => m.watchCodex),
+  "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.watchCopilot),
 });

@@ -9,6 +9,7 @@ type Loader = () => Promise<AgentAdapter>;
 export const ADAPTERS: Partial<Record<AgentName, Loader>> = Object.assign(Object.create(null) as Partial<Record<AgentName, Loader>>, {
   "claude-code": () => import("./claude-code/index.ts").then((m) => m.default),
   codex: () => import("./codex/index.ts").then((m) => m.default),
+  "copilot-cli": () => import("./copilot-cli/index.ts").then((m) => m.default),
 });
 
 /** Names of the agents this build can read. */

@@ -9,4 +9,5 @@ type Read = (path: string, opts?: ReadOptions) => Promise<Trace>;
 export const READERS: Partial<Record<AgentName, () => Promise<Read>>> = Object.assign(Object.create(null) as Partial<Record<AgentName, () => Promise<Read>>>, {
   "claude-code": () => import("./claude-code/read.ts").then((m) => m.readClaudeTranscript),
   codex: () => import("./codex/read.ts").then((m) => m.readCodexRollout),
+  "copilot-cli": () => import("./copilot-cli/read.ts").then((m) => m.readCopilotEvents),
 });

@@ -13,6 +13,7 @@ export const SESSIONS = {
   claude: "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48",
   claudeOther: "b2e9a7c4-1d3f-4e58-a6b0-7c9d2f4e1a35",
   codex: "01a1f866-0d00-7aef-b735-c77a7fcfe598",
+  copilot: "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63",
 } as const;
 
 function walk(dir: string): string[] {
@@ -73,4 +74,9 @@ export function codexTranscript(home: string, id: string = SESSIONS.codex): stri
 
 export function mtime(path: string): number {
   return statSync(path).mtimeMs;
+}
+
+/** A Copilot CLI session's event log: <home>/.copilot/session-state/<id>/events.jsonl. */
+export function copilotEvents(home: string, id: string = SESSIONS.copilot): string {
+  return join(home, ".copilot", "session-state", id, "events.jsonl");
 }

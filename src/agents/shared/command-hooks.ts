@@ -4,7 +4,7 @@
 // create (the file, the "hooks" object, an event's list) is remembered in our state file,
 // so that uninstall takes away exactly that and the file is as it was.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dataHome } from "../../traces/home.ts";
 import type { Env, HookFileChange } from "../types.ts";
@@ -34,6 +34,8 @@ const isOurGroup = (g: unknown): boolean =>
 interface CreatedRecord {
   file: boolean;
   keys: string[];
+  /** Directories made to hold a file we created, deepest first (flat hook files only). */
+  dirs?: string[];
 }
 
 function stateFile(env: Env): string {
@@ -139,5 +141,136 @@ export function installedEvents(path: string): string[] {
   if (!isObj(hooks)) return [];
   return Object.entries(hooks)
     .filter(([, groups]) => Array.isArray(groups) && groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))))
+    .map(([event]) => event);
+}
+
+// --- flat hook files ---------------------------------------------------------------------
+// Copilot CLI's hook files (Cursor's hooks.json is alike) list the handlers straight under
+// each event, next to a format version:
+//   { "version": 1, "hooks": { "<event>": [ { "type": "command", "bash": "...", "timeoutSec": 10 } ] } }
+// Same guarantees as above: our handlers only, what we created remembered and taken away.
+
+export interface FlatHookFormat {
+  /** Top-level keys the file must hold, with their values (`{ version: 1 }`). */
+  header: Record<string, unknown>;
+  /** Our handler for a spec, exactly as the agent wants it. */
+  handler(spec: HookSpec): Record<string, unknown>;
+  /** The command line a handler runs, from whichever field the format keeps it in. */
+  command(handler: Record<string, unknown>): unknown;
+  /**
+   * The file is named for git-traces alone (Copilot's hooks/git-traces.json): once only our
+   * hooks were in it, uninstall removes it even when the record of creating it is lost.
+   */
+  ownFile?: boolean;
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The directories `mkdir -p dir` would create, deepest first. */
+function missingDirs(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) out.push(d);
+  return out;
+}
+
+export function installFlatHooks(path: string, specs: readonly HookSpec[], format: FlatHookFormat, env: Env): HookFileChange {
+  const file = readJsonFile(path);
+  const state = readState(env);
+  const created: CreatedRecord = state[path] ?? { file: !file.exists, keys: [], ...(file.exists ? {} : { dirs: missingDirs(dirname(path)) }) };
+  const isOurs = (h: unknown) => isObj(h) && isOurCommand(format.command(h));
+  const changes: string[] = [];
+  for (const [key, value] of Object.entries(format.header)) {
+    if (file.data[key] === undefined) {
+      file.data[key] = value;
+      if (!created.keys.includes(key)) created.keys.push(key);
+      if (file.exists) changes.push(`set ${key}`);
+    } else if (!sameJson(file.data[key], value)) {
+      throw new SettingsFileError(path, `"${key}" is ${JSON.stringify(file.data[key])}, git-traces writes ${JSON.stringify(value)}`);
+    }
+  }
+  if (file.data.hooks === undefined) {
+    file.data.hooks = {};
+    if (!created.keys.includes("hooks")) created.keys.push("hooks");
+  }
+  const hooks = file.data.hooks;
+  if (!isObj(hooks)) throw new SettingsFileError(path, `"hooks" is not an object`);
+  for (const spec of specs) {
+    if (hooks[spec.event] === undefined) {
+      hooks[spec.event] = [];
+      if (!created.keys.includes(`hooks.${spec.event}`)) created.keys.push(`hooks.${spec.event}`);
+    }
+    const list = hooks[spec.event];
+    if (!Array.isArray(list)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
+    const want = format.handler(spec);
+    const ours = list.filter(isOurs);
+    if (ours.length === 1 && sameJson(ours[0], want)) continue;
+    hooks[spec.event] = [...list.filter((h) => !isOurs(h)), want];
+    changes.push(ours.length ? `updated the ${spec.event} hook` : `added a ${spec.event} hook`);
+  }
+  if (changes.length) {
+    writeJsonFile(file);
+    state[path] = created;
+    writeState(env, state);
+  }
+  return { file: path, changes };
+}
+
+export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: Env): HookFileChange {
+  const file = readJsonFile(path);
+  const state = readState(env);
+  const created = state[path] ?? { file: false, keys: [] };
+  const ownsKey = (key: string) => created.keys.includes(key) || format.ownFile === true;
+  const isOurs = (h: unknown) => isObj(h) && isOurCommand(format.command(h));
+  const changes: string[] = [];
+  const hooks = file.data.hooks;
+  if (file.exists && isObj(hooks)) {
+    for (const [event, list] of Object.entries(hooks)) {
+      if (!Array.isArray(list)) continue;
+      const kept = list.filter((h) => !isOurs(h));
+      if (kept.length === list.length) continue;
+      changes.push(`removed the ${event} hook`);
+      if (kept.length === 0 && ownsKey(`hooks.${event}`)) delete hooks[event];
+      else hooks[event] = kept;
+    }
+    if (changes.length && Object.keys(hooks).length === 0 && ownsKey("hooks")) delete file.data.hooks;
+  }
+  if (changes.length) {
+    // The format keys we added go with the last hook.
+    if (file.data.hooks === undefined) {
+      for (const [key, value] of Object.entries(format.header)) if (ownsKey(key) && sameJson(file.data[key], value)) delete file.data[key];
+    }
+    if ((created.file || format.ownFile) && Object.keys(file.data).length === 0) {
+      deleteFile(path);
+      changes.push("deleted the file (git-traces had created it)");
+      for (const dir of created.dirs ?? []) {
+        try {
+          rmdirSync(dir); // only when empty
+        } catch {
+          break; // holds something else now: it and its parents stay
+        }
+      }
+    } else {
+      writeJsonFile(file);
+    }
+  }
+  if (state[path]) {
+    delete state[path];
+    writeState(env, state);
+  }
+  return { file: path, changes };
+}
+
+/** Events that have our handler in a flat hook file. */
+export function installedFlatEvents(path: string, format: FlatHookFormat): string[] {
+  let file;
+  try {
+    file = readJsonFile(path);
+  } catch {
+    return [];
+  }
+  const hooks = file.data.hooks;
+  if (!isObj(hooks)) return [];
+  return Object.entries(hooks)
+    .filter(([, list]) => Array.isArray(list) && list.some((h) => isObj(h) && isOurCommand(format.command(h))))
     .map(([event]) => event);
 }

@@ -1,0 +1,226 @@
+// A GitHub Copilot CLI session (~/.copilot/session-state/<id>/events.jsonl) into a Trace.
+// Every line is an event {type, data, id, timestamp, parentId}; event types and fields:
+// ../shared/fixtures/copilot-cli/README.md. A tool call shows twice, as a request on
+// assistant.message and as tool.execution_start (when it ran): both are one call, joined
+// by toolCallId, timed by the start. Formats drift between releases: arguments as an
+// object or a JSON string, the model on the message or only in session.model_change.
+
+import { readJsonl } from "../shared/jsonl.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { patchFiles } from "../codex/read.ts";
+import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { TranscriptError, type ReadOptions } from "../types.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
+const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? x : 0);
+
+/** The session folder's name: the ID when the events do not say. */
+function folderId(path: string): string {
+  const parts = path.split("/");
+  return parts.length >= 2 ? parts[parts.length - 2]! : "";
+}
+
+/** `arguments` are an object in 1.0.x, a JSON string in some releases; a patch may be bare text. */
+function parseArgs(raw: unknown): Obj {
+  if (isObj(raw)) return raw;
+  if (typeof raw !== "string") return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return isObj(parsed) ? parsed : { input: raw };
+  } catch {
+    return { input: raw };
+  }
+}
+
+const READ_TOOLS = new Set(["view", "read_file", "read"]);
+const EDIT_TOOLS = new Set(["create", "edit", "str_replace", "insert", "write", "write_file", "multi_edit"]);
+const SHELL_TOOLS = new Set(["bash", "powershell", "shell", "run_in_terminal"]);
+
+/** One tool call in the common model, from the tool's name and arguments. */
+export function copilotToolCall(name: string, args: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+  const file = str(args.path) ?? str(args.file_path) ?? str(args.filePath);
+  const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
+  if (READ_TOOLS.has(name)) return { kind: "read", name, at, ...(paths ? { paths } : {}) };
+  if (EDIT_TOOLS.has(name)) return { kind: "edit", name, at, ...(paths ? { paths } : {}) };
+  // The older single editor tool: {command: view|create|str_replace|insert|undo_edit, path}.
+  if (name === "str_replace_editor") {
+    return { kind: args.command === "view" ? "read" : "edit", name, at, ...(paths ? { paths } : {}) };
+  }
+  if (name === "apply_patch") {
+    const patch = str(args.input) ?? str(args.patch) ?? "";
+    return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
+  }
+  if (SHELL_TOOLS.has(name)) return { kind: "shell", name, at, ...(str(args.command) ? { command: str(args.command) } : {}) };
+  if (name === "web_fetch") return { kind: "web_fetch", name, at, ...(str(args.url) ? { url: str(args.url) } : {}) };
+  if (name === "web_search") return { kind: "web_search", name, at, ...(str(args.query) ? { query: str(args.query) } : {}) };
+  const detail = str(args.description) ?? str(args.pattern) ?? str(args.intent) ?? str(args.agent_type);
+  return { kind: "other", name, at, ...(detail ? { detail } : {}) };
+}
+
+/** Prompts Copilot injects itself (skills, other agents, autopilot) rather than the person typing. */
+function injected(data: Obj): boolean {
+  const source = str(data.source);
+  return data.isAutopilotContinuation === true || (source !== undefined && /^(skill-|agent-|system)/.test(source));
+}
+
+export async function readCopilotEvents(path: string, opts: ReadOptions = {}): Promise<Trace> {
+  let read;
+  try {
+    // A summary skips the results of tools that succeeded, the bulk of a session: they hold
+    // no call. (A failed one is kept: it turns its edit into a non-edit.)
+    read = await readJsonl(path, opts.summary ? { skim: (l) => /^\{"type":\s?"tool\.execution_complete"/.test(l) && /"success":\s?true/.test(l.slice(0, 400)) } : {});
+  } catch (e) {
+    throw new TranscriptError(path, (e as Error).message);
+  }
+  const roots = opts.roots ?? [];
+  let id: string | undefined;
+  let sessionCwd: string | undefined;
+  let cwd: string | undefined;
+  let branch: string | undefined;
+  let version: string | undefined;
+  let model: string | undefined;
+  let start: string | undefined;
+  let end: string | undefined;
+  const models: string[] = [];
+  const useModel = (m: string | undefined) => {
+    if (m && !models.includes(m)) models.push(m);
+  };
+  // In the order requested; a start only fills in the time.
+  const tools: ToolCall[] = [];
+  const calls = new Map<string, ToolCall>();
+  const failed = new Set<string>();
+  const messages: Message[] = [];
+  let tokens = emptyTokens();
+  let shutdownTokens = false;
+  let outputFromMessages = 0;
+
+  const addCall = (callId: string | undefined, name: string, rawArgs: unknown, at: string | undefined, started: boolean) => {
+    const existing = callId ? calls.get(callId) : undefined;
+    if (existing) {
+      // The request came first; the start says when it ran.
+      if (started && at) existing.at = at;
+      return;
+    }
+    const call = copilotToolCall(name, parseArgs(rawArgs), at, cwd, roots);
+    tools.push(call);
+    if (callId) calls.set(callId, call);
+  };
+
+  for (const record of read.records) {
+    if (!isObj(record)) continue;
+    const at = str(record.timestamp);
+    if (at) {
+      if (!start || at < start) start = at;
+      if (!end || at > end) end = at;
+    }
+    const data = record.data;
+    if (!isObj(data)) continue;
+    switch (record.type) {
+      case "session.start":
+      case "session.resume": {
+        if (record.type === "session.start") {
+          id ??= typeof data.sessionId === "string" ? data.sessionId : undefined;
+          version ??= str(data.copilotVersion);
+          const started = str(data.startTime);
+          if (started && (!start || started < start)) start = started;
+        }
+        const ctx = isObj(data.context) ? data.context : {};
+        const here = str(ctx.cwd);
+        if (here) {
+          sessionCwd ??= here;
+          cwd = here;
+        }
+        branch ??= str(ctx.branch);
+        model = str(data.selectedModel) ?? model;
+        break;
+      }
+      case "session.context_changed": {
+        cwd = str(data.cwd) ?? cwd;
+        break;
+      }
+      case "session.model_change": {
+        model = str(data.newModel) ?? model;
+        break;
+      }
+      case "user.message": {
+        const text = typeof data.content === "string" ? data.content : undefined;
+        if (text !== undefined && text.trim() !== "" && !injected(data)) messages.push({ role: "user", text, at });
+        break;
+      }
+      case "assistant.message": {
+        const answered = str(data.model) ?? model;
+        useModel(answered);
+        outputFromMessages += num(data.outputTokens);
+        const text = typeof data.content === "string" ? data.content : "";
+        if (text.trim() !== "") messages.push({ role: "assistant", text: opts.summary ? "" : text, at, ...(answered ? { model: answered } : {}) });
+        if (Array.isArray(data.toolRequests)) {
+          for (const req of data.toolRequests) {
+            if (!isObj(req)) continue;
+            const name = str(req.name);
+            if (name) addCall(str(req.toolCallId), name, req.arguments, at, false);
+          }
+        }
+        break;
+      }
+      case "tool.execution_start": {
+        const name = str(data.toolName);
+        if (name) addCall(str(data.toolCallId), name, data.arguments, at, true);
+        break;
+      }
+      case "tool.execution_complete": {
+        const callId = str(data.toolCallId);
+        if (callId && data.success === false) failed.add(callId);
+        break;
+      }
+      case "session.shutdown": {
+        // Totals for the whole session so far: a resumed session's later shutdown supersedes.
+        if (!isObj(data.modelMetrics)) break;
+        const next = emptyTokens();
+        for (const [name, metric] of Object.entries(data.modelMetrics)) {
+          if (!isObj(metric) || !isObj(metric.usage)) continue;
+          useModel(name);
+          const u = metric.usage;
+          next.input += num(u.inputTokens);
+          next.output += num(u.outputTokens);
+          next.cacheRead += num(u.cacheReadTokens);
+          next.cacheWrite += num(u.cacheWriteTokens);
+          next.reasoning += num(u.reasoningTokens);
+        }
+        tokens = next;
+        shutdownTokens = true;
+        break;
+      }
+    }
+  }
+
+  const fromEvents = typeof id === "string";
+  id ??= folderId(path);
+  if (!isTraceId(id)) throw new TranscriptError(path, fromEvents ? "the session ID is not a valid trace ID" : "no session ID: neither a session.start event nor a session folder name");
+  // A session still running (or killed) has no shutdown: its messages' output counts are all there is.
+  if (!shutdownTokens) tokens.output = outputFromMessages;
+  // A failed edit changed no file.
+  for (const [callId, call] of calls) {
+    if (failed.has(callId) && call.kind === "edit") {
+      call.kind = "other";
+      call.detail = "failed";
+    }
+  }
+  const firstPrompt = messages.find((m) => m.role === "user");
+  return {
+    id,
+    agent: "copilot-cli",
+    ...(version ? { agentVersion: version } : {}),
+    models,
+    title: firstPrompt ? titleFrom(firstPrompt.text) : "",
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+    ...(sessionCwd ? { cwd: sessionCwd } : {}),
+    ...(branch ? { branch } : {}),
+    transcript: path,
+    tools,
+    messages,
+    tokens,
+  };
+}
