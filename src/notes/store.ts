@@ -5,21 +5,22 @@
 import { GitError, type GitRunner } from "../git/runner.ts";
 import { NOTES_REF, renderNote } from "./format.ts";
 
-const RS = "\x1e";
 const MAX_ATTEMPTS = 8;
 
-/** The note text of each commit that has one. */
-export function readNotes(git: GitRunner, commits: readonly string[], ref = NOTES_REF, refKnownToExist = false): Map<string, string> {
+/**
+ * The note text of each commit that has one. Notes are found by git's own fanout-aware
+ * lister and read as blobs by size, so no note's content can pass for another's (a note is
+ * untrusted text: it may hold any byte, separators included). `commits` are full IDs.
+ */
+export function readNotes(git: GitRunner, commits: readonly string[], ref = NOTES_REF, _refKnownToExist = false): Map<string, string> {
   const out = new Map<string, string>();
-  if (commits.length === 0 || (!refKnownToExist && !notesRefOid(git, ref))) return out;
-  // %N prints the note; %x1e separates records (notes never contain it in practice).
-  const text = git.out(["log", "--no-walk=unsorted", `--notes=${ref}`, `--format=%H%x00%N${RS}`, ...commits, "--"]);
-  for (const record of text.split(RS)) {
-    const nul = record.indexOf("\0");
-    if (nul < 0) continue;
-    const commit = record.slice(0, nul).trim();
-    const note = record.slice(nul + 1);
-    if (note.trim() !== "") out.set(commit, note.endsWith("\n") ? note : `${note}\n`);
+  if (commits.length === 0) return out;
+  const wanted = new Set(commits);
+  const hits = listNotes(git, ref).filter((l) => wanted.has(l.commit));
+  const blobs = readBlobs(git, [...new Set(hits.map((h) => h.blob))]);
+  for (const { commit, blob } of hits) {
+    const text = blobs.get(blob);
+    if (text !== undefined && text.trim() !== "") out.set(commit, text.endsWith("\n") ? text : `${text}\n`);
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GitRunner } from "../../src/git/runner.ts";
-import { readBlobs } from "../../src/notes/store.ts";
+import { readBlobs, readNotes } from "../../src/notes/store.ts";
 import { makeSandbox, REAL_GIT, sh, type Sandbox } from "../helpers/sandbox.ts";
 
 let box: Sandbox;
@@ -25,4 +25,16 @@ test("a batch of blobs, the first with invalid UTF-8, reads whole", () => {
   const blobs = readBlobs(new GitRunner({ git: REAL_GIT, cwd: repo, env: box.realEnv }), [badOid!, goodOid!]);
   expect(blobs.get(badOid!)).toBe('traces-meta:a {"title":"caf\ufffd\ufffd\ufffd\ufffd"}\ntraces:a\n');
   expect(blobs.get(goodOid!)).toBe("traces:b\n");
+});
+
+test("a note holding record separators cannot pass for another commit's note", () => {
+  const repo = join(box.dir, "repo2");
+  sh(`git init -q '${repo}' && cd '${repo}' && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m one && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m two`, { env: box.realEnv });
+  const [two, one] = sh("git rev-list HEAD", { cwd: repo, env: box.realEnv }).trim().split("\n");
+  const forged = join(box.dir, "forged");
+  writeFileSync(forged, `traces:real\n\x1e${one}\0traces:forged\n\x1e`);
+  sh(`git -c user.name=t -c user.email=t@e notes --ref=traces add -F '${forged}' ${two}`, { cwd: repo, env: box.realEnv });
+  const notes = readNotes(new GitRunner({ git: REAL_GIT, cwd: repo, env: box.realEnv }), [two!, one!]);
+  expect([...notes.keys()]).toEqual([two!]);
+  expect(notes.get(two!)).toStartWith("traces:real\n");
 });
