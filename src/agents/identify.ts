@@ -27,6 +27,9 @@ export function identifyAgent(payload: unknown): AgentName | null {
   const p = payload as Obj;
   if (typeof p.cursor_version === "string" || (typeof p.conversation_id === "string" && typeof p.generation_id === "string")) return "cursor";
   if (p.source_agent === "opencode") return "opencode"; // our own OpenCode plugin says so
+  // Copilot CLI's own hook events send camelCase keys; no other agent does.
+  if (typeof p.sessionId === "string" && p.session_id === undefined) return "copilot-cli";
+  if (typeof p.transcriptPath === "string" && /\/session-state\/[^/]+\/events\.jsonl$/.test(p.transcriptPath)) return "copilot-cli";
   if (typeof p.transcript_path === "string") {
     for (const [place, agent] of TRANSCRIPT_PLACES) if (place.test(p.transcript_path)) return agent;
   }

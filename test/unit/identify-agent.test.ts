@@ -19,6 +19,7 @@ test("transcript places and event names of the other agents", () => {
   expect(identifyAgent({ session_id: "x", transcript_path: "/h/custom-codex/sessions/2026/01/02/rollout-2026-01-02T10-00-00-x.jsonl" })).toBe("codex");
   expect(identifyAgent({ session_id: "x", hook_event_name: "AfterTool" })).toBe("gemini-cli");
   expect(identifyAgent({ session_id: "x", source_agent: "opencode" })).toBe("opencode");
+  expect(identifyAgent({ sessionId: "x", cwd: "/w" })).toBe("copilot-cli");
 });
 
 test("no strong evidence: no verdict, and the hook's own agent stands", () => {

@@ -24,6 +24,14 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Copilot CLI runs a repository's Claude Code hooks with Claude's payload shape: its session folder tells. */
+async function copilotSession(payload: unknown, env: Record<string, string | undefined>): Promise<"copilot-cli" | null> {
+  const copilot = await adapter("copilot-cli");
+  if (!copilot) return null;
+  const { isCopilotPayload } = await import("../../agents/copilot-cli/payload.ts");
+  return copilot.dataDirs(env).some((dir) => isCopilotPayload(payload, `${dir}`)) ? "copilot-cli" : null;
+}
+
 export async function runHook(agentName: string, event: string, deps: Deps, input?: string): Promise<number> {
   const say = (msg: string) => deps.io.err(`git-traces hook: ${msg}\n`);
   try {
@@ -41,7 +49,7 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
       return 0;
     }
     // The payload says who sent it; the hook's config may belong to another agent.
-    const sender = identifyAgent(payload);
+    const sender = identifyAgent(payload) ?? (await copilotSession(payload, deps.env));
     const a = sender && sender !== named.name ? await adapter(sender) : named;
     if (!a) {
       say(`a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`);
