@@ -43,36 +43,38 @@ export const MARKER = /\[REDACTED:[a-z0-9-]+\]/g;
 // ---------------------------------------------------------------------------------------
 // Tokens recognisable by their shape alone.
 
-// Not inside a word, an identifier, a base64 run (`+`, `/`) or a path segment (`x/`): a
-// prefix such as AKIA or AIza turns up by chance in long base64 data, but never at its start.
-const EDGE = String.raw`(?<![A-Za-z0-9_+\-])(?<![A-Za-z0-9+]/)`;
+// Not inside a word or an identifier. Prefixes made of letters alone (AKIA, AIza) also turn
+// up by chance inside long base64 data, but never at its start: for those, not after `+` or
+// `x/` either. The others hold `_` or `-`, which standard base64 lacks.
+const EDGE = String.raw`(?<![A-Za-z0-9_+\-])`;
+const BASE64_EDGE = String.raw`${EDGE}(?<![A-Za-z0-9+]/)`;
 
-interface Shape {
-  kind: RedactionKind;
-  re: RegExp;
-  /** Literals one of which every match contains: a cheap test before the regex runs. */
-  hints: readonly string[];
-}
-
-const shape = (kind: RedactionKind, hints: readonly string[], body: string): Shape => ({ kind, hints, re: new RegExp(EDGE + body, "g") });
-
-// Order matters where prefixes overlap: sk-ant- before sk-.
-const SHAPES: readonly Shape[] = [
+// One alternation, one pass over the text; the first alternative that matches at a
+// position wins, so sk-ant- comes before sk-.
+const SHAPES: readonly (readonly [RedactionKind, string, edge?: string])[] = [
   // header.payload.signature, each base64url; the header is JSON, so it starts `{"` = eyJ.
-  shape("jwt", ["eyJ"], String.raw`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`),
-  shape("aws-access-key-id", ["AKIA", "ASIA", "ABIA", "ACCA"], String.raw`(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])`),
-  shape("github-token", ["gh", "github_pat_"], String.raw`(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{30,255}`),
-  shape("gitlab-token", ["gl"], String.raw`gl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*`),
-  shape("slack-token", ["xox", "xapp-"], String.raw`(?:xox[abprs]-|xapp-)[A-Za-z0-9-]{10,}`),
-  shape("anthropic-key", ["sk-ant-"], String.raw`sk-ant-[A-Za-z0-9_-]{20,}`),
+  ["jwt", String.raw`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`],
+  ["aws-access-key-id", String.raw`(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])`, BASE64_EDGE],
+  ["github-token", String.raw`(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{30,255}`],
+  ["gitlab-token", String.raw`gl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*`],
+  ["slack-token", String.raw`(?:xox[abprs]-|xapp-)[A-Za-z0-9-]{10,}`],
+  ["anthropic-key", String.raw`sk-ant-[A-Za-z0-9_-]{20,}`],
   // sk- then 20+ characters with a digit among them: `sk-some-long-hyphenated-name` stays.
-  shape("openai-key", ["sk-"], String.raw`sk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}`),
-  shape("google-api-key", ["AIza"], String.raw`AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`),
-  shape("stripe-key", ["_live_", "_test_"], String.raw`[spr]k_(?:live|test)_[A-Za-z0-9]{10,}`),
-  shape("npm-token", ["npm_"], String.raw`npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`),
-  shape("pypi-token", ["pypi-"], String.raw`pypi-AgE[A-Za-z0-9_-]{50,}`),
-  shape("huggingface-token", ["hf_"], String.raw`hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9_])`),
+  ["openai-key", String.raw`sk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}`],
+  ["google-api-key", String.raw`AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`, BASE64_EDGE],
+  ["stripe-key", String.raw`[spr]k_(?:live|test)_[A-Za-z0-9]{10,}`],
+  ["npm-token", String.raw`npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])`],
+  ["pypi-token", String.raw`pypi-AgE[A-Za-z0-9_-]{50,}`],
+  ["huggingface-token", String.raw`hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9_])`],
 ];
+const SHAPE_RE = new RegExp(SHAPES.map(([, body, edge]) => `${edge ?? EDGE}(${body})`).join("|"), "g");
+
+function redactShapes(text: string): string {
+  return text.replace(SHAPE_RE, (...args: unknown[]) => {
+    for (let i = 0; i < SHAPES.length; i++) if (args[i + 1] !== undefined) return marker(SHAPES[i]![0]);
+    return args[0] as string;
+  });
+}
 
 // ---------------------------------------------------------------------------------------
 // Private keys: the block between its BEGIN and END lines, however its newlines are written
@@ -98,7 +100,7 @@ function redactPrivateKeys(text: string): string {
 // Credentials with a known place: URLs, curl's -u, Authorization headers.
 
 /** `scheme://user:password@host`: the password goes, the user and host stay. */
-const URL_PASSWORD = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s:/?#@"'<>\\]*):([^\s/@"'<>\\]+)@/g;
+const URL_PASSWORD = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s:/?#@"'<>\\[\]]*):([^\s/@"'<>\\]+)@/g;
 
 /** `curl -u user:password`, `--user=user:password`, on a line that runs curl or wget. */
 const CURL_USER = /(\s(?:-u|--user)(?:[ \t]+|=)\\?["']?)(?<=\b(?:curl|wget)\b[^\n]*)([^\s:"'\\]*):([^\s"'\\]+)/g;
@@ -339,7 +341,7 @@ function compile(ctx: RedactContext): Compiled {
   let homeHints: string[] = [];
   if (home !== "" && home !== "/" && home !== "\\") {
     const slug = home.replace(/[^A-Za-z0-9]/g, "-");
-    const path = String.raw`(?<![\w.~-])${escapeRegExp(home)}(?![\w.-])`;
+    const path = String.raw`(?<![\w.~-])${escapeRegExp(home)}(?![\w-]|\.[\w.-])`;
     const folder = String.raw`(?<=/)${escapeRegExp(slug)}(?=[-/]|$)`;
     homeRe = new RegExp(`${path}|${folder}`, "g");
     homeHints = [home, slug];
@@ -357,7 +359,7 @@ export function redactText(text: string, ctx: RedactContext): string {
 
 function redactWith(text: string, c: Compiled): string {
   let t = redactPrivateKeys(text);
-  for (const s of SHAPES) if (s.hints.some((h) => t.includes(h))) t = t.replace(s.re, marker(s.kind));
+  t = redactShapes(t);
   if (t.includes("hooks.slack.com")) t = t.replace(SLACK_WEBHOOK, `$1${marker("slack-webhook")}`);
   if (t.includes("://")) {
     t = t.replace(URL_PASSWORD, (all, scheme: string, user: string, pass: string) =>
@@ -396,14 +398,14 @@ function walk(x: unknown, c: Compiled): unknown {
 /**
  * A copy of a trace with every string field redacted (title, messages, tool commands, URLs,
  * queries, paths, details, cwd, transcript, branch, and any field added later), except the
- * trace ID and agent name. A title cut from a prompt is cut again from the redacted prompt,
+ * trace ID and agent name. A title cut from the first prompt is cut again from the redacted prompt,
  * so that a secret shortened by the cut cannot slip through as a prefix.
  */
 export function redactTrace(trace: Trace, ctx: RedactContext): Trace {
   const c = compile(ctx);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(trace)) out[k] = KEPT_FIELDS.has(k) ? v : walk(v, c);
-  const prompt = trace.messages.find((m) => m.role === "user" && titleFrom(m.text) === trace.title);
-  if (prompt) out.title = titleFrom(redactWith(prompt.text, c));
+  const prompt = trace.messages.find((m) => m.role === "user");
+  if (prompt && titleFrom(prompt.text) === trace.title) out.title = titleFrom(redactWith(prompt.text, c));
   return out as Trace;
 }
