@@ -4,12 +4,15 @@
 // fixture transcripts' lines (JSON, code, tool output, paths under /home/dev) used as message
 // texts and tool commands (lines over 100 kB skipped, to hit the size), redacted once cold (the first call in this process) and then
 // `rounds` more times. Prints milliseconds and MB/s; the target is well under a second cold.
+// Then 1 MB inputs built to make a careless regex or scan go quadratic (many starts of a
+// rule on one line, a key without its END line, ...): each should take about as long as
+// ordinary text, tens to a few hundred milliseconds, not seconds.
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { emptyTokens, type Trace } from "../src/traces/model.ts";
-import { redactTrace } from "../src/traces/redact.ts";
+import { redactText, redactTrace } from "../src/traces/redact.ts";
 
 const { values } = parseArgs({ options: { mb: { type: "string", default: "3" }, rounds: { type: "string", default: "5" } } });
 const target = Number(values.mb) * 1_000_000;
@@ -40,3 +43,24 @@ const warm = Array.from({ length: Number(values.rounds) }, time).sort((a, b) => 
 const median = warm[Math.floor(warm.length / 2)]!;
 console.log(`${mb.toFixed(2)} MB in ${trace.messages.length} messages and ${trace.tools.length} tool calls`);
 console.log(`cold ${cold.toFixed(0)} ms (${(mb / (cold / 1000)).toFixed(1)} MB/s), warm median ${median.toFixed(0)} ms (${(mb / (median / 1000)).toFixed(1)} MB/s)`);
+
+const MB = 1_000_000;
+const fill = (unit: string, prefix = ""): string => prefix + unit.repeat(Math.ceil((MB - prefix.length) / unit.length));
+const adversarial: Record<string, string> = {
+  "dotted run after a URL": fill("a.", "https://x "),
+  "name=, over and over": fill("password="),
+  '"token": " unclosed, over and over': fill('"token": "'),
+  "token: value, not ending the line": fill("token: a "),
+  "BEGIN lines without END": fill("-----BEGIN PRIVATE KEY-----\nabc\n"),
+  "a key body without END": fill("\nAAAA", "-----BEGIN PRIVATE KEY-----"),
+  "one very long name": fill("password") + "=x",
+  "curl -u on one line": fill("-u a:b ", "curl "),
+  "Authorization:, over and over": fill("Authorization: "),
+  "gitlab token with many dots": fill(".a", `glpat-${"a".repeat(20)}`),
+  "--token, over and over": fill("--token "),
+};
+for (const [what, text] of Object.entries(adversarial)) {
+  const t0 = performance.now();
+  redactText(text, { home: "/home/dev" });
+  console.log(`${what.padEnd(36)} ${(performance.now() - t0).toFixed(0).padStart(5)} ms`);
+}

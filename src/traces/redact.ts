@@ -56,7 +56,7 @@ const SHAPES: readonly (readonly [RedactionKind, string, edge?: string])[] = [
   ["jwt", String.raw`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`],
   ["aws-access-key-id", String.raw`(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])`, BASE64_EDGE],
   ["github-token", String.raw`(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{30,255}`],
-  ["gitlab-token", String.raw`gl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*`],
+  ["gitlab-token", String.raw`gl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+){0,3}`],
   ["slack-token", String.raw`(?:xox[abprs]-|xapp-)[A-Za-z0-9-]{10,}`],
   ["anthropic-key", String.raw`sk-ant-[A-Za-z0-9_-]{20,}`],
   // sk- then 20+ characters with a digit among them: `sk-some-long-hyphenated-name` stays.
@@ -81,35 +81,81 @@ function redactShapes(text: string): string {
 // (real ones, or `\n` escapes in JSON). A block cut short (`head -5 id_rsa`) loses the
 // base64 lines that follow its BEGIN line.
 
-const NL = String.raw`(?:\r?\n|\\r\\n|\\n)`;
-const PEM_LINE = String.raw`(?:${NL}(?:[A-Za-z0-9+/=]+|[A-Za-z-]+:[^\r\n\\]*)?(?=${NL}|$))`;
-const PRIVATE_KEY = new RegExp(
-  String.raw`-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:\[REDACTED:private-key\])?` +
-    String.raw`(?:[\s\S]{0,32768}?(-----END \1PRIVATE KEY\2-----)|${PEM_LINE}*)`,
-  "g",
-);
+const PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:\[REDACTED:private-key\])?/g;
+const KEY_SPAN = 32768; // the longest key block looked for (an RSA-16384 key is ~12 kB)
+
+/** A line break, real or JSON-escaped: its length at `i`, or 0. */
+function lineBreak(text: string, i: number): number {
+  if (text[i] === "\n") return 1;
+  if (text[i] === "\r") return text[i + 1] === "\n" ? 2 : 0;
+  if (text[i] !== "\\") return 0;
+  if (text[i + 1] === "n") return 2;
+  return text.startsWith("\\r\\n", i) ? 4 : 0;
+}
+
+const PEM_HEADER = /[A-Za-z][A-Za-z-]*: /y; // Proc-Type: 4,ENCRYPTED
+
+/** Where a key line may stop: a line break, the end, or the quote closing a string. */
+const endsKeyLine = (text: string, i: number): boolean =>
+  i >= text.length || lineBreak(text, i) > 0 || text[i] === '"' || text[i] === "'" || text[i] === "`" || (text[i] === "\\" && text[i + 1] === '"');
+
+/** The end of the base64 and `Header: value` lines that follow a BEGIN line without its END. */
+function keyLinesEnd(text: string, from: number): number {
+  let end = from; // after the last key line
+  let at = from;
+  for (;;) {
+    const br = lineBreak(text, at);
+    if (br === 0) return end;
+    let i = at + br;
+    PEM_HEADER.lastIndex = i;
+    if (PEM_HEADER.test(text)) while (i < text.length && lineBreak(text, i) === 0 && !endsKeyLine(text, i)) i++;
+    else while (i < text.length && /[A-Za-z0-9+/=]/.test(text[i]!)) i++;
+    if (!endsKeyLine(text, i)) return end; // prose, not a key line
+    if (i > at + br) end = i; // blank lines count only when a key line follows
+    if (lineBreak(text, i) === 0) return end;
+    at = i;
+  }
+}
 
 function redactPrivateKeys(text: string): string {
   if (!text.includes("PRIVATE KEY")) return text;
-  return text.replace(PRIVATE_KEY, (_m, type: string, block: string | undefined, end: string | undefined) => {
-    return `-----BEGIN ${type}PRIVATE KEY${block ?? ""}-----${marker("private-key")}${end ?? ""}`;
-  });
+  let out = "";
+  let pos = 0;
+  const nextEnd = new Map<string, number>(); // END line -> where it next occurs: one search each
+  PRIVATE_KEY.lastIndex = 0;
+  for (let m = PRIVATE_KEY.exec(text); m !== null; m = PRIVATE_KEY.exec(text)) {
+    const head = `-----BEGIN ${m[1]}PRIVATE KEY${m[2] ?? ""}-----`;
+    const endLine = `-----END ${m[1]}PRIVATE KEY${m[2] ?? ""}-----`;
+    const bodyStart = m.index + m[0].length;
+    let at = nextEnd.get(endLine);
+    if (at === undefined || (at !== -1 && at < bodyStart)) nextEnd.set(endLine, (at = text.indexOf(endLine, bodyStart)));
+    const found = at !== -1 && at - bodyStart <= KEY_SPAN;
+    const end = found ? at + endLine.length : keyLinesEnd(text, bodyStart);
+    out += text.slice(pos, m.index) + head + marker("private-key") + (found ? endLine : "");
+    pos = end;
+    PRIVATE_KEY.lastIndex = end;
+  }
+  return out + text.slice(pos);
 }
 
 // ---------------------------------------------------------------------------------------
 // Credentials with a known place: URLs, curl's -u, Authorization headers.
 
 /** `scheme://user:password@host`: the password goes, the user and host stay. */
-const URL_PASSWORD = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s:/?#@"'<>\\[\]]*):([^\s/@"'<>\\]+)@/g;
+const URL_PASSWORD = /\b([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s:/?#@"'<>\\[\]]*):([^\s/@"'<>\\]+)@/g;
 
 /** `curl -u user:password`, `--user=user:password`, on a line that runs curl or wget. */
-const CURL_USER = /(\s(?:-u|--user)(?:[ \t]+|=)\\?["']?)(?<=\b(?:curl|wget)\b[^\n]*)([^\s:"'\\]*):([^\s"'\\]+)/g;
+const CURL_LINE = /\b(?:curl|wget)\b[^\n]*/g;
+const CURL_USER = /(\s(?:-u|--user)(?:[ \t]+|=)\\?["']?)([^\s:"'\\]*):([^\s"'\\]+)/g;
 
 /** `Authorization: Bearer x`, `"authorization": "Basic x"`, `-H 'Authorization: token x'`. */
 const AUTH_HEADER = /\b((?:Proxy-)?Authorization\\?["']?[ \t]*[:=][ \t]*\\?["']?[ \t]*)(Bearer|Basic|Token|Bot)([ \t]+)([A-Za-z0-9._~+/=-]+)/gi;
 
 /** `Bearer <token>` anywhere: 16+ token characters with a digit, so prose stays. */
 const BEARER = /(?<![\w-])([Bb]earer[ \t]+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*/g;
+
+/** A .netrc entry (`machine host login user password secret`), on one line or several. */
+const NETRC = /\b((?:machine[ \t\r\n]+\S+|default)[ \t\r\n]+login[ \t\r\n]+\S+[ \t\r\n]+password[ \t\r\n]+)(?!\[REDACTED:)\S+/g;
 
 const SLACK_WEBHOOK = /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/g;
 
@@ -206,9 +252,10 @@ interface Span {
 /**
  * The value after `name<sep>` at `at`, when it should go. `env`: NAME=value with a name in
  * capitals, where the value runs to the next blank. `colon`: YAML-like, an unquoted value must end
- * its line (or the quoted string around it), so `token: string;` and prose stay.
+ * its line (or the quoted string around it), so `token: string;` and prose stay; after a quoted
+ * name (JSON: `"pin": 123456,`) it may also end at `,`, `}` or `]`.
  */
-function valueSpan(text: string, at: number, name: string, env: boolean, colon: boolean): Span | undefined {
+function valueSpan(text: string, at: number, name: string, env: boolean, colon: boolean, quotedName = false): Span | undefined {
   let quote: string | undefined;
   const c = text[at];
   if (c === '"' || c === "'" || c === "`") quote = c;
@@ -237,7 +284,8 @@ function valueSpan(text: string, at: number, name: string, env: boolean, colon: 
   if (colon) {
     let i = end;
     while (text[i] === " " || text[i] === "\t") i++;
-    const endsLine = i >= text.length || text[i] === "\n" || text[i] === "\r" || text[i] === '"' || text[i] === "'" || (text[i] === "#" && i > end) || isEscape(text, i);
+    const endsLine =
+      i >= text.length || text[i] === "\n" || text[i] === "\r" || text[i] === '"' || text[i] === "'" || (text[i] === "#" && i > end) || isEscape(text, i) || (quotedName && /[,}\]]/.test(text[i]!));
     if (!endsLine) return undefined;
   }
   return { start: at, end };
@@ -288,7 +336,8 @@ function redactAssignments(text: string): string {
     const [all, name, close, blanks, sep] = m as unknown as [string, string, string, string, string];
     if (start + name.length !== end || !isSecretName(name)) continue;
     const env = sep === "=" && blanks === "" && close === "" && !/[a-z]/.test(name);
-    const span = valueSpan(text, start + all.length, name, env, sep === ":");
+    const quotedName = /["'`]/.test(close) && /["'`]/.test(text[start - 1] ?? "");
+    const span = valueSpan(text, start + all.length, name, env, sep === ":", quotedName);
     if (span) {
       spans.push(span);
       HINTS.lastIndex = Math.max(HINTS.lastIndex, span.end);
@@ -367,13 +416,16 @@ function redactWith(text: string, c: Compiled): string {
     );
   }
   if (t.includes("-u") && /\b(?:curl|wget)\b/.test(t)) {
-    t = t.replace(CURL_USER, (all, flag: string, user: string, pass: string) =>
-      REFERENCE.test(pass) || pass.startsWith("[REDACTED:") ? all : `${flag}${user}:${marker("password")}`,
+    t = t.replace(CURL_LINE, (line) =>
+      line.replace(CURL_USER, (all, flag: string, user: string, pass: string) =>
+        REFERENCE.test(pass) || pass.startsWith("[REDACTED:") ? all : `${flag}${user}:${marker("password")}`,
+      ),
     );
   }
   if (/authorization/i.test(t)) t = t.replace(AUTH_HEADER, (all, head: string, scheme: string, blank: string, value: string) =>
     KEEP_WORDS.has(value.toLowerCase()) ? all : `${head}${scheme}${blank}${marker(scheme.toLowerCase() === "basic" ? "basic-auth" : "bearer-token")}`,
   );
+  if (t.includes("login")) t = t.replace(NETRC, `$1${marker("password")}`);
   if (/earer/.test(t)) t = t.replace(BEARER, `$1${marker("bearer-token")}`);
   t = redactAssignments(t);
   t = redactFlags(t);
