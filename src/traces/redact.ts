@@ -196,7 +196,7 @@ export function isSecretName(name: string): boolean {
   return parts.some((p) => p.endsWith("token") || p.endsWith("pwd") || p.endsWith("auth") || p === "pass" || p === "authorization" || p === "authkey");
 }
 
-/** Values that are not secrets whatever their name: flags, placeholders, type names, code words. */
+/** Values that are not secrets whatever their name: booleans, nulls, type names, code words. */
 const KEEP_WORDS = new Set([
   "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "required", "optional",
   "str", "string", "number", "int", "integer", "bool", "boolean", "bytes", "any", "unknown", "object",
@@ -239,7 +239,7 @@ function closingQuote(text: string, from: number, quote: string): number {
 }
 
 /** A backslash escape that ends an unquoted value: `\n` in JSON-encoded text, or `\"`. */
-const isEscape = (text: string, i: number): boolean => text[i] === "\\" && /["'\\nrt/]/.test(text[i + 1] ?? "");
+const isEscape = (text: string, i: number): boolean => text[i] === "\\" && /["'\\nrt]/.test(text[i + 1] ?? "");
 
 const ENV_STOP = new Set([" ", "\t", "\n", "\r", '"', "'", "`", ";", "&", "|"]);
 const CODE_STOP = new Set([...ENV_STOP, ",", "(", ")", "[", "]", "{", "}", "<", ">"]);
@@ -330,6 +330,7 @@ function redactAssignments(text: string): string {
     while (isNameChar(text[end])) end++;
     HINTS.lastIndex = end;
     if (isNameChar(text[start - 1])) continue; // a name longer than anything we look at
+    while (start < h.index && !/[A-Za-z_-]/.test(text[start]!)) start++; // get().password, 2fa_token
     ASSIGNMENT.lastIndex = start;
     const m = ASSIGNMENT.exec(text);
     if (m === null) continue;
@@ -377,6 +378,8 @@ interface Compiled {
   homeHints: readonly string[];
 }
 
+// A memo of the last home's regex (traces are redacted one at a time with one home): it
+// changes no result, so the functions stay pure in effect.
 let lastCompiled: Compiled | undefined;
 
 /**
@@ -422,9 +425,11 @@ function redactWith(text: string, c: Compiled): string {
       ),
     );
   }
-  if (/authorization/i.test(t)) t = t.replace(AUTH_HEADER, (all, head: string, scheme: string, blank: string, value: string) =>
-    KEEP_WORDS.has(value.toLowerCase()) ? all : `${head}${scheme}${blank}${marker(scheme.toLowerCase() === "basic" ? "basic-auth" : "bearer-token")}`,
-  );
+  if (/authorization/i.test(t)) {
+    t = t.replace(AUTH_HEADER, (all, head: string, scheme: string, blank: string, value: string) =>
+      KEEP_WORDS.has(value.toLowerCase()) ? all : `${head}${scheme}${blank}${marker(scheme.toLowerCase() === "basic" ? "basic-auth" : "bearer-token")}`,
+    );
+  }
   if (t.includes("login")) t = t.replace(NETRC, `$1${marker("password")}`);
   if (/earer/.test(t)) t = t.replace(BEARER, `$1${marker("bearer-token")}`);
   t = redactAssignments(t);
