@@ -4,7 +4,7 @@
 
 import type { GitRunner } from "../git/runner.ts";
 import { NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
-import { blobReader, existingNotesRefs, listNotes, listNotesAsync, readBlobs, readNotes } from "../notes/store.ts";
+import { blobReader, existingNotesRefs, existingNotesRefsSync, listNotes, listNotesAsync, readBlobs } from "../notes/store.ts";
 import { isTraceId } from "../traces/model.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
 import type { NoteCache } from "./note-cache.ts";
@@ -79,18 +79,23 @@ function valid(traces: AttachedTrace[]): AttachedTrace[] {
  */
 export function tracesOfCommits(git: GitRunner, commits: readonly string[], onBroken?: (ref: string) => void): Map<string, AttachedTrace[]> {
   const out = new Map<string, AttachedTrace[]>();
+  if (commits.length === 0) return out;
+  // One call tells which refs exist; then per ref one listing; one cat-file reads every note.
+  const existing = existingNotesRefsSync(git, NOTES_REFS);
+  const wanted = new Set(commits);
+  const hits: { source: ForeignNotes; commit: string; blob: string }[] = [];
   for (const source of SOURCES) {
-    let notes: Map<string, string>;
+    if (!existing.has(source.ref)) continue;
     try {
-      notes = readNotes(git, commits, source.ref);
+      for (const l of listNotes(git, source.ref, true)) if (wanted.has(l.commit)) hits.push({ source, ...l });
     } catch {
       onBroken?.(source.ref);
-      continue;
     }
-    for (const [commit, text] of notes) {
-      const traces = valid(source.parse(text));
-      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
-    }
+  }
+  const blobs = readBlobs(git, [...new Set(hits.map((h) => h.blob))]);
+  for (const { source, commit, blob } of hits) {
+    const traces = valid(source.parse(blobs.get(blob) ?? ""));
+    if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
   }
   return out;
 }

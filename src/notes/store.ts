@@ -12,11 +12,11 @@ const MAX_ATTEMPTS = 8;
  * lister and read as blobs by size, so no note's content can pass for another's (a note is
  * untrusted text: it may hold any byte, separators included). `commits` are full IDs.
  */
-export function readNotes(git: GitRunner, commits: readonly string[], ref = NOTES_REF, _refKnownToExist = false): Map<string, string> {
+export function readNotes(git: GitRunner, commits: readonly string[], ref = NOTES_REF, refKnownToExist = false): Map<string, string> {
   const out = new Map<string, string>();
   if (commits.length === 0) return out;
   const wanted = new Set(commits);
-  const hits = listNotes(git, ref).filter((l) => wanted.has(l.commit));
+  const hits = listNotes(git, ref, refKnownToExist).filter((l) => wanted.has(l.commit));
   const blobs = readBlobs(git, [...new Set(hits.map((h) => h.blob))]);
   for (const { commit, blob } of hits) {
     const text = blobs.get(blob);
@@ -31,8 +31,8 @@ export function notesRefOid(git: GitRunner, ref = NOTES_REF): string | null {
 }
 
 /** Every annotated commit and its note blob, through git's fanout-aware lister. */
-export function listNotes(git: GitRunner, ref = NOTES_REF): { commit: string; blob: string }[] {
-  if (!notesRefOid(git, ref)) return [];
+export function listNotes(git: GitRunner, ref = NOTES_REF, refKnownToExist = false): { commit: string; blob: string }[] {
+  if (!refKnownToExist && !notesRefOid(git, ref)) return [];
   return git
     .out(["notes", `--ref=${ref}`, "list"])
     .split("\n")
@@ -259,6 +259,12 @@ function identityEnv(ident?: string): { env: Record<string, string> } | undefine
 // --- reading many notes without blocking (log over thousands of commits) -----------------
 
 /** Which of these notes refs exist, in one call. */
+/** existingNotesRefs(), blocking: which of `refs` exist, in one git call. */
+export function existingNotesRefsSync(git: GitRunner, refs: readonly string[]): Set<string> {
+  const out = git.out(["for-each-ref", "--format=%(refname)", ...refs]);
+  return new Set(out.split("\n").filter((l) => refs.includes(l)));
+}
+
 export async function existingNotesRefs(git: GitRunner, refs: readonly string[]): Promise<Set<string>> {
   const r = await git.runAsync(["for-each-ref", "--format=%(refname)", ...refs]);
   if (r.exitCode !== 0) throw new GitError(["for-each-ref"], r.exitCode, r.stderr);

@@ -1,0 +1,129 @@
+// bun run scripts/bench-read.ts [--rounds N] [--max-wait SECONDS] [--keep]
+//
+// What the reading commands cost next to git's own. One repository of 2,000 commits, half
+// of them with a note in refs/notes/traces, and a 3,000-line file changed by 500 of them.
+// In one run, interleaved: `git traces blame` against `git blame --porcelain` on that file
+// (target: at most 1.3x), `git traces log -n 1000` against `git log --notes=traces -n 1000`
+// (target: at most F + 30 ms over git's own time), and an empty compiled Bun program (F).
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { benchEnv, buildReferences, fmt, installShim, interleave, ratio, realGit, shimBinary, table, waitForCalm, type Variant } from "./lib/bench.ts";
+
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "15" }, "max-wait": { type: "string", default: "180" }, keep: { type: "boolean", default: false } } });
+const rounds = Number(values.rounds);
+const REAL_GIT = realGit();
+const root = new URL("..", import.meta.url).pathname;
+const binary = await shimBinary(root);
+
+const COMMITS = 2000;
+const BIG_LINES = 3000;
+const BIG_EVERY = COMMITS / 500; // every 4th commit changes big.txt
+
+/** mulberry32: reproducible data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The whole history, commits and notes, as one `git fast-import` stream. */
+function history(): string {
+  const r = rng(7);
+  const out: string[] = [];
+  const big = Array.from({ length: BIG_LINES }, (_, i) => `line ${i} of the big file`);
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  const agents = [
+    ["claude-code", "claude-sonnet-4-5-20250929"],
+    ["codex", "gpt-5-codex"],
+  ] as const;
+  let notes = 0;
+  for (let i = 1; i <= COMMITS; i++) {
+    const time = 1_763_600_000 + i * 60;
+    const touchesBig = i % BIG_EVERY === 0 || i === 1;
+    out.push(`commit refs/heads/main\nmark :${i}\ncommitter Bench <bench@example.com> ${time} +0000\n${data(`change ${i}`)}`);
+    if (i > 1) out.push(`from :${i - 1}\n`);
+    if (touchesBig) {
+      // Rewrite a handful of lines (every version differs where it was changed).
+      const edits = i === 1 ? 0 : 1 + Math.floor(r() * 12);
+      for (let e = 0; e < edits; e++) big[Math.floor(r() * BIG_LINES)] = `line changed in commit ${i} (${e})`;
+      out.push(`M 100644 inline big.txt\n${data(`${big.join("\n")}\n`)}`);
+    }
+    out.push(`M 100644 inline src/f${i % 200}.txt\n${data(`version ${i}\n`)}`);
+    out.push("\n");
+  }
+  // Half the commits get a note: our two lines per trace.
+  out.push(`commit refs/notes/traces\ncommitter Bench <bench@example.com> ${1_763_600_000 + COMMITS * 60 + 60} +0000\n${data("notes")}`);
+  for (let i = 1; i <= COMMITS; i += 2) {
+    const [agent, model] = agents[i % 4 === 1 ? 0 : 1]!;
+    const id = `trace-${i.toString(16).padStart(8, "0")}`;
+    const files = [`src/f${i % 200}.txt`, ...(i % BIG_EVERY === 0 || i === 1 ? ["big.txt"] : [])];
+    const meta = { v: 1, agent, model, title: `Work on change ${i}`, files, start: "2026-11-20T10:00:00Z", end: "2026-11-20T10:05:00Z", tools: { Edit: 2, Bash: 1 } };
+    out.push(`N inline :${i}\n${data(`traces:${id}\ntraces-meta:${id} ${JSON.stringify(meta)}\n`)}`);
+    notes++;
+  }
+  out.push("\n");
+  // Not every 4th commit is odd: make sure some big.txt commits have notes.
+  if (notes !== COMMITS / 2) throw new Error("note count");
+  return out.join("");
+}
+
+const dir = mkdtempSync(join(tmpdir(), "git-traces-bench-read-"));
+try {
+  const home = join(dir, "home");
+  const repo = join(dir, "repo");
+  mkdirSync(home);
+  mkdirSync(repo);
+  const env = benchEnv(home);
+  const git = (args: string[], input?: string) => {
+    const p = Bun.spawnSync({ cmd: [REAL_GIT, ...args], cwd: repo, env, stdin: input === undefined ? "ignore" : new Blob([input]), stdout: "pipe", stderr: "pipe" });
+    if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
+    return p.stdout.toString();
+  };
+  git(["init", "-q", "-b", "main"]);
+  git(["fast-import", "--quiet"], history());
+  git(["reset", "-q", "--hard", "main"]);
+  git(["gc", "-q"]);
+  const bigCommits = git(["rev-list", "--count", "HEAD", "--", "big.txt"]).trim();
+  const noted = git(["notes", "--ref=traces", "list"]).trim().split("\n").length;
+
+  const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
+  const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
+  const shimEnv = { ...env, PATH: shimPath };
+  console.log(`bench-read: ${COMMITS} commits (${noted} with notes), big.txt ${BIG_LINES} lines changed by ${bigCommits} commits; ${rounds} rounds, medians; git ${REAL_GIT}, bun ${Bun.version}`);
+  console.log(await waitForCalm(1.0, Number(values["max-wait"]) * 1000));
+
+  // Sanity: the tool sees the traces it is timed on.
+  const check = Bun.spawnSync({ cmd: [shim, "traces", "blame", "--json", "big.txt"], argv0: "git", cwd: repo, env: shimEnv, stdout: "pipe", stderr: "pipe" });
+  const traced = check.stdout.toString().split("\n").filter((l) => l.includes('"type":"line"') && l.includes('"agent"')).length;
+  if (check.exitCode !== 0 || traced === 0) throw new Error(`git traces blame sees no traces: ${check.stderr.toString().slice(0, 300)}`);
+
+  const variants: Variant[] = [
+    { name: "empty", cmd: [refs.empty], cwd: repo, env },
+    { name: "git blame", cmd: [REAL_GIT, "blame", "--porcelain", "big.txt"], argv0: "git", cwd: repo, env },
+    { name: "traces blame", cmd: [shim, "traces", "blame", "big.txt"], argv0: "git", cwd: repo, env: shimEnv },
+    { name: "git log", cmd: [REAL_GIT, "log", "--notes=traces", "-n", "1000"], argv0: "git", cwd: repo, env },
+    { name: "traces log", cmd: [shim, "traces", "log", "-n", "1000"], argv0: "git", cwd: repo, env: shimEnv },
+  ];
+  const m = interleave(variants, rounds);
+  const F = m.get("empty")!;
+  const blameRatio = m.get("traces blame")! / m.get("git blame")!;
+  const logBudget = m.get("git log")! + F + 30;
+  const rows = [
+    ["case", "git", "git traces", "ratio", "target", "verdict"],
+    ["blame big.txt", fmt(m.get("git blame")!), fmt(m.get("traces blame")!), ratio(m.get("traces blame")!, m.get("git blame")!), "<= 1.30x", blameRatio <= 1.3 ? "ok" : "OVER"],
+    ["log -n 1000", fmt(m.get("git log")!), fmt(m.get("traces log")!), ratio(m.get("traces log")!, m.get("git log")!), `<= ${fmt(logBudget)} (git + F + 30)`, m.get("traces log")! <= logBudget ? "ok" : "OVER"],
+  ];
+  console.log(table(rows));
+  console.log(`F (an empty compiled Bun program): ${fmt(F)}; blame lines with a trace: ${traced} of ${BIG_LINES}`);
+} finally {
+  if (values.keep) console.log(`kept: ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
