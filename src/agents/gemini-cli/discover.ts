@@ -2,7 +2,8 @@
 // chats/session-<time>-<id8>.jsonl (older releases: .json, one JSON document). <project> is
 // a short name from ~/.gemini/projects.json ({"projects": {path: name}}), whose owner is also
 // written in <project>/.project_root; older releases named the folder by the sha256 hex of
-// the project path. A session's project path is its cwd: the file itself does not say it.
+// the project path, which only a candidate path (a worktree root, a registered project) can
+// be matched against. A session's project path is its cwd: the file itself does not say it.
 // Subagents write chats/<parent session id>/<id>.jsonl, read with their parent.
 
 import { readFileSync } from "node:fs";
@@ -58,18 +59,28 @@ function projectRootMarker(folder: string): string | undefined {
   }
 }
 
+/** Candidate project paths by their hash, computed on first use. */
+export class HashedPaths {
+  private byHash: Map<string, string> | undefined;
+  constructor(private readonly candidates: Iterable<string>) {}
+  get(hash: string): string | undefined {
+    if (!this.byHash) {
+      this.byHash = new Map();
+      for (const p of this.candidates) if (!this.byHash.has(projectHash(p))) this.byHash.set(projectHash(p), p);
+    }
+    return this.byHash.get(hash);
+  }
+}
+
 /**
- * The project path of a folder under tmp/: its `.project_root` marker (which Gemini CLI
- * trusts over the registry), else projects.json, else, for a hash-named folder, whichever
- * candidate path hashes to its name.
+ * The project path of a folder under tmp/: for a hash-named folder, whichever candidate path
+ * hashes to its name; else projects.json, else the folder's `.project_root` marker. (Gemini
+ * CLI repairs the registry from the markers when they disagree; reading the one registry
+ * instead of a marker per folder keeps discovery to a few file reads.)
  */
-export function folderProject(folder: string, name: string, registry: Map<string, string>, candidates: readonly string[]): string | undefined {
-  const marked = projectRootMarker(folder);
-  if (marked) return marked;
-  const registered = registry.get(name);
-  if (registered) return registered;
-  if (HASH_FOLDER.test(name)) return candidates.find((p) => projectHash(p) === name);
-  return undefined;
+export function folderProject(folder: string, name: string, registry: Map<string, string>, hashed: HashedPaths): string | undefined {
+  if (HASH_FOLDER.test(name)) return hashed.get(name);
+  return registry.get(name) ?? projectRootMarker(folder);
 }
 
 export interface ProjectFolder {
@@ -86,11 +97,13 @@ export function projectFolders(env: Env, roots?: readonly string[]): ProjectFold
   const entries = listDir(tmp).filter((e) => e.isDir && e.name !== "bin" && !e.name.startsWith("."));
   if (entries.length === 0) return [];
   const registry = readRegistry(geminiDir(env));
-  const candidates = [...(roots ?? []), ...registry.values()];
+  // Only paths inside the roots can name a folder that passes the filter below.
+  const known = [...registry.values()];
+  const hashed = new HashedPaths(roots ? [...roots, ...known.filter((p) => roots.some((r) => isInside(p, r)))] : known);
   const out: ProjectFolder[] = [];
   for (const e of entries) {
     const dir = join(tmp, e.name);
-    const project = folderProject(dir, e.name, registry, candidates);
+    const project = folderProject(dir, e.name, registry, hashed);
     if (roots && !(project && roots.some((r) => isInside(project, r)))) continue;
     out.push({ dir, name: e.name, ...(project ? { project } : {}) });
   }

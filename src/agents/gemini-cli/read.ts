@@ -19,7 +19,7 @@ import { parseJsonl } from "../shared/jsonl.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { emptyTokens, isTraceId, titleFrom, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
-import { folderProject, projectHash, readRegistry } from "./discover.ts";
+import { folderProject, HashedPaths, projectHash, readRegistry } from "./discover.ts";
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -190,7 +190,7 @@ function projectPath(path: string, meta: Obj, roots: readonly string[]): string 
   if (basename(chats) === "chats") {
     const folder = dirname(chats);
     const registry = readRegistry(dirname(dirname(folder)));
-    const found = folderProject(folder, basename(folder), registry, [...roots, ...registry.values()]);
+    const found = folderProject(folder, basename(folder), registry, new HashedPaths([...roots, ...registry.values()]));
     if (found) return found;
   }
   const hash = str(meta.projectHash);
