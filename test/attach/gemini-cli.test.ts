@@ -166,6 +166,25 @@ describe("with hooks: the sessions Gemini CLI reported", () => {
   });
 });
 
+test("git traces attach by ID finds the chat; a chat with nothing in it attaches without files", () => {
+  const shop = makeShop(box, ["gemini-cli"], { edits: false });
+  const chats = join(box.home, ".gemini", "tmp", "shop", "chats");
+  copyFileSync(join(FIXTURES, "malformed", "gemini-cli", "session-2026-11-20T10-14-4e7b1c93.jsonl"), join(chats, "session-2026-11-20T10-14-4e7b1c93.jsonl"));
+  agentEdits(shop.repo);
+  sh("git add -A && git commit -q -m 'By hand'", { cwd: shop.repo, env: at(box.realEnv, "2026-11-20T10:08:00Z") });
+  const attach = (id: string) => run([join(box.bin, "git"), "traces", "attach", "HEAD", id], { cwd: shop.repo, env: box.env });
+  const r = attach(SESSIONS.gemini);
+  expect([r.exitCode, r.err]).toEqual([0, ""]);
+  expect(r.out).toStartWith(`attached gemini-cli ${SESSIONS.gemini} to `);
+  expect(metaOf(shop, SESSIONS.gemini)!.files).toEqual(["src/auth.py", "tests/test_auth.py"]);
+  const empty = attach("4e7b1c93-d2a8-4f56-b0e1-8c3a9d5f7e24");
+  expect([empty.exitCode, empty.err]).toEqual([0, ""]);
+  expect(metaOf(shop, "4e7b1c93-d2a8-4f56-b0e1-8c3a9d5f7e24")).toMatchObject({ agent: "gemini-cli", files: [] });
+  const missing = attach("00000000-0000-4000-8000-000000000000");
+  expect(missing.exitCode).toBe(1);
+  expect(missing.err).toBe("git-traces: no session with ID 00000000-0000-4000-8000-000000000000 on this machine\n");
+});
+
 describe("shown by the history commands", () => {
   let shop: Shop;
   beforeEach(() => {
