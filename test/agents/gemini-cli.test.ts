@@ -10,6 +10,7 @@ import { adapter } from "../../src/agents/index.ts";
 import { discoverGemini, findGemini, watchGemini } from "../../src/agents/gemini-cli/discover.ts";
 import { firstUrl, readGeminiChat } from "../../src/agents/gemini-cli/read.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
+import { kindOfToolName } from "../../src/traces/tool-kinds.ts";
 import { FIXTURES, geminiTranscript, installAgentFixtures, SESSIONS, sha256, touch } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
 
@@ -186,6 +187,8 @@ describe("reading a chat", () => {
     expect(t.tools[6]!.detail).toBe("**/*.py");
     expect(firstUrl("see (https://b.example/z).")).toBe("https://b.example/z");
     expect(firstUrl("no link here")).toBeUndefined();
+    // A note alone (no transcript here) gives the same kinds for Gemini's own tool names.
+    expect(["read_file", "replace", "write_file", "run_shell_command", "web_fetch", "google_web_search", "grep_search"].map(kindOfToolName)).toEqual(["read", "edit", "edit", "shell", "web_fetch", "web_search", "read"]);
   });
 
   test("prompts: text parts, plain strings and displayContent; slash commands and injected context are not prompts", async () => {

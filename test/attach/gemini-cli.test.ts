@@ -1,6 +1,6 @@
 // Gemini CLI sessions on commits, end to end: real git through the compiled shim, a sandbox
 // HOME holding the fixtures' Gemini chats (the JSONL scenario session and the older JSON
-// one), with and without the hooks; then `git traces blame` and `git traces export` on them.
+// one), with and without the hooks; then `git traces blame`, `show`, `summary` and `export`.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -204,6 +204,31 @@ describe("shown by the history commands", () => {
     const json = traces(["blame", "--json", "tests/test_auth.py"]);
     const first = JSON.parse(json.out.split("\n")[0]!);
     expect(first.traces).toEqual([expect.objectContaining({ id: SESSIONS.gemini, agent: "gemini-cli", model: "gemini-2.5-pro" })]);
+  });
+
+  test("show: the session's header, conversation and tool calls; --json is the trace model", () => {
+    const r = traces(["show", SESSIONS.gemini]);
+    expect([r.exitCode, r.err]).toEqual([0, ""]);
+    expect(r.out).toStartWith(`trace ${SESSIONS.gemini}\nAgent:      gemini-cli\nModels:     gemini-2.5-pro\nTitle:      Add login with rate limiting to src/auth.py and a test\n`);
+    expect(r.out).toContain("Started:    2026-11-20 10:00:01 UTC\nEnded:      2026-11-20 10:06:52 UTC (6m 51s)\n");
+    expect(r.out).toContain(`Directory:  ${shop.repo}\n`);
+    expect(r.out).toContain(`Transcript: ${geminiTranscript(box.home)}\n`);
+    expect(r.out).toContain("assistant 10:00:09 gemini-2.5-pro\n    I'll start by reading the current auth module.\n    · read   src/auth.py\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(r.out).toContain("    · run    pytest -q tests/test_auth.py\n");
+    expect(r.out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
+    expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
+    expect(r.out).not.toContain("wJalrXUtnFEMI");
+    const json = JSON.parse(traces(["show", "--json", "8d2f5a17"]).out);
+    expect(json.traces[0].trace).toMatchObject({ id: SESSIONS.gemini, agent: "gemini-cli", models: ["gemini-2.5-pro"], provider: "google" });
+  });
+
+  test("summary: the agent, its model, tool calls by kind, the page it loaded, the files", () => {
+    const r = traces(["summary", "HEAD~1..HEAD"]);
+    expect([r.exitCode, r.err]).toEqual([0, ""]);
+    expect(r.out).toContain("Agents:\n    gemini-cli  1 commit  1 trace\nModels:\n    gemini-2.5-pro  gemini-cli  1 commit  1 trace\n");
+    expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(r.out).toContain("Files touched: 2\n    src/auth.py\n    tests/test_auth.py\n");
+    expect(r.out).toContain(`    ${SESSIONS.gemini}  gemini-cli  gemini-2.5-pro  Add login with rate limiting to src/auth.py and a test\n`);
   });
 
   test("export: an Agent Trace record with Google's model ID and the chat's file URL", () => {
