@@ -66,7 +66,10 @@ export class HashedPaths {
   get(hash: string): string | undefined {
     if (!this.byHash) {
       this.byHash = new Map();
-      for (const p of this.candidates) if (!this.byHash.has(projectHash(p))) this.byHash.set(projectHash(p), p);
+      for (const p of this.candidates) {
+        const hash = projectHash(p);
+        if (!this.byHash.has(hash)) this.byHash.set(hash, p);
+      }
     }
     return this.byHash.get(hash);
   }
