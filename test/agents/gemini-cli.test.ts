@@ -110,8 +110,10 @@ describe("reading a chat", () => {
     expect(toolCounts(t)).toEqual({ read_file: 1, replace: 1 });
     expect(t.tools[0]!.paths).toEqual(["db.py"]);
     expect(editedFiles(t)).toEqual(["db.py"]);
-    // Without a candidate path nothing names the hashed folder's project.
-    expect((await readGeminiChat(LEGACY)).cwd).toBeUndefined();
+    // Without a candidate path, the folder of a file it used whose hash is the chat's.
+    expect((await readGeminiChat(LEGACY)).cwd).toBe("/home/dev/work/legacy");
+    const unmatched = chat("session-2026-06-01T09-00-abcd1234.json", [readFileSync(LEGACY, "utf8").replace(LEGACY_FOLDER, "0".repeat(64))], LEGACY_FOLDER);
+    expect((await readGeminiChat(unmatched)).cwd).toBeUndefined();
   });
 
   test("re-appended messages: the last copy wins, their tool calls and tokens count once", async () => {

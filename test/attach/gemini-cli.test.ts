@@ -1,6 +1,7 @@
 // Gemini CLI sessions on commits, end to end: real git through the compiled shim, a sandbox
 // HOME holding the fixtures' Gemini chats (the JSONL scenario session and the older JSON
-// one), with and without the hooks; then `git traces blame`, `show`, `summary` and `export`.
+// one), with and without the hooks; then `git traces log`, `list`, `blame`, `show`, `summary`
+// and `export`.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -229,6 +230,18 @@ describe("shown by the history commands", () => {
     expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
     expect(r.out).toContain("Files touched: 2\n    src/auth.py\n    tests/test_auth.py\n");
     expect(r.out).toContain(`    ${SESSIONS.gemini}  gemini-cli  gemini-2.5-pro  Add login with rate limiting to src/auth.py and a test\n`);
+  });
+
+  test("log: the commit with its trace; list: the session and its commit, the older one by its own directory", () => {
+    const head = run(["/usr/bin/git", "rev-parse", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim();
+    const log = traces(["log", "--oneline"]);
+    expect([log.exitCode, log.err]).toEqual([0, ""]);
+    expect(log.out).toBe(`${head.slice(0, 7)} Add login\n        8d2f5a17 gemini-cli gemini-2.5-pro Add login with rate limiting to src/auth.py and a test\n${run(["/usr/bin/git", "rev-parse", "--short", "HEAD~1"], { cwd: shop.repo, env: box.realEnv }).out.trim()} Initial shop\n`);
+    const list = traces(["list"]);
+    expect([list.exitCode, list.err]).toEqual([0, ""]);
+    expect(list.out).toBe(`${SESSIONS.gemini}\tgemini-cli\tgemini-2.5-pro\t2026-11-20T10:06:52.377Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`);
+    const all = traces(["list", "--all"]);
+    expect(all.out).toContain(`${join(box.home, "work", "legacy")}\t${SESSIONS.geminiLegacy}\tgemini-cli\tgemini-2.5-flash\t`);
   });
 
   test("export: an Agent Trace record with Google's model ID and the chat's file URL", () => {

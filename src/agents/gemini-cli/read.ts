@@ -13,7 +13,7 @@
 // cancelled name no file (they changed none).
 
 import { readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, posix } from "node:path";
 import { listDir } from "../shared/discover.ts";
 import { parseJsonl } from "../shared/jsonl.ts";
 import { absolute, relativize } from "../shared/paths.ts";
@@ -197,6 +197,34 @@ function projectPath(path: string, meta: Obj, roots: readonly string[]): string 
   return hash ? roots.find((r) => projectHash(r) === hash) : undefined;
 }
 
+const MAX_HASHED = 256;
+
+/**
+ * The project path of a chat nothing else names (an older hash-named folder no registry
+ * knows): the folder of a file its tools used, or one above, whose sha256 is the chat's
+ * `projectHash`. A hash that matches is proof; nothing is guessed.
+ */
+function projectFromToolPaths(hash: string, messages: Iterable<Obj>): string | undefined {
+  const tried = new Set<string>();
+  for (const m of messages) {
+    if (!Array.isArray(m.toolCalls)) continue;
+    for (const call of m.toolCalls) {
+      const args = isObj(call) && isObj(call.args) ? call.args : {};
+      for (const key of ["file_path", "absolute_path", "path", "dir_path"]) {
+        const p = str(args[key]);
+        if (!p?.startsWith("/")) continue;
+        for (let dir = posix.normalize(p); dir !== "/" && dir !== "."; dir = posix.dirname(dir)) {
+          if (tried.has(dir)) break;
+          if (tried.size >= MAX_HASHED) return undefined;
+          tried.add(dir);
+          if (projectHash(dir) === hash) return dir;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Subagents' chats: chats/<session id>/*.jsonl next to the session's own file. */
 function subagentChats(path: string, id: string): Obj[][] {
   const dir = join(dirname(path), id);
@@ -223,7 +251,8 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
   const { meta, conversation, written, times } = replay(parseChat(path, text));
   const id = meta.sessionId;
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
-  const cwd = projectPath(path, meta, roots);
+  const hash = str(meta.projectHash);
+  const cwd = projectPath(path, meta, roots) ?? (hash ? projectFromToolPaths(hash, written.values()) : undefined);
 
   const acc = { tools: [] as ToolCall[], models: [] as string[], tokens: emptyTokens(), times };
   activity(written.values(), cwd, roots, acc);
