@@ -1,4 +1,4 @@
-// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000]
+// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000]
 //
 // What the shim adds to `git commit`, in one run, interleaved: an empty compiled Bun
 // program (F, the start-up every shim call pays), the real `git commit` and the shim's in
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "25" },
     claude: { type: "string", default: "1000" },
     codex: { type: "string", default: "1000" },
+    gemini: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -58,7 +59,7 @@ try {
     repos[name] = repo;
   }
   console.error("generating the datastore...");
-  const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
+  const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), gemini: Number(values.gemini), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
   const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
 
@@ -105,8 +106,10 @@ try {
       ["no agent sessions", fmt(m.get("real git, no sessions")!), fmt(m.get("shim, no sessions")!), fmt(noneAdded), fmt(F), `F + 10 = ${fmt(F + 10)}`, noneAdded <= F + 10 ? "ok" : "MISSED", `+${after("shim, no sessions")}`, fmt(m.get("shim sync, no sessions")!)],
     ]),
   );
-  console.log(`traces attached to the last commit with sessions: ${attached} (expected 4: 2 Claude Code, 2 Codex)`);
-  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === 4 ? 0 : 1;
+  // Two sessions in the repository for each agent that has sessions at all.
+  const expected = 2 * [values.claude, values.codex, values.gemini].filter((n) => Number(n) > 0).length;
+  console.log(`traces attached to the last commit with sessions: ${attached} (expected ${expected}: 2 per agent)`);
+  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected ? 0 : 1;
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.error(`kept ${dir}`);

@@ -1,8 +1,8 @@
 // bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude 1000] [--codex 1000]
-//                                  [--copilot 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
+//                                  [--copilot 0] [--gemini 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
 //
-// A synthetic agent datastore for benchmarks: Claude Code, Codex and Copilot CLI sessions
-// laid out as the agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
+// A synthetic agent datastore for benchmarks: Claude Code, Codex, Copilot CLI and Gemini CLI
+// sessions laid out as the agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
 // other projects (fifty of them); a few ran in --repo and edited src/auth.py and
 // tests/test_auth.py. Sizes follow a long tail (median about 100 KB, a few over 2 MB),
 // modification times spread over --days. Deterministic for a given seed and --now.
@@ -16,6 +16,7 @@ const CLAUDE_TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-h
 const CODEX_TEMPLATE = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", "rollout-2026-11-20T10-00-00-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl");
 const COPILOT_ID = "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63";
 const COPILOT_TEMPLATE = join(FIXTURES, "copilot-cli", ".copilot", "session-state", COPILOT_ID, "events.jsonl");
+const GEMINI_TEMPLATE = join(FIXTURES, "gemini-cli", ".gemini", "tmp", "shop", "chats", "session-2026-11-20T10-00-8d2f5a17.jsonl");
 
 export interface GenOptions {
   home: string;
@@ -24,6 +25,8 @@ export interface GenOptions {
   codex: number;
   /** Copilot CLI sessions (default none, which leaves the rest of the output as it was). */
   copilot?: number;
+  /** Gemini CLI sessions (default none); a random sequence of their own, so the other agents' stay as they were. */
+  gemini?: number;
   inRepo: number;
   days: number;
   seed: number;
@@ -193,7 +196,8 @@ export function generate(opts: GenOptions): { files: number; bytes: number } {
   place(opts.claude, "claude");
   place(opts.codex, "codex");
   const copilot = placeCopilot(opts, projects);
-  return { files: files + copilot.files, bytes: bytes + copilot.bytes };
+  const gemini = generateGemini(opts, projects);
+  return { files: files + copilot.files + gemini.files, bytes: bytes + copilot.bytes + gemini.bytes };
 }
 
 /**
@@ -226,6 +230,120 @@ function placeCopilot(opts: GenOptions, projects: readonly string[]): { files: n
   return { files: n, bytes };
 }
 
+const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
+
+function geminiSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
+  const from = Date.parse("2026-11-20T10:00:00Z");
+  const lines = template.map((l) =>
+    shiftTimes(l.replaceAll("8d2f5a17-4c3b-4e9a-b1d6-0f7e3c9a2b58", id).replaceAll(sha256("/home/dev/work/shop"), sha256(cwd)).replaceAll("/home/dev/work/shop", cwd), from, startMs),
+  );
+  const size = targetSize(r);
+  let body = lines.join("\n");
+  let i = 0;
+  // Pad with turns that read a file (the bulk of real chats: tool outputs inside the reply
+  // line), each followed by the metadata patch Gemini CLI appends.
+  while (body.length < size) {
+    const chunk = Math.min(60_000, size - body.length);
+    const at = iso(startMs, 420_000 + i * 1000);
+    const callId = `read_file-${startMs + i}-${uuid(r).slice(0, 12)}`;
+    const message = {
+      id: uuid(r),
+      timestamp: at,
+      type: "gemini",
+      content: filler(r, 200),
+      thoughts: [],
+      tokens: { input: 9000 + i, output: 60, cached: 8192, thoughts: 40, tool: 0, total: 9300 + i },
+      model: "gemini-2.5-pro",
+      toolCalls: [
+        {
+          id: callId,
+          name: "read_file",
+          args: { file_path: `${cwd}/src/module${i % 40}.py` },
+          result: [{ functionResponse: { id: callId, name: "read_file", response: { output: filler(r, chunk) } } }],
+          status: "success",
+          timestamp: at,
+          resultDisplay: "",
+          displayName: "ReadFile",
+          description: `src/module${i % 40}.py`,
+          renderOutputAsMarkdown: true,
+        },
+      ],
+    };
+    body += `\n${JSON.stringify(message)}\n${JSON.stringify({ $set: { lastUpdated: at } })}`;
+    i++;
+  }
+  return `${body}\n`;
+}
+
+/** The older layout: one pretty-printed JSON document in a folder named by the path's hash. */
+function geminiLegacySession(jsonl: string): string {
+  const records = jsonl.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const meta = { ...records[0]! };
+  const messages = new Map<string, unknown>();
+  for (const rec of records.slice(1)) {
+    if (typeof rec.id === "string") messages.set(rec.id, rec);
+    else if (rec.$set && typeof rec.$set === "object") Object.assign(meta, rec.$set);
+  }
+  delete meta.kind;
+  return JSON.stringify({ ...meta, messages: [...messages.values()] }, null, 2);
+}
+
+/**
+ * Gemini CLI sessions: ~/.gemini/tmp/<project>/chats/session-<time>-<id8>.jsonl with the
+ * folder's .project_root and ~/.gemini/projects.json; one in ten sessions of other projects
+ * in the older layout (tmp/<sha256 of the path>/chats/session-<time>-<id8>.json).
+ */
+function generateGemini(opts: GenOptions, projects: readonly string[]): { files: number; bytes: number } {
+  const n = opts.gemini ?? 0;
+  if (n <= 0) return { files: 0, bytes: 0 };
+  const r = rng((opts.seed ^ 0x6a09e667) >>> 0);
+  const template = readFileSync(GEMINI_TEMPLATE, "utf8").trimEnd().split("\n");
+  const now = opts.now.getTime();
+  const span = opts.days * 24 * 3600 * 1000;
+  const tmp = join(opts.home, ".gemini", "tmp");
+  const registry: Record<string, string> = {};
+  const slugs = new Set<string>();
+  const slugOf = (cwd: string) => {
+    if (registry[cwd]) return registry[cwd]!;
+    const base = (cwd.split("/").pop() ?? "").toLowerCase().replace(/[^a-z0-9]/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "") || "project";
+    let slug = base;
+    for (let k = 1; slugs.has(slug); k++) slug = `${base}-${k}`;
+    slugs.add(slug);
+    registry[cwd] = slug;
+    mkdirSync(join(tmp, slug), { recursive: true });
+    writeFileSync(join(tmp, slug, ".project_root"), cwd);
+    return slug;
+  };
+  let files = 0;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const inRepo = i < opts.inRepo;
+    const cwd = inRepo ? opts.repo : projects[Math.floor(r() * projects.length)]!;
+    const startMs = inRepo ? now - 3600_000 - i * 600_000 : now - Math.floor(r() * span);
+    const id = uuid(r);
+    const legacy = !inRepo && r() < 0.1;
+    const stamp = new Date(startMs).toISOString().slice(0, 16).replace(/:/g, "-");
+    let text = geminiSession(template, r, id, cwd, startMs);
+    let dir: string;
+    let path: string;
+    if (legacy) {
+      dir = join(tmp, sha256(cwd), "chats");
+      path = join(dir, `session-${stamp}-${id.slice(0, 8)}.json`);
+      text = geminiLegacySession(text);
+    } else {
+      dir = join(tmp, slugOf(cwd), "chats");
+      path = join(dir, `session-${stamp}-${id.slice(0, 8)}.jsonl`);
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, text);
+    setTime(path, startMs + 420_000);
+    files++;
+    bytes += text.length;
+  }
+  writeFileSync(join(opts.home, ".gemini", "projects.json"), JSON.stringify({ projects: registry }, null, 2));
+  return { files, bytes };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
@@ -234,6 +352,7 @@ if (import.meta.main) {
       claude: { type: "string", default: "1000" },
       codex: { type: "string", default: "1000" },
       copilot: { type: "string", default: "0" },
+      gemini: { type: "string", default: "0" },
       "in-repo": { type: "string", default: "3" },
       days: { type: "string", default: "60" },
       seed: { type: "string", default: "1" },
@@ -241,7 +360,7 @@ if (import.meta.main) {
     },
   });
   if (!values.home || !values.repo) {
-    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--in-repo N]");
+    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--in-repo N]");
     process.exit(2);
   }
   const result = generate({
@@ -250,6 +369,7 @@ if (import.meta.main) {
     claude: Number(values.claude),
     codex: Number(values.codex),
     copilot: Number(values.copilot),
+    gemini: Number(values.gemini),
     inRepo: Number(values["in-repo"]),
     days: Number(values.days),
     seed: Number(values.seed),

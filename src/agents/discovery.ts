@@ -11,6 +11,7 @@ export const DISCOVERY: Partial<Record<AgentName, () => Promise<Discover>>> = Ob
   "claude-code": () => import("./claude-code/discover.ts").then((m) => m.discoverClaude),
   codex: () => import("./codex/discover.ts").then((m) => m.discoverCodex),
   "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.discoverCopilot),
+  "gemini-cli": () => import("./gemini-cli/discover.ts").then((m) => m.discoverGemini),
 });
 
 /** Per agent, the directories a new session would change (see WatchDirs). */
@@ -18,4 +19,5 @@ export const WATCH: Partial<Record<AgentName, () => Promise<WatchDirs>>> = Objec
   "claude-code": () => import("./claude-code/discover.ts").then((m) => m.watchClaude),
   codex: () => import("./codex/discover.ts").then((m) => m.watchCodex),
   "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.watchCopilot),
+  "gemini-cli": () => import("./gemini-cli/discover.ts").then((m) => m.watchGemini),
 });

@@ -10,4 +10,5 @@ export const READERS: Partial<Record<AgentName, () => Promise<Read>>> = Object.a
   "claude-code": () => import("./claude-code/read.ts").then((m) => m.readClaudeTranscript),
   codex: () => import("./codex/read.ts").then((m) => m.readCodexRollout),
   "copilot-cli": () => import("./copilot-cli/read.ts").then((m) => m.readCopilotEvents),
+  "gemini-cli": () => import("./gemini-cli/read.ts").then((m) => m.readGeminiChat),
 });

@@ -45,6 +45,7 @@ export interface DetectOptions {
 /** The agent whose shell this process runs in, from the variables agents set for their tools. */
 export function agentFromEnv(env: Env): AgentName | undefined {
   if (env.CLAUDECODE === "1") return "claude-code";
+  if (env.GEMINI_CLI === "1") return "gemini-cli";
   return undefined;
 }
 

@@ -37,6 +37,7 @@ const BY_NAME: Readonly<Record<string, ToolKind>> = Object.assign(Object.create(
   glob: "read",
   grep: "read",
   search_file_content: "read",
+  grep_search: "read",
   read: "read",
   view: "read",
   write_file: "edit",

@@ -14,6 +14,8 @@ export const SESSIONS = {
   claudeOther: "b2e9a7c4-1d3f-4e58-a6b0-7c9d2f4e1a35",
   codex: "01a1f866-0d00-7aef-b735-c77a7fcfe598",
   copilot: "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63",
+  gemini: "8d2f5a17-4c3b-4e9a-b1d6-0f7e3c9a2b58",
+  geminiLegacy: "abcd1234-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
 } as const;
 
 function walk(dir: string): string[] {
@@ -55,6 +57,34 @@ export function installAgentFixtures(agents: readonly string[], home: string, re
   if (existsSync(join(projects, claudeFolder("/home/dev/work/other")))) {
     renameSync(join(projects, claudeFolder("/home/dev/work/other")), join(projects, claudeFolder(join(home, "work", "other"))));
   }
+  if (agents.includes("gemini-cli")) moveGeminiHashes(home, repo);
+}
+
+/** The sha256 hex of a path: Gemini CLI's `projectHash`, and its older folder names. */
+export function sha256(text: string): string {
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+}
+
+/** Gemini CLI names projects by the hash of their path too: move those with the paths. */
+function moveGeminiHashes(home: string, repo: string): void {
+  const moves = [
+    [FIXTURE_REPO, repo],
+    ["/home/dev/work/legacy", join(home, "work", "legacy")],
+  ] as const;
+  const tmp = join(home, ".gemini", "tmp");
+  for (const [from, to] of moves) {
+    if (existsSync(join(tmp, sha256(from)))) renameSync(join(tmp, sha256(from)), join(tmp, sha256(to)));
+  }
+  for (const file of walk(tmp)) {
+    const text = readFileSync(file, "utf8");
+    let moved = text;
+    for (const [from, to] of moves) moved = moved.split(sha256(from)).join(sha256(to));
+    if (moved !== text) writeFileSync(file, moved);
+  }
+}
+
+export function geminiTranscript(home: string): string {
+  return join(home, ".gemini", "tmp", "shop", "chats", "session-2026-11-20T10-00-8d2f5a17.jsonl");
 }
 
 /** Sets a file's modification time (transcripts' last activity) to an ISO time. */
