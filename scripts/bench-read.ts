@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { rng } from "./gen-datastore.ts";
 import { benchEnv, buildReferences, fmt, installShim, interleave, ratio, realGit, shimBinary, table, waitForCalm, type Variant } from "./lib/bench.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "15" }, "max-wait": { type: "string", default: "180" }, keep: { type: "boolean", default: false } } });
@@ -21,18 +22,6 @@ const binary = await shimBinary(root);
 const COMMITS = 2000;
 const BIG_LINES = 3000;
 const BIG_EVERY = COMMITS / 500; // every 4th commit changes big.txt
-
-/** mulberry32: reproducible data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The whole history, commits and notes, as one `git fast-import` stream. */
 function history(): string {
