@@ -31,10 +31,10 @@ const isOurGroup = (g: unknown): boolean =>
 
 // --- what we created, per settings file ------------------------------------------------
 
-interface CreatedRecord {
+export interface CreatedRecord {
   file: boolean;
   keys: string[];
-  /** Directories made to hold a file we created, deepest first (flat hook files only). */
+  /** Directories made to hold a file we created, deepest first (flat hook files and plugins). */
   dirs?: string[];
 }
 
@@ -59,6 +59,19 @@ function writeState(env: Env, files: Record<string, CreatedRecord>): void {
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify({ version: 1, files }, null, 2)}\n`);
+}
+
+/** What git-traces created for a hook file it manages itself (a plugin), so that uninstall undoes exactly that. */
+export function createdRecord(path: string, env: Env): CreatedRecord | undefined {
+  return readState(env)[path];
+}
+
+export function rememberCreated(path: string, record: CreatedRecord | undefined, env: Env): void {
+  const state = readState(env);
+  if (record) state[path] = record;
+  else if (state[path]) delete state[path];
+  else return;
+  writeState(env, state);
 }
 
 // --- install, uninstall, status --------------------------------------------------------
@@ -167,10 +180,24 @@ export interface FlatHookFormat {
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The directories `mkdir -p dir` would create, deepest first. */
-function missingDirs(dir: string): string[] {
+export function missingDirs(dir: string): string[] {
   const out: string[] = [];
   for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) out.push(d);
   return out;
+}
+
+/** Removes the directories install made (deepest first) while they are empty; returns those removed. */
+export function removeCreatedDirs(dirs: readonly string[]): string[] {
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir); // only when empty
+      removed.push(dir);
+    } catch {
+      break; // holds something else now: it and its parents stay
+    }
+  }
+  return removed;
 }
 
 export function installFlatHooks(path: string, specs: readonly HookSpec[], format: FlatHookFormat, env: Env): HookFileChange {
@@ -242,13 +269,7 @@ export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: En
     if ((created.file || format.ownFile) && Object.keys(file.data).length === 0) {
       deleteFile(path);
       changes.push("deleted the file (git-traces had created it)");
-      for (const dir of created.dirs ?? []) {
-        try {
-          rmdirSync(dir); // only when empty
-        } catch {
-          break; // holds something else now: it and its parents stay
-        }
-      }
+      removeCreatedDirs(created.dirs ?? []);
     } else {
       writeJsonFile(file);
     }

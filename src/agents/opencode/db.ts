@@ -1,0 +1,81 @@
+// Where OpenCode keeps its sessions, and read-only access to its SQLite database.
+//
+// $XDG_DATA_HOME/opencode (default ~/.local/share/opencode) holds opencode.db (OpenCode
+// 1.1 and later) and the older JSON tree storage/{project,session,message,part}/. OpenCode
+// keeps the database open in WAL mode while it runs, so it is opened read-only, with a
+// short busy timeout, and held for one short read transaction at a time: a WAL reader
+// never blocks OpenCode's writes, and it sees the last committed state, never a write in
+// progress. Nothing is ever written to it.
+
+import { Database, SQLiteError } from "bun:sqlite";
+import { join } from "node:path";
+import type { Env } from "../types.ts";
+
+/** How long a read waits for a lock (a writer committing in rollback-journal mode). */
+const BUSY_TIMEOUT_MS = 100;
+
+export function opencodeDataDir(env: Env): string {
+  // XDG: a relative value is invalid and ignored.
+  const xdg = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith("/") ? env.XDG_DATA_HOME : join(env.HOME ?? "", ".local", "share");
+  return join(xdg, "opencode");
+}
+
+export function opencodeConfigDir(env: Env): string {
+  const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith("/") ? env.XDG_CONFIG_HOME : join(env.HOME ?? "", ".config");
+  return join(xdg, "opencode");
+}
+
+export function opencodeDbPath(env: Env): string {
+  return join(opencodeDataDir(env), "opencode.db");
+}
+
+export function opencodeStorageDir(env: Env): string {
+  return join(opencodeDataDir(env), "storage");
+}
+
+/**
+ * A session in the database is named `<database>#<session ID>`: what SessionRef.path and
+ * the reader take, since no file of its own holds it.
+ */
+export function sessionLocator(dbPath: string, id: string): string {
+  return `${dbPath}#${id}`;
+}
+
+export function parseLocator(locator: string): { db: string; id: string } | null {
+  const at = locator.lastIndexOf("#");
+  if (at < 0 || !locator.slice(0, at).endsWith(".db")) return null;
+  return { db: locator.slice(0, at), id: locator.slice(at + 1) };
+}
+
+export class OpencodeDbError extends Error {
+  readonly code = "OPENCODE_DB_UNREADABLE";
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+/**
+ * Runs `work` on the database opened read-only, then closes it. SQLite's errors (the file
+ * missing or not a database, busy past the timeout, a table or column it lacks) become an
+ * OpencodeDbError of one line; others pass through.
+ */
+export function withDatabase<T>(path: string, work: (db: Database) => T): T {
+  let db: Database | undefined;
+  try {
+    db = new Database(path, { readonly: true });
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return work(db);
+  } catch (e) {
+    if (!(e instanceof SQLiteError)) throw e;
+    throw new OpencodeDbError(path, e.message.split("\n")[0] ?? "unreadable");
+  } finally {
+    try {
+      db?.close();
+    } catch {
+      // closing a read-only connection cannot lose anything
+    }
+  }
+}
