@@ -12,6 +12,7 @@ export const DISCOVERY: Partial<Record<AgentName, () => Promise<Discover>>> = Ob
   codex: () => import("./codex/discover.ts").then((m) => m.discoverCodex),
   "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.discoverCopilot),
   "gemini-cli": () => import("./gemini-cli/discover.ts").then((m) => m.discoverGemini),
+  opencode: () => import("./opencode/discover.ts").then((m) => m.discoverOpencode),
 });
 
 /** Per agent, the directories a new session would change (see WatchDirs). */
@@ -20,4 +21,5 @@ export const WATCH: Partial<Record<AgentName, () => Promise<WatchDirs>>> = Objec
   codex: () => import("./codex/discover.ts").then((m) => m.watchCodex),
   "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.watchCopilot),
   "gemini-cli": () => import("./gemini-cli/discover.ts").then((m) => m.watchGemini),
+  opencode: () => import("./opencode/discover.ts").then((m) => m.watchOpencode),
 });

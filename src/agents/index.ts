@@ -11,6 +11,7 @@ export const ADAPTERS: Partial<Record<AgentName, Loader>> = Object.assign(Object
   codex: () => import("./codex/index.ts").then((m) => m.default),
   "copilot-cli": () => import("./copilot-cli/index.ts").then((m) => m.default),
   "gemini-cli": () => import("./gemini-cli/index.ts").then((m) => m.default),
+  opencode: () => import("./opencode/index.ts").then((m) => m.default),
 });
 
 /** Names of the agents this build can read. */

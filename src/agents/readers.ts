@@ -11,4 +11,5 @@ export const READERS: Partial<Record<AgentName, () => Promise<Read>>> = Object.a
   codex: () => import("./codex/read.ts").then((m) => m.readCodexRollout),
   "copilot-cli": () => import("./copilot-cli/read.ts").then((m) => m.readCopilotEvents),
   "gemini-cli": () => import("./gemini-cli/read.ts").then((m) => m.readGeminiChat),
+  opencode: () => import("./opencode/read.ts").then((m) => m.readOpencodeSession),
 });

@@ -1,0 +1,134 @@
+// Where OpenCode keeps sessions (db.ts): rows of the `session` table of opencode.db, and
+// in the older JSON tree one file per session, storage/session/<project ID>/<ses_...>.json
+// (the project ID is the repository's root commit, "global" outside git). A session's
+// working directory is its `directory`, in both.
+//
+// On the commit path this runs once per commit that is not "quiet" (attach/quiet.ts): one
+// read-only query that reads only the early, small columns of each session row (id,
+// directory; never the large summary columns after them) and the update time of the rows
+// in this worktree; and for the JSON tree, a stat per session file with the time filter,
+// the cwd of each file read once and cached.
+
+import { join } from "node:path";
+import { filesIn, headField, listDir } from "../shared/discover.ts";
+import { HeaderCache } from "../shared/header-cache.ts";
+import { isInside } from "../shared/paths.ts";
+import { isTraceId } from "../../traces/id.ts";
+import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
+import { opencodeDbPath, opencodeStorageDir, sessionLocator, withDatabase } from "./db.ts";
+
+interface SessionRow {
+  id: unknown;
+  directory: unknown;
+  time_updated: unknown;
+}
+
+/** Root paths without a trailing slash ("/" stays "/"). */
+const trimRoot = (r: string) => (r.length > 1 && r.endsWith("/") ? r.slice(0, -1) : r);
+
+/**
+ * Sessions in the database, newest activity first. With roots, the condition on
+ * `directory` comes first, so that the update time (a late column, possibly behind large
+ * values on overflow pages) is read only for this worktree's rows; `directory` inside a
+ * root is written as a range, `root/` <= directory < `root0` ('0' follows '/'), which
+ * compares bytes the way isInside compares characters.
+ */
+function dbSessions(dbPath: string, opts: DiscoverOptions): SessionRef[] {
+  if (Bun.file(dbPath).size === 0) return [];
+  const params: (string | number)[] = [];
+  const where: string[] = [];
+  if (opts.roots) {
+    if (opts.roots.length === 0) return [];
+    const inside = opts.roots.map(trimRoot).map((r) => {
+      params.push(r, r === "/" ? "/" : `${r}/`, r === "/" ? "0" : `${r}0`);
+      const n = params.length;
+      return `directory = ?${n - 2} OR (directory >= ?${n - 1} AND directory < ?${n})`;
+    });
+    where.push(`(${inside.join(" OR ")})`);
+  }
+  if (opts.sinceMs !== undefined) {
+    params.push(Math.floor(opts.sinceMs));
+    where.push(`time_updated >= ?${params.length}`);
+  }
+  const sql = `SELECT id, directory, time_updated FROM session${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time_updated DESC`;
+  const rows = withDatabase(dbPath, (db) => db.prepare(sql).all(...params) as SessionRow[]);
+  const found: SessionRef[] = [];
+  for (const row of rows) {
+    const { id, directory: cwd, time_updated: updated } = row;
+    if (!isTraceId(id) || typeof cwd !== "string" || !cwd.startsWith("/")) continue;
+    if (opts.roots && !opts.roots.some((r) => isInside(cwd, r))) continue;
+    const mtimeMs = typeof updated === "number" && Number.isFinite(updated) ? updated : 0;
+    found.push({ agent: "opencode", id, path: sessionLocator(dbPath, id), cwd, mtimeMs, size: 0 });
+  }
+  return found;
+}
+
+/** Session files of the JSON tree, skipping those not modified since `sinceMs`. */
+function jsonSessions(env: Env, opts: DiscoverOptions, skip: ReadonlySet<string>): SessionRef[] {
+  const root = join(opencodeStorageDir(env), "session");
+  const cache = new HeaderCache(env, "opencode-cwd");
+  const found: SessionRef[] = [];
+  for (const project of listDir(root)) {
+    if (!project.isDir || !isTraceId(project.name)) continue;
+    for (const f of filesIn(join(root, project.name), (n) => n.startsWith("ses_") && n.endsWith(".json"), opts.sinceMs)) {
+      const name = f.path.slice(f.path.lastIndexOf("/") + 1);
+      const id = name.slice(0, -".json".length);
+      if (!isTraceId(id) || skip.has(id)) continue;
+      const key = `${project.name}/${name}`;
+      let cwd = cache.get(key);
+      if (cwd === undefined) {
+        cwd = headField(f.path, "directory", f.size);
+        // A session's directory never changes once written.
+        if (cwd !== undefined) cache.set(key, cwd);
+      }
+      if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd!, r)))) continue;
+      found.push({ agent: "opencode", id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
+    }
+  }
+  cache.save();
+  return found;
+}
+
+export async function discoverOpencode(opts: DiscoverOptions): Promise<SessionRef[]> {
+  let fromDb: SessionRef[] = [];
+  try {
+    fromDb = dbSessions(opencodeDbPath(opts.env), opts);
+  } catch {
+    // Unreadable or busy: the sessions of the JSON tree are still worth finding, and a
+    // commit must not fail for it (the next one looks again).
+  }
+  // OpenCode copies the JSON tree into the database once: a session in both is read from the database.
+  return [...fromDb, ...jsonSessions(opts.env, opts, new Set(fromDb.map((s) => s.id)))];
+}
+
+/** The session's locator in the database, else its file in the JSON tree. */
+export async function findOpencode(id: string, env: Env): Promise<string | null> {
+  if (!isTraceId(id)) return null;
+  const dbPath = opencodeDbPath(env);
+  if (Bun.file(dbPath).size > 0) {
+    try {
+      const hit = withDatabase(dbPath, (db) => db.prepare("SELECT 1 AS found FROM session WHERE id = ?1").get(id));
+      if (hit) return sessionLocator(dbPath, id);
+    } catch {
+      // fall back on the JSON tree
+    }
+  }
+  const root = join(opencodeStorageDir(env), "session");
+  for (const project of listDir(root)) {
+    if (!project.isDir) continue;
+    const path = join(root, project.name, `${id}.json`);
+    if (Bun.file(path).size > 0) return path;
+  }
+  return null;
+}
+
+/**
+ * What changes when a session could appear: the database and its write-ahead log (every
+ * write OpenCode makes lands in one of them; the directory does not change), and the JSON
+ * tree's session folders.
+ */
+export function watchOpencode(opts: DiscoverOptions): string[] {
+  const db = opencodeDbPath(opts.env);
+  const sessions = join(opencodeStorageDir(opts.env), "session");
+  return [db, `${db}-wal`, sessions, ...listDir(sessions).filter((d) => d.isDir).map((d) => join(sessions, d.name))];
+}

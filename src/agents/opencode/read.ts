@@ -1,0 +1,309 @@
+// An OpenCode session into a Trace, from either store (db.ts): a row of opencode.db's
+// `session` table with its `message` and `part` rows (whose `data` column holds the record
+// as JSON, less the IDs kept in columns), or the JSON tree's session file with
+// storage/message/<session>/msg_*.json and storage/part/<message>/prt_*.json. Both give the
+// same records, read by one function. Record types and fields: the OpenCode fixture's
+// README. Unknown part types, tools and fields are ignored; every value is checked.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { absolute, relativize } from "../shared/paths.ts";
+import { patchFiles } from "../codex/read.ts";
+import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { TranscriptError, type ReadOptions } from "../types.ts";
+import { OpencodeDbError, parseLocator, withDatabase } from "./db.ts";
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
+const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+/** Epoch milliseconds, when plausible (after 2000, before 2200). */
+const ms = (x: unknown): number | undefined => (typeof x === "number" && x > 946_684_800_000 && x < 7_258_118_400_000 ? x : undefined);
+const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+
+/** IDs of messages and parts name folders and files of the JSON tree. */
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+interface SessionInfo {
+  id: string;
+  version?: string;
+  directory?: string;
+  title?: string;
+  created?: number;
+  updated?: number;
+}
+
+interface MessageRecord {
+  id: string;
+  data: Obj;
+}
+
+interface PartRecord {
+  messageId: string;
+  data: Obj;
+}
+
+interface Records {
+  session: SessionInfo;
+  messages: MessageRecord[];
+  parts: PartRecord[];
+  transcript: string;
+}
+
+// --- the common mapping ------------------------------------------------------------------
+
+const EDIT_TOOLS = new Set(["edit", "write", "multiedit"]);
+const PATCH_TOOLS = new Set(["patch", "apply_patch"]);
+
+export function opencodeToolCall(name: string, input: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+  const file = str(input.filePath) ?? str(input.file_path) ?? str(input.path);
+  const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
+  if (name === "read") return { kind: "read", name, at, paths };
+  if (EDIT_TOOLS.has(name)) return { kind: "edit", name, at, paths };
+  if (PATCH_TOOLS.has(name)) {
+    const patch = str(input.patchText) ?? str(input.patch) ?? "";
+    return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
+  }
+  if (name === "bash") return { kind: "shell", name, at, command: str(input.command) };
+  if (name === "webfetch") return { kind: "web_fetch", name, at, url: str(input.url) };
+  if (name === "websearch" || name === "codesearch") return { kind: "web_search", name, at, query: str(input.query) };
+  const detail = str(input.description) ?? str(input.pattern) ?? str(input.subagent_type) ?? file;
+  return { kind: "other", name, at, ...(detail ? { detail } : {}) };
+}
+
+/** Text parts the person typed or the model wrote (not OpenCode's own synthetic ones). */
+function textOf(parts: readonly Obj[]): string | undefined {
+  const texts = parts.filter((p) => p.type === "text" && p.synthetic !== true && p.ignored !== true).map((p) => str(p.text) ?? "");
+  const text = texts.filter((t) => t.trim() !== "").join("\n\n");
+  return text === "" ? undefined : text;
+}
+
+function buildTrace(r: Records, opts: ReadOptions): Trace {
+  const { session } = r;
+  const roots = opts.roots ?? [];
+  const partsOf = new Map<string, Obj[]>();
+  for (const p of r.parts) partsOf.set(p.messageId, [...(partsOf.get(p.messageId) ?? []), p.data]);
+  const messages = r.messages
+    .map((m) => ({ ...m, created: ms(isObj(m.data.time) ? m.data.time.created : undefined) }))
+    .sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  let cwd = session.directory;
+  let provider: string | undefined;
+  let title = "";
+  let first = session.created;
+  let last = session.updated;
+  const seen = (t: number | undefined) => {
+    if (t === undefined) return;
+    if (first === undefined || t < first) first = t;
+    if (last === undefined || t > last) last = t;
+  };
+  const models: string[] = [];
+  const tools: ToolCall[] = [];
+  const out: Message[] = [];
+  const tokens = emptyTokens();
+
+  for (const m of messages) {
+    const data = m.data;
+    const time = isObj(data.time) ? data.time : {};
+    seen(m.created);
+    seen(ms(time.completed));
+    const parts = partsOf.get(m.id) ?? [];
+    const at = iso(m.created);
+    if (data.role === "user") {
+      const text = textOf(parts);
+      if (text !== undefined) {
+        if (!title) title = titleFrom(text);
+        out.push({ role: "user", text: opts.summary ? "" : text, ...(at ? { at } : {}) });
+      }
+      if (!provider && isObj(data.model)) provider = str(data.model.providerID);
+      continue;
+    }
+    if (data.role !== "assistant") continue;
+    const model = str(data.modelID);
+    if (model && !models.includes(model)) models.push(model);
+    provider ??= str(data.providerID);
+    if (!cwd && isObj(data.path)) cwd = str(data.path.cwd);
+    if (isObj(data.tokens)) {
+      const t = data.tokens;
+      tokens.input += num(t.input);
+      tokens.output += num(t.output);
+      tokens.reasoning += num(t.reasoning);
+      if (isObj(t.cache)) {
+        tokens.cacheRead += num(t.cache.read);
+        tokens.cacheWrite += num(t.cache.write);
+      }
+    }
+    const text = textOf(parts);
+    if (text !== undefined) out.push({ role: "assistant", text: opts.summary ? "" : text, ...(at ? { at } : {}), ...(model ? { model } : {}) });
+    for (const p of parts) {
+      if (p.type !== "tool") continue;
+      const name = str(p.tool);
+      if (!name) continue;
+      const state = isObj(p.state) ? p.state : {};
+      const started = isObj(state.time) ? ms(state.time.start) : undefined;
+      seen(started);
+      seen(isObj(state.time) ? ms(state.time.end) : undefined);
+      tools.push(opencodeToolCall(name, isObj(state.input) ? state.input : {}, iso(started) ?? at, cwd, roots));
+    }
+  }
+  if (!title && session.title) title = titleFrom(session.title);
+  const start = iso(first);
+  const end = iso(last);
+  return {
+    id: session.id,
+    agent: "opencode",
+    ...(session.version ? { agentVersion: session.version } : {}),
+    models,
+    ...(provider ? { provider } : {}),
+    title,
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+    ...(cwd ? { cwd } : {}),
+    transcript: r.transcript,
+    tools,
+    messages: out,
+    tokens,
+  };
+}
+
+// --- opencode.db -------------------------------------------------------------------------
+
+/**
+ * A summary takes from each part only what a note needs, extracted by SQLite itself: tool
+ * outputs and file contents (the bulk of the table) never reach JavaScript. Rows whose
+ * JSON is damaged are left out instead of failing the query.
+ */
+const SUMMARY_PARTS = `SELECT message_id, data ->> '$.type' AS type, data ->> '$.tool' AS tool, data -> '$.state.input' AS input,
+  data ->> '$.state.time.start' AS started, data ->> '$.state.time.end' AS ended,
+  CASE WHEN data ->> '$.type' = 'text' THEN data ->> '$.text' END AS text, data ->> '$.synthetic' AS synthetic, data ->> '$.ignored' AS ignored
+  FROM part WHERE session_id = ?1 AND json_valid(data) ORDER BY id`;
+
+interface SummaryPartRow {
+  message_id: unknown;
+  type: unknown;
+  tool: unknown;
+  input: unknown;
+  started: unknown;
+  ended: unknown;
+  text: unknown;
+  synthetic: unknown;
+  ignored: unknown;
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function summaryPart(row: SummaryPartRow): Obj {
+  if (row.type === "tool") return { type: "tool", tool: row.tool, state: { input: parseJson(row.input), time: { start: row.started, end: row.ended } } };
+  if (row.type === "text") return { type: "text", text: row.text, synthetic: row.synthetic === 1, ignored: row.ignored === 1 };
+  return { type: row.type };
+}
+
+function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptions): Records {
+  if (!isTraceId(id)) throw new TranscriptError(locator, "the session ID is not a valid trace ID");
+  if (Bun.file(dbPath).size === 0) throw new TranscriptError(locator, "the database is missing or empty");
+  try {
+    return withDatabase(dbPath, (db) =>
+      // One read transaction: the three tables as of one moment, whatever OpenCode writes meanwhile.
+      db.transaction(() => {
+        const row = db.prepare("SELECT id, directory, title, version, time_created, time_updated FROM session WHERE id = ?1").get(id) as Obj | null;
+        if (!row) throw new TranscriptError(locator, "no such session in the database");
+        const session: SessionInfo = { id };
+        const [directory, title, version] = [str(row.directory), str(row.title), str(row.version)];
+        if (directory) session.directory = directory;
+        if (title) session.title = title;
+        if (version) session.version = version;
+        const [created, updated] = [ms(row.time_created), ms(row.time_updated)];
+        if (created !== undefined) session.created = created;
+        if (updated !== undefined) session.updated = updated;
+        const messages: MessageRecord[] = [];
+        for (const m of db.prepare("SELECT id, data FROM message WHERE session_id = ?1").all(id) as { id: unknown; data: unknown }[]) {
+          const data = parseJson(m.data);
+          if (typeof m.id === "string" && isObj(data)) messages.push({ id: m.id, data });
+        }
+        const parts: PartRecord[] = [];
+        if (opts.summary) {
+          for (const p of db.prepare(SUMMARY_PARTS).all(id) as SummaryPartRow[]) if (typeof p.message_id === "string") parts.push({ messageId: p.message_id, data: summaryPart(p) });
+        } else {
+          for (const p of db.prepare("SELECT message_id, data FROM part WHERE session_id = ?1 ORDER BY id").all(id) as { message_id: unknown; data: unknown }[]) {
+            const data = parseJson(p.data);
+            if (typeof p.message_id === "string" && isObj(data)) parts.push({ messageId: p.message_id, data });
+          }
+        }
+        return { session, messages, parts, transcript: dbPath };
+      })(),
+    );
+  } catch (e) {
+    if (e instanceof TranscriptError) throw e;
+    if (e instanceof OpencodeDbError) throw new TranscriptError(locator, e.reason);
+    throw e;
+  }
+}
+
+// --- the JSON tree -------------------------------------------------------------------------
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Files `<dir>/<prefix>*.json` in name order (IDs sort by time), or none. */
+function recordFiles(dir: string, prefix: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")).sort().map((n) => join(dir, n));
+}
+
+function readFromTree(path: string): Records {
+  // <storage>/session/<project>/<id>.json
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const raw = readJson(path);
+  if (raw === undefined && Bun.file(path).size === 0) throw new TranscriptError(path, "missing or empty");
+  const info = isObj(raw) ? raw : {};
+  const id = str(info.id) ?? name.replace(/\.json$/, "");
+  if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
+  const session: SessionInfo = { id };
+  const [directory, title, version] = [str(info.directory), str(info.title), str(info.version)];
+  if (directory) session.directory = directory;
+  if (title) session.title = title;
+  if (version) session.version = version;
+  const time = isObj(info.time) ? info.time : {};
+  const [created, updated] = [ms(time.created), ms(time.updated)];
+  if (created !== undefined) session.created = created;
+  if (updated !== undefined) session.updated = updated;
+
+  const storage = dirname(dirname(dirname(path)));
+  const messages: MessageRecord[] = [];
+  const parts: PartRecord[] = [];
+  for (const file of recordFiles(join(storage, "message", id), "msg_")) {
+    const data = readJson(file);
+    if (!isObj(data)) continue;
+    const messageId = str(data.id) ?? file.slice(file.lastIndexOf("/") + 1, -".json".length);
+    if (!SAFE_NAME.test(messageId)) continue;
+    messages.push({ id: messageId, data });
+    for (const pf of recordFiles(join(storage, "part", messageId), "prt_")) {
+      const part = readJson(pf);
+      if (isObj(part)) parts.push({ messageId, data: part });
+    }
+  }
+  return { session, messages, parts, transcript: path };
+}
+
+export async function readOpencodeSession(path: string, opts: ReadOptions = {}): Promise<Trace> {
+  const loc = parseLocator(path);
+  const records = loc ? readFromDb(path, loc.db, loc.id, opts) : readFromTree(path);
+  return buildTrace(records, opts);
+}
