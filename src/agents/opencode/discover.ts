@@ -33,12 +33,12 @@ const trimRoot = (r: string) => (r.length > 1 && r.endsWith("/") ? r.slice(0, -1
  * root is written as a range, `root/` <= directory < `root0` ('0' follows '/'), which
  * compares bytes the way isInside compares characters.
  */
-function dbSessions(dbPath: string, opts: DiscoverOptions): SessionRef[] {
-  if (Bun.file(dbPath).size === 0) return [];
+function dbSessions(dbPath: string, opts: DiscoverOptions, alsoInTree: readonly string[]): { found: SessionRef[]; copied: Set<string> } {
+  if (Bun.file(dbPath).size === 0) return { found: [], copied: new Set() };
   const params: (string | number)[] = [];
   const where: string[] = [];
   if (opts.roots) {
-    if (opts.roots.length === 0) return [];
+    if (opts.roots.length === 0) return { found: [], copied: new Set() };
     const inside = opts.roots.map(trimRoot).map((r) => {
       params.push(r, r === "/" ? "/" : `${r}/`, r === "/" ? "0" : `${r}0`);
       const n = params.length;
@@ -51,7 +51,14 @@ function dbSessions(dbPath: string, opts: DiscoverOptions): SessionRef[] {
     where.push(`time_updated >= ?${params.length}`);
   }
   const sql = `SELECT id, directory, time_updated FROM session${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time_updated DESC`;
-  const rows = withDatabase(dbPath, (db) => db.prepare(sql).all(...params) as SessionRow[]);
+  const [rows, copied] = withDatabase(dbPath, (db) => {
+    const rows = db.prepare(sql).all(...params) as SessionRow[];
+    // The tree's sessions that OpenCode copied into the database, however old their row.
+    const copied = new Set<string>();
+    const exists = db.prepare("SELECT 1 AS hit FROM session WHERE id = ?1");
+    for (const id of alsoInTree) if (exists.get(id)) copied.add(id);
+    return [rows, copied] as const;
+  });
   const found: SessionRef[] = [];
   for (const row of rows) {
     const { id, directory: cwd, time_updated: updated } = row;
@@ -60,11 +67,11 @@ function dbSessions(dbPath: string, opts: DiscoverOptions): SessionRef[] {
     const mtimeMs = typeof updated === "number" && Number.isFinite(updated) ? updated : 0;
     found.push({ agent: "opencode", id, path: sessionLocator(dbPath, id), cwd, mtimeMs, size: 0 });
   }
-  return found;
+  return { found, copied };
 }
 
 /** Session files of the JSON tree, skipping those not modified since `sinceMs`. */
-function jsonSessions(env: Env, opts: DiscoverOptions, skip: ReadonlySet<string>): SessionRef[] {
+function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
   const root = join(opencodeStorageDir(env), "session");
   const cache = new HeaderCache(env, "opencode-cwd");
   const found: SessionRef[] = [];
@@ -73,7 +80,7 @@ function jsonSessions(env: Env, opts: DiscoverOptions, skip: ReadonlySet<string>
     for (const f of filesIn(join(root, project.name), (n) => n.startsWith("ses_") && n.endsWith(".json"), opts.sinceMs)) {
       const name = f.path.slice(f.path.lastIndexOf("/") + 1);
       const id = name.slice(0, -".json".length);
-      if (!isTraceId(id) || skip.has(id)) continue;
+      if (!isTraceId(id)) continue;
       const key = `${project.name}/${name}`;
       let cwd = cache.get(key);
       if (cwd === undefined) {
@@ -90,15 +97,16 @@ function jsonSessions(env: Env, opts: DiscoverOptions, skip: ReadonlySet<string>
 }
 
 export async function discoverOpencode(opts: DiscoverOptions): Promise<SessionRef[]> {
-  let fromDb: SessionRef[] = [];
+  const fromTree = jsonSessions(opts.env, opts);
   try {
-    fromDb = dbSessions(opencodeDbPath(opts.env), opts);
+    const { found, copied } = dbSessions(opencodeDbPath(opts.env), opts, fromTree.map((s) => s.id));
+    // OpenCode copies the JSON tree into the database once: a session in both is the database's.
+    return [...found, ...fromTree.filter((s) => !copied.has(s.id))];
   } catch {
     // Unreadable or busy: the sessions of the JSON tree are still worth finding, and a
     // commit must not fail for it (the next one looks again).
+    return fromTree;
   }
-  // OpenCode copies the JSON tree into the database once: a session in both is read from the database.
-  return [...fromDb, ...jsonSessions(opts.env, opts, new Set(fromDb.map((s) => s.id)))];
 }
 
 /** The session's locator in the database, else its file in the JSON tree. */
