@@ -2,6 +2,7 @@
 // moving the scenario's paths (/home/dev, /home/dev/work/shop) onto the sandbox's, as the
 // fixtures' README describes.
 
+import { Database } from "bun:sqlite";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -16,7 +17,37 @@ export const SESSIONS = {
   copilot: "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63",
   gemini: "8d2f5a17-4c3b-4e9a-b1d6-0f7e3c9a2b58",
   geminiLegacy: "abcd1234-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+  opencode: "ses_e0799e3e0ffexTICvAJz0TMkfh",
 } as const;
+
+/**
+ * How the OpenCode fixture is laid out: its session in opencode.db (OpenCode 1.1 and
+ * later, built from opencode-db.sql), in the older JSON tree, or in both (a machine whose
+ * OpenCode copied the tree into the database).
+ */
+export type OpencodeStore = "sqlite" | "json" | "both";
+
+export function opencodeData(home: string): string {
+  return join(home, ".local", "share", "opencode");
+}
+
+export function opencodeDb(home: string): string {
+  return join(opencodeData(home), "opencode.db");
+}
+
+/** The fixture's session as a SQL script, its paths moved to `home` and `repo`. */
+export function opencodeSql(home: string, repo: string): string {
+  return readFileSync(join(FIXTURES, "opencode", "opencode-db.sql"), "utf8").split(FIXTURE_REPO).join(repo).split(FIXTURE_HOME).join(home);
+}
+
+/** Builds opencode.db from the fixture's SQL, in WAL mode as OpenCode keeps it. */
+export function buildOpencodeDb(home: string, repo: string, path = opencodeDb(home)): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  const db = new Database(path, { create: true });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(opencodeSql(home, repo));
+  db.close();
+}
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -37,12 +68,15 @@ export function claudeFolder(cwd: string): string {
  * Copies the fixtures of `agents` into `home`, rewriting `/home/dev` to `home` and the
  * scenario repo to `repo` (which must lie under `home` or be given explicitly).
  */
-export function installAgentFixtures(agents: readonly string[], home: string, repo: string): void {
+export function installAgentFixtures(agents: readonly string[], home: string, repo: string, opts: { opencode?: OpencodeStore } = {}): void {
+  const opencodeStore = opts.opencode ?? "sqlite";
   for (const agent of agents) {
     const src = join(FIXTURES, agent);
+    if (agent === "opencode" && opencodeStore !== "json") buildOpencodeDb(home, repo);
     for (const file of walk(src)) {
       const rel = relative(src, file);
       if (rel === "README.md") continue;
+      if (agent === "opencode" && (rel === "opencode-db.sql" || (opencodeStore === "sqlite" && rel.startsWith(".local/")))) continue;
       const dest = join(home, rel);
       mkdirSync(join(dest, ".."), { recursive: true });
       cpSync(file, dest);

@@ -4,7 +4,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installAgentFixtures } from "./agents.ts";
+import { installAgentFixtures, type OpencodeStore } from "./agents.ts";
 import { run, settle, sh, type Result, type Sandbox } from "./sandbox.ts";
 
 export const BEFORE = "2026-11-20T09:00:00Z";
@@ -24,11 +24,11 @@ export interface Shop {
   traces(rev?: string, cwd?: string): string[];
 }
 
-export function makeShop(box: Sandbox, agents: readonly string[], opts: { path?: string; edits?: boolean } = {}): Shop {
+export function makeShop(box: Sandbox, agents: readonly string[], opts: { path?: string; edits?: boolean; opencode?: OpencodeStore } = {}): Shop {
   const repo = opts.path ?? join(box.home, "work", "shop");
   mkdirSync(join(repo, "src"), { recursive: true });
   mkdirSync(join(repo, "tests"), { recursive: true });
-  if (agents.length) installAgentFixtures(agents, box.home, repo);
+  if (agents.length) installAgentFixtures(agents, box.home, repo, opts.opencode ? { opencode: opts.opencode } : {});
   const env = box.env;
   writeFileSync(join(repo, "src", "auth.py"), '"""Authentication helpers for the shop backend."""\n');
   writeFileSync(join(repo, "README.md"), "# shop\n");
