@@ -311,7 +311,7 @@ describe("damaged and hostile stores: no crash, the good records kept", () => {
 
 describe("hook payloads", () => {
   test("the plugin's payload: session ID, cwd and event; OpenCode's ses_ IDs pass the trace ID check", () => {
-    const payload = { session_id: ID, cwd: "/home/dev/work/shop", hook_event_name: "tool.execute.after", hook_source: "opencode", tool_name: "edit" };
+    const payload = { session_id: ID, cwd: "/home/dev/work/shop", hook_event_name: "tool.execute.after", source_agent: "opencode", tool_name: "edit" };
     expect(opencode.parseHookPayload(payload, "tool.execute.after")).toEqual({ agent: "opencode", sessionId: ID, event: "tool.execute.after", cwd: "/home/dev/work/shop" });
     expect(opencode.parseHookPayload({ session_id: ID, model: "claude-sonnet-4-5" }, "chat.message")).toEqual({ agent: "opencode", sessionId: ID, event: "chat.message", model: "claude-sonnet-4-5" });
   });

@@ -1,7 +1,7 @@
 // OpenCode sessions on commits, end to end: real git through the compiled shim, the
 // fixture's session in a sandbox HOME (opencode.db built from opencode-db.sql, or the older
-// JSON tree), found in the datastore or reported by the plugin; then `git traces blame` and
-// `git traces export` on the commit.
+// JSON tree), found in the datastore or reported by the plugin; then `git traces show`,
+// `summary`, `blame` and `export` on the commit.
 
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
@@ -190,6 +190,16 @@ describe("with hooks: the session the plugin reported", () => {
     expect(metaOf(shop)[0]).toMatchObject({ agent: "opencode", files: ["src/auth.py", "tests/test_auth.py"] });
   });
 
+  test("the plugin's payload says OpenCode, whichever agent's hook command it reaches", () => {
+    const shop = makeShop(box, [], { edits: false });
+    const payload = JSON.stringify({ session_id: ID, cwd: shop.repo, hook_event_name: "session.idle", source_agent: "opencode" });
+    const r = run([join(box.bin, "git-traces"), "hook", "claude-code", "Stop"], { cwd: shop.repo, env: box.env, input: payload });
+    expect(r.exitCode).toBe(0);
+    expect(r.err).toBe("");
+    const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
+    expect(active.sessions).toMatchObject([{ agent: "opencode", id: ID, lastEvent: "session.idle" }]);
+  });
+
   test("a hook payload with an unsafe session ID is ignored and the hook still exits 0", () => {
     const shop = makeShop(box, [], { edits: false });
     const r = run([join(box.bin, "git-traces"), "hook", "opencode", "chat.message"], { cwd: shop.repo, env: box.env, input: JSON.stringify({ session_id: "../../etc/passwd", cwd: shop.repo, hook_event_name: "chat.message" }) });
@@ -199,7 +209,37 @@ describe("with hooks: the session the plugin reported", () => {
   });
 });
 
-describe("the commit's OpenCode session in blame and export", () => {
+describe("the commit's OpenCode session in show, summary, blame and export", () => {
+  test("show: the whole session read back from opencode.db; summary: the agent, model and trace", () => {
+    const shop = makeShop(box, ["opencode"]);
+    shop.git(["add", "-A"]);
+    expect(shop.git(["commit", "-q", "-m", "Add login"]).exitCode).toBe(0);
+    const show = shop.git(["traces", "show", "HEAD"]);
+    expect(show.err).toBe("");
+    expect(show.exitCode).toBe(0);
+    const out = show.out;
+    expect(out.startsWith(`trace ${ID}\nAgent:      opencode 1.0.150\nModels:     claude-sonnet-4-5\nTitle:      Add login with rate limiting to src/auth.py and a test\n`)).toBe(true);
+    expect(out).toContain("Started:    2026-11-20 10:00:03 UTC\nEnded:      2026-11-20 10:06:53 UTC (6m 49s)\n");
+    expect(out).toContain(`Directory:  ${shop.repo}\n`);
+    expect(out).toContain(`Transcript: ${opencodeDb(box.home)}\n`);
+    expect(out).toContain("user 10:06:30\n    The SQL looks injectable\n");
+    expect(out).toContain("    · read   src/auth.py\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(out).toContain("    · run    pytest -q tests/test_auth.py\n");
+    expect(out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
+    expect(out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
+    expect(out).toContain("Tokens:     42 input, 2,797 output, 131,581 cache read, 11,868 cache write\n");
+    expect(out).not.toContain("wJalrXUtnFEMI");
+    // By ID and by a unique prefix, the same.
+    expect(shop.git(["traces", "show", ID]).out).toBe(out);
+    expect(shop.git(["traces", "show", "ses_e079"]).out).toBe(out);
+
+    const summary = shop.git(["traces", "summary", "HEAD"]);
+    expect(summary.err).toBe("");
+    expect(summary.out).toContain("Agents:\n    opencode  1 commit  1 trace\n");
+    expect(summary.out).toContain("Models:\n    claude-sonnet-4-5  opencode  1 commit  1 trace\n");
+    expect(summary.out).toContain(`    ${ID}  opencode  claude-sonnet-4-5  Add login with rate limiting to src/auth.py and a test\n`);
+  });
+
   test("blame gives the session's lines to it; export names it with its model and where its transcript is", () => {
     const shop = makeShop(box, ["opencode"]);
     shop.git(["add", "-A"]);

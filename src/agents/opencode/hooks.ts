@@ -40,7 +40,7 @@ export const GitTraces = async ({ directory }) => {
   const report = async (event, sessionID, cwd, extra) => {
     if (typeof sessionID !== "string" || sessionID === "" || typeof Bun === "undefined") return;
     const where = typeof cwd === "string" && cwd !== "" ? cwd : directory;
-    const payload = JSON.stringify({ session_id: sessionID, cwd: where, hook_event_name: event, hook_source: "opencode", ...extra });
+    const payload = JSON.stringify({ session_id: sessionID, cwd: where, hook_event_name: event, source_agent: "opencode", ...extra });
     try {
       const child = Bun.spawn([COMMAND, "hook", "opencode", event], { cwd: where, stdin: new Blob([payload]), stdout: "ignore", stderr: "ignore" });
       const timer = setTimeout(() => child.kill(), 10_000);
