@@ -202,6 +202,34 @@ describe("while OpenCode holds the database open and writes", () => {
     expect(readFileSync(opencodeDb(box.home)).equals(before)).toBe(true);
   });
 
+  test("reads leave OpenCode's files as they were: no -wal or -shm created, a non-empty -wal's time kept", async () => {
+    installAgentFixtures(["opencode"], box.home, repo);
+    const db = opencodeDb(box.home);
+    const files = () => readdirSync(join(db, "..")).filter((f) => f.startsWith("opencode.db")).sort();
+    expect(files()).toEqual(["opencode.db"]); // WAL mode, OpenCode not running
+    for (let i = 0; i < 2; i++) {
+      expect(await discoverOpencode({ env, roots: [repo] })).toHaveLength(1);
+      expect((await readOpencodeSession(locator(), { roots: [repo] })).tools).toHaveLength(6);
+    }
+    expect(files()).toEqual(["opencode.db"]);
+    // OpenCode running, with frames in its log: reading keeps the log's modification time.
+    const writer = new Database(db);
+    writer.exec("PRAGMA journal_mode = WAL");
+    writer.exec("PRAGMA wal_autocheckpoint = 0");
+    try {
+      writer.prepare("UPDATE session SET title = 'x' WHERE id = ?1").run(ID);
+      const wal = `${db}-wal`;
+      const before = Bun.file(wal).lastModified;
+      expect(Bun.file(wal).size).toBeGreaterThan(0);
+      Bun.sleepSync(20);
+      await discoverOpencode({ env, roots: [repo] });
+      await readOpencodeSession(locator(), { roots: [repo], summary: true });
+      expect(Bun.file(wal).lastModified).toBe(before);
+    } finally {
+      writer.close();
+    }
+  });
+
   test("rollback-journal mode with the database locked: a short wait, then on without it", async () => {
     installAgentFixtures(["opencode"], box.home, repo, { opencode: "both" });
     const writer = new Database(opencodeDb(box.home));

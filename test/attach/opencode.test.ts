@@ -107,6 +107,22 @@ describe("without hooks: the session found in OpenCode's datastore", () => {
     expect(shop.note()).toBe("");
   });
 
+  test("a commit that found nobody leaves the next one quiet: reading opencode.db changes none of the watched files", () => {
+    const shop = makeShop(box, [], { edits: false });
+    installAgentFixtures(["opencode"], box.home, join(box.home, "work", "other"));
+    const quietFile = join(shop.repo, ".git", "traces", "quiet.json");
+    writeFileSync(join(shop.repo, "README.md"), "# shop\n\nOne.\n");
+    expect(shop.git(["commit", "-q", "-am", "One"]).exitCode).toBe(0);
+    const recorded = readFileSync(quietFile, "utf8");
+    const stamp = Bun.file(quietFile).lastModified;
+    Bun.sleepSync(20);
+    writeFileSync(join(shop.repo, "README.md"), "# shop\n\nTwo.\n");
+    expect(shop.git(["commit", "-q", "-am", "Two"]).exitCode).toBe(0);
+    // No worker ran (it would have written quiet.json again): nothing had moved.
+    expect(Bun.file(quietFile).lastModified).toBe(stamp);
+    expect(readFileSync(quietFile, "utf8")).toBe(recorded);
+  });
+
   test("after a commit that found nobody, a session OpenCode writes into its open database is seen by the next", () => {
     // opencode.db holds a session of another repository; the shop's first commit finds nobody.
     const shop = makeShop(box, [], { edits: false });

@@ -6,8 +6,16 @@
 // short busy timeout, and held for one short read transaction at a time: a WAL reader
 // never blocks OpenCode's writes, and it sees the last committed state, never a write in
 // progress. Nothing is ever written to it.
+//
+// One more care: an ordinary read-only open of a WAL database whose -wal file is missing or
+// empty creates or truncates that file, which would change the modification time that
+// tells a commit whether OpenCode wrote anything (attach/quiet.ts): every commit would look
+// again. In that state the main file holds every committed page and changes only when a
+// checkpoint copies -wal frames into it (there are none), so it is read as immutable: no
+// lock, no -wal or -shm file touched.
 
-import { Database, SQLiteError } from "bun:sqlite";
+import { constants, Database, SQLiteError } from "bun:sqlite";
+import { closeSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../types.ts";
 
@@ -62,10 +70,32 @@ export class OpencodeDbError extends Error {
  * missing or not a database, busy past the timeout, a table or column it lacks) become an
  * OpencodeDbError of one line; others pass through.
  */
+/** True when the file's header says WAL mode (format versions 2 at bytes 18 and 19). */
+function walMode(path: string): boolean {
+  const header = Buffer.alloc(20);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    return readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function open(path: string): Database {
+  if (walMode(path) && Bun.file(`${path}-wal`).size === 0) {
+    const uri = `file:${path.split("/").map(encodeURIComponent).join("/")}?immutable=1`;
+    return new Database(uri, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI);
+  }
+  return new Database(path, { readonly: true });
+}
+
 export function withDatabase<T>(path: string, work: (db: Database) => T): T {
   let db: Database | undefined;
   try {
-    db = new Database(path, { readonly: true });
+    db = open(path);
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return work(db);
   } catch (e) {
