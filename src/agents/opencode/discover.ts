@@ -6,11 +6,12 @@
 // On the commit path this runs once per commit that is not "quiet" (attach/quiet.ts): one
 // read-only query that reads only the early, small columns of each session row (id,
 // directory; never the large summary columns after them) and the update time of the rows
-// in this worktree; and for the JSON tree, a stat per session file with the time filter,
-// the cwd of each file read once and cached.
+// in this worktree; and for the JSON tree, a stat of each session file in this worktree,
+// the directory of every file read once and cached.
 
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { filesIn, headField, listDir } from "../shared/discover.ts";
+import { headField, listDir } from "../shared/discover.ts";
 import { HeaderCache } from "../shared/header-cache.ts";
 import { isInside } from "../shared/paths.ts";
 import { isTraceId } from "../../traces/id.ts";
@@ -70,26 +71,41 @@ function dbSessions(dbPath: string, opts: DiscoverOptions, alsoInTree: readonly 
   return { found, copied };
 }
 
-/** Session files of the JSON tree, skipping those not modified since `sinceMs`. */
+/**
+ * Session files of the JSON tree, skipping those not modified since `sinceMs`. The tree
+ * stopped growing when OpenCode moved to SQLite, so its sessions are mostly old and in other
+ * projects: each file's directory is read once, whatever its age, and cached, and a file
+ * whose cached directory lies outside the roots is passed over without even a stat.
+ */
 function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
   const root = join(opencodeStorageDir(env), "session");
   const cache = new HeaderCache(env, "opencode-cwd");
+  const inRoots = (cwd: string | undefined) => !opts.roots || (cwd !== undefined && opts.roots.some((r) => isInside(cwd, r)));
   const found: SessionRef[] = [];
   for (const project of listDir(root)) {
     if (!project.isDir || !isTraceId(project.name)) continue;
-    for (const f of filesIn(join(root, project.name), (n) => n.startsWith("ses_") && n.endsWith(".json"), opts.sinceMs)) {
-      const name = f.path.slice(f.path.lastIndexOf("/") + 1);
-      const id = name.slice(0, -".json".length);
+    const dir = join(root, project.name);
+    for (const e of listDir(dir)) {
+      if (!e.isFile || !e.name.startsWith("ses_") || !e.name.endsWith(".json")) continue;
+      const id = e.name.slice(0, -".json".length);
       if (!isTraceId(id)) continue;
-      const key = `${project.name}/${name}`;
+      const key = `${project.name}/${e.name}`;
       let cwd = cache.get(key);
+      if (cwd !== undefined && !inRoots(cwd)) continue;
+      const path = join(dir, e.name);
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch {
+        continue; // gone meanwhile
+      }
       if (cwd === undefined) {
-        cwd = headField(f.path, "directory", f.size);
+        cwd = headField(path, "directory", stat.size);
         // A session's directory never changes once written.
         if (cwd !== undefined) cache.set(key, cwd);
       }
-      if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd!, r)))) continue;
-      found.push({ agent: "opencode", id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
+      if (!inRoots(cwd) || (opts.sinceMs !== undefined && stat.mtimeMs < opts.sinceMs)) continue;
+      found.push({ agent: "opencode", id, path, ...(cwd ? { cwd } : {}), mtimeMs: stat.mtimeMs, size: stat.size });
     }
   }
   cache.save();
