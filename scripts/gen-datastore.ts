@@ -1,5 +1,5 @@
 // bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude 1000] [--codex 1000]
-//                                  [--copilot 0] [--gemini 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
+//                                  [--copilot 0] [--gemini 0] [--opencode 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
 //
 // A synthetic agent datastore for benchmarks: Claude Code, Codex, Copilot CLI and Gemini CLI
 // sessions laid out as the agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
@@ -7,6 +7,7 @@
 // tests/test_auth.py. Sizes follow a long tail (median about 100 KB, a few over 2 MB),
 // modification times spread over --days. Deterministic for a given seed and --now.
 
+import { Database } from "bun:sqlite";
 import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +16,7 @@ const FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "agents");
 const CLAUDE_TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl");
 const CODEX_TEMPLATE = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", "rollout-2026-11-20T10-00-00-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl");
 const COPILOT_ID = "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63";
+const FIXTURE_REPO_PATH = "/home/dev/work/shop";
 const COPILOT_TEMPLATE = join(FIXTURES, "copilot-cli", ".copilot", "session-state", COPILOT_ID, "events.jsonl");
 const GEMINI_TEMPLATE = join(FIXTURES, "gemini-cli", ".gemini", "tmp", "shop", "chats", "session-2026-11-20T10-00-8d2f5a17.jsonl");
 
@@ -27,6 +29,8 @@ export interface GenOptions {
   copilot?: number;
   /** Gemini CLI sessions (default none); a random sequence of their own, so the other agents' stay as they were. */
   gemini?: number;
+  /** OpenCode sessions (opencode.db; the older ones also in the JSON tree). Default none. */
+  opencode?: number;
   inRepo: number;
   days: number;
   seed: number;
@@ -197,7 +201,8 @@ export function generate(opts: GenOptions): { files: number; bytes: number } {
   place(opts.codex, "codex");
   const copilot = placeCopilot(opts, projects);
   const gemini = generateGemini(opts, projects);
-  return { files: files + copilot.files + gemini.files, bytes: bytes + copilot.bytes + gemini.bytes };
+  const opencode = generateOpencode(opts, projects);
+  return { files: files + copilot.files + gemini.files + opencode.sessions, bytes: bytes + copilot.bytes + gemini.bytes + opencode.bytes };
 }
 
 /**
@@ -344,6 +349,109 @@ function generateGemini(opts: GenOptions, projects: readonly string[]): { files:
   return { files, bytes };
 }
 
+// --- OpenCode ---------------------------------------------------------------------------
+
+const OPENCODE_SQL = join(FIXTURES, "opencode", "opencode-db.sql");
+const OPENCODE_ID = "ses_e0799e3e0ffexTICvAJz0TMkfh";
+/** The fixture session's first time (epoch ms); its times lie within 10 minutes of it. */
+const OPENCODE_T0 = 1795168803871;
+const ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * OpenCode sessions as OpenCode 1.1+ keeps them: rows of session, message and part in
+ * $HOME/.local/share/opencode/opencode.db (WAL mode), the fixture's session copied with new
+ * IDs, times and directories, and padded with tool outputs and replies to the same long-
+ * tailed sizes. Sessions older than half of --days are also in the JSON tree
+ * (storage/session|message|part/...), as OpenCode left it when it moved to SQLite. Its own
+ * random stream, so that the other agents' output stays as it was.
+ */
+function generateOpencode(opts: GenOptions, projects: readonly string[]): { sessions: number; bytes: number } {
+  const n = opts.opencode ?? 0;
+  if (n <= 0) return { sessions: 0, bytes: 0 };
+  const r = rng(opts.seed * 1_000_003 + 7);
+  const word = (n: number) => Array.from({ length: n }, () => ALNUM[Math.floor(r() * ALNUM.length)]).join("");
+  const now = opts.now.getTime();
+  const span = opts.days * 24 * 3600 * 1000;
+  const migrated = now - span / 2;
+  const data = join(opts.home, ".local", "share", "opencode");
+  const storage = join(data, "storage");
+  mkdirSync(data, { recursive: true });
+
+  // The fixture's rows, read once from an in-memory copy of its database.
+  const sql = readFileSync(OPENCODE_SQL, "utf8");
+  const template = new Database(":memory:");
+  template.exec(sql);
+  const tMessages = template.prepare("SELECT id, time_created, time_updated, data FROM message ORDER BY time_created, id").all() as { id: string; time_created: number; time_updated: number; data: string }[];
+  const tParts = template.prepare("SELECT id, message_id, time_created, time_updated, data FROM part ORDER BY id").all() as { id: string; message_id: string; time_created: number; time_updated: number; data: string }[];
+  template.close();
+
+  const db = new Database(join(data, "opencode.db"), { create: true });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(sql.slice(sql.indexOf("CREATE TABLE"), sql.indexOf("INSERT INTO")));
+  const insProject = db.prepare("INSERT OR IGNORE INTO project (id, worktree, vcs, time_created) VALUES (?1, ?2, 'git', ?3)");
+  const insSession = db.prepare("INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?1, ?2, NULL, ?3, ?4, ?5, '1.0.150', ?6, ?7)");
+  const insMessage = db.prepare("INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES (?1, ?2, ?3, ?4, ?5)");
+  const insPart = db.prepare("INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  const projectId = (cwd: string) => Bun.hash(cwd).toString(16).padStart(16, "0").repeat(3).slice(0, 40);
+  const writeJson = (path: string, value: unknown, mtime: number) => {
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, JSON.stringify(value, null, 2));
+    setTime(path, mtime);
+  };
+
+  let bytes = 0;
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const inRepo = i < opts.inRepo;
+      const cwd = inRepo ? opts.repo : projects[Math.floor(r() * projects.length)]!;
+      const startMs = inRepo ? now - 3600_000 - i * 600_000 : now - Math.floor(r() * span);
+      const shift = startMs - OPENCODE_T0;
+      const id = `ses_${word(26)}`;
+      // IDs that sort by time, as OpenCode's do.
+      const idAt = (prefix: string, t: number, k: number) => `${prefix}_${t.toString(16).padStart(12, "0")}${k.toString(36).padStart(3, "0")}${word(11)}`;
+      const rewrite = (text: string) =>
+        text
+          .replaceAll(OPENCODE_ID, id)
+          .replaceAll(FIXTURE_REPO_PATH, cwd)
+          .replace(/\b17951[6-9]\d{7}\b/g, (t) => String(Number(t) + shift));
+      const project = projectId(cwd);
+      insProject.run(project, cwd, startMs);
+      const messageIds = new Map<string, string>();
+      const rows: { message: string; data: string; created: number; updated: number }[] = [];
+      tMessages.forEach((m, k) => messageIds.set(m.id, idAt("msg", m.time_created + shift, k)));
+      const messages = tMessages.map((m) => ({ id: messageIds.get(m.id)!, created: m.time_created + shift, updated: m.time_updated + shift, data: rewrite(m.data).replace(/"msg_[0-9a-f]{12}\w+"/g, (q) => JSON.stringify(messageIds.get(JSON.parse(q)) ?? JSON.parse(q))) }));
+      tParts.forEach((p) => rows.push({ message: messageIds.get(p.message_id)!, data: rewrite(p.data), created: p.time_created + shift, updated: p.time_updated + shift }));
+      // Padding: more steps after the scenario, each a bash call with a long output and a reply.
+      const size = targetSize(r);
+      let total = rows.reduce((a, x) => a + x.data.length, 0) + messages.reduce((a, x) => a + x.data.length, 0);
+      let t = startMs + 420_000;
+      for (let k = 0; total < size; k++) {
+        const chunk = Math.min(60_000, size - total);
+        const mid = idAt("msg", t, 100 + k);
+        messages.push({ id: mid, created: t, updated: t + 900, data: JSON.stringify({ role: "assistant", time: { created: t, completed: t + 900 }, modelID: "claude-sonnet-4-5", providerID: "anthropic", mode: "build", agent: "build", path: { cwd, root: cwd }, cost: 0.01, tokens: { input: 10, output: 200, reasoning: 0, cache: { read: 1000, write: 0 } } }) });
+        rows.push({ message: mid, created: t, updated: t + 500, data: JSON.stringify({ type: "tool", callID: `toolu_${word(24)}`, tool: "bash", state: { status: "completed", input: { command: "pytest -q", description: "Run the tests" }, output: filler(r, chunk), title: "pytest -q", metadata: { exit: 0 }, time: { start: t, end: t + 500 } } }) });
+        rows.push({ message: mid, created: t + 600, updated: t + 900, data: JSON.stringify({ type: "text", text: filler(r, 400), time: { start: t + 600, end: t + 900 } }) });
+        total += chunk + 1000;
+        t += 1000;
+      }
+      const updated = t;
+      insSession.run(id, project, word(8).toLowerCase(), cwd, "Add login with rate limiting to auth.py", startMs, updated);
+      for (const m of messages) insMessage.run(m.id, id, m.created, m.updated, m.data);
+      const parts = rows.map((p, k) => ({ ...p, id: idAt("prt", p.created, k) }));
+      for (const p of parts) insPart.run(p.id, p.message, id, p.created, p.updated, p.data);
+      bytes += total;
+      if (startMs >= migrated) continue;
+      // The JSON tree of before the move to SQLite: the record plus its IDs, one file each.
+      writeJson(join(storage, "project", `${project}.json`), { id: project, worktree: cwd, vcs: "git", time: { created: startMs } }, startMs);
+      writeJson(join(storage, "session", project, `${id}.json`), { id, version: "1.0.150", projectID: project, directory: cwd, title: "Add login with rate limiting to auth.py", time: { created: startMs, updated } }, updated);
+      for (const m of messages) writeJson(join(storage, "message", id, `${m.id}.json`), { id: m.id, sessionID: id, ...JSON.parse(m.data) }, m.updated);
+      for (const p of parts) writeJson(join(storage, "part", p.message, `${p.id}.json`), { id: p.id, sessionID: id, messageID: p.message, ...JSON.parse(p.data) }, p.updated);
+    }
+  })();
+  db.close();
+  return { sessions: n, bytes };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
@@ -353,6 +461,7 @@ if (import.meta.main) {
       codex: { type: "string", default: "1000" },
       copilot: { type: "string", default: "0" },
       gemini: { type: "string", default: "0" },
+      opencode: { type: "string", default: "0" },
       "in-repo": { type: "string", default: "3" },
       days: { type: "string", default: "60" },
       seed: { type: "string", default: "1" },
@@ -360,7 +469,7 @@ if (import.meta.main) {
     },
   });
   if (!values.home || !values.repo) {
-    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--in-repo N]");
+    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--opencode N] [--in-repo N]");
     process.exit(2);
   }
   const result = generate({
@@ -370,6 +479,7 @@ if (import.meta.main) {
     codex: Number(values.codex),
     copilot: Number(values.copilot),
     gemini: Number(values.gemini),
+    opencode: Number(values.opencode),
     inRepo: Number(values["in-repo"]),
     days: Number(values.days),
     seed: Number(values.seed),
