@@ -32,9 +32,9 @@ beforeEach(() => {
 });
 afterEach(() => box?.cleanup());
 
-const locator = (id = ID) => `${opencodeDb(box.home)}#${id}`;
+const locator = (id: string = ID) => `${opencodeDb(box.home)}#${id}`;
 const storage = () => join(opencodeData(box.home), "storage");
-const sessionFile = (id = ID) => join(storage(), "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918", `${id}.json`);
+const sessionFile = (id: string = ID) => join(storage(), "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918", `${id}.json`);
 /** Without the one field that differs between the stores. */
 const comparable = (t: Trace) => ({ ...t, transcript: "" });
 
@@ -138,9 +138,23 @@ describe("discovery", () => {
     rmSync(opencodeDb(box.home));
     const tree = await discoverOpencode({ env, roots: [repo] });
     expect(tree).toMatchObject([{ agent: "opencode", id: ID, path: sessionFile(), cwd: repo }]);
-    // The directory is read once and cached: a second look needs no file read.
+    // A recent session's directory is read once and cached.
+    expect(await discoverOpencode({ env, roots: [repo] })).toEqual(tree);
     const cache = JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "cache", "opencode-cwd.json"), "utf8"));
     expect(cache.entries[`5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918/${ID}.json`]).toBe(repo);
+  });
+
+  test("JSON tree: a folder whose sessions all ran elsewhere is passed over until a session file is added to it", async () => {
+    const other = join(box.home, "work", "other");
+    installAgentFixtures(["opencode"], box.home, other, { opencode: "json" });
+    expect(await discoverOpencode({ env, roots: [repo] })).toEqual([]);
+    const folders = JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "cache", "opencode-folders.json"), "utf8")).entries;
+    expect(JSON.parse(folders["5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918"])).toMatchObject({ cwds: [other] });
+    // The same repository's other worktree, here: a new file in the same project folder.
+    const copy = sessionFile("ses_e0799e3e0ffeWorktreeCopy");
+    writeFileSync(copy, readFileSync(sessionFile(), "utf8").replace(ID, "ses_e0799e3e0ffeWorktreeCopy").replaceAll(other, repo));
+    expect(await discoverOpencode({ env, roots: [repo] })).toMatchObject([{ id: "ses_e0799e3e0ffeWorktreeCopy", path: copy, cwd: repo }]);
+    expect(await discoverOpencode({ env, roots: [other] })).toMatchObject([{ id: ID }]);
   });
 
   test("XDG_DATA_HOME moves the data folder", async () => {

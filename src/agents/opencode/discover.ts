@@ -6,8 +6,8 @@
 // On the commit path this runs once per commit that is not "quiet" (attach/quiet.ts): one
 // read-only query that reads only the early, small columns of each session row (id,
 // directory; never the large summary columns after them) and the update time of the rows
-// in this worktree; and for the JSON tree, a stat of each session file in this worktree,
-// the directory of every file read once and cached.
+// in this worktree; and for the JSON tree, a stat per project folder, and a stat per
+// session file only in folders that hold sessions of this worktree (see jsonSessions).
 
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -71,27 +71,54 @@ function dbSessions(dbPath: string, opts: DiscoverOptions, alsoInTree: readonly 
   return { found, copied };
 }
 
+/** What a folder of the JSON tree held when last listed: its mtime, its sessions' directories. */
+interface FolderSummary {
+  m: number;
+  cwds: string[];
+}
+
+function summaryOf(text: string | undefined): FolderSummary | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const s = JSON.parse(text) as FolderSummary;
+    return typeof s.m === "number" && Array.isArray(s.cwds) && s.cwds.every((c) => typeof c === "string") ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Session files of the JSON tree, skipping those not modified since `sinceMs`. The tree
- * stopped growing when OpenCode moved to SQLite, so its sessions are mostly old and in other
- * projects: each file's directory is read once, whatever its age, and cached, and a file
- * whose cached directory lies outside the roots is passed over without even a stat.
+ * stopped growing when OpenCode moved to SQLite, so it is mostly old sessions of other
+ * projects. Each project folder is summed up once (its mtime and its sessions'
+ * directories): while its mtime stays, no file was added or removed, and a folder whose
+ * sessions all ran outside the roots costs one stat. In the others, each file is stat'ed and
+ * the directory of the recent ones read (and cached: it never changes once written).
  */
 function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
   const root = join(opencodeStorageDir(env), "session");
-  const cache = new HeaderCache(env, "opencode-cwd");
+  const folders = new HeaderCache(env, "opencode-folders");
+  let files: HeaderCache | undefined;
+  const fileCache = () => (files ??= new HeaderCache(env, "opencode-cwd"));
   const inRoots = (cwd: string | undefined) => !opts.roots || (cwd !== undefined && opts.roots.some((r) => isInside(cwd, r)));
   const found: SessionRef[] = [];
   for (const project of listDir(root)) {
     if (!project.isDir || !isTraceId(project.name)) continue;
     const dir = join(root, project.name);
+    let m: number;
+    try {
+      m = statSync(dir).mtimeMs;
+    } catch {
+      continue;
+    }
+    const known = summaryOf(folders.get(project.name));
+    const current = known !== undefined && known.m === m;
+    if (current && opts.roots && !known.cwds.some(inRoots)) continue;
+    const cwds = new Set<string>();
     for (const e of listDir(dir)) {
       if (!e.isFile || !e.name.startsWith("ses_") || !e.name.endsWith(".json")) continue;
       const id = e.name.slice(0, -".json".length);
       if (!isTraceId(id)) continue;
-      const key = `${project.name}/${e.name}`;
-      let cwd = cache.get(key);
-      if (cwd !== undefined && !inRoots(cwd)) continue;
       const path = join(dir, e.name);
       let stat;
       try {
@@ -99,16 +126,21 @@ function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
       } catch {
         continue; // gone meanwhile
       }
+      const recent = opts.sinceMs === undefined || stat.mtimeMs >= opts.sinceMs;
+      if (!recent && current) continue;
+      const key = `${project.name}/${e.name}`;
+      let cwd = recent ? fileCache().get(key) : undefined;
       if (cwd === undefined) {
         cwd = headField(path, "directory", stat.size);
-        // A session's directory never changes once written.
-        if (cwd !== undefined) cache.set(key, cwd);
+        if (cwd !== undefined && recent) fileCache().set(key, cwd);
       }
-      if (!inRoots(cwd) || (opts.sinceMs !== undefined && stat.mtimeMs < opts.sinceMs)) continue;
-      found.push({ agent: "opencode", id, path, ...(cwd ? { cwd } : {}), mtimeMs: stat.mtimeMs, size: stat.size });
+      if (cwd !== undefined) cwds.add(cwd);
+      if (recent && inRoots(cwd)) found.push({ agent: "opencode", id, path, ...(cwd ? { cwd } : {}), mtimeMs: stat.mtimeMs, size: stat.size });
     }
+    if (!current) folders.set(project.name, JSON.stringify({ m, cwds: [...cwds] } satisfies FolderSummary));
   }
-  cache.save();
+  folders.save();
+  files?.save();
   return found;
 }
 
