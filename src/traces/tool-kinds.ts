@@ -57,6 +57,10 @@ const BY_NAME: Readonly<Record<string, ToolKind>> = Object.assign(Object.create(
   fetch: "web_fetch",
   google_web_search: "web_search",
   websearch: "web_search",
+  // OpenCode's other names
+  multiedit: "edit",
+  list: "read",
+  codesearch: "web_search",
 });
 
 export function kindOfToolName(name: string): ToolKind {
