@@ -82,7 +82,11 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
   const { session } = r;
   const roots = opts.roots ?? [];
   const partsOf = new Map<string, Obj[]>();
-  for (const p of r.parts) partsOf.set(p.messageId, [...(partsOf.get(p.messageId) ?? []), p.data]);
+  for (const p of r.parts) {
+    const list = partsOf.get(p.messageId);
+    if (list) list.push(p.data);
+    else partsOf.set(p.messageId, [p.data]);
+  }
   const messages = r.messages
     .map((m) => ({ ...m, created: ms(isObj(m.data.time) ? m.data.time.created : undefined) }))
     .sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -241,8 +245,7 @@ function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptio
     );
   } catch (e) {
     if (e instanceof TranscriptError) throw e;
-    if (e instanceof OpencodeDbError) throw new TranscriptError(locator, e.reason);
-    throw e;
+    throw new TranscriptError(locator, e instanceof OpencodeDbError ? e.reason : String((e as Error)?.message ?? e).split("\n")[0]!);
   }
 }
 
