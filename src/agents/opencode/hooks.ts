@@ -5,6 +5,10 @@
 // directory as JSON on stdin, as the other agents' command hooks do. The file is ours by
 // its first line; uninstall deletes it only when it is exactly what some git-traces wrote
 // (with whatever command it names), together with the folders that install created.
+//
+// The plugin has one export, a function: the shape every OpenCode release loads (older ones
+// call each export; newer ones call each export unless the default export is a V1 object
+// with an `id`, which older ones would fail to call).
 
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
