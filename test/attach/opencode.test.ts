@@ -1,7 +1,7 @@
 // OpenCode sessions on commits, end to end: real git through the compiled shim, the
 // fixture's session in a sandbox HOME (opencode.db built from opencode-db.sql, or the older
-// JSON tree), found in the datastore or reported by the plugin; then `git traces show`,
-// `summary`, `blame` and `export` on the commit.
+// JSON tree), found in the datastore or reported by the plugin; then `git traces log`,
+// `list`, `show`, `summary`, `blame` and `export` on the commit.
 
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
@@ -40,6 +40,10 @@ const EXPECTED_META = {
   tools: { read: 1, webfetch: 1, edit: 2, write: 1, bash: 1 },
   tokens: { input: 42, output: 2797, cacheRead: 131581, cacheWrite: 11868, reasoning: 0 },
 };
+
+/** The same, as `git traces log --json` gives a trace: `model` is `models`. */
+const { v: _v, model: _model, agentVersion: _version, ...REST } = EXPECTED_META;
+const EXPECTED_META_JSON = { ...REST, models: ["claude-sonnet-4-5"] };
 
 /**
  * The fixture's session again under another ID, in `repo`, as SQL to run on an existing
@@ -225,7 +229,26 @@ describe("with hooks: the session the plugin reported", () => {
   });
 });
 
-describe("the commit's OpenCode session in show, summary, blame and export", () => {
+describe("the commit's OpenCode session in log, list, show, summary, blame and export", () => {
+  test("log: the commit with its trace; list: the session of this repository and its commit", () => {
+    const shop = makeShop(box, ["opencode"]);
+    shop.git(["add", "-A"]);
+    expect(shop.git(["commit", "-q", "-m", "Add login"]).exitCode).toBe(0);
+    const head = run(["/usr/bin/git", "rev-parse", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim();
+
+    const log = shop.git(["traces", "log", "-1"]);
+    expect(log.err).toBe("");
+    expect(log.out).toContain("    Add login\n\nTraces:\n    ses_e079 opencode claude-sonnet-4-5 Add login with rate limiting to src/auth.py and a test\n");
+    const logJson = JSON.parse(shop.git(["traces", "log", "-1", "--json"]).out);
+    expect(logJson[0].traces).toEqual([{ ...EXPECTED_META_JSON, id: ID, source: "git-traces" }]);
+
+    const list = shop.git(["traces", "list"]);
+    expect(list.err).toBe("");
+    expect(list.out).toBe(`${ID}\topencode\tclaude-sonnet-4-5\t2026-11-20T10:06:53.277Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`);
+    const listJson = JSON.parse(shop.git(["traces", "list", "--json"]).out);
+    expect(listJson.sessions).toMatchObject([{ id: ID, agent: "opencode", models: ["claude-sonnet-4-5"], cwd: shop.repo, commits: [{ oid: head }] }]);
+  });
+
   test("show: the whole session read back from opencode.db; summary: the agent, model and trace", () => {
     const shop = makeShop(box, ["opencode"]);
     shop.git(["add", "-A"]);
