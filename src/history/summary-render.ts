@@ -3,7 +3,7 @@
 // (clipLine for text, the Markdown escapes for Markdown). Long lists stop at LIST_MAX
 // entries with a count of the rest; --json has them all.
 
-import type { Paint } from "../cli/shared/render.ts";
+import { shortId, type Paint } from "../cli/shared/render.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { mdCell, mdCode, mdText, mdUrl } from "./markdown.ts";
 import { kindsLine, tokensLine } from "./show-render.ts";
@@ -131,7 +131,7 @@ export function renderSummaryMarkdown(s: Summary): string {
   for (const t of traces.shown) {
     // A link where the URL can be one as it is; else the whole ID, and the URL as code.
     const url = t.url === null ? "" : sanitizeLine(t.url);
-    const id = /^https?:\/\/[^\s<>()[\]`\\]+$/.test(url) ? `[${mdCode(t.id.slice(0, 8))}](${url})` : `${mdCode(t.id)}${url ? ` ${mdUrl(url)}` : ""}`;
+    const id = /^https?:\/\/[^\s<>()[\]`\\]+$/.test(url) ? `[${mdCode(shortId(t.id))}](${url})` : `${mdCode(t.id)}${url ? ` ${mdUrl(url)}` : ""}`;
     const parts = [id, `**${mdText(clipLine(agentName({ agent: t.agent ?? "unknown agent", source: t.source }), 60))}**`];
     if (t.models[0]) parts.push(mdCode(clipLine(t.models[0], 80)));
     if (t.title) parts.push(mdText(clipLine(t.title, 100)));

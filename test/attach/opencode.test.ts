@@ -238,7 +238,7 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
 
     const log = shop.git(["traces", "log", "-1"]);
     expect(log.err).toBe("");
-    expect(log.out).toContain("    Add login\n\nTraces:\n    ses_e079 opencode claude-sonnet-4-5 Add login with rate limiting to src/auth.py and a test\n");
+    expect(log.out).toContain("    Add login\n\nTraces:\n    ses_e0799e3e opencode claude-sonnet-4-5 Add login with rate limiting to src/auth.py and a test\n");
     const logJson = JSON.parse(shop.git(["traces", "log", "-1", "--json"]).out);
     expect(logJson[0].traces).toEqual([{ ...EXPECTED_META_JSON, id: ID, source: "git-traces" }]);
 

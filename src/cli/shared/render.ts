@@ -18,9 +18,13 @@ export function painter(io: Pick<IO, "color">): Paint {
   return Object.fromEntries(entries) as Paint;
 }
 
-/** The ID as log and blame show it: the first 8 characters (a UUID's first group). */
+/**
+ * The ID as log and blame show it: the first 8 characters (a UUID's first group), after a
+ * short type prefix such as OpenCode's `ses_`, which every ID of that agent shares.
+ */
 export function shortId(id: string): string {
-  return sanitizeLine(id.slice(0, 8));
+  const typed = /^([a-z]{2,5}_)(.+)$/.exec(id);
+  return sanitizeLine(typed ? typed[1]! + typed[2]!.slice(0, 8) : id.slice(0, 8));
 }
 
 /** The model a one-line view names: the first the note lists. */
