@@ -72,23 +72,30 @@ export interface SharedText {
   ref: string;
 }
 
-/** The shared JSON of each of `ids` found, from the first ref of `refs` that has it. */
+/**
+ * The shared JSON of each of `ids` found in `refs`. When refs disagree (a remote's content
+ * fetched but not merged yet) the later version wins, as a merge would pick it; on equal
+ * terms the first ref's.
+ */
 export function readSharedTexts(git: GitRunner, ids: readonly string[], refs: readonly string[] = contentRefs(git)): Map<string, SharedText> {
   const wanted = new Set(ids.filter(isTraceId));
-  const where = new Map<string, { blob: string; ref: string }>();
+  const found = new Map<string, { blob: string; ref: string }[]>();
   for (const ref of refs) {
-    if (where.size === wanted.size) break;
     const entries = contentEntries(git, ref);
     for (const id of wanted) {
       const blob = entries.get(id);
-      if (blob && !where.has(id)) where.set(id, { blob, ref });
+      if (blob && !found.get(id)?.some((f) => f.blob === blob)) found.set(id, [...(found.get(id) ?? []), { blob, ref }]);
     }
   }
-  const blobs = readBlobs(git, [...new Set([...where.values()].map((w) => w.blob))]);
+  const blobs = readBlobs(git, [...new Set([...found.values()].flat().map((w) => w.blob))]);
   const out = new Map<string, SharedText>();
-  for (const [id, { blob, ref }] of where) {
-    const text = blobs.get(blob);
-    if (text !== undefined) out.set(id, { text, ref });
+  for (const [id, versions] of found) {
+    for (const { blob, ref } of versions) {
+      const text = blobs.get(blob);
+      if (text === undefined) continue;
+      const best = out.get(id);
+      if (!best || (laterVersion(best.text, text) === text && text !== best.text)) out.set(id, { text, ref });
+    }
   }
   return out;
 }

@@ -38,17 +38,23 @@ export function readShared(git: GitRunner, ids: readonly string[], refs?: readon
 
 /**
  * The content of traces whose transcript is not here: the snapshot first (this machine's own
- * copy), then shared content when a repository is at hand.
+ * copy), then shared content when a repository is at hand. An imported snapshot gives way
+ * to shared content that is newer (the author shared the session again since).
  */
 export function contentElsewhere(ids: readonly string[], env: Env, git: GitRunner | null): Map<string, FoundContent> {
   const out = new Map<string, FoundContent>();
-  const rest: string[] = [];
+  const ask: string[] = [];
   for (const id of new Set(ids.filter(isTraceId))) {
     const snap = readSnapshot(env, id);
     if (snap) out.set(id, { trace: snap.trace, source: "snapshot", from: snap.source });
-    else rest.push(id);
+    if (!snap || snap.source === "shared") ask.push(id);
   }
-  if (git && rest.length) for (const [id, { trace, ref }] of readShared(git, rest)) out.set(id, { trace, source: "shared", from: ref });
+  if (!git || !ask.length) return out;
+  for (const [id, { trace, ref }] of readShared(git, ask)) {
+    const kept = out.get(id);
+    if (kept && !(Date.parse(trace.end ?? "") > Date.parse(kept.trace.end ?? ""))) continue;
+    out.set(id, { trace, source: "shared", from: ref });
+  }
   return out;
 }
 

@@ -1,77 +1,15 @@
 // Sharing trace content through git (docs/sharing.md), end to end with real clones of a bare
 // remote, each collaborator with a HOME of their own: private by default, redacted content
 // pushed and fetched with the notes when sharing is on, read by a collaborator who has no
-// agent at all, unshared, imported, merged when two clones share at once, and snapshots that
-// outlive the transcript.
+// agent at all, unshared, imported, and snapshots that outlive the transcript.
 
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { join } from "node:path";
 import { REAL_GIT, requireBinary, run, settle } from "../helpers/sandbox.ts";
-import { at } from "../helpers/shop.ts";
 import { makeRemote, makeUser, type User } from "../helpers/users.ts";
-
-/** The fixture secret (in a tool output of every agent's fixture), and ours planted in a prompt and a command. */
-const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const GITHUB_TOKEN = "ghp_Zq8s1Yt6Vb3Nc0Xw4Lk7Jh2Gf5Dd9Ss1Aa8Q";
-const SECRETS = [AWS_SECRET, "wJalrXUtnFEMI", GITHUB_TOKEN, "ghp_Zq8s1Yt6"];
-
-const TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
-
-/** The transcript of session `id` in `user`'s HOME for `repo`. */
-function transcriptOf(user: User, repo: string, id: string): string {
-  return join(user.box.home, ".claude", "projects", claudeFolder(repo), `${id}.jsonl`);
-}
-
-/**
- * Like agentCommit, with secrets planted where the trace model keeps them: the first prompt
- * (its title too) and a shell command. The fixture's tool output holds AWS_SECRET already.
- */
-function secretCommit(user: User, repo: string, file: string, id: string): void {
-  const text = readFileSync(TEMPLATE, "utf8")
-    .replaceAll(SESSIONS.claude, id)
-    .replace('"content":"Add login with rate limiting to src/auth.py and a test"', `"content":"Add login with rate limiting, GITHUB_TOKEN=${GITHUB_TOKEN} to src/auth.py and a test\\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}"`)
-    .replace('"command":"pytest -q tests/test_auth.py"', `"command":"AWS_SECRET_ACCESS_KEY=${AWS_SECRET} pytest -q tests/test_auth.py"`)
-    .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
-    .replaceAll("/home/dev/work/shop", repo);
-  expect(text).toContain(GITHUB_TOKEN);
-  const dest = transcriptOf(user, repo, id);
-  mkdirSync(dirname(dest), { recursive: true });
-  writeFileSync(dest, text);
-  mkdirSync(dirname(join(repo, file)), { recursive: true });
-  writeFileSync(join(repo, file), `${id}\n`);
-  run([REAL_GIT, "add", file], { cwd: repo, env: user.box.realEnv });
-  const r = user.git(["commit", "-q", "-m", `${user.name}: ${file}`], repo);
-  expect(r.exitCode).toBe(0);
-  expect(r.err).toBe("");
-}
-
-/** Every object reachable from the remote's refs, as bytes, through one cat-file. */
-function remoteObjects(remote: string): Buffer {
-  const oids = run([REAL_GIT, "rev-list", "--objects", "--all"], { cwd: remote })
-    .out.split("\n")
-    .filter(Boolean)
-    .map((l) => l.split(" ")[0]);
-  return run([REAL_GIT, "cat-file", "--batch"], { cwd: remote, input: `${oids.join("\n")}\n` }).stdout;
-}
-
-function remoteRefs(remote: string): string[] {
-  return run([REAL_GIT, "for-each-ref", "--format=%(refname)"], { cwd: remote }).out.split("\n").filter(Boolean);
-}
-
-function expectNoSecrets(remote: string, homes: string[]): void {
-  const all = remoteObjects(remote).toString("latin1");
-  expect(all.length).toBeGreaterThan(0);
-  for (const s of SECRETS) expect(all.includes(s)).toBe(false);
-  for (const h of homes) expect(all.includes(h)).toBe(false);
-}
-
-function traces(user: User, repo: string, args: string[]): { code: number | null; out: string; err: string } {
-  const r = user.git(["traces", ...args], repo);
-  return { code: r.exitCode, out: r.out, err: r.err };
-}
+import { AWS_SECRET, expectNoSecrets, remoteRefs, secretCommit, traces, transcriptOf } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
@@ -252,55 +190,5 @@ test("a snapshot is refreshed while the session goes on, and outlives its transc
     expect(traces(carol, c, ["share", "carol-1"]).out).toStartWith("shared carol-1 (from its snapshot;");
   } finally {
     carol.cleanup();
-  }
-});
-
-test("two clones sharing at once both keep their content; a newer version of a shared trace reaches the other", async () => {
-  const dave = makeUser("dave");
-  const erin = makeUser("erin");
-  try {
-    const remote = makeRemote(join(root, "two"));
-    const d = join(dave.box.home, "shop");
-    const e = join(erin.box.home, "shop");
-    for (const [u, dir] of [[dave, d], [erin, e]] as const) {
-      expect(u.git(["clone", "-q", remote, dir], u.box.home).exitCode).toBe(0);
-      run([REAL_GIT, "config", "traces.share", "true"], { cwd: dir });
-      run([REAL_GIT, "checkout", "-q", "-b", u.name], { cwd: dir });
-      secretCommit(u, dir, `src/${u.name}.py`, `${u.name}-1`);
-    }
-    // Both push their branch at the same moment: the two notes and content pushes race.
-    const push = (u: User, dir: string) => Bun.spawn({ cmd: [join(u.box.bin, "git"), "push", "-q", "origin", u.name], cwd: dir, env: at(u.env, "2026-11-20T10:08:00Z"), stdout: "pipe", stderr: "pipe" });
-    const ps = [push(dave, d), push(erin, e)];
-    expect(await Promise.all(ps.map((p) => p.exited))).toEqual([0, 0]);
-    settle(dave.box.home);
-    settle(erin.box.home);
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe("dave-1.json\nerin-1.json\n");
-    // Each remote content commit is a fast-forward of the last: the merge keeps both parents.
-    expect(run([REAL_GIT, "rev-list", "--count", "--merges", "refs/traces/content"], { cwd: remote }).out.trim()).toBe("1");
-    expectNoSecrets(remote, [dave.box.home, erin.box.home]);
-    for (const [u, dir, other] of [[dave, d, "erin-1"], [erin, e, "dave-1"]] as const) {
-      expect(u.git(["fetch", "-q"], dir).exitCode).toBe(0);
-      const shown = JSON.parse(traces(u, dir, ["show", other, "--json"]).out);
-      expect(shown.traces[0].source).toBe("shared");
-    }
-
-    // The same trace on both sides (erin imported dave's and shared it on), then dave's
-    // session goes on and he shares it again: the newer version reaches erin.
-    expect(traces(erin, e, ["import", "dave-1"]).code).toBe(0);
-    expect(traces(erin, e, ["share", "dave-1"]).out).toStartWith("already shared, unchanged: dave-1");
-    const transcript = transcriptOf(dave, d, "dave-1");
-    appendFileSync(
-      transcript,
-      `${JSON.stringify({ parentUuid: null, isSidechain: false, userType: "external", cwd: d, sessionId: "dave-1", version: "2.0.69", type: "user", message: { role: "user", content: "One more thing" }, uuid: "0f0f0f0f-0000-4000-8000-000000000002", timestamp: "2026-11-20T10:07:45.000Z" })}\n`,
-    );
-    expect(traces(dave, d, ["share", "dave-1"]).out).toStartWith("shared dave-1");
-    expect(dave.git(["push", "-q", "origin", "dave"], d).exitCode).toBe(0);
-    settle(dave.box.home);
-    expect(erin.git(["fetch", "-q"], e).exitCode).toBe(0);
-    const later = JSON.parse(run([REAL_GIT, "cat-file", "blob", "refs/traces/content:dave-1.json"], { cwd: e }).out);
-    expect(later.end).toBe("2026-11-20T10:07:45.000Z");
-  } finally {
-    dave.cleanup();
-    erin.cleanup();
   }
 });

@@ -5,6 +5,7 @@
 import { findTrace } from "../../attach/find.ts";
 import { worktreeRoots } from "../../attach/detect.ts";
 import { readShared } from "../../share/share.ts";
+import { mergePendingContent } from "../../sync/merge.ts";
 import { readSnapshot, snapshotFile, writeSnapshot } from "../../share/snapshots.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
@@ -23,6 +24,7 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
   const state = requireRepo(deps);
   const git = deps.git();
   const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
+  mergePendingContent(git, state.gitDir);
   const shared = readShared(git, opts.ids);
   const rows: Outcome[] = [];
   for (const id of opts.ids) {
@@ -31,7 +33,8 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
       rows.push({ id, status: "here", from: "transcript", file: null });
       continue;
     }
-    if (readSnapshot(deps.env, id)?.source === "transcript") {
+    const snap = readSnapshot(deps.env, id);
+    if (snap?.source === "transcript") {
       rows.push({ id, status: "here", from: "snapshot", file: snapshotFile(deps.env, id) });
       continue;
     }
@@ -39,7 +42,9 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
     if (!found) {
       throw new CliError(`no shared content for trace ${id} here: fetch first (git fetch), or ask its author to run git traces share ${id}`, "TRACE_NOT_SHARED", { id });
     }
-    const wrote = writeSnapshot(deps.env, found.trace, "shared");
+    // An earlier import of a newer version stays.
+    const older = snap && Date.parse(snap.trace.end ?? "") > Date.parse(found.trace.end ?? "");
+    const wrote = !older && writeSnapshot(deps.env, found.trace, "shared");
     rows.push({ id, status: wrote ? "imported" : "unchanged", from: found.ref, file: snapshotFile(deps.env, id) });
   }
   if (opts.json) {

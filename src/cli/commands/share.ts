@@ -8,6 +8,7 @@ import type { RepoState } from "../../git/repo.ts";
 import { contentEntries, contentRefs, updateContent } from "../../share/content.ts";
 import { CONTENT_REF } from "../../share/refs.ts";
 import { markUnshared } from "../../share/settings.ts";
+import { mergePendingContent } from "../../sync/merge.ts";
 import { localTrace } from "../../share/share.ts";
 import { canonicalJson, sharedForm } from "../../share/trace-json.ts";
 import { isTraceId } from "../../traces/model.ts";
@@ -47,6 +48,8 @@ function pushedTo(deps: Deps, ids: readonly string[]): Map<string, string[]> {
 export async function runShare(opts: ShareOptions, deps: Deps): Promise<number> {
   const state: RepoState = requireRepo(deps);
   const git = deps.git();
+  // On top of what any fetch brought, so that the push that follows is a fast-forward.
+  mergePendingContent(git, state.gitDir);
   const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
   const home = deps.env.HOME ?? "";
   const texts = new Map<string, string>();
@@ -78,6 +81,8 @@ export async function runShare(opts: ShareOptions, deps: Deps): Promise<number> 
 export function runUnshare(opts: ShareOptions, deps: Deps): number {
   const state = requireRepo(deps);
   const git = deps.git();
+  // What any fetch brought is ours to remove too.
+  mergePendingContent(git, state.gitDir);
   const removed = new Set(updateContent(git, new Map(opts.ids.map((id) => [id, null])), { message: `git-traces: unshare ${opts.ids.length === 1 ? opts.ids[0] : `${opts.ids.length} traces`}` }));
   // Automatic sharing (traces.share) leaves them alone from now on.
   markUnshared(state.gitDir, opts.ids, true);
