@@ -1,4 +1,4 @@
-// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000] [--copilot 1000] [--opencode 1000]
+// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000] [--copilot 1000] [--opencode 1000] [--share]
 //
 // What the shim adds to `git commit`, in one run, interleaved: an empty compiled Bun
 // program (F, the start-up every shim call pays), the real `git commit` and the shim's in
@@ -10,8 +10,12 @@
 // The shim returns when git is done and records the traces in a background worker; the
 // table also shows when the note was written (untimed for the commit, waited for before
 // the next run), and the same commit with GIT_TRACES_SYNC=1 (all work before returning).
+//
+// --share sets `traces.share true` in the repositories the shim commits in: the worker then
+// also snapshots every attached trace and stores its redacted content in refs/traces/content
+// (docs/sharing.md), all after git has returned.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     copilot: { type: "string", default: "1000" },
     opencode: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
+    share: { type: "boolean", default: false },
   },
 });
 const rounds = Number(values.rounds);
@@ -58,6 +63,7 @@ try {
     writeFileSync(join(repo, "src", "auth.py"), "# auth v2\nclass RateLimiter: ...\n");
     writeFileSync(join(repo, "tests", "test_auth.py"), "def test_login(): ...\n");
     sh("git add -A", repo);
+    if (values.share) sh("git config traces.share true", repo);
     repos[name] = repo;
   }
   console.error("generating the datastore...");
@@ -99,7 +105,7 @@ try {
   const F = m.get("F")!;
   const withAdded = m.get("shim, sessions")! - m.get("real git, sessions")!;
   const noneAdded = m.get("shim, no sessions")! - m.get("real git, no sessions")!;
-  console.log(`bench-commit: ${gen.files} sessions on disk (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds, medians; bun ${Bun.version}`);
+  console.log(`bench-commit: ${gen.files} sessions on disk (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds, medians; bun ${Bun.version}${values.share ? "; traces.share true" : ""}`);
   const after = (name: string) => fmt(median(background.get(name) ?? [0]));
   console.log(
     table([
@@ -111,7 +117,21 @@ try {
   // Two sessions in the repository for each agent that has sessions at all.
   const expected = 2 * [values.claude, values.codex, values.gemini, values.copilot, values.opencode].filter((n) => Number(n) > 0).length;
   console.log(`traces attached to the last commit with sessions: ${attached} (expected ${expected}: 2 per agent)`);
-  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected ? 0 : 1;
+  let sharedOk = true;
+  if (values.share) {
+    const tree = Bun.spawnSync({ cmd: [REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], cwd: repos.withShim, env, stdout: "pipe" }).stdout.toString();
+    const shared = tree.split("\n").filter((l) => l.endsWith(".json")).length;
+    const snapshots = (() => {
+      try {
+        return readdirSync(join(home, ".local", "share", "git-traces", "snapshots")).filter((f) => f.endsWith(".json")).length;
+      } catch {
+        return 0;
+      }
+    })();
+    console.log(`traces shared in refs/traces/content: ${shared}, snapshots kept: ${snapshots} (expected ${attached} each: every attached trace)`);
+    sharedOk = attached > 0 && shared === attached && snapshots === attached;
+  }
+  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected && sharedOk ? 0 : 1;
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.error(`kept ${dir}`);

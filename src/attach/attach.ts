@@ -5,17 +5,22 @@ import type { GitRunner } from "../git/runner.ts";
 import { mergeIntoNote, metaLine, tracesLine, type TraceMeta } from "../notes/format.ts";
 import { updateNotes } from "../notes/store.ts";
 import { primaryModel, toolCounts, type Trace } from "../traces/model.ts";
+import { redactText } from "../traces/redact.ts";
 import type { Attachment } from "./detect.ts";
 
-/** What a note records about a trace on one commit. */
-export function traceMeta(trace: Trace, files: readonly string[]): TraceMeta {
+/**
+ * What a note records about a trace on one commit. The note is pushed whether or not trace
+ * content is shared, so its one piece of free text, the title (from the first prompt),
+ * passes the redactor too (docs/redaction.md).
+ */
+export function traceMeta(trace: Trace, files: readonly string[], home = process.env.HOME ?? ""): TraceMeta {
   const model = primaryModel(trace);
   return {
     agent: trace.agent,
     ...(trace.agentVersion ? { agentVersion: trace.agentVersion } : {}),
     ...(model ? { model } : {}),
     ...(trace.models.length > 1 ? { models: trace.models } : {}),
-    title: trace.title,
+    title: redactText(trace.title, { home }),
     files: [...files],
     ...(trace.start ? { start: trace.start } : {}),
     ...(trace.end ? { end: trace.end } : {}),

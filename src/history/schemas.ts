@@ -34,16 +34,20 @@ export const ShowOutputSchema = v.object({
   resolvedAs: v.picklist(["trace", "commit"]),
   /** The commit, when it named one. */
   commit: v.nullable(v.string()),
+  /** `--redacted`: every `trace` is as sharing stores it. */
+  redacted: v.boolean(),
   traces: v.array(
     v.object({
       id: TraceIdSchema,
       /** Whether the whole session is here (`trace` is set). */
       available: v.boolean(),
+      /** Where `trace` came from: its transcript here, a snapshot, content shared through git; null without one. */
+      source: v.nullable(v.picklist(["transcript", "snapshot", "shared"])),
       /** Commits whose notes name the trace. */
       commits: v.array(CommitRefSchema),
       /** What the notes say of it; null for a session no commit names. */
       note: v.nullable(AttachedTraceSchema),
-      /** The session in the common trace model, when its transcript is on this machine. */
+      /** The session in the common trace model, when its content is on this machine. */
       trace: v.nullable(TraceSchema),
       /** Why a transcript that is here could not be read. */
       unreadable: v.nullable(v.string()),

@@ -1,28 +1,54 @@
-// The whole sessions behind trace IDs, for the ones whose transcript is on this machine.
-// IDs are checked (findTrace takes only valid ones near a path); a transcript that cannot
-// be read is reported, never fatal.
+// The whole sessions behind trace IDs: from their transcripts on this machine, and, when
+// asked, for the ones whose transcript is not here, from a snapshot or from content shared
+// through git (src/share/). IDs are checked (findTrace takes only valid ones near a path);
+// a transcript that cannot be read is reported, never fatal.
 
 import { findTrace } from "../attach/find.ts";
 import type { Env } from "../agents/types.ts";
+import type { GitRunner } from "../git/runner.ts";
+import type { ContentSource } from "../share/share.ts";
 import { isTraceId, type Trace } from "../traces/model.ts";
 
 export interface LocalSession {
   trace?: Trace;
   /** Why the transcript that is here could not be read. */
   error?: string;
+  /** Where `trace` came from. */
+  source?: ContentSource;
+  /** For a snapshot: what it was taken from (`transcript`, `shared`); for shared content: its ref. */
+  from?: string;
 }
 
-export async function localSessions(ids: Iterable<string>, env: Env, roots: readonly string[]): Promise<Map<string, LocalSession>> {
+export interface SessionOptions {
+  /** Look further when a transcript is not here: snapshots, then (with a runner) shared content. */
+  elsewhere?: { git: GitRunner | null };
+  /** Refresh the snapshots of these traces when their transcript is read. */
+  refresh?: ReadonlySet<string>;
+}
+
+export async function localSessions(ids: Iterable<string>, env: Env, roots: readonly string[], opts: SessionOptions = {}): Promise<Map<string, LocalSession>> {
   const unique = [...new Set(ids)].filter(isTraceId);
-  const found = await Promise.all(
-    unique.map(async (id): Promise<[string, LocalSession]> => {
-      try {
-        const trace = await findTrace(id, env, roots);
-        return [id, trace ? { trace } : {}];
-      } catch (e) {
-        return [id, { error: e instanceof Error ? e.message : String(e) }];
-      }
-    }),
+  const found = new Map(
+    await Promise.all(
+      unique.map(async (id): Promise<[string, LocalSession]> => {
+        try {
+          const trace = await findTrace(id, env, roots);
+          return [id, trace ? { trace, source: "transcript" } : {}];
+        } catch (e) {
+          return [id, { error: e instanceof Error ? e.message : String(e) }];
+        }
+      }),
+    ),
   );
-  return new Map(found);
+  if (opts.refresh?.size || opts.elsewhere) {
+    const share = await import("../share/share.ts");
+    for (const [id, s] of found) if (s.trace && opts.refresh?.has(id)) share.refreshSnapshot(env, s.trace);
+    const missing = [...found].filter(([, s]) => !s.trace).map(([id]) => id);
+    if (opts.elsewhere && missing.length) {
+      for (const [id, c] of share.contentElsewhere(missing, env, opts.elsewhere.git)) {
+        found.set(id, { trace: c.trace, source: c.source, ...(c.from ? { from: c.from } : {}) });
+      }
+    }
+  }
+  return found;
 }

@@ -31,6 +31,16 @@ export function notHereSentence(view: TraceView): string {
   return view.unreadable ? `The content of this trace is not available here: its transcript could not be read (${clipLine(view.unreadable, 300)}).` : NOT_HERE;
 }
 
+/** Where the content shown came from, when not from the transcript here (or when redacted). */
+export function contentSentence(view: TraceView): string | undefined {
+  if (!view.trace) return undefined;
+  const parts: string[] = [];
+  if (view.source === "snapshot") parts.push(view.from === "shared" ? "imported from shared content (redacted)" : "a snapshot kept on this machine (the transcript is not here)");
+  if (view.source === "shared") parts.push(`shared through git${view.from ? ` (${view.from})` : ""}, redacted`);
+  if (view.redacted) parts.push("redacted, exactly as sharing stores it");
+  return parts.length ? parts.join("; ") : undefined;
+}
+
 const KIND_LABEL: Record<ToolKind, string> = { read: "read", edit: "edit", shell: "shell", web_fetch: "web fetch", web_search: "web search", other: "other" };
 
 /** `7 (1 read, 3 edit, 1 shell, 1 web fetch, 1 other)`; kinds with no calls are left out. */
@@ -165,6 +175,7 @@ export function renderTraceText(view: TraceView, opts: RenderOptions, paint: Pai
     ...field("Commits", commitsText(view, opts, paint), paint),
     ...field("URL", view.note?.url && clipLine(view.note.url, 500), paint),
     ...field("Transcript", t?.transcript && clipLine(t.transcript, 500), paint),
+    ...field("Content", contentSentence(view) && clipLine(contentSentence(view)!, 300), paint),
   ];
   if (t) lines.push(...textConversation(view, opts, paint));
   else {
@@ -266,6 +277,7 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
     ...row("Branch", t?.branch && mdCode(clipLine(t.branch, 200))),
     ...row("Commits", commitCell),
     ...row("URL", view.note?.url && mdUrl(view.note.url)),
+    ...row("Content", contentSentence(view) && mdText(clipLine(contentSentence(view)!, 300))),
     "",
   ];
   if (t) lines.push("### Conversation", "", ...mdConversation(view, opts));

@@ -17,8 +17,14 @@ export interface TraceView {
   note?: AttachedTrace;
   /** The commits whose notes name it, oldest first when known. */
   commits: CommitRef[];
-  /** The whole session, when its transcript is on this machine. */
+  /** The whole session, when its transcript, a snapshot or shared content is here. */
   trace?: Trace;
+  /** Where `trace` came from (absent: its transcript). */
+  source?: "transcript" | "snapshot" | "shared";
+  /** For a snapshot: what it was taken from (`transcript`, `shared`); for shared content: its ref. */
+  from?: string;
+  /** `trace` is shown redacted, as sharing would store it. */
+  redacted?: boolean;
   /** Why the transcript could not be read, when it is here but unreadable. */
   unreadable?: string;
 }

@@ -1,6 +1,6 @@
-// git clone: the new repository's remote gets the notes refspec from the start (clone's own
-// --config, honoured by its first fetch), so the notes arrive with the clone, in the same
-// round trip; they become the local notes right after.
+// git clone: the new repository's remote gets the notes refspec, and the shared trace content
+// one, from the start (clone's own --config, honoured by its first fetch), so both arrive
+// with the clone, in the same round trip; they become the local ones right after.
 
 import { resolve } from "node:path";
 import type { Invocation } from "./invocation.ts";
@@ -37,6 +37,7 @@ export default async function clone(inv: Invocation): Promise<never> {
   if (hasOption(args, ["--mirror"], CLONE_ARGS)) passThrough(); // a mirror fetches the notes ref itself
   const origin = optionValue(args, ["-o", "--origin"]) ?? "origin";
   const { notesRefspec, remoteKey } = await import("../sync/remotes.ts");
+  const { contentRefspec } = await import("../share/refs.ts");
   const key = remoteKey(origin, [origin]);
   if (key !== origin) passThrough();
   const [url, dir] = operands(args, CLONE_ARGS);
@@ -44,7 +45,7 @@ export default async function clone(inv: Invocation): Promise<never> {
   const at = inv.args.indexOf(inv.command);
   const withRefspec: Invocation = {
     ...inv,
-    args: [...inv.args.slice(0, at + 1), "--config", `remote.${origin}.fetch=${notesRefspec(key)}`, ...inv.args.slice(at + 1)],
+    args: [...inv.args.slice(0, at + 1), "--config", `remote.${origin}.fetch=${notesRefspec(key)}`, "--config", `remote.${origin}.fetch=${contentRefspec(key)}`, ...inv.args.slice(at + 1)],
   };
   return intercept(withRefspec, {
     after: async (ctx) => {
@@ -56,7 +57,7 @@ export default async function clone(inv: Invocation): Promise<never> {
       const state = repoState(git);
       if (!state) return;
       ctx.gitDir = state.gitDir;
-      const { mergePendingNotes } = await import("../sync/merge.ts");
+      const { mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
       const { updateSyncState } = await import("../sync/state.ts");
       const { commonDir } = await import("../git/repo.ts");
       const common = commonDir(state.gitDir);
@@ -64,6 +65,7 @@ export default async function clone(inv: Invocation): Promise<never> {
         s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
       });
       mergePendingNotes(git, state.gitDir);
+      mergePendingContent(git, state.gitDir);
     },
   });
 }

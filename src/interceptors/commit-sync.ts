@@ -52,13 +52,13 @@ export async function findSessions(ctx: InterceptContext): Promise<FoundSessions
   return { state, prepared: enabled ? prepared : null, squash: existsSync(squashRecord(state.gitDir)) };
 }
 
-/** Writes the traces of `made` (HEAD when not given). */
-export async function recordCommit(ctx: InterceptContext, found: FoundSessions | null, amend: boolean, made?: CommitInfo | null): Promise<void> {
+/** Writes the traces of `made` (HEAD when not given); returns the commit when there was trace work. */
+export async function recordCommit(ctx: InterceptContext, found: FoundSessions | null, amend: boolean, made?: CommitInfo | null): Promise<CommitInfo | null> {
   // Nobody to attach, or tracing turned off here: done, without another git call.
-  if (!found || found.prepared === null || (!found.squash && !found.prepared.traces.length)) return;
+  if (!found || found.prepared === null || (!found.squash && !found.prepared.traces.length)) return null;
   ctx.gitDir = found.state.gitDir;
   made ??= await tipCommit(ctx.git);
-  if (!made) return;
+  if (!made) return null;
   const { recordNewCommits } = await import("./shared/record.ts");
   const { takeSquashSources } = await import("./shared/squash.ts");
   const squashed = found.squash ? takeSquashSources(found.state.gitDir, made) : [];
@@ -68,6 +68,14 @@ export async function recordCommit(ctx: InterceptContext, found: FoundSessions |
     copyFrom: () => new Map(squashed.length ? [[made.oid, squashed]] : []),
     prepared: found.prepared,
   });
+  return made;
+}
+
+/** After the note: snapshots, and shared content when `traces.share` is on (src/share/after-commit.ts). */
+export async function keepCommitTraces(ctx: InterceptContext, found: FoundSessions | null, made: CommitInfo | null, background: boolean): Promise<void> {
+  if (!found?.prepared || !made) return;
+  const { keepTraces } = await import("../share/after-commit.ts");
+  await keepTraces(ctx, found.state, found.prepared, made, background);
 }
 
 
@@ -76,6 +84,9 @@ export function commitInForeground(inv: Invocation, amend: boolean): Promise<nev
   return intercept(inv, {
     globals: (ctx) => (amend ? rewriteNotes(null, ctx.git) : []),
     during: (ctx) => findSessions(ctx),
-    after: (ctx, _state, early) => recordCommit(ctx, (early as FoundSessions | null | undefined) ?? null, amend),
+    after: async (ctx, _state, early) => {
+      const found = (early as FoundSessions | null | undefined) ?? null;
+      await keepCommitTraces(ctx, found, await recordCommit(ctx, found, amend), false);
+    },
   });
 }

@@ -6,7 +6,7 @@ import { contextTokens } from "../git/globals.ts";
 import { locateRealGit } from "../git/locate.ts";
 import { repoState, tipCommit } from "../git/repo.ts";
 import { GitRunner } from "../git/runner.ts";
-import { findSessions, recordCommit } from "./commit-sync.ts";
+import { findSessions, keepCommitTraces, recordCommit } from "./commit-sync.ts";
 import type { Invocation } from "./invocation.ts";
 import { asPending, deferWarning, waitForExit, type CommitJob } from "./shared/deferred.ts";
 import { reportFailure } from "./shared/report.ts";
@@ -50,7 +50,8 @@ export async function runCommitWorker(job: CommitJob, env: Record<string, string
       process.chdir(job.cwd);
       const found = await findSessions(ctx);
       const info = found ? await tipCommit(ctx.git, made) : null;
-      await recordCommit(ctx, found, job.amend, info);
+      const recorded = await recordCommit(ctx, found, job.amend, info);
+      await keepCommitTraces(ctx, found, recorded, true);
     } catch (e) {
       const gitDir = ctx.gitDir ?? repoState(ctx.git)?.gitDir ?? null;
       reportFailure(gitDir, "commit", "recording traces failed", e);

@@ -1,7 +1,7 @@
 // git fetch and git pull: every named remote carries a fetch refspec for our notes
 // (src/sync/remotes.ts), so git brings them in the same round trip, into the remote's
-// tracking ref. Afterwards, notes that arrived are merged into ours here, never
-// overwriting a note of ours. With nothing new the cost is a few stats.
+// tracking ref (and its shared trace content, docs/sharing.md). Afterwards, notes and content
+// that arrived are merged into ours here, never overwriting a note of ours. With nothing new the cost is a few stats.
 // git pull also gets notes.rewriteRef, for when it rebases.
 
 import { passThrough } from "../git/passthrough.ts";
@@ -53,9 +53,10 @@ function fetchLike(pull: boolean) {
       },
       after: async (ctx, { state }) => {
         ctx.gitDir = state.gitDir;
-        const { mergePendingNotes } = await import("../sync/merge.ts");
+        const { mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
         const { warn } = await import("./shared/report.ts");
         mergePendingNotes(ctx.git, state.gitDir, (key) => warn(`the notes fetched from ${key} are not a notes commit (refs/notes/remotes/${key}/traces); left out`));
+        mergePendingContent(ctx.git, state.gitDir, (key) => warn(`the shared traces fetched from ${key} are not a commit (refs/traces/remotes/${key}/content); left out`));
       },
       gitDirOf: ({ state }) => state.gitDir,
     });

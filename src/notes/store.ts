@@ -97,15 +97,11 @@ export function updateNotes(
   throw new NotesWriteConflict(ref);
 }
 
-function data(text: string): string {
+/** A fast-import `data` block: the length counts bytes. */
+export function fastImportData(text: string): string {
   return `data ${Buffer.byteLength(text)}\n${text}\n`;
 }
 
-/**
- * One notes commit on top of `old`. fast-import refuses to update the ref unless its
- * current value is an ancestor of the new commit, under the ref's lock: with `old` as the
- * only parent, that is a compare-and-swap. Returns false when the ref moved.
- */
 /** `+hhmm` for this machine's time zone now, as git writes it. */
 function tzOffset(date: Date): string {
   const minutes = -date.getTimezoneOffset();
@@ -114,19 +110,32 @@ function tzOffset(date: Date): string {
 }
 
 /** Stands for "the ref's value when fast-import reads it" (it may not exist). */
-const CURRENT = "current";
+export const CURRENT = "current";
 
+/** One notes commit on top of `old` (fastImportCommit); false when the ref moved. */
 function writeNotesCommit(git: GitRunner, ref: string, old: string | null, changes: { commit: string; text: string }[], message: string, who?: string): boolean {
+  let body = "";
+  for (const c of changes) {
+    if (c.text === "") body += `N ${"0".repeat(c.commit.length)} ${c.commit}\n`;
+    else body += `N inline ${c.commit}\n${fastImportData(c.text)}`;
+  }
+  return fastImportCommit(git, ref, old, body, message, who);
+}
+
+/**
+ * One commit on `ref` with `old` as its only parent (null: none; CURRENT: whatever the ref
+ * is when fast-import reads it), its tree the parent's changed by `body` (fast-import's
+ * `M`, `D` or `N` commands). fast-import updates the ref only if its value then is an
+ * ancestor of the new commit, under the ref's lock: a compare-and-swap. Returns false when
+ * the ref moved. Any ref that fast-import may write: the notes, the shared trace content.
+ */
+export function fastImportCommit(git: GitRunner, ref: string, old: string | null, body: string, message: string, who?: string): boolean {
   const now = new Date();
   const ident = who ? `${who} ${Math.floor(now.getTime() / 1000)} ${tzOffset(now)}` : git.out(["var", "GIT_COMMITTER_IDENT"]).trim();
-  let stream = `commit ${ref}\ncommitter ${ident}\n${data(message)}`;
+  let stream = `commit ${ref}\ncommitter ${ident}\n${fastImportData(message)}`;
   if (old === CURRENT) stream += `from ${ref}^0\n`;
   else if (old) stream += `from ${old}\n`;
-  for (const c of changes) {
-    if (c.text === "") stream += `N ${"0".repeat(c.commit.length)} ${c.commit}\n`;
-    else stream += `N inline ${c.commit}\n${data(c.text)}`;
-  }
-  stream += "\n";
+  stream += `${body}\n`;
   // unpackLimit=0: keep the few objects in a small pack instead of unpacking them, which
   // costs a second process (measured: 22 ms against 35 ms); git gc --auto packs them later.
   const r = git.run(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--date-format=raw"], { input: stream });
@@ -140,17 +149,17 @@ function writeNotesCommit(git: GitRunner, ref: string, old: string | null, chang
 
 // --- merging another notes ref (a remote's) into ours ---------------------------------
 
-function refOid(git: GitRunner, ref: string): string | null {
+export function refOid(git: GitRunner, ref: string): string | null {
   const r = git.run(["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`]);
   return r.exitCode === 0 ? r.stdout.trim() : null;
 }
 
-function isAncestor(git: GitRunner, a: string, b: string): boolean {
+export function isAncestor(git: GitRunner, a: string, b: string): boolean {
   return git.run(["merge-base", "--is-ancestor", a, b]).exitCode === 0;
 }
 
 /** Moves a ref only if it still has `old` (null: must not exist yet). */
-function casRef(git: GitRunner, ref: string, next: string, old: string | null, message: string): boolean {
+export function casRef(git: GitRunner, ref: string, next: string, old: string | null, message: string): boolean {
   const zero = "0".repeat(next.length);
   return git.run(["update-ref", "-m", message, ref, next, old ?? zero]).exitCode === 0;
 }
@@ -251,7 +260,7 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: s
 }
 
 /** `Name <email>` as the committer of a notes commit git makes, when the caller knows it. */
-function identityEnv(ident?: string): { env: Record<string, string> } | undefined {
+export function identityEnv(ident?: string): { env: Record<string, string> } | undefined {
   const m = ident ? /^(.*) <(.*)>$/.exec(ident) : null;
   return m ? { env: { GIT_COMMITTER_NAME: m[1]!, GIT_COMMITTER_EMAIL: m[2]!, GIT_AUTHOR_NAME: m[1]!, GIT_AUTHOR_EMAIL: m[2]! } } : undefined;
 }

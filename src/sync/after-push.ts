@@ -1,6 +1,7 @@
 // What happens after a successful `git push`, in a background worker (the user's push has
-// returned): merge notes other clients fetched, give unnoted pushed commits their traces,
-// push our notes to the same remote. Problems become one deferred warning.
+// returned): merge notes (and shared traces) other clients fetched, give unnoted pushed
+// commits their traces, push our notes, and our shared traces if any, to the same remote.
+// Problems become one deferred warning.
 
 import { stillQuiet } from "../attach/quiet.ts";
 import type { GlobalOption } from "../git/globals.ts";
@@ -11,7 +12,7 @@ import { GitRunner } from "../git/runner.ts";
 import { deferWarning } from "../interceptors/shared/deferred.ts";
 import { reportFailure } from "../interceptors/shared/report.ts";
 import { catchUp } from "./catch-up.ts";
-import { mergePendingNotes } from "./merge.ts";
+import { mergePendingContent, mergePendingNotes } from "./merge.ts";
 import { pushNotes } from "./push.ts";
 import { autoSyncEnabled, defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "./remotes.ts";
 import { readSyncState } from "./state.ts";
@@ -43,6 +44,7 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     const key = remoteKey(remote, names);
     if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
     mergePendingNotes(git, state.gitDir);
+    mergePendingContent(git, state.gitDir);
     const sync = readSyncState(commonDir(state.gitDir));
     const last = sync.remotes[key]?.lastPush;
     if (!stillQuiet(state.gitDir)) {
@@ -55,6 +57,14 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
       deferWarning(env, `${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`);
     } else if (outcome.status === "failed" || outcome.status === "rejected") {
       deferWarning(env, `notes not pushed to ${remote}: ${outcome.detail}; they will be pushed with the next push`);
+    }
+    // One warning at most: the content's only when the notes went (a hook that declines the
+    // push declines both).
+    const content = outcome.status === "pushed" || outcome.status === "up-to-date" ? outcome.content : undefined;
+    if (content?.status === "refused") {
+      deferWarning(env, `${remote} refuses refs/traces/content (${content.detail}); git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`);
+    } else if (content?.status === "failed" || content?.status === "rejected") {
+      deferWarning(env, `shared traces not pushed to ${remote}: ${content.detail}; they will be pushed with the next push`);
     }
   } catch (e) {
     reportFailure(state.gitDir, "push", "syncing notes failed", e);

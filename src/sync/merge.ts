@@ -1,10 +1,14 @@
 // Bringing fetched notes home: each remote's notes arrive in its tracking ref (with every
 // fetch, see remotes.ts); they are merged into refs/notes/traces here, union of lines, never
-// overwriting a note of ours. Cheap when nothing arrived: one stat per remote.
+// overwriting a note of ours. Cheap when nothing arrived: one stat per remote. The shared
+// trace content a fetch brings is merged the same way, into refs/traces/content
+// (mergeContentRef in src/share/content.ts).
 
 import { commonDir } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { mergeNotesRef, NotesRefCorrupt, type MergeResult } from "../notes/store.ts";
+import { ContentRefCorrupt, mergeContentRef } from "../share/content.ts";
+import { contentTrackingRef } from "../share/refs.ts";
 import { trackingRef } from "./remotes.ts";
 import { readSyncState, remoteState, updateSyncState } from "./state.ts";
 
@@ -15,8 +19,8 @@ import { readSyncState, remoteState, updateSyncState } from "./state.ts";
  * (Size 0 tells a missing file: refs are never empty, and Bun's lastModified for a missing
  * file is no sentinel to rely on.)
  */
-function trackingFileTime(common: string, key: string): number {
-  for (const path of [`${common}/${trackingRef(key)}`, `${common}/packed-refs`]) {
+function trackingFileTime(common: string, key: string, ref = trackingRef(key)): number {
+  for (const path of [`${common}/${ref}`, `${common}/packed-refs`]) {
     const file = Bun.file(path);
     if (file.size > 0) return file.lastModified;
   }
@@ -67,6 +71,53 @@ export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (ke
       const mtime = trackingFileTime(common, key);
       updateSyncState(common, (s) => {
         remoteState(s, key).mergedMtime = mtime;
+      });
+      onBroken?.(key);
+    }
+  }
+  return results;
+}
+
+// --- shared trace content ------------------------------------------------------------------
+
+/** Merges the content fetched from `keys` into refs/traces/content and records it. */
+export function mergeFetchedContent(git: GitRunner, gitDir: string, keys: readonly string[], ident?: string): Map<string, MergeResult> {
+  const common = commonDir(gitDir);
+  const results = new Map<string, MergeResult>();
+  for (const key of keys) {
+    const mtime = trackingFileTime(common, key, contentTrackingRef(key));
+    const result = mergeContentRef(git, contentTrackingRef(key), { message: `git-traces: merge shared traces of ${key}`, ...(ident ? { ident } : {}) });
+    results.set(key, result);
+    updateSyncState(common, (s) => {
+      remoteState(s, key).contentMergedMtime = mtime;
+    });
+  }
+  return results;
+}
+
+/**
+ * Merges whatever content any client fetched since last time (one stat per remote when
+ * nothing did). A remote whose content ref is not a commit is skipped, reported through
+ * `onBroken`, and not tried again until it changes.
+ */
+export function mergePendingContent(git: GitRunner, gitDir: string, onBroken?: (key: string) => void): Map<string, MergeResult> {
+  const common = commonDir(gitDir);
+  const state = readSyncState(common);
+  const candidates = state.configured?.remotes ?? Object.keys(state.remotes);
+  const moved = candidates.filter((key) => {
+    const t = trackingFileTime(common, key, contentTrackingRef(key));
+    return t !== 0 && t !== state.remotes[key]?.contentMergedMtime;
+  });
+  const results = new Map<string, MergeResult>();
+  for (const key of moved) {
+    try {
+      for (const [k, v] of mergeFetchedContent(git, gitDir, [key])) results.set(k, v);
+    } catch (e) {
+      // Ours broken is not the remote's fault: that goes up.
+      if (!(e instanceof ContentRefCorrupt) || e.ref !== contentTrackingRef(key)) throw e;
+      const mtime = trackingFileTime(common, key, contentTrackingRef(key));
+      updateSyncState(common, (s) => {
+        remoteState(s, key).contentMergedMtime = mtime;
       });
       onBroken?.(key);
     }

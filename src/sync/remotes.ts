@@ -7,10 +7,15 @@
 // itself. Merging them into our own notes is a local step (merge.ts). The `*` matters: a
 // refspec without one makes git fail the whole fetch when the remote has no notes yet;
 // with it, no notes is no match, and fetches stay as they were.
+//
+// Next to it goes the same for shared trace content (docs/sharing.md): `+refs/traces/content*:
+// refs/traces/remotes/<remote>/content*`. Fetching it shares nothing of ours; what we push
+// is decided by push.ts.
 
 import { configBool, tracesConfig } from "../git/repo.ts";
 import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
+import { contentRefspec, contentTrackingRef } from "../share/refs.ts";
 
 export const NOTES_SRC = "refs/notes/traces";
 
@@ -57,28 +62,39 @@ export function listRemotes(git: GitRunner): Remote[] {
   return [...byName.values()];
 }
 
-/** Adds the notes refspec to every named remote that lacks it; returns the remotes changed. */
+/**
+ * Adds the notes refspec and the shared content one to every named remote that lacks them;
+ * returns the remotes changed.
+ */
 export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]): string[] {
   const changed: string[] = [];
   for (const r of remotes) {
     const key = remoteKey(r.name, [r.name]);
-    if (key !== r.name || r.fetch.includes(notesRefspec(key))) continue;
+    if (key !== r.name) continue;
     // A mirror fetches every ref, notes included; it needs nothing more.
     if (r.fetch.some((f) => f === "+refs/*:refs/*")) continue;
-    if (git.run(["config", "--add", `remote.${r.name}.fetch`, notesRefspec(key)]).exitCode === 0) changed.push(r.name);
+    const missing = [notesRefspec(key), contentRefspec(key)].filter((spec) => !r.fetch.includes(spec));
+    if (!missing.length) continue;
+    let added = false;
+    for (const spec of missing) if (git.run(["config", "--add", `remote.${r.name}.fetch`, spec]).exitCode === 0) added = true;
+    if (added) changed.push(r.name);
   }
   return changed;
 }
 
-/** Takes the notes refspec and the tracking ref away again (`git traces sync --remove-config`). */
+/** Takes the notes and content refspecs and their tracking refs away again (`git traces sync --remove-config`). */
 export function removeNotesRefspecs(git: GitRunner, remotes: readonly Remote[]): string[] {
   const changed: string[] = [];
   for (const r of remotes) {
     const key = remoteKey(r.name, [r.name]);
-    if (!r.fetch.some((f) => f === notesRefspec(key))) continue;
-    const escaped = notesRefspec(key).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    git.run(["config", "--unset-all", `remote.${r.name}.fetch`, `^${escaped}$`]);
+    const specs = [notesRefspec(key), contentRefspec(key)].filter((spec) => r.fetch.includes(spec));
+    if (!specs.length) continue;
+    for (const spec of specs) {
+      const escaped = spec.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      git.run(["config", "--unset-all", `remote.${r.name}.fetch`, `^${escaped}$`]);
+    }
     git.run(["update-ref", "-d", trackingRef(key)]);
+    git.run(["update-ref", "-d", contentTrackingRef(key)]);
     changed.push(r.name);
   }
   return changed;

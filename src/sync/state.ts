@@ -13,6 +13,10 @@ export interface RemoteState {
   mergedMtime?: number;
   /** Set when the remote rejected refs/notes/traces itself (a hook, a protected ref). */
   refused?: { reason: string; at: string };
+  /** The content tracking ref's file time when its shared content was last merged into ours. */
+  contentMergedMtime?: number;
+  /** Set when the remote rejected refs/traces/content itself; the notes still go. */
+  contentRefused?: { reason: string; at: string };
 }
 
 export interface SyncState {

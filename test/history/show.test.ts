@@ -194,7 +194,9 @@ describe("--markdown and --json", () => {
 describe("traces whose content is not here", () => {
   test("known only from a note: what the note carries, and the plain sentence", () => {
     const moved = `${claudeTranscript(box.home, shop.repo)}.away`;
-    sh(`mv '${claudeTranscript(box.home, shop.repo)}' '${moved}'`);
+    // Neither its transcript nor a snapshot of it (docs/sharing.md), nor shared content.
+    const snapshots = join(box.home, ".local", "share", "git-traces", "snapshots");
+    sh(`mv '${claudeTranscript(box.home, shop.repo)}' '${moved}' && mkdir -p '${snapshots}' && mv '${snapshots}' '${snapshots}.away'`);
     try {
       const r = traces(["show", "3f6c1d2e"]);
       expect(r.exitCode).toBe(0);
@@ -211,7 +213,7 @@ describe("traces whose content is not here", () => {
       expect(v.safeParse(ShowOutputSchema, json).success).toBe(true);
       expect(json.traces[0]).toMatchObject({ available: false, trace: null, note: { agent: "claude-code", tools: { Read: 1 } } });
     } finally {
-      sh(`mv '${moved}' '${claudeTranscript(box.home, shop.repo)}'`);
+      sh(`mv '${moved}' '${claudeTranscript(box.home, shop.repo)}' && mv '${snapshots}.away' '${snapshots}'`);
     }
   });
 

@@ -101,7 +101,9 @@ describe("a range with two agents, humans and a merge", () => {
 
   test("a trace whose transcript is not here counts from its note; its pages are unknown, and the output says so", () => {
     const path = codexTranscript(box.home);
-    sh(`mv '${path}' '${path}.away'`);
+    // Neither its transcript nor a snapshot of it (docs/sharing.md), nor shared content.
+    const snapshots = join(box.home, ".local", "share", "git-traces", "snapshots");
+    sh(`mv '${path}' '${path}.away' && mkdir -p '${snapshots}' && mv '${snapshots}' '${snapshots}.away'`);
     try {
       const s = JSON.parse(traces(["summary", `${initial}..HEAD`, "--json"]).out);
       // Codex's note counts {shell:1, web_search_call:2, apply_patch:3, shell_command:1}.
@@ -115,7 +117,7 @@ describe("a range with two agents, humans and a merge", () => {
       const md = traces(["summary", `${initial}..HEAD`, "--markdown"]).out;
       expect(md).toContain("**Web searches** (only from 1 of 2 traces: the others' transcripts are not on this machine)\n\n- none\n");
     } finally {
-      sh(`mv '${path}.away' '${path}'`);
+      sh(`mv '${path}.away' '${path}' && mv '${snapshots}.away' '${snapshots}'`);
     }
   });
 });

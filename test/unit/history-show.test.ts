@@ -226,7 +226,7 @@ describe("Markdown", () => {
 
 describe("JSON", () => {
   test("the output schema accepts what show prints, and JSON escapes C1 and bidi controls", () => {
-    const out = { query: "3f6c", resolvedAs: "trace", commit: null, traces: [{ id: ID, available: true, commits: [], note, trace: session({ title: "a\u009bb\u202e" }), unreadable: null }] };
+    const out = { query: "3f6c", resolvedAs: "trace", commit: null, redacted: false, traces: [{ id: ID, available: true, source: "transcript", commits: [], note, trace: session({ title: "a\u009bb\u202e" }), unreadable: null }] };
     expect(v.safeParse(ShowOutputSchema, out).success).toBe(true);
     const text = safeJson(out, 2);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
@@ -238,9 +238,10 @@ describe("the wiring: arguments to options", () => {
   test("show", async () => {
     const { showOptions } = await import("../../src/cli/commands/show.ts");
     const cases: [Parameters<typeof showOptions>[0], unknown][] = [
-      [{ _: ["HEAD"] }, { target: "HEAD", format: "text", full: false }],
-      [{ _: ["3f6c"], markdown: true, full: true }, { target: "3f6c", format: "markdown", full: true }],
-      [{ _: ["3f6c"], json: true }, { target: "3f6c", format: "json", full: false }],
+      [{ _: ["HEAD"] }, { target: "HEAD", format: "text", full: false, redacted: false }],
+      [{ _: ["3f6c"], markdown: true, full: true }, { target: "3f6c", format: "markdown", full: true, redacted: false }],
+      [{ _: ["3f6c"], json: true }, { target: "3f6c", format: "json", full: false, redacted: false }],
+      [{ _: ["3f6c"], redacted: true }, { target: "3f6c", format: "text", full: false, redacted: true }],
     ];
     for (const [args, want] of cases) expect(showOptions(args)).toEqual(want as never);
     for (const bad of [{ _: [] }, { _: [""] }, { _: ["a", "b"] }, { _: ["a"], markdown: true, json: true }]) {

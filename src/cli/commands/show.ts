@@ -4,6 +4,9 @@
 // among the traces the notes name (every source); a commit (every trace of it is shown); a
 // session on this machine that no note names (exact ID). IDs are checked before they come
 // near a path or a git call; nothing from a note is run.
+//
+// A trace's content comes from its transcript here, else its snapshot, else content shared
+// through git (docs/sharing.md); else only what the notes say is shown.
 
 import { worktreeRoots } from "../../attach/detect.ts";
 import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
@@ -27,6 +30,8 @@ export interface ShowOptions {
   format: OutputFormat;
   /** Whole messages and commands instead of cut ones (text and Markdown). */
   full: boolean;
+  /** Show the trace as sharing would store it: redacted (src/share/trace-json.ts sharedForm). */
+  redacted: boolean;
 }
 
 interface Resolved {
@@ -88,11 +93,15 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   const resolved = await resolve(opts, deps, state, index, (oid) => [...new Set((attached.get(oid) ?? []).map((t) => t.id))]);
 
   const roots = state?.topLevel ? worktreeRoots(state.topLevel) : [];
+  // Transcript, else snapshot, else shared content; snapshots of traces the notes name are
+  // refreshed from their transcripts while the session goes on.
   const sessions = await localSessions(
     resolved.uses.map((u) => u.id),
     deps.env,
     roots,
+    { elsewhere: { git: state ? git : null }, refresh: new Set(resolved.uses.filter((u) => u.use).map((u) => u.id)) },
   );
+  const { sharedForm } = opts.redacted ? await import("../../share/trace-json.ts") : { sharedForm: null };
   // An ID that no note names, no commit answers to, and no session here has.
   const only = resolved.uses[0];
   if (resolved.resolvedAs === "trace" && only && !only.use) {
@@ -112,8 +121,11 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       id,
       commits,
       ...(use ? { note: use.trace } : {}),
-      ...(local.trace ? { trace: local.trace } : {}),
-      ...(local.error ? { unreadable: local.error } : {}),
+      ...(local.trace ? { trace: sharedForm ? sharedForm(local.trace, deps.env.HOME ?? "") : local.trace } : {}),
+      ...(local.trace && local.source && local.source !== "transcript" ? { source: local.source } : {}),
+      ...(local.trace && local.from && local.source !== "transcript" ? { from: local.from } : {}),
+      ...(local.trace && opts.redacted ? { redacted: true } : {}),
+      ...(local.error && !local.trace ? { unreadable: local.error } : {}),
     };
   });
 
@@ -122,7 +134,16 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       query: opts.target,
       resolvedAs: resolved.resolvedAs,
       commit: resolved.commit,
-      traces: views.map((v) => ({ id: v.id, available: Boolean(v.trace), commits: v.commits, note: v.note ? noteForJson(v.note) : null, trace: v.trace ?? null, unreadable: v.unreadable ?? null })),
+      redacted: opts.redacted,
+      traces: views.map((v) => ({
+        id: v.id,
+        available: Boolean(v.trace),
+        source: v.trace ? (v.source ?? "transcript") : null,
+        commits: v.commits,
+        note: v.note ? noteForJson(v.note) : null,
+        trace: v.trace ?? null,
+        unreadable: v.unreadable ?? null,
+      })),
     };
     deps.io.out(`${safeJson(out, 2)}\n`);
     return 0;
@@ -137,11 +158,11 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   return 0;
 }
 
-export function showOptions(args: { _: string[]; markdown?: boolean; json?: boolean; full?: boolean }): ShowOptions {
+export function showOptions(args: { _: string[]; markdown?: boolean; json?: boolean; full?: boolean; redacted?: boolean }): ShowOptions {
   const [target, ...extra] = args._;
   if (target === undefined || target === "") throw new UsageError("missing <commit | trace-id>: say which trace or commit to show");
   if (extra.length) throw new UsageError(`one commit or trace at a time; unexpected '${clipLine(extra[0]!)}'`);
-  return { target, format: outputFormat(args), full: Boolean(args.full) };
+  return { target, format: outputFormat(args), full: Boolean(args.full), redacted: Boolean(args.redacted) };
 }
 
 export default defineTracesCommand({
@@ -152,6 +173,7 @@ export default defineTracesCommand({
   args: {
     target: { type: "positional", description: "A trace ID, a unique prefix of one, or a commit", valueHint: "commit | trace-id", required: false },
     full: { type: "boolean", description: "Print long replies, prompts, commands and lists whole instead of cutting them" },
+    redacted: { type: "boolean", description: "Show the trace redacted, exactly as `git traces share` would store it" },
     ...formatArgs,
   },
   examples: [
@@ -160,6 +182,7 @@ export default defineTracesCommand({
     "git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --full",
     "git traces show HEAD~2 --markdown > session.md",
     "git traces show HEAD --json | jq '.traces[].trace.tools'",
+    "git traces show 3f6c1d2e --redacted",
   ],
   run: (ctx) => runShow(showOptions(ctx.args as never), depsOf(ctx)),
 });

@@ -1,9 +1,13 @@
 // `git traces status`: per remote, whether its notes are fetched with it, how many of our
-// notes it does not have yet, and when they were last synced.
+// notes (and shared traces) it does not have yet, and when they were last synced; whether
+// this repository shares trace content.
 
 import { commonDir } from "../../git/repo.ts";
 import { notesRefOid, notesTree } from "../../notes/store.ts";
-import { mergePendingNotes } from "../../sync/merge.ts";
+import { contentCommit, contentEntries } from "../../share/content.ts";
+import { contentTrackingRef } from "../../share/refs.ts";
+import { shareEnabled } from "../../share/settings.ts";
+import { mergePendingContent, mergePendingNotes } from "../../sync/merge.ts";
 import { listRemotes, notesRefspec, remoteKey, trackingRef } from "../../sync/remotes.ts";
 import { readSyncState } from "../../sync/state.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
@@ -17,16 +21,22 @@ export interface RemoteStatus {
   lastPush: string | null;
   lastMerge: string | null;
   refused: string | null;
+  /** Our shared traces it does not have yet (as of the last fetch or push). */
+  sharedUnpushed: number;
 }
 
 export function runStatus(json: boolean, deps: Deps): number {
   const state = requireRepo(deps);
   const git = deps.git();
   mergePendingNotes(git, state.gitDir);
+  mergePendingContent(git, state.gitDir);
   const local = notesRefOid(git);
+  const contentTip = contentCommit(git);
+  const shared = contentTip ? contentEntries(git, contentTip) : new Map<string, string>();
   const mine = local ? notesTree(git, local) : new Map<string, string>();
   const sync = readSyncState(commonDir(state.gitDir));
   const remotes = listRemotes(git);
+  const sharing = shareEnabled(git);
   const rows: RemoteStatus[] = remotes.map((r) => {
     const key = remoteKey(r.name, [r.name]);
     const tracked = notesRefOid(git, trackingRef(key));
@@ -34,6 +44,9 @@ export function runStatus(json: boolean, deps: Deps): number {
     let unpushed = 0;
     for (const [commit, blob] of mine) if (theirs.get(commit) !== blob) unpushed++;
     const st = sync.remotes[key] ?? {};
+    const theirContent = contentEntries(git, contentTrackingRef(key));
+    let sharedUnpushed = 0;
+    for (const [id, blob] of shared) if (theirContent.get(id) !== blob) sharedUnpushed++;
     return {
       remote: r.name,
       configured: r.fetch.includes(notesRefspec(key)) || r.fetch.includes("+refs/*:refs/*"),
@@ -41,18 +54,21 @@ export function runStatus(json: boolean, deps: Deps): number {
       lastPush: st.lastPush ?? null,
       lastMerge: st.lastMerge ?? null,
       refused: st.refused?.reason ?? null,
+      sharedUnpushed,
     };
   });
   if (json) {
-    deps.io.out(`${JSON.stringify({ notes: mine.size, remotes: rows }, null, 2)}\n`);
+    deps.io.out(`${JSON.stringify({ notes: mine.size, sharing: { enabled: sharing, shared: shared.size }, remotes: rows }, null, 2)}\n`);
     return 0;
   }
   deps.io.out(`${mine.size} commit${mine.size === 1 ? "" : "s"} with traces here\n`);
+  deps.io.out(`sharing trace content: ${sharing ? "on (traces.share)" : "off"}; ${shared.size} trace${shared.size === 1 ? "" : "s"} in refs/traces/content\n`);
   if (!rows.length) deps.io.err("No remotes: notes stay in this repository until you add one.\n");
   for (const r of rows) {
     deps.io.out(`${r.remote}: ${r.configured ? "notes fetched with every fetch" : "notes not fetched yet (the next push, fetch or git traces sync sets it up)"}\n`);
     deps.io.out(`  not pushed yet: ${r.unpushed} note${r.unpushed === 1 ? "" : "s"}\n`);
     deps.io.out(`  last push: ${r.lastPush ?? "never"}; last merge: ${r.lastMerge ?? "never"}\n`);
+    if (r.sharedUnpushed) deps.io.out(`  shared traces not pushed yet: ${r.sharedUnpushed}\n`);
     if (r.refused) deps.io.out(`  refuses refs/notes/traces: ${r.refused} (retry: git traces sync ${r.remote})\n`);
   }
   return 0;

@@ -53,7 +53,8 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
     (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`),
   );
   const ids = [...attached.values()].flatMap((ts) => ts.map((t) => t.id));
-  const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : []);
+  // Transcripts here, else snapshots, else content shared through git.
+  const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], { elsewhere: { git } });
   const sessions = new Map<string, Trace>();
   for (const [id, s] of local) if (s.trace) sessions.set(id, s.trace);
   const summary = summarize({ range: revs.join(" "), commits, attached, sessions });

@@ -1,8 +1,8 @@
-// `git traces sync [<remote>]`: fetch the remote's notes, merge them, push ours, now, in
-// the foreground. `--remove-config` undoes the notes refspecs git-traces added.
+// `git traces sync [<remote>]`: fetch the remote's notes and shared traces, merge them, push
+// ours, now, in the foreground. `--remove-config` undoes the refspecs git-traces added.
 
 import { commonDir } from "../../git/repo.ts";
-import { mergeFetchedNotes } from "../../sync/merge.ts";
+import { mergeFetchedContent, mergeFetchedNotes } from "../../sync/merge.ts";
 import { fetchNotes, pushNotes } from "../../sync/push.ts";
 import { defaultPushRemote, ensureNotesRefspecs, listRemotes, removeNotesRefspecs, remoteKey } from "../../sync/remotes.ts";
 import { remoteState, updateSyncState } from "../../sync/state.ts";
@@ -30,7 +30,7 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
     if (opts.json) deps.io.out(`${JSON.stringify({ removed, autoSync: opts.remote ? undefined : false }, null, 2)}\n`);
     else {
       if (!removed.length) deps.io.err("No notes refspec to remove.\n");
-      for (const r of removed) deps.io.out(`${r}: removed the notes refspec and refs/notes/remotes/${r}/traces\n`);
+      for (const r of removed) deps.io.out(`${r}: removed the notes and shared traces refspecs, refs/notes/remotes/${r}/traces and refs/traces/remotes/${r}/content\n`);
       if (!opts.remote) deps.io.err("Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.\n");
     }
     return 0;
@@ -43,14 +43,24 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
   const fetched = fetchNotes(git, remote, key);
   if (!fetched.ok) throw new CliError(`could not fetch notes from ${remote}: ${fetched.detail}`, "FETCH_FAILED", { remote });
   const merged = mergeFetchedNotes(git, state.gitDir, [key]).get(key);
+  const sharedMerged = mergeFetchedContent(git, state.gitDir, [key]).get(key);
   // An explicit sync tries a remote that refused before once more.
-  updateSyncState(commonDir(state.gitDir), (s) => delete remoteState(s, key).refused);
+  updateSyncState(commonDir(state.gitDir), (s) => {
+    delete remoteState(s, key).refused;
+    delete remoteState(s, key).contentRefused;
+  });
   const pushed = pushNotes(git, state.gitDir, remote, key);
-  if (opts.json) deps.io.out(`${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null }, null, 2)}\n`);
-  else {
+  const content = pushed.content;
+  const ok = (o?: { status: string }) => !o || o.status === "pushed" || o.status === "up-to-date";
+  if (opts.json) {
+    const shared = content ? { merged: sharedMerged ?? "up-to-date", pushed: content.status, detail: content.detail ?? null } : { merged: sharedMerged ?? "up-to-date", pushed: null, detail: null };
+    deps.io.out(`${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, shared }, null, 2)}\n`);
+  } else {
     deps.io.out(`${remote}: ${merged === "up-to-date" ? "no new notes" : `notes merged (${merged})`}; ${pushed.status === "pushed" ? "our notes pushed" : pushed.status === "up-to-date" ? "it has all our notes" : `push ${pushed.status}: ${pushed.detail}`}\n`);
+    if (sharedMerged && sharedMerged !== "up-to-date") deps.io.out(`${remote}: shared traces merged (${sharedMerged})\n`);
+    if (content) deps.io.out(`${remote}: ${content.status === "pushed" ? "our shared traces pushed" : content.status === "up-to-date" ? "it has all our shared traces" : `shared traces push ${content.status}: ${content.detail}`}\n`);
   }
-  return pushed.status === "pushed" || pushed.status === "up-to-date" ? 0 : 1;
+  return ok(pushed) && ok(content) ? 0 : 1;
 }
 
 export default defineTracesCommand({
