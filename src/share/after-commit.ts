@@ -28,10 +28,16 @@ function transcriptTime(path: string | undefined): number {
 }
 
 /** The whole session behind a summary read (the commit path reads summaries only). */
-async function readWhole(summary: Trace, roots: readonly string[]): Promise<Trace | null> {
+async function readWhole(summary: Trace, roots: readonly string[], env: Record<string, string | undefined>): Promise<Trace | null> {
   const read = await READERS[summary.agent]?.();
-  if (!read || !summary.transcript) return null;
-  return read(summary.transcript, { roots });
+  if (read && summary.transcript) {
+    try {
+      return await read(summary.transcript, { roots });
+    } catch {
+      // A transcript that is not the session's own file (OpenCode's is its database): by ID.
+    }
+  }
+  return findTrace(summary.id, env, roots);
 }
 
 export interface KeptTraces {
@@ -66,14 +72,14 @@ export async function keepTraces(ctx: InterceptContext, state: Pick<RepoState, "
       }
     };
     // Every trace of this commit; one carried over from another commit (a squash) is looked up.
-    for (const id of attached) await keep(id, () => (read.has(id) ? readWhole(read.get(id)!, roots) : findTrace(id, env, roots)));
+    for (const id of attached) await keep(id, () => (read.has(id) ? readWhole(read.get(id)!, roots, env) : findTrace(id, env, roots)));
     // A session seen again that has a snapshot: refreshed when its transcript changed since.
     const refreshed: string[] = [];
     for (const t of prepared.traces) {
       if (attached.has(t.id)) continue;
       const saved = snapshotTime(env, t.id);
       if (saved === 0 || transcriptTime(t.transcript) <= saved) continue;
-      await keep(t.id, () => readWhole(t, roots));
+      await keep(t.id, () => readWhole(t, roots, env));
       if (whole.has(t.id)) refreshed.push(t.id);
     }
     const config = tracesConfig(git);
