@@ -57,6 +57,11 @@ function readHead(path: string, bytes: number): Buffer {
   }
 }
 
+/** Up to `bytes` from the start of a file, as text (a character cut at the end shows as U+FFFD). */
+export function headText(path: string, bytes: number): string {
+  return readHead(path, Math.max(1, bytes)).toString("utf8");
+}
+
 /** The JSON string value after the first `"key":` in raw bytes, without decoding the rest. */
 function fieldIn(buf: Buffer, key: string): string | undefined {
   let at = buf.indexOf(`"${key}"`);

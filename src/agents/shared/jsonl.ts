@@ -6,6 +6,11 @@ export interface JsonlRead {
   records: unknown[];
   /** Lines that were not JSON, the cut-off tail included. */
   skipped: number;
+  /**
+   * With `byteEnds`: for each record, the UTF-8 byte offset just past its line (its newline
+   * included): how much of the file had to exist for the record to be there.
+   */
+  ends?: number[];
 }
 
 /** Lines at least this long are candidates for `skim`. */
@@ -17,19 +22,26 @@ export interface ParseOptions {
    * Such a line is not parsed; its record is just `{ timestamp }`.
    */
   skim?: (line: string) => boolean;
+  /** Also return each record's end as a byte offset in the file (`ends`). */
+  byteEnds?: boolean;
 }
 
 const TIMESTAMP = /"timestamp"\s*:\s*"([^"\\]{10,40})"/;
 
 export function parseJsonl(text: string, opts: ParseOptions = {}): JsonlRead {
   const records: unknown[] = [];
+  const ends: number[] | undefined = opts.byteEnds ? [] : undefined;
   let skipped = 0;
   let start = 0;
+  let bytes = 0;
   while (start < text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end).trim();
+    const raw = text.slice(start, end);
+    const line = raw.trim();
     start = end + 1;
+    if (ends) bytes += Buffer.byteLength(raw) + (end < text.length ? 1 : 0);
+    const before = records.length;
     if (line === "") continue;
     // Cheap check before the real parse: every record is an object.
     if (line[0] !== "{") {
@@ -40,6 +52,7 @@ export function parseJsonl(text: string, opts: ParseOptions = {}): JsonlRead {
       // The time is all we take; the timestamp key comes first or last in agents' records.
       const at = TIMESTAMP.exec(line.slice(0, 200)) ?? TIMESTAMP.exec(line.slice(-300));
       records.push(at ? { timestamp: at[1] } : {});
+      if (ends) ends.push(bytes);
       continue;
     }
     try {
@@ -47,8 +60,9 @@ export function parseJsonl(text: string, opts: ParseOptions = {}): JsonlRead {
     } catch {
       skipped++;
     }
+    if (ends && records.length > before) ends.push(bytes);
   }
-  return { records, skipped };
+  return ends ? { records, skipped, ends } : { records, skipped };
 }
 
 export async function readJsonl(path: string, opts: ParseOptions = {}): Promise<JsonlRead> {
