@@ -17,6 +17,19 @@ export interface SessionRef {
   /** Last modification of the transcript (ms since the epoch): its last activity. */
   mtimeMs: number;
   size: number;
+  /**
+   * What the agent's hooks reported about the session (active.json), for what its
+   * transcript does not record (Cursor's transcripts name no model and no time).
+   */
+  reported?: ReportedFacts;
+}
+
+/** Facts about a session from its hook payloads. */
+export interface ReportedFacts {
+  model?: string;
+  agentVersion?: string;
+  /** When the hooks first saw the session (ISO 8601). */
+  firstSeen?: string;
 }
 
 export interface DiscoverOptions {
@@ -44,6 +57,11 @@ export interface ReadOptions {
    * texts are left empty and long lines that can hold nothing else are not parsed.
    */
   summary?: boolean;
+  /**
+   * The environment, for readers that keep facts under git-traces' data home (Cursor
+   * remembers when each part of a transcript was on disk); without it they keep nothing.
+   */
+  env?: Env;
 }
 
 /** What a hook payload tells about the session it came from. */
@@ -54,6 +72,8 @@ export interface HookEvent {
   cwd?: string;
   transcript?: string;
   model?: string;
+  /** The agent's version, when the payload says (Cursor's `cursor_version`). */
+  agentVersion?: string;
 }
 
 export interface HookFileChange {

@@ -9,7 +9,7 @@
 
 import { existsSync, realpathSync } from "node:fs";
 import { DISCOVERY } from "../agents/discovery.ts";
-import type { Env, SessionRef } from "../agents/types.ts";
+import type { Env, ReportedFacts, SessionRef } from "../agents/types.ts";
 import type { CommitInfo, RepoState } from "../git/repo.ts";
 import { lastChanged } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
@@ -78,7 +78,8 @@ export async function candidateSessions(state: RepoState, roots: readonly string
       const a = await loadAdapter(s.agent);
       let path = s.transcript && s.transcript.startsWith("/") && existsSync(s.transcript) ? s.transcript : null;
       if (!path && a?.find) path = await a.find(s.id, env);
-      if (path) refs.set(`${s.agent}:${s.id}`, { agent: s.agent, id: s.id, path, ...(s.cwd ? { cwd: s.cwd } : {}), mtimeMs: last, size: 0 });
+      const reported = { ...(s.model ? { model: s.model } : {}), ...(s.agentVersion ? { agentVersion: s.agentVersion } : {}), firstSeen: s.firstSeen };
+      if (path) refs.set(`${s.agent}:${s.id}`, { agent: s.agent, id: s.id, path, ...(s.cwd ? { cwd: s.cwd } : {}), mtimeMs: last, size: 0, reported });
     }
     traceMark("hook records read");
   }
@@ -105,6 +106,17 @@ function editsOf(trace: Trace): Edit[] {
     for (const p of t.paths ?? []) if (!p.startsWith("/") && !p.startsWith("../") && p !== ".") out.push({ file: p, atS: Number.isFinite(at) ? at : undefined });
   }
   return out;
+}
+
+/** What a transcript does not say, taken from what the agent's hooks reported. */
+function withReported(trace: Trace, reported: ReportedFacts | undefined): Trace {
+  if (!reported) return trace;
+  return {
+    ...trace,
+    ...(trace.models.length === 0 && reported.model ? { models: [reported.model] } : {}),
+    ...(!trace.agentVersion && reported.agentVersion ? { agentVersion: reported.agentVersion } : {}),
+    ...(!trace.start && reported.firstSeen ? { start: reported.firstSeen } : {}),
+  };
 }
 
 /** Candidate sessions found and read, ready to be matched with commits. */
@@ -147,7 +159,7 @@ export async function prepareDetection(opts: PrepareOptions): Promise<Prepared> 
     const read = await READERS[ref.agent]?.();
     if (!read) continue;
     try {
-      traces.push(await read(ref.path, { roots, summary: true }));
+      traces.push(withReported(await read(ref.path, { roots, summary: true, env }), ref.reported));
     } catch (e) {
       opts.onSkip?.(ref.path, (e as Error).message);
     }

@@ -8,7 +8,7 @@ export async function findTrace(id: string, env: Env, roots: readonly string[] =
   if (!isTraceId(id)) return null;
   for (const a of await allAdapters()) {
     const path = await a.find?.(id, env);
-    if (path) return a.read(path, { roots });
+    if (path) return a.read(path, { roots, env });
   }
   return null;
 }

@@ -20,6 +20,7 @@ const ActiveSessionSchema = v.looseObject({
   transcript: v.optional(v.string()),
   cwd: v.optional(v.string()),
   model: v.optional(v.string()),
+  agentVersion: v.optional(v.string()),
   firstSeen: v.string(),
   lastActivity: v.string(),
   lastEvent: v.string(),
@@ -111,6 +112,7 @@ export function recordActivity(gitDir: string, ev: HookEvent, now: Date): void {
       if (ev.transcript) existing.transcript = ev.transcript;
       if (ev.cwd) existing.cwd = ev.cwd;
       if (ev.model) existing.model = ev.model;
+      if (ev.agentVersion) existing.agentVersion = ev.agentVersion;
       if (ended) existing.ended = ended;
       return fresh;
     }
@@ -122,6 +124,7 @@ export function recordActivity(gitDir: string, ev: HookEvent, now: Date): void {
         ...(ev.transcript ? { transcript: ev.transcript } : {}),
         ...(ev.cwd ? { cwd: ev.cwd } : {}),
         ...(ev.model ? { model: ev.model } : {}),
+        ...(ev.agentVersion ? { agentVersion: ev.agentVersion } : {}),
         firstSeen: at,
         lastActivity: at,
         lastEvent: ev.event,
