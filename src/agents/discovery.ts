@@ -11,6 +11,7 @@ export const DISCOVERY: Partial<Record<AgentName, () => Promise<Discover>>> = Ob
   "claude-code": () => import("./claude-code/discover.ts").then((m) => m.discoverClaude),
   codex: () => import("./codex/discover.ts").then((m) => m.discoverCodex),
   "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.discoverCopilot),
+  cursor: () => import("./cursor/discover.ts").then((m) => m.discoverCursor),
   "gemini-cli": () => import("./gemini-cli/discover.ts").then((m) => m.discoverGemini),
   opencode: () => import("./opencode/discover.ts").then((m) => m.discoverOpencode),
 });
@@ -20,6 +21,7 @@ export const WATCH: Partial<Record<AgentName, () => Promise<WatchDirs>>> = Objec
   "claude-code": () => import("./claude-code/discover.ts").then((m) => m.watchClaude),
   codex: () => import("./codex/discover.ts").then((m) => m.watchCodex),
   "copilot-cli": () => import("./copilot-cli/discover.ts").then((m) => m.watchCopilot),
+  cursor: () => import("./cursor/discover.ts").then((m) => m.watchCursor),
   "gemini-cli": () => import("./gemini-cli/discover.ts").then((m) => m.watchGemini),
   opencode: () => import("./opencode/discover.ts").then((m) => m.watchOpencode),
 });

@@ -10,6 +10,7 @@ export const ADAPTERS: Partial<Record<AgentName, Loader>> = Object.assign(Object
   "claude-code": () => import("./claude-code/index.ts").then((m) => m.default),
   codex: () => import("./codex/index.ts").then((m) => m.default),
   "copilot-cli": () => import("./copilot-cli/index.ts").then((m) => m.default),
+  cursor: () => import("./cursor/index.ts").then((m) => m.default),
   "gemini-cli": () => import("./gemini-cli/index.ts").then((m) => m.default),
   opencode: () => import("./opencode/index.ts").then((m) => m.default),
 });

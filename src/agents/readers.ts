@@ -10,6 +10,7 @@ export const READERS: Partial<Record<AgentName, () => Promise<Read>>> = Object.a
   "claude-code": () => import("./claude-code/read.ts").then((m) => m.readClaudeTranscript),
   codex: () => import("./codex/read.ts").then((m) => m.readCodexRollout),
   "copilot-cli": () => import("./copilot-cli/read.ts").then((m) => m.readCopilotEvents),
+  cursor: () => import("./cursor/read.ts").then((m) => m.readCursorTranscript),
   "gemini-cli": () => import("./gemini-cli/read.ts").then((m) => m.readGeminiChat),
   opencode: () => import("./opencode/read.ts").then((m) => m.readOpencodeSession),
 });

@@ -1,0 +1,43 @@
+// Cursor hooks: ~/.cursor/hooks.json, or <project>/.cursor/hooks.json with --project.
+//   { "version": 1, "hooks": { "<event>": [ { "command": "..." } ] } }
+// Event names are camelCase. We add no timeout (Cursor's default applies: the hook returns
+// at once) and install only hooks that observe: none that Cursor waits on for a decision
+// (beforeSubmitPrompt, beforeShellExecution), so an empty answer can never block the agent.
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { FLAT, installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
+import { cursorHome } from "./discover.ts";
+
+export const CURSOR_EVENTS = ["sessionStart", "afterFileEdit", "stop", "sessionEnd"];
+
+export function cursorHooksFile(opts: HookInstallOptions): string {
+  return opts.project ? join(opts.project, ".cursor", "hooks.json") : join(cursorHome(opts.env), "hooks.json");
+}
+
+function specs(opts: HookInstallOptions): HookSpec[] {
+  const command = opts.command ?? "git-traces";
+  return CURSOR_EVENTS.map((event) => ({ event, command: `${command} hook cursor ${event}`, timeout: 0 }));
+}
+
+export const cursorHooks: HookManager = {
+  async install(opts) {
+    return [installCommandHooks(cursorHooksFile(opts), specs(opts), opts.env, FLAT)];
+  },
+  async uninstall(opts) {
+    return [uninstallCommandHooks(cursorHooksFile(opts), opts.env, FLAT)];
+  },
+  async status(opts): Promise<HookStatus> {
+    const file = cursorHooksFile(opts);
+    const events = installedEvents(file, FLAT);
+    return {
+      agent: "cursor",
+      file,
+      exists: existsSync(file),
+      events,
+      missing: CURSOR_EVENTS.filter((e) => !events.includes(e)),
+      notes: [],
+    };
+  },
+};
