@@ -18,7 +18,11 @@ export const SESSIONS = {
   gemini: "8d2f5a17-4c3b-4e9a-b1d6-0f7e3c9a2b58",
   geminiLegacy: "abcd1234-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
   opencode: "ses_e0799e3e0ffexTICvAJz0TMkfh",
+  cursor: "c7a41e9b-2f60-4d83-b5e1-9a0c3d7f6e24",
 } as const;
+
+/** When the Cursor scenario's last reply was written: its transcript's only time (git keeps no mtimes). */
+export const CURSOR_MTIME = "2026-11-20T10:06:53Z";
 
 /**
  * How the OpenCode fixture is laid out: its session in opencode.db (OpenCode 1.1 and
@@ -64,6 +68,11 @@ export function claudeFolder(cwd: string): string {
   return cwd.replace(/[^A-Za-z0-9]/g, "-");
 }
 
+/** Cursor's project folder for a workspace path: no leading dash. */
+export function cursorFolder(cwd: string): string {
+  return cwd.replace(/[^A-Za-z0-9]/g, "-").replace(/^-+/, "");
+}
+
 /**
  * Copies the fixtures of `agents` into `home`, rewriting `/home/dev` to `home` and the
  * scenario repo to `repo` (which must lie under `home` or be given explicitly).
@@ -90,6 +99,11 @@ export function installAgentFixtures(agents: readonly string[], home: string, re
   }
   if (existsSync(join(projects, claudeFolder("/home/dev/work/other")))) {
     renameSync(join(projects, claudeFolder("/home/dev/work/other")), join(projects, claudeFolder(join(home, "work", "other"))));
+  }
+  const cursorProjects = join(home, ".cursor", "projects");
+  if (existsSync(join(cursorProjects, cursorFolder(FIXTURE_REPO)))) {
+    renameSync(join(cursorProjects, cursorFolder(FIXTURE_REPO)), join(cursorProjects, cursorFolder(repo)));
+    touch(cursorTranscript(home, repo), CURSOR_MTIME);
   }
   if (agents.includes("gemini-cli")) moveGeminiHashes(home, repo);
 }
@@ -134,6 +148,10 @@ export function claudeTranscript(home: string, repo: string, id: string = SESSIO
 export function codexTranscript(home: string, id: string = SESSIONS.codex): string {
   const dir = join(home, ".codex", "sessions", "2026", "11", "20");
   return join(dir, readdirSync(dir).find((f) => f.endsWith(`${id}.jsonl`))!);
+}
+
+export function cursorTranscript(home: string, repo: string, id: string = SESSIONS.cursor): string {
+  return join(home, ".cursor", "projects", cursorFolder(repo), "agent-transcripts", `${id}.jsonl`);
 }
 
 export function mtime(path: string): number {
