@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
-import { discoverCursor, findCursor, projectKey, watchCursor, workspaceFrom } from "../../src/agents/cursor/discover.ts";
+import { discoverCursor, findCursor, guessWorkspace, projectKey, watchCursor, workspaceFrom } from "../../src/agents/cursor/discover.ts";
 import cursor, { isCursorPayload, parseCursorHookPayload } from "../../src/agents/cursor/index.ts";
 import { promptOf, readCursorTranscript } from "../../src/agents/cursor/read.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
@@ -81,6 +81,9 @@ describe("reader", () => {
     expect(editedFiles(t)).toEqual(["/x/work/shop/src/auth.py", "/x/work/shop/tests/test_auth.py"]);
     expect(workspaceFrom(["/x/work/shop/src/auth.py"], projectKey("x-work-shop"))).toBe("/x/work/shop");
     expect(workspaceFrom(["/etc/hosts"], projectKey("x-work-shop"))).toBeUndefined();
+    // With no path to go by, the folder name read back as a path, when that is a directory.
+    expect(guessWorkspace("usr-bin")).toBe("/usr/bin");
+    expect(guessWorkspace("no-such-dir-here")).toBeUndefined();
   });
 
   test("relative paths are taken from the workspace", async () => {

@@ -121,6 +121,7 @@ export async function discoverCursor(opts: DiscoverOptions): Promise<SessionRef[
     // A workspace is the repository or a folder inside it: its key is the root's, or starts with it.
     const exact = rootKeys?.find(([, k]) => k === key)?.[0];
     if (rootKeys && !exact && !rootKeys.some(([, k]) => key.startsWith(`${k}-`))) continue;
+    let guess: string | null | undefined;
     for (const f of transcriptsIn(join(dir, folder.name), opts.sinceMs)) {
       const id = transcriptId(f.path)!;
       const cacheKey = f.path.slice(dir.length + 1);
@@ -130,7 +131,8 @@ export async function discoverCursor(opts: DiscoverOptions): Promise<SessionRef[
         // Known for good once a path shows it; until then the folder name is all there is.
         if (cwd !== undefined) cache.set(cacheKey, cwd);
       }
-      cwd ??= exact ?? (rootKeys ? undefined : guessWorkspace(folder.name));
+      if (cwd === undefined && !exact && guess === undefined) guess = guessWorkspace(folder.name) ?? null;
+      cwd ??= exact ?? guess ?? undefined;
       if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd!, r)))) continue;
       found.push({ agent: "cursor", id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
     }
