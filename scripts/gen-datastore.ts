@@ -1,8 +1,8 @@
 // bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude 1000] [--codex 1000]
-//                                  [--copilot 0] [--gemini 0] [--opencode 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
+//                                  [--copilot 0] [--cursor 0] [--gemini 0] [--opencode 0] [--in-repo 3] [--days 60] [--seed 1] [--now ISO]
 //
-// A synthetic agent datastore for benchmarks: Claude Code, Codex, Copilot CLI and Gemini CLI
-// sessions laid out as the agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
+// A synthetic agent datastore for benchmarks: Claude Code, Codex, Copilot CLI, Cursor, Gemini
+// CLI and OpenCode sessions laid out as the agents write them, built from the fixtures' scenario transcripts. Most sessions ran in
 // other projects (fifty of them); a few ran in --repo and edited src/auth.py and
 // tests/test_auth.py. Sizes follow a long tail (median about 100 KB, a few over 2 MB),
 // modification times spread over --days. Deterministic for a given seed and --now.
@@ -18,6 +18,7 @@ const CODEX_TEMPLATE = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11
 const COPILOT_ID = "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63";
 const FIXTURE_REPO_PATH = "/home/dev/work/shop";
 const COPILOT_TEMPLATE = join(FIXTURES, "copilot-cli", ".copilot", "session-state", COPILOT_ID, "events.jsonl");
+const CURSOR_TEMPLATE = join(FIXTURES, "cursor", ".cursor", "projects", "home-dev-work-shop", "agent-transcripts", "c7a41e9b-2f60-4d83-b5e1-9a0c3d7f6e24.jsonl");
 const GEMINI_TEMPLATE = join(FIXTURES, "gemini-cli", ".gemini", "tmp", "shop", "chats", "session-2026-11-20T10-00-8d2f5a17.jsonl");
 
 export interface GenOptions {
@@ -31,6 +32,8 @@ export interface GenOptions {
   gemini?: number;
   /** OpenCode sessions (opencode.db; the older ones also in the JSON tree). Default none. */
   opencode?: number;
+  /** Cursor sessions (default none); a random sequence of their own, so the other agents' stay as they were. */
+  cursor?: number;
   inRepo: number;
   days: number;
   seed: number;
@@ -154,6 +157,51 @@ function copilotSession(template: string[], r: () => number, id: string, cwd: st
   return `${body}\n${shutdown}\n`;
 }
 
+/**
+ * Cursor's transcript: prompts, replies and tool calls, no tool output (so smaller than the
+ * others: about a quarter), no IDs, no times (only the file's mtime tells).
+ */
+function cursorSession(template: string[], r: () => number, cwd: string): string {
+  const lines = template.map((l) => l.replaceAll("/home/dev/work/shop", cwd));
+  const size = Math.max(4_000, Math.round(targetSize(r) / 4));
+  let body = lines.join("\n");
+  let i = 0;
+  while (body.length < size) {
+    const chunk = Math.min(20_000, size - body.length);
+    const content = i % 3 === 2 ? [{ type: "tool_use", name: "Read", input: { path: `${cwd}/src/module${i}.py` } }] : [{ type: "text", text: filler(r, chunk) }];
+    body += `\n${JSON.stringify({ role: i % 4 === 0 ? "user" : "assistant", message: { content } })}`;
+    i++;
+  }
+  return `${body}\n`;
+}
+
+/** Cursor sessions, one in five in the nested layout (agent-transcripts/<id>/<id>.jsonl). */
+function placeCursor(opts: GenOptions, projects: readonly string[]): { files: number; bytes: number } {
+  const n = opts.cursor ?? 0;
+  if (n === 0) return { files: 0, bytes: 0 };
+  // A generator of its own, so that the other agents' sessions come out as before.
+  const r = rng(opts.seed + 0x5eed);
+  const template = readFileSync(CURSOR_TEMPLATE, "utf8").trimEnd().split("\n");
+  const now = opts.now.getTime();
+  const span = opts.days * 24 * 3600 * 1000;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const inRepo = i < opts.inRepo;
+    const cwd = inRepo ? opts.repo : projects[Math.floor(r() * projects.length)]!;
+    const startMs = inRepo ? now - 3600_000 - i * 600_000 : now - Math.floor(r() * span);
+    const id = uuid(r);
+    const transcripts = join(opts.home, ".cursor", "projects", cwd.replace(/[^A-Za-z0-9]/g, "-").replace(/^-+/, ""), "agent-transcripts");
+    const dir = r() < 0.2 ? join(transcripts, id) : transcripts;
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${id}.jsonl`);
+    const text = cursorSession(template, r, cwd);
+    writeFileSync(path, text);
+    setTime(path, startMs + 420_000);
+    bytes += text.length;
+  }
+  return { files: n, bytes };
+}
+
 function setTime(path: string, ms: number): void {
   const t = new Date(ms);
   utimesSync(path, t, t);
@@ -202,7 +250,8 @@ export function generate(opts: GenOptions): { files: number; bytes: number } {
   const copilot = placeCopilot(opts, projects);
   const gemini = generateGemini(opts, projects);
   const opencode = generateOpencode(opts, projects);
-  return { files: files + copilot.files + gemini.files + opencode.sessions, bytes: bytes + copilot.bytes + gemini.bytes + opencode.bytes };
+  const cursor = placeCursor(opts, projects);
+  return { files: files + copilot.files + gemini.files + opencode.sessions + cursor.files, bytes: bytes + copilot.bytes + gemini.bytes + opencode.bytes + cursor.bytes };
 }
 
 /**
@@ -462,6 +511,7 @@ if (import.meta.main) {
       copilot: { type: "string", default: "0" },
       gemini: { type: "string", default: "0" },
       opencode: { type: "string", default: "0" },
+      cursor: { type: "string", default: "0" },
       "in-repo": { type: "string", default: "3" },
       days: { type: "string", default: "60" },
       seed: { type: "string", default: "1" },
@@ -469,7 +519,7 @@ if (import.meta.main) {
     },
   });
   if (!values.home || !values.repo) {
-    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--opencode N] [--in-repo N]");
+    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--opencode N] [--cursor N] [--in-repo N]");
     process.exit(2);
   }
   const result = generate({
@@ -480,6 +530,7 @@ if (import.meta.main) {
     copilot: Number(values.copilot),
     gemini: Number(values.gemini),
     opencode: Number(values.opencode),
+    cursor: Number(values.cursor),
     inRepo: Number(values["in-repo"]),
     days: Number(values.days),
     seed: Number(values.seed),
