@@ -115,7 +115,8 @@ function withReported(trace: Trace, reported: ReportedFacts | undefined): Trace 
     ...trace,
     ...(trace.models.length === 0 && reported.model ? { models: [reported.model] } : {}),
     ...(!trace.agentVersion && reported.agentVersion ? { agentVersion: reported.agentVersion } : {}),
-    ...(!trace.start && reported.firstSeen ? { start: reported.firstSeen } : {}),
+    // First seen by the hooks is a start only if it is no later than the last activity.
+    ...(!trace.start && reported.firstSeen && !(trace.end && Date.parse(reported.firstSeen) > Date.parse(trace.end)) ? { start: reported.firstSeen } : {}),
   };
 }
 

@@ -34,7 +34,8 @@ export type Step = { type: "message"; message: Message } | { type: "tool"; call:
 /**
  * Messages and tool calls in the order they happened. Each list keeps its own order; the
  * two are merged by time where both items have one (a message first on a tie), and an item
- * without a time follows the one before it in its own list.
+ * without a time follows the one before it in its own list. A call that says how many
+ * messages preceded it (`afterMessages`) goes right there.
  */
 export function timeline(trace: Pick<Trace, "messages" | "tools">): Step[] {
   const out: Step[] = [];
@@ -47,6 +48,7 @@ export function timeline(trace: Pick<Trace, "messages" | "tools">): Step[] {
     let takeMessage: boolean;
     if (!msg) takeMessage = false;
     else if (!call) takeMessage = true;
+    else if (call.afterMessages !== undefined) takeMessage = m < call.afterMessages;
     else if (!msg.at) takeMessage = true;
     else if (!call.at) takeMessage = false;
     else takeMessage = Date.parse(msg.at) <= Date.parse(call.at) || !Number.isFinite(Date.parse(call.at));

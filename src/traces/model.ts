@@ -34,6 +34,11 @@ export const ToolCallSchema = v.object({
   query: v.optional(v.string()),
   /** A short label for tools of kind `other` (a subagent's description, say). */
   detail: v.optional(v.string()),
+  /**
+   * How many of the trace's messages came before this call, for transcripts whose times
+   * cannot order calls among messages (Cursor's lines share the file's time).
+   */
+  afterMessages: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type ToolCall = v.InferOutput<typeof ToolCallSchema>;
 

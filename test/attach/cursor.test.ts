@@ -1,10 +1,10 @@
 // Cursor sessions on commits, end to end: real git through the compiled shim, a sandbox
 // HOME holding the fixture's Cursor transcript (which records no time: the helpers touch it
 // to the scenario's last reply, 10:06:53), with and without Cursor's hooks, and the result
-// seen through `git traces blame` and `git traces export`.
+// seen through `git traces blame`, `export`, `show` and `summary`.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cursorFolder, cursorTranscript, FIXTURES, SESSIONS, touch } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
@@ -28,11 +28,14 @@ function metaOf(shop: Shop, rev = "HEAD", cwd = shop.repo): Record<string, unkno
     .map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)));
 }
 
-/** Runs one of Cursor's hooks with the fixture's payload, moved to this sandbox. */
-function hook(shop: Shop, event: string, extra: Record<string, unknown> = {}) {
+/**
+ * Runs one of Cursor's hooks with the fixture's payload, moved to this sandbox; `as` is the
+ * agent the hook command names (Cursor also runs the hooks of Claude Code's settings).
+ */
+function hook(shop: Shop, event: string, extra: Record<string, unknown> = {}, as = "cursor") {
   const text = readFileSync(join(FIXTURES, "hook-payloads", "cursor", `${event}.json`), "utf8").replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home);
   // Cursor runs user-level hooks outside the workspace: the payload says where it is.
-  return run([join(box.bin, "git-traces"), "hook", "cursor", event], { cwd: box.home, env: box.env, input: JSON.stringify({ ...JSON.parse(text), ...extra }) });
+  return run([join(box.bin, "git-traces"), "hook", as, event], { cwd: box.home, env: box.env, input: JSON.stringify({ ...JSON.parse(text), ...extra }) });
 }
 
 /** A one-line Cursor record: the assistant writing `file`. */
@@ -108,16 +111,24 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
     expect(record.metadata["dev.git-traces"].traces).toEqual([
       { id: ID, source: "git-traces", agent: "cursor", models: [], title: "Add login with rate limiting to src/auth.py and a test", files: ["src/auth.py", "tests/test_auth.py"], end: "2026-11-20T10:06:53.000Z" },
     ]);
-  });
 
-  test("a human commit of a file the session did not touch gets nothing; the session's files then do", () => {
-    const shop = makeShop(box, ["cursor"]);
-    writeFileSync(join(shop.repo, "README.md"), "# shop\n\nBy hand.\n");
-    expect(shop.git(["commit", "-q", "-m", "Docs", "README.md"]).exitCode).toBe(0);
-    expect(shop.note()).toBe("");
-    shop.git(["add", "-A"]);
-    shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, "2026-11-20T10:09:00Z") });
-    expect(shop.traces()).toEqual([ID]);
+    // Show: the conversation in the transcript's order, tool calls where they were made.
+    const show = tracesCmd(shop, ["show", ID]);
+    expect(show.err).toBe("");
+    expect(show.exitCode).toBe(0);
+    expect(show.out).toStartWith(`trace ${ID}\nAgent:      cursor\nTitle:      Add login with rate limiting to src/auth.py and a test\nEnded:      2026-11-20 10:06:53 UTC\nDirectory:  ${shop.repo}\n`);
+    expect(show.out).toContain("\nuser\n    Add login with rate limiting to src/auth.py and a test\n\nassistant\n    I'll start by reading the current auth module.\n    · read   src/auth.py\n");
+    expect(show.out).toContain("    · edit   src/auth.py\n    · edit   tests/test_auth.py\n    · run    pytest -q tests/test_auth.py\n");
+    expect(show.out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
+    expect(show.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
+    expect(tracesCmd(shop, ["show", "HEAD"]).out).toBe(show.out);
+
+    // Summary of the branch's work.
+    const summary = tracesCmd(shop, ["summary", "HEAD~1..HEAD"]);
+    expect(summary.err).toBe("");
+    expect(summary.out).toContain("Agents:\n    cursor  1 commit  1 trace\n");
+    expect(summary.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(summary.out).toContain(`    ${ID}  cursor  Add login with rate limiting to src/auth.py and a test\n`);
   });
 
   test("edits a commit took are not attached again when the session goes on; its new edits are", () => {
@@ -208,21 +219,46 @@ describe("with hooks: Cursor reported the conversation", () => {
       expect(r.exitCode).toBe(0);
       expect(r.err).toBe("");
     }
-    // Hooks run now, so the commit is made now (the transcript says 10:06:53 four days before).
-    const now = new Date(Date.now() + 1000).toISOString();
+    // Hooks run now, so the session's last reply and the commit are now too. The transcript
+    // is written anew after its last reply (as a copy would be): its creation time says
+    // nothing, so the start is when the hooks first saw the conversation.
+    const transcript = join(projects, "home-dev-shop-code-workspace", "agent-transcripts", `${ID}.jsonl`);
+    const last = new Date(Date.now() + 5).toISOString();
+    const text = readFileSync(transcript);
+    Bun.sleepSync(30);
+    rmSync(transcript);
+    writeFileSync(transcript, text);
+    touch(transcript, last);
     shop.git(["add", "-A"]);
-    expect(shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, now) }).exitCode).toBe(0);
+    expect(shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, new Date(Date.now() + 2000).toISOString()) }).exitCode).toBe(0);
     expect(shop.traces()).toEqual([ID]);
     const [meta] = metaOf(shop);
-    expect(meta).toMatchObject({ agent: "cursor", agentVersion: "2.3.14", model: "claude-4.5-sonnet", files: ["src/auth.py", "tests/test_auth.py"], tools: TOOLS, end: "2026-11-20T10:06:53.000Z" });
+    expect(meta).toMatchObject({ agent: "cursor", agentVersion: "2.3.14", model: "claude-4.5-sonnet", files: ["src/auth.py", "tests/test_auth.py"], tools: TOOLS, end: last });
     // The start is when the hooks first saw the conversation (the transcript has none).
     const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
     expect(meta!.start).toBe(active.sessions[0].firstSeen);
+
+    // show and summary name the model the hooks reported.
+    const show = tracesCmd(shop, ["show", ID]);
+    expect(show.err).toBe("");
+    // (show names the version the transcript gives, and Cursor's gives none.)
+    expect(show.out).toStartWith(`trace ${ID}\nAgent:      cursor\nModels:     claude-4.5-sonnet\n`);
+    expect(tracesCmd(shop, ["summary", "HEAD~1..HEAD"]).out).toContain("Models:\n    claude-4.5-sonnet  cursor  1 commit  1 trace\n");
 
     // Blame and export name the model Cursor reported, export as provider/model.
     expect(blame(shop, "src/auth.py")[1]!.traces[0]).toMatchObject({ id: ID, agent: "cursor", model: "claude-4.5-sonnet" });
     const conv = exported(shop).files.find((f: { path: string }) => f.path === "tests/test_auth.py").conversations[0];
     expect(conv.contributor).toEqual({ type: "ai", model_id: "anthropic/claude-4.5-sonnet" });
+  });
+
+  test("through a hook of Claude Code's settings (Cursor runs those too): still recorded, and attached, as Cursor", () => {
+    const shop = makeShop(box, ["cursor"]);
+    expect(hook(shop, "stop", {}, "claude-code").err).toBe("");
+    const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
+    expect(active.sessions.map((s: { agent: string; id: string }) => `${s.agent} ${s.id}`)).toEqual([`cursor ${ID}`]);
+    shop.git(["add", "-A"]);
+    shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, new Date(Date.now() + 1000).toISOString()) });
+    expect(metaOf(shop)).toEqual([expect.objectContaining({ agent: "cursor", model: "claude-4.5-sonnet" })]);
   });
 
   test("a hook naming another repository's workspace records nothing here", () => {

@@ -10,11 +10,6 @@ type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
 
-/** A payload Cursor sent: a conversation ID, and Cursor's version or its workspace roots. */
-export function isCursorPayload(payload: unknown): boolean {
-  return isObj(payload) && typeof payload.conversation_id === "string" && (typeof payload.cursor_version === "string" || Array.isArray(payload.workspace_roots));
-}
-
 /**
  * Cursor's payload: `conversation_id` (the transcript's name), `model`, `cursor_version`,
  * `workspace_roots` (no cwd: the root holding the edited file, else the first), and a

@@ -62,7 +62,18 @@ function jsonlEntries(text: string, summary: boolean): { entries: Entry[]; skipp
     if (role !== "user" && role !== "assistant") return;
     const content = message.content;
     const blocks = typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : [];
-    const texts: string[] = [];
+    // Blocks in their order: the text before a tool call is said before it.
+    let texts: string[] = [];
+    const say = () => {
+      if (!texts.length) return;
+      if (role === "user") {
+        const prompt = promptOf(texts.join("\n"));
+        if (prompt) entries.push({ kind: "message", role, text: prompt, end });
+      } else {
+        entries.push({ kind: "message", role, text: summary ? "" : texts.join("\n\n"), end });
+      }
+      texts = [];
+    };
     for (const block of blocks) {
       if (!isObj(block)) continue;
       if (block.type === "text") {
@@ -70,16 +81,12 @@ function jsonlEntries(text: string, summary: boolean): { entries: Entry[]; skipp
         if (t) texts.push(t);
       } else if (block.type === "tool_use" && role === "assistant") {
         const name = str(block.name);
-        if (name) entries.push({ kind: "tool", name, input: isObj(block.input) ? block.input : {}, end });
+        if (!name) continue;
+        say();
+        entries.push({ kind: "tool", name, input: isObj(block.input) ? block.input : {}, end });
       }
     }
-    if (!texts.length) return;
-    if (role === "user") {
-      const prompt = promptOf(texts.join("\n"));
-      if (prompt) entries.push({ kind: "message", role, text: prompt, end });
-    } else {
-      entries.push({ kind: "message", role, text: summary ? "" : texts.join("\n\n"), end });
-    }
+    say();
   });
   return { entries, skipped: read.skipped };
 }
@@ -192,9 +199,11 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
     first ??= atMs;
     const at = iso(e.end);
     if (e.kind === "tool") {
-      tools.push(cursorToolCall(e.name, e.input, at, cwd, roots));
+      // Every line may share the file's time: say where the call stands among the messages.
+      tools.push({ ...cursorToolCall(e.name, e.input, at, cwd, roots), afterMessages: messages.length });
     } else {
-      messages.push({ role: e.role, text: e.text, at });
+      // No time: the bound is no time a person would read as when the message was written.
+      messages.push({ role: e.role, text: e.text });
       if (e.role === "user" && !title) title = titleFrom(e.text);
     }
   }
