@@ -189,7 +189,6 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   const cwd = workspaceFrom(used, key) ?? (key ? (roots.find((r) => projectKey(r) === key) ?? guessWorkspace(folder!)) : undefined);
 
   const clock = new LineClock(opts.env, path, bytes.length, stat.mtimeMs);
-  const iso = (end: number) => new Date(clock.at(end)).toISOString();
   const tools: ToolCall[] = [];
   const messages: Message[] = [];
   let title = "";
@@ -197,10 +196,9 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   for (const e of entries) {
     const atMs = clock.at(e.end);
     first ??= atMs;
-    const at = iso(e.end);
     if (e.kind === "tool") {
       // Every line may share the file's time: say where the call stands among the messages.
-      tools.push({ ...cursorToolCall(e.name, e.input, at, cwd, roots), afterMessages: messages.length });
+      tools.push({ ...cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots), afterMessages: messages.length });
     } else {
       // No time: the bound is no time a person would read as when the message was written.
       messages.push({ role: e.role, text: e.text });
