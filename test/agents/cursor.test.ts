@@ -420,6 +420,16 @@ describe("through the binary", () => {
     expect(readFileSync(file(), "utf8")).toBe(bare);
   });
 
+  test("hooks: without --agent, Cursor is installed when ~/.cursor exists, and only then", () => {
+    const none = traces(["hooks", "install"]);
+    expect(none.out).not.toContain("Cursor:");
+    mkdirSync(join(box.home, ".cursor"), { recursive: true });
+    const r = traces(["hooks", "install"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.out).toStartWith('Cursor: set "version" to 1, added a sessionStart hook');
+    expect(existsSync(file())).toBe(true);
+  });
+
   test("hooks: --project writes the repository's .cursor/hooks.json", () => {
     const repo = join(box.home, "proj");
     mkdirSync(repo, { recursive: true });
