@@ -411,10 +411,12 @@ describe("through the binary", () => {
     });
     traces(["hooks", "uninstall", "--agent", "cursor"]);
     expect(existsSync(file())).toBe(false);
+    expect(existsSync(dirname(file()))).toBe(false); // ~/.cursor too: install had made it
 
+    mkdirSync(dirname(file()));
     const bare = '{\n  "hooks": {\n    "stop": [\n      {\n        "command": "say done"\n      }\n    ]\n  }\n}\n';
     writeFileSync(file(), bare);
-    expect(traces(["hooks", "install", "--agent", "cursor"]).out).toContain('set "version" to 1');
+    expect(traces(["hooks", "install", "--agent", "cursor"]).out).toContain("set version");
     expect(JSON.parse(readFileSync(file(), "utf8")).version).toBe(1);
     traces(["hooks", "uninstall", "--agent", "cursor"]);
     expect(readFileSync(file(), "utf8")).toBe(bare);
@@ -426,7 +428,7 @@ describe("through the binary", () => {
     mkdirSync(join(box.home, ".cursor"), { recursive: true });
     const r = traces(["hooks", "install"]);
     expect(r.exitCode).toBe(0);
-    expect(r.out).toStartWith('Cursor: set "version" to 1, added a sessionStart hook');
+    expect(r.out).toStartWith("Cursor: added a sessionStart hook");
     expect(existsSync(file())).toBe(true);
   });
 
@@ -441,7 +443,7 @@ describe("through the binary", () => {
     expect(existsSync(join(repo, ".cursor", "hooks.json"))).toBe(false);
   });
 
-  test("hooks: a hooks.json that is not JSON, or whose hooks are not an object, is refused and left alone", () => {
+  test("hooks: a hooks.json that is not JSON, whose hooks are not an object, or of another version, is refused and left alone", () => {
     mkdirSync(dirname(file()), { recursive: true });
     writeFileSync(file(), "{ version: 1 }");
     const r = traces(["hooks", "install", "--agent", "cursor"]);
@@ -450,6 +452,9 @@ describe("through the binary", () => {
     writeFileSync(file(), '{"version":1,"hooks":[]}');
     expect(traces(["hooks", "install", "--agent", "cursor"]).err).toContain('"hooks" is not an object');
     expect(readFileSync(file(), "utf8")).toBe('{"version":1,"hooks":[]}');
+    writeFileSync(file(), '{"version":2,"hooks":{}}');
+    expect(traces(["hooks", "install", "--agent", "cursor"]).err).toContain('"version" is 2, git-traces writes 1');
+    expect(readFileSync(file(), "utf8")).toBe('{"version":2,"hooks":{}}');
   });
 
   test("the hook records the conversation, its model and Cursor's version in the worktree's active.json", () => {

@@ -6,11 +6,17 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { FLAT, installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { cursorHome } from "./discover.ts";
 
 export const CURSOR_EVENTS = ["sessionStart", "afterFileEdit", "stop", "sessionEnd"];
+
+const FORMAT: FlatHookFormat = {
+  header: { version: 1 },
+  handler: (spec) => ({ command: spec.command }),
+  command: (handler) => handler.command,
+};
 
 export function cursorHooksFile(opts: HookInstallOptions): string {
   return opts.project ? join(opts.project, ".cursor", "hooks.json") : join(cursorHome(opts.env), "hooks.json");
@@ -23,14 +29,14 @@ function specs(opts: HookInstallOptions): HookSpec[] {
 
 export const cursorHooks: HookManager = {
   async install(opts) {
-    return [installCommandHooks(cursorHooksFile(opts), specs(opts), opts.env, FLAT)];
+    return [installFlatHooks(cursorHooksFile(opts), specs(opts), FORMAT, opts.env)];
   },
   async uninstall(opts) {
-    return [uninstallCommandHooks(cursorHooksFile(opts), opts.env, FLAT)];
+    return [uninstallFlatHooks(cursorHooksFile(opts), FORMAT, opts.env)];
   },
   async status(opts): Promise<HookStatus> {
     const file = cursorHooksFile(opts);
-    const events = installedEvents(file, FLAT);
+    const events = installedFlatEvents(file, FORMAT);
     return {
       agent: "cursor",
       file,

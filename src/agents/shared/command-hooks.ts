@@ -1,11 +1,8 @@
 // Command hooks in the settings shape Claude Code, Codex and Gemini CLI share:
 //   { "hooks": { "<Event>": [ { "matcher": "...", "hooks": [ { "type": "command", "command": "...", "timeout": 10 } ] } ] } }
-// or, with the FLAT layout, Cursor's hooks.json:
-//   { "version": 1, "hooks": { "<event>": [ { "command": "..." } ] } }
-// We add one entry of our own per event and never touch anyone else's. What we create (the
-// file, the "hooks" object, an event's list, a required top-level key such as "version") is
-// remembered in our state file, so that uninstall takes away exactly that and the file is
-// as it was.
+// We add one group of our own per event and never touch anyone else's groups. What we
+// create (the file, the "hooks" object, an event's list) is remembered in our state file,
+// so that uninstall takes away exactly that and the file is as it was.
 
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -31,39 +28,6 @@ export function isOurCommand(command: unknown): boolean {
 
 const isOurGroup = (g: unknown): boolean =>
   isObj(g) && Array.isArray(g.hooks) && g.hooks.length > 0 && g.hooks.every((h) => isObj(h) && isOurCommand(h.command));
-
-/** How an event's list holds handlers. */
-export interface HookLayout {
-  /** The list entry we write for a spec. */
-  entry(spec: HookSpec): Record<string, unknown>;
-  /** True for an entry that is wholly ours. */
-  isOurs(entry: unknown): boolean;
-  /** True for an entry that runs our command, alone or among others. */
-  hasOurs(entry: unknown): boolean;
-  /** Takes our handlers out of someone else's entry that also holds some. */
-  strip(entry: unknown): void;
-  /** Top-level keys the file must have (set when absent, removed with the rest if we set them). */
-  required?: Record<string, unknown>;
-}
-
-/** Claude Code, Codex, Gemini CLI: groups with a matcher and a list of handlers. */
-export const GROUPED: HookLayout = {
-  entry: (spec) => ({ ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }] }),
-  isOurs: isOurGroup,
-  hasOurs: (g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command)),
-  strip: (g) => {
-    if (isObj(g) && Array.isArray(g.hooks)) g.hooks = g.hooks.filter((h) => !(isObj(h) && isOurCommand(h.command)));
-  },
-};
-
-/** Cursor: each entry is one handler, `{ "command": ... }`; the file says `"version": 1`. */
-export const FLAT: HookLayout = {
-  entry: (spec) => ({ command: spec.command }),
-  isOurs: (h) => isObj(h) && isOurCommand(h.command),
-  hasOurs: (h) => isObj(h) && isOurCommand(h.command),
-  strip: () => {},
-  required: { version: 1 },
-};
 
 // --- what we created, per settings file ------------------------------------------------
 
@@ -112,38 +76,29 @@ export function rememberCreated(path: string, record: CreatedRecord | undefined,
 
 // --- install, uninstall, status --------------------------------------------------------
 
-export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env, layout: HookLayout = GROUPED): HookFileChange {
+export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env): HookFileChange {
   const file = readJsonFile(path);
   const state = readState(env);
   const created: CreatedRecord = state[path] ?? { file: !file.exists, keys: [] };
   const changes: string[] = [];
-  const remember = (key: string) => {
-    if (!created.keys.includes(key)) created.keys.push(key);
-  };
-  for (const [key, value] of Object.entries(layout.required ?? {})) {
-    if (file.data[key] !== undefined) continue;
-    file.data[key] = value;
-    remember(key);
-    changes.push(`set "${key}" to ${JSON.stringify(value)}`);
-  }
   if (file.data.hooks === undefined) {
     file.data.hooks = {};
-    remember("hooks");
+    if (!created.keys.includes("hooks")) created.keys.push("hooks");
   }
   const hooks = file.data.hooks;
   if (!isObj(hooks)) throw new SettingsFileError(path, `"hooks" is not an object`);
   for (const spec of specs) {
     if (hooks[spec.event] === undefined) {
       hooks[spec.event] = [];
-      remember(`hooks.${spec.event}`);
+      if (!created.keys.includes(`hooks.${spec.event}`)) created.keys.push(`hooks.${spec.event}`);
     }
     const groups = hooks[spec.event];
     if (!Array.isArray(groups)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
-    const want = layout.entry(spec);
-    const ours = groups.filter((g) => layout.isOurs(g));
+    const want: Obj = { ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }] };
+    const ours = groups.filter(isOurGroup);
     if (ours.length === 1 && JSON.stringify(ours[0]) === JSON.stringify(want)) continue;
-    // Missing, or written by another version: put exactly one current entry in place.
-    hooks[spec.event] = [...groups.filter((g) => !layout.isOurs(g)), want];
+    // Missing, or written by another version: put exactly one current group in place.
+    hooks[spec.event] = [...groups.filter((g) => !isOurGroup(g)), want];
     changes.push(ours.length ? `updated the ${spec.event} hook` : `added a ${spec.event} hook`);
   }
   if (changes.length) {
@@ -154,7 +109,7 @@ export function installCommandHooks(path: string, specs: readonly HookSpec[], en
   return { file: path, changes };
 }
 
-export function uninstallCommandHooks(path: string, env: Env, layout: HookLayout = GROUPED): HookFileChange {
+export function uninstallCommandHooks(path: string, env: Env): HookFileChange {
   const file = readJsonFile(path);
   const state = readState(env);
   const created = state[path] ?? { file: false, keys: [] };
@@ -163,9 +118,9 @@ export function uninstallCommandHooks(path: string, env: Env, layout: HookLayout
   if (file.exists && isObj(hooks)) {
     for (const [event, groups] of Object.entries(hooks)) {
       if (!Array.isArray(groups)) continue;
-      const kept = groups.filter((g) => !layout.isOurs(g));
-      // An entry of someone else's that also holds one of our handlers: take out just ours.
-      for (const g of kept) layout.strip(g);
+      const kept = groups.filter((g) => !isOurGroup(g));
+      // A group of someone else's that also holds one of our handlers: take out just ours.
+      for (const g of kept) if (isObj(g) && Array.isArray(g.hooks)) g.hooks = g.hooks.filter((h) => !(isObj(h) && isOurCommand(h.command)));
       if (kept.length !== groups.length) changes.push(`removed the ${event} hook`);
       if (kept.length === 0 && created.keys.includes(`hooks.${event}`)) delete hooks[event];
       else hooks[event] = kept;
@@ -173,8 +128,6 @@ export function uninstallCommandHooks(path: string, env: Env, layout: HookLayout
     if (Object.keys(hooks).length === 0 && created.keys.includes("hooks")) delete file.data.hooks;
   }
   if (changes.length) {
-    // Required keys we set go too: the file is as it was before we came.
-    for (const k of Object.keys(layout.required ?? {})) if (created.keys.includes(k)) delete file.data[k];
     if (created.file && Object.keys(file.data).length === 0) {
       deleteFile(path);
       changes.push("deleted the file (git-traces had created it)");
@@ -190,7 +143,7 @@ export function uninstallCommandHooks(path: string, env: Env, layout: HookLayout
 }
 
 /** Events that have our hook in the file. */
-export function installedEvents(path: string, layout: HookLayout = GROUPED): string[] {
+export function installedEvents(path: string): string[] {
   let file;
   try {
     file = readJsonFile(path);
@@ -200,14 +153,15 @@ export function installedEvents(path: string, layout: HookLayout = GROUPED): str
   const hooks = file.data.hooks;
   if (!isObj(hooks)) return [];
   return Object.entries(hooks)
-    .filter(([, groups]) => Array.isArray(groups) && groups.some((g) => layout.hasOurs(g)))
+    .filter(([, groups]) => Array.isArray(groups) && groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))))
     .map(([event]) => event);
 }
 
 // --- flat hook files ---------------------------------------------------------------------
-// Copilot CLI's hook files (Cursor's hooks.json is alike) list the handlers straight under
-// each event, next to a format version:
+// Copilot CLI's hook files and Cursor's hooks.json list the handlers straight under each
+// event, next to a format version:
 //   { "version": 1, "hooks": { "<event>": [ { "type": "command", "bash": "...", "timeoutSec": 10 } ] } }
+//   { "version": 1, "hooks": { "<event>": [ { "command": "..." } ] } }
 // Same guarantees as above: our handlers only, what we created remembered and taken away.
 
 export interface FlatHookFormat {
@@ -309,8 +263,9 @@ export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: En
     if (changes.length && Object.keys(hooks).length === 0 && ownsKey("hooks")) delete file.data.hooks;
   }
   if (changes.length) {
-    // The format keys we added go with the last hook.
-    if (file.data.hooks === undefined) {
+    // The format keys we added go with the last hook; from a file of the user's (Cursor's
+    // hooks.json), they go in any case, so that the file is as it was.
+    if (file.data.hooks === undefined || !format.ownFile) {
       for (const [key, value] of Object.entries(format.header)) if (ownsKey(key) && sameJson(file.data[key], value)) delete file.data[key];
     }
     if ((created.file || format.ownFile) && Object.keys(file.data).length === 0) {
