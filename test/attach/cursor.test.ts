@@ -123,6 +123,19 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
     expect(show.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
     expect(tracesCmd(shop, ["show", "HEAD"]).out).toBe(show.out);
 
+    // Log and list.
+    const head = run(["/usr/bin/git", "rev-parse", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim();
+    const log = tracesCmd(shop, ["log", "-1"]);
+    expect(log.err).toBe("");
+    expect(log.out).toContain("    Add login\n\nTraces:\n    c7a41e9b cursor Add login with rate limiting to src/auth.py and a test\n");
+    expect(JSON.parse(tracesCmd(shop, ["log", "-1", "--json"]).out)[0].traces).toEqual([
+      { id: ID, source: "git-traces", agent: "cursor", models: [], title: meta!.title, files: meta!.files, end: meta!.end, tools: TOOLS, tokens: meta!.tokens },
+    ]);
+    const list = tracesCmd(shop, ["list"]);
+    expect(list.err).toBe("");
+    expect(list.out).toBe(`${ID}\tcursor\t\t2026-11-20T10:06:53.000Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`);
+    expect(JSON.parse(tracesCmd(shop, ["list", "--json"]).out).sessions).toMatchObject([{ id: ID, agent: "cursor", models: [], cwd: shop.repo, transcript: cursorTranscript(box.home, shop.repo), commits: [{ oid: head }] }]);
+
     // Summary of the branch's work.
     const summary = tracesCmd(shop, ["summary", "HEAD~1..HEAD"]);
     expect(summary.err).toBe("");
