@@ -1,4 +1,4 @@
-// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000] [--copilot 1000] [--opencode 1000] [--share]
+// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000] [--copilot 1000] [--opencode 1000] [--cursor 1000] [--share]
 //
 // What the shim adds to `git commit`, in one run, interleaved: an empty compiled Bun
 // program (F, the start-up every shim call pays), the real `git commit` and the shim's in
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     gemini: { type: "string", default: "1000" },
     copilot: { type: "string", default: "1000" },
     opencode: { type: "string", default: "1000" },
+    cursor: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
     share: { type: "boolean", default: false },
   },
@@ -67,7 +68,7 @@ try {
     repos[name] = repo;
   }
   console.error("generating the datastore...");
-  const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), gemini: Number(values.gemini), copilot: Number(values.copilot), opencode: Number(values.opencode), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
+  const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), gemini: Number(values.gemini), copilot: Number(values.copilot), opencode: Number(values.opencode), cursor: Number(values.cursor), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
   const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
 
@@ -115,7 +116,7 @@ try {
     ]),
   );
   // Two sessions in the repository for each agent that has sessions at all.
-  const expected = 2 * [values.claude, values.codex, values.gemini, values.copilot, values.opencode].filter((n) => Number(n) > 0).length;
+  const expected = 2 * [values.claude, values.codex, values.gemini, values.copilot, values.opencode, values.cursor].filter((n) => Number(n) > 0).length;
   console.log(`traces attached to the last commit with sessions: ${attached} (expected ${expected}: 2 per agent)`);
   let sharedOk = true;
   if (values.share) {
