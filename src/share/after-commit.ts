@@ -19,7 +19,7 @@ import { isTraceId, type Trace } from "../traces/model.ts";
 import { contentCommit, contentEntries } from "./content.ts";
 import { shareEnabled, unsharedIds } from "./settings.ts";
 import { shareTraces } from "./share.ts";
-import { snapshotTime, writeSnapshot } from "./snapshots.ts";
+import { snapshotTime, withKnown, writeSnapshot } from "./snapshots.ts";
 
 function transcriptTime(path: string | undefined): number {
   if (!path) return 0;
@@ -30,14 +30,16 @@ function transcriptTime(path: string | undefined): number {
 /** The whole session behind a summary read (the commit path reads summaries only). */
 async function readWhole(summary: Trace, roots: readonly string[], env: Record<string, string | undefined>): Promise<Trace | null> {
   const read = await READERS[summary.agent]?.();
+  let whole: Trace | null = null;
   if (read && summary.transcript) {
     try {
-      return await read(summary.transcript, { roots });
+      whole = await read(summary.transcript, { roots, env });
     } catch {
       // A transcript that is not the session's own file (OpenCode's is its database): by ID.
     }
   }
-  return findTrace(summary.id, env, roots);
+  whole ??= await findTrace(summary.id, env, roots);
+  return whole && withKnown(whole, summary);
 }
 
 export interface KeptTraces {

@@ -43,6 +43,19 @@ export function snapshotTime(env: Env, id: string): number {
   }
 }
 
+/**
+ * `trace` with what `known` (an earlier read of the same session) said beyond its transcript:
+ * the model, version and start an agent's hooks reported (Cursor's transcripts hold none).
+ */
+export function withKnown(trace: Trace, known: Trace): Trace {
+  return {
+    ...trace,
+    ...(trace.models.length === 0 && known.models.length ? { models: known.models } : {}),
+    ...(!trace.agentVersion && known.agentVersion ? { agentVersion: known.agentVersion } : {}),
+    ...(!trace.start && known.start ? { start: known.start } : {}),
+  };
+}
+
 function encode(trace: Trace, source: SnapshotSource): string {
   return `${JSON.stringify({ v: 1, source, trace })}\n`;
 }
@@ -69,7 +82,9 @@ export function readSnapshot(env: Env, id: string): Snapshot | null {
  */
 export function writeSnapshot(env: Env, trace: Trace, source: SnapshotSource): boolean {
   const file = snapshotFile(env, trace.id);
-  const text = encode(trace, source);
+  // A transcript read again keeps what the snapshot knew beyond the transcript.
+  const before = source === "transcript" ? readSnapshot(env, trace.id) : null;
+  const text = encode(before?.source === "transcript" ? withKnown(trace, before.trace) : trace, source);
   try {
     if (readFileSync(file, "utf8") === text) return false;
   } catch {

@@ -251,12 +251,21 @@ describe("with hooks: Cursor reported the conversation", () => {
     const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
     expect(meta!.start).toBe(active.sessions[0].firstSeen);
 
+    // The snapshot of the session keeps what the hooks reported, also once show has read
+    // the transcript again (and refreshed it).
+    const snapshot = () => JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "snapshots", `${ID}.json`), "utf8")).trace;
+    expect(snapshot()).toMatchObject({ id: ID, agent: "cursor", agentVersion: "2.3.14", models: ["claude-4.5-sonnet"], start: meta!.start });
+
     // show and summary name the model the hooks reported.
     const show = tracesCmd(shop, ["show", ID]);
     expect(show.err).toBe("");
     // (show names the version the transcript gives, and Cursor's gives none.)
     expect(show.out).toStartWith(`trace ${ID}\nAgent:      cursor\nModels:     claude-4.5-sonnet\n`);
     expect(tracesCmd(shop, ["summary", "HEAD~1..HEAD"]).out).toContain("Models:\n    claude-4.5-sonnet  cursor  1 commit  1 trace\n");
+    appendFileSync(transcript, writeRecord(join(shop.repo, "NOTES.md")));
+    expect(tracesCmd(shop, ["show", ID]).exitCode).toBe(0);
+    expect(snapshot().tools).toHaveLength(7);
+    expect(snapshot()).toMatchObject({ agentVersion: "2.3.14", models: ["claude-4.5-sonnet"] });
 
     // Blame and export name the model Cursor reported, export as provider/model.
     expect(blame(shop, "src/auth.py")[1]!.traces[0]).toMatchObject({ id: ID, agent: "cursor", model: "claude-4.5-sonnet" });
