@@ -38,6 +38,10 @@ export function isUploadUrl(id: string, url: string): boolean {
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
   if (!parsed.hostname || parsed.username || parsed.password) return false;
+  // The host as written is the host a browser goes to: no `https:///x`, no `\` that a
+  // browser reads as `/` (`https://a.example\@b.example` goes to a.example).
+  const written = url.slice(url.indexOf("//") + 2).split(/[/?#]/)[0]!;
+  if (written.toLowerCase().replace(/:(80|443)$/, "") !== parsed.host.replace(/:(80|443)$/, "")) return false;
   const m = TRACES_LINE.exec(`traces:${id} ${url}`);
   return Boolean(m && m[1] === id && m[2] === url);
 }

@@ -110,7 +110,7 @@ function alive(pid: number): boolean {
 
 /** Creates `path` exclusively with our pid in it; false when another live process has it. */
 function tryCreateLock(path: string, staleMs: number): boolean {
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     try {
       const fd = openSync(path, "wx", 0o600);
       writeFileSync(fd, `${process.pid}\n`);
@@ -124,16 +124,24 @@ function tryCreateLock(path: string, staleMs: number): boolean {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     // Held: by a live process, or left behind by one that died (or, for short locks, hung).
-    let stale = false;
+    let holder: string;
+    let age: number;
     try {
-      const pid = Number(readFileSync(path, "utf8").trim());
-      const age = Date.now() - statSync(path).mtimeMs;
-      stale = (Number.isInteger(pid) && pid > 0 && !alive(pid)) || age > staleMs;
+      holder = readFileSync(path, "utf8");
+      age = Date.now() - statSync(path).mtimeMs;
     } catch {
-      stale = true; // vanished or unreadable: try again
+      continue; // let go just now: try again
     }
-    if (!stale) return false;
-    rmSync(path, { force: true });
+    const pid = Number(holder.trim());
+    // An empty file is a holder between creating and writing it: alive.
+    const dead = holder !== "" && Number.isInteger(pid) && pid > 0 && !alive(pid);
+    if (!dead && age <= staleMs) return false;
+    // Removed only if it is still the same holder's (not one that came meanwhile).
+    try {
+      if (readFileSync(path, "utf8") === holder) rmSync(path, { force: true });
+    } catch {
+      // gone already
+    }
   }
   return false;
 }
