@@ -138,10 +138,10 @@ export async function runUpload(opts: UploadOptions, deps: Deps): Promise<number
 export default defineTracesCommand({
   meta: {
     name: "upload",
-    description: "Run the upload command (git config traces.upload) for traces now, and write the URL into their notes",
+    description: "Upload traces now with your upload command (traces.upload); the URL goes into their notes",
   },
   args: {
-    id: { type: "positional", description: "Trace IDs to upload; without any, every upload waiting for a retry", valueHint: "trace-id...", required: false },
+    "trace-id": { type: "positional", description: "Trace IDs to upload (several may be given); without any, every upload waiting for a retry", required: false },
     list: { type: "boolean", description: "List the uploads waiting for a retry, with their last error" },
     ...jsonArgs,
   },
