@@ -110,28 +110,65 @@ export async function uploadTrace(id: string, settings: UploadSettings, env: Env
   }
 }
 
-/** Writes the URL into the notes of `commits` that name the trace without one; returns those changed. */
-export function writeUrl(git: GitRunner, commits: readonly string[], id: string, url: string): string[] {
-  if (commits.length === 0) return [];
-  return updateNotes(git, commits, (_, current) => setTraceUrl(current, id, url), { message: "git-traces: upload" });
+export interface Uploaded {
+  id: string;
+  url: string;
+  /** Commits to give the URL besides those queued for it (`git traces upload <id>`: every note naming it). */
+  extraCommits?: readonly string[];
 }
 
-/** After a success: the URL into the notes, the job out of the queue (commits added meanwhile stay). */
-export function settleSuccess(git: GitRunner, common: string, id: string, url: string, extraCommits: readonly string[] = []): string[] {
-  const queued = readQueue(common).jobs.find((j) => j.id === id)?.commits ?? [];
-  const commits = [...new Set([...queued, ...extraCommits])];
-  const changed = writeUrl(git, commits, id, url);
+/**
+ * After uploads that worked: their URLs into the notes of the commits that name the traces
+ * without one, in one notes commit; their jobs out of the queue (commits queued meanwhile
+ * stay). Returns, per trace ID, the commits whose note got its URL.
+ */
+export function settleSuccesses(git: GitRunner, common: string, done: readonly Uploaded[]): Map<string, string[]> {
+  const out = new Map<string, string[]>(done.map((d) => [d.id, []]));
+  if (done.length === 0) return out;
+  const queued = readQueue(common).jobs;
+  const targets = new Map<string, string[]>();
+  const byCommit = new Map<string, Uploaded[]>();
+  for (const d of done) {
+    const commits = [...new Set([...(queued.find((j) => j.id === d.id)?.commits ?? []), ...(d.extraCommits ?? [])])];
+    targets.set(d.id, commits);
+    for (const c of commits) byCommit.set(c, [...(byCommit.get(c) ?? []), d]);
+  }
+  // Which URLs went into each note, as of the attempt that was written (updateNotes may retry).
+  const applied = new Map<string, string[]>();
+  const changed =
+    byCommit.size === 0
+      ? []
+      : updateNotes(
+          git,
+          [...byCommit.keys()],
+          (commit, current) => {
+            let text = current;
+            const ids: string[] = [];
+            for (const d of byCommit.get(commit)!) {
+              const next = setTraceUrl(text, d.id, d.url);
+              if (next === null) continue;
+              text = next;
+              ids.push(d.id);
+            }
+            applied.set(commit, ids);
+            return ids.length ? text : null;
+          },
+          { message: "git-traces: upload" },
+        );
+  for (const commit of changed) for (const id of applied.get(commit) ?? []) out.get(id)!.push(commit);
   const now = Date.now();
   editQueue(common, (q) => {
-    const job = q.jobs.find((j) => j.id === id);
-    if (job) {
-      job.commits = job.commits.filter((c) => !commits.includes(c));
+    for (const d of done) {
+      const job = q.jobs.find((j) => j.id === d.id);
+      if (!job) continue;
+      const written = targets.get(d.id)!;
+      job.commits = job.commits.filter((c) => !written.includes(c));
       if (job.commits.length === 0) q.jobs = q.jobs.filter((j) => j !== job);
       else Object.assign(job, { attempts: 0, next: now, gaveUp: undefined, error: undefined });
     }
     q.warned = []; // it works again: the next failure is news
   });
-  return changed;
+  return out;
 }
 
 const LIST_HINT = "git traces upload --list";
@@ -169,14 +206,20 @@ async function drain(git: GitRunner, state: RepoState, env: Env, settings: Uploa
   const common = commonDir(state.gitDir);
   const cwd = state.topLevel ?? state.gitDir;
   const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
-  for (;;) {
-    const job = nextJob(readQueue(common).jobs, force, tried);
-    if (!job) return;
-    tried.add(job.id);
-    lock.touch();
-    const outcome = await uploadTrace(job.id, settings, env, cwd, roots);
-    if (outcome.ok) settleSuccess(git, common, job.id, outcome.url);
-    else settleFailure(common, state.gitDir, job.id, outcome, settings, env);
+  // The URLs go into the notes together at the end: one notes commit (and pack) for them all.
+  const done: Uploaded[] = [];
+  try {
+    for (;;) {
+      const job = nextJob(readQueue(common).jobs, force, tried);
+      if (!job) return;
+      tried.add(job.id);
+      lock.touch();
+      const outcome = await uploadTrace(job.id, settings, env, cwd, roots);
+      if (outcome.ok) done.push({ id: job.id, url: outcome.url });
+      else settleFailure(common, state.gitDir, job.id, outcome, settings, env);
+    }
+  } finally {
+    settleSuccesses(git, common, done);
   }
 }
 

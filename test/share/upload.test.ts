@@ -51,6 +51,12 @@ function script(name: string, body: string): string {
  * waiting for background work.
  */
 function agentCommit(file: string, id: string): Result {
+  agentSession(file, id);
+  return shim(["commit", "-q", "-m", `alice: ${file}`]);
+}
+
+/** The session and its edit, staged, without committing. */
+function agentSession(file: string, id: string): void {
   const text = readFileSync(TEMPLATE, "utf8")
     .replaceAll(SESSIONS.claude, id)
     .replaceAll("Add login with rate limiting to src/auth.py and a test", `Add login with rate limiting; the key is AWS_SECRET_ACCESS_KEY=${SECRET} in ${repo}/.env`)
@@ -62,7 +68,6 @@ function agentCommit(file: string, id: string): Result {
   mkdirSync(dirname(join(repo, file)), { recursive: true });
   writeFileSync(join(repo, file), `${id}\n`);
   expect(realGit(["add", file]).exitCode).toBe(0);
-  return shim(["commit", "-q", "-m", `alice: ${file}`]);
 }
 
 const queueFile = () => join(repo, ".git", "traces", "uploads.json");
@@ -116,6 +121,17 @@ test("a URL the command prints goes into the trace's traces: line; it got the re
   const head = realGit(["rev-parse", "HEAD"]).out.trim();
   const remoteNote = run([REAL_GIT, "--git-dir", remote, "notes", "--ref=traces", "show", head], { env: alice.box.realEnv });
   expect(remoteNote.out).toContain("traces:sess-ok-1 https://traces.example/s/sess-ok-1\n");
+});
+
+test("two traces on one commit: both uploaded, their URLs written in one notes commit", () => {
+  const cmd = script("upload-two", `echo "https://traces.example/s/$1"`);
+  config("traces.upload", `${cmd} {id}`);
+  agentSession("src/a.py", "sess-two-a");
+  agentSession("src/b.py", "sess-two-b");
+  expect(shim(["commit", "-q", "-m", "both"]).exitCode).toBe(0);
+  waitUploads();
+  expect(note()).toContain("traces:sess-two-a https://traces.example/s/sess-two-a\ntraces:sess-two-b https://traces.example/s/sess-two-b\n");
+  expect(realGit(["log", "--format=%s", "refs/notes/traces"]).out).toBe("git-traces: upload\ngit-traces: commit\n");
 });
 
 test("a failing command: git's result unchanged, one warning at the next command, retried on the next commit and on push, then given up with a way to retry", () => {

@@ -9,7 +9,7 @@ import { clipLine } from "../../history/text.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { editQueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type UploadJob } from "../../upload/queue.ts";
-import { commitsWithoutUrl, settleSuccess, uploadSettings, uploadTrace, type Outcome } from "../../upload/upload.ts";
+import { commitsWithoutUrl, settleSuccesses, uploadSettings, uploadTrace, type Outcome, type Uploaded } from "../../upload/upload.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -92,6 +92,7 @@ export async function runUpload(opts: UploadOptions, deps: Deps): Promise<number
     if (!lock) throw new CliError("another upload is still running; try again in a moment", "UPLOAD_BUSY");
   }
   const results: Result[] = [];
+  const done: Uploaded[] = [];
   try {
     const cwd = state.topLevel ?? state.gitDir;
     const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
@@ -99,7 +100,8 @@ export async function runUpload(opts: UploadOptions, deps: Deps): Promise<number
       lock.touch();
       const outcome = await uploadTrace(id, settings, deps.env, cwd, roots);
       if (outcome.ok) {
-        results.push({ id, outcome, commits: settleSuccess(git, common, id, outcome.url, named.get(id) ?? []) });
+        done.push({ id, url: outcome.url, extraCommits: named.get(id) ?? [] });
+        results.push({ id, outcome, commits: [] });
         continue;
       }
       // Said here and now: the queue keeps the message, without counting an attempt.
@@ -109,6 +111,9 @@ export async function runUpload(opts: UploadOptions, deps: Deps): Promise<number
       });
       results.push({ id, outcome, commits: [] });
     }
+    // Every URL into the notes at once: one notes commit.
+    const changed = settleSuccesses(git, common, done);
+    for (const r of results) r.commits = changed.get(r.id) ?? [];
   } finally {
     lock.release();
   }
