@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { worktreeRoots } from "../attach/detect.ts";
-import { findTrace } from "../attach/find.ts";
 import { commonDir, configMayMention, repoState, tracesConfig, type RepoState } from "../git/repo.ts";
 import { NESTED_ENV, type GitRunner } from "../git/runner.ts";
 import { clipLine } from "../history/text.ts";
@@ -20,6 +19,7 @@ import { listNotes, readBlobs, readNotes, updateNotes } from "../notes/store.ts"
 import { isTraceId } from "../traces/id.ts";
 import { redactTrace } from "../traces/redact.ts";
 import { safeJson } from "../traces/safe-json.ts";
+import { localTrace } from "../share/share.ts";
 import { expandCommand, urlFromOutput } from "./command.ts";
 import { editQueue, enqueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type FailureKind, type RunLock, type UploadJob } from "./queue.ts";
 import { runShellCommand } from "./run.ts";
@@ -67,19 +67,20 @@ function lastLine(text: string): string {
 }
 
 /**
- * Uploads one trace: finds its transcript, writes the redacted trace as JSON into a private
- * temporary file, runs the command, and reads a URL from what it prints. The file is
- * removed afterwards, whatever happened.
+ * Uploads one trace: finds it (its transcript, else its snapshot), writes the redacted trace
+ * as JSON into a private temporary file, runs the command, and reads a URL from what it
+ * prints. The file is removed afterwards, whatever happened.
  */
 export async function uploadTrace(id: string, settings: UploadSettings, env: Env, cwd: string, roots: readonly string[]): Promise<Outcome> {
   if (!isTraceId(id)) return { ok: false, kind: "no-trace", message: `not a valid trace ID: ${clipLine(JSON.stringify(id), 80)}` };
   let trace;
   try {
-    trace = await findTrace(id, env, roots);
+    // Its transcript, else the snapshot kept when it was attached (agents delete old transcripts).
+    trace = (await localTrace(id, env, roots))?.trace;
   } catch (e) {
     return { ok: false, kind: "no-trace", message: `the transcript of trace ${id} could not be read: ${clipLine((e as Error).message, 160)}` };
   }
-  if (!trace) return { ok: false, kind: "no-trace", message: `the transcript of trace ${id} is not on this machine` };
+  if (!trace) return { ok: false, kind: "no-trace", message: `trace ${id} is not on this machine (no transcript, no snapshot)` };
   const redacted = redactTrace(trace, { home: env.HOME ?? "" });
 
   const dir = mkdtempSync(join(env.TMPDIR || tmpdir(), "git-traces-upload-"));

@@ -3,7 +3,7 @@
 // hang, print garbage, take its time), git's own result and timing stay git's.
 
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, settle, type Result, type Sandbox } from "../helpers/sandbox.ts";
@@ -223,6 +223,25 @@ test("an upload command that does not exist: a warning that says so, git unaffec
   const up = shim(["traces", "upload", "sess-missing", "--json"]);
   expect(up.exitCode).toBe(1);
   expect(JSON.parse(up.out).uploads[0].error.kind).toBe("missing");
+});
+
+test("a trace whose transcript the agent deleted is uploaded from its snapshot", () => {
+  const state = join(dir.dir, "mode");
+  writeFileSync(state, "fail\n");
+  const seen = join(dir.dir, "seen.json");
+  const cmd = script("upload-snap", `[ "$(cat "${state}")" = ok ] || exit 1; cp "$2" "${seen}"; echo "https://traces.example/s/$1"`);
+  config("traces.upload", `${cmd} {id} {file}`);
+  expect(agentCommit("src/a.py", "sess-gone").exitCode).toBe(0);
+  waitUploads();
+  rmSync(join(alice.box.home, ".claude", "projects", claudeFolder(repo), "sess-gone.jsonl"));
+  writeFileSync(state, "ok\n");
+  const up = shim(["traces", "upload", "sess-gone"]);
+  expect(up.exitCode).toBe(0);
+  expect(up.out).toBe("https://traces.example/s/sess-gone\n");
+  const uploaded = readFileSync(seen, "utf8");
+  expect(JSON.parse(uploaded).id).toBe("sess-gone");
+  expect(uploaded).not.toContain(SECRET);
+  expect(note()).toContain("traces:sess-gone https://traces.example/s/sess-gone\n");
 });
 
 test("a command that hangs is killed, with everything it started, after traces.uploadTimeout; git is unaffected", () => {
