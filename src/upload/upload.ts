@@ -17,9 +17,9 @@ import { writeLog } from "../interceptors/shared/report.ts";
 import { parseNote, setTraceUrl } from "../notes/format.ts";
 import { listNotes, readBlobs, readNotes, updateNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
-import { redactTrace } from "../traces/redact.ts";
 import { safeJson } from "../traces/safe-json.ts";
 import { localTrace } from "../share/share.ts";
+import { sharedForm } from "../share/trace-json.ts";
 import { expandCommand, urlFromOutput } from "./command.ts";
 import { editQueue, enqueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type FailureKind, type RunLock, type UploadJob } from "./queue.ts";
 import { runShellCommand } from "./run.ts";
@@ -81,7 +81,8 @@ export async function uploadTrace(id: string, settings: UploadSettings, env: Env
     return { ok: false, kind: "no-trace", message: `the transcript of trace ${id} could not be read: ${clipLine((e as Error).message, 160)}` };
   }
   if (!trace) return { ok: false, kind: "no-trace", message: `trace ${id} is not on this machine (no transcript, no snapshot)` };
-  const redacted = redactTrace(trace, { home: env.HOME ?? "" });
+  // The same form as shared content: redacted, without the local transcript's path.
+  const redacted = sharedForm(trace, env.HOME ?? "");
 
   const dir = mkdtempSync(join(env.TMPDIR || tmpdir(), "git-traces-upload-"));
   try {

@@ -109,6 +109,9 @@ test("a URL the command prints goes into the trace's traces: line; it got the re
   const uploaded = readFileSync(join(seen, "sess-ok-1.json"), "utf8");
   const trace = JSON.parse(uploaded);
   expect(trace.id).toBe("sess-ok-1");
+  expect(trace.transcript).toBeUndefined(); // a path on this machine, not shared
+  const shown = JSON.parse(shim(["traces", "show", "sess-ok-1", "--redacted", "--json"]).out);
+  expect(shown.traces[0].trace).toEqual(trace); // what `show --redacted` shows is what was sent
   expect(uploaded).toContain("AWS_SECRET_ACCESS_KEY=[REDACTED:secret]");
   expect(uploaded).not.toContain(SECRET);
   expect(uploaded).not.toContain(alice.box.home);
