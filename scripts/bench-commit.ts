@@ -1,4 +1,4 @@
-// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000] [--copilot 1000] [--opencode 1000] [--cursor 1000] [--share]
+// bun run scripts/bench-commit.ts [--rounds N] [--claude 1000] [--codex 1000] [--gemini 1000] [--copilot 1000] [--opencode 1000] [--cursor 1000] [--share] [--upload '<command>']
 //
 // What the shim adds to `git commit`, in one run, interleaved: an empty compiled Bun
 // program (F, the start-up every shim call pays), the real `git commit` and the shim's in
@@ -14,8 +14,11 @@
 // --share sets `traces.share true` in the repositories the shim commits in: the worker then
 // also snapshots every attached trace and stores its redacted content in refs/traces/content
 // (docs/sharing.md), all after git has returned.
+//
+// --upload sets `traces.upload` in the shim's repositories (docs/upload.md): the uploads
+// run after the note is written, and are waited for, untimed, before the next run.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     cursor: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
     share: { type: "boolean", default: false },
+    upload: { type: "string" },
   },
 });
 const rounds = Number(values.rounds);
@@ -71,6 +75,7 @@ try {
   const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), gemini: Number(values.gemini), copilot: Number(values.copilot), opencode: Number(values.opencode), cursor: Number(values.cursor), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
   const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
+  if (values.upload) for (const repo of [repos.withShim, repos.noneShim]) sh(`git config traces.upload '${values.upload.replaceAll("'", "'\\''")}'`, repo);
 
   const background = new Map<string, number[]>();
   const commit = (name: string, repo: string, git: string, extra: Record<string, string> = {}): Variant => ({
@@ -88,6 +93,11 @@ try {
       settleWorkers(home);
       const ms = performance.now() - ended;
       background.set(name, [...(background.get(name) ?? []), ms]);
+      // Uploads run without holding anyone up: wait for them here, untimed.
+      while (existsSync(join(repo, ".git", "traces", "uploads.running"))) {
+        Bun.sleepSync(2);
+        settleWorkers(home);
+      }
     },
   });
   const variants: Variant[] = [
@@ -132,7 +142,14 @@ try {
     console.log(`traces shared in refs/traces/content: ${shared}, snapshots kept: ${snapshots} (expected ${attached} each: every attached trace)`);
     sharedOk = attached > 0 && shared === attached && snapshots === attached;
   }
-  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected && sharedOk ? 0 : 1;
+  let uploadsOk = true;
+  if (values.upload) {
+    const queue = join(repos.withShim, ".git", "traces", "uploads.json");
+    const waiting = existsSync(queue) ? (JSON.parse(readFileSync(queue, "utf8")) as { jobs: unknown[] }).jobs.length : 0;
+    console.log(`traces.upload: ${values.upload}; uploads left waiting (failed): ${waiting}`);
+    uploadsOk = waiting === 0;
+  }
+  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected && sharedOk && uploadsOk ? 0 : 1;
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.error(`kept ${dir}`);

@@ -52,6 +52,7 @@ export async function runCommitWorker(job: CommitJob, env: Record<string, string
       const info = found ? await tipCommit(ctx.git, made) : null;
       const recorded = await recordCommit(ctx, found, job.amend, info);
       await keepCommitTraces(ctx, found, recorded, true);
+      await (await import("../upload/upload.ts")).uploadAfterCommit(ctx.git, job.gitDir, made, env);
     } catch (e) {
       const gitDir = ctx.gitDir ?? repoState(ctx.git)?.gitDir ?? null;
       reportFailure(gitDir, "commit", "recording traces failed", e);

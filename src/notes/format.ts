@@ -193,3 +193,25 @@ export function removeFromNote(existing: string, ids: ReadonlySet<string>): stri
   });
   return renderNote(kept);
 }
+
+/**
+ * Gives a trace named in a note its URL: the bare `traces:<id>` line becomes
+ * `traces:<id> <url>`. null (leave the note) when the note does not name the trace, or
+ * already gives it a URL: a URL someone else wrote is not replaced.
+ */
+export function setTraceUrl(existing: string, id: string, url: string): string | null {
+  const line = tracesLine(id, url);
+  let named = false;
+  const kept: string[] = [];
+  for (const raw of existing.split("\n")) {
+    const l = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const t = TRACES_LINE.exec(l);
+    if (t && t[1] === id) {
+      if (t[2]) return null;
+      named = true;
+      continue;
+    }
+    kept.push(l);
+  }
+  return named ? renderNote([...kept, line]) : null;
+}

@@ -45,6 +45,7 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
     mergePendingNotes(git, state.gitDir);
     mergePendingContent(git, state.gitDir);
+    await (await import("../upload/upload.ts")).retryUploads(git, state, env);
     const sync = readSyncState(commonDir(state.gitDir));
     const last = sync.remotes[key]?.lastPush;
     if (!stillQuiet(state.gitDir)) {

@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   status: load(() => import("./status.ts")),
   sync: load(() => import("./sync.ts")),
   unshare: () => import("./share.ts").then((m) => m.unshare),
+  upload: load(() => import("./upload.ts")),
   // Hidden: used by the agents' hooks, the shim, the installer, and other implementers.
   "after-commit": load(() => import("./after-commit.ts")),
   "after-push": load(() => import("./after-push.ts")),

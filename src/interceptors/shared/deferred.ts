@@ -125,6 +125,37 @@ export async function asPending<T>(env: Record<string, string | undefined>, work
 }
 
 /**
+ * Runs `work` with this process's pending mark lifted, then marks it again: for slow work
+ * that nobody needs to wait for (an upload command may take a minute), so that the next
+ * commit or `git traces` command does not wait for it. Without a mark, just runs `work`.
+ */
+export async function unmarked<T>(env: Record<string, string | undefined>, work: () => Promise<T>): Promise<T> {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const marker = `${pendingDir(env)}/${process.pid}`;
+  const had = fs.existsSync(marker);
+  if (had) {
+    fs.rmSync(marker, { force: true });
+    try {
+      fs.rmdirSync(pendingDir(env));
+    } catch {
+      // another worker's mark is there
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    if (had) {
+      try {
+        fs.mkdirSync(pendingDir(env), { recursive: true });
+        fs.writeFileSync(marker, `${Date.now()}\n`);
+      } catch {
+        // nowhere to mark: readers just do not wait
+      }
+    }
+  }
+}
+
+/**
  * Waits (up to `maxMs`) for background trace work to finish, so that what this command
  * reads or sends includes it. Costs one stat when there is none.
  */

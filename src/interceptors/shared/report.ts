@@ -8,7 +8,7 @@ export function logDir(gitDir: string): string {
   return join(gitDir, "traces", "logs");
 }
 
-function writeLog(gitDir: string | null, command: string, error: unknown): string | null {
+export function writeLog(gitDir: string | null, command: string, error: unknown): string | null {
   if (!gitDir) return null;
   try {
     const dir = logDir(gitDir);
