@@ -7,6 +7,7 @@
 import type { Prepared } from "../attach/detect.ts";
 import { worktreeRoots } from "../attach/detect.ts";
 import { findTrace } from "../attach/find.ts";
+import { adapter } from "../agents/index.ts";
 import { READERS } from "../agents/readers.ts";
 import type { CommitInfo, RepoState } from "../git/repo.ts";
 import { tracesConfig } from "../git/repo.ts";
@@ -31,14 +32,22 @@ function transcriptTime(path: string | undefined): number {
 async function readWhole(summary: Trace, roots: readonly string[], env: Record<string, string | undefined>): Promise<Trace | null> {
   const read = await READERS[summary.agent]?.();
   let whole: Trace | null = null;
-  if (read && summary.transcript) {
+  // A transcript that names the session is its own file; one that does not is shared by
+  // many (OpenCode's database), and reading it whole would read them all.
+  if (read && summary.transcript && summary.transcript.includes(summary.id.slice(0, 8))) {
     try {
       whole = await read(summary.transcript, { roots, env });
     } catch {
       // A transcript that is not the session's own file (OpenCode's is its database): by ID.
     }
   }
-  whole ??= await findTrace(summary.id, env, roots);
+  // Its own agent's lookup only: findTrace() would ask every agent, some of which scan their
+  // whole datastore (measured: seconds with 1,000 sessions each).
+  if (!whole) {
+    const own = await adapter(summary.agent);
+    const path = await own?.find?.(summary.id, env);
+    if (own && path) whole = await own.read(path, { roots, env });
+  }
   return whole && withKnown(whole, summary);
 }
 
