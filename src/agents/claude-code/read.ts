@@ -2,7 +2,7 @@
 // Record types and fields: ../shared/fixtures/claude-code/README.md. Unknown record types,
 // content blocks and fields are ignored; every value is checked before use.
 
-import { readJsonl } from "../shared/jsonl.ts";
+import { readTranscriptJsonl } from "../shared/jsonl.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
@@ -56,13 +56,8 @@ export function claudeToolCall(name: string, input: Obj, at: string | undefined,
 }
 
 export async function readClaudeTranscript(path: string, opts: ReadOptions = {}): Promise<Trace> {
-  let read;
-  try {
-    // A summary skips tool results, the bulk of a transcript: they hold no tool call.
-    read = await readJsonl(path, opts.summary ? { skim: (l) => l.includes('"tool_result"') && !/"type":\s?"tool_use"/.test(l) } : {});
-  } catch (e) {
-    throw new TranscriptError(path, (e as Error).message);
-  }
+  // A summary skips tool results, the bulk of a transcript: they hold no tool call.
+  const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => l.includes('"tool_result"') && !/"type":\s?"tool_use"/.test(l) } : {});
   const roots = opts.roots ?? [];
   let id: string | undefined;
   let cwd: string | undefined;

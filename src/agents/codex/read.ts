@@ -3,7 +3,7 @@
 // releases (shell -> shell_command, JSON-string -> plain-text outputs): accept each known
 // shape, ignore the unknown.
 
-import { readJsonl } from "../shared/jsonl.ts";
+import { readTranscriptJsonl } from "../shared/jsonl.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
@@ -57,13 +57,8 @@ function editCall(name: string, patch: string, at: string | undefined, cwd: stri
 }
 
 export async function readCodexRollout(path: string, opts: ReadOptions = {}): Promise<Trace> {
-  let read;
-  try {
-    // A summary skips tool outputs and reasoning, the bulk of a rollout.
-    read = await readJsonl(path, opts.summary ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) } : {});
-  } catch (e) {
-    throw new TranscriptError(path, (e as Error).message);
-  }
+  // A summary skips tool outputs and reasoning, the bulk of a rollout.
+  const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) } : {});
   const roots = opts.roots ?? [];
   let id: string | undefined;
   let sessionCwd: string | undefined;

@@ -5,7 +5,7 @@
 // by toolCallId, timed by the start. Formats drift between releases: arguments as an
 // object or a JSON string, the model on the message or only in session.model_change.
 
-import { readJsonl } from "../shared/jsonl.ts";
+import { readTranscriptJsonl } from "../shared/jsonl.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { patchFiles } from "../codex/read.ts";
 import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
@@ -66,14 +66,9 @@ function injected(data: Obj): boolean {
 }
 
 export async function readCopilotEvents(path: string, opts: ReadOptions = {}): Promise<Trace> {
-  let read;
-  try {
-    // A summary skips the results of tools that succeeded, the bulk of a session: they hold
-    // no call. (A failed one is kept: it turns its edit into a non-edit.)
-    read = await readJsonl(path, opts.summary ? { skim: (l) => /^\{"type":\s?"tool\.execution_complete"/.test(l) && /"success":\s?true/.test(l.slice(0, 400)) } : {});
-  } catch (e) {
-    throw new TranscriptError(path, (e as Error).message);
-  }
+  // A summary skips the results of tools that succeeded, the bulk of a session: they hold
+  // no call. (A failed one is kept: it turns its edit into a non-edit.)
+  const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /^\{"type":\s?"tool\.execution_complete"/.test(l) && /"success":\s?true/.test(l.slice(0, 400)) } : {});
   const roots = opts.roots ?? [];
   let id: string | undefined;
   let sessionCwd: string | undefined;

@@ -2,6 +2,8 @@
 // A line that is not JSON is skipped and counted; a last line cut off mid-write is
 // dropped (a later read sees it whole); no line is too long.
 
+import { TranscriptError } from "../types.ts";
+
 export interface JsonlRead {
   records: unknown[];
   /** Lines that were not JSON, the cut-off tail included. */
@@ -67,6 +69,15 @@ export function parseJsonl(text: string, opts: ParseOptions = {}): JsonlRead {
 
 export async function readJsonl(path: string, opts: ParseOptions = {}): Promise<JsonlRead> {
   return parseJsonl(await Bun.file(path).text(), opts);
+}
+
+/** readJsonl() for a transcript: a file that cannot be read is a TranscriptError. */
+export async function readTranscriptJsonl(path: string, opts: ParseOptions = {}): Promise<JsonlRead> {
+  try {
+    return await readJsonl(path, opts);
+  } catch (e) {
+    throw new TranscriptError(path, (e as Error).message);
+  }
 }
 
 /** The first `"key":"value"` string in raw JSON text, unescaped; for headers read in part. */

@@ -3,8 +3,8 @@
 
 import * as v from "valibot";
 import { runCommitWorker } from "../../interceptors/commit-worker.ts";
-import { JOB_ENV, type CommitJob } from "../../interceptors/shared/deferred.ts";
-import { defineTracesCommand, depsOf } from "../command.ts";
+import type { CommitJob } from "../../interceptors/shared/deferred.ts";
+import { GlobalsSchema, workerCommand } from "../shared/worker-job.ts";
 
 const JobSchema = v.object({
   v: v.literal(1),
@@ -12,29 +12,8 @@ const JobSchema = v.object({
   cwd: v.string(),
   gitDir: v.string(),
   reflogSize: v.number(),
-  globals: v.array(v.object({ name: v.string(), value: v.optional(v.string()), tokens: v.array(v.string()) })),
+  globals: GlobalsSchema,
   amend: v.boolean(),
 });
 
-export default defineTracesCommand({
-  meta: { name: "after-commit", description: "Record the traces of a commit once git has made it (started by the shim)", hidden: true },
-  args: {},
-  run: async (ctx) => {
-    const deps = depsOf(ctx);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(deps.env[JOB_ENV] ?? "");
-    } catch {
-      raw = undefined;
-    }
-    const job = v.safeParse(JobSchema, raw);
-    if (!job.success) {
-      deps.io.err("git-traces: after-commit: no valid job in GIT_TRACES_JOB\n");
-      return 1;
-    }
-    const env = { ...deps.env };
-    delete env[JOB_ENV];
-    await runCommitWorker(job.output as CommitJob, env);
-    return 0;
-  },
-});
+export default workerCommand("after-commit", "Record the traces of a commit once git has made it (started by the shim)", JobSchema, (job, env) => runCommitWorker(job as CommitJob, env));
