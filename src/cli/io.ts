@@ -2,8 +2,11 @@
 // command. stdout carries data; messages go to stderr.
 
 export interface IO {
-  /** Text is written as UTF-8; bytes as they are (file content in git's own formats). */
-  out(text: string | Uint8Array): void;
+  /**
+   * Text is written as UTF-8; bytes as they are (file content in git's own formats), and
+   * so is a byte string (one character per byte) with encoding "latin1".
+   */
+  out(text: string | Uint8Array, encoding?: "latin1"): void;
   err(text: string): void;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
@@ -29,10 +32,10 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
  * quietly. Large outputs (a long blame or log) may be taken in parts by a pipe, or refused
  * for a moment by a non-blocking one: the rest is written until all of it is out.
  */
-function writer(fd: number): (text: string | Uint8Array) => void {
+function writer(fd: number): IO["out"] {
   const fs = require("node:fs") as typeof import("node:fs");
-  return (text: string | Uint8Array) => {
-    const bytes = typeof text === "string" ? Buffer.from(text) : text;
+  return (text: string | Uint8Array, encoding?: "latin1") => {
+    const bytes = typeof text === "string" ? Buffer.from(text, encoding ?? "utf8") : text;
     let done = 0;
     while (done < bytes.length) {
       try {
@@ -51,9 +54,27 @@ function writer(fd: number): (text: string | Uint8Array) => void {
   };
 }
 
+/**
+ * Whether the descriptor is a terminal. process.stdout.isTTY and node:tty cost about 8 ms
+ * of module loading, more than some whole commands: only a character device can be a
+ * terminal, and the commonest other one, /dev/null (scripts, `>/dev/null`), is told apart
+ * by its device number; node:tty decides the rest.
+ */
+export function isTerminal(fd: number): boolean {
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    if (st.rdev === fs.statSync("/dev/null").rdev) return false;
+  } catch {
+    return false;
+  }
+  return (require("node:tty") as typeof import("node:tty")).isatty(fd);
+}
+
 export function systemIO(env: Record<string, string | undefined> = process.env): IO {
-  const stdoutIsTTY = Boolean(process.stdout.isTTY);
-  const stderrIsTTY = Boolean(process.stderr.isTTY);
+  const stdoutIsTTY = isTerminal(1);
+  const stderrIsTTY = isTerminal(2);
   return {
     out: writer(1),
     err: writer(2),
@@ -69,8 +90,8 @@ export function bufferIO(opts: Partial<Omit<IO, "out" | "err">> = {}): IO & { st
   const io = {
     stdout: "",
     stderr: "",
-    out(text: string | Uint8Array) {
-      io.stdout += typeof text === "string" ? text : Buffer.from(text).toString();
+    out(text: string | Uint8Array, encoding?: "latin1") {
+      io.stdout += typeof text === "string" ? (encoding ? Buffer.from(text, encoding).toString() : text) : Buffer.from(text).toString();
     },
     err(text: string) {
       io.stderr += text;

@@ -1,9 +1,11 @@
 // `git traces ...` and `git-traces ...`: finds the command, checks its flags, runs it, and
 // turns the outcome into an exit status. citty defines and parses the commands; this file
 // keeps two of its habits out (a parent's `run` after a subcommand, silently ignored
-// unknown flags) and owns help, version and errors.
+// unknown flags) and owns help, version and errors. citty loads only when it is used: it
+// brings node:util, a few milliseconds that log and blame (which parse git's own options
+// themselves) need not pay.
 
-import { renderUsage, runCommand, type ArgsDef } from "citty";
+import type { ArgsDef, CommandContext } from "citty";
 import type { GlobalOption } from "../git/globals.ts";
 import { checkFlags } from "./flags.ts";
 import { type TracesCommand } from "./command.ts";
@@ -64,6 +66,7 @@ function wantsHelp(args: readonly string[]): boolean {
 }
 
 async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, color: boolean): Promise<string> {
+  const { renderUsage } = await import("citty");
   let text = await renderUsage(cmd as never, parent as never);
   const gitOptions = Object.entries(cmd.gitOptions ?? {});
   if (gitOptions.length) {
@@ -124,8 +127,16 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
   const name = (cmd.meta as { name?: string } | undefined)?.name;
   if (name !== "hook" && name !== "after-commit" && name !== "after-push") await waitForDeferred(deps.env);
   try {
-    if (!cmd.gitArgs) checkFlags(rest, argsDef);
-    const { result } = await runCommand(cmd as never, { rawArgs: rest, data: deps });
+    let result: unknown;
+    if (cmd.gitArgs) {
+      // It reads rawArgs itself: citty's parser would only cost its loading.
+      const ctx = { rawArgs: rest, args: { _: rest }, data: deps, cmd } as unknown as CommandContext<ArgsDef>;
+      result = await cmd.run?.(ctx);
+    } else {
+      checkFlags(rest, argsDef);
+      const { runCommand } = await import("citty");
+      ({ result } = await runCommand(cmd as never, { rawArgs: rest, data: deps }));
+    }
     return typeof result === "number" ? result : 0;
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && e.name === "CLIError");

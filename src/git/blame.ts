@@ -1,6 +1,7 @@
 // `git blame` for the tool's own work: the porcelain formats only, never the human view.
 
-import { GitError, type GitRunner, type RunResult } from "./runner.ts";
+import { locateRepoOnDisk } from "./repo.ts";
+import type { GitRunner, RunResult } from "./runner.ts";
 
 /**
  * Runs `git blame --porcelain` (or `--line-porcelain`) with the user's own blame options
@@ -9,19 +10,30 @@ import { GitError, type GitRunner, type RunResult } from "./runner.ts";
  * that content keeps its bytes. Never throws for git's failures: its status and stderr say
  * what went wrong.
  */
-export function blamePorcelain(git: GitRunner, args: readonly string[], linePorcelain = false): RunResult {
+export async function blamePorcelain(git: GitRunner, args: readonly string[], linePorcelain = false): Promise<RunResult> {
   // quotepath off: non-ASCII file names as UTF-8; the others git still C-quotes.
   const argv = ["-c", "core.quotepath=off", "blame", linePorcelain ? "--line-porcelain" : "--porcelain", ...args];
-  try {
-    return { stdout: git.outBytes(argv).toString("latin1"), stderr: "", exitCode: 0 };
-  } catch (e) {
-    if (e instanceof GitError) return { stdout: "", stderr: e.stderr, exitCode: e.exitCode };
-    throw e;
-  }
+  const r = await git.startFed(argv)("");
+  return { stdout: r.exitCode === 0 ? r.stdout.toString("latin1") : "", stderr: r.stderr, exitCode: r.exitCode };
 }
 
-/** The current directory relative to the top of the work tree (`src/`), "" at the top; null outside one. */
-export async function showPrefix(git: GitRunner): Promise<string | null> {
+/**
+ * The current directory relative to the top of the work tree (`src/`), "" at the top; null
+ * outside one. Told from the files when git would tell the same (locateRepoOnDisk), which
+ * spares a git process competing with the blame.
+ */
+export async function showPrefix(git: GitRunner, env: Record<string, string | undefined>): Promise<string | null> {
+  if (!git.context.length && !git.cwd) {
+    const where = locateRepoOnDisk(process.cwd(), env);
+    if (where?.topLevel) {
+      const fs = require("node:fs") as typeof import("node:fs");
+      const path = require("node:path") as typeof import("node:path");
+      const rel = path.relative(where.topLevel, fs.realpathSync(process.cwd()));
+      if (rel === "") return "";
+      // Inside .git itself git answers otherwise: it is asked.
+      if (!rel.startsWith("..") && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== ".git") return `${rel.split(path.sep).join("/")}/`;
+    }
+  }
   const r = await git.runAsync(["rev-parse", "--show-prefix"]);
   return r.exitCode === 0 ? r.stdout.replace(/\n$/, "") : null;
 }

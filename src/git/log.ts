@@ -2,7 +2,7 @@
 // format: git picks the commits (ranges, -n, --author, pathspecs, ... behave exactly as in
 // git log), the caller prints them.
 
-import type { GitRunner, RunResult } from "./runner.ts";
+import type { GitRunner } from "./runner.ts";
 
 export interface LogCommit {
   /** `<`, `>`, `-` (boundary), `=` / `+` (cherry-mark): git's %m. */
@@ -37,9 +37,8 @@ const FORMAT = `--format=${FIELDS.join("%x00")}`;
 const SHORT_FORMAT = `--format=${FIELDS.slice(0, -1).join("%x00")}%x00`;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-export interface LogResult {
-  commits: LogCommit[];
-  /** git's own status and messages: a bad revision or option fails as git log fails. */
+/** How git log ended: a bad revision or option fails as git log fails, with git's messages. */
+export interface LogEnd {
   exitCode: number;
   stderr: string;
 }
@@ -49,40 +48,122 @@ export function logArgv(userArgs: readonly string[], opts: { message?: boolean }
   return ["-c", "color.ui=never", "-c", "log.showSignature=false", "log", opts.message === false ? SHORT_FORMAT : FORMAT, "-z", "--encoding=UTF-8", ...userArgs];
 }
 
-export function parseLog(stdout: string): LogCommit[] {
-  const f = stdout.split("\0");
-  const commits: LogCommit[] = [];
-  for (let i = 0; i + FIELDS.length <= f.length; i += FIELDS.length) {
-    const marked = f[i]!.startsWith("\n") ? f[i]!.slice(1) : f[i]!;
-    const mark = /^[<>=+-]/.test(marked) ? marked[0]! : "";
-    const oid = mark ? marked.slice(1) : marked;
-    if (!OID.test(oid)) continue;
-    const ident = f[i + 10]!;
-    commits.push({
-      mark,
-      oid,
-      abbrev: f[i + 1]!,
-      parents: f[i + 2] ? f[i + 2]!.split(" ") : [],
-      abbrevParents: f[i + 3] ? f[i + 3]!.split(" ") : [],
-      authorName: f[i + 4]!,
-      authorEmail: f[i + 5]!,
-      authorDate: f[i + 6]!,
-      date: f[i + 7]!,
-      refs: f[i + 8]!,
-      reflogSelector: f[i + 9]!,
-      reflogIdent: ident === " <>" ? "" : ident,
-      reflogSubject: f[i + 11]!,
-      subject: f[i + 12]!,
-      message: f[i + 13]!,
-    });
-  }
-  return commits;
+/** The commit whose fields start at f[i], or null when it is not one (a stray record). */
+function commitAt(f: readonly string[], i: number): LogCommit | null {
+  const marked = f[i]!.startsWith("\n") ? f[i]!.slice(1) : f[i]!;
+  const mark = /^[<>=+-]/.test(marked) ? marked[0]! : "";
+  const oid = mark ? marked.slice(1) : marked;
+  if (!OID.test(oid)) return null;
+  const ident = f[i + 10]!;
+  return {
+    mark,
+    oid,
+    abbrev: f[i + 1]!,
+    parents: f[i + 2] ? f[i + 2]!.split(" ") : [],
+    abbrevParents: f[i + 3] ? f[i + 3]!.split(" ") : [],
+    authorName: f[i + 4]!,
+    authorEmail: f[i + 5]!,
+    authorDate: f[i + 6]!,
+    date: f[i + 7]!,
+    refs: f[i + 8]!,
+    reflogSelector: f[i + 9]!,
+    reflogIdent: ident === " <>" ? "" : ident,
+    reflogSubject: f[i + 11]!,
+    subject: f[i + 12]!,
+    message: f[i + 13]!,
+  };
 }
 
-/** `message: false` leaves each commit's message empty (its subject is still there). */
-export async function gitLog(git: GitRunner, userArgs: readonly string[], opts: { message?: boolean } = {}): Promise<LogResult> {
-  const r: RunResult = await git.runAsync(logArgv(userArgs, opts));
-  return { commits: r.exitCode === 0 ? parseLog(r.stdout) : [], exitCode: r.exitCode, stderr: r.stderr };
+/** The commits whose fields are all in `fields`; the fields of one still arriving are left in `rest`. */
+function takeCommits(fields: readonly string[]): { commits: LogCommit[]; rest: string[] } {
+  const commits: LogCommit[] = [];
+  let i = 0;
+  for (; i + FIELDS.length <= fields.length; i += FIELDS.length) {
+    const c = commitAt(fields, i);
+    if (c) commits.push(c);
+  }
+  return { commits, rest: fields.slice(i) };
+}
+
+/** The commits of a whole `git log` output in our format. */
+export function parseLog(stdout: string): LogCommit[] {
+  return takeCommits(stdout.split("\0")).commits;
+}
+
+export interface LogStream<T = LogCommit> {
+  /** The commits in git's order, in batches as git prints them. Read to the end before awaiting `done`. */
+  batches: AsyncIterable<T[]>;
+  done: Promise<LogEnd>;
+}
+
+/** git's stdout as it arrives, cut at NULs: the pieces each read completes, and the rest at the end. */
+async function* nulPieces(stdout: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
+  const decoder = new TextDecoder(); // keeps a character cut between two reads whole
+  let partial = "";
+  for await (const chunk of stdout) {
+    const pieces = (partial + decoder.decode(chunk, { stream: true })).split("\0");
+    partial = pieces.pop()!;
+    if (pieces.length) yield pieces;
+  }
+  partial += decoder.decode();
+  if (partial) yield [partial];
+}
+
+/**
+ * gitLog() as git prints: commits are parsed from each piece of output as it arrives, so
+ * that the caller can print the first while git still walks the history.
+ */
+export function streamLog(git: GitRunner, userArgs: readonly string[], opts: { message?: boolean } = {}): LogStream {
+  const { stdout, done } = git.stream(logArgv(userArgs, opts));
+  async function* batches(): AsyncGenerator<LogCommit[]> {
+    let fields: string[] = [];
+    for await (const pieces of nulPieces(stdout)) {
+      for (const p of pieces) fields.push(p);
+      const taken = takeCommits(fields);
+      fields = taken.rest;
+      if (taken.commits.length) yield taken.commits;
+    }
+  }
+  return { batches: batches(), done };
+}
+
+/** One commit as git log's medium layout prints it (decorations and all), with its ID. */
+export interface LogText {
+  oid: string;
+  /** git's text for the commit, from `commit <id>` to the end of its message (newline included). */
+  text: string;
+}
+
+const MEDIUM_HEAD = /^commit (?:[<>=+-] )?([0-9a-f]{40}(?:[0-9a-f]{24})?)(?: \(.*\))?$/;
+
+/**
+ * The commits git log lists for the user's options, in git's own medium layout: git formats
+ * each commit (dates, decorations, merges, reflog lines, message indentation exactly as
+ * git log does) and the caller only adds to it. IDs stay whole (the caller finds notes by
+ * them): not for --abbrev-commit.
+ */
+export function streamLogText(git: GitRunner, userArgs: readonly string[], opts: { decorate: boolean }): LogStream<LogText> {
+  const argv = ["-c", "color.ui=never", "-c", "log.showSignature=false", "log", "--pretty=medium", "--no-notes", opts.decorate ? "--decorate" : "--no-decorate", "-z", "--encoding=UTF-8", ...userArgs];
+  const { stdout, done } = git.stream(argv);
+  async function* batches(): AsyncGenerator<LogText[]> {
+    // A record is known whole when the next begins: a NUL in a message (git keeps what a
+    // crafted commit holds) must not start a commit of its own.
+    let last: LogText | null = null;
+    for await (const pieces of nulPieces(stdout)) {
+      const out: LogText[] = [];
+      for (const piece of pieces) {
+        const nl = piece.indexOf("\n");
+        const m = MEDIUM_HEAD.exec(nl < 0 ? piece : piece.slice(0, nl));
+        if (m) {
+          if (last) out.push(last);
+          last = { oid: m[1]!, text: piece };
+        } else if (last) last.text += `\0${piece}`;
+      }
+      if (out.length) yield out;
+    }
+    if (last) yield [last];
+  }
+  return { batches: batches(), done };
 }
 
 export interface CommitSummary {

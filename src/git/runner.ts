@@ -1,6 +1,8 @@
 // The one place that spawns git for the tool's own work. Every other part calls named
 // functions (src/git/*.ts) that use this runner and return parsed values.
 
+import { traceWrite } from "./trace.ts";
+
 /** Set on every git we start, so a shim that git's hooks or aliases reach passes straight through. */
 export const NESTED_ENV = "GIT_TRACES_NESTED";
 const TRACE_ENV = "GIT_TRACES_TRACE";
@@ -94,7 +96,7 @@ export class GitRunner {
     };
     if (this.trace) {
       const ms = (performance.now() - started).toFixed(1);
-      process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${result.exitCode} (${ms} ms)\n`);
+      traceWrite(`git ${argv.join(" ")} -> ${result.exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
     }
     return result;
   }
@@ -133,10 +135,36 @@ export class GitRunner {
       const [stdout, stderr, exitCode] = await output;
       if (this.trace) {
         const ms = (performance.now() - started).toFixed(1);
-        process.stderr.write(`git-traces: trace: git ${argv.join(" ")} -> ${exitCode} (${ms} ms)\n`);
+        traceWrite(`git ${argv.join(" ")} -> ${exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
       }
       return { stdout: Buffer.from(stdout), stderr, exitCode };
     };
+  }
+
+  /**
+   * Starts git and hands its stdout over as it comes, for output too long to wait for
+   * (`git log` of a whole history): the caller reads `stdout` to its end, then awaits
+   * `done` for git's status and stderr. stdin is closed, as for run().
+   */
+  stream(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): { stdout: AsyncIterable<Uint8Array>; done: Promise<Omit<RunResult, "stdout">> } {
+    const argv = opts.noContext ? [...args] : [...this.context, ...args];
+    const started = this.trace ? performance.now() : 0;
+    const proc = Bun.spawn({
+      cmd: [this.git, ...argv],
+      cwd: opts.cwd ?? this.cwd,
+      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const done = Promise.all([new Response(proc.stderr).text(), proc.exited]).then(([stderr, exitCode]) => {
+      if (this.trace) {
+        const ms = (performance.now() - started).toFixed(1);
+        traceWrite(`git ${argv.join(" ")} -> ${exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
+      }
+      return { stderr, exitCode };
+    });
+    return { stdout: proc.stdout, done };
   }
 
   /** stdout of a git call that must succeed. */

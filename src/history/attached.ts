@@ -5,7 +5,7 @@
 import type { GitRunner } from "../git/runner.ts";
 import { NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
 import { blobReader, existingNotesRefs, existingNotesRefsSync, listNotes, listNotesAsync, readBlobs } from "../notes/store.ts";
-import { isTraceId } from "../traces/model.ts";
+import { isTraceId } from "../traces/id.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
 import type { NoteCache } from "./note-cache.ts";
 
@@ -170,7 +170,7 @@ export const NOTES_REFS: readonly string[] = SOURCES.map((s) => s.ref);
 /** Above this many notes, their cache would cost more to load than it saves. */
 const MAX_CACHED = 20_000;
 
-export interface AmongOptions {
+export interface NotesReaderOptions {
   onBroken?: (ref: string) => void;
   /** The value of each of NOTES_REFS that exists, when the caller could tell without git (refOidOnDisk). */
   present?: ReadonlyMap<string, string>;
@@ -179,15 +179,24 @@ export interface AmongOptions {
 }
 
 /**
- * The traces of many commits (`git traces log` over thousands): each notes ref is listed
- * once and only these commits' notes are read, so no command line grows with the number of
- * commits. The listing runs while `commits` is still on its way (the caller's own git log);
- * without a cache, a `cat-file --batch` starts meanwhile too, to be fed when the commits
- * are in. Same result as tracesOfCommits.
+ * The traces of commits asked about as they come (`git traces log` prints commits while git
+ * log still lists them): each notes ref is listed once, or taken from the cache.
  */
-export async function tracesAmong(git: GitRunner, commits: Promise<readonly string[]> | readonly string[], opts: AmongOptions = {}): Promise<Map<string, AttachedTrace[]>> {
-  const out = new Map<string, AttachedTrace[]>();
-  const early = opts.cache ? undefined : blobReader(git);
+export interface NotesReader {
+  /** The traces of these commits when every note they need is cached; undefined when some must be read from git. */
+  cached(commits: readonly string[]): Map<string, AttachedTrace[]> | undefined;
+  /** The traces of these commits, reading the notes the cache lacks (one `cat-file --batch`). */
+  read(commits: readonly string[]): Promise<Map<string, AttachedTrace[]>>;
+  /** Saves what was parsed to the cache and lets an unused `cat-file` go. Call once, at the end. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the notes for reading. Without a cache, a `cat-file --batch` starts at once (fed
+ * at the first read) so that it is ready when the commits are known.
+ */
+export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {}): Promise<NotesReader> {
+  let early = opts.cache ? undefined : blobReader(git);
   const existing = opts.present ? new Set(opts.present.keys()) : await existingNotesRefs(git, NOTES_REFS).catch(() => new Set<string>());
   const listings = await Promise.all(
     SOURCES.filter((s) => existing.has(s.ref)).map(async (source) => {
@@ -206,34 +215,54 @@ export async function tracesAmong(git: GitRunner, commits: Promise<readonly stri
   );
   const total = listings.reduce((n, l) => n + l.notes.size, 0);
   const cache = total <= MAX_CACHED ? opts.cache : undefined;
-  let wanted: Set<string>;
-  try {
-    wanted = new Set(await commits);
-  } catch (e) {
-    await early?.([]).catch(() => undefined); // never leave cat-file waiting
-    throw e;
-  }
-  const missing = new Set<string>();
-  for (const { source, notes } of listings) {
-    for (const [commit, blob] of notes) if (wanted.has(commit) && !cache?.get(source.source, blob)) missing.add(blob);
-  }
-  const texts = early ? await early([...missing]) : missing.size ? await blobReader(git)([...missing]) : new Map<string, string>();
-  for (const { source, notes } of listings) {
-    const parsed = new Map<string, AttachedTrace[]>();
-    for (const [commit, blob] of notes) {
-      if (!wanted.has(commit)) continue;
-      let traces = parsed.get(blob) ?? cache?.get(source.source, blob);
-      if (!traces) {
-        traces = valid(source.parse(texts.get(blob) ?? ""));
-        if (texts.has(blob)) cache?.set(source.source, blob, traces);
+  // Parsed once per blob per source: many commits can share one note.
+  const parsed = listings.map(() => new Map<string, AttachedTrace[]>());
+
+  const tracesOf = (commits: readonly string[], texts?: ReadonlyMap<string, string>): Map<string, AttachedTrace[]> | undefined => {
+    const out = new Map<string, AttachedTrace[]>();
+    for (const commit of commits) {
+      for (let i = 0; i < listings.length; i++) {
+        const { source, notes } = listings[i]!;
+        const blob = notes.get(commit);
+        if (blob === undefined) continue;
+        let traces = parsed[i]!.get(blob) ?? cache?.get(source.source, blob);
+        if (!traces) {
+          const text = texts?.get(blob);
+          if (text === undefined && !texts) return undefined;
+          traces = valid(source.parse(text ?? ""));
+          if (text !== undefined) cache?.set(source.source, blob, traces);
+        }
+        parsed[i]!.set(blob, traces);
+        if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
       }
-      parsed.set(blob, traces);
-      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
     }
-  }
-  cache?.save(
-    listings.flatMap(({ source, notes }) => [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob])),
-    listings.map((l) => l.source.ref),
-  );
-  return out;
+    return out;
+  };
+
+  return {
+    cached: (commits) => tracesOf(commits),
+    async read(commits) {
+      const known = tracesOf(commits);
+      if (known) return known;
+      const missing = new Set<string>();
+      for (const commit of commits) {
+        for (let i = 0; i < listings.length; i++) {
+          const { source, notes } = listings[i]!;
+          const blob = notes.get(commit);
+          if (blob !== undefined && !parsed[i]!.has(blob) && !cache?.get(source.source, blob)) missing.add(blob);
+        }
+      }
+      const reader = early ?? blobReader(git);
+      early = undefined;
+      return tracesOf(commits, await reader([...missing]))!;
+    },
+    async close() {
+      await early?.([]).catch(() => undefined); // never leave cat-file waiting
+      early = undefined;
+      cache?.save(
+        listings.flatMap(({ source, notes }) => [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob])),
+        listings.map((l) => l.source.ref),
+      );
+    },
+  };
 }

@@ -53,6 +53,7 @@ export interface Blame {
 
 const HEADER = /^([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: \d+)?$/;
 const ZERO = /^0+$/;
+const DIGITS = /^\d+$/;
 
 function emptyCommit(sha: string): BlameCommit {
   return {
@@ -73,12 +74,11 @@ function emptyCommit(sha: string): BlameCommit {
 
 /** UTF-8 text from a byte string (invalid sequences become U+FFFD). */
 export function decodeBytes(bytes: string): string {
-  // Plain ASCII is the same in both: no copy.
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes.charCodeAt(i) > 0x7f) return Buffer.from(bytes, "latin1").toString("utf8");
-  }
-  return bytes;
+  // Plain ASCII is the same in both: no copy (one native scan to tell).
+  return HIGH_BYTE.test(bytes) ? Buffer.from(bytes, "latin1").toString("utf8") : bytes;
 }
+
+const HIGH_BYTE = /[^\x00-\x7f]/;
 
 /** A line's content as text (invalid UTF-8 becomes U+FFFD). */
 export function decodeContent(line: Pick<BlameLine, "content">): string {
@@ -156,36 +156,59 @@ function setField(commit: BlameCommit, key: string, value: string): string | und
   return undefined;
 }
 
-/** Parses porcelain or line-porcelain output. Lines it cannot read are skipped, never fatal. */
+/**
+ * Parses porcelain or line-porcelain output. Lines it cannot read are skipped, never fatal.
+ * Walks the text by position rather than splitting it: a long file's blame is tens of
+ * thousands of rows, and this runs cold, once per command.
+ */
 export function parsePorcelain(bytes: string): Blame {
   const commits = new Map<string, BlameCommit>();
   const lastName = new Map<string, string>();
   const lines: BlameLine[] = [];
-  const rows = bytes.split("\n");
-  let current: { sha: string; originalLine: number; line: number; filename?: string } | null = null;
-  for (const row of rows) {
-    if (current === null) {
-      const m = HEADER.exec(row);
-      if (!m) continue;
-      const sha = m[1]!;
-      if (!commits.has(sha)) commits.set(sha, emptyCommit(sha));
-      current = { sha, originalLine: Number(m[2]), line: Number(m[3]) };
-      continue;
+  const end = bytes.length;
+  let commit: BlameCommit | null = null; // the commit of the line whose header was read
+  let originalLine = 0;
+  let line = 0;
+  let filename: string | undefined;
+  for (let pos = 0; pos < end; ) {
+    let nl = bytes.indexOf("\n", pos);
+    if (nl < 0) nl = end;
+    if (commit === null) {
+      // `<sha> <orig-line> <final-line>[ <group-size>]`
+      const sp = bytes.indexOf(" ", pos);
+      const shaEnd = sp - pos;
+      if (sp > 0 && sp < nl && (shaEnd === 40 || shaEnd === 64)) {
+        const sha = bytes.slice(pos, sp);
+        const known = commits.get(sha);
+        // A commit seen before was checked then: most headers skip the regular expression.
+        if (known || HEADER.test(bytes.slice(pos, nl))) {
+          const sp2 = bytes.indexOf(" ", sp + 1);
+          const sp3 = bytes.indexOf(" ", sp2 + 1);
+          const orig = sp2 > 0 && sp2 < nl ? bytes.slice(sp + 1, sp2) : "";
+          const final = sp2 > 0 && sp2 < nl ? bytes.slice(sp2 + 1, sp3 > 0 && sp3 < nl ? sp3 : nl) : "";
+          if (DIGITS.test(orig) && DIGITS.test(final)) {
+            commit = known ?? emptyCommit(sha);
+            if (!known) commits.set(sha, commit);
+            originalLine = Number(orig);
+            line = Number(final);
+            filename = undefined;
+          }
+        }
+      }
+    } else if (bytes.charCodeAt(pos) === 9) {
+      const name = filename ?? lastName.get(commit.sha) ?? "";
+      lines.push({ sha: commit.sha, originalLine, line, filename: name, content: bytes.slice(pos + 1, nl) });
+      commit = null;
+    } else {
+      const sp = bytes.indexOf(" ", pos);
+      const split = sp >= 0 && sp < nl;
+      const name = setField(commit, bytes.slice(pos, split ? sp : nl), split ? bytes.slice(sp + 1, nl) : "");
+      if (name !== undefined) {
+        filename = name;
+        lastName.set(commit.sha, name);
+      }
     }
-    if (row.startsWith("\t")) {
-      const filename = current.filename ?? lastName.get(current.sha) ?? "";
-      lines.push({ sha: current.sha, originalLine: current.originalLine, line: current.line, filename, content: row.slice(1) });
-      current = null;
-      continue;
-    }
-    const sp = row.indexOf(" ");
-    const key = sp < 0 ? row : row.slice(0, sp);
-    const value = sp < 0 ? "" : row.slice(sp + 1);
-    const filename = setField(commits.get(current.sha)!, key, value);
-    if (filename !== undefined) {
-      current.filename = filename;
-      lastName.set(current.sha, filename);
-    }
+    pos = nl + 1;
   }
   return { commits, lines };
 }

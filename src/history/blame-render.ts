@@ -5,16 +5,17 @@
 
 import { agentLabel, mainModel, sanitize, sanitizeLine, shortId, type Paint } from "../cli/shared/render.ts";
 import type { AttachedTrace } from "./attached.ts";
-import type { AttributedLine, BlameSummary, LineTraces, Share } from "./blame.ts";
+import type { BlameSummary, LineTraces, Share } from "./blame.ts";
+import type { Blame, BlameCommit } from "./blame-porcelain.ts";
 import { decodeBytes, decodeContent, unquoteBytes } from "./blame-porcelain.ts";
 
 /** The byte string of some text (UTF-8). */
 export function toBytes(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) return Buffer.from(text, "utf8").toString("latin1");
-  }
-  return text;
+  // One native scan: plain ASCII is the same in both.
+  return NON_ASCII.test(text) ? Buffer.from(text, "utf8").toString("latin1") : text;
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** `2026-11-20 10:08:00 +0100`, in the author's own time zone, as git blame prints it. */
 export function blameDate(time: number, tz: string): string {
@@ -82,10 +83,10 @@ export function traceCells(l: LineTraces): [string, string, string] | string {
   return [agents, `${l.traces.length} traces`, shortId(first.id)];
 }
 
-function hashCell(l: AttributedLine, length: number, opts: TextOptions): string {
-  const full = l.commit.sha;
+function hashCell(commit: BlameCommit, length: number, opts: TextOptions): string {
+  const full = commit.sha;
   const len = Math.min(length, full.length);
-  if (l.commit.boundary) {
+  if (commit.boundary) {
     if (opts.blankBoundary) return " ".repeat(len);
     return `^${full.slice(0, len - 1)}`;
   }
@@ -100,57 +101,96 @@ function hashLength(opts: TextOptions, hexsz: number): number {
   return n > 0 && n < hexsz ? n + 1 : hexsz;
 }
 
-/** git blame's default view with the trace column before the author. */
-export function renderText(lines: readonly AttributedLine[], opts: TextOptions): string {
+/**
+ * git blame's default view with the trace column before the author. Everything but the
+ * line numbers and the content depends only on the line's commit and file name, so it is
+ * worked out once per such pair (a 3,000-line file has a few hundred) and reused.
+ */
+export function renderText(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces, opts: TextOptions): string {
+  const { lines, commits } = blame;
   if (lines.length === 0) return "";
   const { paint } = opts;
-  const hexsz = lines[0]!.commit.sha.length;
-  const hashLen = hashLength(opts, hexsz);
-  const names = new Set(lines.map((l) => l.filename));
+  const hashLen = hashLength(opts, lines[0]!.sha.length);
+
+  // One group per commit and file name, in the order they first appear.
+  interface Group {
+    commit: BlameCommit;
+    filename: string;
+    cells: ReturnType<typeof traceCells>;
+    /** The row's bytes before the original line number, and between it and the line number. */
+    head: string;
+    middle: string;
+  }
+  const groups: Group[] = [];
+  const bySha = new Map<string, Group[]>();
+  const groupOf: Group[] = new Array(lines.length);
+  let maxOrig = 0;
+  let maxLine = 0;
+  let g: Group | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    // Neighbouring lines mostly come from one commit and file.
+    if (!g || g.commit.sha !== l.sha || g.filename !== l.filename) {
+      let ofSha = bySha.get(l.sha);
+      if (!ofSha) bySha.set(l.sha, (ofSha = []));
+      g = ofSha.find((x) => x.filename === l.filename);
+      if (!g) {
+        g = { commit: commits.get(l.sha)!, filename: l.filename, cells: traceCells(tracesOf(l.sha, l.filename)), head: "", middle: "" };
+        ofSha.push(g);
+        groups.push(g);
+      }
+    }
+    groupOf[i] = g;
+    if (l.originalLine > maxOrig) maxOrig = l.originalLine;
+    if (l.line > maxLine) maxLine = l.line;
+  }
+  const names = new Set(groups.map((g) => g.filename));
   const showName = opts.showName ?? (names.size > 1 || (opts.path !== undefined && !names.has(opts.path)));
-  const nameOf = (l: AttributedLine) => sanitizeLine(l.filename);
-  const authorOf = (l: AttributedLine) => sanitizeLine(opts.showEmail ? l.commit.authorMail : l.commit.author);
-  const dateOf = (l: AttributedLine) => (opts.rawTime ? `${l.commit.authorTime} ${l.commit.authorTz}` : blameDate(l.commit.authorTime, l.commit.authorTz));
-  const cells = lines.map(traceCells);
+  const nameOf = (g: Group) => sanitizeLine(g.filename);
+  const authorOf = (c: BlameCommit) => sanitizeLine(opts.showEmail ? c.authorMail : c.author);
+  const dateOf = (c: BlameCommit) => (opts.rawTime ? `${c.authorTime} ${c.authorTz}` : blameDate(c.authorTime, c.authorTz));
 
   let nameW = 0;
   let authorW = 0;
-  let origW = 0;
-  let lineW = 0;
   const cellW = [0, 0, 0];
   let wordW = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (showName) nameW = Math.max(nameW, width(nameOf(l)));
-    if (!opts.suppressAuthor) authorW = Math.max(authorW, width(authorOf(l)));
-    origW = Math.max(origW, String(l.originalLine).length);
-    lineW = Math.max(lineW, String(l.line).length);
-    const c = cells[i]!;
+  for (const g of groups) {
+    if (showName) nameW = Math.max(nameW, width(nameOf(g)));
+    if (!opts.suppressAuthor) authorW = Math.max(authorW, width(authorOf(g.commit)));
+    const c = g.cells;
     if (typeof c === "string") wordW = Math.max(wordW, c.length);
     else c.forEach((s, k) => (cellW[k] = Math.max(cellW[k]!, width(s))));
   }
+  const origW = String(maxOrig).length;
+  const lineW = String(maxLine).length;
   const traceW = Math.max(wordW, cellW[0]! ? cellW[0]! + 1 + cellW[1]! + 1 + cellW[2]! : 0);
 
-  let out = "";
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    let row = hashCell(l, hashLen, opts);
-    if (showName) row += ` ${pad(nameOf(l), nameW)}`;
-    if (opts.showNumber) row += ` ${padStart(String(l.originalLine), origW)}`;
-    const c = cells[i]!;
-    if (typeof c === "string") row += ` ${paint.dim(c)}${" ".repeat(traceW - c.length)}`;
+  for (const g of groups) {
+    let before = hashCell(g.commit, hashLen, opts);
+    if (showName) before += ` ${pad(nameOf(g), nameW)}`;
+    let after = "";
+    const c = g.cells;
+    if (typeof c === "string") after += ` ${paint.dim(c)}${" ".repeat(traceW - c.length)}`;
     else {
       const [agent, model, id] = c;
       const text = `${paint.cyan(agent)}${" ".repeat(cellW[0]! - width(agent))} ${paint.magenta(model)}${" ".repeat(cellW[1]! - width(model))} ${paint.yellow(id)}`;
       const used = cellW[0]! + 1 + cellW[1]! + 1 + width(id);
-      row += ` ${text}${" ".repeat(traceW - used)}`;
+      after += ` ${text}${" ".repeat(traceW - used)}`;
     }
-    if (!opts.suppressAuthor) row += ` (${pad(authorOf(l), authorW)} ${dateOf(l)}`;
-    row += ` ${padStart(String(l.line), lineW)}) `;
-    const content = opts.terminal ? toBytes(sanitize(decodeContent(l))) : l.content;
-    out += `${toBytes(row)}${content}\n`;
+    if (!opts.suppressAuthor) after += ` (${pad(authorOf(g.commit), authorW)} ${dateOf(g.commit)}`;
+    g.head = toBytes(before);
+    g.middle = toBytes(after);
   }
-  return out;
+
+  const out: string[] = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const g = groupOf[i]!;
+    const orig = opts.showNumber ? ` ${padStart(String(l.originalLine), origW)}` : "";
+    const content = opts.terminal ? toBytes(sanitize(decodeContent(l))) : l.content;
+    out[i] = `${g.head}${orig}${g.middle} ${padStart(String(l.line), lineW)}) ${content}\n`;
+  }
+  return out.join("");
 }
 
 /** `claude-code claude-sonnet-4-5` for a share; `human`, `not committed yet`. */

@@ -49,13 +49,15 @@ export function tracesForFile(traces: readonly AttachedTrace[] | undefined, file
 
 /** Memoised per commit and file name: a 3,000-line file has few of those. */
 export function lineTracesOf(attached: ReadonlyMap<string, AttachedTrace[]>, commits: ReadonlyMap<string, BlameCommit>): (sha: string, filename: string) => LineTraces {
-  const cache = new Map<string, LineTraces>();
+  // By commit, then file name: no key string is built per line.
+  const cache = new Map<string, Map<string, LineTraces>>();
   return (sha, filename) => {
-    const key = `${sha}\0${filename}`;
-    let found = cache.get(key);
+    let byName = cache.get(sha);
+    if (!byName) cache.set(sha, (byName = new Map()));
+    let found = byName.get(filename);
     if (!found) {
       found = commits.get(sha)?.uncommitted ? UNCOMMITTED : tracesForFile(attached.get(sha), filename);
-      cache.set(key, found);
+      byName.set(filename, found);
     }
     return found;
   };
@@ -63,7 +65,20 @@ export function lineTracesOf(attached: ReadonlyMap<string, AttachedTrace[]>, com
 
 export function attributeBlame(blame: Blame, attached: ReadonlyMap<string, AttachedTrace[]>): AttributedLine[] {
   const of = lineTracesOf(attached, blame.commits);
-  return blame.lines.map((l) => ({ ...l, commit: blame.commits.get(l.sha)!, ...of(l.sha, l.filename) }));
+  // Neighbouring lines mostly share commit and file: those are looked up once.
+  let sha = "";
+  let filename = "";
+  let commit: BlameCommit | undefined;
+  let t: LineTraces = HUMAN;
+  return blame.lines.map((l) => {
+    if (l.sha !== sha || l.filename !== filename || commit === undefined) {
+      sha = l.sha;
+      filename = l.filename;
+      commit = blame.commits.get(sha)!;
+      t = of(sha, filename);
+    }
+    return { sha, originalLine: l.originalLine, line: l.line, filename, content: l.content, commit, attribution: t.attribution, traces: t.traces, match: t.match };
+  });
 }
 
 /** The commits whose notes are worth reading: every one blamed but the uncommitted. */
@@ -108,15 +123,46 @@ function label(p: AgentModel): string {
 
 /** The share of lines of each agent and model (and of humans), adding up to every line. */
 export function summarize(lines: readonly LineTraces[]): BlameSummary {
-  const groups = new Map<string, Share>();
-  for (const l of lines) {
-    const by = l.attribution === "agent" ? pairsOf(l.traces) : [];
-    const key = `${l.attribution}\0${by.map(label).join("\0")}`;
-    const g = groups.get(key);
-    if (g) g.lines++;
-    else groups.set(key, { attribution: l.attribution, by, lines: 1, share: 0 });
+  return summarizeRuns(lines.map((l) => [l, 1] as const));
+}
+
+/**
+ * summarize() straight from a blame: consecutive lines of one commit and file are counted
+ * as one run, with no object per line.
+ */
+export function summarizeBlame(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces): BlameSummary {
+  const runs: [LineTraces, number][] = [];
+  let sha = "";
+  let filename = "";
+  let run: [LineTraces, number] | undefined;
+  for (const l of blame.lines) {
+    if (run && l.sha === sha && l.filename === filename) run[1]++;
+    else {
+      sha = l.sha;
+      filename = l.filename;
+      runs.push((run = [tracesOf(sha, filename), 1]));
+    }
   }
-  const total = lines.length;
+  return summarizeRuns(runs);
+}
+
+function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {
+  const groups = new Map<string, Share>();
+  // Lines of one commit and file share their traces array: each is labelled once.
+  const labelled = new Map<readonly AttachedTrace[], { key: string; by: AgentModel[] }>();
+  let total = 0;
+  for (const [l, n] of runs) {
+    total += n;
+    let k = l.attribution === "agent" ? labelled.get(l.traces) : undefined;
+    if (!k) {
+      const by = l.attribution === "agent" ? pairsOf(l.traces) : [];
+      k = { key: by.length ? `${l.attribution}\0${by.map(label).join("\0")}` : l.attribution, by };
+      if (l.attribution === "agent") labelled.set(l.traces, k);
+    }
+    const g = groups.get(k.key);
+    if (g) g.lines += n;
+    else groups.set(k.key, { attribution: l.attribution, by: k.by, lines: n, share: 0 });
+  }
   const shares = [...groups.values()];
   for (const s of shares) s.share = total ? s.lines / total : 0;
   const order: Record<Attribution, number> = { agent: 0, uncommitted: 1, human: 2 };

@@ -4,7 +4,7 @@
 // here and again by attached.ts; nothing read here is ever used as a path or run.
 
 import * as v from "valibot";
-import { isTraceId } from "../traces/model.ts";
+import { isTraceId } from "../traces/id.ts";
 import type { AttachedTrace, ForeignNotes } from "./attached.ts";
 
 /** A note bigger than this is not one of theirs (git-ai's logs are kilobytes). */

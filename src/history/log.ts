@@ -2,7 +2,7 @@
 // medium or one-line layout, with its traces under it; or one JSON object per commit,
 // described by LogJsonSchema (schemas.ts). Every text that came from a commit or a note is sanitised.
 
-import type { LogCommit } from "../git/log.ts";
+import type { LogCommit, LogText } from "../git/log.ts";
 import { sanitize, sanitizeLine, traceLine, type Paint } from "../cli/shared/render.ts";
 import type { AttachedTrace } from "./attached.ts";
 import type { LogCommitJson } from "./schemas.ts";
@@ -90,14 +90,34 @@ function medium(entry: LogEntry, layout: LogLayout, paint: Paint): string {
   out += `Date:   ${sanitizeLine(c.date)}\n`;
   const message = indented(c.message);
   out += `\n${message}${message ? "\n" : ""}`;
-  if (entry.traces.length) {
-    out += `\n${paint.bold("Traces:")}\n`;
-    for (const t of entry.traces) {
-      out += `    ${traceLine(bounded(t), paint)}\n`;
-      if (t.url) out += `        ${paint.dim(clipLine(t.url, 2048))}\n`;
-    }
+  return out + tracesBlock(entry.traces, paint);
+}
+
+/** The block under a commit's message in the medium layout: one line per trace, its URL under it. */
+function tracesBlock(traces: readonly AttachedTrace[], paint: Paint): string {
+  if (traces.length === 0) return "";
+  let out = `\n${paint.bold("Traces:")}\n`;
+  for (const t of traces) {
+    out += `    ${traceLine(bounded(t), paint)}\n`;
+    if (t.url) out += `        ${paint.dim(clipLine(t.url, 2048))}\n`;
   }
   return out;
+}
+
+const HEAD_LINE = /^commit ((?:[<>=+-] )?[0-9a-f]+)(?: \((.*)\))?$/;
+
+/**
+ * A commit as git log printed it (git's medium layout, streamLogText), made safe, coloured
+ * as git colours it, with its Traces: block.
+ */
+export function renderGitText(entry: { commit: LogText; traces: AttachedTrace[] }, paint: Paint): string {
+  let text = sanitize(entry.commit.text);
+  if (!text.endsWith("\n")) text += "\n";
+  const nl = text.indexOf("\n");
+  const head = HEAD_LINE.exec(text.slice(0, nl));
+  // git coloured nothing (color.ui=never): the first line is painted here, as git paints it.
+  if (head) text = `${paint.yellow(`commit ${head[1]}`)}${head[2] !== undefined ? decoration(head[2], paint) : ""}${text.slice(nl)}`;
+  return text + tracesBlock(entry.traces, paint);
 }
 
 function oneline(entry: LogEntry, layout: LogLayout, paint: Paint): string {

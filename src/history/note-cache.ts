@@ -3,14 +3,16 @@
 // commits, reading and parsing their notes cost more than git log itself). Each notes
 // ref's listing is remembered with the ref's value too: while the ref stays, no listing. A cache in
 // <git common dir>/traces/cache/notes.json: lost or damaged, it is rebuilt; two writers at
-// once, the last one wins; what it holds is checked again before use.
+// once, the last one wins; what it holds is checked again before use. notesOnDisk() opens
+// it with what the repository's files tell without running git.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { commonDir } from "../git/repo.ts";
-import { isTraceId } from "../traces/model.ts";
+import { commonDir, locateRepoOnDisk, refOidOnDisk } from "../git/repo.ts";
+import type { GitRunner } from "../git/runner.ts";
+import { isTraceId } from "../traces/id.ts";
 import { VERSION } from "../cli/version.ts";
-import type { AttachedTrace, NoteSource } from "./attached.ts";
+import { NOTES_REFS, type NotesReaderOptions, type AttachedTrace, type NoteSource } from "./attached.ts";
 
 /** Bump when a parser changes what it makes of a note (with the tool's version, it keys the file). */
 const CACHE_VERSION = 1;
@@ -96,3 +98,22 @@ export function openNoteCache(gitDir: string): NoteCache {
     },
   };
 }
+
+/**
+ * What can be known from the repository's files when git would find the same: the notes
+ * refs' values (no for-each-ref), and the notes listed and parsed on earlier runs.
+ */
+export function notesOnDisk(git: GitRunner, env: Record<string, string | undefined>): Pick<NotesReaderOptions, "present" | "cache"> {
+  if (git.context.length || env.GIT_NAMESPACE) return {};
+  const where = locateRepoOnDisk(process.cwd(), env);
+  if (!where) return {};
+  const cache = openNoteCache(where.gitDir);
+  const present = new Map<string, string>();
+  for (const ref of NOTES_REFS) {
+    const oid = refOidOnDisk(where.gitDir, ref);
+    if (oid === undefined) return { cache };
+    if (oid) present.set(ref, oid);
+  }
+  return { present, cache };
+}
+

@@ -5,7 +5,7 @@
 //   traces-meta:<id> <one-line JSON>    what a collaborator needs without the transcript
 
 import * as v from "valibot";
-import { isTraceId } from "../traces/model.ts";
+import { isTraceId } from "../traces/id.ts";
 
 export const NOTES_REF = "refs/notes/traces";
 

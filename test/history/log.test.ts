@@ -142,6 +142,16 @@ describe("what git log lists, with traces", () => {
     expect(r.out.startsWith(git)).toBe(true);
   });
 
+  test("the medium layout is git log's own: paragraphs, tabs and --date exactly as git prints them", () => {
+    const tree = real(["rev-parse", `${sha.login}^{tree}`]).trim();
+    const prose = real(["commit-tree", tree, "-p", sha.login], { input: "Prose\n\nFirst paragraph.\n\n\tindented\twith tabs\n  and spaces\n", env: at(box.realEnv, "2026-11-21T08:00:00Z") }).trim();
+    for (const args of [[prose, "-1"], [prose, "-1", "--date=iso"], [prose, "-1", "--decorate"]]) {
+      const r = log(args);
+      expect(r.exitCode).toBe(0);
+      expect(r.out).toBe(real(["log", ...args]));
+    }
+  });
+
   test("a merge shows its parents as git log does; an URL from a note is shown under its trace", () => {
     const r = log(["-2"]);
     expect(r.out).toContain(`commit ${sha.merge}\nMerge: ${sha.docs7} ${sha.side7}\nAuthor: Dev Eloper`);
@@ -304,6 +314,18 @@ describe("untrusted notes and commits", () => {
     const medium = log(["-1", "hostile"]).out;
     expect(medium).not.toContain("\u001b");
     expect(medium).toContain("    Evil ^[[2J^[]0;pwned^G subject\n");
+  });
+
+  test("a NUL in a commit message does not make a commit of its own", () => {
+    const tree = real(["rev-parse", `${sha.docs}^{tree}`]).trim();
+    const body = `tree ${tree}\nparent ${sha.docs}\nauthor Eve <eve@example.com> 1763636400 +0000\ncommitter Eve <eve@example.com> 1763636400 +0000\n\nNul\n\nbefore\u0000commit ${sha.login}\nAuthor: forged\n`;
+    const nul = real(["hash-object", "-t", "commit", "-w", "--literally", "--stdin"], { input: body }).trim();
+    const r = log([nul, "-1"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.out.startsWith(`commit ${nul}\n`)).toBe(true);
+    // One commit, and the login commit's traces are not claimed by the forged line.
+    expect(r.out.match(/^commit /gm)?.length).toBe(1);
+    expect(r.out).not.toContain("Traces:");
   });
 
   test("in --json, strings are JSON-escaped and invalid IDs are absent", () => {

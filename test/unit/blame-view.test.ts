@@ -8,7 +8,7 @@ import { parseBlameArgs } from "../../src/cli/commands/blame.ts";
 import { UsageError } from "../../src/cli/errors.ts";
 import { painter } from "../../src/cli/shared/render.ts";
 import type { AttachedTrace } from "../../src/history/attached.ts";
-import { attributeBlame, lineTracesOf, summarize, tracesForFile } from "../../src/history/blame.ts";
+import { attributeBlame, lineTracesOf, summarize, summarizeBlame, tracesForFile } from "../../src/history/blame.ts";
 import { BlameLineJsonSchema, BlameSummaryJsonSchema, renderJson } from "../../src/history/blame-json.ts";
 import { parsePorcelain } from "../../src/history/blame-porcelain.ts";
 import { annotatePorcelain, blameDate, renderSummary, renderText, rfc3339 } from "../../src/history/blame-render.ts";
@@ -58,6 +58,11 @@ describe("which traces wrote a line", () => {
 });
 
 describe("summary", () => {
+  test("counted from the blame's runs of lines, the same as line by line", () => {
+    const blame = parsePorcelain(PORCELAIN);
+    expect(summarizeBlame(blame, lineTracesOf(ATTACHED, blame.commits))).toEqual(summarize(attributeBlame(blame, ATTACHED)));
+  });
+
   test("shares add up to every line; several traces on a line make one group", () => {
     const lines = [tracesForFile([claude], "src/auth.py"), tracesForFile([claude], "src/auth.py"), tracesForFile([claude, codex], "src/auth.py"), tracesForFile([], "x")];
     const s = summarize(lines);
@@ -115,10 +120,10 @@ const ATTACHED = new Map([
 
 describe("text view", () => {
   const blame = parsePorcelain(PORCELAIN);
-  const lines = attributeBlame(blame, ATTACHED);
+  const tracesOf = lineTracesOf(ATTACHED, blame.commits);
 
   test("as a pipe: git blame's columns, the trace column, content bytes untouched", () => {
-    const text = renderText(lines, { paint: painter({ color: false }), terminal: false, path: "src/auth.py" });
+    const text = renderText(blame, tracesOf, { paint: painter({ color: false }), terminal: false, path: "src/auth.py" });
     expect(text.split("\n")).toEqual([
       '^030bb3b src/auth.py human                                  (Alice        2026-11-24 06:00:00 +0000 1) """Authentication helpers."""',
       "7c720448 src/auth.py claude-code,codex 2 traces    3f6c1d2e (Bob          2026-11-24 07:00:00 +0000 2) class RateLimiter:",
@@ -129,7 +134,7 @@ describe("text view", () => {
   });
 
   test("on a terminal: control characters in content made visible, colour when asked", () => {
-    const text = renderText(lines, { paint: painter({ color: true }), terminal: true, path: "src/auth.py" });
+    const text = renderText(blame, tracesOf, { paint: painter({ color: true }), terminal: true, path: "src/auth.py" });
     expect(text).toContain("\tpass  ^[[2JM-^[31m \xef\xbf\xbd\n");
     expect(text).not.toContain("\x1b[2J");
     expect(text).not.toContain("\x9b");
@@ -138,15 +143,15 @@ describe("text view", () => {
   });
 
   test("git blame's own options: -s -n -l -e -t -b --abbrev, and no file column when all lines have the blamed name", () => {
-    const one = attributeBlame(parsePorcelain(PORCELAIN), ATTACHED).slice(0, 2);
+    const one = { commits: blame.commits, lines: blame.lines.slice(0, 2) };
     const paint = painter({ color: false });
-    expect(renderText(one, { paint, terminal: false, path: "src/auth.py", suppressAuthor: true, showNumber: true }).split("\n")[1]).toBe(
+    expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", suppressAuthor: true, showNumber: true }).split("\n")[1]).toBe(
       "7c720448 2 claude-code,codex 2 traces 3f6c1d2e 2) class RateLimiter:",
     );
-    expect(renderText(one, { paint, terminal: false, path: "src/auth.py", longHash: true, showEmail: true, rawTime: true }).split("\n")[1]).toBe(
+    expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", longHash: true, showEmail: true, rawTime: true }).split("\n")[1]).toBe(
       `${B} claude-code,codex 2 traces 3f6c1d2e (<bob@example.com>   1795503600 +0000 2) class RateLimiter:`,
     );
-    expect(renderText(one, { paint, terminal: false, path: "src/auth.py", blankBoundary: true, abbrev: 10 }).split("\n")[0]).toStartWith("            human");
+    expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", blankBoundary: true, abbrev: 10 }).split("\n")[0]).toStartWith("            human");
   });
 
   test("dates as git prints them, in the author's zone", () => {

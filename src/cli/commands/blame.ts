@@ -3,17 +3,11 @@
 // blaming (`--porcelain`, with the user's options); the notes of the blamed commits say
 // which traces wrote which file.
 
-import { posix } from "node:path";
 import { blamePorcelain, showPrefix } from "../../git/blame.ts";
-import { tracesOfCommits } from "../../history/attached.ts";
-import { attributeBlame, blamedCommits, lineTracesOf, summarize } from "../../history/blame.ts";
-import { renderJson } from "../../history/blame-json.ts";
-import { parsePorcelain } from "../../history/blame-porcelain.ts";
-import { annotatePorcelain, renderSummary, renderText, type TextOptions } from "../../history/blame-render.ts";
+import type { TextOptions } from "../../history/blame-render.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { UsageError } from "../errors.ts";
-import { painter, sanitize } from "../shared/render.ts";
 
 export type BlameFormat = "text" | "porcelain" | "line-porcelain" | "json";
 
@@ -153,50 +147,14 @@ export function parseBlameArgs(raw: readonly string[]): BlameOptions {
   return opts;
 }
 
-/** The blamed file relative to the top of the work tree, when it can be told. */
-function repoPath(file: string, prefix: string | null): string | undefined {
-  if (prefix === null || file.startsWith("/")) return undefined;
-  const p = posix.normalize(prefix + file);
-  return p.startsWith("../") ? undefined : p;
-}
-
 export async function runBlame(opts: BlameOptions, deps: Deps): Promise<number> {
-  const { io } = deps;
   const git = deps.git();
-  const porcelain = opts.format === "porcelain" || opts.format === "line-porcelain";
+  // git blame starts before anything else loads: the rest is made ready while it works.
+  const blaming = blamePorcelain(git, opts.gitArgs, opts.format === "line-porcelain");
   const wantsPrefix = opts.format === "text" && opts.file !== null && opts.text.showName === undefined;
-  // rev-parse starts first and runs while blame does.
-  const prefixed = wantsPrefix ? showPrefix(git) : Promise.resolve(null);
-  const result = blamePorcelain(git, opts.gitArgs, opts.format === "line-porcelain");
-  const prefix = await prefixed;
-  if (result.exitCode !== 0) {
-    // git's own words and status (fatal: no such path 'x' in HEAD -> 128).
-    const message = sanitize(result.stderr.trim());
-    io.err(message ? `${message}\n` : `git blame failed (exit ${result.exitCode})\n`);
-    return result.exitCode;
-  }
-  if (result.stderr) io.err(sanitize(result.stderr)); // git's warnings, if any
-  const blame = parsePorcelain(result.stdout);
-  const attached = tracesOfCommits(git, blamedCommits(blame), (ref) => io.err(`warning: cannot read ${ref}; its traces are left out\n`));
-  if (porcelain) {
-    io.out(Buffer.from(annotatePorcelain(result.stdout, lineTracesOf(attached, blame.commits)), "latin1"));
-    return 0;
-  }
-  const lines = attributeBlame(blame, attached);
-  const summary = opts.summary ? summarize(lines) : null;
-  if (opts.format === "json") {
-    io.out(renderJson(lines, summary));
-    return 0;
-  }
-  if (lines.length === 0) {
-    if (io.stderrIsTTY) io.err("No lines to blame: the file or the range is empty.\n");
-    return 0;
-  }
-  const paint = painter(io);
-  const path = opts.file === null ? undefined : repoPath(opts.file, prefix);
-  const text = renderText(lines, { ...opts.text, paint, terminal: io.stdoutIsTTY || io.color, ...(path !== undefined ? { path } : {}) });
-  io.out(Buffer.from(text + (summary ? renderSummary(summary, paint) : ""), "latin1"));
-  return 0;
+  const prefixed = wantsPrefix ? showPrefix(git, deps.env) : Promise.resolve(null);
+  const { printBlame } = await import("../shared/blame-print.ts");
+  return printBlame(opts, deps, git, blaming, prefixed);
 }
 
 export default defineTracesCommand({

@@ -1,77 +1,21 @@
 // `git traces log [<git log options>] [<revisions>] [-- <paths>]`: the commits git log lists,
 // each with the traces attached to it (ours and other tools').
 
-import { gitLog } from "../../git/log.ts";
-import { traceMark } from "../../git/trace.ts";
-import { locateRepoOnDisk, refOidOnDisk } from "../../git/repo.ts";
-import type { GitRunner } from "../../git/runner.ts";
-import { NOTES_REFS, tracesAmong, type AmongOptions } from "../../history/attached.ts";
-import { openNoteCache } from "../../history/note-cache.ts";
-import { logJson, renderLog, type LogEntry } from "../../history/log.ts";
-import { safeJson } from "../../traces/safe-json.ts";
+import { streamLog, streamLogText } from "../../git/log.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
-import { parseLogArgs, type LogOptions } from "../shared/log-args.ts";
-import { painter } from "../shared/render.ts";
-
-/**
- * What can be known from the repository's files when git would find the same: the notes
- * refs' values (no for-each-ref), and the notes listed and parsed on earlier runs.
- */
-function fromDisk(git: GitRunner, env: Deps["env"]): Pick<AmongOptions, "present" | "cache"> {
-  if (git.context.length || env.GIT_NAMESPACE) return {};
-  const where = locateRepoOnDisk(process.cwd(), env);
-  if (!where) return {};
-  const cache = openNoteCache(where.gitDir);
-  const present = new Map<string, string>();
-  for (const ref of NOTES_REFS) {
-    const oid = refOidOnDisk(where.gitDir, ref);
-    if (oid === undefined) return { cache };
-    if (oid) present.set(ref, oid);
-  }
-  return { present, cache };
-}
+import { logLayout, parseLogArgs, type LogOptions } from "../shared/log-args.ts";
 
 export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
-  const { io } = deps;
   const git = deps.git();
-  // git lists the commits while the notes refs are listed: neither waits for the other.
-  const pending = gitLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
-  const broken = new Set<string>();
-  const attached = tracesAmong(
-    git,
-    pending.then((l) => l.commits.map((c) => c.oid)),
-    { onBroken: (ref) => broken.add(ref), ...fromDisk(git, deps.env) },
-  );
-  const [log, traces] = await Promise.all([pending, attached]);
-  traceMark("log: commits and notes read");
-  if (log.exitCode !== 0) {
-    // A bad revision or option, no commits yet, not a repository: git's words and status.
-    io.err(log.stderr);
-    return log.exitCode;
-  }
-  for (const ref of broken) io.err(`git-traces: warning: cannot read ${ref}; its traces are left out\n`);
-  let entries: LogEntry[] = log.commits.map((commit) => ({ commit, traces: traces.get(commit.oid) ?? [] }));
-  if (opts.tracesOnly) entries = entries.filter((e) => e.traces.length > 0);
-  if (opts.json) {
-    io.out(`${safeJson(logJson(entries), 2)}\n`);
-    return 0;
-  }
-  if (entries.length === 0) {
-    if (io.stdoutIsTTY) io.err(log.commits.length ? "No commits with traces in this range.\n" : "No commits in this range.\n");
-    return 0;
-  }
-  const paint = painter({ color: opts.color ?? io.color });
-  const layout = {
-    oneline: opts.oneline,
-    abbrevCommit: opts.abbrevCommit ?? opts.oneline,
-    decorate: opts.decorate ?? io.stdoutIsTTY,
-    marks: opts.marks,
-    reflog: opts.reflog,
-  };
-  io.out(renderLog(entries, layout, paint));
-  traceMark("log: written");
-  return 0;
+  // git log starts before anything else loads: the notes and the printing code are made
+  // ready while it walks the history.
+  // The medium layout is git's own; one-line, JSON and short IDs are made from git's fields.
+  const layout = logLayout(opts, deps.io);
+  const native = !layout.oneline && !opts.json && !layout.abbrevCommit;
+  const log = native ? streamLogText(git, opts.gitArgs, { decorate: layout.decorate }) : streamLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
+  const { printLog } = await import("../shared/log-print.ts");
+  return printLog(opts, deps, git, log, native);
 }
 
 export default defineTracesCommand({

@@ -3,7 +3,9 @@
 // and what shapes the output, which is ours. Options that would change git's output format
 // are refused: the tool prints each commit itself, with its traces under it. Pure.
 
+import type { LogLayout } from "../../history/log.ts";
 import { UsageError } from "../errors.ts";
+import type { IO } from "../io.ts";
 
 export interface LogOptions {
   /** Passed to `git log` as they are: options that pick commits, revisions, `-- <paths>`. */
@@ -162,4 +164,15 @@ export function parseLogArgs(raw: readonly string[]): LogOptions {
     if (TAKES_VALUE.has(arg) && i + 1 < raw.length) opts.gitArgs.push(raw[++i]!);
   }
   return opts;
+}
+
+/** How the commits are laid out, from the options and the terminal (decorations on a terminal, as git). */
+export function logLayout(opts: LogOptions, io: Pick<IO, "stdoutIsTTY">): LogLayout {
+  return {
+    oneline: opts.oneline,
+    abbrevCommit: opts.abbrevCommit ?? opts.oneline,
+    decorate: opts.decorate ?? io.stdoutIsTTY,
+    marks: opts.marks,
+    reflog: opts.reflog,
+  };
 }

@@ -18,6 +18,9 @@ export function workerCommand<S extends v.GenericSchema>(
     meta: { name, description, hidden: true },
     args: {},
     run: async (ctx) => {
+      // The binary starts with a reluctant JIT, right for one short command (scripts/build.ts);
+      // a worker may read long transcripts for seconds, where compiling pays.
+      Bun.unsafe.setJITPolicy?.(1); // absent in older Bun
       const deps = depsOf(ctx);
       let raw: unknown;
       try {

@@ -1,0 +1,70 @@
+// What `git traces blame` prints once git's blame is in (blame.ts starts it and loads this
+// meanwhile): the notes of the blamed commits say which traces wrote which lines.
+
+import { posix } from "node:path";
+import type { GitRunner, RunResult } from "../../git/runner.ts";
+import { notesReader, type NotesReader } from "../../history/attached.ts";
+import { notesOnDisk } from "../../history/note-cache.ts";
+import { attributeBlame, blamedCommits, lineTracesOf, summarize, summarizeBlame } from "../../history/blame.ts";
+import { renderJson } from "../../history/blame-json.ts";
+import { parsePorcelain } from "../../history/blame-porcelain.ts";
+import { annotatePorcelain, renderSummary, renderText } from "../../history/blame-render.ts";
+import type { BlameOptions } from "../commands/blame.ts";
+import type { Deps } from "../deps.ts";
+import { painter, sanitize } from "./render.ts";
+
+/** The blamed file relative to the top of the work tree, when it can be told. */
+function repoPath(file: string, prefix: string | null): string | undefined {
+  if (prefix === null || file.startsWith("/")) return undefined;
+  const p = posix.normalize(prefix + file);
+  return p.startsWith("../") ? undefined : p;
+}
+
+export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner, blaming: Promise<RunResult>, prefixed: Promise<string | null>): Promise<number> {
+  const { io } = deps;
+  let blamed = false;
+  void blaming.then(() => (blamed = true));
+  const notes = await notesReader(git, { onBroken: (ref) => io.err(`warning: cannot read ${ref}; its traces are left out\n`), ...notesOnDisk(git, deps.env) });
+  // Idle until git is done: a collection now spares one in the middle of printing.
+  if (!blamed) Bun.gc(true);
+  try {
+    const [result, prefix] = await Promise.all([blaming, prefixed]);
+    return await blameOutput(opts, deps, result, prefix, notes);
+  } finally {
+    await notes.close();
+  }
+}
+
+async function blameOutput(opts: BlameOptions, deps: Deps, result: RunResult, prefix: string | null, notes: NotesReader): Promise<number> {
+  const { io } = deps;
+  const porcelain = opts.format === "porcelain" || opts.format === "line-porcelain";
+  if (result.exitCode !== 0) {
+    // git's own words and status (fatal: no such path 'x' in HEAD -> 128).
+    const message = sanitize(result.stderr.trim());
+    io.err(message ? `${message}\n` : `git blame failed (exit ${result.exitCode})\n`);
+    return result.exitCode;
+  }
+  if (result.stderr) io.err(sanitize(result.stderr)); // git's warnings, if any
+  const blame = parsePorcelain(result.stdout);
+  const attached = await notes.read(blamedCommits(blame));
+  const tracesOf = lineTracesOf(attached, blame.commits);
+  if (porcelain) {
+    io.out(Buffer.from(annotatePorcelain(result.stdout, tracesOf), "latin1"));
+    return 0;
+  }
+  if (opts.format === "json") {
+    const lines = attributeBlame(blame, attached);
+    io.out(renderJson(lines, opts.summary ? summarize(lines) : null));
+    return 0;
+  }
+  if (blame.lines.length === 0) {
+    if (io.stderrIsTTY) io.err("No lines to blame: the file or the range is empty.\n");
+    return 0;
+  }
+  const paint = painter(io);
+  const path = opts.file === null ? undefined : repoPath(opts.file, prefix);
+  io.out(renderText(blame, tracesOf, { ...opts.text, paint, terminal: io.stdoutIsTTY || io.color, ...(path !== undefined ? { path } : {}) }), "latin1");
+  if (opts.summary) io.out(renderSummary(summarizeBlame(blame, tracesOf), paint), "latin1");
+  return 0;
+}
+
