@@ -33,8 +33,8 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
  * for a moment by a non-blocking one: the rest is written until all of it is out.
  */
 function writer(fd: number): IO["out"] {
-  const fs = require("node:fs") as typeof import("node:fs");
   return (text: string | Uint8Array, encoding?: "latin1") => {
+    const fs = require("node:fs") as typeof import("node:fs");
     const bytes = typeof text === "string" ? Buffer.from(text, encoding ?? "utf8") : text;
     let done = 0;
     while (done < bytes.length) {
@@ -72,16 +72,28 @@ export function isTerminal(fd: number): boolean {
   return (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
+/**
+ * The process's own streams. What they are connected to is found out when first asked,
+ * so that a command can start git before anything is loaded for it (node:fs).
+ */
 export function systemIO(env: Record<string, string | undefined> = process.env): IO {
-  const stdoutIsTTY = isTerminal(1);
-  const stderrIsTTY = isTerminal(2);
+  let stdoutIsTTY: boolean | undefined;
+  let stderrIsTTY: boolean | undefined;
   return {
     out: writer(1),
     err: writer(2),
-    stdoutIsTTY,
-    stderrIsTTY,
-    color: colorEnabled(env, stdoutIsTTY),
-    width: stdoutIsTTY ? (process.stdout.columns ?? 80) : Infinity,
+    get stdoutIsTTY() {
+      return (stdoutIsTTY ??= isTerminal(1));
+    },
+    get stderrIsTTY() {
+      return (stderrIsTTY ??= isTerminal(2));
+    },
+    get color() {
+      return colorEnabled(env, this.stdoutIsTTY);
+    },
+    get width() {
+      return this.stdoutIsTTY ? (process.stdout.columns ?? 80) : Infinity;
+    },
   };
 }
 

@@ -46,14 +46,22 @@ export interface BlameLine {
   content: string;
 }
 
+/** Neighbouring lines of one commit and file name: `lines[from]` up to, not including, `lines[to]`. */
+export interface BlameRun {
+  sha: string;
+  filename: string;
+  from: number;
+  to: number;
+}
+
 export interface Blame {
   commits: Map<string, BlameCommit>;
   lines: BlameLine[];
+  /** The lines in runs, in order: what depends only on commit and file name is worked out once per run. */
+  runs: BlameRun[];
 }
 
-const HEADER = /^([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: \d+)?$/;
 const ZERO = /^0+$/;
-const DIGITS = /^\d+$/;
 
 function emptyCommit(sha: string): BlameCommit {
   return {
@@ -156,59 +164,88 @@ function setField(commit: BlameCommit, key: string, value: string): string | und
   return undefined;
 }
 
+/** A line's header, read in place (sticky) where the previous line ended. */
+const LINE_HEADER = /([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: \d+)?\n/y;
+
+/**
+ * A commit's details as git writes them, in its order (the first time the commit shows, or
+ * every time with --line-porcelain): one match instead of a dozen rows. Anything else (a key
+ * git adds one day, a value with a carriage return) is read row by row.
+ */
+const DETAILS =
+  /author (.*)\nauthor-mail (.*)\nauthor-time (\d+)\nauthor-tz (.*)\ncommitter (.*)\ncommitter-mail (.*)\ncommitter-time (\d+)\ncommitter-tz (.*)\nsummary (.*)\n(boundary\n)?(?:previous ([0-9a-f]+) (.*)\n)?filename (.*)\n/y;
+
+function setDetails(commit: BlameCommit, d: RegExpExecArray): string {
+  commit.author = decodeBytes(d[1]!);
+  commit.authorMail = decodeBytes(d[2]!);
+  commit.authorTime = Number(d[3]) || 0;
+  commit.authorTz = d[4]!;
+  commit.committer = decodeBytes(d[5]!);
+  commit.committerMail = decodeBytes(d[6]!);
+  commit.committerTime = Number(d[7]) || 0;
+  commit.committerTz = d[8]!;
+  commit.summary = decodeBytes(d[9]!);
+  if (d[10]) commit.boundary = true;
+  if (d[11] !== undefined) commit.previous = { sha: d[11], filename: decodeBytes(unquoteBytes(d[12]!)) };
+  return decodeBytes(unquoteBytes(d[13]!));
+}
+
 /**
  * Parses porcelain or line-porcelain output. Lines it cannot read are skipped, never fatal.
- * Walks the text by position rather than splitting it: a long file's blame is tens of
- * thousands of rows, and this runs cold, once per command.
+ * Reads by position with sticky regular expressions rather than row by row: a long file's
+ * blame is tens of thousands of rows, and this runs cold, once per command.
  */
 export function parsePorcelain(bytes: string): Blame {
   const commits = new Map<string, BlameCommit>();
   const lastName = new Map<string, string>();
   const lines: BlameLine[] = [];
+  const runs: BlameRun[] = [];
   const end = bytes.length;
-  let commit: BlameCommit | null = null; // the commit of the line whose header was read
-  let originalLine = 0;
-  let line = 0;
-  let filename: string | undefined;
-  for (let pos = 0; pos < end; ) {
-    let nl = bytes.indexOf("\n", pos);
-    if (nl < 0) nl = end;
-    if (commit === null) {
-      // `<sha> <orig-line> <final-line>[ <group-size>]`
-      const sp = bytes.indexOf(" ", pos);
-      const shaEnd = sp - pos;
-      if (sp > 0 && sp < nl && (shaEnd === 40 || shaEnd === 64)) {
-        const sha = bytes.slice(pos, sp);
-        const known = commits.get(sha);
-        // A commit seen before was checked then: most headers skip the regular expression.
-        if (known || HEADER.test(bytes.slice(pos, nl))) {
-          const sp2 = bytes.indexOf(" ", sp + 1);
-          const sp3 = bytes.indexOf(" ", sp2 + 1);
-          const orig = sp2 > 0 && sp2 < nl ? bytes.slice(sp + 1, sp2) : "";
-          const final = sp2 > 0 && sp2 < nl ? bytes.slice(sp2 + 1, sp3 > 0 && sp3 < nl ? sp3 : nl) : "";
-          if (DIGITS.test(orig) && DIGITS.test(final)) {
-            commit = known ?? emptyCommit(sha);
-            if (!known) commits.set(sha, commit);
-            originalLine = Number(orig);
-            line = Number(final);
-            filename = undefined;
-          }
-        }
+  const rowEnd = (from: number) => {
+    const nl = bytes.indexOf("\n", from);
+    return nl < 0 ? end : nl;
+  };
+  let pos = 0;
+  while (pos < end) {
+    LINE_HEADER.lastIndex = pos;
+    const header = LINE_HEADER.exec(bytes);
+    if (!header) {
+      pos = rowEnd(pos) + 1; // not a line's header: skipped
+      continue;
+    }
+    pos = LINE_HEADER.lastIndex;
+    const sha = header[1]!;
+    let commit = commits.get(sha);
+    if (!commit) commits.set(sha, (commit = emptyCommit(sha)));
+    let filename: string | undefined;
+    // `key value` rows up to the content row, which starts with a tab.
+    while (pos < end && bytes.charCodeAt(pos) !== 9) {
+      DETAILS.lastIndex = pos;
+      const details = DETAILS.exec(bytes);
+      if (details) {
+        filename = setDetails(commit, details);
+        lastName.set(sha, filename);
+        pos = DETAILS.lastIndex;
+        continue;
       }
-    } else if (bytes.charCodeAt(pos) === 9) {
-      const name = filename ?? lastName.get(commit.sha) ?? "";
-      lines.push({ sha: commit.sha, originalLine, line, filename: name, content: bytes.slice(pos + 1, nl) });
-      commit = null;
-    } else {
+      const nl = rowEnd(pos);
       const sp = bytes.indexOf(" ", pos);
       const split = sp >= 0 && sp < nl;
       const name = setField(commit, bytes.slice(pos, split ? sp : nl), split ? bytes.slice(sp + 1, nl) : "");
       if (name !== undefined) {
         filename = name;
-        lastName.set(commit.sha, name);
+        lastName.set(sha, name);
       }
+      pos = nl + 1;
     }
+    if (pos >= end) break; // cut short before the content
+    const nl = rowEnd(pos);
+    const name = filename ?? lastName.get(sha) ?? "";
+    const run = runs[runs.length - 1];
+    if (run && run.sha === sha && run.filename === name) run.to++;
+    else runs.push({ sha, filename: name, from: lines.length, to: lines.length + 1 });
+    lines.push({ sha, originalLine: Number(header[2]), line: Number(header[3]), filename: name, content: bytes.slice(pos + 1, nl) });
     pos = nl + 1;
   }
-  return { commits, lines };
+  return { commits, lines, runs };
 }

@@ -123,27 +123,25 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
   }
   const groups: Group[] = [];
   const bySha = new Map<string, Group[]>();
-  const groupOf: Group[] = new Array(lines.length);
+  const groupOf: Group[] = new Array(blame.runs.length);
   let maxOrig = 0;
   let maxLine = 0;
-  let g: Group | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    // Neighbouring lines mostly come from one commit and file.
-    if (!g || g.commit.sha !== l.sha || g.filename !== l.filename) {
-      let ofSha = bySha.get(l.sha);
-      if (!ofSha) bySha.set(l.sha, (ofSha = []));
-      g = ofSha.find((x) => x.filename === l.filename);
-      if (!g) {
-        g = { commit: commits.get(l.sha)!, filename: l.filename, cells: traceCells(tracesOf(l.sha, l.filename)), head: "", middle: "" };
-        ofSha.push(g);
-        groups.push(g);
-      }
+  blame.runs.forEach((run, i) => {
+    let ofSha = bySha.get(run.sha);
+    if (!ofSha) bySha.set(run.sha, (ofSha = []));
+    let g = ofSha.find((x) => x.filename === run.filename);
+    if (!g) {
+      g = { commit: commits.get(run.sha)!, filename: run.filename, cells: traceCells(tracesOf(run.sha, run.filename)), head: "", middle: "" };
+      ofSha.push(g);
+      groups.push(g);
     }
     groupOf[i] = g;
-    if (l.originalLine > maxOrig) maxOrig = l.originalLine;
-    if (l.line > maxLine) maxLine = l.line;
-  }
+    for (let k = run.from; k < run.to; k++) {
+      const l = lines[k]!;
+      if (l.originalLine > maxOrig) maxOrig = l.originalLine;
+      if (l.line > maxLine) maxLine = l.line;
+    }
+  });
   const names = new Set(groups.map((g) => g.filename));
   const showName = opts.showName ?? (names.size > 1 || (opts.path !== undefined && !names.has(opts.path)));
   const nameOf = (g: Group) => sanitizeLine(g.filename);
@@ -183,13 +181,15 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
   }
 
   const out: string[] = new Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    const g = groupOf[i]!;
-    const orig = opts.showNumber ? ` ${padStart(String(l.originalLine), origW)}` : "";
-    const content = opts.terminal ? toBytes(sanitize(decodeContent(l))) : l.content;
-    out[i] = `${g.head}${orig}${g.middle} ${padStart(String(l.line), lineW)}) ${content}\n`;
-  }
+  blame.runs.forEach((run, i) => {
+    const { head, middle } = groupOf[i]!;
+    for (let k = run.from; k < run.to; k++) {
+      const l = lines[k]!;
+      const orig = opts.showNumber ? ` ${padStart(String(l.originalLine), origW)}` : "";
+      const content = opts.terminal ? toBytes(sanitize(decodeContent(l))) : l.content;
+      out[k] = `${head}${orig}${middle} ${padStart(String(l.line), lineW)}) ${content}\n`;
+    }
+  });
   return out.join("");
 }
 

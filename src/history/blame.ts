@@ -126,24 +126,9 @@ export function summarize(lines: readonly LineTraces[]): BlameSummary {
   return summarizeRuns(lines.map((l) => [l, 1] as const));
 }
 
-/**
- * summarize() straight from a blame: consecutive lines of one commit and file are counted
- * as one run, with no object per line.
- */
+/** summarize() straight from a blame, a run of lines at a time: no object per line. */
 export function summarizeBlame(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces): BlameSummary {
-  const runs: [LineTraces, number][] = [];
-  let sha = "";
-  let filename = "";
-  let run: [LineTraces, number] | undefined;
-  for (const l of blame.lines) {
-    if (run && l.sha === sha && l.filename === filename) run[1]++;
-    else {
-      sha = l.sha;
-      filename = l.filename;
-      runs.push((run = [tracesOf(sha, filename), 1]));
-    }
-  }
-  return summarizeRuns(runs);
+  return summarizeRuns(blame.runs.map((r) => [tracesOf(r.sha, r.filename), r.to - r.from] as const));
 }
 
 function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {

@@ -41,6 +41,14 @@ const PORCELAIN = [
 ].join("\n");
 
 describe("parsePorcelain", () => {
+  test("neighbouring lines of one commit and file name make one run", () => {
+    expect(parsePorcelain(PORCELAIN).runs).toEqual([
+      { sha: A, filename: "src/old.py", from: 0, to: 1 },
+      { sha: B, filename: "src/auth.py", from: 1, to: 3 },
+      { sha: A, filename: "src/old.py", from: 3, to: 4 },
+    ]);
+  });
+
   test("commits once, lines each with their commit, numbers and file name", () => {
     const blame = parsePorcelain(PORCELAIN);
     expect([...blame.commits.keys()]).toEqual([A, B]);

@@ -3,6 +3,7 @@
 
 import { posix } from "node:path";
 import type { GitRunner, RunResult } from "../../git/runner.ts";
+import { traceMark } from "../../git/trace.ts";
 import { notesReader, type NotesReader } from "../../history/attached.ts";
 import { notesOnDisk } from "../../history/note-cache.ts";
 import { attributeBlame, blamedCommits, lineTracesOf, summarize, summarizeBlame } from "../../history/blame.ts";
@@ -29,6 +30,7 @@ export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner,
   if (!blamed) Bun.gc(true);
   try {
     const [result, prefix] = await Promise.all([blaming, prefixed]);
+    traceMark("blame: git blame read");
     return await blameOutput(opts, deps, result, prefix, notes);
   } finally {
     await notes.close();
@@ -46,6 +48,7 @@ async function blameOutput(opts: BlameOptions, deps: Deps, result: RunResult, pr
   }
   if (result.stderr) io.err(sanitize(result.stderr)); // git's warnings, if any
   const blame = parsePorcelain(result.stdout);
+  traceMark("blame: parsed");
   const attached = await notes.read(blamedCommits(blame));
   const tracesOf = lineTracesOf(attached, blame.commits);
   if (porcelain) {
@@ -65,6 +68,7 @@ async function blameOutput(opts: BlameOptions, deps: Deps, result: RunResult, pr
   const path = opts.file === null ? undefined : repoPath(opts.file, prefix);
   io.out(renderText(blame, tracesOf, { ...opts.text, paint, terminal: io.stdoutIsTTY || io.color, ...(path !== undefined ? { path } : {}) }), "latin1");
   if (opts.summary) io.out(renderSummary(summarizeBlame(blame, tracesOf), paint), "latin1");
+  traceMark("blame: written");
   return 0;
 }
 
