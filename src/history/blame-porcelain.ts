@@ -49,6 +49,7 @@ export interface BlameLine {
 /** Neighbouring lines of one commit and file name: `lines[from]` up to, not including, `lines[to]`. */
 export interface BlameRun {
   sha: string;
+  commit: BlameCommit;
   filename: string;
   from: number;
   to: number;
@@ -242,8 +243,8 @@ export function parsePorcelain(bytes: string): Blame {
     const nl = rowEnd(pos);
     const name = filename ?? lastName.get(sha) ?? "";
     const run = runs[runs.length - 1];
-    if (run && run.sha === sha && run.filename === name) run.to++;
-    else runs.push({ sha, filename: name, from: lines.length, to: lines.length + 1 });
+    if (run && run.commit === commit && run.filename === name) run.to++;
+    else runs.push({ sha, commit, filename: name, from: lines.length, to: lines.length + 1 });
     lines.push({ sha, originalLine: Number(header[2]), line: Number(header[3]), filename: name, content: bytes.slice(pos + 1, nl) });
     pos = nl + 1;
   }

@@ -122,26 +122,25 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
     middle: string;
   }
   const groups: Group[] = [];
-  const bySha = new Map<string, Group[]>();
+  const byCommit = new Map<BlameCommit, Group[]>();
   const groupOf: Group[] = new Array(blame.runs.length);
-  let maxOrig = 0;
-  let maxLine = 0;
   blame.runs.forEach((run, i) => {
-    let ofSha = bySha.get(run.sha);
-    if (!ofSha) bySha.set(run.sha, (ofSha = []));
-    let g = ofSha.find((x) => x.filename === run.filename);
+    let ofCommit = byCommit.get(run.commit);
+    if (!ofCommit) byCommit.set(run.commit, (ofCommit = []));
+    let g = ofCommit.find((x) => x.filename === run.filename);
     if (!g) {
-      g = { commit: commits.get(run.sha)!, filename: run.filename, cells: traceCells(tracesOf(run.sha, run.filename)), head: "", middle: "" };
-      ofSha.push(g);
+      g = { commit: run.commit, filename: run.filename, cells: traceCells(tracesOf(run.sha, run.filename)), head: "", middle: "" };
+      ofCommit.push(g);
       groups.push(g);
     }
     groupOf[i] = g;
-    for (let k = run.from; k < run.to; k++) {
-      const l = lines[k]!;
-      if (l.originalLine > maxOrig) maxOrig = l.originalLine;
-      if (l.line > maxLine) maxLine = l.line;
-    }
   });
+  let maxOrig = 0;
+  let maxLine = 0;
+  for (const l of lines) {
+    if (l.originalLine > maxOrig) maxOrig = l.originalLine;
+    if (l.line > maxLine) maxLine = l.line;
+  }
   const names = new Set(groups.map((g) => g.filename));
   const showName = opts.showName ?? (names.size > 1 || (opts.path !== undefined && !names.has(opts.path)));
   const nameOf = (g: Group) => sanitizeLine(g.filename);

@@ -42,11 +42,13 @@ const PORCELAIN = [
 
 describe("parsePorcelain", () => {
   test("neighbouring lines of one commit and file name make one run", () => {
-    expect(parsePorcelain(PORCELAIN).runs).toEqual([
-      { sha: A, filename: "src/old.py", from: 0, to: 1 },
-      { sha: B, filename: "src/auth.py", from: 1, to: 3 },
-      { sha: A, filename: "src/old.py", from: 3, to: 4 },
+    const blame = parsePorcelain(PORCELAIN);
+    expect(blame.runs.map(({ commit, ...r }) => ({ ...r, commit: commit.sha }))).toEqual([
+      { sha: A, commit: A, filename: "src/old.py", from: 0, to: 1 },
+      { sha: B, commit: B, filename: "src/auth.py", from: 1, to: 3 },
+      { sha: A, commit: A, filename: "src/old.py", from: 3, to: 4 },
     ]);
+    expect(blame.runs[0]!.commit).toBe(blame.commits.get(A)!);
   });
 
   test("commits once, lines each with their commit, numbers and file name", () => {

@@ -23,11 +23,7 @@ function repoPath(file: string, prefix: string | null): string | undefined {
 
 export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner, blaming: Promise<RunResult>, prefixed: Promise<string | null>): Promise<number> {
   const { io } = deps;
-  let blamed = false;
-  void blaming.then(() => (blamed = true));
   const notes = await notesReader(git, { onBroken: (ref) => io.err(`warning: cannot read ${ref}; its traces are left out\n`), ...notesOnDisk(git, deps.env) });
-  // Idle until git is done: a collection now spares one in the middle of printing.
-  if (!blamed) Bun.gc(true);
   try {
     const [result, prefix] = await Promise.all([blaming, prefixed]);
     traceMark("blame: git blame read");
