@@ -1,20 +1,18 @@
 // `git blame` for the tool's own work: the porcelain formats only, never the human view.
 
 import { locateRepoOnDisk } from "./repo.ts";
-import type { GitRunner, RunResult } from "./runner.ts";
+import type { GitRunner } from "./runner.ts";
 
 /**
- * Runs `git blame --porcelain` (or `--line-porcelain`) with the user's own blame options
+ * Starts `git blame --porcelain` (or `--line-porcelain`) with the user's own blame options
  * and arguments (`-L`, `-w`, `-M`, `-C`, revisions, `--`, the file), in the current
- * directory like git itself. stdout is a byte string (latin1, one character per byte) so
- * that content keeps its bytes. Never throws for git's failures: its status and stderr say
- * what went wrong.
+ * directory like git itself. Its output is handed over as git writes it, as bytes (read
+ * them as latin1, one character per byte, so that content keeps its bytes); git's status
+ * and stderr come in `done`, and say what went wrong when it fails.
  */
-export async function blamePorcelain(git: GitRunner, args: readonly string[], linePorcelain = false): Promise<RunResult> {
+export function blamePorcelain(git: GitRunner, args: readonly string[], linePorcelain = false): ReturnType<GitRunner["stream"]> {
   // quotepath off: non-ASCII file names as UTF-8; the others git still C-quotes.
-  const argv = ["-c", "core.quotepath=off", "blame", linePorcelain ? "--line-porcelain" : "--porcelain", ...args];
-  const r = await git.startFed(argv)("");
-  return { stdout: r.exitCode === 0 ? r.stdout.toString("latin1") : "", stderr: r.stderr, exitCode: r.exitCode };
+  return git.stream(["-c", "core.quotepath=off", "blame", linePorcelain ? "--line-porcelain" : "--porcelain", ...args]);
 }
 
 /**

@@ -197,56 +197,93 @@ function setDetails(commit: BlameCommit, d: RegExpExecArray): string {
  * blame is tens of thousands of rows, and this runs cold, once per command.
  */
 export function parsePorcelain(bytes: string): Blame {
-  const commits = new Map<string, BlameCommit>();
-  const lastName = new Map<string, string>();
-  const lines: BlameLine[] = [];
-  const runs: BlameRun[] = [];
-  const end = bytes.length;
-  const rowEnd = (from: number) => {
-    const nl = bytes.indexOf("\n", from);
-    return nl < 0 ? end : nl;
-  };
-  let pos = 0;
-  while (pos < end) {
-    LINE_HEADER.lastIndex = pos;
-    const header = LINE_HEADER.exec(bytes);
-    if (!header) {
-      pos = rowEnd(pos) + 1; // not a line's header: skipped
-      continue;
+  const parser = new PorcelainParser();
+  parser.push(bytes);
+  return parser.end();
+}
+
+/**
+ * parsePorcelain() a piece at a time, as git writes it: git blame spends its last ten or so
+ * milliseconds writing, and the lines are parsed meanwhile. Pieces are cut anywhere; what
+ * follows the last whole line (its content row read to the newline) waits for the next.
+ */
+export class PorcelainParser {
+  private readonly blame: Blame = { commits: new Map(), lines: [], runs: [] };
+  private readonly lastName = new Map<string, string>();
+  private rest = "";
+
+  push(bytes: string): void {
+    const text = this.rest + bytes;
+    // A content row starts after a newline with a tab, and nothing else does.
+    let cut = text.lastIndexOf("\n\t");
+    let done = cut < 0 ? -1 : text.indexOf("\n", cut + 2);
+    if (cut >= 0 && done < 0) {
+      cut = text.lastIndexOf("\n\t", cut - 1);
+      done = cut < 0 ? -1 : text.indexOf("\n", cut + 2);
     }
-    pos = LINE_HEADER.lastIndex;
-    const sha = header[1]!;
-    let commit = commits.get(sha);
-    if (!commit) commits.set(sha, (commit = emptyCommit(sha)));
-    let filename: string | undefined;
-    // `key value` rows up to the content row, which starts with a tab.
-    while (pos < end && bytes.charCodeAt(pos) !== 9) {
-      DETAILS.lastIndex = pos;
-      const details = DETAILS.exec(bytes);
-      if (details) {
-        filename = setDetails(commit, details);
-        lastName.set(sha, filename);
-        pos = DETAILS.lastIndex;
+    if (done < 0) {
+      this.rest = text;
+      return;
+    }
+    this.parse(text, done + 1);
+    this.rest = text.slice(done + 1);
+  }
+
+  end(): Blame {
+    this.parse(this.rest, this.rest.length);
+    this.rest = "";
+    return this.blame;
+  }
+
+  /** Parses bytes[0, end): whole lines only, except at the very end of the output. */
+  private parse(bytes: string, end: number): void {
+    const { commits, lines, runs } = this.blame;
+    const lastName = this.lastName;
+    const rowEnd = (from: number) => {
+      const nl = bytes.indexOf("\n", from);
+      return nl < 0 || nl > end ? end : nl;
+    };
+    let pos = 0;
+    while (pos < end) {
+      LINE_HEADER.lastIndex = pos;
+      const header = LINE_HEADER.exec(bytes);
+      if (!header || LINE_HEADER.lastIndex > end) {
+        pos = rowEnd(pos) + 1; // not a line's header: skipped
         continue;
       }
-      const nl = rowEnd(pos);
-      const sp = bytes.indexOf(" ", pos);
-      const split = sp >= 0 && sp < nl;
-      const name = setField(commit, bytes.slice(pos, split ? sp : nl), split ? bytes.slice(sp + 1, nl) : "");
-      if (name !== undefined) {
-        filename = name;
-        lastName.set(sha, name);
+      pos = LINE_HEADER.lastIndex;
+      const sha = header[1]!;
+      let commit = commits.get(sha);
+      if (!commit) commits.set(sha, (commit = emptyCommit(sha)));
+      let filename: string | undefined;
+      // `key value` rows up to the content row, which starts with a tab.
+      while (pos < end && bytes.charCodeAt(pos) !== 9) {
+        DETAILS.lastIndex = pos;
+        const details = DETAILS.exec(bytes);
+        if (details && DETAILS.lastIndex <= end) {
+          filename = setDetails(commit, details);
+          lastName.set(sha, filename);
+          pos = DETAILS.lastIndex;
+          continue;
+        }
+        const nl = rowEnd(pos);
+        const sp = bytes.indexOf(" ", pos);
+        const split = sp >= 0 && sp < nl;
+        const name = setField(commit, bytes.slice(pos, split ? sp : nl), split ? bytes.slice(sp + 1, nl) : "");
+        if (name !== undefined) {
+          filename = name;
+          lastName.set(sha, name);
+        }
+        pos = nl + 1;
       }
+      if (pos >= end) break; // cut short before the content
+      const nl = rowEnd(pos);
+      const name = filename ?? lastName.get(sha) ?? "";
+      const run = runs[runs.length - 1];
+      if (run && run.commit === commit && run.filename === name) run.to++;
+      else runs.push({ sha, commit, filename: name, from: lines.length, to: lines.length + 1 });
+      lines.push({ sha, originalLine: Number(header[2]), line: Number(header[3]), filename: name, content: bytes.slice(pos + 1, nl) });
       pos = nl + 1;
     }
-    if (pos >= end) break; // cut short before the content
-    const nl = rowEnd(pos);
-    const name = filename ?? lastName.get(sha) ?? "";
-    const run = runs[runs.length - 1];
-    if (run && run.commit === commit && run.filename === name) run.to++;
-    else runs.push({ sha, commit, filename: name, from: lines.length, to: lines.length + 1 });
-    lines.push({ sha, originalLine: Number(header[2]), line: Number(header[3]), filename: name, content: bytes.slice(pos + 1, nl) });
-    pos = nl + 1;
   }
-  return { commits, lines, runs };
 }

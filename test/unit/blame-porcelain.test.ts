@@ -1,7 +1,7 @@
 // The git blame porcelain parser: exact inputs in git's format, every field checked.
 
 import { describe, expect, test } from "bun:test";
-import { decodeBytes, decodeContent, parsePorcelain, unquoteBytes } from "../../src/history/blame-porcelain.ts";
+import { decodeBytes, decodeContent, parsePorcelain, PorcelainParser, unquoteBytes } from "../../src/history/blame-porcelain.ts";
 
 const A = "030bb3bc716098a2a66b24bb8f3447b6240817fb";
 const B = "7c7204486773261b974a96c520853118629dad2f";
@@ -41,6 +41,19 @@ const PORCELAIN = [
 ].join("\n");
 
 describe("parsePorcelain", () => {
+  test("pushed in pieces cut anywhere, the same as in one go", () => {
+    const whole = parsePorcelain(PORCELAIN);
+    for (let a = 0; a <= PORCELAIN.length; a += 7) {
+      for (const b of [a, a + 1, a + 13, a + 40, PORCELAIN.length]) {
+        const parser = new PorcelainParser();
+        parser.push(PORCELAIN.slice(0, a));
+        parser.push(PORCELAIN.slice(a, b));
+        parser.push(PORCELAIN.slice(b));
+        expect(parser.end()).toEqual(whole);
+      }
+    }
+  });
+
   test("neighbouring lines of one commit and file name make one run", () => {
     const blame = parsePorcelain(PORCELAIN);
     expect(blame.runs.map(({ commit, ...r }) => ({ ...r, commit: commit.sha }))).toEqual([
