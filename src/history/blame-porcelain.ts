@@ -46,11 +46,15 @@ export interface BlameLine {
   content: string;
 }
 
-/** Neighbouring lines of one commit and file name: `lines[from]` up to, not including, `lines[to]`. */
-export interface BlameRun {
-  sha: string;
+/** Where lines came from: a commit, and the file's name in it. One object per pair. */
+export interface BlameSource {
   commit: BlameCommit;
   filename: string;
+}
+
+/** Neighbouring lines of one source: `lines[from]` up to, not including, `lines[to]`. */
+export interface BlameRun {
+  source: BlameSource;
   from: number;
   to: number;
 }
@@ -58,7 +62,9 @@ export interface BlameRun {
 export interface Blame {
   commits: Map<string, BlameCommit>;
   lines: BlameLine[];
-  /** The lines in runs, in order: what depends only on commit and file name is worked out once per run. */
+  /** Every source, in the order it first appears: what depends only on commit and file name is worked out once per source. */
+  sources: BlameSource[];
+  /** The lines in runs of one source, in order. */
   runs: BlameRun[];
 }
 
@@ -208,8 +214,9 @@ export function parsePorcelain(bytes: string): Blame {
  * follows the last whole line (its content row read to the newline) waits for the next.
  */
 export class PorcelainParser {
-  private readonly blame: Blame = { commits: new Map(), lines: [], runs: [] };
+  private readonly blame: Blame = { commits: new Map(), lines: [], sources: [], runs: [] };
   private readonly lastName = new Map<string, string>();
+  private readonly sourcesOf = new Map<BlameCommit, BlameSource[]>();
   private rest = "";
 
   push(bytes: string): void {
@@ -233,6 +240,16 @@ export class PorcelainParser {
     this.parse(this.rest, this.rest.length);
     this.rest = "";
     return this.blame;
+  }
+
+  private source(commit: BlameCommit, filename: string): BlameSource {
+    let known = this.sourcesOf.get(commit);
+    if (!known) this.sourcesOf.set(commit, (known = []));
+    for (const s of known) if (s.filename === filename) return s;
+    const s = { commit, filename };
+    known.push(s);
+    this.blame.sources.push(s);
+    return s;
   }
 
   /** Parses bytes[0, end): whole lines only, except at the very end of the output. */
@@ -280,8 +297,8 @@ export class PorcelainParser {
       const nl = rowEnd(pos);
       const name = filename ?? lastName.get(sha) ?? "";
       const run = runs[runs.length - 1];
-      if (run && run.commit === commit && run.filename === name) run.to++;
-      else runs.push({ sha, commit, filename: name, from: lines.length, to: lines.length + 1 });
+      if (run && run.source.commit === commit && run.source.filename === name) run.to++;
+      else runs.push({ source: this.source(commit, name), from: lines.length, to: lines.length + 1 });
       lines.push({ sha, originalLine: Number(header[2]), line: Number(header[3]), filename: name, content: bytes.slice(pos + 1, nl) });
       pos = nl + 1;
     }

@@ -6,7 +6,7 @@
 import { agentLabel, mainModel, sanitize, sanitizeLine, shortId, type Paint } from "../cli/shared/render.ts";
 import type { AttachedTrace } from "./attached.ts";
 import type { BlameSummary, LineTraces, Share } from "./blame.ts";
-import type { Blame, BlameCommit } from "./blame-porcelain.ts";
+import type { Blame, BlameCommit, BlameSource } from "./blame-porcelain.ts";
 import { decodeBytes, decodeContent, unquoteBytes } from "./blame-porcelain.ts";
 
 /** The byte string of some text (UTF-8). */
@@ -107,12 +107,12 @@ function hashLength(opts: TextOptions, hexsz: number): number {
  * worked out once per such pair (a 3,000-line file has a few hundred) and reused.
  */
 export function renderText(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces, opts: TextOptions): string {
-  const { lines, commits } = blame;
+  const { lines } = blame;
   if (lines.length === 0) return "";
   const { paint } = opts;
   const hashLen = hashLength(opts, lines[0]!.sha.length);
 
-  // One group per commit and file name, in the order they first appear.
+  // One group per source (commit and file name), in the order they first appear.
   interface Group {
     commit: BlameCommit;
     filename: string;
@@ -121,19 +121,11 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
     head: string;
     middle: string;
   }
-  const groups: Group[] = [];
-  const byCommit = new Map<BlameCommit, Group[]>();
-  const groupOf: Group[] = new Array(blame.runs.length);
-  blame.runs.forEach((run, i) => {
-    let ofCommit = byCommit.get(run.commit);
-    if (!ofCommit) byCommit.set(run.commit, (ofCommit = []));
-    let g = ofCommit.find((x) => x.filename === run.filename);
-    if (!g) {
-      g = { commit: run.commit, filename: run.filename, cells: traceCells(tracesOf(run.sha, run.filename)), head: "", middle: "" };
-      ofCommit.push(g);
-      groups.push(g);
-    }
-    groupOf[i] = g;
+  const groupOf = new Map<BlameSource, Group>();
+  const groups = blame.sources.map((s) => {
+    const g: Group = { commit: s.commit, filename: s.filename, cells: traceCells(tracesOf(s.commit.sha, s.filename)), head: "", middle: "" };
+    groupOf.set(s, g);
+    return g;
   });
   let maxOrig = 0;
   let maxLine = 0;
@@ -180,15 +172,15 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
   }
 
   const out: string[] = new Array(lines.length);
-  blame.runs.forEach((run, i) => {
-    const { head, middle } = groupOf[i]!;
+  for (const run of blame.runs) {
+    const { head, middle } = groupOf.get(run.source)!;
     for (let k = run.from; k < run.to; k++) {
       const l = lines[k]!;
       const orig = opts.showNumber ? ` ${padStart(String(l.originalLine), origW)}` : "";
       const content = opts.terminal ? toBytes(sanitize(decodeContent(l))) : l.content;
       out[k] = `${head}${orig}${middle} ${padStart(String(l.line), lineW)}) ${content}\n`;
     }
-  });
+  }
   return out.join("");
 }
 

@@ -9,7 +9,7 @@
 // Lines of commits with no such trace are human; lines not committed yet are neither.
 
 import type { AttachedTrace } from "./attached.ts";
-import type { Blame, BlameCommit, BlameLine } from "./blame-porcelain.ts";
+import type { Blame, BlameCommit, BlameLine, BlameSource } from "./blame-porcelain.ts";
 
 export type Attribution = "agent" | "human" | "uncommitted";
 
@@ -126,9 +126,11 @@ export function summarize(lines: readonly LineTraces[]): BlameSummary {
   return summarizeRuns(lines.map((l) => [l, 1] as const));
 }
 
-/** summarize() straight from a blame, a run of lines at a time: no object per line. */
+/** summarize() straight from a blame: lines counted by run, attributed once per source. */
 export function summarizeBlame(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces): BlameSummary {
-  return summarizeRuns(blame.runs.map((r) => [tracesOf(r.sha, r.filename), r.to - r.from] as const));
+  const count = new Map<BlameSource, number>();
+  for (const r of blame.runs) count.set(r.source, (count.get(r.source) ?? 0) + (r.to - r.from));
+  return summarizeRuns(blame.sources.map((s) => [tracesOf(s.commit.sha, s.filename), count.get(s) ?? 0] as const));
 }
 
 function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {

@@ -56,12 +56,18 @@ describe("parsePorcelain", () => {
 
   test("neighbouring lines of one commit and file name make one run", () => {
     const blame = parsePorcelain(PORCELAIN);
-    expect(blame.runs.map(({ commit, ...r }) => ({ ...r, commit: commit.sha }))).toEqual([
-      { sha: A, commit: A, filename: "src/old.py", from: 0, to: 1 },
-      { sha: B, commit: B, filename: "src/auth.py", from: 1, to: 3 },
-      { sha: A, commit: A, filename: "src/old.py", from: 3, to: 4 },
+    expect(blame.runs.map((r) => [r.source.commit.sha, r.source.filename, r.from, r.to])).toEqual([
+      [A, "src/old.py", 0, 1],
+      [B, "src/auth.py", 1, 3],
+      [A, "src/old.py", 3, 4],
     ]);
-    expect(blame.runs[0]!.commit).toBe(blame.commits.get(A)!);
+    // One source object per commit and file name, in the order they appear.
+    expect(blame.sources.map((s) => [s.commit.sha, s.filename])).toEqual([
+      [A, "src/old.py"],
+      [B, "src/auth.py"],
+    ]);
+    expect(blame.runs[2]!.source).toBe(blame.runs[0]!.source);
+    expect(blame.runs[0]!.source.commit).toBe(blame.commits.get(A)!);
   });
 
   test("commits once, lines each with their commit, numbers and file name", () => {

@@ -143,7 +143,8 @@ describe("text view", () => {
   });
 
   test("git blame's own options: -s -n -l -e -t -b --abbrev, and no file column when all lines have the blamed name", () => {
-    const one = { commits: blame.commits, lines: blame.lines.slice(0, 2), runs: blame.runs.filter((r) => r.from < 2).map((r) => ({ ...r, to: Math.min(r.to, 2) })) };
+    const runs = blame.runs.filter((r) => r.from < 2).map((r) => ({ ...r, to: Math.min(r.to, 2) }));
+    const one = { commits: blame.commits, lines: blame.lines.slice(0, 2), sources: [...new Set(runs.map((r) => r.source))], runs };
     const paint = painter({ color: false });
     expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", suppressAuthor: true, showNumber: true }).split("\n")[1]).toBe(
       "7c720448 2 claude-code,codex 2 traces 3f6c1d2e 2) class RateLimiter:",
