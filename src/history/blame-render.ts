@@ -64,11 +64,6 @@ function width(text: string): number {
   return Bun.stringWidth(text);
 }
 
-function pad(text: string, to: number): string {
-  const w = width(text);
-  return w >= to ? text : text + " ".repeat(to - w);
-}
-
 function padStart(text: string, to: number): string {
   return text.length >= to ? text : " ".repeat(to - text.length) + text;
 }
@@ -112,61 +107,89 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
   const { paint } = opts;
   const hashLen = hashLength(opts, lines[0]!.sha.length);
 
-  // One group per source (commit and file name), in the order they first appear.
+  // One group per source (commit and file name), in the order they first appear. Each
+  // text and its width is worked out once; authors and dates repeat across commits.
   interface Group {
-    commit: BlameCommit;
-    filename: string;
-    cells: ReturnType<typeof traceCells>;
+    hash: string;
+    name: string;
+    nameW: number;
+    cells: string | [string, string, string];
+    cellW: [number, number, number];
+    author: string;
+    authorW: number;
+    date: string;
     /** The row's bytes before the original line number, and between it and the line number. */
     head: string;
     middle: string;
   }
+  const authors = new Map<string, [string, number]>();
+  const dates = new Map<string, string>();
   const groupOf = new Map<BlameSource, Group>();
-  const groups = blame.sources.map((s) => {
-    const g: Group = { commit: s.commit, filename: s.filename, cells: traceCells(tracesOf(s.commit.sha, s.filename)), head: "", middle: "" };
+  const groups: Group[] = [];
+  for (const s of blame.sources) {
+    const c = s.commit;
+    const cells = traceCells(tracesOf(c.sha, s.filename));
+    const rawAuthor = opts.showEmail ? c.authorMail : c.author;
+    let author = authors.get(rawAuthor);
+    if (!author) {
+      const safe = sanitizeLine(rawAuthor);
+      authors.set(rawAuthor, (author = [safe, width(safe)]));
+    }
+    const when = `${c.authorTime} ${c.authorTz}`;
+    let date = dates.get(when);
+    if (date === undefined) dates.set(when, (date = opts.rawTime ? when : blameDate(c.authorTime, c.authorTz)));
+    const name = sanitizeLine(s.filename);
+    const g: Group = {
+      hash: hashCell(c, hashLen, opts),
+      name,
+      nameW: width(name),
+      cells,
+      cellW: typeof cells === "string" ? [cells.length, 0, 0] : [width(cells[0]), width(cells[1]), width(cells[2])],
+      author: author[0],
+      authorW: author[1],
+      date,
+      head: "",
+      middle: "",
+    };
     groupOf.set(s, g);
-    return g;
-  });
+    groups.push(g);
+  }
   let maxOrig = 0;
   let maxLine = 0;
   for (const l of lines) {
     if (l.originalLine > maxOrig) maxOrig = l.originalLine;
     if (l.line > maxLine) maxLine = l.line;
   }
-  const names = new Set(groups.map((g) => g.filename));
+  const names = new Set(blame.sources.map((s) => s.filename));
   const showName = opts.showName ?? (names.size > 1 || (opts.path !== undefined && !names.has(opts.path)));
-  const nameOf = (g: Group) => sanitizeLine(g.filename);
-  const authorOf = (c: BlameCommit) => sanitizeLine(opts.showEmail ? c.authorMail : c.author);
-  const dateOf = (c: BlameCommit) => (opts.rawTime ? `${c.authorTime} ${c.authorTz}` : blameDate(c.authorTime, c.authorTz));
 
   let nameW = 0;
   let authorW = 0;
   const cellW = [0, 0, 0];
   let wordW = 0;
   for (const g of groups) {
-    if (showName) nameW = Math.max(nameW, width(nameOf(g)));
-    if (!opts.suppressAuthor) authorW = Math.max(authorW, width(authorOf(g.commit)));
-    const c = g.cells;
-    if (typeof c === "string") wordW = Math.max(wordW, c.length);
-    else c.forEach((s, k) => (cellW[k] = Math.max(cellW[k]!, width(s))));
+    if (g.nameW > nameW) nameW = g.nameW;
+    if (g.authorW > authorW) authorW = g.authorW;
+    if (typeof g.cells === "string") wordW = Math.max(wordW, g.cellW[0]);
+    else for (let k = 0; k < 3; k++) cellW[k] = Math.max(cellW[k]!, g.cellW[k]!);
   }
   const origW = String(maxOrig).length;
   const lineW = String(maxLine).length;
   const traceW = Math.max(wordW, cellW[0]! ? cellW[0]! + 1 + cellW[1]! + 1 + cellW[2]! : 0);
 
   for (const g of groups) {
-    let before = hashCell(g.commit, hashLen, opts);
-    if (showName) before += ` ${pad(nameOf(g), nameW)}`;
+    let before = g.hash;
+    if (showName) before += ` ${g.name}${" ".repeat(nameW - g.nameW)}`;
     let after = "";
     const c = g.cells;
     if (typeof c === "string") after += ` ${paint.dim(c)}${" ".repeat(traceW - c.length)}`;
     else {
       const [agent, model, id] = c;
-      const text = `${paint.cyan(agent)}${" ".repeat(cellW[0]! - width(agent))} ${paint.magenta(model)}${" ".repeat(cellW[1]! - width(model))} ${paint.yellow(id)}`;
-      const used = cellW[0]! + 1 + cellW[1]! + 1 + width(id);
+      const text = `${paint.cyan(agent)}${" ".repeat(cellW[0]! - g.cellW[0])} ${paint.magenta(model)}${" ".repeat(cellW[1]! - g.cellW[1])} ${paint.yellow(id)}`;
+      const used = cellW[0]! + 1 + cellW[1]! + 1 + g.cellW[2];
       after += ` ${text}${" ".repeat(traceW - used)}`;
     }
-    if (!opts.suppressAuthor) after += ` (${pad(authorOf(g.commit), authorW)} ${dateOf(g.commit)}`;
+    if (!opts.suppressAuthor) after += ` (${g.author}${" ".repeat(authorW - g.authorW)} ${g.date}`;
     g.head = toBytes(before);
     g.middle = toBytes(after);
   }

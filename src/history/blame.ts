@@ -39,7 +39,7 @@ function distinct(traces: readonly AttachedTrace[]): AttachedTrace[] {
 /** The traces of one commit that wrote lines of `filename` in it. */
 export function tracesForFile(traces: readonly AttachedTrace[] | undefined, filename: string): LineTraces {
   if (!traces?.length) return HUMAN;
-  const all = distinct(traces);
+  const all = traces.length === 1 ? traces : distinct(traces);
   const listed = all.filter((t) => t.files?.includes(filename));
   if (listed.length) return { attribution: "agent", traces: listed, match: "file" };
   const unlisted = all.filter((t) => t.files === undefined);
