@@ -110,8 +110,9 @@ async function* nulPieces(stdout: AsyncIterable<Uint8Array>): AsyncGenerator<str
 }
 
 /**
- * gitLog() as git prints: commits are parsed from each piece of output as it arrives, so
- * that the caller can print the first while git still walks the history.
+ * The commits git log lists for the user's options, in our field format, parsed from each
+ * piece of output as it arrives, so that the caller can print the first while git still
+ * walks the history. `message: false` leaves each message empty (one-line layouts).
  */
 export function streamLog(git: GitRunner, userArgs: readonly string[], opts: { message?: boolean } = {}): LogStream {
   const { stdout, done } = git.stream(logArgv(userArgs, opts));
