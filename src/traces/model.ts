@@ -13,13 +13,13 @@ export function isAgentName(name: string): name is AgentName {
 }
 
 import { TRACE_ID } from "./id.ts";
+import { TOOL_KINDS, type ToolKind } from "./tool-kinds.ts";
 
 export { isTraceId, TRACE_ID } from "./id.ts";
 
 export const TraceIdSchema = v.pipe(v.string(), v.regex(TRACE_ID, "not a valid trace ID"));
 
-export const TOOL_KINDS = ["read", "edit", "shell", "web_fetch", "web_search", "other"] as const;
-export type ToolKind = (typeof TOOL_KINDS)[number];
+export { TOOL_KINDS, type ToolKind };
 
 export const ToolCallSchema = v.object({
   kind: v.picklist(TOOL_KINDS),

@@ -3,7 +3,11 @@
 // The names are the agents' own; a name not listed here is `other`. Readers of a
 // transcript decide the kind from the call itself (src/agents/<agent>/read.ts).
 
-import { TOOL_KINDS, type ToolKind } from "./model.ts";
+// The list lives here, not in model.ts, so that readers of notes (log, blame) get it
+// without building the trace model's schemas.
+
+export const TOOL_KINDS = ["read", "edit", "shell", "web_fetch", "web_search", "other"] as const;
+export type ToolKind = (typeof TOOL_KINDS)[number];
 
 const BY_NAME: Readonly<Record<string, ToolKind>> = Object.assign(Object.create(null) as Record<string, ToolKind>, {
   // Claude Code
