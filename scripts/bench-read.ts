@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { rng } from "./gen-datastore.ts";
 import { benchEnv, buildReferences, fmt, installShim, interleave, ratio, realGit, shimBinary, table, waitForCalm, type Variant } from "./lib/bench.ts";
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "15" }, "max-wait": { type: "string", default: "180" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { rounds: { type: "string", default: "31" }, "max-wait": { type: "string", default: "180" }, keep: { type: "boolean", default: false } } });
 const rounds = Number(values.rounds);
 const REAL_GIT = realGit();
 const root = new URL("..", import.meta.url).pathname;
