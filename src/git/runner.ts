@@ -94,11 +94,30 @@ export class GitRunner {
       stderr: proc.stderr ? proc.stderr.toString() : "",
       exitCode: proc.exitCode ?? 128,
     };
-    if (this.trace) {
-      const ms = (performance.now() - started).toFixed(1);
-      traceWrite(`git ${argv.join(" ")} -> ${result.exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
-    }
+    this.traced(argv, started, result.exitCode);
     return result;
+  }
+
+  /** With GIT_TRACES_TRACE: the call, its status, how long it took and when it started. */
+  private traced(argv: readonly string[], started: number, exitCode: number): void {
+    if (!this.trace) return;
+    const ms = (performance.now() - started).toFixed(1);
+    traceWrite(`git ${argv.join(" ")} -> ${exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
+  }
+
+  /** git started without waiting, with this runner's context, directory and environment. */
+  private spawnAsync<In extends "pipe" | "ignore">(args: readonly string[], opts: Omit<RunOptions, "input">, stdin: In) {
+    const argv = opts.noContext ? [...args] : [...this.context, ...args];
+    const started = this.trace ? performance.now() : 0;
+    const proc = Bun.spawn({
+      cmd: [this.git, ...argv],
+      cwd: opts.cwd ?? this.cwd,
+      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
+      stdin,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    return { proc, traced: (exitCode: number) => this.traced(argv, started, exitCode) };
   }
 
   /** Like run(), without blocking: for independent git calls that can run side by side. */
@@ -114,16 +133,7 @@ export class GitRunner {
    * that depend on a `git log` still running). Call the returned function exactly once.
    */
   startFed(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): (input: string | Uint8Array) => Promise<Omit<RunResult, "stdout"> & { stdout: Buffer }> {
-    const argv = opts.noContext ? [...args] : [...this.context, ...args];
-    const started = this.trace ? performance.now() : 0;
-    const proc = Bun.spawn({
-      cmd: [this.git, ...argv],
-      cwd: opts.cwd ?? this.cwd,
-      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const { proc, traced } = this.spawnAsync(args, opts, "pipe");
     const output = Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text(), proc.exited]);
     return async (input) => {
       try {
@@ -133,10 +143,7 @@ export class GitRunner {
         // git went away before reading it all: its exit status says why
       }
       const [stdout, stderr, exitCode] = await output;
-      if (this.trace) {
-        const ms = (performance.now() - started).toFixed(1);
-        traceWrite(`git ${argv.join(" ")} -> ${exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
-      }
+      traced(exitCode);
       return { stdout: Buffer.from(stdout), stderr, exitCode };
     };
   }
@@ -147,21 +154,9 @@ export class GitRunner {
    * `done` for git's status and stderr. stdin is closed, as for run().
    */
   stream(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): { stdout: AsyncIterable<Uint8Array>; done: Promise<Omit<RunResult, "stdout">> } {
-    const argv = opts.noContext ? [...args] : [...this.context, ...args];
-    const started = this.trace ? performance.now() : 0;
-    const proc = Bun.spawn({
-      cmd: [this.git, ...argv],
-      cwd: opts.cwd ?? this.cwd,
-      env: opts.env ? { ...this.baseEnv, ...opts.env } : this.baseEnv,
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const { proc, traced } = this.spawnAsync(args, opts, "ignore");
     const done = Promise.all([new Response(proc.stderr).text(), proc.exited]).then(([stderr, exitCode]) => {
-      if (this.trace) {
-        const ms = (performance.now() - started).toFixed(1);
-        traceWrite(`git ${argv.join(" ")} -> ${exitCode} (${ms} ms from ${started.toFixed(1)} ms)`);
-      }
+      traced(exitCode);
       return { stderr, exitCode };
     });
     return { stdout: proc.stdout, done };

@@ -1,6 +1,7 @@
 // Ctrl-C and kill reach git through the shim, and git's ending is the shim's ending.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 
@@ -16,12 +17,29 @@ function processesMatching(marker: string): string {
   return r.out.trim();
 }
 
+/** Whether a process whose command line holds `marker` is git's own binary (not the shim before its exec). */
+function isRealGitRunning(marker: string): boolean {
+  const pids = run(["/usr/bin/pgrep", "-f", marker], { env: { PATH: "/usr/bin:/bin" } }).out.split("\n").filter(Boolean);
+  return pids.some((pid) => {
+    try {
+      return realpathSync(`/proc/${pid}/exe`) === realpathSync(REAL_GIT);
+    } catch {
+      return false; // gone, or exec under way
+    }
+  });
+}
+
 /** Starts `cmd` with stdin held open, waits until git is reading it, sends `signal`. */
 async function interrupt(cmd: string[], env: Record<string, string>, signal: NodeJS.Signals, marker: string) {
   const proc = Bun.spawn({ cmd, argv0: cmd[0] === process.execPath ? undefined : "git", env, stdin: "pipe", stdout: "pipe", stderr: "pipe", cwd: box.home });
-  // Wait for the git process to exist (it blocks on stdin).
-  for (let i = 0; i < 100 && !processesMatching(marker).includes("hash-object"); i++) await Bun.sleep(20);
-  expect(processesMatching(marker)).toContain("hash-object");
+  // Wait for git itself to be running (it blocks on stdin): the shim's process matches the
+  // marker too until it execs git, and its command line can read empty while it does.
+  let running = false;
+  for (let i = 0; i < 100 && !running; i++) {
+    running = isRealGitRunning(marker);
+    if (!running) await Bun.sleep(20);
+  }
+  expect(running).toBe(true);
   proc.kill(signal);
   const code = await proc.exited;
   await Bun.sleep(50);
