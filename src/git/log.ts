@@ -140,11 +140,11 @@ const MEDIUM_HEAD = /^commit (?:[<>=+-] )?([0-9a-f]{40}(?:[0-9a-f]{24})?)(?: \(.
 /**
  * The commits git log lists for the user's options, in git's own medium layout: git formats
  * each commit (dates, decorations, merges, reflog lines, message indentation exactly as
- * git log does) and the caller only adds to it. IDs stay whole (the caller finds notes by
- * them): not for --abbrev-commit.
+ * git log does) and the caller only adds to it. IDs stay whole whatever log.abbrevCommit
+ * says (the caller finds notes by them): not for --abbrev-commit.
  */
 export function streamLogText(git: GitRunner, userArgs: readonly string[], opts: { decorate: boolean }): LogStream<LogText> {
-  const argv = ["-c", "color.ui=never", "-c", "log.showSignature=false", "log", "--pretty=medium", "--no-notes", opts.decorate ? "--decorate" : "--no-decorate", "-z", "--encoding=UTF-8", ...userArgs];
+  const argv = ["-c", "color.ui=never", "-c", "log.showSignature=false", "log", "--pretty=medium", "--no-abbrev-commit", "--no-notes", opts.decorate ? "--decorate" : "--no-decorate", "-z", "--encoding=UTF-8", ...userArgs];
   const { stdout, done } = git.stream(argv);
   async function* batches(): AsyncGenerator<LogText[]> {
     // A record is known whole when the next begins: a NUL in a message (git keeps what a

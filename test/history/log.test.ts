@@ -152,6 +152,19 @@ describe("what git log lists, with traces", () => {
     }
   });
 
+  test("whole IDs and the Traces: block whatever the user's log settings say", () => {
+    real(["config", "log.abbrevCommit", "true"]);
+    real(["config", "format.pretty", "oneline"]);
+    try {
+      const r = log([sha.login, "-1"]);
+      expect(r.out.startsWith(`commit ${sha.login}\nAuthor: `)).toBe(true);
+      expect(r.out).toContain(`Traces:\n    ${CODEX_LINE}\n`);
+    } finally {
+      real(["config", "--unset", "log.abbrevCommit"]);
+      real(["config", "--unset", "format.pretty"]);
+    }
+  });
+
   test("a merge shows its parents as git log does; an URL from a note is shown under its trace", () => {
     const r = log(["-2"]);
     expect(r.out).toContain(`commit ${sha.merge}\nMerge: ${sha.docs7} ${sha.side7}\nAuthor: Dev Eloper`);
