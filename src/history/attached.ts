@@ -218,8 +218,10 @@ export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {})
   // Parsed once per blob per source: many commits can share one note.
   const parsed = listings.map(() => new Map<string, AttachedTrace[]>());
 
-  const tracesOf = (commits: readonly string[], texts?: ReadonlyMap<string, string>): Map<string, AttachedTrace[]> | undefined => {
+  /** The traces of these commits, from what was parsed, the cache and `texts`; the blobs none of them had. */
+  const tracesOf = (commits: readonly string[], texts?: ReadonlyMap<string, string>) => {
     const out = new Map<string, AttachedTrace[]>();
+    const missing = new Set<string>();
     for (const commit of commits) {
       for (let i = 0; i < listings.length; i++) {
         const { source, notes } = listings[i]!;
@@ -228,7 +230,10 @@ export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {})
         let traces = parsed[i]!.get(blob) ?? cache?.get(source.source, blob);
         if (!traces) {
           const text = texts?.get(blob);
-          if (text === undefined && !texts) return undefined;
+          if (!texts) {
+            missing.add(blob);
+            continue;
+          }
           traces = valid(source.parse(text ?? ""));
           if (text !== undefined) cache?.set(source.source, blob, traces);
         }
@@ -236,25 +241,20 @@ export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {})
         if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
       }
     }
-    return out;
+    return { out, missing };
   };
 
   return {
-    cached: (commits) => tracesOf(commits),
+    cached(commits) {
+      const { out, missing } = tracesOf(commits);
+      return missing.size ? undefined : out;
+    },
     async read(commits) {
-      const known = tracesOf(commits);
-      if (known) return known;
-      const missing = new Set<string>();
-      for (const commit of commits) {
-        for (let i = 0; i < listings.length; i++) {
-          const { source, notes } = listings[i]!;
-          const blob = notes.get(commit);
-          if (blob !== undefined && !parsed[i]!.has(blob) && !cache?.get(source.source, blob)) missing.add(blob);
-        }
-      }
+      const { out, missing } = tracesOf(commits);
+      if (!missing.size) return out;
       const reader = early ?? blobReader(git);
       early = undefined;
-      return tracesOf(commits, await reader([...missing]))!;
+      return tracesOf(commits, await reader([...missing])).out;
     },
     async close() {
       await early?.([]).catch(() => undefined); // never leave cat-file waiting

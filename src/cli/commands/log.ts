@@ -9,13 +9,13 @@ import { logLayout, parseLogArgs, type LogOptions } from "../shared/log-args.ts"
 export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
   const git = deps.git();
   // git log starts before anything else loads: the notes and the printing code are made
-  // ready while it walks the history.
-  // The medium layout is git's own; one-line, JSON and short IDs are made from git's fields.
+  // ready while it walks the history. The medium layout is git's own; one-line, JSON and
+  // short IDs are made from git's fields.
   const layout = logLayout(opts, deps.io);
   const native = !layout.oneline && !opts.json && !layout.abbrevCommit;
   const log = native ? streamLogText(git, opts.gitArgs, { decorate: layout.decorate }) : streamLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
   const { printLog } = await import("../shared/log-print.ts");
-  return printLog(opts, deps, git, log, native);
+  return printLog(opts, layout, deps, git, log, native);
 }
 
 export default defineTracesCommand({

@@ -6,17 +6,17 @@ import type { GitRunner } from "../../git/runner.ts";
 import { traceMark } from "../../git/trace.ts";
 import { notesReader, type AttachedTrace, type NotesReader } from "../../history/attached.ts";
 import { notesOnDisk } from "../../history/note-cache.ts";
-import { logJson, renderEntry, renderGitText, type LogEntry } from "../../history/log.ts";
+import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } from "../../history/log.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import type { Deps } from "../deps.ts";
-import { logLayout, type LogOptions } from "./log-args.ts";
+import type { LogOptions } from "./log-args.ts";
 import { painter } from "./render.ts";
 
 /**
  * Prints the commits of `log` as they come: either as parsed from git's fields (--oneline,
  * --json, --abbrev-commit), or as git itself laid them out (streamLogText), with traces.
  */
-export async function printLog(opts: LogOptions, deps: Deps, git: GitRunner, log: LogStream<LogCommit> | LogStream<LogText>, native: boolean): Promise<number> {
+export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, git: GitRunner, log: LogStream<LogCommit> | LogStream<LogText>, native: boolean): Promise<number> {
   const { io } = deps;
   // The notes refs are listed (or taken from the cache) while git log runs.
   const broken = new Set<string>();
@@ -24,7 +24,6 @@ export async function printLog(opts: LogOptions, deps: Deps, git: GitRunner, log
   const opening = notesReader(git, { onBroken: (ref) => broken.add(ref), ...notesOnDisk(git, deps.env) }).then((r) => (reader = r));
   opening.catch(() => undefined); // awaited below
   const paint = painter({ color: opts.color ?? io.color });
-  const layout = logLayout(opts, io);
 
   let listed = 0;
   let shown = 0;
