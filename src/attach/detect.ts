@@ -1,7 +1,7 @@
 // Which traces belong to a commit (design.md section 5, refined in docs/architecture.md):
-// 1. sessions the agent hooks recorded as active in this worktree; for agents whose hooks
-//    did not report here, sessions from their datastores whose cwd lies in the worktree;
-//    only sessions active within a week before the commit are looked at;
+// 1. sessions the agent hooks recorded as active in this worktree, and sessions from every
+//    agent's datastore whose cwd lies in the worktree (hooks add, never hide); only
+//    sessions active within a week before the commit are looked at;
 // 2. a session belongs to a commit when it edited one of the commit's files, before the
 //    commit and after the last earlier commit that changed that file (its edit was not
 //    committed yet). A commit made from inside an agent's own shell also gets that agent's
@@ -61,20 +61,20 @@ export function worktreeRoots(topLevel: string): string[] {
 }
 
 /**
- * Candidate sessions for commits made at or after `earliestS`: hook records first, then
- * datastores. Loads no reader and no schema unless there is something to look at: this
- * runs on every commit.
+ * Candidate sessions for commits made at or after `earliestS`: hook records, then every
+ * agent's datastore. Hook records add candidates (and what the hooks reported); they never
+ * hide a session that did not report (started before the hooks were installed, another
+ * window). Loads no reader and no schema unless there is something to look at: this runs
+ * on every commit.
  */
 export async function candidateSessions(state: RepoState, roots: readonly string[], earliestS: number, env: Env): Promise<SessionRef[]> {
   const refs = new Map<string, SessionRef>();
-  const hooked = new Set<AgentName>();
   if (existsSync(join(state.gitDir, "traces", "active.json"))) {
     const { readActive } = await import("../agents/shared/active.ts");
     const { adapter: loadAdapter } = await import("../agents/index.ts");
     for (const s of readActive(state.gitDir)) {
       const last = Date.parse(s.lastActivity);
       if (!(last / 1000 >= earliestS)) continue;
-      hooked.add(s.agent);
       const a = await loadAdapter(s.agent);
       let path = s.transcript && s.transcript.startsWith("/") && existsSync(s.transcript) ? s.transcript : null;
       if (!path && a?.find) path = await a.find(s.id, env);
@@ -84,7 +84,6 @@ export async function candidateSessions(state: RepoState, roots: readonly string
     traceMark("hook records read");
   }
   for (const [name, load] of Object.entries(DISCOVERY) as [AgentName, () => Promise<(o: object) => Promise<SessionRef[]>>][]) {
-    if (hooked.has(name)) continue;
     const discover = await load();
     const found = await discover({ roots, sinceMs: earliestS * 1000, env });
     traceMark(`${name}: ${found.length} sessions here`);
