@@ -10,8 +10,10 @@ import { parseCommandLine } from "../src/git/globals.ts";
 import { baseOf } from "../src/git/locate.ts";
 import { passThrough } from "../src/git/passthrough.ts";
 import { NESTED_ENV } from "../src/git/runner.ts";
-import { INTERCEPTED } from "../src/interceptors/names.ts";
+import { INTERCEPTED, READS_NOTES } from "../src/interceptors/names.ts";
 import { traceMark } from "../src/git/trace.ts";
+import { anyPending } from "../src/jobs/pending.ts";
+import { JOB_ENV } from "../src/jobs/spawn.ts";
 
 const args = process.argv.slice(2);
 
@@ -28,7 +30,17 @@ async function asGit(): Promise<void> {
   if (line.kind !== "command") passThrough();
   let { command, args: commandArgs } = line;
   if (command !== "traces" && !INTERCEPTED.has(command)) {
-    if (GIT_COMMANDS.has(command)) passThrough();
+    if (GIT_COMMANDS.has(command)) {
+      // A note being written in the background right after a commit belongs in what git reads.
+      if (READS_NOTES.has(command) && anyPending(env)) {
+        try {
+          await (await import("../src/interceptors/wait-notes.ts")).waitForNotes(line.globals, env);
+        } catch {
+          // git runs all the same
+        }
+      }
+      passThrough();
+    }
     const { resolveCommand } = await import("../src/interceptors/dispatch.ts");
     const resolved = await resolveCommand(line.globals, command, commandArgs);
     if (!resolved) passThrough();
@@ -38,7 +50,9 @@ async function asGit(): Promise<void> {
   await dispatch({ argv0: process.argv0, args, globals: line.globals, command, commandArgs });
 }
 
-if (baseOf(process.argv0) === "git") {
+// A background worker runs this binary under its resolved path, which may be `git` itself (a
+// package that installs it as git alone): its job variable, not its name, makes it the CLI.
+if (baseOf(process.argv0) === "git" && process.env[JOB_ENV] === undefined) {
   try {
     await asGit();
   } catch {

@@ -2,7 +2,7 @@
 // ratios, the reference programs every shim call is measured against, and the setting
 // they run in (the real git, a clean environment, the installed shim, a quiet machine).
 
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface Variant {
@@ -158,6 +158,8 @@ export function benchEnv(home: string): Record<string, string> {
     GIT_AUTHOR_EMAIL: "bench@example.com",
     GIT_COMMITTER_NAME: "Bench",
     GIT_COMMITTER_EMAIL: "bench@example.com",
+    // The interactive path (background work), as at a terminal: a bench has none.
+    GIT_TRACES_SYNC: "0",
   };
 }
 
@@ -171,7 +173,7 @@ export function installShim(root: string, binary: string, prefix: string, env: R
   return { shim: join(prefix, "bin", "git"), path: `${join(prefix, "bin")}:${env.PATH}` };
 }
 
-/** Where the shim's background workers mark themselves while they run, for this HOME. */
+/** Where the shim's background workers leave a hint while they run, for this HOME (src/jobs/pending.ts). */
 export function pendingDir(home: string): string {
   return join(home, ".local", "share", "git-traces", "pending");
 }
@@ -188,6 +190,7 @@ export function settleWorkers(home: string, maxMs = 30_000): number {
       left = [];
     }
     const waited = performance.now() - started;
+    left = left.filter((p) => /^\d+$/.test(p) && existsSync(`/proc/${p}`));
     if (left.length === 0) return waited;
     if (waited > maxMs) throw new Error(`background workers still running after ${maxMs} ms: ${left.join(", ")}`);
     Bun.sleepSync(1);

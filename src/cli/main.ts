@@ -14,7 +14,7 @@ import { makeDeps, type Deps } from "./deps.ts";
 import { CliError, reportError, UsageError } from "./errors.ts";
 import { stripAnsi, systemIO } from "./io.ts";
 import { VERSION } from "./version.ts";
-import { waitForDeferred } from "../interceptors/shared/deferred.ts";
+import { anyPending } from "../jobs/pending.ts";
 
 export { VERSION };
 
@@ -55,6 +55,20 @@ function changeDir(dir: string): void {
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : String((e as Error).message);
     throw new CliError(`cannot change to '${dir}': ${reason}`, "CHDIR", { dir }, 128);
   }
+}
+
+/**
+ * Background work of this repository lands first, work cut short is redone and failures
+ * are told (src/jobs/settle.ts): notes being written belong in what the command reads.
+ */
+async function settleHere(deps: Deps): Promise<void> {
+  const { commonDirQuick, gitDirQuick, repoState } = await import("../git/repo.ts");
+  const plain = !deps.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree");
+  let gitDir = plain ? await gitDirQuick(process.cwd(), deps.env) : null;
+  if (!gitDir && deps.realGit()) gitDir = repoState(deps.git())?.gitDir ?? null;
+  if (!gitDir) return;
+  const { settle } = await import("../jobs/settle.ts");
+  await settle(deps.env, commonDirQuick(gitDir));
 }
 
 function wantsHelp(args: readonly string[]): boolean {
@@ -125,7 +139,7 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
   const argsDef = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
   // Notes an earlier commit's background work is still writing belong in what we read.
   const name = (cmd.meta as { name?: string } | undefined)?.name;
-  if (name !== "hook" && name !== "after-commit" && name !== "after-push") await waitForDeferred(deps.env);
+  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env)) await settleHere(deps);
   try {
     let result: unknown;
     if (cmd.gitArgs) {

@@ -7,6 +7,7 @@ export interface Libc {
   execv(path: Uint8Array, argv: BigUint64Array): number;
   fcntl(fd: number, cmd: number, arg: number): number;
   poll(fds: Int32Array, count: number, timeout: number): number;
+  isatty(fd: number): number;
 }
 
 let loaded: Libc | null | undefined;
@@ -21,6 +22,7 @@ export function libc(): Libc | null {
       execv: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
       fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
       poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
+      isatty: { args: [FFIType.i32], returns: FFIType.i32 },
     });
     loaded = lib.symbols as unknown as Libc;
   } catch {

@@ -333,3 +333,29 @@ export function refOidOnDisk(gitDir: string, ref: string): string | null | undef
   const oid = packed.slice(packed.lastIndexOf("\n", at) + 1, at);
   return OID.test(oid) ? oid : undefined;
 }
+
+/**
+ * commonDir() without node:fs, for the commit path: a linked worktree's `commondir` file
+ * (read with Bun.mmap), else the git dir itself.
+ */
+export function commonDirQuick(gitDir: string): string {
+  const file = `${gitDir}/commondir`;
+  if (Bun.file(file).size === 0) return gitDir;
+  try {
+    const rel = new TextDecoder().decode(Bun.mmap(file, { shared: false })).trim();
+    return normalizePath(rel.startsWith("/") ? rel : `${gitDir}/${rel}`);
+  } catch {
+    return gitDir;
+  }
+}
+
+/** `a/b/../c` -> `a/c`, for absolute paths, without node:path. */
+function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return `/${out.join("/")}`;
+}

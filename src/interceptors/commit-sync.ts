@@ -1,4 +1,4 @@
-// The trace work of `git commit`, for the background worker (commit-worker.ts) and for the
+// The trace work of `git commit`, for the background worker (src/jobs/after-commit.ts) and for the
 // foreground mode (GIT_TRACES_SYNC=1, or a repository the quick look cannot place), where
 // git runs as a child and the agent sessions are found and read while it commits.
 

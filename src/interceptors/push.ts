@@ -1,12 +1,13 @@
-// git push: the user's push runs as a child, untouched; when it succeeded, a background
-// worker sends our notes to the same remote (src/sync/after-push.ts), so the push returns
-// as soon as git does. Not for dry runs, deletions, mirrors and tag-only pushes.
+// git push: the user's push runs as a child, untouched; when it succeeded, our notes go to
+// the same remote (src/jobs/after-push.ts): at a terminal in a background worker, so the
+// push returns as soon as git does; in CI and other places nobody is at a terminal
+// (src/jobs/mode.ts), before the command returns. Not for dry runs, deletions, mirrors and
+// tag-only pushes.
 
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
-import { startWorkerMarked } from "./shared/deferred.ts";
-import { intercept } from "./shared/run.ts";
+import { intercept, quietInvocation } from "./shared/run.ts";
 
 const PUSH_ARGS = { withValue: ["--repo", "--receive-pack", "--exec", "-o", "--push-option"] };
 
@@ -46,12 +47,23 @@ export default async function push(inv: Invocation): Promise<never> {
   return intercept(inv, {
     before: () => ({}),
     after: async (ctx) => {
-      const { gitCwd, plainGlobals } = await import("./commit.ts");
-      const { gitDirQuick } = await import("../git/repo.ts");
+      const { gitCwd, plainGlobals } = await import("./invocation.ts");
+      const { commonDirQuick, gitDirQuick, repoState } = await import("../git/repo.ts");
       const cwd = gitCwd(inv);
-      const gitDir = plainGlobals(inv) ? await gitDirQuick(cwd, ctx.env) : null;
+      const gitDir = (plainGlobals(inv) ? await gitDirQuick(cwd, ctx.env) : null) ?? repoState(ctx.git)?.gitDir ?? null;
+      if (!gitDir) return;
       if ((tagsFlag && refspecs.length === 0) || onlyTags(refspecs, gitDir)) return;
-      await startWorkerMarked("after-push", { v: 1, cwd, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: signedOption(args) }, ctx.env);
+      const commonDir = commonDirQuick(gitDir);
+      const job = { v: 1 as const, cwd, commonDir, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: signedOption(args) };
+      const { foreground } = await import("../jobs/mode.ts");
+      if (!foreground(ctx.env)) {
+        const { startWorker } = await import("../jobs/spawn.ts");
+        if (await startWorker("after-push", job, ctx.env, { commonDir, cwd })) return;
+      }
+      const { afterPush } = await import("../jobs/after-push.ts");
+      const { deferWarning, warn } = await import("../jobs/warnings.ts");
+      const quiet = quietInvocation(inv);
+      await afterPush(job, ctx.env, (line) => (quiet ? deferWarning(ctx.env, line) : warn(line)));
     },
   });
 }

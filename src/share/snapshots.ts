@@ -8,7 +8,7 @@
 // here too, marked as such. Every write is atomic (a temporary file, then a rename).
 
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dataHome } from "../traces/home.ts";
+import { dataHome } from "../base/home.ts";
 import { isTraceId, type Trace } from "../traces/model.ts";
 import { decodeTrace, MAX_TRACE_BYTES } from "./trace-json.ts";
 

@@ -12,8 +12,9 @@ import { worktreeRoots } from "../attach/detect.ts";
 import { commonDir, configMayMention, repoState, tracesConfig, type RepoState } from "../git/repo.ts";
 import { NESTED_ENV, type GitRunner } from "../git/runner.ts";
 import { clipLine } from "../history/text.ts";
-import { deferWarning, JOB_ENV, unmarked } from "../interceptors/shared/deferred.ts";
-import { writeLog } from "../interceptors/shared/report.ts";
+import { JOB_ENV } from "../jobs/spawn.ts";
+import { unmarked } from "../jobs/pending.ts";
+import { deferWarning, writeLog } from "../jobs/warnings.ts";
 import { parseNote, setTraceUrl } from "../notes/format.ts";
 import { listNotes, readBlobs, readNotes, updateNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
@@ -243,7 +244,7 @@ async function drainLocked(git: GitRunner, state: RepoState, env: Env, settings:
     const held: RunLock = lock;
     try {
       // Nobody waits for uploads: the next commit or `git traces` command goes ahead.
-      await unmarked(env, () => drain(git, state, env, settings, held, force, tried));
+      await unmarked(env, common, () => drain(git, state, env, settings, held, force, tried));
     } finally {
       held.release();
     }
@@ -294,7 +295,7 @@ export async function retryUploads(git: GitRunner, state: RepoState, env: Env): 
     if (!settings) return;
     let lock = tryRunLock(common);
     // Another process is uploading: wait for it (without holding anyone up), then go.
-    lock ??= await unmarked(env, () => waitRunLock(common, settings.timeoutMs + 10_000));
+    lock ??= await unmarked(env, common, () => waitRunLock(common, settings.timeoutMs + 10_000));
     if (!lock) return;
     await drainLocked(git, state, env, settings, lock, true);
   } catch (e) {

@@ -3,7 +3,7 @@
 //
 // Knobs: KEEP_TRASH=1 keeps every sandbox directory (their paths are printed).
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, existsSync, realpathSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -51,6 +51,10 @@ export function baseEnv(home: string): Record<string, string> {
     GIT_AUTHOR_DATE: FIXED_DATE,
     GIT_COMMITTER_DATE: FIXED_DATE,
     GIT_TRACES_DEBUG: "1",
+    // Tests run with no terminal, where trace work would be done in the foreground
+    // (src/jobs/mode.ts); the background path is the one people at a terminal get, so it is
+    // the default here too. Tests of the rule itself set or remove this.
+    GIT_TRACES_SYNC: "0",
     TMPDIR: tmpdir(),
   };
 }
@@ -144,6 +148,8 @@ export function removeTree(path: string): void {
  * that a test reads the notes the user would see a moment later.
  */
 export function settle(home: string, maxMs = 15_000): void {
+  // Each running worker leaves a hint named by its pid (src/jobs/pending.ts); one that
+  // failed keeps its hint until the next command tells the user.
   const dir = join(home, ".local", "share", "git-traces", "pending");
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
@@ -153,8 +159,22 @@ export function settle(home: string, maxMs = 15_000): void {
     } catch {
       return;
     }
-    if (pending.length === 0) return;
+    if (!pending.some((p) => /^\d+$/.test(p) && running(Number(p)))) return;
     Bun.sleepSync(10);
   }
   throw new Error(`background trace work still running after ${maxMs} ms`);
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
+  }
 }

@@ -49,7 +49,8 @@ export function makeUser(name: string): User {
       mkdirSync(dirname(join(repo, file)), { recursive: true });
       writeFileSync(join(repo, file), `${id}\n`);
       realGit(["add", file], repo);
-      return user.git(["commit", "-q", "-m", message ?? `${name}: ${file}`], repo);
+      // Not -q: a quiet commit holds the warnings of earlier background work for later.
+      return user.git(["commit", "-m", message ?? `${name}: ${file}`], repo);
     },
     traces(repo, rev = "HEAD") {
       const r = realGit(["notes", "--ref=traces", "show", rev], repo);

@@ -94,7 +94,7 @@ test("a remote that refuses refs/traces/content: the notes still go, one warning
     // The next command says it, once.
     writeFileSync(join(f, "x.txt"), "x\n");
     run([REAL_GIT, "add", "x.txt"], { cwd: f, env: frank.box.realEnv });
-    const next = frank.git(["commit", "-q", "-m", "x"], f);
+    const next = frank.git(["commit", "-m", "x"], f);
     expect(next.err).toBe("git-traces: warning: origin refuses refs/traces/content (hook declined); git-traces will stop pushing shared traces there (retry: git traces sync origin)\n");
     expect(frank.git(["push", "-q"], f).err).toBe("");
     writeFileSync(join(f, "y.txt"), "y\n");

@@ -151,7 +151,7 @@ test("a failing command: git's result unchanged, one warning at the next command
   expect(queue()).toMatchObject([{ id: "sess-flaky", attempts: 1, error: { kind: "exit" } }]);
 
   // The next command through the shim says it, once; its own result is git's.
-  const next = shim(["commit", "-q", "--allow-empty", "-m", "two"]);
+  const next = shim(["commit", "--allow-empty", "-m", "two"]);
   expect(next.exitCode).toBe(0);
   expect(next.err.trim().split("\n")).toHaveLength(1);
   expect(next.err).toMatch(/^git-traces: warning: uploading trace sess-flaky failed: the upload command exited with status 3 \(service unavailable\); it is tried again after the next commit or push/);
@@ -175,7 +175,7 @@ test("a failing command: git's result unchanged, one warning at the next command
   expect(last.gaveUp).toBe(true);
   const told = shim(["status", "--short"]); // a pass-through says nothing
   expect(told.err).toBe("");
-  const said = shim(["commit", "-q", "--allow-empty", "-m", "five"]);
+  const said = shim(["commit", "--allow-empty", "-m", "five"]);
   expect(said.exitCode).toBe(0);
   expect(said.err).toContain("git-traces: warning: gave up uploading trace sess-flaky after 5 attempts: the upload command exited with status 3 (service unavailable); run 'git traces upload sess-flaky' to try again");
   waitUploads();
@@ -220,7 +220,7 @@ test("an upload command that does not exist: a warning that says so, git unaffec
   expect(r.err).toBe("");
   waitUploads();
   expect(queue()).toMatchObject([{ id: "sess-missing", attempts: 1, error: { kind: "missing" } }]);
-  const next = shim(["commit", "-q", "--allow-empty", "-m", "next"]);
+  const next = shim(["commit", "--allow-empty", "-m", "next"]);
   expect(next.exitCode).toBe(0);
   expect(next.err).toMatch(/^git-traces: warning: uploading trace sess-missing failed: the upload command was not found \(.*no-such-uploader: not found\)/);
   const up = shim(["traces", "upload", "sess-missing", "--json"]);
@@ -273,7 +273,7 @@ test("a command that hangs is killed, with everything it started, after traces.u
   expect(pidList).toHaveLength(2);
   for (const pid of pidList) expect(gone(pid)).toBe(true);
   expect(note()).toMatch(/^traces:sess-hang$/m);
-  const next = shim(["commit", "-q", "--allow-empty", "-m", "next"]);
+  const next = shim(["commit", "--allow-empty", "-m", "next"]);
   expect(next.exitCode).toBe(0);
   expect(next.err).toContain("uploading trace sess-hang failed: the upload command did not finish within 1 s and was stopped");
 });
@@ -349,7 +349,7 @@ test("the commit returns before the upload runs, and the next commit does not wa
   settle(alice.box.home);
   expect(note()).toMatch(/^traces:sess-slow$/m);
   t = Date.now();
-  const next = shim(["commit", "-q", "--allow-empty", "-m", "next"]);
+  const next = shim(["commit", "--allow-empty", "-m", "next"]);
   expect(next.exitCode).toBe(0);
   expect(Date.now() - t).toBeLessThan(1500);
   expect(existsSync(done)).toBe(false); // still uploading

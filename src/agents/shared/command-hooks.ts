@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { dataHome } from "../../traces/home.ts";
+import { dataHome } from "../../base/home.ts";
 import type { Env, HookFileChange } from "../types.ts";
 import { deleteFile, readJsonFile, SettingsFileError, writeJsonFile } from "./json-file.ts";
 

@@ -5,7 +5,7 @@
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dataHome } from "../../traces/home.ts";
+import { dataHome } from "../../base/home.ts";
 import type { Env } from "../types.ts";
 
 const MAX_ENTRIES = 20_000;

@@ -3,10 +3,8 @@
 // that variable gone from the environment (the worker's own git calls must not see it).
 
 import * as v from "valibot";
-import { JOB_ENV } from "../../interceptors/shared/deferred.ts";
+import { JOB_ENV } from "../../jobs/spawn.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
-
-export const GlobalsSchema = v.array(v.object({ name: v.string(), value: v.optional(v.string()), tokens: v.array(v.string()) }));
 
 export function workerCommand<S extends v.GenericSchema>(
   name: string,
@@ -35,6 +33,8 @@ export function workerCommand<S extends v.GenericSchema>(
       }
       const env = { ...deps.env };
       delete env[JOB_ENV];
+      delete process.env[JOB_ENV]; // nothing this worker starts is a worker
+
       await work(job.output, env);
       return 0;
     },

@@ -43,3 +43,31 @@ export function operands(args: readonly string[], spec: ArgSpec): string[] {
   }
   return out;
 }
+
+/** The values given to any of `names` (`-m msg`, `-mmsg`, `-am msg`, `--message=msg`), in order. */
+export function optionValues(args: readonly string[], names: readonly string[], spec: ArgSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") break;
+    if (!a.startsWith("-") || a === "-") continue;
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = eq < 0 ? a : a.slice(0, eq);
+      if (names.includes(name)) {
+        if (eq >= 0) out.push(a.slice(eq + 1));
+        else if (i + 1 < args.length) out.push(args[++i]!);
+      } else if (spec.withValue.includes(name) && eq < 0) i++;
+      continue;
+    }
+    // Short options, maybe bundled: the first that takes a value takes the rest, or the next argument.
+    for (let j = 1; j < a.length; j++) {
+      const short = `-${a[j]}`;
+      if (!spec.withValue.includes(short)) continue;
+      const value = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+      if (names.includes(short) && value !== undefined) out.push(value);
+      break;
+    }
+  }
+  return out;
+}

@@ -6,11 +6,12 @@ import { contextTokens } from "../../git/globals.ts";
 import { locateRealGit, type RealGit } from "../../git/locate.ts";
 import { passThrough } from "../../git/passthrough.ts";
 import { GitRunner, NESTED_ENV } from "../../git/runner.ts";
-import { refExistsOnDisk } from "../../git/repo.ts";
-import type { Invocation } from "../invocation.ts";
-import { reportFailure } from "./report.ts";
+import { commonDirQuick, gitDirQuick, refExistsOnDisk, repoState } from "../../git/repo.ts";
+import { gitCwd, plainGlobals, type Invocation } from "../invocation.ts";
+import { flushWarnings, reportFailure } from "../../jobs/warnings.ts";
 import { traceMark } from "../../git/trace.ts";
-import { flushWarnings, waitForDeferred } from "./deferred.ts";
+import { anyPending } from "../../jobs/pending.ts";
+import { hasOption } from "./args.ts";
 
 export interface InterceptContext {
   inv: Invocation;
@@ -53,17 +54,39 @@ export function rewriteNotes(gitDir: string | null, git: GitRunner | null): read
   return exists ? REWRITE_NOTES : [];
 }
 
+/** `-q`, `--quiet`, `--porcelain`: output for scripts, where our warnings wait for later. */
+export function quietInvocation(inv: Invocation): boolean {
+  return hasOption(inv.commandArgs, ["-q", "--quiet", "--porcelain"], { withValue: [] });
+}
+
+/**
+ * Background trace work of this repository lands first (this command may read or move its
+ * notes), and work cut short is redone (src/jobs/settle.ts). One stat when nothing is
+ * pending anywhere.
+ */
+async function settleRepository(inv: Invocation, git: GitRunner, quiet: boolean): Promise<void> {
+  const env = process.env;
+  if (!anyPending(env)) return;
+  const gitDir = (plainGlobals(inv) ? await gitDirQuick(gitCwd(inv), env) : null) ?? repoState(git)?.gitDir ?? null;
+  if (!gitDir) return;
+  const { settle } = await import("../../jobs/settle.ts");
+  await settle(env, commonDirQuick(gitDir), { quiet });
+}
+
 export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<never> {
   traceMark(`intercept ${inv.command}`);
-  // Background trace work of an earlier commit lands first: this command may read or move
-  // its notes. One stat when there is none.
-  await waitForDeferred(process.env);
-  // What background work of earlier commands could not say (a notes push that failed).
-  flushWarnings(process.env);
   const real = locateRealGit();
   if (!real) passThrough(); // reports the missing git and exits 127
   const env = process.env;
   const ctx: InterceptContext = { inv, real, git: new GitRunner({ git: real.path, context: contextTokens(inv.globals), env }), env };
+  const quiet = quietInvocation(inv);
+  try {
+    await settleRepository(inv, ctx.git, quiet);
+  } catch (e) {
+    reportFailure(null, inv.command, "could not settle earlier background trace work", e);
+  }
+  // What background work of earlier commands could not say (a notes push that failed).
+  flushWarnings(env, quiet);
   let state: S | null | undefined;
   try {
     state = plan.before ? await plan.before(ctx) : ({} as S);

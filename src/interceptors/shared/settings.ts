@@ -3,7 +3,7 @@
 
 import { contextTokens } from "../../git/globals.ts";
 import { configBool, configMayMention, tracesConfig } from "../../git/repo.ts";
-import { warn } from "./report.ts";
+import { warn } from "../../jobs/warnings.ts";
 import type { InterceptContext } from "./run.ts";
 
 /** `traces.enabled` (default true); without a git call when no config could set it. */

@@ -4,32 +4,28 @@
 // Problems become one deferred warning.
 
 import { stillQuiet } from "../attach/quiet.ts";
-import type { GlobalOption } from "../git/globals.ts";
 import { contextTokens } from "../git/globals.ts";
 import { locateRealGit } from "../git/locate.ts";
 import { commonDir, repoState } from "../git/repo.ts";
 import { GitRunner } from "../git/runner.ts";
-import { deferWarning } from "../interceptors/shared/deferred.ts";
-import { reportFailure } from "../interceptors/shared/report.ts";
-import { catchUp } from "./catch-up.ts";
-import { mergePendingContent, mergePendingNotes } from "./merge.ts";
-import { pushNotes } from "./push.ts";
-import { autoSyncEnabled, defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "./remotes.ts";
-import { readSyncState } from "./state.ts";
+import { catchUp } from "../sync/catch-up.ts";
+import { mergePendingContent, mergePendingNotes } from "../sync/merge.ts";
+import { pushNotes } from "../sync/push.ts";
+import { autoSyncEnabled, defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "../sync/remotes.ts";
+import { readSyncState } from "../sync/state.ts";
+import { clearMarks } from "./pending.ts";
+import type { PushJob } from "./schemas.ts";
+import { deferWarning, writeLog } from "./warnings.ts";
 
-export interface PushJob {
-  v: 1;
-  cwd: string;
-  globals: GlobalOption[];
-  /** The remote the user named (a name, URL or path), or null for the default. */
-  remote: string | null;
-  noVerify: boolean;
-  signed: string | null;
-}
+export type { PushJob };
 
 const DAY_S = 24 * 3600;
 
-export async function afterPush(job: PushJob, env: Record<string, string | undefined>): Promise<void> {
+/**
+ * The work itself. `say` is how a problem reaches the user: kept for the next command in
+ * the background, printed at once in the foreground.
+ */
+export async function afterPush(job: PushJob, env: Record<string, string | undefined>, say: (line: string) => void = (l) => deferWarning(env, l)): Promise<void> {
   const real = locateRealGit(env);
   if (!real) return;
   const git = new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env });
@@ -55,20 +51,26 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     if (sync.remotes[key]?.refused) return; // said once already; `git traces sync` tries again
     const outcome = pushNotes(git, state.gitDir, remote, key, { noVerify: job.noVerify, signed: job.signed });
     if (outcome.status === "refused") {
-      deferWarning(env, `${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`);
+      say(`${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`);
     } else if (outcome.status === "failed" || outcome.status === "rejected") {
-      deferWarning(env, `notes not pushed to ${remote}: ${outcome.detail}; they will be pushed with the next push`);
+      say(`notes not pushed to ${remote}: ${outcome.detail}; they will be pushed with the next push`);
     }
     // One warning at most: the content's only when the notes went (a hook that declines the
     // push declines both).
     const content = outcome.status === "pushed" || outcome.status === "up-to-date" ? outcome.content : undefined;
     if (content?.status === "refused") {
-      deferWarning(env, `${remote} refuses refs/traces/content (${content.detail}); git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`);
+      say(`${remote} refuses refs/traces/content (${content.detail}); git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`);
     } else if (content?.status === "failed" || content?.status === "rejected") {
-      deferWarning(env, `shared traces not pushed to ${remote}: ${content.detail}; they will be pushed with the next push`);
+      say(`shared traces not pushed to ${remote}: ${content.detail}; they will be pushed with the next push`);
     }
   } catch (e) {
-    reportFailure(state.gitDir, "push", "syncing notes failed", e);
-    deferWarning(env, `syncing notes after the push failed: ${(e as Error).message.split("\n")[0]} (git traces logs)`);
+    const logged = writeLog(state.gitDir, "push", e);
+    say(`syncing notes after the push failed: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}`);
   }
+}
+
+/** The worker process: `git-traces after-push`. Killed before the end, its mark makes the next command redo it. */
+export async function pushWorker(job: PushJob, env: Record<string, string | undefined>): Promise<void> {
+  await afterPush(job, env);
+  if (job.commonDir) clearMarks(env, job.commonDir, process.pid);
 }

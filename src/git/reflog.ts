@@ -1,0 +1,70 @@
+// Which commit a `git commit` made, learned from the HEAD reflog by the entry's own identity
+// rather than by a byte offset: git's auto-gc (`reflog expire`) rewrites the file while a
+// worker waits, and other programs (an IDE's own git) commit right after.
+//
+// Before git runs, the shim reads the reflog's last entry (the anchor): its new ID is HEAD
+// then. Afterwards, the commit made is the first `commit...` entry after the anchor whose
+// old ID is that HEAD: an entry appended by a later commit has our commit as its old ID.
+
+export interface Anchor {
+  /** The last line of logs/HEAD before git ran. */
+  line: string;
+  /** HEAD then: that entry's new ID. */
+  head: string;
+}
+
+const ENTRY = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) ([0-9a-f]{40}(?:[0-9a-f]{24})?) [^\t]*\t(.*)$/;
+
+/**
+ * The anchor of `<gitDir>/logs/HEAD`, read without node:fs (Bun.mmap: the commit path counts
+ * milliseconds). null without a reflog (a first commit, or reflogs turned off).
+ */
+export function readAnchor(gitDir: string): Anchor | null {
+  const path = `${gitDir}/logs/HEAD`;
+  if (Bun.file(path).size === 0) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = Bun.mmap(path, { shared: false });
+  } catch {
+    return null;
+  }
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0x0a) end--;
+  let start = end;
+  while (start > 0 && bytes[start - 1] !== 0x0a) start--;
+  const line = new TextDecoder().decode(bytes.subarray(start, end));
+  const m = ENTRY.exec(line);
+  return m ? { line, head: m[2]! } : null;
+}
+
+/** The first line of a commit message as given with -m (what the reflog entry says after "commit: "). */
+export function subjectOf(message: string): string {
+  return (
+    message
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "") ?? ""
+  );
+}
+
+/**
+ * The commit a `git commit` recorded after `anchor` in the reflog text `reflog`, or null
+ * when it made none. `subject` (from -m), when known, picks among several candidates.
+ */
+export function commitMade(reflog: string, anchor: Anchor, amend: boolean, subject: string | null): string | null {
+  const at = reflog.lastIndexOf(`${anchor.line}\n`);
+  const after = at >= 0 ? reflog.slice(at + anchor.line.length + 1) : reflog;
+  const candidates: { oid: string; subject: string }[] = [];
+  for (const entry of after.split("\n")) {
+    const m = ENTRY.exec(entry);
+    if (!m || m[1] !== anchor.head) continue;
+    const msg = /^commit(?: \((amend|initial|merge)\))?: ?(.*)$/.exec(m[3]!);
+    if (!msg || (msg[1] === "amend") !== amend) continue;
+    candidates.push({ oid: m[2]!, subject: msg[2]!.trim() });
+  }
+  if (subject) {
+    const same = candidates.find((c) => c.subject === subject);
+    if (same) return same.oid;
+  }
+  return candidates[0]?.oid ?? null;
+}

@@ -1,0 +1,59 @@
+// Starting a background worker: `git-traces <kind>` with its job in GIT_TRACES_JOB, detached
+// from the terminal, marked pending (pending.ts) before this function returns.
+//
+// The binary is started under its own resolved path, whatever that file is called: in a
+// package or a container image it may be installed as `git` alone, with no `git-traces`
+// beside it. The job variable, not the name, makes it the worker (shim/main.ts).
+
+import { repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
+
+type Env = Record<string, string | undefined>;
+
+export const JOB_ENV = "GIT_TRACES_JOB";
+
+export interface StartOptions {
+  /** The repository's common directory: where the job's mark goes. */
+  commonDir: string;
+  /** A process to wait for before the worker starts (the shim that becomes git). */
+  waitFor?: number;
+  /** The worker's cwd. */
+  cwd?: string;
+}
+
+/**
+ * Starts the worker and marks it pending. Returns its pid, or null when it could not be
+ * started or marked (then nothing runs, and the caller does the work itself).
+ *
+ * A small shell waits for `waitFor` to exit before the worker starts, since a Bun process
+ * starting while git commits would slow the commit down (two cores, measured).
+ */
+export async function startWorker(kind: WorkerKind, job: Record<string, unknown>, env: Env, opts: StartOptions): Promise<number | null> {
+  const wait = opts.waitFor ? 'while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; ' : "";
+  // The worker waits for its mark too (at most a second): it removes the mark when done,
+  // and must not do so before the mark is there.
+  const script = `${wait}i=0; while [ ! -e "$4/$$" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; exec "$2" "$3"`;
+  let child;
+  try {
+    // The mark's name is the child's pid, known only once it runs: the shell holds on
+    // until the mark exists (or a second has passed).
+    child = Bun.spawn({
+      cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(opts.waitFor ?? 0), process.execPath, kind, repoPendingDir(opts.commonDir)],
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      env: { ...env, [JOB_ENV]: JSON.stringify(job) },
+      stdio: ["ignore", "ignore", "ignore"],
+      detached: true,
+    });
+  } catch {
+    return null;
+  }
+  child.unref();
+  if (!(await writeMarks(env, opts.commonDir, child.pid, { kind, job, at: Date.now() }))) {
+    try {
+      child.kill(9);
+    } catch {
+      // gone already
+    }
+    return null;
+  }
+  return child.pid;
+}
