@@ -39,7 +39,7 @@ export function execInPlace(path: string, globals: readonly string[] = []): neve
   // libc is needed only to keep inherited descriptors or bytes that are not UTF-8.
   if (mayHaveInheritedFds() || hasReplacementChar(argv)) {
     restoreInheritedFds();
-    if (execvLibc(path, argv, globals)) throw new ExecError(path, execFailure(path));
+    if (execvLibc(path, argv)) throw new ExecError(path, execFailure(path));
   }
   // Nothing to keep, or no usable libc (not glibc Linux): Bun's own execve, which drops
   // descriptors above 2.

@@ -1,12 +1,12 @@
-// execv(3) through libc instead of process.execve. Two reasons, both measured with Bun
-// 1.4.5 on Linux:
+// execv(3) through libc instead of process.execve.
+// Two reasons, both measured with Bun 1.4.5 on Linux:
 // - process.execve marks every descriptor above 2 close-on-exec first, so descriptors the
 //   user handed to git (`GIT_TRACE=7 git status 7>log`, a jobserver pipe) would be lost;
 // - Bun decodes argv and the environment as UTF-8, so a byte that is not valid UTF-8 (a
-//   Latin-1 file name) arrives as U+FFFD. execv passes libc's own `environ`, the bytes we
-//   were started with, and when argv shows a U+FFFD its exact bytes are read back from
-//   /proc/self/cmdline, which the kernel keeps as given.
-// It also skips converting process.env, which costs milliseconds in Bun.
+//   Latin-1 file name) arrives as U+FFFD. When argv shows a U+FFFD its exact bytes are read
+//   back from /proc/self/cmdline, which the kernel keeps as given.
+// execv passes libc's own `environ`, the bytes we were started with; it also skips
+// converting process.env, which costs milliseconds in Bun.
 
 import { libc } from "./libc.ts";
 
@@ -15,61 +15,89 @@ export function hasReplacementChar(list: readonly string[]): boolean {
   return false;
 }
 
-/** NUL-terminated records -> a NULL-terminated array of pointers into `data`. */
-function pointerArray(data: Uint8Array): BigUint64Array {
-  let count = 0;
-  for (let i = 0; i < data.length; i++) if (data[i] === 0) count++;
-  const arr = new BigUint64Array(count + 1);
-  if (!data.length) return arr;
-  const { ptr } = require("bun:ffi") as typeof import("bun:ffi");
-  const base = ptr(data);
-  let start = 0;
-  let j = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] === 0) {
-      arr[j++] = BigInt(base + start);
-      start = i + 1;
-    }
-  }
-  return arr;
-}
-
-function originalArgv(): Uint8Array | null {
+/** This process's argv as the kernel holds it: one record per argument. */
+function originalArgv(): Uint8Array[] | null {
+  let raw: Uint8Array;
   try {
     const fs = require("node:fs") as typeof import("node:fs");
-    return new Uint8Array(fs.readFileSync("/proc/self/cmdline"));
+    raw = new Uint8Array(fs.readFileSync("/proc/self/cmdline"));
   } catch {
     return null;
   }
+  const records: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === 0) {
+      records.push(raw.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return records;
+}
+
+/**
+ * The bytes of `argv`, a command line made of this process's own arguments (decoded by Bun
+ * as UTF-8) with options of ours inserted anywhere (`-c notes.rewriteRef=...` after argv[0],
+ * clone's `--config ...` after the subcommand). Our own arguments are found in order in
+ * `argv` and given the bytes we were started with; the rest is encoded as UTF-8. An argument
+ * without U+FFFD decodes and re-encodes to its own bytes, so only those with one need
+ * matching; should an inserted argument decode exactly like one of ours, the bytes of the
+ * two may be swapped, which makes no difference unless both hold U+FFFD.
+ *
+ * process.argv of a compiled binary is ["bun", "/$bunfs/...", args...] while the kernel holds
+ * [argv0, args...] (`bun shim/main.ts`: ["bun", "shim/main.ts", args...]): our arguments are
+ * the last records, and argv[0] is the first when it is ours.
+ */
+export function argvBytes(argv: readonly string[]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  const out: Uint8Array[] = argv.map((a) => encoder.encode(a));
+  const records = originalArgv();
+  const ours = process.argv.slice(2);
+  if (!records || records.length < ours.length + 1) return out;
+  const raw = records.slice(records.length - ours.length);
+  if (argv[0] === process.argv0 && records.length === ours.length + 1) out[0] = records[0]!;
+  let j = 0;
+  for (let i = 1; i < argv.length && j < ours.length; i++) {
+    if (argv[i] === ours[j]) out[i] = raw[j++]!;
+  }
+  return out;
+}
+
+/** NUL-terminated copies of `list` in one buffer, and a NULL-terminated array of pointers to them. */
+function cStrings(list: readonly Uint8Array[]): { data: Uint8Array; pointers: BigUint64Array } {
+  let size = 0;
+  for (const s of list) size += s.length + 1;
+  const data = new Uint8Array(size);
+  const pointers = new BigUint64Array(list.length + 1);
+  if (!list.length) return { data, pointers };
+  const { ptr } = require("bun:ffi") as typeof import("bun:ffi");
+  const base = ptr(data);
+  let at = 0;
+  list.forEach((s, i) => {
+    data.set(s, at);
+    pointers[i] = BigInt(base + at);
+    at += s.length + 1;
+  });
+  return { data, pointers };
+}
+
+function cString(s: string): Uint8Array {
+  return new TextEncoder().encode(`${s}\0`);
 }
 
 /**
  * Replaces the process image, keeping the environment this process started with (so it
  * must not be used after changing process.env). `argv` is this process's own argv with
- * `globals` inserted after argv[0]; when it shows a U+FFFD, the original bytes are read
- * back and `globals` inserted into them. Returns false when execv is not available; on
+ * options of ours inserted (see argvBytes). Returns false when execv is not available; on
  * success it does not return; on failure it returns true.
  */
-export function execvLibc(path: string, argv: readonly string[], globals: readonly string[] = []): boolean {
+export function execvLibc(path: string, argv: readonly string[]): boolean {
   const c = libc();
   if (!c) return false;
   const encoder = new TextEncoder();
-  let argBytes: Uint8Array | null = null;
-  if (hasReplacementChar(argv)) {
-    const raw = originalArgv();
-    if (raw) {
-      const first = raw.indexOf(0);
-      const inserted = encoder.encode(globals.map((g) => `${g}\0`).join(""));
-      argBytes = new Uint8Array(raw.length + inserted.length);
-      argBytes.set(raw.subarray(0, first + 1), 0);
-      argBytes.set(inserted, first + 1);
-      argBytes.set(raw.subarray(first + 1), first + 1 + inserted.length);
-    }
-  }
-  argBytes ??= encoder.encode(argv.map((a) => `${a}\0`).join(""));
-  const pointers = pointerArray(argBytes);
-  c.execv(encoder.encode(`${path}\0`), pointers);
-  // Still here: execv failed. Keep argBytes alive until now (the pointers refer into it).
-  void argBytes;
+  const args = cStrings(hasReplacementChar(argv) ? argvBytes(argv) : argv.map((a) => encoder.encode(a)));
+  c.execv(cString(path), args.pointers);
+  // Still here: execv failed. Keep the bytes alive until now (the pointers refer into them).
+  void args.data;
   return true;
 }
