@@ -1,14 +1,15 @@
-// execv(3) through libc instead of process.execve.
+// execv(3) and posix_spawn(3) through libc instead of Bun's process.execve and Bun.spawn.
 // Two reasons, both measured with Bun 1.4.5 on Linux:
 // - process.execve marks every descriptor above 2 close-on-exec first, so descriptors the
 //   user handed to git (`GIT_TRACE=7 git status 7>log`, a jobserver pipe) would be lost;
 // - Bun decodes argv and the environment as UTF-8, so a byte that is not valid UTF-8 (a
-//   Latin-1 file name) arrives as U+FFFD. When argv shows a U+FFFD its exact bytes are read
-//   back from /proc/self/cmdline, which the kernel keeps as given.
+//   Latin-1 file name) arrives as U+FFFD, and Bun.spawn encodes every argument as UTF-8
+//   again (a Buffer too: it becomes its UTF-8 decoding). When argv shows a U+FFFD its exact
+//   bytes are read back from /proc/self/cmdline, which the kernel keeps as given.
 // execv passes libc's own `environ`, the bytes we were started with; it also skips
 // converting process.env, which costs milliseconds in Bun.
 
-import { libc } from "./libc.ts";
+import { libc, libcSpawn } from "./libc.ts";
 
 export function hasReplacementChar(list: readonly string[]): boolean {
   for (const s of list) if (s.includes("\uFFFD")) return true;
@@ -100,4 +101,75 @@ export function execvLibc(path: string, argv: readonly string[]): boolean {
   // Still here: execv failed. Keep the bytes alive until now (the pointers refer into them).
   void args.data;
   return true;
+}
+
+export interface RawChild {
+  pid: number;
+  /** Resolves once the child has ended, with its wait(2) status. */
+  exited: Promise<number>;
+}
+
+const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
+const WNOHANG = 1;
+/** Larger than glibc's posix_spawnattr_t (336 bytes on x86-64) and sigset_t (128). */
+const ATTR_SIZE = 512;
+const SIGSET_SIZE = 128;
+/** How often the child is looked at should SIGCHLD not say so; it also keeps Bun's event loop alive. */
+const POLL_MS = 50;
+
+/**
+ * Starts `path` with argv (see argvBytes) and environment `env`, stdio and every descriptor
+ * without close-on-exec inherited, like Bun.spawn with "inherit": every signal at its default
+ * and none blocked. Returns null when posix_spawn is not available; throws when it fails.
+ */
+export function spawnLibc(path: string, argv: readonly string[], env: Record<string, string | undefined>): RawChild | null {
+  const c = libcSpawn();
+  if (!c) return null;
+  const encoder = new TextEncoder();
+  const args = cStrings(argvBytes(argv));
+  const vars: Uint8Array[] = [];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) vars.push(encoder.encode(`${k}=${v}`));
+  const envp = cStrings(vars);
+  const attr = new Uint8Array(ATTR_SIZE);
+  // Every bit set, not sigfillset(): that leaves out glibc's own signals (32 and 33), which
+  // posix_spawn then leaves ignored in the child.
+  const all = new Uint8Array(SIGSET_SIZE).fill(0xff);
+  const none = new Uint8Array(SIGSET_SIZE);
+  c.posix_spawnattr_init(attr);
+  c.posix_spawnattr_setsigdefault(attr, all);
+  c.posix_spawnattr_setsigmask(attr, none);
+  c.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  const pidOut = new Int32Array(1);
+  const status = new Int32Array(1);
+  let settle!: (status: number) => void;
+  const exited = new Promise<number>((resolve) => (settle = resolve));
+  let pid = 0;
+  const look = () => {
+    if (!pid) return;
+    const r = c.waitpid(pid, status, WNOHANG);
+    if (r === 0) return; // still running
+    // r === -1: reaped elsewhere, its status lost; a failure is the honest answer.
+    process.off("SIGCHLD", look);
+    clearInterval(timer);
+    settle(r === pid ? status[0]! : 1 << 8);
+  };
+  // Listening before the spawn: a child that ends at once still finds us listening.
+  process.on("SIGCHLD", look);
+  const timer = setInterval(look, POLL_MS);
+  const err = c.posix_spawn(pidOut, cString(path), null, attr, args.pointers, envp.pointers);
+  c.posix_spawnattr_destroy(attr);
+  void args.data;
+  void envp.data;
+  if (err !== 0) {
+    process.off("SIGCHLD", look);
+    clearInterval(timer);
+    const code = (require("node:os") as typeof import("node:os")).constants.errno;
+    const name = Object.keys(code).find((k) => code[k as keyof typeof code] === err) ?? `errno ${err}`;
+    throw Object.assign(new Error(`cannot run ${path}: ${name}`), { code: name });
+  }
+  pid = pidOut[0]!;
+  look();
+  return { pid, exited };
 }
