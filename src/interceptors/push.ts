@@ -51,6 +51,9 @@ export default async function push(inv: Invocation): Promise<never> {
       const cwd = gitCwd(inv);
       const gitDir = plainGlobals(inv) ? await gitDirQuick(cwd, ctx.env) : null;
       if ((tagsFlag && refspecs.length === 0) || onlyTags(refspecs, gitDir)) return;
+      // A remote named in bytes that are not UTF-8 reached git intact, but our own git calls
+      // would name it with U+FFFD: its notes are not pushed.
+      if (remote?.includes("\uFFFD")) return;
       await startWorkerMarked("after-push", { v: 1, cwd, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: signedOption(args) }, ctx.env);
     },
   });

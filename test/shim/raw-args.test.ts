@@ -76,6 +76,13 @@ const cases: Case[] = [
   },
   { name: "push origin <missing branch not UTF-8> (exit 1)", script: `git push origin "$(printf 'nope\\351')"`, inspect: od("git -C ../r.git for-each-ref"), fails: true },
   {
+    // Our notes cannot follow to a remote we cannot name: nothing is tried, nothing is said.
+    name: "push <remote not UTF-8> HEAD:main, then a fetch that would show a failed notes push",
+    prepare: `git remote add ${`"$(printf 'or\\351')"`} ../r.git && git notes --ref=traces add -m x HEAD && git commit -q --allow-empty -m third`,
+    script: `git push ${`"$(printf 'or\\351')"`} HEAD:main && git fetch origin`,
+    inspect: od("git -C ../r.git for-each-ref --format='%(refname) %(objectname)'"),
+  },
+  {
     name: "fetch origin <branch not UTF-8>",
     prepare: `git -C ../r.git branch -f ${BR} feature`,
     script: `git fetch origin ${BR}`,
