@@ -2,7 +2,7 @@
 // Imported by the shim's hot path: node builtins and bun:ffi only.
 
 import { mayHaveInheritedFds, restoreInheritedFds } from "./fds.ts";
-import { execvLibc, hasReplacementChar } from "./raw-exec.ts";
+import { execvLibc, hasReplacementChar, spawnLibc } from "./raw-exec.ts";
 
 /** Signals a parent forwards to the git it waits for. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -39,7 +39,7 @@ export function execInPlace(path: string, globals: readonly string[] = []): neve
   // libc is needed only to keep inherited descriptors or bytes that are not UTF-8.
   if (mayHaveInheritedFds() || hasReplacementChar(argv)) {
     restoreInheritedFds();
-    if (execvLibc(path, argv, globals)) throw new ExecError(path, execFailure(path));
+    if (execvLibc(path, argv)) throw new ExecError(path, execFailure(path));
   }
   // Nothing to keep, or no usable libc (not glibc Linux): Bun's own execve, which drops
   // descriptors above 2.
@@ -71,6 +71,9 @@ export interface ChildResult {
 /**
  * Runs git as a child with inherited stdio and descriptors, forwarding the signals a
  * terminal or supervisor sends us. The caller decides how to exit; see exitLike().
+ * `argv` is this process's own argv with options of ours inserted anywhere: when Bun's
+ * decoding left a U+FFFD in it, git is started through libc with the original bytes
+ * (Bun.spawn can only pass UTF-8).
  */
 export async function runChild(
   path: string,
@@ -81,23 +84,38 @@ export async function runChild(
   // holes (Bun opens nothing there; "inherit" there would name descriptors we lack).
   const stdio: (number | "inherit" | undefined)[] = ["inherit", "inherit", "inherit"];
   if (mayHaveInheritedFds()) for (const fd of restoreInheritedFds()) stdio[fd] = fd;
-  const child = Bun.spawn({
-    cmd: [path, ...argv.slice(1)],
-    argv0: argv[0],
-    env,
-    stdio,
-  } as unknown as Parameters<typeof Bun.spawn>[0]);
+  const raw = hasReplacementChar(argv) ? spawnLibc(path, argv, env) : null;
+  const child = raw
+    ? null
+    : Bun.spawn({
+        cmd: [path, ...argv.slice(1)],
+        argv0: argv[0],
+        env,
+        stdio,
+      } as unknown as Parameters<typeof Bun.spawn>[0]);
   const forward = (sig: NodeJS.Signals) => {
     try {
-      child.kill(sig);
+      if (raw) process.kill(raw.pid, sig);
+      else child!.kill(sig);
     } catch {
       // already gone
     }
   };
   for (const sig of FORWARDED) process.on(sig, forward);
-  const code = await child.exited;
+  const result = raw
+    ? fromWaitStatus(await raw.exited)
+    : { code: await child!.exited, signal: (child!.signalCode as NodeJS.Signals | null) ?? null };
   for (const sig of FORWARDED) process.off(sig, forward);
-  return { code, signal: (child.signalCode as NodeJS.Signals | null) ?? null };
+  return result;
+}
+
+/** A wait(2) status: the exit code in bits 8-15, or the signal in bits 0-6 (the code then as Bun gives it). */
+function fromWaitStatus(status: number): ChildResult {
+  const signo = status & 0x7f;
+  if (!signo) return { code: (status >> 8) & 0xff, signal: null };
+  const table = signals();
+  const name = Object.keys(table).find((k) => table[k] === signo) as NodeJS.Signals | undefined;
+  return { code: 128 + signo, signal: name ?? null };
 }
 
 /** Ends this process the way the child ended: same exit code, or the same signal. */
@@ -116,7 +134,12 @@ export function exitLike(result: ChildResult): never {
   process.exit(result.code);
 }
 
+function signals(): Record<string, number> {
+  return (require("node:os") as typeof import("node:os")).constants.signals;
+}
+
 function signalNumber(sig: NodeJS.Signals): number {
-  const n = (require("node:os") as typeof import("node:os")).constants.signals[sig];
+  const n = signals()[sig];
   return typeof n === "number" ? n : 1;
 }
+

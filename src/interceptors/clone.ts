@@ -51,6 +51,9 @@ export default async function clone(inv: Invocation): Promise<never> {
     after: async (ctx) => {
       const { gitCwd } = await import("./commit.ts");
       const target = resolve(gitCwd(inv), dir ?? humanishDir(url, hasOption(args, ["--bare"], CLONE_ARGS)));
+      // A path that is not UTF-8 reached git intact but cannot be named from here (Bun
+      // decoded it with U+FFFD): the fetched notes are merged by the first fetch in the clone.
+      if (target.includes("\uFFFD")) return;
       const { GitRunner } = await import("../git/runner.ts");
       const { repoState } = await import("../git/repo.ts");
       const git = new GitRunner({ git: ctx.real.path, cwd: target, env: ctx.env });

@@ -53,6 +53,9 @@ export default async function push(inv: Invocation): Promise<never> {
       const gitDir = (plainGlobals(inv) ? await gitDirQuick(cwd, ctx.env) : null) ?? repoState(ctx.git)?.gitDir ?? null;
       if (!gitDir) return;
       if ((tagsFlag && refspecs.length === 0) || onlyTags(refspecs, gitDir)) return;
+      // A remote named in bytes that are not UTF-8 reached git intact, but our own git calls
+      // would name it with U+FFFD: its notes are not pushed.
+      if (remote?.includes("\uFFFD")) return;
       const commonDir = commonDirQuick(gitDir);
       const job = { v: 1 as const, cwd, commonDir, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: signedOption(args) };
       const { foreground } = await import("../jobs/mode.ts");

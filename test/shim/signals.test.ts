@@ -78,3 +78,21 @@ test("a parent that waits for git exits with git's status", () => {
   expect(version.exitCode).toBe(0);
   expect(version.out).toBe(run([REAL_GIT, "--version"], { env }).out);
 });
+
+test("signals reach git run as a child with arguments that are not UTF-8 (started through libc)", async () => {
+  run(["/bin/sh", "-c", "git init -q raw-signals && git -C raw-signals commit -q --allow-empty -m first"], { cwd: box.home, env: box.realEnv });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    // git am waits on stdin for its mailbox (an interrupted one leaves its state behind); the
+    // argument's last byte is not UTF-8.
+    const script = (marker: string) => `cd raw-signals && rm -rf .git/rebase-apply && exec git am --directory="${marker}$(printf '\\351')"`;
+    // pgrep in the C locale: one byte after the marker, not the three of U+FFFD in UTF-8.
+    const marker = `raw-${signal}-shim-${process.pid}`;
+    const viaShim = await interrupt(["/bin/sh", "-c", script(marker)], box.env, signal, `${marker}.$`);
+    const marker2 = `raw-${signal}-git-${process.pid}`;
+    const viaGit = await interrupt(["/bin/sh", "-c", script(marker2)], box.realEnv, signal, `${marker2}.$`);
+    expect(viaGit.signal).toBe(signal);
+    expect(viaShim.signal).toBe(viaGit.signal);
+    expect(viaShim.code).toBe(viaGit.code);
+    expect(viaShim.left).toBe("");
+  }
+});
