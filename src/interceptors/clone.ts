@@ -1,12 +1,21 @@
 // git clone: the new repository's remote gets the notes refspec, and the shared trace content
 // one, from the start (clone's own --config, honoured by its first fetch), so both arrive
 // with the clone, in the same round trip; they become the local ones right after.
+//
+// A clone of one branch (`--depth`, `--shallow-*`, `--single-branch`) fetches that branch
+// alone, whatever the config says: its notes are fetched right after, by themselves (their
+// history is apart from the code's, so the clone stays exactly as shallow as asked). With
+// `--recurse-submodules` git clones each submodule itself, without the shim: the refspecs
+// reach those clones as `-c remote.origin.fetch=...` (git hands `-c` settings down to
+// submodules), so their notes come in their own clone's round trip; afterwards each
+// submodule keeps the refspecs in its config and its notes are merged like the clone's.
 
 import { resolve } from "node:path";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
 import { intercept } from "./shared/run.ts";
 import { passThrough } from "../git/passthrough.ts";
+import type { GitRunner } from "../git/runner.ts";
 
 const CLONE_ARGS = {
   withValue: ["-o", "--origin", "-b", "--branch", "-u", "--upload-pack", "--reference", "--reference-if-able", "--separate-git-dir", "--depth", "--shallow-since", "--shallow-exclude", "-c", "--config", "-j", "--jobs", "--template", "--filter", "--server-option", "--bundle-uri", "--ref-format"],
@@ -32,6 +41,32 @@ export function humanishDir(url: string, bare: boolean): string {
   return bare ? `${s}.git` : s;
 }
 
+/** The last of an option and its negation: true, false, or null when neither is given. */
+function lastSwitch(args: readonly string[], on: readonly string[], off: readonly string[]): boolean | null {
+  let value: boolean | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") break;
+    const name = a.split("=")[0]!;
+    if (on.includes(name)) value = true;
+    else if (off.includes(name)) value = false;
+    else if (CLONE_ARGS.withValue.includes(a)) i++;
+  }
+  return value;
+}
+
+/** How the clone will fetch, as far as our notes are concerned. */
+export function cloneShape(args: readonly string[]): { singleBranch: boolean; submodules: boolean } {
+  // --depth and --shallow-* imply --single-branch unless --no-single-branch is given.
+  const deepen = hasOption(args, ["--depth", "--shallow-since", "--shallow-exclude"], CLONE_ARGS);
+  const singleBranch = lastSwitch(args, ["--single-branch"], ["--no-single-branch"]) ?? deepen;
+  const submodules = lastSwitch(args, ["--recurse-submodules", "--recursive"], ["--no-recurse-submodules", "--no-recursive"]) ?? false;
+  return { singleBranch, submodules };
+}
+
+/** The name git gives a submodule's remote when it clones it. */
+const SUBMODULE_REMOTE = "origin";
+
 export default async function clone(inv: Invocation): Promise<never> {
   const args = inv.commandArgs;
   if (hasOption(args, ["--mirror"], CLONE_ARGS)) passThrough(); // a mirror fetches the notes ref itself
@@ -42,12 +77,18 @@ export default async function clone(inv: Invocation): Promise<never> {
   if (key !== origin) passThrough();
   const [url, dir] = operands(args, CLONE_ARGS);
   if (!url) passThrough();
+  const shape = cloneShape(args);
   const at = inv.args.indexOf(inv.command);
-  const withRefspec: Invocation = {
-    ...inv,
-    args: [...inv.args.slice(0, at + 1), "--config", `remote.${origin}.fetch=${notesRefspec(key)}`, "--config", `remote.${origin}.fetch=${contentRefspec(key)}`, ...inv.args.slice(at + 1)],
-  };
+  // For submodules, -c settings that every git under this clone sees. They are not written
+  // to any config; for the clone itself (when its remote has the same name) they stand in
+  // for --config, since the same refspec twice would make git fail ("multiple updates").
+  const forSubmodules = shape.submodules ? ["-c", `remote.${SUBMODULE_REMOTE}.fetch=${notesRefspec(SUBMODULE_REMOTE)}`, "-c", `remote.${SUBMODULE_REMOTE}.fetch=${contentRefspec(SUBMODULE_REMOTE)}`] : [];
+  const configured = !(shape.submodules && origin === SUBMODULE_REMOTE);
+  const withRefspec: Invocation = configured
+    ? { ...inv, args: [...inv.args.slice(0, at + 1), "--config", `remote.${origin}.fetch=${notesRefspec(key)}`, "--config", `remote.${origin}.fetch=${contentRefspec(key)}`, ...inv.args.slice(at + 1)] }
+    : inv;
   return intercept(withRefspec, {
+    globals: forSubmodules,
     after: async (ctx) => {
       const { gitCwd } = await import("./commit.ts");
       const target = resolve(gitCwd(inv), dir ?? humanishDir(url, hasOption(args, ["--bare"], CLONE_ARGS)));
@@ -60,15 +101,40 @@ export default async function clone(inv: Invocation): Promise<never> {
       const state = repoState(git);
       if (!state) return;
       ctx.gitDir = state.gitDir;
-      const { mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
       const { updateSyncState } = await import("../sync/state.ts");
       const { commonDir } = await import("../git/repo.ts");
+      const { configureRemotes } = await import("../sync/remotes.ts");
+      const { mergeArrived } = await import("./fetch.ts");
       const common = commonDir(state.gitDir);
-      updateSyncState(common, (s) => {
-        s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
-      });
-      mergePendingNotes(git, state.gitDir);
-      mergePendingContent(git, state.gitDir);
+      if (configured) {
+        updateSyncState(common, (s) => {
+          s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
+        });
+      } else configureRemotes(git, state.gitDir); // the refspecs came by -c: into the config now
+      if (shape.singleBranch) await fetchNotesAfter(git, origin, key);
+      await mergeArrived(git, state.gitDir);
+      if (shape.submodules) {
+        const { runnerIn, submoduleGitDirs } = await import("../sync/submodules.ts");
+        for (const sub of submoduleGitDirs(common)) {
+          const subGit = runnerIn(ctx.real.path, sub, ctx.env);
+          const names = configureRemotes(subGit, sub);
+          // A one-branch clone clones its submodules with --single-branch too.
+          const keys = shape.singleBranch ? names.map((name) => remoteKey(name, names)) : [];
+          for (const [i, k] of keys.entries()) await fetchNotesAfter(subGit, names[i]!, k, `submodule ${sub.slice(common.length + "/modules/".length)}`);
+          await mergeArrived(subGit, sub, keys);
+        }
+      }
     },
   });
+}
+
+/** The notes a one-branch clone left behind, fetched by themselves; one warning if that fails. */
+async function fetchNotesAfter(git: GitRunner, origin: string, key: string, where?: string): Promise<void> {
+  const { autoSyncEnabled } = await import("../sync/remotes.ts");
+  if (!autoSyncEnabled(git)) return;
+  const { fetchNotes } = await import("../sync/push.ts");
+  const fetched = fetchNotes(git, origin, key);
+  if (fetched.ok) return;
+  const { warn } = await import("../jobs/warnings.ts");
+  warn(`notes not fetched from ${origin}${where ? ` (${where})` : ""}: ${fetched.detail ?? "git fetch failed"}`);
 }

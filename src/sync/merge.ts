@@ -58,11 +58,14 @@ export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly
 /**
  * Merges whatever any client fetched since last time: the shim and `git traces` call this.
  * A remote whose notes ref is broken is skipped (and reported through `onBroken`), not
- * merged and not retried until it changes.
+ * merged and not retried until it changes. `also`: keys to look at besides the named
+ * remotes (a URL's, just fetched from).
  */
-export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (key: string) => void): Map<string, MergeResult> {
+export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (key: string) => void, also: readonly string[] = []): Map<string, MergeResult> {
   const results = new Map<string, MergeResult>();
-  for (const key of remotesWithNewNotes(gitDir)) {
+  const pending = remotesWithNewNotes(gitDir);
+  if (also.length) pending.push(...remotesWithNewNotes(gitDir, also).filter((k) => !pending.includes(k)));
+  for (const key of pending) {
     try {
       for (const [k, v] of mergeFetchedNotes(git, gitDir, [key])) results.set(k, v);
     } catch (e) {
@@ -100,10 +103,10 @@ export function mergeFetchedContent(git: GitRunner, gitDir: string, keys: readon
  * nothing did). A remote whose content ref is not a commit is skipped, reported through
  * `onBroken`, and not tried again until it changes.
  */
-export function mergePendingContent(git: GitRunner, gitDir: string, onBroken?: (key: string) => void): Map<string, MergeResult> {
+export function mergePendingContent(git: GitRunner, gitDir: string, onBroken?: (key: string) => void, also: readonly string[] = []): Map<string, MergeResult> {
   const common = commonDir(gitDir);
   const state = readSyncState(common);
-  const candidates = state.configured?.remotes ?? Object.keys(state.remotes);
+  const candidates = [...new Set([...(state.configured?.remotes ?? Object.keys(state.remotes)), ...also])];
   const moved = candidates.filter((key) => {
     const t = trackingFileTime(common, key, contentTrackingRef(key));
     return t !== 0 && t !== state.remotes[key]?.contentMergedMtime;

@@ -11,11 +11,18 @@
 // Next to it goes the same for shared trace content (docs/sharing.md): `+refs/traces/content*:
 // refs/traces/remotes/<remote>/content*`. Fetching it shares nothing of ours; what we push
 // is decided by push.ts.
+//
+// git uses configured refspecs only when it is told nothing else: a fetch or pull that
+// names what to fetch (`git fetch origin main`), or a URL instead of a remote, and a clone
+// that fetches one branch (`--depth`, `--single-branch`) bring no notes that way. The
+// interceptors then fetch the notes refspecs alone, right after git (sourceWithoutNotes in
+// src/interceptors/fetch.ts, cloneShape in src/interceptors/clone.ts).
 
-import { configBool, tracesConfig } from "../git/repo.ts";
+import { commonDir, configBool, tracesConfig } from "../git/repo.ts";
 import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
 import { contentRefspec, contentTrackingRef } from "../share/refs.ts";
+import { updateSyncState } from "./state.ts";
 
 export const NOTES_SRC = "refs/notes/traces";
 
@@ -80,6 +87,44 @@ export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
     if (added) changed.push(r.name);
   }
   return changed;
+}
+
+/**
+ * Gives every named remote of the repository the refspecs (unless automatic sync is off
+ * there) and records, with the config file's time, which remotes it has: until that file
+ * changes, the fetch path need not ask git again. Returns the remote names.
+ */
+export function configureRemotes(git: GitRunner, gitDir: string): string[] {
+  const common = commonDir(gitDir);
+  const remotes = listRemotes(git);
+  if (autoSyncEnabled(git)) ensureNotesRefspecs(git, remotes);
+  const names = remotes.map((r) => r.name);
+  updateSyncState(common, (s) => {
+    s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: names };
+  });
+  return names;
+}
+
+/**
+ * Whether refspecs given on a command line fetch our notes themselves (`refs/notes/*:...`,
+ * `refs/*:refs/*`): then nothing is to be added to what they do.
+ */
+export function refspecsTakeNotes(refspecs: readonly string[]): boolean {
+  return refspecs.some((spec) => {
+    if (spec.startsWith("^")) return false; // a negative refspec takes nothing
+    const src = spec.replace(/^\+/, "").split(":")[0]!;
+    return src === "refs/*" || src.startsWith("refs/notes/");
+  });
+}
+
+/**
+ * Whether a fetch source that is not a named remote is a URL or a path (git fetches from
+ * it) rather than a remote group (`remotes.<group>`, whose members fetch with their own
+ * configured refspecs). `.` is this repository itself: nothing to bring.
+ */
+export function isUrlOrPath(source: string): boolean {
+  if (source === "." || source === "./") return false;
+  return source.includes("/") || source.includes(":");
 }
 
 /** Takes the notes and content refspecs and their tracking refs away again (`git traces sync --remove-config`). */
