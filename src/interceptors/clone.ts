@@ -64,6 +64,7 @@ export default async function clone(inv: Invocation): Promise<never> {
       updateSyncState(common, (s) => {
         s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
       });
+      (await import("../sync/added-refspecs.ts")).recordRefspecs(`${common}/config`, origin, [notesRefspec(key), contentRefspec(key)]);
       mergePendingNotes(git, state.gitDir);
       mergePendingContent(git, state.gitDir);
     },
