@@ -226,3 +226,23 @@ test("--purge and --force need --uninstall", () => {
   expect(r.exitCode).not.toBe(0);
   expect(r.err).toContain("--purge and --force go with --uninstall");
 });
+
+test("the refspecs a clone was given are listed too, and go on uninstall", () => {
+  const home = join(box.dir, "home-c");
+  const prefix = join(home, ".git-traces");
+  mkdirSync(home, { recursive: true });
+  const env = { ...baseEnv(home), PATH: `${prefix}/bin:/usr/bin:/bin` };
+  const realEnv = { ...env, PATH: "/usr/bin:/bin" };
+  const remote = join(box.dir, "remote-c.git");
+  sh(`git init -q --bare ${remote} && git clone -q ${remote} ${join(box.dir, "seed")} 2>/dev/null && cd ${join(box.dir, "seed")} && git commit -q --allow-empty -m init && git push -q origin HEAD:main`, { env: realEnv });
+  expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(0);
+  const clone = join(box.dir, "clone-c");
+  expect(run(["git", "clone", "-q", remote, clone], { env, cwd: box.dir }).exitCode).toBe(0);
+  const config = join(clone, ".git", "config");
+  expect(readFileSync(config, "utf8")).toContain("refs/notes/traces*");
+  expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env }).exitCode).toBe(0);
+  const after = readFileSync(config, "utf8");
+  expect(after).not.toContain("refs/notes/traces");
+  expect(after).not.toContain("refs/traces/content");
+  expect(after).toContain("fetch = +refs/heads/*:refs/remotes/origin/*\n");
+});
