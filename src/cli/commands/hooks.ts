@@ -1,9 +1,9 @@
 // `git traces hooks install|uninstall|status`: the agents' own hook configs, which call
 // `git-traces hook <agent> <event>` so that commits know which sessions are active.
 
-import { adapter, supportedAgents } from "../../agents/index.ts";
 import { existsSync, realpathSync } from "node:fs";
 import { basename } from "node:path";
+import { adapter, supportedAgents } from "../../agents/index.ts";
 import { DEFAULT_BINARY } from "../../agents/shared/command-hooks.ts";
 import type { AgentAdapter, HookFileChange, HookInstallOptions, HookStatus } from "../../agents/types.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
