@@ -2,12 +2,16 @@
 # git-traces installer: builds the binary and puts it ahead of git on PATH.
 #
 #   scripts/install.sh [--prefix DIR] [--no-modify-path] [--binary FILE]
-#   scripts/install.sh --uninstall [--prefix DIR]
+#   scripts/install.sh --uninstall [--prefix DIR] [--purge] [--force]
 #
 # Installs <prefix>/bin/git-traces and <prefix>/bin/git (a symlink to it), records the real
 # git as the symlink <prefix>/libexec/git-traces/git, and prepends <prefix>/bin to PATH in
 # the shell start-up files inside a marked block. Running it again changes nothing;
-# --uninstall removes all of it and leaves the start-up files as they were.
+# --uninstall removes all of it and leaves the start-up files as they were. Before it
+# deletes the binary, it has the binary take out what git-traces added elsewhere
+# (`git-traces uninstall`): the agent hooks (`git traces hooks install`, --project ones
+# included), the notes fetch refspecs it added to repositories, and with --purge the
+# snapshots of sessions it kept.
 #
 # Plain POSIX sh: runs under dash, bash 3.2 (macOS) and zsh's sh mode; no GNU-only flags.
 
@@ -20,6 +24,8 @@ MARK_END='# <<< git-traces <<<'
 PREFIX="${GIT_TRACES_PREFIX:-${HOME}/.git-traces}"
 MODIFY_PATH=1
 UNINSTALL=0
+PURGE=0
+FORCE=0
 BINARY=""
 
 say() { printf 'git-traces: %s\n' "$*"; }
@@ -28,12 +34,17 @@ die() { printf 'git-traces: error: %s\n' "$*" >&2; exit 1; }
 usage() {
   cat <<'EOF'
 usage: scripts/install.sh [--prefix DIR] [--no-modify-path] [--binary FILE]
-       scripts/install.sh --uninstall [--prefix DIR]
+       scripts/install.sh --uninstall [--prefix DIR] [--purge] [--force]
 
   --prefix DIR       install into DIR (default: ~/.git-traces)
   --no-modify-path   do not touch shell start-up files
   --binary FILE      install this prebuilt binary instead of building one
-  --uninstall        remove the binary, the recorded git and the PATH blocks
+  --uninstall        remove the agent hooks and the notes refspecs git-traces added,
+                     then the binary, the recorded git and the PATH blocks
+  --purge            with --uninstall: also delete the snapshots of agent sessions
+                     (unredacted copies of transcripts) and git-traces' other data
+  --force            with --uninstall: remove the rest even when the hooks or
+                     refspecs could not all be removed
   -h, --help         show this help
 EOF
 }
@@ -46,10 +57,16 @@ while [ $# -gt 0 ]; do
     --binary=*) BINARY=${1#--binary=}; shift ;;
     --no-modify-path) MODIFY_PATH=0; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
+    --purge) PURGE=1; shift ;;
+    --force) FORCE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
   esac
 done
+
+if [ "$UNINSTALL" = 0 ] && { [ "$PURGE" = 1 ] || [ "$FORCE" = 1 ]; }; then
+  usage >&2; die "--purge and --force go with --uninstall"
+fi
 
 case "$PREFIX" in
   /*) ;;
@@ -174,7 +191,24 @@ was_created() { [ -f "$STATE" ] && grep -qxF "created $1" "$STATE"; }
 
 # --- uninstall -------------------------------------------------------------------------
 
+# What git-traces added outside the prefix goes first, while the binary that knows it is
+# still there: left behind, the agents' hooks would run a binary that is gone.
+remove_additions() {
+  if [ ! -x "$BIN/git-traces" ]; then
+    say "no $BIN/git-traces: agent hooks and notes refspecs, if any, were left in place"
+    return 0
+  fi
+  if [ "$PURGE" = 1 ]; then set -- --purge; else set --; fi
+  if "$BIN/git-traces" uninstall "$@"; then return 0; fi
+  if [ "$FORCE" = 1 ]; then
+    say "some agent hooks or refspecs were not removed (above); removing the rest anyway (--force)"
+    return 0
+  fi
+  die "some agent hooks or refspecs were not removed (above); fix that and run --uninstall again, or add --force to remove the rest anyway"
+}
+
 uninstall() {
+  remove_additions
   rc_candidates | while IFS= read -r f; do
     if has_block "$f"; then
       remove_block "$f"

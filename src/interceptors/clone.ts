@@ -110,6 +110,7 @@ export default async function clone(inv: Invocation): Promise<never> {
         updateSyncState(common, (s) => {
           s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
         });
+        (await import("../sync/added-refspecs.ts")).recordRefspecs(`${common}/config`, origin, [notesRefspec(key), contentRefspec(key)]);
       } else configureRemotes(git, state.gitDir); // the refspecs came by -c: into the config now
       if (shape.singleBranch) await fetchNotesAfter(git, origin, key);
       await mergeArrived(git, state.gitDir);

@@ -23,6 +23,7 @@ import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
 import { contentRefspec, contentTrackingRef } from "../share/refs.ts";
 import { updateSyncState } from "./state.ts";
+import { recordAddedRefspec } from "./added-refspecs.ts";
 
 export const NOTES_SRC = "refs/notes/traces";
 
@@ -83,7 +84,10 @@ export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
     const missing = [notesRefspec(key), contentRefspec(key)].filter((spec) => !r.fetch.includes(spec));
     if (!missing.length) continue;
     let added = false;
-    for (const spec of missing) if (git.run(["config", "--add", `remote.${r.name}.fetch`, spec]).exitCode === 0) added = true;
+    for (const spec of missing) if (git.run(["config", "--add", `remote.${r.name}.fetch`, spec]).exitCode === 0) {
+      added = true;
+      recordAddedRefspec(git, r.name, spec); // listed for the full uninstall (added-refspecs.ts)
+    }
     if (added) changed.push(r.name);
   }
   return changed;

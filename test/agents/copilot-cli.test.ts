@@ -386,7 +386,7 @@ describe("hooks, through the compiled binary", () => {
     expect(r.out).toBe(`Copilot CLI: added a sessionStart hook, added a userPromptSubmitted hook, added a agentStop hook, added a sessionEnd hook (${ours})\n`);
     expect(JSON.parse(readFileSync(ours, "utf8"))).toEqual({
       version: 1,
-      hooks: Object.fromEntries(["sessionStart", "userPromptSubmitted", "agentStop", "sessionEnd"].map((e) => [e, [{ type: "command", bash: `git-traces hook copilot-cli ${e}`, timeoutSec: 10 }]])),
+      hooks: Object.fromEntries(["sessionStart", "userPromptSubmitted", "agentStop", "sessionEnd"].map((e) => [e, [{ type: "command", bash: `${join(box.bin, "git-traces")} hook copilot-cli ${e}`, timeoutSec: 10 }]])),
     });
     expect(readFileSync(userFile, "utf8")).toBe(`${JSON.stringify(USER_HOOKS, null, 4)}\n`);
 
@@ -428,7 +428,7 @@ describe("hooks, through the compiled binary", () => {
     data.hooks.errorOccurred = [{ type: "command", command: "logger copilot error" }];
     writeFileSync(ours, JSON.stringify(data, null, 2));
     expect(traces(["hooks", "install", "--agent", "copilot-cli"]).out).toContain("updated the agentStop hook");
-    expect(JSON.parse(readFileSync(ours, "utf8")).hooks.agentStop).toEqual([{ type: "command", bash: "say done" }, { type: "command", bash: "git-traces hook copilot-cli agentStop", timeoutSec: 10 }]);
+    expect(JSON.parse(readFileSync(ours, "utf8")).hooks.agentStop).toEqual([{ type: "command", bash: "say done" }, { type: "command", bash: `${join(box.bin, "git-traces")} hook copilot-cli agentStop`, timeoutSec: 10 }]);
     expect(traces(["hooks", "uninstall", "--agent", "copilot-cli"]).exitCode).toBe(0);
     expect(JSON.parse(readFileSync(ours, "utf8"))).toEqual({ version: 1, hooks: { agentStop: [{ type: "command", bash: "say done" }], errorOccurred: [{ type: "command", command: "logger copilot error" }] } });
   });
@@ -464,7 +464,7 @@ describe("hooks, through the compiled binary", () => {
     sh("git init -q", { cwd: repo, env: box.realEnv });
     expect(traces(["hooks", "install", "--agent", "copilot-cli", "--project"], { cwd: join(repo, ".github") }).exitCode).toBe(0);
     const file = join(repo, ".github", "hooks", "git-traces.json");
-    expect(JSON.parse(readFileSync(file, "utf8")).hooks.sessionStart).toEqual([{ type: "command", bash: "git-traces hook copilot-cli sessionStart", timeoutSec: 10 }]);
+    expect(JSON.parse(readFileSync(file, "utf8")).hooks.sessionStart).toEqual([{ type: "command", bash: "if command -v git-traces >/dev/null 2>&1; then git-traces hook copilot-cli sessionStart; elif [ -x ~/.git-traces/bin/git-traces ]; then ~/.git-traces/bin/git-traces hook copilot-cli sessionStart; fi", timeoutSec: 10 }]);
     expect(existsSync(join(box.home, ".copilot"))).toBe(false);
     const status = traces(["hooks", "status", "--agent", "copilot-cli", "--project"], { cwd: repo });
     expect(status.out).toContain("Copilot CLI: installed");

@@ -382,8 +382,8 @@ describe("through the binary", () => {
     expect(installed.version).toBe(1);
     expect(installed.extra).toEqual(USER.extra);
     expect(installed.hooks.beforeShellExecution).toEqual(USER.hooks.beforeShellExecution);
-    expect(installed.hooks.afterFileEdit).toEqual([{ command: "./hooks/format.sh" }, { command: "git-traces hook cursor afterFileEdit" }]);
-    expect(installed.hooks.stop).toEqual([{ command: "git-traces hook cursor stop" }]);
+    expect(installed.hooks.afterFileEdit).toEqual([{ command: "./hooks/format.sh" }, { command: `${join(box.bin, "git-traces")} hook cursor afterFileEdit` }]);
+    expect(installed.hooks.stop).toEqual([{ command: `${join(box.bin, "git-traces")} hook cursor stop` }]);
     expect(Object.keys(installed.hooks).sort()).toEqual(["afterFileEdit", "beforeShellExecution", "sessionEnd", "sessionStart", "stop"]);
     expect(readFileSync(file(), "utf8")).toContain('\n    "version"');
 
@@ -407,7 +407,7 @@ describe("through the binary", () => {
     expect(traces(["hooks", "install", "--agent", "cursor"]).exitCode).toBe(0);
     expect(JSON.parse(readFileSync(file(), "utf8"))).toEqual({
       version: 1,
-      hooks: Object.fromEntries(["sessionStart", "afterFileEdit", "stop", "sessionEnd"].map((e) => [e, [{ command: `git-traces hook cursor ${e}` }]])),
+      hooks: Object.fromEntries(["sessionStart", "afterFileEdit", "stop", "sessionEnd"].map((e) => [e, [{ command: `${join(box.bin, "git-traces")} hook cursor ${e}` }]])),
     });
     traces(["hooks", "uninstall", "--agent", "cursor"]);
     expect(existsSync(file())).toBe(false);

@@ -388,8 +388,8 @@ describe("hooks in settings.json", () => {
     expect(installed.general).toEqual(USER_SETTINGS.general);
     expect(installed.hooksConfig).toEqual(USER_SETTINGS.hooksConfig);
     expect(installed.hooks.BeforeTool).toEqual(USER_SETTINGS.hooks.BeforeTool);
-    expect(installed.hooks.AfterAgent).toEqual([...USER_SETTINGS.hooks.AfterAgent, { hooks: [{ type: "command", command: "git-traces hook gemini-cli AfterAgent", timeout: 10000 }] }]);
-    expect(installed.hooks.AfterTool).toEqual([{ matcher: "^(write_file|replace)$", hooks: [{ type: "command", command: "git-traces hook gemini-cli AfterTool", timeout: 10000 }] }]);
+    expect(installed.hooks.AfterAgent).toEqual([...USER_SETTINGS.hooks.AfterAgent, { hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook gemini-cli AfterAgent`, timeout: 10000 }] }]);
+    expect(installed.hooks.AfterTool).toEqual([{ matcher: "^(write_file|replace)$", hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook gemini-cli AfterTool`, timeout: 10000 }] }]);
     expect(Object.keys(installed.hooks).sort()).toEqual(["AfterAgent", "AfterTool", "BeforeAgent", "BeforeTool", "SessionEnd", "SessionStart"]);
 
     const after = readFileSync(file, "utf8");
@@ -424,7 +424,7 @@ describe("hooks in settings.json", () => {
     expect(existsSync(join(alt, ".gemini", "settings.json"))).toBe(true);
   });
 
-  test("hooks turned off by the user are left off, and said so; a file that is not JSON is refused", () => {
+  test("hooks turned off by the user are left off, and said so; comments are kept, a file that is not JSON is refused", () => {
     const file = join(box.home, ".gemini", "settings.json");
     mkdirSync(join(box.home, ".gemini"), { recursive: true });
     writeFileSync(file, JSON.stringify({ hooksConfig: { enabled: false } }));
@@ -437,10 +437,16 @@ describe("hooks in settings.json", () => {
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ hooksConfig: { enabled: false } });
 
     writeFileSync(file, '{ "general": {} // a comment\n}');
+    expect(traces(["hooks", "install", "--agent", "gemini-cli"]).exitCode).toBe(0); // Gemini CLI reads comments too
+    expect(readFileSync(file, "utf8")).toStartWith('{ "general": {}, // a comment\n');
+    expect(traces(["hooks", "uninstall", "--agent", "gemini-cli"]).exitCode).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe('{ "general": {} // a comment\n}');
+
+    writeFileSync(file, '{ "general": {} "x": 1 }');
     const bad = traces(["hooks", "install", "--agent", "gemini-cli"]);
     expect(bad.exitCode).toBe(1);
     expect(bad.err).toBe(`git-traces: ${file}: not valid JSON; fix or move the file, then try again\n`);
-    expect(readFileSync(file, "utf8")).toBe('{ "general": {} // a comment\n}');
+    expect(readFileSync(file, "utf8")).toBe('{ "general": {} "x": 1 }');
   });
 
   test("the hook command records the session from Gemini's payload, and never fails Gemini", () => {

@@ -403,12 +403,12 @@ describe("the plugin: hooks install, status, uninstall", () => {
     expect(r.err).toBe("");
     expect(r.exitCode).toBe(0);
     expect(r.out).toBe(`OpenCode: added the plugin (OpenCode loads it when it starts) (${plugin()})\n`);
-    expect(readFileSync(plugin(), "utf8")).toBe(pluginSource("git-traces"));
-    expect(snapshot(configDir())).toEqual({ ...files, "plugin/git-traces.js": pluginSource("git-traces") });
+    expect(readFileSync(plugin(), "utf8")).toBe(pluginSource(join(box.bin, "git-traces")));
+    expect(snapshot(configDir())).toEqual({ ...files, "plugin/git-traces.js": pluginSource(join(box.bin, "git-traces")) });
 
     const again = traces(["hooks", "install", "--agent", "opencode"]);
     expect(again.out).toBe("OpenCode: hooks already installed\n");
-    expect(snapshot(configDir())).toEqual({ ...files, "plugin/git-traces.js": pluginSource("git-traces") });
+    expect(snapshot(configDir())).toEqual({ ...files, "plugin/git-traces.js": pluginSource(join(box.bin, "git-traces")) });
 
     const status = JSON.parse(traces(["hooks", "status", "--agent", "opencode", "--json"]).out).agents[0];
     expect(status).toMatchObject({ agent: "opencode", file: plugin(), exists: true, events: ["session.created", "chat.message", "tool.execute.after", "session.idle"], missing: [] });
@@ -467,7 +467,7 @@ describe("the plugin: hooks install, status, uninstall", () => {
     expect(readFileSync(plugin(), "utf8")).toBe(edited);
     // Installing again puts the current plugin back.
     expect(traces(["hooks", "install", "--agent", "opencode"]).out).toContain("updated the plugin");
-    expect(readFileSync(plugin(), "utf8")).toBe(pluginSource("git-traces"));
+    expect(readFileSync(plugin(), "utf8")).toBe(pluginSource(join(box.bin, "git-traces")));
   });
 
   test("found without --agent when OpenCode's config or data folder exists", () => {

@@ -3,7 +3,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { claudeConfigDir } from "./discover.ts";
 
@@ -20,13 +20,12 @@ function settingsPath(opts: HookInstallOptions): string {
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
-  const command = opts.command ?? "git-traces";
-  return EVENTS.map((e) => ({ ...e, command: `${command} hook claude-code ${e.event}`, timeout: 10 }));
+  return EVENTS.map((e) => ({ ...e, command: hookCommand(opts, "claude-code", e.event), timeout: 10 }));
 }
 
 export const claudeHooks: HookManager = {
   async install(opts) {
-    return [installCommandHooks(settingsPath(opts), specs(opts), opts.env)];
+    return [installCommandHooks(settingsPath(opts), specs(opts), opts.env, { agent: "claude-code", project: opts.project })];
   },
   async uninstall(opts) {
     return [uninstallCommandHooks(settingsPath(opts), opts.env)];

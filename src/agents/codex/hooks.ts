@@ -1,13 +1,14 @@
 // Codex hooks: $CODEX_HOME/hooks.json (default ~/.codex), or <project>/.codex/hooks.json
 // with --project. Releases that keep hooks behind a feature flag need
 // `[features] codex_hooks = true` in config.toml; we add it when neither that nor
-// `hooks = ...` is set, marked so that uninstall removes exactly our lines. Timeouts are
+// `hooks = ...` is set, marked so that uninstall removes exactly our lines (and the line
+// breaks that came with them: the file is as it was, byte for byte). Timeouts are
 // in seconds. Codex asks the user to trust a new hook before running it.
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
-import { deleteFile } from "../shared/json-file.ts";
+import { createdRecord, hookCommand, installCommandHooks, installedEvents, rememberCreated, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { deleteFile, writeTextFile } from "../shared/json-file.ts";
 import type { HookFileChange, HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { codexHome } from "./discover.ts";
 
@@ -19,8 +20,7 @@ function dir(opts: HookInstallOptions): string {
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
-  const command = opts.command ?? "git-traces";
-  return EVENTS.map((event) => ({ event, command: `${command} hook codex ${event}`, timeout: 10 }));
+  return EVENTS.map((event) => ({ event, command: hookCommand(opts, "codex", event), timeout: 10 }));
 }
 
 /** The hooks feature as config.toml sets it: true, false, or unset. */
@@ -39,45 +39,65 @@ export function hooksFeature(toml: string): boolean | undefined {
   return undefined;
 }
 
-function enableFeature(configPath: string): string[] {
+/** Our lines in config.toml: each inserted with the line break before it, taken out with it. */
+function enableFeature(configPath: string, opts: HookInstallOptions): string[] {
   const exists = existsSync(configPath);
   const toml = exists ? readFileSync(configPath, "utf8") : "";
   const current = hooksFeature(toml);
   if (current === true) return [];
   if (current === false) return [`hooks are turned off in ${configPath} ([features]); turn them on for the hooks to run`];
-  const lines = toml === "" ? [] : toml.replace(/\n$/, "").split("\n");
-  const header = lines.findIndex((l) => /^\s*\[features\]\s*(#.*)?$/.test(l));
-  if (header >= 0) lines.splice(header + 1, 0, `codex_hooks = true ${MARK}`);
-  else lines.push(`[features] ${MARK}`, `codex_hooks = true ${MARK}`);
-  writeFileSync(configPath, `${lines.join("\n")}\n`);
-  return [`enabled codex_hooks in ${configPath}`];
+  const eol = toml.includes("\r\n") ? "\r\n" : "\n";
+  const line = `codex_hooks = true ${MARK}`;
+  const header = /^[ \t]*\[[ \t]*features[ \t]*\][ \t]*(#[^\r\n]*)?(?=\r?\n|$)/m.exec(toml);
+  let text: string;
+  if (header) {
+    const at = header.index + header[0].length;
+    text = toml.slice(0, at) + eol + line + toml.slice(at);
+  } else if (toml === "") {
+    text = `[features] ${MARK}${eol}${line}${eol}`;
+  } else {
+    // After the last line's text: a file without a final newline keeps having none.
+    const at = toml.endsWith("\n") ? toml.length - (toml.endsWith("\r\n") ? 2 : 1) : toml.length;
+    text = toml.slice(0, at) + `${eol}[features] ${MARK}${eol}${line}` + toml.slice(at);
+  }
+  writeTextFile(configPath, text);
+  if (!exists) rememberCreated(configPath, { file: true, keys: [], agent: "codex", ...(opts.project ? { project: opts.project } : {}) }, opts.env);
+  return ["enabled codex_hooks"];
 }
 
-function disableFeature(configPath: string): string[] {
+/** config.toml without our lines: each with the line break before it (the first line, with the one after). */
+export function withoutOurLines(toml: string): string {
+  return toml.replace(/\r?\n[^\r\n]*# added by git-traces[ \t]*(?=\r?\n|$)/g, "").replace(/^[^\r\n]*# added by git-traces[ \t]*(\r?\n|$)/, "");
+}
+
+function disableFeature(configPath: string, opts: HookInstallOptions): string[] {
+  const created = createdRecord(configPath, opts.env);
+  if (created) rememberCreated(configPath, undefined, opts.env);
   if (!existsSync(configPath)) return [];
   const toml = readFileSync(configPath, "utf8");
   if (!toml.includes(MARK)) return [];
-  const kept = toml.split("\n").filter((l) => !l.trimEnd().endsWith(MARK));
-  const text = kept.join("\n");
-  if (text.trim() === "") {
+  const text = withoutOurLines(toml);
+  if (text === "" && created?.file) {
     deleteFile(configPath);
-    return [`removed ${configPath} (git-traces had created it)`];
+    return ["deleted the file (git-traces had created it)"];
   }
-  writeFileSync(configPath, text.endsWith("\n") ? text : `${text}\n`);
-  return [`removed codex_hooks from ${configPath}`];
+  writeTextFile(configPath, text);
+  return ["removed codex_hooks"];
 }
 
 export const codexHooks: HookManager = {
   async install(opts): Promise<HookFileChange[]> {
     const d = dir(opts);
-    const hooks = installCommandHooks(join(d, "hooks.json"), specs(opts), opts.env);
+    const hooks = installCommandHooks(join(d, "hooks.json"), specs(opts), opts.env, { agent: "codex", project: opts.project });
     const config = join(d, "config.toml");
-    return [hooks, { file: config, changes: enableFeature(config) }];
+    return [hooks, { file: config, changes: enableFeature(config, opts) }];
   },
   async uninstall(opts): Promise<HookFileChange[]> {
     const d = dir(opts);
     const config = join(d, "config.toml");
-    return [uninstallCommandHooks(join(d, "hooks.json"), opts.env), { file: config, changes: disableFeature(config) }];
+    // config.toml first: then the folder install made is empty when hooks.json goes.
+    const feature = { file: config, changes: disableFeature(config, opts) };
+    return [uninstallCommandHooks(join(d, "hooks.json"), opts.env), feature];
   },
   async status(opts): Promise<HookStatus> {
     const file = join(dir(opts), "hooks.json");

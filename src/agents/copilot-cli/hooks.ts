@@ -10,7 +10,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookFileChange, HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { copilotHome } from "./discover.ts";
 
@@ -30,8 +30,7 @@ function hookFile(opts: HookInstallOptions): string {
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
-  const command = opts.command ?? "git-traces";
-  return COPILOT_EVENTS.map((event) => ({ event, command: `${command} hook copilot-cli ${event}`, timeout: 10 }));
+  return COPILOT_EVENTS.map((event) => ({ event, command: hookCommand(opts, "copilot-cli", event), timeout: 10 }));
 }
 
 /** Settings files (JSON with comments) that can turn every hook off. */
@@ -49,7 +48,7 @@ function disablingSettings(opts: HookInstallOptions): string[] {
 
 export const copilotHooks: HookManager = {
   async install(opts): Promise<HookFileChange[]> {
-    return [installFlatHooks(hookFile(opts), specs(opts), FORMAT, opts.env)];
+    return [installFlatHooks(hookFile(opts), specs(opts), FORMAT, opts.env, { agent: "copilot-cli", project: opts.project })];
   },
   async uninstall(opts): Promise<HookFileChange[]> {
     return [uninstallFlatHooks(hookFile(opts), FORMAT, opts.env)];

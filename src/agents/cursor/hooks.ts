@@ -6,7 +6,7 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { cursorHome } from "./discover.ts";
 
@@ -23,13 +23,12 @@ export function cursorHooksFile(opts: HookInstallOptions): string {
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
-  const command = opts.command ?? "git-traces";
-  return CURSOR_EVENTS.map((event) => ({ event, command: `${command} hook cursor ${event}`, timeout: 0 }));
+  return CURSOR_EVENTS.map((event) => ({ event, command: hookCommand(opts, "cursor", event), timeout: 0 }));
 }
 
 export const cursorHooks: HookManager = {
   async install(opts) {
-    return [installFlatHooks(cursorHooksFile(opts), specs(opts), FORMAT, opts.env)];
+    return [installFlatHooks(cursorHooksFile(opts), specs(opts), FORMAT, opts.env, { agent: "cursor", project: opts.project })];
   },
   async uninstall(opts) {
     return [uninstallFlatHooks(cursorHooksFile(opts), FORMAT, opts.env)];

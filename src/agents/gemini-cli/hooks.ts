@@ -6,8 +6,8 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { installCommandHooks, installedEvents, isOurCommand, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
-import { readJsonFile } from "../shared/json-file.ts";
+import { hookCommand, installCommandHooks, installedEvents, isOurCommand, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { docObject, readJsonDoc } from "../shared/json-file.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { geminiDir } from "./discover.ts";
 
@@ -27,8 +27,7 @@ function settingsPath(opts: HookInstallOptions): string {
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
-  const command = opts.command ?? "git-traces";
-  return EVENTS.map((e) => ({ ...e, command: `${command} hook gemini-cli ${e.event}`, timeout: TIMEOUT_MS }));
+  return EVENTS.map((e) => ({ ...e, command: hookCommand(opts, "gemini-cli", e.event), timeout: TIMEOUT_MS }));
 }
 
 /** What in a settings file keeps our hooks from running. */
@@ -44,7 +43,7 @@ export function hooksBlocked(settings: Record<string, unknown>, file: string): s
 
 function blockedIn(file: string): string[] {
   try {
-    return hooksBlocked(readJsonFile(file).data, file);
+    return hooksBlocked(docObject(readJsonDoc(file)), file);
   } catch {
     return [];
   }
@@ -53,7 +52,7 @@ function blockedIn(file: string): string[] {
 export const geminiHooks: HookManager = {
   async install(opts) {
     const file = settingsPath(opts);
-    const change = installCommandHooks(file, specs(opts), opts.env);
+    const change = installCommandHooks(file, specs(opts), opts.env, { agent: "gemini-cli", project: opts.project });
     return [{ ...change, changes: [...change.changes, ...blockedIn(file)] }];
   },
   async uninstall(opts) {

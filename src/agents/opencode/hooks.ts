@@ -85,6 +85,14 @@ function ourCommand(text: string): string | null {
   }
 }
 
+/**
+ * The command the plugin runs: the binary by absolute path in the user's config; in a
+ * project's, `git-traces` from PATH (a teammate without it: the spawn fails, silently).
+ */
+function pluginCommand(opts: HookInstallOptions): string {
+  return opts.project ? "git-traces" : (opts.command ?? "git-traces");
+}
+
 /** Ours and untouched: what git-traces writes for the command it names. */
 const untouched = (text: string) => {
   const command = ourCommand(text);
@@ -131,7 +139,7 @@ function writeAtomically(path: string, text: string): void {
 
 export const opencodeHooks: HookManager = {
   async install(opts): Promise<HookFileChange[]> {
-    const want = pluginSource(opts.command ?? "git-traces");
+    const want = pluginSource(pluginCommand(opts));
     const { path, text } = locate(opts);
     if (text === want) return [{ file: path, changes: [] }];
     if (text !== null && ourCommand(text) === null) throw new SettingsFileError(path, "a plugin that git-traces did not write is in the way");
@@ -142,7 +150,7 @@ export const opencodeHooks: HookManager = {
     const dirs = missingDirs(dirname(path));
     mkdirSync(dirname(path), { recursive: true });
     writeAtomically(path, want);
-    rememberCreated(path, { file: true, keys: [], ...(dirs.length ? { dirs } : {}) }, opts.env);
+    rememberCreated(path, { file: true, keys: [], agent: "opencode", ...(opts.project ? { project: opts.project } : {}), ...(dirs.length ? { dirs } : {}) }, opts.env);
     return [{ file: path, changes: ["added the plugin (OpenCode loads it when it starts)"] }];
   },
 
@@ -175,7 +183,7 @@ export const opencodeHooks: HookManager = {
     const ours = text !== null && ourCommand(text) !== null;
     const notes: string[] = [];
     if (text !== null && !ours) notes.push(`${path} is a plugin git-traces did not write`);
-    if (ours && text !== pluginSource(opts.command ?? "git-traces")) {
+    if (ours && text !== pluginSource(pluginCommand(opts))) {
       notes.push("the plugin differs from what this git-traces writes; `git traces hooks install --agent opencode` updates it");
     }
     if (ours) notes.push("OpenCode loads plugins when it starts: restart running OpenCode sessions");

@@ -1,14 +1,18 @@
 // Command hooks in the settings shape Claude Code, Codex and Gemini CLI share:
 //   { "hooks": { "<Event>": [ { "matcher": "...", "hooks": [ { "type": "command", "command": "...", "timeout": 10 } ] } ] } }
-// We add one group of our own per event and never touch anyone else's groups. What we
-// create (the file, the "hooks" object, an event's list) is remembered in our state file,
-// so that uninstall takes away exactly that and the file is as it was.
+// We add one group of our own per event and never touch anyone else's groups. Files are
+// edited in place (json-file.ts): comments and formatting stay. What we create (the file,
+// the "hooks" object, an event's list, and what an empty list held) is remembered in our
+// state file, so that uninstall takes away exactly that and the file is as it was, byte for
+// byte. The state file also names the agent and the repository of each file, so that a
+// full uninstall (`git-traces uninstall`, run by scripts/install.sh --uninstall) finds the
+// project files too.
 
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dataHome } from "../../base/home.ts";
-import type { Env, HookFileChange } from "../types.ts";
-import { deleteFile, readJsonFile, SettingsFileError, writeJsonFile } from "./json-file.ts";
+import type { Env, HookFileChange, HookInstallOptions } from "../types.ts";
+import { appendMember, deleteFile, docObject, isEmptyAt, readJsonDoc, removeMember, replaceValue, saveJsonDoc, SettingsFileError, startObject, valueAt, writeTextFile, type JsonDoc } from "./json-file.ts";
 
 export interface HookSpec {
   event: string;
@@ -20,8 +24,33 @@ export interface HookSpec {
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Our handlers, whatever version wrote them: `git-traces hook ...` or `git traces hook ...`. */
+// --- the command a hook runs ---------------------------------------------------------------
+
+/** Where scripts/install.sh puts the binary by default (a teammate's project hooks look there too). */
+export const DEFAULT_BINARY = "~/.git-traces/bin/git-traces";
+
+const shellQuote = (s: string) => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * The shell command of a hook. In the user's own config: the binary by absolute path
+ * (`opts.command`), so that an agent started outside a login shell, without our PATH, still
+ * reports. In a project's shared config: whatever git-traces each teammate has, on PATH or
+ * where the installer puts it, and nothing at all (no output, status 0) for one without it.
+ */
+export function hookCommand(opts: HookInstallOptions, agent: string, event: string): string {
+  const args = `hook ${agent} ${event}`;
+  if (opts.project) {
+    return `if command -v git-traces >/dev/null 2>&1; then git-traces ${args}; elif [ -x ${DEFAULT_BINARY} ]; then ${DEFAULT_BINARY} ${args}; fi`;
+  }
+  return `${shellQuote(opts.command ?? "git-traces")} ${args}`;
+}
+
+/**
+ * Our handlers, whatever version wrote them: `git-traces hook ...`, `git traces hook ...`,
+ * `/abs/path/git-traces hook ...` (quoted or not), and the project form above.
+ */
 export function isOurCommand(command: unknown): boolean {
   return typeof command === "string" && /(^|[\s/"'])git[- ]traces["']? hook\s/.test(command);
 }
@@ -36,6 +65,20 @@ export interface CreatedRecord {
   keys: string[];
   /** Directories made to hold a file we created, deepest first (flat hook files and plugins). */
   dirs?: string[];
+  /** The agent whose config this is, and the repository for a project's config. */
+  agent?: string;
+  project?: string;
+  /** What an object or list we added to held when it had no members (by dotted path, "" for the top). */
+  inner?: Record<string, string>;
+  /** The text of a blank file we filled. */
+  blank?: string;
+  /** The file had no final newline (Codex's config.toml). */
+  noFinalNewline?: boolean;
+}
+
+export interface HookOwner {
+  agent: string;
+  project?: string;
 }
 
 function stateFile(env: Env): string {
@@ -61,6 +104,11 @@ function writeState(env: Env, files: Record<string, CreatedRecord>): void {
   writeFileSync(path, `${JSON.stringify({ version: 1, files }, null, 2)}\n`);
 }
 
+/** Every file git-traces has hooks in, as recorded when they were written. */
+export function recordedHookFiles(env: Env): Record<string, CreatedRecord> {
+  return readState(env);
+}
+
 /** What git-traces created for a hook file it manages itself (a plugin), so that uninstall undoes exactly that. */
 export function createdRecord(path: string, env: Env): CreatedRecord | undefined {
   return readState(env)[path];
@@ -74,83 +122,143 @@ export function rememberCreated(path: string, record: CreatedRecord | undefined,
   writeState(env, state);
 }
 
+function newRecord(doc: JsonDoc, owner: HookOwner, dirs?: string[]): CreatedRecord {
+  return {
+    file: !doc.exists,
+    keys: [],
+    agent: owner.agent,
+    ...(owner.project ? { project: owner.project } : {}),
+    ...(doc.exists && !doc.root ? { blank: doc.original } : {}),
+    ...(dirs?.length ? { dirs } : {}),
+  };
+}
+
+/** Adds a member and notes what we created: the key, and what its container held. */
+function add(doc: JsonDoc, created: CreatedRecord, container: string[], key: string | undefined, value: unknown): void {
+  if (!doc.root) startObject(doc);
+  const inner = appendMember(doc, container, key, value);
+  const where = container.join(".");
+  if (inner !== undefined) created.inner = { ...created.inner, [where]: inner };
+  if (key !== undefined) {
+    const k = [...container, key].join(".");
+    if (!created.keys.includes(k)) created.keys.push(k);
+  }
+}
+
+const innerOf = (created: CreatedRecord, container: string[]) => created.inner?.[container.join(".")];
+
+/** The file after our last change: deleted or blank again when it was so, else saved. */
+function finish(doc: JsonDoc, created: CreatedRecord, changes: string[]): void {
+  if (doc.root && isEmptyAt(doc, [])) {
+    if (created.file) {
+      deleteFile(doc.path);
+      changes.push("deleted the file (git-traces had created it)");
+      return;
+    }
+    if (created.blank !== undefined) {
+      writeTextFile(doc.path, created.blank);
+      return;
+    }
+  }
+  saveJsonDoc(doc);
+}
+
+function forget(env: Env, path: string): void {
+  const state = readState(env);
+  if (!state[path]) return;
+  delete state[path];
+  writeState(env, state);
+}
+
 // --- install, uninstall, status --------------------------------------------------------
 
-export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env): HookFileChange {
-  const file = readJsonFile(path);
+export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env, owner: HookOwner): HookFileChange {
+  const doc = readJsonDoc(path);
   const state = readState(env);
-  const created: CreatedRecord = state[path] ?? { file: !file.exists, keys: [] };
+  const created: CreatedRecord = state[path] ?? newRecord(doc, owner, doc.exists ? undefined : missingDirs(dirname(path)));
   const changes: string[] = [];
-  if (file.data.hooks === undefined) {
-    file.data.hooks = {};
-    if (!created.keys.includes("hooks")) created.keys.push("hooks");
-  }
-  const hooks = file.data.hooks;
-  if (!isObj(hooks)) throw new SettingsFileError(path, `"hooks" is not an object`);
+  if (docObject(doc).hooks === undefined) add(doc, created, [], "hooks", {});
+  if (!isObj(valueAt(doc, ["hooks"]))) throw new SettingsFileError(path, `"hooks" is not an object`);
   for (const spec of specs) {
-    if (hooks[spec.event] === undefined) {
-      hooks[spec.event] = [];
-      if (!created.keys.includes(`hooks.${spec.event}`)) created.keys.push(`hooks.${spec.event}`);
-    }
-    const groups = hooks[spec.event];
-    if (!Array.isArray(groups)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
     const want: Obj = { ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }] };
-    const ours = groups.filter(isOurGroup);
-    if (ours.length === 1 && JSON.stringify(ours[0]) === JSON.stringify(want)) continue;
-    // Missing, or written by another version: put exactly one current group in place.
-    hooks[spec.event] = [...groups.filter((g) => !isOurGroup(g)), want];
-    changes.push(ours.length ? `updated the ${spec.event} hook` : `added a ${spec.event} hook`);
+    const groups = valueAt(doc, ["hooks", spec.event]);
+    if (groups === undefined) {
+      add(doc, created, ["hooks"], spec.event, [want]);
+      changes.push(`added a ${spec.event} hook`);
+      continue;
+    }
+    if (!Array.isArray(groups)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
+    const ours = groups.flatMap((g, i) => (isOurGroup(g) ? [i] : []));
+    if (ours.length === 1 && sameJson(groups[ours[0]!], want)) continue;
+    if (!ours.length) {
+      add(doc, created, ["hooks", spec.event], undefined, want);
+      changes.push(`added a ${spec.event} hook`);
+      continue;
+    }
+    // Written by another version (or twice): one current group, where the first one was.
+    for (const i of ours.slice(1).reverse()) removeMember(doc, ["hooks", spec.event, i]);
+    replaceValue(doc, ["hooks", spec.event, ours[0]!], want);
+    changes.push(`updated the ${spec.event} hook`);
   }
   if (changes.length) {
-    writeJsonFile(file);
-    state[path] = created;
+    saveJsonDoc(doc);
+    state[path] = { ...created, agent: owner.agent, ...(owner.project ? { project: owner.project } : {}) };
     writeState(env, state);
   }
   return { file: path, changes };
 }
 
 export function uninstallCommandHooks(path: string, env: Env): HookFileChange {
-  const file = readJsonFile(path);
-  const state = readState(env);
-  const created = state[path] ?? { file: false, keys: [] };
   const changes: string[] = [];
-  const hooks = file.data.hooks;
-  if (file.exists && isObj(hooks)) {
-    for (const [event, groups] of Object.entries(hooks)) {
+  if (!existsSync(path)) {
+    forget(env, path);
+    return { file: path, changes };
+  }
+  const doc = readJsonDoc(path);
+  const created = readState(env)[path] ?? { file: false, keys: [] };
+  const hooks = valueAt(doc, ["hooks"]);
+  if (isObj(hooks)) {
+    for (const event of Object.keys(hooks)) {
+      const groups = valueAt(doc, ["hooks", event]);
       if (!Array.isArray(groups)) continue;
-      const kept = groups.filter((g) => !isOurGroup(g));
-      // A group of someone else's that also holds one of our handlers: take out just ours.
-      for (const g of kept) if (isObj(g) && Array.isArray(g.hooks)) g.hooks = g.hooks.filter((h) => !(isObj(h) && isOurCommand(h.command)));
-      if (kept.length !== groups.length) changes.push(`removed the ${event} hook`);
-      if (kept.length === 0 && created.keys.includes(`hooks.${event}`)) delete hooks[event];
-      else hooks[event] = kept;
+      let removed = false;
+      for (let i = groups.length - 1; i >= 0; i--) {
+        const g = groups[i];
+        if (isOurGroup(g)) {
+          removeMember(doc, ["hooks", event, i], innerOf(created, ["hooks", event]));
+          removed = true;
+        } else if (isObj(g) && Array.isArray(g.hooks)) {
+          // A group of someone else's that also holds one of our handlers: take out just ours.
+          for (let j = g.hooks.length - 1; j >= 0; j--) {
+            const h = g.hooks[j];
+            if (isObj(h) && isOurCommand(h.command)) {
+              removeMember(doc, ["hooks", event, i, "hooks", j]);
+              removed = true;
+            }
+          }
+        }
+      }
+      if (removed) changes.push(`removed the ${event} hook`);
+      if (created.keys.includes(`hooks.${event}`) && isEmptyAt(doc, ["hooks", event])) removeMember(doc, ["hooks", event], innerOf(created, ["hooks"]));
     }
-    if (Object.keys(hooks).length === 0 && created.keys.includes("hooks")) delete file.data.hooks;
+    if (created.keys.includes("hooks") && isEmptyAt(doc, ["hooks"])) removeMember(doc, ["hooks"], innerOf(created, []));
   }
-  if (changes.length) {
-    if (created.file && Object.keys(file.data).length === 0) {
-      deleteFile(path);
-      changes.push("deleted the file (git-traces had created it)");
-    } else {
-      writeJsonFile(file);
-    }
+  if (doc.text !== doc.original) {
+    finish(doc, created, changes);
+    if (!existsSync(path)) removeCreatedDirs(created.dirs ?? []);
   }
-  if (state[path]) {
-    delete state[path];
-    writeState(env, state);
-  }
+  forget(env, path);
   return { file: path, changes };
 }
 
 /** Events that have our hook in the file. */
 export function installedEvents(path: string): string[] {
-  let file;
+  let hooks: unknown;
   try {
-    file = readJsonFile(path);
+    hooks = valueAt(readJsonDoc(path), ["hooks"]);
   } catch {
     return [];
   }
-  const hooks = file.data.hooks;
   if (!isObj(hooks)) return [];
   return Object.entries(hooks)
     .filter(([, groups]) => Array.isArray(groups) && groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))))
@@ -178,8 +286,6 @@ export interface FlatHookFormat {
   ownFile?: boolean;
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
 /** The directories `mkdir -p dir` would create, deepest first. */
 export function missingDirs(dir: string): string[] {
   const out: string[] = [];
@@ -201,97 +307,102 @@ export function removeCreatedDirs(dirs: readonly string[]): string[] {
   return removed;
 }
 
-export function installFlatHooks(path: string, specs: readonly HookSpec[], format: FlatHookFormat, env: Env): HookFileChange {
-  const file = readJsonFile(path);
+export function installFlatHooks(path: string, specs: readonly HookSpec[], format: FlatHookFormat, env: Env, owner: HookOwner): HookFileChange {
+  const doc = readJsonDoc(path);
   const state = readState(env);
-  const created: CreatedRecord = state[path] ?? { file: !file.exists, keys: [], ...(file.exists ? {} : { dirs: missingDirs(dirname(path)) }) };
+  const created: CreatedRecord = state[path] ?? newRecord(doc, owner, doc.exists ? undefined : missingDirs(dirname(path)));
   const isOurs = (h: unknown) => isObj(h) && isOurCommand(format.command(h));
   const changes: string[] = [];
   for (const [key, value] of Object.entries(format.header)) {
-    if (file.data[key] === undefined) {
-      file.data[key] = value;
-      if (!created.keys.includes(key)) created.keys.push(key);
-      if (file.exists) changes.push(`set ${key}`);
-    } else if (!sameJson(file.data[key], value)) {
-      throw new SettingsFileError(path, `"${key}" is ${JSON.stringify(file.data[key])}, git-traces writes ${JSON.stringify(value)}`);
+    const current = docObject(doc)[key];
+    if (current === undefined) {
+      add(doc, created, [], key, value);
+      if (doc.exists && doc.root) changes.push(`set ${key}`);
+    } else if (!sameJson(current, value)) {
+      throw new SettingsFileError(path, `"${key}" is ${JSON.stringify(current)}, git-traces writes ${JSON.stringify(value)}`);
     }
   }
-  if (file.data.hooks === undefined) {
-    file.data.hooks = {};
-    if (!created.keys.includes("hooks")) created.keys.push("hooks");
-  }
-  const hooks = file.data.hooks;
-  if (!isObj(hooks)) throw new SettingsFileError(path, `"hooks" is not an object`);
+  if (docObject(doc).hooks === undefined) add(doc, created, [], "hooks", {});
+  if (!isObj(valueAt(doc, ["hooks"]))) throw new SettingsFileError(path, `"hooks" is not an object`);
   for (const spec of specs) {
-    if (hooks[spec.event] === undefined) {
-      hooks[spec.event] = [];
-      if (!created.keys.includes(`hooks.${spec.event}`)) created.keys.push(`hooks.${spec.event}`);
-    }
-    const list = hooks[spec.event];
-    if (!Array.isArray(list)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
     const want = format.handler(spec);
-    const ours = list.filter(isOurs);
-    if (ours.length === 1 && sameJson(ours[0], want)) continue;
-    hooks[spec.event] = [...list.filter((h) => !isOurs(h)), want];
-    changes.push(ours.length ? `updated the ${spec.event} hook` : `added a ${spec.event} hook`);
+    const list = valueAt(doc, ["hooks", spec.event]);
+    if (list === undefined) {
+      add(doc, created, ["hooks"], spec.event, [want]);
+      changes.push(`added a ${spec.event} hook`);
+      continue;
+    }
+    if (!Array.isArray(list)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
+    const ours = list.flatMap((h, i) => (isOurs(h) ? [i] : []));
+    if (ours.length === 1 && sameJson(list[ours[0]!], want)) continue;
+    if (!ours.length) {
+      add(doc, created, ["hooks", spec.event], undefined, want);
+      changes.push(`added a ${spec.event} hook`);
+      continue;
+    }
+    for (const i of ours.slice(1).reverse()) removeMember(doc, ["hooks", spec.event, i]);
+    replaceValue(doc, ["hooks", spec.event, ours[0]!], want);
+    changes.push(`updated the ${spec.event} hook`);
   }
   if (changes.length) {
-    writeJsonFile(file);
-    state[path] = created;
+    saveJsonDoc(doc);
+    state[path] = { ...created, agent: owner.agent, ...(owner.project ? { project: owner.project } : {}) };
     writeState(env, state);
   }
   return { file: path, changes };
 }
 
 export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: Env): HookFileChange {
-  const file = readJsonFile(path);
-  const state = readState(env);
-  const created = state[path] ?? { file: false, keys: [] };
+  const changes: string[] = [];
+  if (!existsSync(path)) {
+    forget(env, path);
+    return { file: path, changes };
+  }
+  const doc = readJsonDoc(path);
+  const created = readState(env)[path] ?? { file: false, keys: [] };
   const ownsKey = (key: string) => created.keys.includes(key) || format.ownFile === true;
   const isOurs = (h: unknown) => isObj(h) && isOurCommand(format.command(h));
-  const changes: string[] = [];
-  const hooks = file.data.hooks;
-  if (file.exists && isObj(hooks)) {
-    for (const [event, list] of Object.entries(hooks)) {
+  const hooks = valueAt(doc, ["hooks"]);
+  if (isObj(hooks)) {
+    for (const event of Object.keys(hooks)) {
+      const list = valueAt(doc, ["hooks", event]);
       if (!Array.isArray(list)) continue;
-      const kept = list.filter((h) => !isOurs(h));
-      if (kept.length === list.length) continue;
+      let removed = false;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (!isOurs(list[i])) continue;
+        removeMember(doc, ["hooks", event, i], innerOf(created, ["hooks", event]));
+        removed = true;
+      }
+      if (!removed) continue;
       changes.push(`removed the ${event} hook`);
-      if (kept.length === 0 && ownsKey(`hooks.${event}`)) delete hooks[event];
-      else hooks[event] = kept;
+      if (ownsKey(`hooks.${event}`) && isEmptyAt(doc, ["hooks", event])) removeMember(doc, ["hooks", event], innerOf(created, ["hooks"]));
     }
-    if (changes.length && Object.keys(hooks).length === 0 && ownsKey("hooks")) delete file.data.hooks;
+    if ((changes.length || created.keys.includes("hooks")) && ownsKey("hooks") && isEmptyAt(doc, ["hooks"])) removeMember(doc, ["hooks"], innerOf(created, []));
   }
-  if (changes.length) {
-    // The format keys we added go with the last hook; from a file of the user's (Cursor's
-    // hooks.json), they go in any case, so that the file is as it was.
-    if (file.data.hooks === undefined || !format.ownFile) {
-      for (const [key, value] of Object.entries(format.header)) if (ownsKey(key) && sameJson(file.data[key], value)) delete file.data[key];
-    }
-    if ((created.file || format.ownFile) && Object.keys(file.data).length === 0) {
-      deleteFile(path);
-      changes.push("deleted the file (git-traces had created it)");
-      removeCreatedDirs(created.dirs ?? []);
-    } else {
-      writeJsonFile(file);
+  // The format keys we added go with the last hook; from a file of the user's (Cursor's
+  // hooks.json), they go in any case, so that the file is as it was.
+  if (changes.length && (valueAt(doc, ["hooks"]) === undefined || !format.ownFile)) {
+    for (const [key, value] of Object.entries(format.header)) {
+      if (ownsKey(key) && sameJson(valueAt(doc, [key]), value)) removeMember(doc, [key], innerOf(created, []));
     }
   }
-  if (state[path]) {
-    delete state[path];
-    writeState(env, state);
+  if (doc.text !== doc.original) {
+    if (format.ownFile && doc.root && isEmptyAt(doc, [])) created.file = true;
+    finish(doc, created, changes);
+    if (!existsSync(path)) removeCreatedDirs(created.dirs ?? []);
   }
+  forget(env, path);
   return { file: path, changes };
 }
 
 /** Events that have our handler in a flat hook file. */
 export function installedFlatEvents(path: string, format: FlatHookFormat): string[] {
-  let file;
+  let hooks: unknown;
   try {
-    file = readJsonFile(path);
+    hooks = valueAt(readJsonDoc(path), ["hooks"]);
   } catch {
     return [];
   }
-  const hooks = file.data.hooks;
   if (!isObj(hooks)) return [];
   return Object.entries(hooks)
     .filter(([, list]) => Array.isArray(list) && list.some((h) => isObj(h) && isOurCommand(format.command(h))))

@@ -1,8 +1,11 @@
 // `git traces hooks install|uninstall|status`: the agents' own hook configs, which call
 // `git-traces hook <agent> <event>` so that commits know which sessions are active.
 
+import { existsSync, realpathSync } from "node:fs";
+import { basename } from "node:path";
 import { adapter, supportedAgents } from "../../agents/index.ts";
-import type { AgentAdapter, HookFileChange, HookStatus } from "../../agents/types.ts";
+import { DEFAULT_BINARY } from "../../agents/shared/command-hooks.ts";
+import type { AgentAdapter, HookFileChange, HookInstallOptions, HookStatus } from "../../agents/types.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { UsageError } from "../errors.ts";
@@ -32,8 +35,32 @@ async function chosenAdapters(opts: HooksOptions, deps: Deps, detectedOnly: bool
   return detectedOnly && !opts.agent ? list.filter((a) => a.detect(deps.env)) : list;
 }
 
-function installOpts(opts: HooksOptions, deps: Deps) {
-  return { env: deps.env, ...(opts.project ? { project: requireWorktree(deps).topLevel } : {}) };
+/**
+ * The binary the user's hooks run, by absolute path, so that an agent started outside a
+ * login shell (without our PATH) still reports: this binary, named by the PATH entry that
+ * leads to it when there is one (a name that stays put when a package manager moves the
+ * file), else by its own path. Undefined when running from source (`bun src/...`).
+ */
+export function hookBinary(env: Record<string, string | undefined>, execPath = process.execPath): string | undefined {
+  if (/^(bun|node)(\.exe)?$/.test(basename(execPath))) return undefined;
+  const self = realOrNull(execPath) ?? execPath;
+  const onPath = Bun.which("git-traces", { PATH: env.PATH ?? "" });
+  if (onPath && onPath.startsWith("/") && realOrNull(onPath) === self) return onPath;
+  return execPath;
+}
+
+function realOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function installOpts(opts: HooksOptions, deps: Deps): HookInstallOptions {
+  if (opts.project) return { env: deps.env, project: requireWorktree(deps).topLevel };
+  const command = hookBinary(deps.env);
+  return { env: deps.env, ...(command ? { command } : {}) };
 }
 
 function printChanges(deps: Deps, agent: AgentAdapter, changes: HookFileChange[], none: string): void {
@@ -73,6 +100,7 @@ export async function runHooksStatus(opts: HooksOptions, deps: Deps): Promise<nu
   const statuses: (HookStatus & { scope: string })[] = [];
   for (const a of agents) statuses.push({ scope: opts.project ? "project" : "user", ...(await a.hooks.status(installOpts(opts, deps))) });
   const onPath = Bun.which("git-traces", { PATH: deps.env.PATH ?? "" });
+  const fallback = DEFAULT_BINARY.replace("~", deps.env.HOME ?? "~");
   if (opts.json) {
     deps.io.out(`${JSON.stringify({ gitTracesOnPath: onPath ?? null, agents: statuses }, null, 2)}\n`);
     return 0;
@@ -84,8 +112,9 @@ export async function runHooksStatus(opts: HooksOptions, deps: Deps): Promise<nu
     if (s.events.length) deps.io.out(`  events: ${s.events.join(", ")}\n`);
     for (const n of s.notes) deps.io.out(`  note: ${n}\n`);
   }
-  if (!onPath && statuses.some((s) => s.events.length)) {
-    deps.io.out("warning: `git-traces` is not on PATH, so the agents cannot run their hooks; run scripts/install.sh\n");
+  // The user's hooks name the binary by its path; a project's look for it on PATH and where the installer puts it.
+  if (opts.project && !onPath && !existsSync(fallback) && statuses.some((s) => s.events.length)) {
+    deps.io.out(`warning: neither \`git-traces\` on PATH nor ${fallback}: the project's hooks do nothing here; run scripts/install.sh\n`);
   }
   return 0;
 }

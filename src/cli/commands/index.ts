@@ -33,5 +33,6 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   "after-push": load(() => import("./after-push.ts")),
   hook: load(() => import("./hook.ts")),
   "find-real-git": load(() => import("./find-real-git.ts")),
+  uninstall: load(() => import("./uninstall.ts")),
   note: load(() => import("./note.ts")),
 });
