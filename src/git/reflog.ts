@@ -6,6 +6,8 @@
 // then. Afterwards, the commit made is the first `commit...` entry after the anchor whose
 // old ID is that HEAD: an entry appended by a later commit has our commit as its old ID.
 
+import type { GitRunner } from "./runner.ts";
+
 export interface Anchor {
   /** The last line of logs/HEAD before git ran. */
   line: string;
@@ -37,6 +39,12 @@ export function readAnchor(gitDir: string): Anchor | null {
   return m ? { line, head: m[2]! } : null;
 }
 
+/** Subjects compared as git may have cleaned them up (white space). */
+export function sameSubject(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, " ").trim();
+  return norm(a) === norm(b);
+}
+
 /** The first line of a commit message as given with -m (what the reflog entry says after "commit: "). */
 export function subjectOf(message: string): string {
   return (
@@ -62,9 +70,36 @@ export function commitMade(reflog: string, anchor: Anchor, amend: boolean, subje
     if (!msg || (msg[1] === "amend") !== amend) continue;
     candidates.push({ oid: m[2]!, subject: msg[2]!.trim() });
   }
-  if (subject) {
-    const same = candidates.find((c) => c.subject === subject);
-    if (same) return same.oid;
+  // With -m, the subject must match: a candidate with another one is a commit someone else
+  // made (an IDE's) while ours failed.
+  if (subject !== null) return candidates.find((c) => sameSubject(c.subject, subject))?.oid ?? null;
+  return (at >= 0 ? candidates[0] : candidates.at(-1))?.oid ?? null;
+}
+
+/**
+ * The commit made on top of `anchor.head`, found by walking HEAD's first parents (at most
+ * `depth`): for when the reflog cannot tell (expired to nothing by `gc.reflogExpire=now`,
+ * or reflogs turned off). A later commit on top of ours has ours as its parent, so the
+ * first commit whose parent is the old HEAD is ours; an amend's replaces the old HEAD, so
+ * its parents are the old HEAD's.
+ */
+export function commitOnTopOf(git: GitRunner, anchor: Anchor, amend: boolean, subject: string | null, depth = 100): string | null {
+  const r = git.run(["log", "--first-parent", "--format=%H %P%x00%s", `--max-count=${depth}`, "HEAD", "--"]);
+  if (r.exitCode !== 0) return null;
+  let parents: string | null = null;
+  if (amend) {
+    const p = git.run(["rev-list", "--parents", "--no-walk", anchor.head, "--"]);
+    if (p.exitCode !== 0) return null;
+    parents = p.stdout.trim().split(" ").slice(1).join(" ");
   }
-  return candidates[0]?.oid ?? null;
+  for (const line of r.stdout.split("\n")) {
+    const [ids = "", subj = ""] = line.split("\0");
+    const [oid, ...ps] = ids.trim().split(" ");
+    if (!oid) continue;
+    if (amend ? oid !== anchor.head && ps.join(" ") === parents : ps[0] === anchor.head) {
+      // (%s joins the first paragraph's lines; -m's first line starts it.)
+      return subject === null || sameSubject(subj, subject) || subj.replace(/\s+/g, " ").startsWith(subject.replace(/\s+/g, " ").trim()) ? oid : null;
+    }
+  }
+  return null;
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { contextTokens } from "../git/globals.ts";
 import { locateRealGit } from "../git/locate.ts";
-import { commitMade } from "../git/reflog.ts";
+import { commitMade, commitOnTopOf } from "../git/reflog.ts";
 import { tipCommit } from "../git/repo.ts";
 import { GitRunner } from "../git/runner.ts";
 import { findSessions, keepCommitTraces, recordCommit } from "../interceptors/commit-sync.ts";
@@ -18,24 +18,24 @@ import type { CommitJob } from "./schemas.ts";
 import { deferWarning, writeLog } from "./warnings.ts";
 
 /** The commit the job's `git commit` made, or null when it made none. */
-export function madeBy(job: CommitJob): string | null {
-  let reflog: string;
+export function madeBy(job: CommitJob, git: GitRunner): string | null {
+  let reflog = "";
   try {
     reflog = readFileSync(`${job.gitDir}/logs/HEAD`, "utf8");
   } catch {
-    return null;
+    // gone: the history tells
   }
-  return commitMade(reflog, job.anchor, job.amend, job.subject);
+  return commitMade(reflog, job.anchor, job.amend, job.subject) ?? commitOnTopOf(git, job.anchor, job.amend, job.subject);
 }
 
 /** Records the traces of the job's commit, in this process. Throws when that fails. */
 export async function recordCommitJob(job: CommitJob, env: Record<string, string | undefined>): Promise<void> {
-  const made = madeBy(job);
-  if (!made) return;
   const real = locateRealGit(env);
   if (!real) throw new Error("cannot find the real git");
   const inv: Invocation = { argv0: "git", args: [], globals: job.globals, command: "commit", commandArgs: [] };
   const ctx: InterceptContext = { inv, real, git: new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env }), env };
+  const made = madeBy(job, ctx.git);
+  if (!made) return;
   process.chdir(job.cwd);
   try {
     const found = await findSessions(ctx);

@@ -24,6 +24,17 @@ export interface User {
 
 const TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
 
+/** Writes a Claude Code session `id` in `home` whose work (cwd `repo`) edited `file`. */
+export function writeClaudeSession(home: string, repo: string, id: string, file: string): void {
+  const text = readFileSync(TEMPLATE, "utf8")
+    .replaceAll(SESSIONS.claude, id)
+    .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
+    .replaceAll("/home/dev/work/shop", repo);
+  const dest = join(home, ".claude", "projects", claudeFolder(repo), `${id}.jsonl`);
+  mkdirSync(dirname(dest), { recursive: true });
+  writeFileSync(dest, text);
+}
+
 export function makeUser(name: string): User {
   const box = makeSandbox(name);
   const env = { ...box.env, GIT_AUTHOR_NAME: name, GIT_COMMITTER_NAME: name, GIT_AUTHOR_EMAIL: `${name}@example.com`, GIT_COMMITTER_EMAIL: `${name}@example.com` };
@@ -39,13 +50,7 @@ export function makeUser(name: string): User {
     },
     agentCommit(repo, file, id, message) {
       // The fixture session, renamed, in this repository, editing `file` instead of src/auth.py.
-      const text = readFileSync(TEMPLATE, "utf8")
-        .replaceAll(SESSIONS.claude, id)
-        .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
-        .replaceAll("/home/dev/work/shop", repo);
-      const dest = join(box.home, ".claude", "projects", claudeFolder(repo), `${id}.jsonl`);
-      mkdirSync(dirname(dest), { recursive: true });
-      writeFileSync(dest, text);
+      writeClaudeSession(box.home, repo, id, file);
       mkdirSync(dirname(join(repo, file)), { recursive: true });
       writeFileSync(join(repo, file), `${id}\n`);
       realGit(["add", file], repo);
