@@ -62,6 +62,9 @@ describe("install layouts", () => {
     }
     settle(box.home);
     expect(noted(repo, "HEAD~3..HEAD")).toEqual({ total: 3, withNote: 3 });
+    // doctor checks that a worker starts in this layout.
+    const doctor = run([join(only, "git"), "traces", "doctor"], { cwd: repo, env });
+    expect(doctor.out).toContain("worker=ok\n");
   });
 });
 

@@ -1,6 +1,8 @@
 // `git traces doctor`: facts a user can paste into a bug report (key=value), then each
 // problem found with the command that fixes it.
 
+import { foreground } from "../../jobs/mode.ts";
+import { JOB_ENV } from "../../jobs/spawn.ts";
 import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem, type RealGit } from "../../git/locate.ts";
 import { GitRunner } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
@@ -43,6 +45,22 @@ function readRecorded(execPath: string): { path: string; target: string | null; 
   return { path, target, exists: target !== null && fs.existsSync(path) };
 }
 
+/**
+ * Whether a background worker starts in this layout: this binary, run as the shim runs its
+ * workers (its own path, the job variable set), must be the CLI and refuse the empty job.
+ * null when it does; else what went wrong.
+ */
+export function workerStarts(execPath: string, env: Record<string, string | undefined>): string | null {
+  try {
+    const r = Bun.spawnSync({ cmd: [execPath, "after-commit"], env: { ...env, [JOB_ENV]: "{}" }, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 10_000 });
+    const err = r.stderr.toString();
+    if (r.exitCode === 1 && err.includes(`no valid job in ${JOB_ENV}`)) return null;
+    return `exit ${r.exitCode ?? r.signalCode}: ${err.trim().split("\n")[0] ?? ""}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport {
   const { env } = deps;
   const problems: Problem[] = [];
@@ -69,7 +87,18 @@ export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport 
     shim_first_on_path: firstGit?.isShim ? "yes" : "no",
     [REAL_GIT_ENV]: env[REAL_GIT_ENV] ?? "",
     GIT_TRACES_DISABLE: env.GIT_TRACES_DISABLE ?? "",
+    GIT_TRACES_SYNC: env.GIT_TRACES_SYNC ?? "",
+    trace_work: foreground(env) ? "foreground (no terminal, or CI)" : "background",
   };
+  const worker = workerStarts(execPath, env);
+  facts.worker = worker === null ? "ok" : `broken: ${worker}`;
+  if (worker !== null) {
+    problems.push({
+      code: "WORKER_CANNOT_START",
+      message: `a background worker cannot start from ${execPath} (${worker}): notes of commits made at a terminal would be lost`,
+      fix: "reinstall with scripts/install.sh; meanwhile GIT_TRACES_SYNC=1 does the work in the foreground",
+    });
+  }
 
   const override = env[REAL_GIT_ENV];
   const overrideIssue = override ? overrideProblem(override, execPath) : null;
