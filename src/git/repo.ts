@@ -20,6 +20,19 @@ export function repoState(git: GitRunner): RepoState | null {
   return parseRepoState(git.run(STATE_ARGS).stdout);
 }
 
+/**
+ * Why git would not take the cwd as a repository, in git's own words, when it is one it
+ * refuses (safe.directory: "detected dubious ownership"); null when it is simply none.
+ */
+export function refusedRepository(git: GitRunner): string | null {
+  const r = git.run(["rev-parse", "--git-dir"]);
+  if (r.exitCode === 0) return null;
+  const m = /^fatal: (detected dubious ownership in repository at .*)$/m.exec(r.stderr);
+  if (!m) return null;
+  const fix = /git config --global --add safe\.directory .+$/m.exec(r.stderr)?.[0];
+  return `${m[1]}${fix ? `; if you trust it: ${fix.trim()}` : ""}`;
+}
+
 export async function repoStateAsync(git: GitRunner): Promise<RepoState | null> {
   return parseRepoState((await git.runAsync(STATE_ARGS)).stdout);
 }

@@ -128,3 +128,16 @@ test("logs: a helpful empty state outside failures, and a clear error outside a 
   expect(outside.exitCode).toBe(1);
   expect(outside.err).toBe("git-traces: not a git repository; run inside one or pass -C <dir>\n");
 });
+
+test("a repository git refuses for its owner (safe.directory) is named as such, with git's fix", () => {
+  if (process.getuid?.() !== 0) return; // needs root to give the repository to another user
+  const repo = join(box.dir, "not-mine");
+  mkdirSync(repo, { recursive: true });
+  run(["/usr/bin/git", "init", "-q", repo], { env: box.realEnv });
+  run(["chown", "-R", "nobody", repo]);
+  const r = git(["traces", "status"], {}, repo);
+  expect(r.exitCode).not.toBe(0);
+  expect(r.err).toContain("detected dubious ownership in repository at");
+  expect(r.err).toContain("git config --global --add safe.directory");
+  expect(r.err).not.toContain("not a git repository");
+});

@@ -1,12 +1,16 @@
 // Guards for commands that need a repository.
 
-import { repoState, type RepoState } from "../../git/repo.ts";
+import { refusedRepository, repoState, type RepoState } from "../../git/repo.ts";
 import type { Deps } from "../deps.ts";
 import { CliError } from "../errors.ts";
 
 export function requireRepo(deps: Deps): RepoState {
   const state = repoState(deps.git());
-  if (!state) throw new CliError("not a git repository; run inside one or pass -C <dir>", "NOT_A_REPO");
+  if (!state) {
+    const refused = refusedRepository(deps.git());
+    if (refused) throw new CliError(refused, "UNSAFE_REPO");
+    throw new CliError("not a git repository; run inside one or pass -C <dir>", "NOT_A_REPO");
+  }
   return state;
 }
 
