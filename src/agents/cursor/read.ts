@@ -6,8 +6,8 @@
 // modification time and what earlier reads saw (./clock.ts), the model from the hooks
 // (src/attach/detect.ts fills it in from active.json).
 
-import { statSync } from "node:fs";
 import { parseJsonl } from "../shared/jsonl.ts";
+import { LIMITS, readRegular } from "../shared/safe-file.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
@@ -165,9 +165,8 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   let bytes: Uint8Array;
   let stat;
   try {
-    bytes = await Bun.file(path).bytes();
-    // After the read: every byte read was on disk by this modification time.
-    stat = statSync(path);
+    // The stat comes after the read: every byte read was on disk by its modification time.
+    ({ bytes, stat } = readRegular(path, LIMITS.whole));
   } catch (e) {
     throw new TranscriptError(path, (e as Error).message);
   }

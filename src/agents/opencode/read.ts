@@ -5,9 +5,10 @@
 // same records, read by one function. Record types and fields: the OpenCode fixture's
 // README. Unknown part types, tools and fields are ignored; every value is checked.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { absolute, relativize } from "../shared/paths.ts";
+import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { patchFiles } from "../codex/read.ts";
 import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
@@ -251,9 +252,10 @@ function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptio
 
 // --- the JSON tree -------------------------------------------------------------------------
 
+/** A record file of the tree, when it is a regular file holding JSON (safe-file.ts). */
 function readJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    return parseJson(readRegularText(path, LIMITS.whole));
   } catch {
     return undefined;
   }
@@ -273,8 +275,14 @@ function recordFiles(dir: string, prefix: string): string[] {
 function readFromTree(path: string): Records {
   // <storage>/session/<project>/<id>.json
   const name = path.slice(path.lastIndexOf("/") + 1);
-  const raw = readJson(path);
-  if (raw === undefined && Bun.file(path).size === 0) throw new TranscriptError(path, "missing or empty");
+  let text: string;
+  try {
+    text = readRegularText(path, LIMITS.whole);
+  } catch (e) {
+    throw new TranscriptError(path, (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message);
+  }
+  if (text.trim() === "") throw new TranscriptError(path, "empty");
+  const raw = parseJson(text);
   const info = isObj(raw) ? raw : {};
   const id = str(info.id) ?? name.replace(/\.json$/, "");
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
