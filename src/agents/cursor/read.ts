@@ -8,8 +8,9 @@
 
 import { parseJsonl } from "../shared/jsonl.ts";
 import { LIMITS, readRegular } from "../shared/safe-file.ts";
-import { absolute, relativize } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { LineClock } from "./clock.ts";
 import { guessWorkspace, projectFolderOf, projectKey, transcriptId, workspaceFrom } from "./discover.ts";
@@ -201,7 +202,7 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
     } else {
       // No time: the bound is no time a person would read as when the message was written.
       messages.push({ role: e.role, text: e.text });
-      if (e.role === "user" && !title) title = titleFrom(e.text);
+      if (e.role === "user" && !title) title = titleFrom(e.text, titleContext(opts.env));
     }
   }
   clock.save();

@@ -16,8 +16,9 @@ import { basename, dirname, join, posix } from "node:path";
 import { listDir } from "../shared/discover.ts";
 import { parseJsonl } from "../shared/jsonl.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
-import { absolute, relativize } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { folderProject, HashedPaths, projectHash, readRegistry } from "./discover.ts";
 
@@ -266,7 +267,7 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
       const said = contentText(m.displayContent ?? m.content);
       if (!isPrompt(said)) continue;
       messages.push({ role: "user", text: said, ...(at ? { at } : {}) });
-      if (!title) title = titleFrom(said);
+      if (!title) title = titleFrom(said, titleContext(opts.env));
     } else if (m.type === "gemini") {
       const said = contentText(m.content);
       if (said.trim() === "") continue;

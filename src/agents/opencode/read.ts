@@ -7,10 +7,11 @@
 
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { absolute, relativize } from "../shared/paths.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { patchFiles } from "../codex/read.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { OpencodeDbError, parseLocator, withDatabase } from "./db.ts";
 
@@ -117,7 +118,7 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
     if (data.role === "user") {
       const text = textOf(parts);
       if (text !== undefined) {
-        if (!title) title = titleFrom(text);
+        if (!title) title = titleFrom(text, titleContext(opts.env));
         out.push({ role: "user", text: opts.summary ? "" : text, ...(at ? { at } : {}) });
       }
       if (!provider && isObj(data.model)) provider = str(data.model.providerID);
@@ -151,7 +152,7 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
       tools.push(opencodeToolCall(name, isObj(state.input) ? state.input : {}, iso(started) ?? at, cwd, roots));
     }
   }
-  if (!title && session.title) title = titleFrom(session.title);
+  if (!title && session.title) title = titleFrom(session.title, titleContext(opts.env));
   const start = iso(first);
   const end = iso(last);
   return {
