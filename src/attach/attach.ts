@@ -5,7 +5,7 @@ import type { GitRunner } from "../git/runner.ts";
 import { mergeIntoNote, metaLine, tracesLine, type TraceMeta } from "../notes/format.ts";
 import { updateNotes } from "../notes/store.ts";
 import { primaryModel, toolCounts, type Trace } from "../traces/model.ts";
-import { redactText } from "../traces/redact.ts";
+import { redactTitle } from "../traces/redact.ts";
 import type { Attachment } from "./detect.ts";
 
 /**
@@ -20,7 +20,7 @@ export function traceMeta(trace: Trace, files: readonly string[], home = process
     ...(trace.agentVersion ? { agentVersion: trace.agentVersion } : {}),
     ...(model ? { model } : {}),
     ...(trace.models.length > 1 ? { models: trace.models } : {}),
-    title: redactText(trace.title, { home }),
+    title: redactTitle(trace.title, { home }),
     files: [...files],
     ...(trace.start ? { start: trace.start } : {}),
     ...(trace.end ? { end: trace.end } : {}),

@@ -6,6 +6,7 @@
 
 import * as v from "valibot";
 import { isTraceId } from "../traces/id.ts";
+import { cutTitle } from "../traces/title.ts";
 
 export const NOTES_REF = "refs/notes/traces";
 
@@ -137,7 +138,7 @@ export function tracesLine(id: string, url?: string): string {
 export function metaLine(id: string, meta: TraceMeta): string {
   if (!isTraceId(id)) throw new Error(`not a valid trace ID: ${JSON.stringify(id)}`);
   const bounded: TraceMeta = { v: META_VERSION, ...meta };
-  if (bounded.title !== undefined && bounded.title.length > MAX_TITLE) bounded.title = `${bounded.title.slice(0, MAX_TITLE - 1)}…`;
+  if (bounded.title !== undefined && bounded.title.length > MAX_TITLE) bounded.title = cutTitle(bounded.title, MAX_TITLE);
   if (bounded.files && bounded.files.length > MAX_FILES) bounded.files = bounded.files.slice(0, MAX_FILES);
   const line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
   if (line.length > MAX_LINE) return `traces-meta:${id} ${JSON.stringify({ v: META_VERSION, agent: meta.agent, model: meta.model })}`;

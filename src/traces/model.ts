@@ -121,15 +121,3 @@ export function primaryModel(trace: Pick<Trace, "models" | "messages">): string 
   }
   return best;
 }
-
-const TITLE_MAX = 80;
-
-/** A prompt as a title: first line with text, blanks collapsed, cut at a word near 80 chars. */
-export function titleFrom(prompt: string): string {
-  const line = prompt.split("\n").find((l) => l.trim() !== "") ?? "";
-  const flat = line.replace(/\s+/g, " ").trim();
-  if (flat.length <= TITLE_MAX) return flat;
-  const cut = flat.slice(0, TITLE_MAX - 1);
-  const space = cut.lastIndexOf(" ");
-  return `${space > TITLE_MAX / 2 ? cut.slice(0, space) : cut}…`;
-}

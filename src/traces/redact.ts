@@ -6,7 +6,8 @@
 // prefix in front of it stays (`AWS_SECRET_ACCESS_KEY=[REDACTED:secret]`). Markers match
 // none of the rules, so redacting twice changes nothing more. The home directory becomes `~`.
 
-import { titleFrom, type Trace } from "./model.ts";
+import type { Trace } from "./model.ts";
+import { cutTitle, dropPartialToken } from "./title.ts";
 
 export interface RedactContext {
   /** The user's home directory; written as `~`. Empty or `/` turns that rule off. */
@@ -452,17 +453,50 @@ function walk(x: unknown, c: Compiled): unknown {
   return x;
 }
 
+/** How far past the start of its first line with text a prompt is read for its title. */
+const TITLE_SPAN = 64 * 1024;
+
+/**
+ * The one way a title is made from a prompt: redact, then cut. Cutting first could leave a
+ * secret too short for any rule to recognise (`…/ghp_Tt1Uu2Vv3Ww4Xx5Y…`). Only the prompt's
+ * first line with text and what follows it (up to 64 KiB, for a secret spanning lines, such
+ * as a private key) is redacted; a word the cut leaves partial that may be part of a
+ * secret is dropped too (model.ts cutTitle).
+ */
+export function titleFrom(prompt: string, ctx: RedactContext): string {
+  const first = prompt.search(/\S/);
+  if (first < 0) return "";
+  const start = prompt.lastIndexOf("\n", first) + 1;
+  return cutTitle(redactWith(prompt.slice(start, start + TITLE_SPAN), compile(ctx)));
+}
+
+/**
+ * A title made elsewhere (a note, a snapshot of an older version) made safe to share: redacted,
+ * and when it was cut (ends with `…`), without a partial secret at the cut.
+ */
+export function redactTitle(title: string, ctx: RedactContext): string {
+  const t = redactWith(title, compile(ctx));
+  return t.endsWith("…") ? `${dropPartialToken(t.slice(0, -1)).trimEnd()}…` : t;
+}
+
 /**
  * A copy of a trace with every string field redacted (title, messages, tool commands, URLs,
  * queries, paths, details, cwd, transcript, branch, and any field added later), except the
- * trace ID and agent name. A title cut from the first prompt is cut again from the redacted prompt,
- * so that a secret shortened by the cut cannot slip through as a prefix.
+ * trace ID and agent name. A title cut from the first prompt is made again from it
+ * (titleFrom: redacted, then cut); any other title passes redactTitle.
  */
 export function redactTrace(trace: Trace, ctx: RedactContext): Trace {
   const c = compile(ctx);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(trace)) out[k] = KEPT_FIELDS.has(k) ? v : walk(v, c);
   const prompt = trace.messages.find((m) => m.role === "user");
-  if (prompt && titleFrom(prompt.text) === trace.title) out.title = titleFrom(redactWith(prompt.text, c));
+  let fromPrompt = false;
+  if (prompt) {
+    // Made from it by this version, or by one that cut first (a snapshot kept from then).
+    const line = cutTitle(prompt.text, Infinity);
+    const t = trace.title;
+    fromPrompt = t === titleFrom(prompt.text, ctx) || t === line || (t.endsWith("…") && t.length > 1 && line.startsWith(t.slice(0, -1)));
+  }
+  out.title = fromPrompt ? titleFrom(prompt!.text, ctx) : redactTitle(trace.title, ctx);
   return out as Trace;
 }

@@ -7,7 +7,8 @@ import { hooksFeature } from "../../src/agents/codex/hooks.ts";
 import { patchFiles, readCodexRollout } from "../../src/agents/codex/read.ts";
 import { commonHookEvent } from "../../src/agents/shared/hook-payload.ts";
 import { parseJsonl } from "../../src/agents/shared/jsonl.ts";
-import { editedFiles, kindCounts, primaryModel, titleFrom, toolCounts, TraceSchema } from "../../src/traces/model.ts";
+import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
+import { titleFrom } from "../../src/traces/redact.ts";
 import { sanitize, sanitizeLine } from "../../src/traces/sanitize.ts";
 import * as v from "valibot";
 import { FIXTURES, SESSIONS } from "../helpers/agents.ts";
@@ -147,8 +148,8 @@ describe("hook payloads", () => {
 
 describe("untrusted text", () => {
   test("titles are one line, shortened at a word", () => {
-    expect(titleFrom("\n\n  Fix   the\tbug  \nmore")).toBe("Fix the bug");
-    const long = titleFrom("word ".repeat(40));
+    expect(titleFrom("\n\n  Fix   the\tbug  \nmore", { home: "" })).toBe("Fix the bug");
+    const long = titleFrom("word ".repeat(40), { home: "" });
     expect(long.length).toBeLessThanOrEqual(80);
     expect(long.endsWith("…")).toBe(true);
   });

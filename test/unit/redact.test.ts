@@ -7,8 +7,9 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { readClaudeTranscript } from "../../src/agents/claude-code/read.ts";
 import { readCodexRollout } from "../../src/agents/codex/read.ts";
-import { emptyTokens, titleFrom, TraceSchema, type Trace } from "../../src/traces/model.ts";
-import { isSecretName, MARKER, redactText, redactTrace } from "../../src/traces/redact.ts";
+import { emptyTokens, TraceSchema, type Trace } from "../../src/traces/model.ts";
+import { isSecretName, MARKER, redactText, redactTitle, redactTrace, titleFrom } from "../../src/traces/redact.ts";
+import { cutTitle } from "../../src/traces/title.ts";
 import { FIXTURE_HOME, FIXTURE_REPO, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 
 interface Positive {
@@ -181,15 +182,50 @@ describe("redactTrace", () => {
     expect(t).toEqual(sample()); // the input is not touched
   });
 
-  test("a title cut in the middle of a secret is cut again from the redacted prompt", () => {
+  test("a title is made from the redacted prompt: redacted, then cut", () => {
     const key = `ghp_${"Ab3dEf0123".repeat(4)}`;
     const prompt = `try https://example.com/callback/path/segment?x=1&key=${key} please`;
-    const t: Trace = { ...sample(), title: titleFrom(prompt), messages: [{ role: "user", text: prompt }] };
-    expect(t.title).toEndWith("&key=ghp_Ab3dEf0123Ab3dEf0123A…"); // too short a piece to recognise on its own
-    expect(redactText(t.title, ctx)).toBe(t.title);
+    expect(titleFrom(prompt, ctx)).toBe("try https://example.com/callback/path/segment?x=1&key=[REDACTED:github-token]…");
+    // Cut first, the piece left is too short for any rule to recognise on its own.
+    const cutFirst = `${prompt.slice(0, 79)}…`;
+    expect(cutFirst).toEndWith("&key=ghp_Ab3dEf0123Ab3dEf0123A…");
+    expect(redactText(cutFirst, ctx)).toBe(cutFirst);
+    // Such a title (an older version's snapshot) is made again from the prompt when shared...
+    const t: Trace = { ...sample(), title: cutFirst, messages: [{ role: "user", text: prompt }] };
     const r = redactTrace(t, ctx);
     expect(r.title).toBe("try https://example.com/callback/path/segment?x=1&key=[REDACTED:github-token]…");
-    expect(r.title).toBe(titleFrom(r.messages[0]!.text));
+    expect(r.title).toBe(titleFrom(r.messages[0]!.text, ctx));
+    // ...and without its prompt, loses the partial token.
+    expect(redactTitle(cutFirst, ctx)).toBe("try https://example.com/callback/path/segment?x=1&…");
+  });
+
+  test("a token the cut goes through leaves nothing of itself in the title", () => {
+    const at79 = (lead: string, token: string, keep: number) => `${lead.padEnd(78 - keep, "x")}=${token} and more words after it`;
+    const tokens = [
+      `ghp_${"Tt1Uu2Vv3Ww4Xx5Yy6Zz7Aa8Bb9Cc0Dd1Ee"}`,
+      `sk-proj-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3"}`,
+      "AKIAIOSFODNN7EXAMPLE",
+      `xoxb-${"1234567890-abcdefghijklmnop"}`,
+      `glpat-${"Zz9Yy8Xx7Ww6Vv5Uu4Tt3"}`,
+    ];
+    for (const token of tokens) {
+      for (const keep of [6, 9, 13, 17, 21]) {
+        if (keep >= token.length) continue;
+        const prompt = at79("Rotate: config/ci/settings.yml,", token, keep);
+        for (const title of [titleFrom(prompt, ctx), cutTitle(prompt)]) {
+          expect(title.length).toBeLessThanOrEqual(80);
+          expect(title).not.toContain(token.slice(0, 6));
+          expect(title).toEndWith("…");
+        }
+      }
+    }
+    // A cut through a long unknown key-like run drops it; through a word, keeps it.
+    expect(cutTitle(`Use ${"q".repeat(40)}/${"a1b2c3d4e5".repeat(6)}`)).toBe("Use…");
+    expect(cutTitle(`Use ${"word".repeat(30)}`)).toBe(`Use ${"word".repeat(30).slice(0, 75)}…`);
+    // A marker the cut goes through goes too.
+    expect(cutTitle(`Use ${"y".repeat(60)},[REDACTED:github-token] now`)).toBe(`Use ${"y".repeat(60)},…`);
+    // A cut between words is left alone.
+    expect(cutTitle("word ".repeat(40))).toBe(`${"word ".repeat(15).trim()}…`);
   });
 
   test("a title that is not the first prompt's is redacted as it is", () => {

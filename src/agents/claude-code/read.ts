@@ -3,8 +3,9 @@
 // content blocks and fields are ignored; every value is checked before use.
 
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 
 type Obj = Record<string, unknown>;
@@ -97,7 +98,7 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
       const text = promptText(record);
       if (text !== undefined) {
         messages.push({ role: "user", text, at });
-        if (!title) title = titleFrom(text);
+        if (!title) title = titleFrom(text, titleContext(opts.env));
       }
       lastAssistantId = undefined;
       continue;

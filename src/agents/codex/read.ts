@@ -4,8 +4,9 @@
 // shape, ignore the unknown.
 
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 
 type Obj = Record<string, unknown>;
@@ -169,7 +170,7 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
     ...(version ? { agentVersion: version } : {}),
     models,
     ...(provider ? { provider } : {}),
-    title: userMessages[0] ? titleFrom(userMessages[0].text) : "",
+    title: userMessages[0] ? titleFrom(userMessages[0].text, titleContext(opts.env)) : "",
     ...(start ? { start } : {}),
     ...(end ? { end } : {}),
     ...(sessionCwd ? { cwd: sessionCwd } : {}),

@@ -6,9 +6,10 @@
 // object or a JSON string, the model on the message or only in session.model_change.
 
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize } from "../shared/paths.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
 import { patchFiles } from "../codex/read.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 
 type Obj = Record<string, unknown>;
@@ -208,7 +209,7 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
     agent: "copilot-cli",
     ...(version ? { agentVersion: version } : {}),
     models,
-    title: firstPrompt ? titleFrom(firstPrompt.text) : "",
+    title: firstPrompt ? titleFrom(firstPrompt.text, titleContext(opts.env)) : "",
     ...(start ? { start } : {}),
     ...(end ? { end } : {}),
     ...(sessionCwd ? { cwd: sessionCwd } : {}),

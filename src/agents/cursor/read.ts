@@ -6,10 +6,11 @@
 // modification time and what earlier reads saw (./clock.ts), the model from the hooks
 // (src/attach/detect.ts fills it in from active.json).
 
-import { statSync } from "node:fs";
 import { parseJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { LIMITS, readRegular } from "../shared/safe-file.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { LineClock } from "./clock.ts";
 import { guessWorkspace, projectFolderOf, projectKey, transcriptId, workspaceFrom } from "./discover.ts";
@@ -165,9 +166,8 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   let bytes: Uint8Array;
   let stat;
   try {
-    bytes = await Bun.file(path).bytes();
-    // After the read: every byte read was on disk by this modification time.
-    stat = statSync(path);
+    // The stat comes after the read: every byte read was on disk by its modification time.
+    ({ bytes, stat } = readRegular(path, LIMITS.whole));
   } catch (e) {
     throw new TranscriptError(path, (e as Error).message);
   }
@@ -202,7 +202,7 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
     } else {
       // No time: the bound is no time a person would read as when the message was written.
       messages.push({ role: e.role, text: e.text });
-      if (e.role === "user" && !title) title = titleFrom(e.text);
+      if (e.role === "user" && !title) title = titleFrom(e.text, titleContext(opts.env));
     }
   }
   clock.save();

@@ -6,9 +6,9 @@
 // be matched against. A session's project path is its cwd: the file itself does not say it.
 // Subagents write chats/<parent session id>/<id>.jsonl, read with their parent.
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { filesIn, headField, listDir } from "../shared/discover.ts";
+import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { isInside } from "../shared/paths.ts";
 import { isTraceId } from "../../traces/id.ts";
 import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
@@ -38,7 +38,7 @@ export function readRegistry(dotGemini: string): Map<string, string> {
   const out = new Map<string, string>();
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(join(dotGemini, "projects.json"), "utf8"));
+    data = JSON.parse(readRegularText(join(dotGemini, "projects.json"), LIMITS.small));
   } catch {
     return out;
   }
@@ -52,7 +52,7 @@ export function readRegistry(dotGemini: string): Map<string, string> {
 
 function projectRootMarker(folder: string): string | undefined {
   try {
-    const text = readFileSync(join(folder, ".project_root"), "utf8").trim();
+    const text = readRegularText(join(folder, ".project_root"), 64 * 1024).trim();
     return text.startsWith("/") && !text.includes("\n") ? text : undefined;
   } catch {
     return undefined;

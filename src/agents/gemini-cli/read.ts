@@ -12,12 +12,13 @@
 // calls (a rewind need not revert files), tokens and models. Edits that failed or were
 // cancelled name no file (they changed none).
 
-import { readFileSync } from "node:fs";
 import { basename, dirname, join, posix } from "node:path";
 import { listDir } from "../shared/discover.ts";
 import { parseJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { LIMITS, readRegularText } from "../shared/safe-file.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { emptyTokens, isTraceId, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { folderProject, HashedPaths, projectHash, readRegistry } from "./discover.ts";
 
@@ -232,7 +233,7 @@ function subagentChats(path: string, id: string): Obj[][] {
   for (const e of listDir(dir)) {
     if (!e.isFile || !e.name.endsWith(".jsonl")) continue;
     try {
-      out.push([...replay(parseJsonl(readFileSync(join(dir, e.name), "utf8")).records).written.values()]);
+      out.push([...replay(parseJsonl(readRegularText(join(dir, e.name), LIMITS.whole)).records).written.values()]);
     } catch {
       // unreadable: the session without it
     }
@@ -243,7 +244,7 @@ function subagentChats(path: string, id: string): Obj[][] {
 export async function readGeminiChat(path: string, opts: ReadOptions = {}): Promise<Trace> {
   let text: string;
   try {
-    text = await Bun.file(path).text();
+    text = readRegularText(path, LIMITS.whole);
   } catch (e) {
     throw new TranscriptError(path, (e as Error).message);
   }
@@ -266,7 +267,7 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
       const said = contentText(m.displayContent ?? m.content);
       if (!isPrompt(said)) continue;
       messages.push({ role: "user", text: said, ...(at ? { at } : {}) });
-      if (!title) title = titleFrom(said);
+      if (!title) title = titleFrom(said, titleContext(opts.env));
     } else if (m.type === "gemini") {
       const said = contentText(m.content);
       if (said.trim() === "") continue;

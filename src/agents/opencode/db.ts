@@ -15,8 +15,9 @@
 // lock, no -wal or -shm file touched.
 
 import { constants, Database, SQLiteError } from "bun:sqlite";
-import { closeSync, openSync, readSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
+import { readHead } from "../shared/safe-file.ts";
 import type { Env } from "../types.ts";
 
 /** How long a read waits for a lock (a writer committing in rollback-journal mode). */
@@ -65,26 +66,40 @@ export class OpencodeDbError extends Error {
   }
 }
 
-/**
- * Runs `work` on the database opened read-only, then closes it. SQLite's errors (the file
- * missing or not a database, busy past the timeout, a table or column it lacks) become an
- * OpencodeDbError of one line; others pass through.
- */
 /** True when the file's header says WAL mode (format versions 2 at bytes 18 and 19). */
 function walMode(path: string): boolean {
-  const header = Buffer.alloc(20);
-  let fd: number | undefined;
+  const header = readHead(path, 20);
+  return header.length === 20 && header[18] === 2 && header[19] === 2;
+}
+
+/**
+ * Why SQLite must not open the database, if it must not: the database, and the side files
+ * SQLite opens next to it, must each be a regular file (or, for the side files, absent).
+ * SQLite's own open of a FIFO would block, and of a device read without end.
+ */
+function unsafeFiles(path: string): string | undefined {
+  let main;
   try {
-    fd = openSync(path, "r");
-    return readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
+    main = statSync(path);
   } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    return undefined; // missing: SQLite says so
   }
+  if (!main.isFile()) return "not a regular file";
+  for (const side of ["-wal", "-shm", "-journal"]) {
+    let s;
+    try {
+      s = statSync(`${path}${side}`);
+    } catch {
+      continue; // absent
+    }
+    if (!s.isFile()) return `its ${side.slice(1)} file is not a regular file`;
+  }
+  return undefined;
 }
 
 function open(path: string): Database {
+  const unsafe = unsafeFiles(path);
+  if (unsafe) throw new OpencodeDbError(path, unsafe);
   if (walMode(path) && Bun.file(`${path}-wal`).size === 0) {
     const uri = `file:${path.split("/").map(encodeURIComponent).join("/")}?immutable=1`;
     return new Database(uri, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI);
@@ -92,6 +107,12 @@ function open(path: string): Database {
   return new Database(path, { readonly: true });
 }
 
+/**
+ * Runs `work` on the database opened read-only, then closes it. SQLite's errors (the file
+ * missing or not a database, busy past the timeout, a table or column it lacks) become an
+ * OpencodeDbError of one line, as does a database that is not safe to open; others pass
+ * through.
+ */
 export function withDatabase<T>(path: string, work: (db: Database) => T): T {
   let db: Database | undefined;
   try {

@@ -5,11 +5,13 @@
 // same records, read by one function. Record types and fields: the OpenCode fixture's
 // README. Unknown part types, tools and fields are ignored; every value is checked.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { absolute, relativize } from "../shared/paths.ts";
+import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { patchFiles } from "../codex/read.ts";
-import { emptyTokens, isTraceId, titleFrom, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
+import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { OpencodeDbError, parseLocator, withDatabase } from "./db.ts";
 
@@ -116,7 +118,7 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
     if (data.role === "user") {
       const text = textOf(parts);
       if (text !== undefined) {
-        if (!title) title = titleFrom(text);
+        if (!title) title = titleFrom(text, titleContext(opts.env));
         out.push({ role: "user", text: opts.summary ? "" : text, ...(at ? { at } : {}) });
       }
       if (!provider && isObj(data.model)) provider = str(data.model.providerID);
@@ -150,7 +152,7 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
       tools.push(opencodeToolCall(name, isObj(state.input) ? state.input : {}, iso(started) ?? at, cwd, roots));
     }
   }
-  if (!title && session.title) title = titleFrom(session.title);
+  if (!title && session.title) title = titleFrom(session.title, titleContext(opts.env));
   const start = iso(first);
   const end = iso(last);
   return {
@@ -251,9 +253,10 @@ function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptio
 
 // --- the JSON tree -------------------------------------------------------------------------
 
+/** A record file of the tree, when it is a regular file holding JSON (safe-file.ts). */
 function readJson(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    return parseJson(readRegularText(path, LIMITS.whole));
   } catch {
     return undefined;
   }
@@ -273,8 +276,14 @@ function recordFiles(dir: string, prefix: string): string[] {
 function readFromTree(path: string): Records {
   // <storage>/session/<project>/<id>.json
   const name = path.slice(path.lastIndexOf("/") + 1);
-  const raw = readJson(path);
-  if (raw === undefined && Bun.file(path).size === 0) throw new TranscriptError(path, "missing or empty");
+  let text: string;
+  try {
+    text = readRegularText(path, LIMITS.whole);
+  } catch (e) {
+    throw new TranscriptError(path, (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message);
+  }
+  if (text.trim() === "") throw new TranscriptError(path, "empty");
+  const raw = parseJson(text);
   const info = isObj(raw) ? raw : {};
   const id = str(info.id) ?? name.replace(/\.json$/, "");
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");

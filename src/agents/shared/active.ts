@@ -3,11 +3,12 @@
 // `<file>.lock` exclusively, write it, rename it over the file); read without a lock,
 // since a rename is atomic.
 
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { AGENTS, TraceIdSchema } from "../../traces/model.ts";
 import type { HookEvent } from "../types.ts";
+import { LIMITS, readRegularText } from "./safe-file.ts";
 
 /** Sessions quiet for this long are dropped from the file. */
 export const STALE_MS = 14 * 24 * 3600 * 1000;
@@ -41,7 +42,7 @@ export function activeFile(gitDir: string): string {
 export function readActive(gitDir: string): ActiveSession[] {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(activeFile(gitDir), "utf8"));
+    raw = JSON.parse(readRegularText(activeFile(gitDir), LIMITS.small));
   } catch {
     return [];
   }

@@ -1,6 +1,13 @@
-// Paths from transcripts, made repo-relative.
+// Paths from transcripts, made repo-relative; the home directory titles are redacted with.
 
 import { posix } from "node:path";
+import type { RedactContext } from "../../traces/redact.ts";
+import type { Env } from "../types.ts";
+
+/** What a reader redacts its titles with: the home directory of `env`, else this process's. */
+export function titleContext(env: Env | undefined): RedactContext {
+  return { home: env?.HOME ?? process.env.HOME ?? "" };
+}
 
 /**
  * `path` relative to the first root that contains it, or `path` itself (normalised) when

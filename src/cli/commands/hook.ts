@@ -1,27 +1,47 @@
 // `git-traces hook <agent> <event>` (hidden): what the agents' hooks run. Reads the JSON
 // payload on stdin and records the session as active in the worktree it ran in. It must
-// never get in the agent's way: it always exits 0, says at most one line on stderr, and
-// does nothing outside a git repository.
+// never get in the agent's way: it always exits 0, says at most one line on stderr, does
+// nothing outside a git repository, and waits for its input at most STDIN_WAIT_MS (an
+// agent that never closes the hook's stdin must not keep it waiting).
 
 import { adapter } from "../../agents/index.ts";
 import { identifyAgent } from "../../agents/identify.ts";
 import { recordActivity } from "../../agents/shared/active.ts";
+import { regularOrAbsent } from "../../agents/shared/safe-file.ts";
 import { repoState } from "../../git/repo.ts";
 import { GitRunner } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 
 const MAX_PAYLOAD = 32 * 1024 * 1024;
+/** How long the payload may take to arrive, end of input included. */
+export const STDIN_WAIT_MS = 3000;
 
-async function readStdin(): Promise<string> {
+/**
+ * The payload on stdin: up to its end, MAX_PAYLOAD bytes, or STDIN_WAIT_MS, whichever comes
+ * first. `ended` is false when the time ran out (what came may still be a whole payload).
+ */
+async function readStdin(): Promise<{ text: string; ended: boolean }> {
+  const reader = Bun.stdin.stream().getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of Bun.stdin.stream()) {
-    size += chunk.length;
-    if (size > MAX_PAYLOAD) throw new Error("payload larger than 32 MiB");
-    chunks.push(chunk);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), STDIN_WAIT_MS);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === "late") return { text: Buffer.concat(chunks).toString("utf8"), ended: false };
+      if (next.done) return { text: Buffer.concat(chunks).toString("utf8"), ended: true };
+      size += next.value.length;
+      if (size > MAX_PAYLOAD) throw new Error("payload larger than 32 MiB; ignored");
+      chunks.push(next.value);
+    }
+  } finally {
+    clearTimeout(timer);
+    reader.cancel().catch(() => {}); // the process exits next: nothing more is read
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Copilot CLI runs a repository's Claude Code hooks with Claude's payload shape: its session folder tells. */
@@ -40,12 +60,12 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
       say(`unknown agent '${agentName}'`);
       return 0;
     }
-    const text = input ?? (await readStdin());
+    const { text, ended } = input !== undefined ? { text: input, ended: true } : await readStdin();
     let payload: unknown;
     try {
       payload = JSON.parse(text);
     } catch {
-      say(`${named.displayName} sent a payload that is not JSON; ignored`);
+      say(ended ? `${named.displayName} sent a payload that is not JSON; ignored` : `no whole payload on stdin within ${STDIN_WAIT_MS / 1000} s; ignored`);
       return 0;
     }
     // The payload says who sent it; the hook's config may belong to another agent.
@@ -55,11 +75,15 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
       say(`a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`);
       return 0;
     }
-    const ev = a.parseHookPayload(payload, event);
-    if (!ev) {
+    const parsed = a.parseHookPayload(payload, event);
+    if (!parsed) {
       say(`${a.displayName} sent a payload without a usable session ID; ignored`);
       return 0;
     }
+    // A transcript path that names a FIFO, a device or a directory is not kept: the session
+    // is then found by its ID. (Readers check again: the path may change meanwhile.)
+    const { transcript, ...rest } = parsed;
+    const ev = transcript && !regularOrAbsent(transcript) ? rest : parsed;
     const real = deps.realGit();
     if (!real) return 0;
     const cwd = ev.cwd ?? process.cwd();
