@@ -234,7 +234,8 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: s
       if (git.run(["rev-parse", "-q", "--verify", "--end-of-options", theirsRef]).exitCode === 0) throw new NotesRefCorrupt(theirsRef);
       return "up-to-date";
     }
-    const ours = notesRefOid(git, ref);
+    const { ours, leftovers } = oursAndLeftovers(git, ref);
+    if (leftovers.length) dropLeftovers(git, leftovers);
     if (!ours) {
       if (casRef(git, ref, theirs, null, message)) return "created";
       continue;
@@ -244,19 +245,71 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: s
       if (casRef(git, ref, theirs, ours, message)) return "fast-forward";
       continue;
     }
-    const scratch = `refs/notes/git-traces-merge-${process.pid}-${attempt}`;
+    const scratch = `${SCRATCH_PREFIX}${process.pid}-${attempt}`;
     git.out(["update-ref", scratch, ours]);
     try {
       const r = git.run(["notes", `--ref=${scratch}`, "merge", "-q", "-s", "cat_sort_uniq", theirs], identityEnv(opts.ident));
       if (r.exitCode !== 0) throw new GitError(["notes", "merge"], r.exitCode, r.stderr);
       const merged = refOid(git, scratch);
-      if (merged && casRef(git, ref, merged, ours, message)) return "merged";
+      // (Their commit itself would mean the scratch ref lost our notes under git's feet.)
+      if (merged && merged !== theirs && casRef(git, ref, merged, ours, message)) return "merged";
     } finally {
       git.run(["update-ref", "-d", scratch]);
     }
     Bun.sleepSync(5 + Math.floor(Math.random() * 20 * (attempt + 1)));
   }
   throw new NotesWriteConflict(ref);
+}
+
+// A merge killed midway (SIGKILL, a machine that went down) leaves its scratch ref behind;
+// the next merge takes it away once its process is gone. What it holds is never lost: our
+// notes as they were (refs/notes/traces still has them), or those merged with theirs (the
+// tracking ref still has theirs).
+const SCRATCH_PREFIX = "refs/notes/git-traces-merge-";
+const SCRATCH_REF = /^([0-9a-f]{40}|[0-9a-f]{64}) refs\/notes\/git-traces-merge-(\d+)-\d+$/;
+/** A leftover this young may belong to a merge running in another pid namespace: left alone. */
+const LEFTOVER_AGE_MS = 60_000;
+
+interface Leftover {
+  ref: string;
+  oid: string;
+  pid: number;
+}
+
+/** Our notes commit, and the scratch refs of merges, in one call. */
+function oursAndLeftovers(git: GitRunner, ref: string): { ours: string | null; leftovers: Leftover[] } {
+  let ours: string | null = null;
+  const leftovers: Leftover[] = [];
+  for (const line of git.out(["for-each-ref", "--format=%(objectname) %(refname)", ref, `${SCRATCH_PREFIX}*`]).split("\n")) {
+    if (line.endsWith(` ${ref}`)) ours = line.slice(0, line.indexOf(" "));
+    const m = SCRATCH_REF.exec(line);
+    if (m) leftovers.push({ ref: line.slice(line.indexOf(" ") + 1), oid: m[1]!, pid: Number(m[2]) });
+  }
+  return { ours, leftovers };
+}
+
+function processGone(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Deletes the scratch refs of merges whose process is gone (compare-and-swap: one git call). */
+function dropLeftovers(git: GitRunner, leftovers: readonly Leftover[]): void {
+  const orphans = leftovers.filter((l) => processGone(l.pid));
+  if (!orphans.length) return;
+  const dir = git.out(["rev-parse", "--path-format=absolute", "--git-common-dir"]).trim();
+  const stale = orphans.filter((l) => {
+    const file = Bun.file(`${dir}/${l.ref}`);
+    // Packed (no loose file): it has been there since a gc at least.
+    return file.size === 0 || Date.now() - file.lastModified > LEFTOVER_AGE_MS;
+  });
+  if (!stale.length) return;
+  git.run(["update-ref", "--stdin"], { input: stale.map((l) => `delete ${l.ref} ${l.oid}\n`).join("") });
 }
 
 /** `Name <email>` as the committer of a notes commit git makes, when the caller knows it. */
