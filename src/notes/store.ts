@@ -344,3 +344,116 @@ export async function listNotesAsync(git: GitRunner, ref = NOTES_REF): Promise<M
   }
   return out;
 }
+
+// --- notes commits built as objects only ----------------------------------------------------
+
+/** The largest note sent elsewhere or taken from elsewhere (our notes are a few lines a trace). */
+export const MAX_NOTE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A notes commit with `parent` as its only parent (null: none), its tree the parent's
+ * changed by `body` (fast-import `N` and `D` commands), written as objects only: no ref is
+ * created or moved. (fast-import needs a ref to build on: it gets one named for this
+ * process, reset to nothing first and deleted in the same run, so it never reaches the
+ * disk, and a process killed meanwhile leaves only unreachable objects for gc.) Returns the
+ * commit's ID.
+ */
+export function writeNotesCommitObject(git: GitRunner, parent: string | null, body: Uint8Array | string, message: string, opts: { who?: string; oidLength?: number } = {}): string {
+  const who = opts.who;
+  const now = new Date();
+  const ident = who ? `${who} ${Math.floor(now.getTime() / 1000)} ${tzOffset(now)}` : git.out(["var", "GIT_COMMITTER_IDENT"]).trim();
+  const ref = `${SCRATCH_PREFIX.replace("merge-", "build-")}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const zero = "0".repeat(parent?.length ?? opts.oidLength ?? 40);
+  const head = `reset ${ref}\n\ncommit ${ref}\nmark :1\ncommitter ${ident}\n${fastImportData(message)}${parent ? `from ${parent}\n` : ""}`;
+  const tail = `\nreset ${ref}\nfrom ${zero}\n\nget-mark :1\n`;
+  const stream = Buffer.concat([Buffer.from(head), typeof body === "string" ? Buffer.from(body) : body, Buffer.from(tail)]);
+  const r = git.run(["-c", "fastimport.unpackLimit=0", "fast-import", "--quiet", "--date-format=raw"], { input: stream });
+  const oid = r.stdout.trim().split("\n").pop() ?? "";
+  if (r.exitCode !== 0 || !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) throw new GitError(["fast-import"], r.exitCode, r.stderr);
+  return oid;
+}
+
+/** One note's changes between two notes commits: the blob on each side (absent: no note). */
+export interface NoteChange {
+  from?: { blob: string; path: string };
+  to?: { blob: string; path: string };
+}
+
+const OID_HEX = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Annotated object -> its note on each side, for the notes that differ between notes
+ * commits `from` and `to` (from null: every note of `to`), whatever the fanout of either (a
+ * note moved to another fanout path is no change). Only notes: blobs of mode 100644 whose
+ * path spells an object ID. One git call.
+ */
+export function notesChanges(git: GitRunner, from: string | null, to: string): Map<string, NoteChange> {
+  const out = new Map<string, NoteChange>();
+  const put = (path: string, side: "from" | "to", blob: string) => {
+    const object = path.replaceAll("/", "");
+    if (!OID_HEX.test(object) || /^0+$/.test(blob)) return;
+    const change = out.get(object) ?? {};
+    change[side] = { blob, path };
+    out.set(object, change);
+  };
+  if (!from) {
+    const listing = git.outBytes(["ls-tree", "-r", "-z", "--full-tree", to]).toString("latin1");
+    for (const entry of listing.split("\0")) {
+      const m = /^100644 blob ([0-9a-f]+)\t([^]+)$/.exec(entry);
+      if (m) put(m[2]!, "to", m[1]!);
+    }
+    return out;
+  }
+  const fields = git.outBytes(["diff-tree", "-r", "-z", "--no-renames", from, to]).toString("latin1").split("\0");
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*$/.exec(fields[i]!);
+    if (!m) break;
+    const path = fields[i + 1]!;
+    if (m[1] === "100644") put(path, "from", m[3]!);
+    if (m[2] === "100644") put(path, "to", m[4]!);
+  }
+  for (const [object, change] of out) if (change.from?.blob === change.to?.blob) out.delete(object);
+  return out;
+}
+
+/** Blob contents by ID as bytes, through one `git cat-file --batch`. */
+export function readBlobBytes(git: GitRunner, oids: readonly string[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (oids.length === 0) return out;
+  const buf = git.outBytes(["cat-file", "--batch"], { input: `${[...new Set(oids)].join("\n")}\n` });
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const [oid, type, size] = buf.subarray(pos, nl).toString().split(" ");
+    pos = nl + 1;
+    if (type === "missing" || !size) continue;
+    const n = Number(size);
+    out.set(oid!, Buffer.from(buf.subarray(pos, pos + n)));
+    pos += n + 1;
+  }
+  return out;
+}
+
+function noteLines(note: Buffer): string[] {
+  return note
+    .toString("latin1")
+    .split("\n")
+    .filter((l) => l !== "");
+}
+
+/** Whether every line of note `a` is also a line of note `b`. */
+export function noteLinesWithin(a: Buffer, b: Buffer): boolean {
+  const have = new Set(noteLines(b));
+  return noteLines(a).every((l) => have.has(l));
+}
+
+/**
+ * Two notes as one, as `git notes merge -s cat_sort_uniq` makes it: their lines, sorted by
+ * their bytes, each once, each ending in a newline; empty lines dropped.
+ */
+export function unionOfNotes(a: Buffer, b: Buffer): Buffer {
+  const lines = [...new Set([...noteLines(a), ...noteLines(b)])].map((l) => Buffer.from(l, "latin1"));
+  lines.sort(Buffer.compare);
+  return Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")]));
+}

@@ -4,7 +4,7 @@
 // trace content a fetch brings is merged the same way, into refs/traces/content
 // (mergeContentRef in src/share/content.ts).
 
-import { commonDir } from "../git/repo.ts";
+import { commonDir, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { mergeNotesRef, NotesRefCorrupt, type MergeResult } from "../notes/store.ts";
 import { ContentRefCorrupt, mergeContentRef } from "../share/content.ts";
@@ -44,7 +44,17 @@ export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly
   const results = new Map<string, MergeResult>();
   for (const key of keys) {
     const mtime = trackingFileTime(common, key);
-    const result = mergeNotesRef(git, trackingRef(key), { message: `git-traces: merge notes of ${key}`, ...(ident ? { ident } : {}) });
+    const ref = trackingRef(key);
+    // What our own push sent there last is made of our notes: nothing to merge (a stat or two).
+    const published = readSyncState(common).remotes[key]?.published;
+    if (published && refOidOnDisk(gitDir, ref) === published) {
+      results.set(key, "up-to-date");
+      updateSyncState(common, (s) => {
+        remoteState(s, key).mergedMtime = mtime;
+      });
+      continue;
+    }
+    const result = mergeNotesRef(git, ref, { message: `git-traces: merge notes of ${key}`, ...(ident ? { ident } : {}) });
     results.set(key, result);
     updateSyncState(common, (s) => {
       const r = remoteState(s, key);

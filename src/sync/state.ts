@@ -11,6 +11,8 @@ export interface RemoteState {
   lastMerge?: string;
   /** The tracking ref's file time when its notes were last merged into ours. */
   mergedMtime?: number;
+  /** The notes commit our last notes push sent there (built from our notes: push.ts). */
+  published?: string;
   /** Set when the remote rejected refs/notes/traces itself (a hook, a protected ref). */
   refused?: { reason: string; at: string };
   /** The content tracking ref's file time when its shared content was last merged into ours. */
