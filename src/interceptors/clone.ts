@@ -57,14 +57,15 @@ export default async function clone(inv: Invocation): Promise<never> {
       const state = repoState(git);
       if (!state) return;
       ctx.gitDir = state.gitDir;
-      const { mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
+      const { brokenNotesWarning, mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
+      const { warn } = await import("./shared/report.ts");
       const { updateSyncState } = await import("../sync/state.ts");
       const { commonDir } = await import("../git/repo.ts");
       const common = commonDir(state.gitDir);
       updateSyncState(common, (s) => {
         s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
       });
-      mergePendingNotes(git, state.gitDir);
+      mergePendingNotes(git, state.gitDir, (key, e) => warn(brokenNotesWarning(key, e)));
       mergePendingContent(git, state.gitDir);
     },
   });

@@ -53,9 +53,9 @@ function fetchLike(pull: boolean) {
       },
       after: async (ctx, { state }) => {
         ctx.gitDir = state.gitDir;
-        const { mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
+        const { brokenNotesWarning, mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
         const { warn } = await import("./shared/report.ts");
-        mergePendingNotes(ctx.git, state.gitDir, (key) => warn(`the notes fetched from ${key} are not a notes commit (refs/notes/remotes/${key}/traces); left out`));
+        mergePendingNotes(ctx.git, state.gitDir, (key, e) => warn(brokenNotesWarning(key, e)));
         mergePendingContent(ctx.git, state.gitDir, (key) => warn(`the shared traces fetched from ${key} are not a commit (refs/traces/remotes/${key}/content); left out`));
       },
       gitDirOf: ({ state }) => state.gitDir,

@@ -3,6 +3,7 @@
 // out as git does and updates the ref with a compare-and-swap, retried here.
 
 import { GitError, type GitRunner } from "../git/runner.ts";
+import { sanitizeLine } from "../traces/sanitize.ts";
 import { NOTES_REF, renderNote } from "./format.ts";
 
 const MAX_ATTEMPTS = 8;
@@ -224,9 +225,21 @@ export class NotesRefCorrupt extends Error {
   }
 }
 
-export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: string; ident?: string; message?: string } = {}): MergeResult {
+export interface MergeNotesOptions {
+  ref?: string;
+  ident?: string;
+  message?: string;
+  /**
+   * Called with their notes commit before anything of it enters ours (not when ours already
+   * has it); throws to leave it out (a fetched notes tree that is not notes: checkNotesTree).
+   */
+  check?: (theirs: string) => void;
+}
+
+export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: MergeNotesOptions = {}): MergeResult {
   const ref = opts.ref ?? NOTES_REF;
   const message = opts.message ?? `git-traces: merge ${theirsRef}`;
+  let checked: string | null = null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const theirs = refOid(git, theirsRef);
     if (!theirs) {
@@ -236,11 +249,15 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: { ref?: s
     }
     const { ours, leftovers } = oursAndLeftovers(git, ref);
     if (leftovers.length) dropLeftovers(git, leftovers);
+    if (ours && (ours === theirs || isAncestor(git, theirs, ours))) return "up-to-date";
+    if (opts.check && checked !== theirs) {
+      opts.check(theirs);
+      checked = theirs;
+    }
     if (!ours) {
       if (casRef(git, ref, theirs, null, message)) return "created";
       continue;
     }
-    if (ours === theirs || isAncestor(git, theirs, ours)) return "up-to-date";
     if (isAncestor(git, ours, theirs)) {
       if (casRef(git, ref, theirs, ours, message)) return "fast-forward";
       continue;
@@ -345,10 +362,116 @@ export async function listNotesAsync(git: GitRunner, ref = NOTES_REF): Promise<M
   return out;
 }
 
+// --- what a notes tree from elsewhere may hold ---------------------------------------------
+//
+// A notes tree is blobs (mode 100644) named by the hex ID of the object they annotate,
+// possibly split across fanout directories of two hex digits each (`ab/cdef...`). Anything
+// else in a fetched one (a gitlink, a symbolic link, an executable, a name that is no object
+// ID, a directory that is not a fanout one, a note too large to be one) is not a note, and
+// `git notes merge` would turn some of it into tree entries that point at the wrong kind of
+// object, breaking fsck, gc and every later push. Such a tree is left out, never merged.
+
+/** The largest note accepted from elsewhere (our notes are a few lines a trace). */
+export const MAX_NOTE_BYTES = 4 * 1024 * 1024;
+
+export interface BadNotesEntry {
+  /** The entry's path in the tree, as bytes in a latin1 string (a name may be any bytes). */
+  path: string;
+  /** What it is instead of a note. */
+  why: string;
+}
+
+/** One line of `git ls-tree -r -t -z -l --full-tree`: mode, type, ID, size ("-" for trees, gitlinks), path. */
+const LS_TREE_LONG = /^(\d{6}) ([a-z]+) ([0-9a-f]{40}|[0-9a-f]{64}) +(-|\d+)\t([^]+)$/;
+const FANOUT_DIR = /^[0-9a-f]{2}$/;
+const HEX = /^[0-9a-f]+$/;
+
+function entryKind(mode: string): string {
+  if (mode === "160000") return "a gitlink (mode 160000)";
+  if (mode === "120000") return "a symbolic link";
+  if (mode === "100755") return "an executable file";
+  return `an entry of mode ${mode}`;
+}
+
+/**
+ * The entries of a notes tree that are not notes, from `git ls-tree -r -t -z -l --full-tree`
+ * output (read as latin1, so that names keep their bytes). Pure. Of a bad directory only the
+ * directory is named, not what is in it.
+ */
+export function badNotesEntries(lsTree: string): BadNotesEntry[] {
+  const bad: BadNotesEntry[] = [];
+  const badDirs: string[] = [];
+  for (const entry of lsTree.split("\0")) {
+    if (!entry) continue;
+    const m = LS_TREE_LONG.exec(entry);
+    if (!m) {
+      bad.push({ path: entry.slice(entry.indexOf("\t") + 1), why: "an entry git cannot list" });
+      continue;
+    }
+    const [, mode, type, oid, size, path] = m as unknown as [string, string, string, string, string, string];
+    // ls-tree lists a directory before what it holds: its verdict covers them.
+    if (badDirs.some((d) => path.startsWith(d))) continue;
+    const parts = path.split("/");
+    const name = parts[parts.length - 1]!;
+    const hexLength = oid.length;
+    if (type === "tree" && mode === "040000") {
+      // A fanout directory leaves room for a name after it.
+      if (!FANOUT_DIR.test(name) || 2 * parts.length > hexLength - 2) {
+        bad.push({ path, why: "a directory that is not a fanout directory" });
+        badDirs.push(`${path}/`);
+      }
+      continue;
+    }
+    let why: string | null = null;
+    if (mode !== "100644" || type !== "blob") why = entryKind(mode);
+    else if (!HEX.test(name) || 2 * (parts.length - 1) + name.length !== hexLength) why = "a name that is not an object ID";
+    else if (Number(size) > MAX_NOTE_BYTES) why = `a note of ${size} bytes, over the limit of ${MAX_NOTE_BYTES / 1024 / 1024} MiB`;
+    if (why) bad.push({ path, why });
+  }
+  return bad;
+}
+
+/** The entries of a notes commit's tree that are not notes (none: it is all notes). One git call. */
+export function checkNotesTree(git: GitRunner, commit: string): BadNotesEntry[] {
+  const out = git.outBytes(["ls-tree", "-r", "-t", "-z", "-l", "--full-tree", commit]);
+  return badNotesEntries(out.toString("latin1"));
+}
+
+/** A fetched notes commit whose tree holds entries that are not notes: left out, never merged. */
+export class NotesTreeInvalid extends Error {
+  readonly code = "NOTES_TREE_INVALID";
+  constructor(
+    readonly ref: string,
+    readonly commit: string,
+    readonly bad: readonly BadNotesEntry[],
+  ) {
+    super(`${ref} holds ${describeBadEntries(bad)}`);
+  }
+}
+
+/** `ab/cd… (a gitlink (mode 160000))`, and how many more, for one line of text. */
+export function describeBadEntries(bad: readonly BadNotesEntry[]): string {
+  const first = bad[0];
+  if (!first) return "nothing wrong";
+  let path = Buffer.from(first.path, "latin1").toString("utf8");
+  if (path.length > 80) path = `${path.slice(0, 79)}…`;
+  const more = bad.length > 1 ? ` and ${bad.length - 1} more entr${bad.length === 2 ? "y" : "ies"} that are not notes` : "";
+  return `${sanitizeLine(path)}, ${first.why}${more}`;
+}
+
 // --- notes commits built as objects only ----------------------------------------------------
 
-/** The largest note sent elsewhere or taken from elsewhere (our notes are a few lines a trace). */
-export const MAX_NOTE_BYTES = 4 * 1024 * 1024;
+/** A path in a fast-import command, C-quoted with octal escapes: any bytes (latin1 string) in ASCII. */
+export function fastImportPath(path: string): string {
+  let out = '"';
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c) out += `\\${path[i]}`;
+    else if (c < 0x20 || c >= 0x7f) out += `\\${c.toString(8).padStart(3, "0")}`;
+    else out += path[i];
+  }
+  return `${out}"`;
+}
 
 /**
  * A notes commit with `parent` as its only parent (null: none), its tree the parent's

@@ -17,8 +17,24 @@
 import { objectInfo, readRefs, unreachableFrom, type RefValue } from "../git/objects.ts";
 import { commonDir } from "../git/repo.ts";
 import { GitError, GitRunner } from "../git/runner.ts";
-import { isAncestor, MAX_NOTE_BYTES, noteLinesWithin, notesChanges, NotesRefCorrupt, readBlobBytes, unionOfNotes, writeNotesCommitObject, type NoteChange } from "../notes/store.ts";
+import {
+  checkNotesTree,
+  describeBadEntries,
+  fastImportPath,
+  isAncestor,
+  MAX_NOTE_BYTES,
+  noteLinesWithin,
+  notesChanges,
+  NotesRefCorrupt,
+  NotesTreeInvalid,
+  readBlobBytes,
+  unionOfNotes,
+  writeNotesCommitObject,
+  type BadNotesEntry,
+  type NoteChange,
+} from "../notes/store.ts";
 import { ContentRefCorrupt } from "../share/content.ts";
+import { sanitizeLine } from "../traces/sanitize.ts";
 import { CONTENT_REF, contentRefspec, contentTrackingRef } from "../share/refs.ts";
 import { mergeFetchedContent, mergeFetchedNotes } from "./merge.ts";
 import { listRemotes, lsRemoteTips, NOTES_SRC, notesRefspec, trackingPatterns, trackingRef, type Remote } from "./remotes.ts";
@@ -28,6 +44,10 @@ const ATTEMPTS = 5;
 
 /** Rejections that are the remote's policy rather than a race. */
 const PERMANENT = /hook declined|hidden ref|protected|denied|not allowed|forbidden|permission|read.only|refusing/i;
+/** Rejections that another push's notes caused: fetch theirs, merge, try again. */
+const MOVED = /fetch first|non-fast-forward|stale info/i;
+/** The same, lost at the remote's end: another push held or moved the ref meanwhile. */
+const LOCKED = /cannot lock|failed to lock|unable to lock|incorrect old value|failed to update ref|is at [0-9a-f]+ but expected/i;
 
 const MESSAGE = "Notes published by git-traces";
 
@@ -110,6 +130,8 @@ interface Selection {
   send: [string, NoteChange][];
   /** Our notes left out: their commits are not on the remote. */
   held: number;
+  /** Entries of their notes tree that are not notes, to be left out of what we push. */
+  bad: BadNotesEntry[];
 }
 
 type Selected = Selection | { failed: string };
@@ -123,18 +145,23 @@ type Selected = Selection | { failed: string };
 function selectNotes(git: GitRunner, common: string, target: Target, refs: Map<string, RefValue>): Selected {
   const local = refs.get(NOTES_SRC);
   const tracked = refs.get(trackingRef(target.key));
-  const nothing = (held = 0): Selection => ({ theirs: tracked?.oid ?? null, ours: local?.oid ?? "", send: [], held });
+  const nothing = (held = 0): Selection => ({ theirs: tracked?.oid ?? null, ours: local?.oid ?? "", send: [], held, bad: [] });
   if (!local) return nothing();
   if (tracked && tracked.type !== "commit") return { failed: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${target.remote}` };
   // Ours, or what we pushed last and nothing changed since.
   if (tracked && tracked.tree === local.tree) return nothing();
+  // Their notes found to hold things that are not notes (merge.ts): those are left out.
+  const known = readSyncState(common).remotes[target.key]?.badNotes;
+  const bad = tracked && known?.oid === tracked.oid ? checkNotesTree(git, tracked.oid) : [];
+  const badPaths = new Set(bad.map((b) => b.path));
   const changes = notesChanges(git, tracked?.oid ?? null, local.oid);
   const candidates: [string, NoteChange][] = [];
   for (const [commit, change] of changes) {
     if (!change.to) continue; // only they have it: nothing to send
+    if (change.from && badPaths.has(change.from.path)) delete change.from;
     candidates.push([commit, change]);
   }
-  if (!candidates.length) return nothing();
+  if (!candidates.length) return { ...nothing(), bad };
 
   let tips: string[];
   if (target.patterns) {
@@ -157,19 +184,21 @@ function selectNotes(git: GitRunner, common: string, target: Target, refs: Map<s
     target.patterns ? tips : tips.filter((t) => ["commit", "tag"].includes(info.get(t)?.type ?? "")),
   );
   const send = valid.filter(([commit]) => !unreachable.has(commit));
-  return { theirs: tracked?.oid ?? null, ours: local.oid, send, held: candidates.length - send.length };
+  return { theirs: tracked?.oid ?? null, ours: local.oid, send, held: candidates.length - send.length, bad };
 }
 
 /**
- * The notes commit to push: theirs (its parent) with our notes of `send`. Where both have a note for a commit, ours is taken when
+ * The notes commit to push: theirs (its parent), without the entries of theirs that are not
+ * notes, with our notes of `send`. Where both have a note for a commit, ours is taken when
  * it already took theirs in (their commit is in our notes' history, or is what we pushed
  * last), as git's three-way merge would; else the union of their lines.
  */
 function buildNotesCommit(git: GitRunner, sel: Selection, publishedBefore: string | undefined): string {
   const chunks: Buffer[] = [];
+  for (const b of sel.bad) chunks.push(Buffer.from(`D ${fastImportPath(b.path)}\n`));
   const both = sel.send.filter(([, c]) => c.from);
   const theirs = sel.theirs;
-  const ourVersions = theirs !== null && both.length > 0 && (publishedBefore === theirs || isAncestor(git, theirs, sel.ours));
+  const ourVersions = theirs !== null && sel.bad.length === 0 && both.length > 0 && (publishedBefore === theirs || isAncestor(git, theirs, sel.ours));
   const texts = both.length && !ourVersions ? readBlobBytes(git, both.flatMap(([, c]) => [c.from!.blob, c.to!.blob])) : new Map<string, Buffer>();
   for (const [commit, c] of sel.send) {
     const ours = c.to!.blob;
@@ -180,7 +209,8 @@ function buildNotesCommit(git: GitRunner, sel: Selection, publishedBefore: strin
       chunks.push(Buffer.from(`N inline ${commit}\ndata ${union.length}\n`), union, Buffer.from("\n"));
     } else chunks.push(Buffer.from(`N ${ours} ${commit}\n`));
   }
-  return writeNotesCommitObject(git, theirs, Buffer.concat(chunks), MESSAGE, { oidLength: sel.ours.length });
+  const message = sel.bad.length ? `${MESSAGE}\n\nLeft out of the notes tree, not being notes: ${describeBadEntries(sel.bad)}\n` : MESSAGE;
+  return writeNotesCommitObject(git, theirs, Buffer.concat(chunks), message, { oidLength: sel.ours.length });
 }
 
 /**
@@ -197,7 +227,7 @@ export function notesPending(git: GitRunner, gitDir: string, remote: Remote, key
 
 // --- the push ---------------------------------------------------------------------------------
 
-type OnceStatus = "ok" | "uptodate" | "nonff" | "refused" | "failed";
+type OnceStatus = "ok" | "uptodate" | "moved" | "refused" | "failed";
 
 /** One `git push` of the given `src:dst` pairs; what became of each destination. */
 function pushOnce(git: GitRunner, remote: string, specs: readonly { src: string; dst: string }[], opts: PushNotesOptions): Map<string, { status: OnceStatus; detail: string }> {
@@ -213,9 +243,14 @@ function pushOnce(git: GitRunner, remote: string, specs: readonly { src: string;
     else if (flag === "!") {
       const reason = summary.replace(/^\[(remote )?rejected\]\s*/, "").replace(/^\((.*)\)$/, "$1");
       // The remote's policy (a hook, a hidden or protected ref) will say the same next time;
-      // a lost race for the ref's lock will not.
+      // a lost race will not.
       if (/remote rejected/.test(summary) && PERMANENT.test(reason)) out.set(dst, { status: "refused", detail: reason });
-      else out.set(dst, { status: "nonff", detail: reason });
+      else if (MOVED.test(reason) || LOCKED.test(reason)) out.set(dst, { status: "moved", detail: reason });
+      else {
+        // The remote could not take them at all (it failed to store the objects, ...): say so.
+        const why = /^remote: (?:fatal|error): (.+?)\s*$/m.exec(r.stderr)?.[1] ?? /remote unpack failed: (.+)/.exec(r.stderr)?.[1]?.trim();
+        out.set(dst, { status: "failed", detail: sanitizeLine(`${remote} did not take them: ${reason || summary || lastLine(r.stderr)}${why ? ` (${why})` : ""}`) });
+      }
     } else out.set(dst, { status: "failed", detail: lastLine(r.stderr) || summary || `git push exited ${r.exitCode}` });
   }
   return out;
@@ -226,6 +261,8 @@ interface Sent {
   src: string;
   dst: string;
   tracking: string;
+  /** For the notes: their entries that are not notes were left out. */
+  repaired?: boolean;
 }
 
 /**
@@ -240,6 +277,7 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
   const target = targetOf(remote, key, opts.remotes ?? listRemotes(git));
   let notes: PushOutcome | null = null;
   let held = 0;
+  let lastRefusal = "";
   // Content the remote refused before waits for `git traces sync`, which clears the mark.
   let content: PushOutcome | null | undefined = readSyncState(common).remotes[key]?.contentRefused ? undefined : null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -250,11 +288,11 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
       if ("failed" in sel) notes = { status: "failed", detail: sel.failed };
       else {
         held = sel.held;
-        if (!sel.send.length) notes = { status: "up-to-date" };
+        if (!sel.send.length && !sel.bad.length) notes = { status: "up-to-date" };
         else {
           try {
             const commit = buildNotesCommit(git, sel, readSyncState(common).remotes[key]?.published);
-            sent.push({ src: commit, dst: NOTES_SRC, tracking: trackingRef(key) });
+            sent.push({ src: commit, dst: NOTES_SRC, tracking: trackingRef(key), repaired: sel.bad.length > 0 });
           } catch (e) {
             if (!(e instanceof GitError)) throw e;
             notes = { status: "failed", detail: `could not build the notes to push: ${e.message}` };
@@ -282,9 +320,14 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
           const rs = remoteState(st, key);
           if (isNotes) {
             rs.lastPush = new Date().toISOString();
-            // What we pushed is made of our notes: nothing in it to merge into ours.
-            rs.published = s.src;
-            rs.mergedMtime = Bun.file(`${common}/${s.tracking}`).lastModified;
+            // What we pushed is ours already, unless it kept notes of theirs that we left
+            // out with the rest of their tree: then the next merge takes it in.
+            if (s.repaired) delete rs.published;
+            else {
+              rs.published = s.src;
+              rs.mergedMtime = Bun.file(`${common}/${s.tracking}`).lastModified;
+            }
+            delete rs.badNotes;
             delete rs.refused;
           } else {
             rs.contentMergedMtime = Bun.file(`${common}/${s.tracking}`).lastModified;
@@ -301,7 +344,10 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
         });
         done = { status: "refused", detail: r.detail };
       } else if (r.status === "failed") done = { status: "failed", detail: r.detail };
-      else again = true; // nonff: theirs moved on (or another push held the ref)
+      else {
+        again = true; // theirs moved on (or another push held the ref)
+        lastRefusal = r.detail;
+      }
       if (done && isNotes) notes = done;
       else if (done) content = done;
     }
@@ -319,8 +365,9 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
       try {
         mergeFetchedNotes(git, gitDir, [key]);
       } catch (e) {
-        if (!(e instanceof NotesRefCorrupt)) throw e;
-        notes = { status: "failed", detail: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${remote}` };
+        // Entries that are not notes: remembered by the merge, left out by the next attempt.
+        if (!(e instanceof NotesRefCorrupt) && !(e instanceof NotesTreeInvalid)) throw e;
+        if (e instanceof NotesRefCorrupt) notes = { status: "failed", detail: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${remote}` };
       }
     }
     if (content === null) {
@@ -332,7 +379,8 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
       }
     }
   }
-  notes ??= { status: "rejected", detail: "the remote's notes kept moving; will retry on the next push" };
+  const racing = !lastRefusal || MOVED.test(lastRefusal);
+  notes ??= { status: "rejected", detail: racing ? "the remote's notes kept moving; will retry on the next push" : `the remote kept turning the update down (${lastRefusal}); will retry on the next push` };
   if (held && (notes.status === "pushed" || notes.status === "up-to-date")) notes = { ...notes, held };
   if (content === null) content = { status: "rejected", detail: "the remote's shared traces kept moving; will retry on the next push" };
   return content ? { ...notes, content } : notes;
