@@ -246,7 +246,8 @@ async function main(): Promise<number> {
     {
       const noteOnRemote: number[] = [];
       const workerDone: number[] = [];
-      let expected = "";
+      // The remote gets a notes commit built for it (docs/sync.md), not ours: wait for it to move.
+      let previous: string | null = null;
       const samples = await interleaveSamples(
         [
           F,
@@ -257,11 +258,11 @@ async function main(): Promise<number> {
             c.pushShim,
             () => {
               newCommit(c.pushShim, true);
-              expected = git(["rev-parse", "refs/notes/traces"], c.pushShim);
+              previous = refOnDisk(c.pushShimRemote, "refs/notes/traces");
             },
             (ended) => {
               for (;;) {
-                if (refOnDisk(c.pushShimRemote, "refs/notes/traces") === expected) break;
+                if (refOnDisk(c.pushShimRemote, "refs/notes/traces") !== previous) break;
                 if (performance.now() - ended > 30_000) throw new Error(`the note did not reach ${t.label} within 30 s`);
                 Bun.sleepSync(1);
               }
@@ -308,7 +309,9 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   for (const t of transports) {
     const c = clients.get(t)!;
-    if (refOnDisk(c.pushShimRemote, "refs/notes/traces") !== git(["rev-parse", "refs/notes/traces"], c.pushShim)) problems.push(`${t.label}: the push remote lacks our latest notes`);
+    const ours = git(["notes", "--ref=traces", "show", "HEAD"], c.pushShim);
+    const onRemote = Bun.spawnSync({ cmd: [REAL_GIT, "notes", "--ref=traces", "show", git(["rev-parse", "HEAD"], c.pushShim)], cwd: c.pushShimRemote, env, stdout: "pipe" });
+    if (onRemote.stdout.toString().trim() !== ours) problems.push(`${t.label}: the push remote lacks our latest notes`);
     const theirs = git(["rev-parse", "HEAD"], c.writer);
     const note = Bun.spawnSync({ cmd: [REAL_GIT, "notes", "--ref=traces", "show", theirs], cwd: c.fetchShim, env, stdout: "pipe" });
     if (note.exitCode !== 0) problems.push(`${t.label}: the collaborator's latest note was not merged by the fetch`);

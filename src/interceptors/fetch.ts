@@ -73,9 +73,9 @@ async function fetchNotesOf(ctx: InterceptContext, source: string, named: readon
 
 /** Merges what fetches brought into the repository at `gitDir`; `also`: a URL's key, just fetched. */
 export async function mergeArrived(git: GitRunner, gitDir: string, also: readonly string[] = []): Promise<void> {
-  const { mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
+  const { brokenNotesWarning, mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
   const { warn } = await import("../jobs/warnings.ts");
-  mergePendingNotes(git, gitDir, (key) => warn(`the notes fetched from ${key} are not a notes commit (refs/notes/remotes/${key}/traces); left out`), also);
+  mergePendingNotes(git, gitDir, (key, e) => warn(brokenNotesWarning(key, e)), also);
   mergePendingContent(git, gitDir, (key) => warn(`the shared traces fetched from ${key} are not a commit (refs/traces/remotes/${key}/content); left out`), also);
 }
 

@@ -49,7 +49,7 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
       await catchUp(git, state, env, since);
     }
     if (sync.remotes[key]?.refused) return; // said once already; `git traces sync` tries again
-    const outcome = pushNotes(git, state.gitDir, remote, key, { noVerify: job.noVerify, signed: job.signed });
+    const outcome = pushNotes(git, state.gitDir, remote, key, { noVerify: job.noVerify, signed: job.signed, remotes });
     if (outcome.status === "refused") {
       say(`${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`);
     } else if (outcome.status === "failed" || outcome.status === "rejected") {

@@ -4,9 +4,9 @@
 // trace content a fetch brings is merged the same way, into refs/traces/content
 // (mergeContentRef in src/share/content.ts).
 
-import { commonDir } from "../git/repo.ts";
+import { commonDir, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
-import { mergeNotesRef, NotesRefCorrupt, type MergeResult } from "../notes/store.ts";
+import { checkNotesTree, describeBadEntries, mergeNotesRef, NotesRefCorrupt, NotesTreeInvalid, type MergeResult } from "../notes/store.ts";
 import { ContentRefCorrupt, mergeContentRef } from "../share/content.ts";
 import { contentTrackingRef } from "../share/refs.ts";
 import { trackingRef } from "./remotes.ts";
@@ -38,30 +38,63 @@ export function remotesWithNewNotes(gitDir: string, keys?: readonly string[]): s
   });
 }
 
-/** Merges the notes fetched from `keys` into ours and records it. */
+/**
+ * Merges the notes fetched from `keys` into ours and records it. Their notes commit is
+ * checked first (only when it has something ours lacks: one `git ls-tree`): one whose tree
+ * holds anything but notes throws NotesTreeInvalid, and is remembered (`badNotes`) so that
+ * our next push to that remote leaves those entries out (push.ts).
+ */
 export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly string[], ident?: string): Map<string, MergeResult> {
   const common = commonDir(gitDir);
   const results = new Map<string, MergeResult>();
   for (const key of keys) {
     const mtime = trackingFileTime(common, key);
-    const result = mergeNotesRef(git, trackingRef(key), { message: `git-traces: merge notes of ${key}`, ...(ident ? { ident } : {}) });
+    const ref = trackingRef(key);
+    // What our own push sent there last is made of our notes: nothing to merge (a stat or two).
+    const published = readSyncState(common).remotes[key]?.published;
+    if (published && refOidOnDisk(gitDir, ref) === published) {
+      results.set(key, "up-to-date");
+      updateSyncState(common, (s) => {
+        remoteState(s, key).mergedMtime = mtime;
+      });
+      continue;
+    }
+    const check = (theirs: string) => {
+      const bad = checkNotesTree(git, theirs);
+      if (!bad.length) return;
+      updateSyncState(common, (s) => {
+        const r = remoteState(s, key);
+        r.mergedMtime = mtime;
+        r.badNotes = { oid: theirs, problem: describeBadEntries(bad) };
+      });
+      throw new NotesTreeInvalid(ref, theirs, bad);
+    };
+    const result = mergeNotesRef(git, ref, { message: `git-traces: merge notes of ${key}`, check, ...(ident ? { ident } : {}) });
     results.set(key, result);
     updateSyncState(common, (s) => {
       const r = remoteState(s, key);
       r.mergedMtime = mtime;
+      delete r.badNotes;
       if (result !== "up-to-date") r.lastMerge = new Date().toISOString();
     });
   }
   return results;
 }
 
+/** The one warning for a remote whose fetched notes were left out. */
+export function brokenNotesWarning(key: string, e: NotesRefCorrupt | NotesTreeInvalid): string {
+  const ref = trackingRef(key);
+  if (e instanceof NotesTreeInvalid) return `the notes fetched from ${key} hold ${describeBadEntries(e.bad)}, which is not a note; left out (${ref})`;
+  return `the notes fetched from ${key} are not a notes commit (${ref}); left out`;
+}
+
 /**
  * Merges whatever any client fetched since last time: the shim and `git traces` call this.
- * A remote whose notes ref is broken is skipped (and reported through `onBroken`), not
- * merged and not retried until it changes. `also`: keys to look at besides the named
- * remotes (a URL's, just fetched from).
+ * A remote whose notes ref is broken, or whose notes tree holds anything but notes, is
+ * skipped (and reported through `onBroken`), not merged and not retried until it changes.
+ * `also`: keys to look at besides the named remotes (a URL's, just fetched from).
  */
-export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (key: string) => void, also: readonly string[] = []): Map<string, MergeResult> {
+export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (key: string, e: NotesRefCorrupt | NotesTreeInvalid) => void, also: readonly string[] = []): Map<string, MergeResult> {
   const results = new Map<string, MergeResult>();
   const pending = remotesWithNewNotes(gitDir);
   if (also.length) pending.push(...remotesWithNewNotes(gitDir, also).filter((k) => !pending.includes(k)));
@@ -69,13 +102,13 @@ export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (ke
     try {
       for (const [k, v] of mergeFetchedNotes(git, gitDir, [key])) results.set(k, v);
     } catch (e) {
-      if (!(e instanceof NotesRefCorrupt)) throw e;
+      if (!(e instanceof NotesRefCorrupt) && !(e instanceof NotesTreeInvalid)) throw e;
       const common = commonDir(gitDir);
       const mtime = trackingFileTime(common, key);
       updateSyncState(common, (s) => {
         remoteState(s, key).mergedMtime = mtime;
       });
-      onBroken?.(key);
+      onBroken?.(key, e);
     }
   }
   return results;

@@ -149,6 +149,41 @@ export function removeNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
   return changed;
 }
 
+/**
+ * Where a named remote's branches are tracked here: the destinations of its fetch refspecs
+ * under refs/remotes/ (`refs/remotes/origin` for the usual `+refs/heads/*:refs/remotes/origin/*`),
+ * as for-each-ref patterns. Empty when there are none (a mirror, no fetch refspec).
+ */
+export function trackingPatterns(remote: Remote): string[] {
+  const out: string[] = [];
+  for (const spec of remote.fetch) {
+    if (spec.startsWith("^")) continue; // a negative refspec
+    const dst = spec.replace(/^\+/, "").split(":")[1] ?? "";
+    if (!dst.startsWith("refs/remotes/")) continue;
+    const star = dst.indexOf("*");
+    // A pattern stands for everything under the directory before its `*`.
+    const pattern = star < 0 ? dst : dst.slice(0, dst.lastIndexOf("/", star));
+    if (pattern.startsWith("refs/remotes/") && !out.includes(pattern)) out.push(pattern);
+  }
+  return out;
+}
+
+/**
+ * The commits a remote's branches and tags point at, asked of the remote (`git ls-remote`):
+ * for a URL or path that is no named remote, whose refs are tracked nowhere here. Peeled
+ * tags included; git's reason when the remote cannot be reached.
+ */
+export function lsRemoteTips(git: GitRunner, remote: string): { tips: string[] } | { error: string } {
+  const r = git.run(["ls-remote", "--heads", "--tags", remote]);
+  if (r.exitCode !== 0) return { error: r.stderr.trim().split("\n").pop()?.replace(/^(fatal|error): /, "") || `git ls-remote exited ${r.exitCode}` };
+  const tips = new Set<string>();
+  for (const line of r.stdout.split("\n")) {
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64})\trefs\//.exec(line);
+    if (m) tips.add(m[1]!);
+  }
+  return { tips: [...tips] };
+}
+
 function configValue(git: GitRunner, key: string): string | null {
   const v = git.outOrNull(["config", "--get", key]);
   return v === null ? null : v.trim();

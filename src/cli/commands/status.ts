@@ -8,7 +8,8 @@ import { contentCommit, contentEntries } from "../../share/content.ts";
 import { contentTrackingRef } from "../../share/refs.ts";
 import { shareEnabled } from "../../share/settings.ts";
 import { mergePendingContent, mergePendingNotes } from "../../sync/merge.ts";
-import { listRemotes, notesRefspec, remoteKey, trackingRef } from "../../sync/remotes.ts";
+import { notesPending } from "../../sync/push.ts";
+import { listRemotes, notesRefspec, remoteKey } from "../../sync/remotes.ts";
 import { readSyncState } from "../../sync/state.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
@@ -18,6 +19,8 @@ export interface RemoteStatus {
   remote: string;
   configured: boolean;
   unpushed: number;
+  /** Our notes it does not get: their commits are not there (as of the last fetch or push). */
+  held: number;
   lastPush: string | null;
   lastMerge: string | null;
   refused: string | null;
@@ -39,10 +42,8 @@ export function runStatus(json: boolean, deps: Deps): number {
   const sharing = shareEnabled(git);
   const rows: RemoteStatus[] = remotes.map((r) => {
     const key = remoteKey(r.name, [r.name]);
-    const tracked = notesRefOid(git, trackingRef(key));
-    const theirs = tracked ? notesTree(git, tracked) : new Map<string, string>();
-    let unpushed = 0;
-    for (const [commit, blob] of mine) if (theirs.get(commit) !== blob) unpushed++;
+    // Only notes of the commits it has go there (docs/sync.md): the others wait for them.
+    const { pending: unpushed, held } = notesPending(git, state.gitDir, r, key);
     const st = sync.remotes[key] ?? {};
     const theirContent = contentEntries(git, contentTrackingRef(key));
     let sharedUnpushed = 0;
@@ -51,6 +52,7 @@ export function runStatus(json: boolean, deps: Deps): number {
       remote: r.name,
       configured: r.fetch.includes(notesRefspec(key)) || r.fetch.includes("+refs/*:refs/*"),
       unpushed,
+      held,
       lastPush: st.lastPush ?? null,
       lastMerge: st.lastMerge ?? null,
       refused: st.refused?.reason ?? null,
@@ -67,6 +69,7 @@ export function runStatus(json: boolean, deps: Deps): number {
   for (const r of rows) {
     deps.io.out(`${r.remote}: ${r.configured ? "notes fetched with every fetch" : "notes not fetched yet (the next push, fetch or git traces sync sets it up)"}\n`);
     deps.io.out(`  not pushed yet: ${r.unpushed} note${r.unpushed === 1 ? "" : "s"}\n`);
+    if (r.held) deps.io.out(`  held back: ${r.held} note${r.held === 1 ? "" : "s"} of commits it does not have\n`);
     deps.io.out(`  last push: ${r.lastPush ?? "never"}; last merge: ${r.lastMerge ?? "never"}\n`);
     if (r.sharedUnpushed) deps.io.out(`  shared traces not pushed yet: ${r.sharedUnpushed}\n`);
     if (r.refused) deps.io.out(`  refuses refs/notes/traces: ${r.refused} (retry: git traces sync ${r.remote})\n`);

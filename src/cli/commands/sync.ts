@@ -2,7 +2,8 @@
 // ours, now, in the foreground. `--remove-config` undoes the refspecs git-traces added.
 
 import { commonDir } from "../../git/repo.ts";
-import { mergeFetchedContent, mergeFetchedNotes } from "../../sync/merge.ts";
+import { NotesRefCorrupt, NotesTreeInvalid, type MergeResult } from "../../notes/store.ts";
+import { brokenNotesWarning, mergeFetchedContent, mergeFetchedNotes } from "../../sync/merge.ts";
 import { fetchNotes, pushNotes } from "../../sync/push.ts";
 import { defaultPushRemote, ensureNotesRefspecs, listRemotes, removeNotesRefspecs, remoteKey } from "../../sync/remotes.ts";
 import { remoteState, updateSyncState } from "../../sync/state.ts";
@@ -42,21 +43,32 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
   if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
   const fetched = fetchNotes(git, remote, key);
   if (!fetched.ok) throw new CliError(`could not fetch notes from ${remote}: ${fetched.detail}`, "FETCH_FAILED", { remote });
-  const merged = mergeFetchedNotes(git, state.gitDir, [key]).get(key);
+  let merged: MergeResult | "left out" | undefined;
+  try {
+    merged = mergeFetchedNotes(git, state.gitDir, [key]).get(key);
+  } catch (e) {
+    // Theirs stays out of ours; the push below still goes (and leaves out what is not notes).
+    if (!(e instanceof NotesRefCorrupt) && !(e instanceof NotesTreeInvalid)) throw e;
+    merged = "left out";
+    deps.io.err(`git-traces: warning: ${brokenNotesWarning(key, e)}\n`);
+  }
   const sharedMerged = mergeFetchedContent(git, state.gitDir, [key]).get(key);
   // An explicit sync tries a remote that refused before once more.
   updateSyncState(commonDir(state.gitDir), (s) => {
     delete remoteState(s, key).refused;
     delete remoteState(s, key).contentRefused;
   });
-  const pushed = pushNotes(git, state.gitDir, remote, key);
+  const pushed = pushNotes(git, state.gitDir, remote, key, { remotes });
   const content = pushed.content;
   const ok = (o?: { status: string }) => !o || o.status === "pushed" || o.status === "up-to-date";
   if (opts.json) {
     const shared = content ? { merged: sharedMerged ?? "up-to-date", pushed: content.status, detail: content.detail ?? null } : { merged: sharedMerged ?? "up-to-date", pushed: null, detail: null };
-    deps.io.out(`${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, shared }, null, 2)}\n`);
+    deps.io.out(`${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, held: pushed.held ?? 0, shared }, null, 2)}\n`);
   } else {
-    deps.io.out(`${remote}: ${merged === "up-to-date" ? "no new notes" : `notes merged (${merged})`}; ${pushed.status === "pushed" ? "our notes pushed" : pushed.status === "up-to-date" ? "it has all our notes" : `push ${pushed.status}: ${pushed.detail}`}\n`);
+    const theirs = merged === "up-to-date" ? "no new notes" : merged === "left out" ? "its notes left out" : `notes merged (${merged})`;
+    const ours = pushed.status === "pushed" ? "our notes pushed" : pushed.status === "up-to-date" ? (pushed.held ? "it has our notes of its commits" : "it has all our notes") : `push ${pushed.status}: ${pushed.detail}`;
+    const held = pushed.held ? `; ${pushed.held} note${pushed.held === 1 ? "" : "s"} of commits it does not have stay${pushed.held === 1 ? "s" : ""} here until those commits are pushed there` : "";
+    deps.io.out(`${remote}: ${theirs}; ${ours}${held}\n`);
     if (sharedMerged && sharedMerged !== "up-to-date") deps.io.out(`${remote}: shared traces merged (${sharedMerged})\n`);
     if (content) deps.io.out(`${remote}: ${content.status === "pushed" ? "our shared traces pushed" : content.status === "up-to-date" ? "it has all our shared traces" : `shared traces push ${content.status}: ${content.detail}`}\n`);
   }
