@@ -62,7 +62,7 @@ export const ShowOutputSchema = v.object({
       note: v.nullable(AttachedTraceSchema),
       /** The session in the common trace model, when its content is on this machine. */
       trace: v.nullable(TraceSchema),
-      /** Why a transcript that is here could not be read. */
+      /** Why a transcript that is here could not be read, or why shared content here is not a valid trace. */
       unreadable: v.nullable(v.string()),
     }),
   ),

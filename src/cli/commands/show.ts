@@ -141,6 +141,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       ...(local.trace && local.from && local.source !== "transcript" ? { from: local.from } : {}),
       ...(local.trace && opts.redacted ? { redacted: true } : {}),
       ...(local.error && !local.trace ? { unreadable: local.error } : {}),
+      ...(local.sharedError && !local.trace ? { sharedError: local.sharedError } : {}),
     };
   });
 
@@ -157,7 +158,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
         commits: v.commits,
         note: v.note ? noteForJson(v.note) : null,
         trace: v.trace ?? null,
-        unreadable: v.unreadable ?? null,
+        unreadable: v.unreadable ?? (v.sharedError ? `shared content is not a valid trace: ${v.sharedError}` : null),
       })),
       ...(cut.length ? { leftOut: cut } : {}),
     };

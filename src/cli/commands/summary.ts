@@ -63,7 +63,10 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
   // Transcripts here, else snapshots, else content shared through git.
   const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], { elsewhere: { git } });
   const sessions = new Map<string, Trace>();
-  for (const [id, s] of local) if (s.trace) sessions.set(id, s.trace);
+  for (const [id, s] of local) {
+    if (s.trace) sessions.set(id, s.trace);
+    else if (s.sharedError) deps.io.err(`git-traces: warning: the shared content of trace ${id} is not a valid trace (${clipLine(s.sharedError, 300)}); only its notes count\n`);
+  }
   const summary = summarize({ range: revs.join(" "), commits, attached, sessions, leftOut });
   if (opts.format === "json") deps.io.out(`${safeJson(summary, 2)}\n`);
   else if (opts.format === "markdown") deps.io.out(renderSummaryMarkdown(summary));
