@@ -56,6 +56,8 @@ export const AgentTraceRecordSchema = v.object({
       /** The commit the lines were diffed against: the first parent, null for a root commit. */
       diff_base: v.nullable(v.string()),
       traces: v.array(TraceMetadataSchema),
+      /** Notes of the commit that named more traces than are read from one note: how many were left out. */
+      left_out: v.optional(v.array(v.object({ ref: v.string(), traces: v.pipe(v.number(), v.integer(), v.minValue(1)) }))),
     }),
   }),
 });
@@ -83,6 +85,8 @@ export interface RecordInput {
   /** By trace ID; a trace missing here has no transcript on this machine. */
   local: ReadonlyMap<string, LocalTrace>;
   toolVersion: string;
+  /** The commit's notes that named more traces than are read from one note. */
+  leftOut?: readonly { ref: string; traces: number }[];
 }
 
 // ---- identifiers and hashes --------------------------------------------------------------
@@ -183,10 +187,11 @@ export function buildRecord(input: RecordInput): AgentTraceRecord {
   const { commit, traces } = input;
   const merge = commit.parents.length > 1;
   const filesUnknown = traces.some((t) => !t.files);
+  const listed = traces.map((t) => new Set(t.files ?? []));
   const files: AgentTraceRecord["files"] = [];
   for (const f of [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const rs = ranges(f.ranges);
-    const writers = traces.filter((t) => t.files?.includes(f.path));
+    const writers = traces.filter((_t, i) => listed[i]!.has(f.path));
     let conversations: Conversation[];
     if (writers.length) conversations = writers.map((t) => conversationOf(t, input.local.get(t.id), rs));
     else if (merge) continue;
@@ -204,6 +209,7 @@ export function buildRecord(input: RecordInput): AgentTraceRecord {
       [METADATA_KEY]: {
         diff_base: commit.parents[0] ?? null,
         traces: traces.map(traceMetadata),
+        ...(input.leftOut?.length ? { left_out: input.leftOut.map((l) => ({ ref: l.ref, traces: l.traces })) } : {}),
       },
     },
   };

@@ -3,7 +3,7 @@
 // (foreign.ts). One shape whatever the source; IDs are validated before anyone sees them.
 
 import type { GitRunner } from "../git/runner.ts";
-import { NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
+import { MAX_NOTE_TRACES, NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
 import { blobReader, existingNotesRefs, existingNotesRefsSync, listNotes, listNotesAsync, readBlobs } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
@@ -30,11 +30,41 @@ export interface AttachedTrace {
   tokens?: Record<string, number>;
 }
 
+/** What one note gives: at most MAX_NOTE_TRACES traces, and how many more it named. */
+export interface NoteTraces {
+  traces: AttachedTrace[];
+  /** Traces the note names beyond the cap, left out (distinct IDs; 0 when none). */
+  leftOut: number;
+}
+
 /** A foreign tool's notes: the ref it writes and how to read one note of it. */
 export interface ForeignNotes {
   source: NoteSource;
   ref: string;
-  parse(text: string): AttachedTrace[];
+  parse(text: string): NoteTraces;
+}
+
+/** A note that named more traces than a reader takes from one note. */
+export interface LeftOut {
+  commit: string;
+  /** The notes ref the note is in. */
+  ref: string;
+  /** How many of its traces were left out. */
+  traces: number;
+}
+
+/** What the readers report besides the traces, as it happens; both optional. */
+export interface ReadHooks {
+  /** A notes ref that cannot be read (someone's broken ref): skipped, its traces left out. */
+  onBroken?: (ref: string) => void;
+  /** A note naming more than MAX_NOTE_TRACES traces: its first ones are read, the rest left out. */
+  onLeftOut?: (l: LeftOut) => void;
+}
+
+/** The one line every reading command prints (stderr) for a note it did not read whole. */
+export function leftOutWarning(l: LeftOut): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `git-traces: warning: the note of commit ${l.commit.slice(0, 12)} in ${l.ref} names more than ${n(MAX_NOTE_TRACES)} traces; the first ${n(MAX_NOTE_TRACES)} are read, ${n(l.traces)} more are left out\n`;
 }
 
 export function fromNoteTrace(t: NoteTrace): AttachedTrace {
@@ -55,29 +85,43 @@ export function fromNoteTrace(t: NoteTrace): AttachedTrace {
   };
 }
 
-/** Our note's traces, in the order the note names them. */
+/** Our note's traces, in the order the note names them (at most MAX_NOTE_TRACES). */
 export function parseOurNote(text: string): AttachedTrace[] {
-  return parseNote(text).traces.map(fromNoteTrace);
+  return readOurNote(text).traces;
 }
 
-const SOURCES: readonly ForeignNotes[] = [{ source: "git-traces", ref: NOTES_REF, parse: parseOurNote }, ...FOREIGN_NOTES];
+export function readOurNote(text: string): NoteTraces {
+  const note = parseNote(text, { maxTraces: MAX_NOTE_TRACES });
+  return { traces: note.traces.map(fromNoteTrace), leftOut: note.leftOut };
+}
 
-function valid(traces: AttachedTrace[]): AttachedTrace[] {
+const SOURCES: readonly ForeignNotes[] = [{ source: "git-traces", ref: NOTES_REF, parse: readOurNote }, ...FOREIGN_NOTES];
+
+function valid(read: NoteTraces): NoteTraces {
   const seen = new Set<string>();
-  return traces.filter((t) => {
+  const traces = read.traces.filter((t) => {
     const key = `${t.source}\0${t.id}`;
     if (!isTraceId(t.id) || seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  return { traces, leftOut: read.leftOut };
+}
+
+/** Adds one note's traces to a commit's, and reports what it left out. */
+function collect(out: Map<string, AttachedTrace[]>, commit: string, ref: string, read: NoteTraces, hooks: ReadHooks): void {
+  if (read.traces.length) out.set(commit, [...(out.get(commit) ?? []), ...read.traces]);
+  if (read.leftOut > 0) hooks.onLeftOut?.({ commit, ref, traces: read.leftOut });
 }
 
 /**
  * The traces of each commit, ours first, then other tools'. Commits without any are absent.
  * A notes ref that cannot be read (someone's broken ref) is skipped and reported through
- * `onBroken`, never fatal: the other sources still count.
+ * `onBroken`, never fatal: the other sources still count. A note that names more than
+ * MAX_NOTE_TRACES traces gives its first ones, and is reported through `onLeftOut`.
  */
-export function tracesOfCommits(git: GitRunner, commits: readonly string[], onBroken?: (ref: string) => void): Map<string, AttachedTrace[]> {
+export function tracesOfCommits(git: GitRunner, commits: readonly string[], hooks: ReadHooks = {}): Map<string, AttachedTrace[]> {
+  const { onBroken } = hooks;
   const out = new Map<string, AttachedTrace[]>();
   if (commits.length === 0) return out;
   // One call tells which refs exist; then per ref one listing; one cat-file reads every note.
@@ -93,15 +137,19 @@ export function tracesOfCommits(git: GitRunner, commits: readonly string[], onBr
     }
   }
   const blobs = readBlobs(git, [...new Set(hits.map((h) => h.blob))]);
+  const parsed = new Map<string, NoteTraces>(); // many commits can share one note
   for (const { source, commit, blob } of hits) {
-    const traces = valid(source.parse(blobs.get(blob) ?? ""));
-    if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
+    const key = `${source.source} ${blob}`;
+    let read = parsed.get(key);
+    if (!read) parsed.set(key, (read = valid(source.parse(blobs.get(blob) ?? ""))));
+    collect(out, commit, source.ref, read, hooks);
   }
   return out;
 }
 
 /** Every commit with traces in the repository (all sources), and the traces of each. */
-export function allAttached(git: GitRunner, onBroken?: (ref: string) => void): Map<string, AttachedTrace[]> {
+export function allAttached(git: GitRunner, hooks: ReadHooks = {}): Map<string, AttachedTrace[]> {
+  const { onBroken } = hooks;
   const out = new Map<string, AttachedTrace[]>();
   for (const source of SOURCES) {
     let listed: { commit: string; blob: string }[];
@@ -113,9 +161,11 @@ export function allAttached(git: GitRunner, onBroken?: (ref: string) => void): M
       onBroken?.(source.ref);
       continue;
     }
+    const parsed = new Map<string, NoteTraces>();
     for (const { commit, blob } of listed) {
-      const traces = valid(source.parse(blobs.get(blob) ?? ""));
-      if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
+      let read = parsed.get(blob);
+      if (!read) parsed.set(blob, (read = valid(source.parse(blobs.get(blob) ?? ""))));
+      collect(out, commit, source.ref, read, hooks);
     }
   }
   return out;
@@ -170,8 +220,7 @@ export const NOTES_REFS: readonly string[] = SOURCES.map((s) => s.ref);
 /** Above this many notes, their cache would cost more to load than it saves. */
 const MAX_CACHED = 20_000;
 
-export interface NotesReaderOptions {
-  onBroken?: (ref: string) => void;
+export interface NotesReaderOptions extends ReadHooks {
   /** The value of each of NOTES_REFS that exists, when the caller could tell without git (refOidOnDisk). */
   present?: ReadonlyMap<string, string>;
   /** Notes parsed and listed on earlier runs (note-cache.ts). */
@@ -216,7 +265,8 @@ export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {})
   const total = listings.reduce((n, l) => n + l.notes.size, 0);
   const cache = total <= MAX_CACHED ? opts.cache : undefined;
   // Parsed once per blob per source: many commits can share one note.
-  const parsed = listings.map(() => new Map<string, AttachedTrace[]>());
+  const parsed = listings.map(() => new Map<string, NoteTraces>());
+  const reported = new Set<string>(); // a note left in part, told once per commit
 
   /** The traces of these commits, from what was parsed, the cache and `texts`; the blobs none of them had. */
   const tracesOf = (commits: readonly string[], texts?: ReadonlyMap<string, string>) => {
@@ -227,18 +277,20 @@ export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {})
         const { source, notes } = listings[i]!;
         const blob = notes.get(commit);
         if (blob === undefined) continue;
-        let traces = parsed[i]!.get(blob) ?? cache?.get(source.source, blob);
-        if (!traces) {
+        let read = parsed[i]!.get(blob) ?? cache?.get(source.source, blob);
+        if (!read) {
           const text = texts?.get(blob);
           if (!texts) {
             missing.add(blob);
             continue;
           }
-          traces = valid(source.parse(text ?? ""));
-          if (text !== undefined) cache?.set(source.source, blob, traces);
+          read = valid(source.parse(text ?? ""));
+          if (text !== undefined) cache?.set(source.source, blob, read);
         }
-        parsed[i]!.set(blob, traces);
-        if (traces.length) out.set(commit, [...(out.get(commit) ?? []), ...traces]);
+        parsed[i]!.set(blob, read);
+        const key = `${commit} ${source.ref}`;
+        collect(out, commit, source.ref, read, reported.has(key) ? {} : opts);
+        if (read.leftOut) reported.add(key);
       }
     }
     return { out, missing };

@@ -4,10 +4,11 @@
 // notes have them (JSON escapes control characters); content that is not UTF-8 shows U+FFFD.
 
 import * as v from "valibot";
-import type { AttachedTrace } from "./attached.ts";
+import type { AttachedTrace, LeftOut } from "./attached.ts";
 import type { AttributedLine, BlameSummary } from "./blame.ts";
 import { decodeContent } from "./blame-porcelain.ts";
 import { rfc3339 } from "./blame-render.ts";
+import { LeftOutListSchema } from "./schemas.ts";
 
 const Attribution = v.picklist(["agent", "human", "uncommitted"]);
 
@@ -55,6 +56,8 @@ export const BlameSummaryJsonSchema = v.object({
       share: v.number(),
     }),
   ),
+  /** Notes of the blamed commits that named more traces than are read from one note. */
+  leftOut: LeftOutListSchema,
 });
 
 export type BlameLineJson = v.InferOutput<typeof BlameLineJsonSchema>;
@@ -82,14 +85,19 @@ export function lineJson(l: AttributedLine): BlameLineJson {
   };
 }
 
-export function summaryJson(s: BlameSummary): BlameSummaryJson {
-  return { type: "summary", lines: s.lines, shares: s.shares.map((x) => ({ attribution: x.attribution, by: x.by, lines: x.lines, share: x.share })) };
+export function summaryJson(s: BlameSummary, leftOut: readonly LeftOut[] = []): BlameSummaryJson {
+  return {
+    type: "summary",
+    lines: s.lines,
+    shares: s.shares.map((x) => ({ attribution: x.attribution, by: x.by, lines: x.lines, share: x.share })),
+    ...(leftOut.length ? { leftOut: leftOut.map((l) => ({ ...l })) } : {}),
+  };
 }
 
-/** JSON Lines: one object per line, then the summary when given. */
-export function renderJson(lines: readonly AttributedLine[], summary: BlameSummary | null): string {
+/** JSON Lines: one object per line, then the summary when given (with the notes left in part). */
+export function renderJson(lines: readonly AttributedLine[], summary: BlameSummary | null, leftOut: readonly LeftOut[] = []): string {
   let out = "";
   for (const l of lines) out += `${JSON.stringify(lineJson(l))}\n`;
-  if (summary) out += `${JSON.stringify(summaryJson(summary))}\n`;
+  if (summary) out += `${JSON.stringify(summaryJson(summary, leftOut))}\n`;
   return out;
 }

@@ -8,6 +8,7 @@ import type { AttachedTrace } from "./attached.ts";
 import type { BlameSummary, LineTraces, Share } from "./blame.ts";
 import type { Blame, BlameCommit, BlameSource } from "./blame-porcelain.ts";
 import { decodeBytes, decodeContent, unquoteBytes } from "./blame-porcelain.ts";
+import { longest } from "./text.ts";
 
 /** The byte string of some text (UTF-8). */
 export function toBytes(text: string): string {
@@ -218,8 +219,8 @@ export function shareLabel(s: Share): string {
 export function renderSummary(summary: BlameSummary, paint: Paint): string {
   if (summary.lines === 0) return "";
   const rows = summary.shares.map((s) => ({ pct: `${(s.share * 100).toFixed(1)}%`, n: String(s.lines), label: shareLabel(s), s }));
-  const pctW = Math.max(...rows.map((r) => r.pct.length));
-  const nW = Math.max(...rows.map((r) => r.n.length));
+  const pctW = longest(rows.map((r) => r.pct.length));
+  const nW = longest(rows.map((r) => r.n.length));
   let out = `\n${paint.bold(`Summary of ${summary.lines} line${summary.lines === 1 ? "" : "s"}`)}\n`;
   for (const r of rows) {
     const label = r.s.attribution === "agent" ? paint.cyan(r.label) : paint.dim(r.label);

@@ -9,7 +9,7 @@ import { isRange, revisionCommits, type CommitStamp } from "../git/revisions.ts"
 import type { GitRunner } from "../git/runner.ts";
 import { primaryModel } from "../traces/model.ts";
 import { buildRecord, fileUri, type AgentTraceRecord, type LocalTrace } from "./agent-trace.ts";
-import { tracesOfCommits, type AttachedTrace } from "./attached.ts";
+import { tracesOfCommits, type AttachedTrace, type LeftOut } from "./attached.ts";
 import { parsePatches } from "./diff-hunks.ts";
 
 export interface ExportResult {
@@ -27,6 +27,8 @@ export interface ExportContext {
   toolVersion: string;
   /** A notes ref that could not be read; its traces are left out. */
   onBroken?: (ref: string) => void;
+  /** A note that named more traces than are read from one note (also in its record's metadata). */
+  onLeftOut?: (l: LeftOut) => void;
 }
 
 /**
@@ -54,10 +56,23 @@ export async function exportAgentTrace(ctx: ExportContext, revs: readonly string
   const { git } = ctx;
   const range = isRange(revs);
   const commits: CommitStamp[] = revisionCommits(git, revs);
-  const attached = tracesOfCommits(git, commits.map((c) => c.oid), ctx.onBroken);
+  const leftOut = new Map<string, LeftOut[]>();
+  const attached = tracesOfCommits(
+    git,
+    commits.map((c) => c.oid),
+    {
+      ...(ctx.onBroken ? { onBroken: ctx.onBroken } : {}),
+      onLeftOut: (l) => {
+        leftOut.set(l.commit, [...(leftOut.get(l.commit) ?? []), l]);
+        ctx.onLeftOut?.(l);
+      },
+    },
+  );
   const traced = commits.filter((c) => attached.has(c.oid));
   const patches = parsePatches(firstParentPatches(git, traced.map((c) => ({ oid: c.oid, parent: c.parents[0] ?? null }))));
   const local = await localTraces(traced.flatMap((c) => attached.get(c.oid)!), ctx.env);
-  const records = traced.map((c) => buildRecord({ commit: c, traces: attached.get(c.oid)!, files: patches.get(c.oid) ?? [], local, toolVersion: ctx.toolVersion }));
+  const records = traced.map((c) =>
+    buildRecord({ commit: c, traces: attached.get(c.oid)!, files: patches.get(c.oid) ?? [], local, toolVersion: ctx.toolVersion, leftOut: leftOut.get(c.oid) ?? [] }),
+  );
   return { range, commits: commits.length, records };
 }

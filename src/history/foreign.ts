@@ -4,13 +4,15 @@
 // here and again by attached.ts; nothing read here is ever used as a path or run.
 
 import * as v from "valibot";
+import { MAX_NOTE_TRACES } from "../notes/format.ts";
 import { isTraceId } from "../traces/id.ts";
-import type { AttachedTrace, ForeignNotes } from "./attached.ts";
+import type { AttachedTrace, ForeignNotes, NoteTraces } from "./attached.ts";
 
 /** A note bigger than this is not one of theirs (git-ai's logs are kilobytes). */
 const MAX_NOTE = 4 * 1024 * 1024;
-/** No note names more sessions than this; the rest is ignored. */
-const MAX_TRACES = 1000;
+/** No note contributes more traces than this (as for ours); the rest is left out, and counted. */
+const MAX_TRACES = MAX_NOTE_TRACES;
+const none = (): NoteTraces => ({ traces: [], leftOut: 0 });
 const MAX_FILES = 500;
 const MAX_LABEL = 100;
 const HTTP_URL = /^https?:\/\/[^\s\u0000-\u001f\u007f]+$/;
@@ -111,24 +113,29 @@ function gitAiAttestations(section: readonly string[]): Map<string, string[]> {
 }
 
 export function parseGitAiNote(text: string): AttachedTrace[] {
-  if (typeof text !== "string" || text.length > MAX_NOTE) return [];
+  return readGitAiNote(text).traces;
+}
+
+export function readGitAiNote(text: string): NoteTraces {
+  if (typeof text !== "string" || text.length > MAX_NOTE) return none();
   const all = lines(text);
   const divider = all.indexOf("---");
-  if (divider < 0) return [];
+  if (divider < 0) return none();
   let json: unknown;
   try {
     json = JSON.parse(all.slice(divider + 1).join("\n"));
   } catch {
-    return [];
+    return none();
   }
   const meta = v.safeParse(GitAiMetaSchema, json);
-  if (!meta.success) return [];
+  if (!meta.success) return none();
   const files = gitAiAttestations(all.slice(0, divider));
-  const byId = new Map<string, AttachedTrace>();
+  // Files and models gather in sets: many records of one session stay linear.
+  const byId = new Map<string, { trace: AttachedTrace; files?: Set<string>; models: Set<string> }>();
+  const beyond = new Set<string>();
   // Sessions (git-ai 1.4 and later) first, then legacy prompt records.
   const records = [...Object.entries(meta.output.sessions ?? {}), ...Object.entries(meta.output.prompts ?? {})];
   for (const [key, value] of records) {
-    if (byId.size >= MAX_TRACES) break;
     const rec = v.safeParse(SessionRecordSchema, value);
     if (!rec.success) continue;
     const agentId = rec.output.agent_id;
@@ -137,41 +144,47 @@ export function parseGitAiNote(text: string): AttachedTrace[] {
     const own = typeof agentId.id === "string" && isTraceId(agentId.id) ? agentId.id : undefined;
     const id = own ?? (isTraceId(key) ? key : undefined);
     if (id === undefined) continue;
+    if (!byId.has(id) && byId.size >= MAX_TRACES) {
+      beyond.add(id);
+      continue;
+    }
     const agent = agentName(label(agentId.tool));
     const model = label(agentId.model);
     const url = httpUrl(rec.output.messages_url);
     const mine = files.get(key);
     const known = byId.get(id);
     if (known) {
-      if (mine) known.files = [...new Set([...(known.files ?? []), ...mine])];
-      if (model && !known.models.includes(model)) known.models.push(model);
+      if (mine) for (const f of mine) (known.files ??= new Set()).add(f);
+      if (model) known.models.add(model);
       continue;
     }
     byId.set(id, {
-      id,
-      source: "git-ai",
-      ...(url ? { url } : {}),
-      ...(agent ? { agent } : {}),
-      models: model ? [model] : [],
-      ...(mine ? { files: [...mine] } : {}),
+      trace: { id, source: "git-ai", ...(url ? { url } : {}), ...(agent ? { agent } : {}), models: [] },
+      ...(mine ? { files: new Set(mine) } : {}),
+      models: new Set(model ? [model] : []),
     });
   }
-  return [...byId.values()];
+  const traces = [...byId.values()].map(({ trace, files: f, models }) => ({ ...trace, models: [...models], ...(f ? { files: [...f] } : {}) }));
+  return { traces, leftOut: beyond.size };
 }
 
 // --- git-atrace: refs/notes/atrace, one session ID a line ---------------------------------
 
 export function parseAtraceNote(text: string): AttachedTrace[] {
-  if (typeof text !== "string" || text.length > MAX_NOTE) return [];
+  return readAtraceNote(text).traces;
+}
+
+export function readAtraceNote(text: string): NoteTraces {
+  if (typeof text !== "string" || text.length > MAX_NOTE) return none();
   const seen = new Set<string>();
   const out: AttachedTrace[] = [];
   for (const raw of lines(text)) {
     const id = raw.trim();
-    if (!isTraceId(id) || seen.has(id) || out.length >= MAX_TRACES) continue;
+    if (!isTraceId(id) || seen.has(id)) continue;
     seen.add(id);
-    out.push({ id, source: "git-atrace", models: [] });
+    if (out.length < MAX_TRACES) out.push({ id, source: "git-atrace", models: [] });
   }
-  return out;
+  return { traces: out, leftOut: seen.size - out.length };
 }
 
 // --- Hugging Face hf-traces: refs/notes/hf-traces, `hf-trace: <url>` lines -----------------
@@ -218,32 +231,43 @@ export function hfTraceId(url: string): { id: string; agent?: string } {
 }
 
 export function parseHfTracesNote(text: string): AttachedTrace[] {
-  if (typeof text !== "string" || text.length > MAX_NOTE) return [];
+  return readHfTracesNote(text).traces;
+}
+
+export function readHfTracesNote(text: string): NoteTraces {
+  if (typeof text !== "string" || text.length > MAX_NOTE) return none();
   const byId = new Map<string, AttachedTrace>();
+  // Beyond the cap, URLs are counted as they are (not hashed into IDs): one URL, one trace.
+  const beyond = new Set<string>();
   for (const raw of lines(text)) {
     const m = HF_LINE.exec(raw);
     const url = m ? httpUrl(m[1]) : undefined;
-    if (!url || byId.size >= MAX_TRACES) continue;
+    if (!url) continue;
+    if (byId.size >= MAX_TRACES) {
+      beyond.add(url);
+      continue;
+    }
     const { id, agent } = hfTraceId(url);
     if (!isTraceId(id) || byId.has(id)) continue;
     byId.set(id, { id, source: "hf-traces", url, ...(agent ? { agent } : {}), models: [] });
   }
-  return [...byId.values()];
+  for (const t of byId.values()) beyond.delete(t.url!);
+  return { traces: [...byId.values()], leftOut: beyond.size };
 }
 
 /** Wraps a parser so that nothing it could throw escapes (they are written not to). */
-function total(parse: (text: string) => AttachedTrace[]): (text: string) => AttachedTrace[] {
+function total(parse: (text: string) => NoteTraces): (text: string) => NoteTraces {
   return (text) => {
     try {
       return parse(text);
     } catch {
-      return [];
+      return none();
     }
   };
 }
 
 export const FOREIGN_NOTES: readonly ForeignNotes[] = [
-  { source: "git-ai", ref: "refs/notes/ai", parse: total(parseGitAiNote) },
-  { source: "git-atrace", ref: "refs/notes/atrace", parse: total(parseAtraceNote) },
-  { source: "hf-traces", ref: "refs/notes/hf-traces", parse: total(parseHfTracesNote) },
+  { source: "git-ai", ref: "refs/notes/ai", parse: total(readGitAiNote) },
+  { source: "git-atrace", ref: "refs/notes/atrace", parse: total(readAtraceNote) },
+  { source: "hf-traces", ref: "refs/notes/hf-traces", parse: total(readHfTracesNote) },
 ];

@@ -4,7 +4,7 @@
 
 import type { LogCommit, LogText } from "../git/log.ts";
 import { sanitize, sanitizeLine, traceLine, type Paint } from "../cli/shared/render.ts";
-import type { AttachedTrace } from "./attached.ts";
+import type { AttachedTrace, LeftOut } from "./attached.ts";
 import type { LogCommitJson } from "./schemas.ts";
 import { clipLine } from "./text.ts";
 import { noteForJson } from "./view.ts";
@@ -12,6 +12,8 @@ import { noteForJson } from "./view.ts";
 export interface LogEntry {
   commit: LogCommit;
   traces: AttachedTrace[];
+  /** The commit's notes that named more traces than are read from one note. */
+  leftOut?: readonly LeftOut[];
 }
 
 export interface LogLayout {
@@ -27,7 +29,7 @@ export interface LogLayout {
 
 /** LogJsonSchema (schemas.ts): one object per commit. */
 export function logJson(entries: readonly LogEntry[]): LogCommitJson[] {
-  return entries.map(({ commit: c, traces }) => ({
+  return entries.map(({ commit: c, traces, leftOut }) => ({
     commit: c.oid,
     parents: c.parents,
     author: { name: c.authorName, email: c.authorEmail },
@@ -35,6 +37,7 @@ export function logJson(entries: readonly LogEntry[]): LogCommitJson[] {
     subject: c.subject,
     refs: c.refs === "" ? [] : c.refs.split(", "),
     traces: traces.map(noteForJson),
+    ...(leftOut?.length ? { leftOut: leftOut.map((l) => ({ ...l })) } : {}),
   }));
 }
 

@@ -12,14 +12,15 @@ import { commonDir, locateRepoOnDisk, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { isTraceId } from "../traces/id.ts";
 import { VERSION } from "../cli/version.ts";
-import { NOTES_REFS, type NotesReaderOptions, type AttachedTrace, type NoteSource } from "./attached.ts";
+import { MAX_NOTE_TRACES } from "../notes/format.ts";
+import { NOTES_REFS, type NotesReaderOptions, type NoteSource, type NoteTraces } from "./attached.ts";
 
 /** Bump when a parser changes what it makes of a note (with the tool's version, it keys the file). */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 export interface NoteCache {
-  get(source: NoteSource, blob: string): AttachedTrace[] | undefined;
-  set(source: NoteSource, blob: string, traces: AttachedTrace[]): void;
+  get(source: NoteSource, blob: string): NoteTraces | undefined;
+  set(source: NoteSource, blob: string, read: NoteTraces): void;
   /** A notes ref's listing (annotated commit -> note blob) when the ref was at `oid`. */
   listing(ref: string, oid: string): Map<string, string> | undefined;
   setListing(ref: string, oid: string, notes: ReadonlyMap<string, string>): void;
@@ -36,8 +37,16 @@ function key(source: NoteSource, blob: string): string {
   return `${source} ${blob}`;
 }
 
-function usable(value: unknown, source: NoteSource): value is AttachedTrace[] {
-  return Array.isArray(value) && value.every((t) => t && typeof t === "object" && isTraceId(t.id) && t.source === source && Array.isArray(t.models));
+function usable(value: unknown, source: NoteSource): value is NoteTraces {
+  if (!value || typeof value !== "object") return false;
+  const { traces, leftOut } = value as { traces?: unknown; leftOut?: unknown };
+  return (
+    Array.isArray(traces) &&
+    traces.length <= MAX_NOTE_TRACES &&
+    Number.isSafeInteger(leftOut) &&
+    (leftOut as number) >= 0 &&
+    traces.every((t) => t && typeof t === "object" && isTraceId(t.id) && t.source === source && Array.isArray(t.models))
+  );
 }
 
 export function openNoteCache(gitDir: string): NoteCache {
@@ -59,8 +68,8 @@ export function openNoteCache(gitDir: string): NoteCache {
       const value = entries[key(source, blob)];
       return usable(value, source) ? value : undefined;
     },
-    set(source, blob, traces) {
-      entries[key(source, blob)] = traces;
+    set(source, blob, read) {
+      entries[key(source, blob)] = read;
       dirty = true;
     },
     listing(ref, oid) {

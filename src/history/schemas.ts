@@ -26,6 +26,19 @@ export const AttachedTraceSchema = v.object({
 
 export const CommitRefSchema = v.object({ oid: v.string(), subject: v.string() });
 
+/**
+ * A note that named more traces than a reader takes from one note (1,000): its first ones
+ * were read, `traces` more left out. The `leftOut` field of the --json outputs, present only
+ * when some note was cut.
+ */
+export const LeftOutSchema = v.object({
+  commit: v.string(),
+  /** The notes ref the note is in (`refs/notes/traces`, `refs/notes/ai`, ...). */
+  ref: v.string(),
+  traces: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+export const LeftOutListSchema = v.optional(v.array(LeftOutSchema));
+
 /** `git traces show --json`. */
 export const ShowOutputSchema = v.object({
   /** The argument as given. */
@@ -49,10 +62,11 @@ export const ShowOutputSchema = v.object({
       note: v.nullable(AttachedTraceSchema),
       /** The session in the common trace model, when its content is on this machine. */
       trace: v.nullable(TraceSchema),
-      /** Why a transcript that is here could not be read. */
+      /** Why a transcript that is here could not be read, or why shared content here is not a valid trace. */
       unreadable: v.nullable(v.string()),
     }),
   ),
+  leftOut: LeftOutListSchema,
 });
 export type ShowOutput = v.InferOutput<typeof ShowOutputSchema>;
 
@@ -67,6 +81,8 @@ export const LogCommitJsonSchema = v.object({
   /** Branches and tags pointing at the commit (git's %D), empty when none. */
   refs: v.array(v.string()),
   traces: v.array(AttachedTraceSchema),
+  /** This commit's notes that named more traces than are read from one note. */
+  leftOut: LeftOutListSchema,
 });
 export type LogCommitJson = v.InferOutput<typeof LogCommitJsonSchema>;
 export const LogJsonSchema = v.array(LogCommitJsonSchema);
@@ -110,10 +126,11 @@ export const RepositoryJsonSchema = v.object({
   /** False for sessions whose directory is in no git repository. */
   git: v.boolean(),
   sessions: v.array(SessionJsonSchema),
+  leftOut: LeftOutListSchema,
 });
 export type RepositoryGroup = v.InferOutput<typeof RepositoryJsonSchema>;
 
 /** `git traces list --json`. */
-export const ListJsonSchema = v.object({ repository: v.omit(RepositoryJsonSchema, ["sessions"]), sessions: v.array(SessionJsonSchema) });
+export const ListJsonSchema = v.object({ repository: v.omit(RepositoryJsonSchema, ["sessions", "leftOut"]), sessions: v.array(SessionJsonSchema), leftOut: LeftOutListSchema });
 /** `git traces list --all --json`. */
 export const ListAllJsonSchema = v.object({ repositories: v.array(RepositoryJsonSchema) });

@@ -17,6 +17,8 @@ export interface LocalSession {
   source?: ContentSource;
   /** For a snapshot: what it was taken from (`transcript`, `shared`); for shared content: its ref. */
   from?: string;
+  /** Shared content was found but is not a valid trace: where and why (untrusted text). */
+  sharedError?: string;
 }
 
 export interface SessionOptions {
@@ -45,9 +47,12 @@ export async function localSessions(ids: Iterable<string>, env: Env, roots: read
     for (const [id, s] of found) if (s.trace && opts.refresh?.has(id)) share.refreshSnapshot(env, s.trace);
     const missing = [...found].filter(([, s]) => !s.trace).map(([id]) => id);
     if (opts.elsewhere && missing.length) {
-      for (const [id, c] of share.contentElsewhere(missing, env, opts.elsewhere.git)) {
+      const invalid = new Map<string, string>();
+      const onInvalid = (id: string, ref: string, error: string) => invalid.set(id, `${ref}: ${error}`);
+      for (const [id, c] of share.contentElsewhere(missing, env, opts.elsewhere.git, onInvalid)) {
         found.set(id, { trace: c.trace, source: c.source, ...(c.from ? { from: c.from } : {}) });
       }
+      for (const [id, why] of invalid) if (!found.get(id)?.trace) found.set(id, { ...found.get(id), sharedError: why });
     }
   }
   return found;

@@ -10,7 +10,7 @@ import type { Paint } from "../cli/shared/render.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { TOOL_KINDS, type Message, type ToolKind } from "../traces/model.ts";
 import { indent, mdCell, mdCode, mdFence, mdLines, mdQuote, mdText, mdUrl } from "./markdown.ts";
-import { clipBlock, clipLine, count, duration, hiddenText, plural, timeOfDay, utcTime, type Clipped } from "./text.ts";
+import { append, clipBlock, clipLine, count, duration, hiddenText, longest, plural, timeOfDay, utcTime, type Clipped } from "./text.ts";
 import { filesTouched, headline, summarizeTool, timeline, TOKEN_KINDS, tokensOf, toolKinds, type TokenCounts, type TraceView } from "./view.ts";
 
 export interface RenderOptions {
@@ -24,11 +24,24 @@ const TOOL_CHARS = 200;
 const COMMAND_LINES = 12;
 const LIST_MAX = 100;
 const COMMITS_MAX = 20;
+/** Messages and tool calls shown without --full: a long session is thousands; shared content can hold millions. */
+export const STEPS_MAX = 5000;
 
 export const NOT_HERE = "The content of this trace is not available here: its transcript is not on this machine.";
 
 export function notHereSentence(view: TraceView): string {
-  return view.unreadable ? `The content of this trace is not available here: its transcript could not be read (${clipLine(view.unreadable, 300)}).` : NOT_HERE;
+  if (view.unreadable) return `The content of this trace is not available here: its transcript could not be read (${clipLine(view.unreadable, 300)}).`;
+  if (view.sharedError) return `The content of this trace is not available here: its shared content is not a valid trace (${clipLine(view.sharedError, 300)}).`;
+  return NOT_HERE;
+}
+
+/**
+ * The transcript's path on this machine: only for content read from it here (or a snapshot
+ * taken from it), never from shared content, whose `transcript` would name someone's choice.
+ */
+function localTranscript(view: TraceView): string | undefined {
+  const local = view.source === undefined || view.source === "transcript" || (view.source === "snapshot" && view.from === "transcript");
+  return local ? view.trace?.transcript : undefined;
 }
 
 /** Where the content shown came from, when not from the transcript here (or when redacted). */
@@ -116,11 +129,24 @@ function messageHeader(m: Message, day: string | undefined, paint: Paint): strin
   return parts.join(" ");
 }
 
+/** Steps of the conversation shown, and how many are not (0 with --full). */
+function steps(view: TraceView, opts: RenderOptions): { shown: ReturnType<typeof timeline>; more: number } {
+  const trace = view.trace!;
+  const total = trace.messages.length + trace.tools.length;
+  const shown = timeline(trace, opts.full ? Infinity : STEPS_MAX);
+  return { shown, more: total - shown.length };
+}
+
+function moreSteps(more: number): string {
+  return `${plural(more, "more message or tool call", "more messages and tool calls")}`;
+}
+
 function textConversation(view: TraceView, opts: RenderOptions, paint: Paint): string[] {
   const trace = view.trace!;
   const out: string[] = [];
   let inAssistant = false;
-  for (const step of timeline(trace)) {
+  const { shown, more } = steps(view, opts);
+  for (const step of shown) {
     if (step.type === "message") {
       out.push("", messageHeader(step.message, trace.start, paint), textBody(step.message.text, opts, paint));
       inAssistant = step.message.role === "assistant";
@@ -133,6 +159,7 @@ function textConversation(view: TraceView, opts: RenderOptions, paint: Paint): s
       out.push(textTool(summarizeTool(step.call), opts, paint));
     }
   }
+  if (more) out.push("", paint.dim(`[… ${moreSteps(more)}; --full shows everything]`));
   return out;
 }
 
@@ -141,7 +168,7 @@ function textFiles(view: TraceView, opts: RenderOptions): string[] {
   if (!files.length) return [];
   const { shown, more } = limit(files, LIST_MAX, opts.full);
   const names = shown.map((f) => clipLine(f.path, 300));
-  const width = Math.min(60, Math.max(...names.map((n) => n.length)));
+  const width = Math.min(60, longest(names.map((n) => n.length)));
   const lines = shown.map((f, i) => `    ${names[i]!.padEnd(width)}  ${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")}`);
   if (more) lines.push(`    … and ${plural(more, "more file")} (--full lists them)`);
   return ["Files touched:", ...lines];
@@ -174,21 +201,21 @@ export function renderTraceText(view: TraceView, opts: RenderOptions, paint: Pai
     ...field("Branch", t?.branch && clipLine(t.branch, 200), paint),
     ...field("Commits", commitsText(view, opts, paint), paint),
     ...field("URL", view.note?.url && clipLine(view.note.url, 500), paint),
-    ...field("Transcript", t?.transcript && clipLine(t.transcript, 500), paint),
+    ...field("Transcript", localTranscript(view) && clipLine(localTranscript(view)!, 500), paint),
     ...field("Content", contentSentence(view) && clipLine(contentSentence(view)!, 300), paint),
   ];
-  if (t) lines.push(...textConversation(view, opts, paint));
+  if (t) append(lines, textConversation(view, opts, paint));
   else {
     lines.push("", paint.red(notHereSentence(view)));
     const tools = view.note?.tools;
     if (tools && noteTools(tools).length) {
-      lines.push(...field("Tools", noteTools(tools).map(([name, n]) => `${clipLine(name, 60)} ${count(n)}`).join(", "), paint));
+      append(lines, field("Tools", noteTools(tools).map(([name, n]) => `${clipLine(name, 60)} ${count(n)}`).join(", "), paint));
     }
   }
   lines.push("");
-  lines.push(...textFiles(view, opts));
-  lines.push(...field("Tool calls", kindsLine(toolKinds(view)), paint));
-  lines.push(...field("Tokens", tokensLine(tokensOf(view)), paint));
+  append(lines, textFiles(view, opts));
+  append(lines, field("Tool calls", kindsLine(toolKinds(view)), paint));
+  append(lines, field("Tokens", tokensLine(tokensOf(view)), paint));
   return `${lines.join("\n")}\n`;
 }
 
@@ -227,7 +254,8 @@ function mdConversation(view: TraceView, opts: RenderOptions): string[] {
     if (tools.length) out.push(tools.join("\n"), "");
     tools = [];
   };
-  for (const step of timeline(trace)) {
+  const { shown, more } = steps(view, opts);
+  for (const step of shown) {
     if (step.type === "message") {
       flush();
       const m = step.message;
@@ -245,6 +273,7 @@ function mdConversation(view: TraceView, opts: RenderOptions): string[] {
     }
   }
   flush();
+  if (more) out.push(`*[… ${moreSteps(more)}; \`git traces show --full\` shows everything]*`, "");
   return out;
 }
 
@@ -280,7 +309,7 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
     ...row("Content", contentSentence(view) && mdText(clipLine(contentSentence(view)!, 300))),
     "",
   ];
-  if (t) lines.push("### Conversation", "", ...mdConversation(view, opts));
+  if (t) append(lines, ["### Conversation", "", ...mdConversation(view, opts)]);
   else {
     lines.push(`*${mdText(notHereSentence(view))}*`, "");
     const tools = view.note?.tools;
@@ -291,7 +320,7 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
   const files = filesTouched(view);
   if (files.length) {
     const { shown, more } = limit(files, LIST_MAX, opts.full);
-    lines.push("### Files touched", "", ...shown.map((f) => `- ${mdCode(clipLine(f.path, 300))} (${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`));
+    append(lines, ["### Files touched", "", ...shown.map((f) => `- ${mdCode(clipLine(f.path, 300))} (${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`)]);
     if (more) lines.push(`- … and ${plural(more, "more file")}`);
     lines.push("");
   }

@@ -8,7 +8,7 @@ import { sanitizeLine } from "../traces/sanitize.ts";
 import { mdCell, mdCode, mdText, mdUrl } from "./markdown.ts";
 import { kindsLine, tokensLine } from "./show-render.ts";
 import type { Summary } from "./summary.ts";
-import { clipLine, count, plural } from "./text.ts";
+import { append, clipLine, count, longest, plural } from "./text.ts";
 
 export const LIST_MAX = 50;
 
@@ -52,26 +52,26 @@ export function renderSummaryText(s: Summary, paint: Paint): string {
   if (s.traces.length === 0) return `${lines.join("\n")}\n`;
 
   const agentRows = [...s.agents.map((a) => [clipLine(agentName(a), 60), plural(a.commits, "commit"), plural(a.traces, "trace")]), ...(s.commits.human ? [["human", plural(s.commits.human, "commit"), ""]] : [])];
-  const w0 = Math.max(...agentRows.map((r) => r[0]!.length));
-  const w1 = Math.max(...agentRows.map((r) => r[1]!.length));
-  lines.push("", "Agents:", ...agentRows.map(([a, c, t]) => `${pad}${paint.cyan(a!.padEnd(w0))}  ${c!.padEnd(w1)}  ${t}`.trimEnd()));
+  const w0 = longest(agentRows.map((r) => r[0]!.length));
+  const w1 = longest(agentRows.map((r) => r[1]!.length));
+  append(lines, ["", "Agents:", ...agentRows.map(([a, c, t]) => `${pad}${paint.cyan(a!.padEnd(w0))}  ${c!.padEnd(w1)}  ${t}`.trimEnd())]);
   if (s.models.length) {
     const rows = s.models.map((m) => [clipLine(m.model, 80), clipLine(m.agents.join(", "), 80), plural(m.commits, "commit"), plural(m.traces, "trace")]);
-    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-    lines.push("Models:", ...rows.map((r) => `${pad}${paint.magenta(r[0]!.padEnd(w[0]!))}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`));
+    const w = [0, 1, 2].map((i) => longest(rows.map((r) => r[i]!.length)));
+    append(lines, ["Models:", ...rows.map((r) => `${pad}${paint.magenta(r[0]!.padEnd(w[0]!))}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`)]);
   }
   lines.push("", `Tool calls: ${kindsLine(s.tools)}`);
   const note = webNote(s);
   const fetched = capped(s.web.fetched);
   lines.push(`Web pages loaded: ${s.web.fetched.length ? count(s.web.fetched.length) : note?.startsWith("unknown") ? "unknown" : "none"}${note && !note.startsWith("unknown") ? ` (${note})` : ""}`);
-  lines.push(...fetched.shown.map((f) => `${pad}${clipLine(f.url, 300)}${times(f.count)}`));
+  append(lines, fetched.shown.map((f) => `${pad}${clipLine(f.url, 300)}${times(f.count)}`));
   if (fetched.more) lines.push(`${pad}… and ${plural(fetched.more, "more page")}`);
   const searches = capped(s.web.searches);
   lines.push(`Web searches: ${s.web.searches.length ? count(s.web.searches.length) : note?.startsWith("unknown") ? "unknown" : "none"}`);
-  lines.push(...searches.shown.map((q) => `${pad}${clipLine(q.query, 300)}${times(q.count)}`));
+  append(lines, searches.shown.map((q) => `${pad}${clipLine(q.query, 300)}${times(q.count)}`));
   if (searches.more) lines.push(`${pad}… and ${plural(searches.more, "more search", "more searches")}`);
   const files = capped(s.files);
-  lines.push(`Files touched: ${count(s.files.length)}`, ...files.shown.map((f) => `${pad}${clipLine(f.path, 300)}`));
+  append(lines, [`Files touched: ${count(s.files.length)}`, ...files.shown.map((f) => `${pad}${clipLine(f.path, 300)}`)]);
   if (files.more) lines.push(`${pad}… and ${plural(files.more, "more file")}`);
   lines.push(`Tokens: ${tokensLine(s.tokens) ?? "not recorded"}`);
   const traces = capped(s.traces);
@@ -112,7 +112,7 @@ export function renderSummaryMarkdown(s: Summary): string {
       return;
     }
     if (!items.length) lines.push("- none");
-    lines.push(...shown.map((x) => `- ${item(x)}`));
+    append(lines, shown.map((x) => `- ${item(x)}`));
     if (more) lines.push(`- … and ${count(more)} more`);
   };
   list("Web pages loaded", s.web.fetched, (f) => `${mdUrl(f.url)}${times(f.count)}`);
@@ -120,7 +120,7 @@ export function renderSummaryMarkdown(s: Summary): string {
 
   const files = capped(s.files);
   lines.push("", `**Files touched** (${count(s.files.length)})`, "");
-  lines.push(...files.shown.map((f) => `- ${mdCode(clipLine(f.path, 300))}`));
+  append(lines, files.shown.map((f) => `- ${mdCode(clipLine(f.path, 300))}`));
   if (files.more) lines.push(`- … and ${plural(files.more, "more file")}`);
   if (!s.files.length) lines.push("- none recorded");
 

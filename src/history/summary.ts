@@ -7,8 +7,8 @@
 import * as v from "valibot";
 import { TOOL_KINDS, type ToolKind, type Trace } from "../traces/model.ts";
 import { zeroKinds } from "../traces/tool-kinds.ts";
-import type { AttachedTrace, NoteSource } from "./attached.ts";
-import { NOTE_SOURCES } from "./schemas.ts";
+import type { AttachedTrace, LeftOut, NoteSource } from "./attached.ts";
+import { LeftOutListSchema, NOTE_SOURCES } from "./schemas.ts";
 import { TOKEN_KINDS, tokensOf, toolKinds, type TokenCounts } from "./view.ts";
 
 export interface RangeCommit {
@@ -26,6 +26,8 @@ export interface SummaryInput {
   attached: ReadonlyMap<string, readonly AttachedTrace[]>;
   /** Sessions whose transcripts are on this machine, by trace ID. */
   sessions: ReadonlyMap<string, Trace>;
+  /** Notes of the range that named more traces than are read from one note. */
+  leftOut?: readonly LeftOut[];
 }
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -69,6 +71,7 @@ export const SummarySchema = v.object({
     }),
   ),
   humanCommits: v.array(v.object({ oid: v.string(), subject: v.string() })),
+  leftOut: LeftOutListSchema,
 });
 export type Summary = v.InferOutput<typeof SummarySchema>;
 
@@ -186,5 +189,6 @@ export function summarize(input: SummaryInput): Summary {
       available: Boolean(s.session),
     })),
     humanCommits,
+    ...(input.leftOut?.length ? { leftOut: input.leftOut.map((l) => ({ ...l })) } : {}),
   };
 }

@@ -3,6 +3,22 @@
 
 import { sanitize, sanitizeLine } from "../traces/sanitize.ts";
 
+/**
+ * The longest of some lengths (0 for none). Not Math.max(...xs): spreading a list into
+ * arguments overflows the stack past some 100,000 items, and shared content is untrusted.
+ */
+export function longest(lengths: Iterable<number>): number {
+  let max = 0;
+  for (const n of lengths) if (n > max) max = n;
+  return max;
+}
+
+/** Appends items one by one (`out.push(...items)` overflows the stack for long lists). */
+export function append<T>(out: T[], items: Iterable<T>): T[] {
+  for (const x of items) out.push(x);
+  return out;
+}
+
 /** 3242 -> "3,242". */
 export function count(n: number): string {
   return Math.round(n).toLocaleString("en-US");

@@ -27,6 +27,8 @@ export interface TraceView {
   redacted?: boolean;
   /** Why the transcript could not be read, when it is here but unreadable. */
   unreadable?: string;
+  /** Shared content of it is here but not a valid trace: `<ref>: <why>` (untrusted text). */
+  sharedError?: string;
 }
 
 export type Step = { type: "message"; message: Message } | { type: "tool"; call: ToolCall };
@@ -35,14 +37,14 @@ export type Step = { type: "message"; message: Message } | { type: "tool"; call:
  * Messages and tool calls in the order they happened. Each list keeps its own order; the
  * two are merged by time where both items have one (a message first on a tie), and an item
  * without a time follows the one before it in its own list. A call that says how many
- * messages preceded it (`afterMessages`) goes right there.
+ * messages preceded it (`afterMessages`) goes right there. At most `max` steps, the first.
  */
-export function timeline(trace: Pick<Trace, "messages" | "tools">): Step[] {
+export function timeline(trace: Pick<Trace, "messages" | "tools">, max = Infinity): Step[] {
   const out: Step[] = [];
   let m = 0;
   let t = 0;
   const { messages, tools } = trace;
-  while (m < messages.length || t < tools.length) {
+  while ((m < messages.length || t < tools.length) && out.length < max) {
     const msg = messages[m];
     const call = tools[t];
     let takeMessage: boolean;

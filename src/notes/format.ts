@@ -49,11 +49,13 @@ export interface NoteProblem {
 }
 
 export interface ParsedNote {
-  /** Traces in order of first mention. */
+  /** Traces in order of first mention (the first `maxTraces` of them when parseNote was given a cap). */
   traces: NoteTrace[];
   /** Lines that are not ours (other tools, comments): kept by writers, ignored by readers. */
   other: string[];
   problems: NoteProblem[];
+  /** Traces the note names beyond the cap (distinct IDs), left out of `traces`; 0 without a cap. */
+  leftOut: number;
 }
 
 /** Several meta lines for one ID (after a merge): newest `end` first, files united. */
@@ -68,37 +70,72 @@ export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined 
   return out;
 }
 
-export function parseNote(text: string): ParsedNote {
-  const order: string[] = [];
-  const urls = new Map<string, string | undefined>();
-  const metas = new Map<string, TraceMeta[]>();
+/** How many traces a reader takes from one note (as from other tools' notes): the rest is left out, and counted. */
+export const MAX_NOTE_TRACES = 1000;
+
+export interface ParseOptions {
+  /**
+   * Read at most this many traces (the first named); the others are counted in `leftOut`,
+   * and the first line naming one is a problem. Readers pass MAX_NOTE_TRACES; writers, which
+   * must keep every line, pass nothing.
+   */
+  maxTraces?: number;
+}
+
+interface Gathered {
+  url?: string;
+  metas: TraceMeta[];
+}
+
+/** One pass over the lines, in time linear in the note's size whatever it holds. */
+export function parseNote(text: string, opts: ParseOptions = {}): ParsedNote {
+  const max = opts.maxTraces ?? Infinity;
+  // A Map keeps the order of first mention, and finds an ID in constant time.
+  const byId = new Map<string, Gathered>();
+  const beyond = new Set<string>();
   const other: string[] = [];
   const problems: NoteProblem[] = [];
-  const mention = (id: string) => {
-    if (!order.includes(id)) order.push(id);
+  /** The record of an ID, a new one while under the cap; undefined (and counted) beyond it. */
+  const mention = (id: string, line: number): Gathered | undefined => {
+    let g = byId.get(id);
+    if (g) return g;
+    if (byId.size >= max) {
+      if (beyond.size === 0) problems.push({ line, reason: `names more than ${max.toLocaleString("en-US")} traces: readers leave out this one and every other trace first named after it` });
+      beyond.add(id);
+      return undefined;
+    }
+    g = { metas: [] };
+    byId.set(id, g);
+    return g;
   };
   const lines = text.split("\n");
-  lines.forEach((raw, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line === "") return;
+    if (line === "") continue;
     if (line.length > MAX_LINE) {
       problems.push({ line: i + 1, reason: `longer than ${MAX_LINE} characters` });
       other.push(line);
-      return;
+      continue;
     }
     if (line.startsWith("traces:")) {
       const m = TRACES_LINE.exec(line);
       if (!m || !isTraceId(m[1])) {
         problems.push({ line: i + 1, reason: "a traces: line that is not `traces:<id>[ <url>]`" });
         other.push(line);
-        return;
+        continue;
       }
-      mention(m[1]!);
-      if (m[2] || !urls.has(m[1]!)) urls.set(m[1]!, m[2] ?? urls.get(m[1]!));
-      return;
+      const g = mention(m[1]!, i + 1);
+      if (g && m[2]) g.url = m[2];
+      continue;
     }
     if (line.startsWith("traces-meta:")) {
       const m = META_LINE.exec(line);
+      // A trace beyond the cap is only counted: its JSON is not read.
+      if (m && !byId.has(m[1]!) && byId.size >= max) {
+        mention(m[1]!, i + 1);
+        continue;
+      }
       let parsed: unknown;
       try {
         parsed = m ? JSON.parse(m[2]!) : undefined;
@@ -109,22 +146,19 @@ export function parseNote(text: string): ParsedNote {
       if (!m || !meta.success) {
         problems.push({ line: i + 1, reason: "a traces-meta: line that is not `traces-meta:<id> <JSON object>`" });
         other.push(line);
-        return;
+        continue;
       }
-      mention(m[1]!);
-      const list = metas.get(m[1]!) ?? [];
-      list.push(meta.output);
-      metas.set(m[1]!, list);
-      return;
+      mention(m[1]!, i + 1)?.metas.push(meta.output);
+      continue;
     }
     other.push(line);
-  });
-  const traces = order.map((id) => {
-    const url = urls.get(id);
-    const meta = combineMeta(metas.get(id) ?? []);
-    return { id, ...(url ? { url } : {}), ...(meta ? { meta } : {}) };
-  });
-  return { traces, other, problems };
+  }
+  const traces: NoteTrace[] = [];
+  for (const [id, { url, metas }] of byId) {
+    const meta = combineMeta(metas);
+    traces.push({ id, ...(url ? { url } : {}), ...(meta ? { meta } : {}) });
+  }
+  return { traces, other, problems, leftOut: beyond.size };
 }
 
 /** The `traces:` line for a trace, exactly as the traces.com CLI writes it. */

@@ -72,12 +72,8 @@ export interface SharedText {
   ref: string;
 }
 
-/**
- * The shared JSON of each of `ids` found in `refs`. When refs disagree (a remote's content
- * fetched but not merged yet) the later version wins, as a merge would pick it; on equal
- * terms the first ref's.
- */
-export function readSharedTexts(git: GitRunner, ids: readonly string[], refs: readonly string[] = contentRefs(git)): Map<string, SharedText> {
+/** Every distinct version of the shared JSON of each of `ids` found in `refs`, in the order of `refs`. */
+export function readSharedVersions(git: GitRunner, ids: readonly string[], refs: readonly string[] = contentRefs(git)): Map<string, SharedText[]> {
   const wanted = new Set(ids.filter(isTraceId));
   const found = new Map<string, { blob: string; ref: string }[]>();
   for (const ref of refs) {
@@ -88,15 +84,35 @@ export function readSharedTexts(git: GitRunner, ids: readonly string[], refs: re
     }
   }
   const blobs = readBlobs(git, [...new Set([...found.values()].flat().map((w) => w.blob))]);
-  const out = new Map<string, SharedText>();
+  const out = new Map<string, SharedText[]>();
   for (const [id, versions] of found) {
-    for (const { blob, ref } of versions) {
+    const texts = versions.flatMap(({ blob, ref }) => {
       const text = blobs.get(blob);
-      if (text === undefined) continue;
-      const best = out.get(id);
-      if (!best || (laterVersion(best.text, text) === text && text !== best.text)) out.set(id, { text, ref });
-    }
+      return text === undefined ? [] : [{ text, ref }];
+    });
+    if (texts.length) out.set(id, texts);
   }
+  return out;
+}
+
+/**
+ * Of several versions of one trace, the one a merge would keep (laterVersion); on equal
+ * terms the first.
+ */
+export function latestVersion<T extends SharedText>(versions: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const v of versions) if (!best || (v.text !== best.text && laterVersion(best.text, v.text) === v.text)) best = v;
+  return best;
+}
+
+/**
+ * The shared JSON of each of `ids` found in `refs`. When refs disagree (a remote's content
+ * fetched but not merged yet) the later version wins, as a merge would pick it; on equal
+ * terms the first ref's.
+ */
+export function readSharedTexts(git: GitRunner, ids: readonly string[], refs: readonly string[] = contentRefs(git)): Map<string, SharedText> {
+  const out = new Map<string, SharedText>();
+  for (const [id, versions] of readSharedVersions(git, ids, refs)) out.set(id, latestVersion(versions)!);
   return out;
 }
 

@@ -6,9 +6,9 @@ import type { Env } from "../agents/types.ts";
 import { findTrace } from "../attach/find.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { isTraceId, type Trace } from "../traces/model.ts";
-import { readSharedTexts, updateContent, type WriteOptions } from "./content.ts";
+import { latestVersion, readSharedVersions, updateContent, type WriteOptions } from "./content.ts";
 import { readSnapshot, writeSnapshot, type SnapshotSource } from "./snapshots.ts";
-import { canonicalJson, decodeTraceText, sharedForm } from "./trace-json.ts";
+import { canonicalJson, readSharedTrace, sharedForm } from "./trace-json.ts";
 
 /** Where a trace's content was found. */
 export type ContentSource = "transcript" | "snapshot" | "shared";
@@ -26,12 +26,27 @@ export function shareTraces(git: GitRunner, traces: readonly Trace[], home: stri
   return updateContent(git, new Map(traces.map((t) => [t.id, canonicalJson(sharedForm(t, home))])), opts);
 }
 
-/** Shared content of `ids` that reads as a trace of the model, with the ref it came from. */
-export function readShared(git: GitRunner, ids: readonly string[], refs?: readonly string[]): Map<string, { trace: Trace; ref: string }> {
+/** Shared content that is not a trace of the model (someone else's writing): where, and why. */
+export type OnInvalidShared = (id: string, ref: string, error: string) => void;
+
+/**
+ * Shared content of `ids` that reads as a trace of the shared form (validated, without any
+ * `transcript`), with the ref it came from. Of several valid versions, the one a merge would
+ * keep; versions that are not valid are passed over, and when none is, `onInvalid` says why.
+ */
+export function readShared(git: GitRunner, ids: readonly string[], refs?: readonly string[], onInvalid?: OnInvalidShared): Map<string, { trace: Trace; ref: string }> {
   const out = new Map<string, { trace: Trace; ref: string }>();
-  for (const [id, { text, ref }] of readSharedTexts(git, ids, refs)) {
-    const trace = decodeTraceText(text, id);
-    if (trace) out.set(id, { trace, ref });
+  for (const [id, versions] of readSharedVersions(git, ids, refs)) {
+    const valid: { text: string; ref: string; trace: Trace }[] = [];
+    let first: { ref: string; error: string } | undefined;
+    for (const { text, ref } of versions) {
+      const r = readSharedTrace(text, id);
+      if ("trace" in r) valid.push({ text, ref, trace: r.trace });
+      else first ??= { ref, error: r.error };
+    }
+    const best = latestVersion(valid);
+    if (best) out.set(id, { trace: best.trace, ref: best.ref });
+    else if (first) onInvalid?.(id, first.ref, first.error);
   }
   return out;
 }
@@ -41,7 +56,7 @@ export function readShared(git: GitRunner, ids: readonly string[], refs?: readon
  * copy), then shared content when a repository is at hand. An imported snapshot gives way
  * to shared content that is newer (the author shared the session again since).
  */
-export function contentElsewhere(ids: readonly string[], env: Env, git: GitRunner | null): Map<string, FoundContent> {
+export function contentElsewhere(ids: readonly string[], env: Env, git: GitRunner | null, onInvalid?: OnInvalidShared): Map<string, FoundContent> {
   const out = new Map<string, FoundContent>();
   const ask: string[] = [];
   for (const id of new Set(ids.filter(isTraceId))) {
@@ -50,7 +65,7 @@ export function contentElsewhere(ids: readonly string[], env: Env, git: GitRunne
     if (!snap || snap.source === "shared") ask.push(id);
   }
   if (!git || !ask.length) return out;
-  for (const [id, { trace, ref }] of readShared(git, ask)) {
+  for (const [id, { trace, ref }] of readShared(git, ask, undefined, onInvalid)) {
     const kept = out.get(id);
     if (kept && !(Date.parse(trace.end ?? "") > Date.parse(kept.trace.end ?? ""))) continue;
     out.set(id, { trace, source: "shared", from: ref });

@@ -69,7 +69,8 @@ export function readSnapshot(env: Env, id: string): Snapshot | null {
     if (st.size > MAX_TRACE_BYTES) return null;
     const data = JSON.parse(readFileSync(file, "utf8")) as { v?: unknown; source?: unknown; trace?: unknown };
     if (data.v !== 1 || (data.source !== "transcript" && data.source !== "shared")) return null;
-    const trace = decodeTrace(data.trace, id);
+    // An imported snapshot is shared content: read as such (no transcript path from it).
+    const trace = decodeTrace(data.trace, id, data.source === "shared");
     return trace ? { source: data.source, trace, savedAt: st.mtimeMs } : null;
   } catch {
     return null;

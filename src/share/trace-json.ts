@@ -36,19 +36,53 @@ export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(sorted(value))}\n`;
 }
 
+/**
+ * The shared form as a schema: the trace model without `transcript`. Read back from
+ * refs/traces/content (someone else's writing), an object with keys it does not name, a
+ * `transcript` among them, gives a trace without them: nothing shared is ever taken for a
+ * path on this machine.
+ */
+export const SharedTraceSchema = v.omit(TraceSchema, ["transcript"]);
+
 /** A trace read back from JSON, checked against the model; null when it is not one, or not `id`. */
-export function decodeTrace(value: unknown, id: string): Trace | null {
-  const parsed = v.safeParse(TraceSchema, value);
-  if (!parsed.success || parsed.output.id !== id) return null;
-  return parsed.output;
+export function decodeTrace(value: unknown, id: string, shared = false): Trace | null {
+  const r = checkTrace(value, id, shared);
+  return "trace" in r ? r.trace : null;
 }
 
-/** decodeTrace() of JSON text, capped in size. */
-export function decodeTraceText(text: string, id: string): Trace | null {
-  if (text.length > MAX_TRACE_BYTES) return null;
-  try {
-    return decodeTrace(JSON.parse(text), id);
-  } catch {
-    return null;
+/** What is wrong with a value that should be a trace, in a few words (untrusted: sanitise before printing). */
+function checkTrace(value: unknown, id: string, shared: boolean): { trace: Trace } | { error: string } {
+  const parsed = v.safeParse(shared ? SharedTraceSchema : TraceSchema, value);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const where = issue.path?.map((p) => String(p.key)).join(".");
+    return { error: `${where ? `${where.slice(0, 100)}: ` : ""}${issue.message.slice(0, 200)}` };
   }
+  if (parsed.output.id !== id) return { error: "it holds another trace's ID" };
+  return { trace: parsed.output };
+}
+
+/**
+ * Shared content of trace `id` (JSON text from refs/traces/content): the trace, or why it is
+ * not one. Never throws, whatever the text; never keeps a `transcript`.
+ */
+export function readSharedTrace(text: string, id: string): { trace: Trace } | { error: string } {
+  if (text.length > MAX_TRACE_BYTES) return { error: `larger than ${MAX_TRACE_BYTES / 1024 / 1024} MiB` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: "not JSON" };
+  }
+  try {
+    return checkTrace(value, id, true);
+  } catch {
+    return { error: "not a trace" }; // a value too deep or odd for the check itself
+  }
+}
+
+/** readSharedTrace() as a trace or null. */
+export function decodeTraceText(text: string, id: string): Trace | null {
+  const r = readSharedTrace(text, id);
+  return "trace" in r ? r.trace : null;
 }

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { resolveCommit } from "../../git/repo.ts";
 import { isRange } from "../../git/revisions.ts";
 import { GitError } from "../../git/runner.ts";
+import { leftOutWarning } from "../../history/attached.ts";
 import { exportAgentTrace } from "../../history/export.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
@@ -47,7 +48,16 @@ export async function runExport(opts: ExportOptions, deps: Deps): Promise<number
   }
   let result;
   try {
-    result = await exportAgentTrace({ git, env: deps.env, toolVersion: VERSION, onBroken: (ref) => deps.io.err(`git-traces: warning: cannot read ${ref}; its traces are left out\n`) }, revs);
+    result = await exportAgentTrace(
+      {
+        git,
+        env: deps.env,
+        toolVersion: VERSION,
+        onBroken: (ref) => deps.io.err(`git-traces: warning: cannot read ${ref}; its traces are left out\n`),
+        onLeftOut: (l) => deps.io.err(leftOutWarning(l)),
+      },
+      revs,
+    );
   } catch (e) {
     if (e instanceof GitError) throw new CliError(gitComplaint(e), "BAD_REVISION", { revs: opts.revs }, 128);
     throw e;

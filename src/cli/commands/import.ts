@@ -4,6 +4,7 @@
 
 import { findTrace } from "../../attach/find.ts";
 import { worktreeRoots } from "../../attach/detect.ts";
+import { clipLine } from "../../history/text.ts";
 import { readShared } from "../../share/share.ts";
 import { mergePendingContent } from "../../sync/merge.ts";
 import { readSnapshot, snapshotFile, writeSnapshot } from "../../share/snapshots.ts";
@@ -25,7 +26,8 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
   const git = deps.git();
   const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
   mergePendingContent(git, state.gitDir);
-  const shared = readShared(git, opts.ids);
+  const invalid = new Map<string, string>();
+  const shared = readShared(git, opts.ids, undefined, (id, ref, error) => invalid.set(id, `${ref}: ${error}`));
   const rows: Outcome[] = [];
   for (const id of opts.ids) {
     // This machine's own copy is whole and unredacted: nothing shared replaces it.
@@ -39,6 +41,9 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
       continue;
     }
     const found = shared.get(id);
+    if (!found && invalid.has(id)) {
+      throw new CliError(`the shared content of trace ${id} is not a valid trace (${clipLine(invalid.get(id)!, 300)}); nothing imported`, "SHARED_CONTENT_INVALID", { id });
+    }
     if (!found) {
       throw new CliError(`no shared content for trace ${id} here: fetch first (git fetch), or ask its author to run git traces share ${id}`, "TRACE_NOT_SHARED", { id });
     }

@@ -7,7 +7,7 @@ import { commitSummaries } from "../../git/log.ts";
 import { traceMark } from "../../git/trace.ts";
 import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
 import type { GitRunner } from "../../git/runner.ts";
-import { allAttached, traceIndex } from "../../history/attached.ts";
+import { allAttached, leftOutWarning, traceIndex, type LeftOut } from "../../history/attached.ts";
 import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type ListView, type RepositoryGroup, type SessionRow } from "../../history/list.ts";
 import { findSessions, type FoundSession } from "../../history/discovered.ts";
 import { safeJson } from "../../traces/safe-json.ts";
@@ -21,13 +21,20 @@ export interface ListOptions {
   json: boolean;
 }
 
-/** The rows of one repository: its sessions found here, with what its notes say of them. */
-function rowsOf(git: GitRunner, found: readonly FoundSession[], notesOnly: boolean, warn: (ref: string) => void): SessionRow[] {
-  const attached = allAttached(git, warn);
+/** The rows of one repository: its sessions found here, with what its notes say of them; and the notes cut. */
+function rowsOf(git: GitRunner, found: readonly FoundSession[], notesOnly: boolean, deps: Deps, warn: (ref: string) => void): { rows: SessionRow[]; leftOut: LeftOut[] } {
+  const leftOut: LeftOut[] = [];
+  const attached = allAttached(git, {
+    onBroken: warn,
+    onLeftOut: (l) => {
+      leftOut.push(l);
+      deps.io.err(leftOutWarning(l));
+    },
+  });
   const index = traceIndex(attached);
   const ids = notesOnly ? [...index.keys()] : found.map((f) => f.ref.id);
   const commits = [...new Set(ids.flatMap((id) => index.get(id)?.commits ?? []))];
-  return sessionRows({ found, index, sources: sourcesById(attached), summaries: commitSummaries(git, commits), notesOnly });
+  return { rows: sessionRows({ found, index, sources: sourcesById(attached), summaries: commitSummaries(git, commits), notesOnly }), leftOut };
 }
 
 function warner(deps: Deps): (ref: string) => void {
@@ -55,10 +62,10 @@ async function listHere(opts: ListOptions, deps: Deps): Promise<number> {
   const roots = [...new Set(tops.flatMap(worktreeRoots))];
   const found = roots.length ? await findSessions(deps.env, roots) : [];
   traceMark(`list: ${found.length} sessions found`);
-  const rows = rowsOf(git, found, true, warner(deps));
+  const { rows, leftOut } = rowsOf(git, found, true, deps, warner(deps));
   const remote = remoteUrl(git);
   const path = tops[0] ?? state.gitDir;
-  const data = { repository: { key: remote ?? path, path, remote, git: true }, sessions: rows };
+  const data = { repository: { key: remote ?? path, path, remote, git: true }, sessions: rows, ...(leftOut.length ? { leftOut } : {}) };
   return print(deps, opts, data, !rows.length, (view) => renderSessions(rows, view), "No agent sessions found for this repository, on this machine or in its notes.");
 }
 
@@ -88,10 +95,12 @@ function groupByRepository(git: GitRunner, found: readonly FoundSession[], deps:
     const runner = runnerFor(git, topLevel, deps.env);
     const remote = remoteUrl(runner);
     const key = remote ?? topLevel;
-    const rows = rowsOf(runner, mine, false, warn);
+    const { rows, leftOut } = rowsOf(runner, mine, false, deps, warn);
     const known = groups.get(key);
-    if (known) known.sessions = [...known.sessions, ...rows].sort(newestFirst);
-    else groups.set(key, { key, path: topLevel, remote, git: true, sessions: rows });
+    if (known) {
+      known.sessions = [...known.sessions, ...rows].sort(newestFirst);
+      if (leftOut.length) known.leftOut = [...(known.leftOut ?? []), ...leftOut];
+    } else groups.set(key, { key, path: topLevel, remote, git: true, sessions: rows, ...(leftOut.length ? { leftOut } : {}) });
   }
   const noNotes = { index: new Map(), sources: new Map(), summaries: new Map(), notesOnly: false };
   for (const [cwd, mine] of elsewhere) {

@@ -2,7 +2,7 @@
 // other implementers: says exactly what is wrong, line by line.
 
 import { readFileSync } from "node:fs";
-import { parseNote } from "../../notes/format.ts";
+import { MAX_NOTE_TRACES, parseNote } from "../../notes/format.ts";
 import { sanitize } from "../../traces/sanitize.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
@@ -15,8 +15,9 @@ export async function runNoteCheck(file: string, json: boolean, deps: Deps): Pro
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as Error).message}`, "UNREADABLE");
   }
-  const note = parseNote(text);
-  if (json) deps.io.out(`${JSON.stringify({ valid: note.problems.length === 0, traces: note.traces, problems: note.problems }, null, 2)}\n`);
+  // As the readers see it: the traces beyond what they take from one note are a problem.
+  const note = parseNote(text, { maxTraces: MAX_NOTE_TRACES });
+  if (json) deps.io.out(`${JSON.stringify({ valid: note.problems.length === 0, traces: note.traces, problems: note.problems, ...(note.leftOut ? { leftOut: note.leftOut } : {}) }, null, 2)}\n`);
   else {
     for (const p of note.problems) deps.io.out(`line ${p.line}: ${p.reason}\n`);
     deps.io.out(note.problems.length ? `${note.problems.length} problem(s)\n` : `valid: ${note.traces.length} trace(s)\n`);

@@ -11,7 +11,7 @@
 import { worktreeRoots } from "../../attach/detect.ts";
 import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
 import { commitStamps } from "../../git/revisions.ts";
-import { allAttached, matchTraceId, traceIndex, type AttachedTrace, type TraceUse } from "../../history/attached.ts";
+import { allAttached, leftOutWarning, matchTraceId, traceIndex, type AttachedTrace, type LeftOut, type TraceUse } from "../../history/attached.ts";
 import type { ShowOutput } from "../../history/schemas.ts";
 import { localSessions } from "../../history/sessions.ts";
 import { renderTraceMarkdown, renderTraceText } from "../../history/show-render.ts";
@@ -86,11 +86,26 @@ function unknown(target: string, state: RepoState | null): CliError {
 export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   const git = deps.git();
   const state = repoState(git);
+  const leftOut: LeftOut[] = [];
   const attached = state
-    ? allAttached(git, (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`))
+    ? allAttached(git, {
+        onBroken: (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`),
+        onLeftOut: (l) => leftOut.push(l),
+      })
     : new Map<string, AttachedTrace[]>();
+  // Told when it can matter: the note of the commit shown, or any note when a trace is looked for.
+  const told = (r: Resolved) => leftOut.filter((l) => r.resolvedAs === "trace" || l.commit === r.commit);
   const index = traceIndex(attached);
-  const resolved = await resolve(opts, deps, state, index, (oid) => [...new Set((attached.get(oid) ?? []).map((t) => t.id))]);
+  let resolved: Resolved;
+  try {
+    resolved = await resolve(opts, deps, state, index, (oid) => [...new Set((attached.get(oid) ?? []).map((t) => t.id))]);
+  } catch (e) {
+    // An ID not found may be among the traces a note named beyond what is read.
+    for (const l of leftOut) deps.io.err(leftOutWarning(l));
+    throw e;
+  }
+  const cut = told(resolved);
+  for (const l of cut) deps.io.err(leftOutWarning(l));
 
   const roots = state?.topLevel ? worktreeRoots(state.topLevel) : [];
   // Transcript, else snapshot, else shared content; snapshots of traces the notes name are
@@ -126,6 +141,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       ...(local.trace && local.from && local.source !== "transcript" ? { from: local.from } : {}),
       ...(local.trace && opts.redacted ? { redacted: true } : {}),
       ...(local.error && !local.trace ? { unreadable: local.error } : {}),
+      ...(local.sharedError && !local.trace ? { sharedError: local.sharedError } : {}),
     };
   });
 
@@ -142,8 +158,9 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
         commits: v.commits,
         note: v.note ? noteForJson(v.note) : null,
         trace: v.trace ?? null,
-        unreadable: v.unreadable ?? null,
+        unreadable: v.unreadable ?? (v.sharedError ? `shared content is not a valid trace: ${v.sharedError}` : null),
       })),
+      ...(cut.length ? { leftOut: cut } : {}),
     };
     deps.io.out(`${safeJson(out, 2)}\n`);
     return 0;

@@ -6,7 +6,7 @@
 import { worktreeRoots } from "../../attach/detect.ts";
 import { revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
 import { GitError } from "../../git/runner.ts";
-import { tracesOfCommits } from "../../history/attached.ts";
+import { leftOutWarning, tracesOfCommits, type LeftOut } from "../../history/attached.ts";
 import { localSessions } from "../../history/sessions.ts";
 import { summarize } from "../../history/summary.ts";
 import { renderSummaryMarkdown, renderSummaryText } from "../../history/summary-render.ts";
@@ -47,17 +47,27 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
     throw new CliError(`${clipLine(said, 300)}${empty}`, "BAD_REVISION", { revs }, 128);
   }
   const commits = stamps.map((c) => ({ oid: c.oid, parents: c.parents, subject: c.subject ?? "" }));
+  const leftOut: LeftOut[] = [];
   const attached = tracesOfCommits(
     git,
     commits.map((c) => c.oid),
-    (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`),
+    {
+      onBroken: (ref) => deps.io.err(`warning: cannot read ${ref}; the traces it names are left out\n`),
+      onLeftOut: (l) => {
+        leftOut.push(l);
+        deps.io.err(leftOutWarning(l));
+      },
+    },
   );
   const ids = [...attached.values()].flatMap((ts) => ts.map((t) => t.id));
   // Transcripts here, else snapshots, else content shared through git.
   const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], { elsewhere: { git } });
   const sessions = new Map<string, Trace>();
-  for (const [id, s] of local) if (s.trace) sessions.set(id, s.trace);
-  const summary = summarize({ range: revs.join(" "), commits, attached, sessions });
+  for (const [id, s] of local) {
+    if (s.trace) sessions.set(id, s.trace);
+    else if (s.sharedError) deps.io.err(`git-traces: warning: the shared content of trace ${id} is not a valid trace (${clipLine(s.sharedError, 300)}); only its notes count\n`);
+  }
+  const summary = summarize({ range: revs.join(" "), commits, attached, sessions, leftOut });
   if (opts.format === "json") deps.io.out(`${safeJson(summary, 2)}\n`);
   else if (opts.format === "markdown") deps.io.out(renderSummaryMarkdown(summary));
   else deps.io.out(renderSummaryText(summary, painter(deps.io)));

@@ -5,7 +5,7 @@ import { posix } from "node:path";
 import type { blamePorcelain } from "../../git/blame.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { traceMark } from "../../git/trace.ts";
-import { notesReader } from "../../history/attached.ts";
+import { leftOutWarning, notesReader, type LeftOut } from "../../history/attached.ts";
 import { notesOnDisk } from "../../history/note-cache.ts";
 import { attributeBlame, blamedCommits, lineTracesOf, summarize, summarizeBlame } from "../../history/blame.ts";
 import { renderJson } from "../../history/blame-json.ts";
@@ -25,7 +25,15 @@ function repoPath(file: string, prefix: string | null): string | undefined {
 export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner, blaming: ReturnType<typeof blamePorcelain>, prefixed: Promise<string | null>): Promise<number> {
   const { io } = deps;
   // Opened while git blame works out the lines; its output is parsed as git writes it.
-  const notes = await notesReader(git, { onBroken: (ref) => io.err(`warning: cannot read ${ref}; its traces are left out\n`), ...notesOnDisk(git, deps.env) });
+  const leftOut: LeftOut[] = [];
+  const notes = await notesReader(git, {
+    onBroken: (ref) => io.err(`warning: cannot read ${ref}; its traces are left out\n`),
+    onLeftOut: (l) => {
+      leftOut.push(l);
+      io.err(leftOutWarning(l));
+    },
+    ...notesOnDisk(git, deps.env),
+  });
   try {
     const porcelain = opts.format === "porcelain" || opts.format === "line-porcelain";
     const parser = new PorcelainParser();
@@ -53,7 +61,7 @@ export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner,
     }
     if (opts.format === "json") {
       const lines = attributeBlame(blame, attached);
-      io.out(renderJson(lines, opts.summary ? summarize(lines) : null));
+      io.out(renderJson(lines, opts.summary ? summarize(lines) : null, leftOut));
       return 0;
     }
     if (blame.lines.length === 0) {

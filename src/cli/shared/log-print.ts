@@ -4,7 +4,7 @@
 import type { LogCommit, LogStream, LogText } from "../../git/log.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { traceMark } from "../../git/trace.ts";
-import { notesReader, type AttachedTrace, type NotesReader } from "../../history/attached.ts";
+import { leftOutWarning, notesReader, type AttachedTrace, type LeftOut, type NotesReader } from "../../history/attached.ts";
 import { notesOnDisk } from "../../history/note-cache.ts";
 import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } from "../../history/log.ts";
 import { safeJson } from "../../traces/safe-json.ts";
@@ -20,8 +20,14 @@ export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, 
   const { io } = deps;
   // The notes refs are listed (or taken from the cache) while git log runs.
   const broken = new Set<string>();
+  // Notes that named more traces than are read from one note: told on stderr, and in --json.
+  const leftOut = new Map<string, LeftOut[]>();
+  const onLeftOut = (l: LeftOut) => {
+    leftOut.set(l.commit, [...(leftOut.get(l.commit) ?? []), l]);
+    io.err(leftOutWarning(l));
+  };
   let reader: NotesReader | undefined;
-  const opening = notesReader(git, { onBroken: (ref) => broken.add(ref), ...notesOnDisk(git, deps.env) }).then((r) => (reader = r));
+  const opening = notesReader(git, { onBroken: (ref) => broken.add(ref), onLeftOut, ...notesOnDisk(git, deps.env) }).then((r) => (reader = r));
   opening.catch(() => undefined); // awaited below
   const paint = painter({ color: opts.color ?? io.color });
 
@@ -40,7 +46,7 @@ export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, 
       if (opts.tracesOnly && found.length === 0) continue;
       const separator = shown > 0 && !layout.oneline ? "\n" : "";
       if (native) text += separator + renderGitText({ commit: commit as LogText, traces: found }, paint);
-      else if (opts.json) json.push({ commit: commit as LogCommit, traces: found });
+      else if (opts.json) json.push({ commit: commit as LogCommit, traces: found, ...(leftOut.has(commit.oid) ? { leftOut: leftOut.get(commit.oid)! } : {}) });
       else text += separator + renderEntry({ commit: commit as LogCommit, traces: found }, layout, paint);
       shown++;
     }
