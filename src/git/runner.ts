@@ -7,6 +7,22 @@ import { traceWrite } from "./trace.ts";
 export const NESTED_ENV = "GIT_TRACES_NESTED";
 const TRACE_ENV = "GIT_TRACES_TRACE";
 
+/**
+ * The line of git's stderr that says what went wrong: the first `fatal:` or `error:` line
+ * (without that word), else the last line that is not a hint. git often ends with advice
+ * ("Please make sure you have the correct access rights / and the repository exists."),
+ * which alone would explain nothing.
+ */
+export function gitReason(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const said = lines.find((l) => /^(fatal|error): /.test(l));
+  if (said) return said.replace(/^(fatal|error): /, "");
+  return lines.filter((l) => !/^hint: /.test(l)).pop() ?? "";
+}
+
 export class GitError extends Error {
   readonly code = "GIT_FAILED";
   constructor(
@@ -14,7 +30,7 @@ export class GitError extends Error {
     readonly exitCode: number,
     readonly stderr: string,
   ) {
-    const detail = stderr.trim().split("\n").pop() ?? "";
+    const detail = gitReason(stderr);
     super(`git ${argv.join(" ")} failed (exit ${exitCode})${detail ? `: ${detail}` : ""}`);
   }
 

@@ -44,6 +44,17 @@ export function listNotes(git: GitRunner, ref = NOTES_REF, refKnownToExist = fal
     });
 }
 
+/** A ref's lock file stays: another git is writing it, or one was killed while it did. */
+export class RefLocked extends Error {
+  readonly code = "REF_LOCKED";
+  constructor(
+    readonly ref: string,
+    readonly lockFile: string,
+  ) {
+    super(`${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`);
+  }
+}
+
 export class NotesWriteConflict extends Error {
   readonly code = "NOTES_WRITE_CONFLICT";
   constructor(ref: string) {
@@ -75,6 +86,7 @@ export function updateNotes(
   opts: UpdateOptions = {},
 ): string[] {
   const ref = opts.ref ?? NOTES_REF;
+  let locked: RefLocked | null = null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     // Fresh commits have no note unless another writer got there first, which only a
     // failed compare-and-swap can tell: the first attempt builds on whatever the ref is when
@@ -89,13 +101,20 @@ export function updateNotes(
       if (after !== null && after !== before) changes.push({ commit, text: after });
     }
     if (changes.length === 0) return [];
-    if (writeNotesCommit(git, ref, old, changes, opts.message ?? "Notes added by git-traces", opts.ident)) {
-      return changes.map((c) => c.commit);
+    try {
+      if (writeNotesCommit(git, ref, old, changes, opts.message ?? "Notes added by git-traces", opts.ident)) {
+        return changes.map((c) => c.commit);
+      }
+      locked = null;
+    } catch (e) {
+      // A lock held for a moment by another writer goes; one that stays is said as such.
+      if (!(e instanceof RefLocked)) throw e;
+      locked = e;
     }
     // The ref moved under us: read again and redo the change on top.
     Bun.sleepSync(5 + Math.floor(Math.random() * 20 * (attempt + 1)));
   }
-  throw new NotesWriteConflict(ref);
+  throw locked ?? new NotesWriteConflict(ref);
 }
 
 /** A fast-import `data` block: the length counts bytes. */
@@ -143,6 +162,8 @@ export function fastImportCommit(git: GitRunner, ref: string, old: string | null
   // Also when the ref did not exist: had another writer created it meanwhile, their
   // commit would not be an ancestor of our parentless one, and fast-import refuses.
   if (r.exitCode === 0) return true;
+  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(r.stderr);
+  if (lock) throw new RefLocked(ref, lock[1]!);
   if (/Not updating|cannot lock ref|unable to update|does not contain/i.test(r.stderr)) return false;
 
   throw new GitError(["fast-import"], r.exitCode, r.stderr);

@@ -16,7 +16,7 @@
 
 import { objectInfo, readRefs, unreachableFrom, type RefValue } from "../git/objects.ts";
 import { commonDir } from "../git/repo.ts";
-import { GitError, GitRunner } from "../git/runner.ts";
+import { GitError, gitReason, GitRunner } from "../git/runner.ts";
 import {
   checkNotesTree,
   describeBadEntries,
@@ -77,15 +77,8 @@ function quiet(git: GitRunner): GitRunner {
   return new GitRunner({ git: git.git, context: git.context, ...(git.cwd ? { cwd: git.cwd } : {}), env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "" } });
 }
 
-function lastLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .pop() ?? ""
-  ).replace(/^(fatal|error): /, "");
-}
+/** What went wrong, in git's words (the fatal: line, not the advice after it). */
+const lastLine = gitReason;
 
 /** Fetches the remote's notes and shared content into their tracking refs (forced: they are theirs, not ours). */
 export function fetchNotes(git: GitRunner, remote: string, key: string): { ok: boolean; detail?: string } {

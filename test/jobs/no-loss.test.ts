@@ -257,3 +257,27 @@ describe("a full disk", () => {
     expect(next.err).toContain(`git traces attach ${made}`);
   });
 });
+
+describe("warnings say what happened", () => {
+  test("a stale refs/notes/traces.lock is named, with what to do, not 'kept moving'", () => {
+    const repo = join(box.home, "work", "locked");
+    agentRepo(repo, "sess-locked");
+    const env = inClaude(box.env);
+    expect(run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "first"], { cwd: repo, env }).exitCode).toBe(0);
+    settle(box.home);
+    writeFileSync(join(repo, ".git", "refs", "notes", "traces.lock"), "");
+    const c = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "locked"], { cwd: repo, env: { ...env, GIT_TRACES_SYNC: "1" } });
+    expect(c.exitCode).toBe(0);
+    expect(c.err).toContain(`refs/notes/traces is locked: ${join(repo, ".git", "refs", "notes", "traces.lock")} exists`);
+    expect(c.err).not.toContain("kept moving");
+  });
+
+  test("an unreachable remote is worded from git's error, not from its closing advice", () => {
+    const repo = join(box.home, "work", "unreachable");
+    agentRepo(repo, "sess-unreachable");
+    sh(`git remote add origin ${join(box.dir, "no-such-remote.git")}`, { cwd: repo, env: box.realEnv });
+    const r = run([join(box.bin, "git"), "traces", "sync"], { cwd: repo, env: box.env });
+    expect(r.err).not.toContain("and the repository exists");
+    expect(r.err).toContain("does not appear to be a git repository");
+  });
+});
