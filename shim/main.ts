@@ -13,7 +13,7 @@ import { NESTED_ENV } from "../src/git/runner.ts";
 import { INTERCEPTED, READS_NOTES } from "../src/interceptors/names.ts";
 import { traceMark } from "../src/git/trace.ts";
 import { anyPending } from "../src/jobs/pending.ts";
-import { JOB_ENV } from "../src/jobs/spawn.ts";
+import { JOB_ENV } from "../src/base/env.ts";
 
 const args = process.argv.slice(2);
 
@@ -45,6 +45,11 @@ async function asGit(): Promise<void> {
     const resolved = await resolveCommand(line.globals, command, commandArgs);
     if (!resolved) passThrough();
     ({ command, args: commandArgs } = resolved);
+  }
+  if (command === "traces") {
+    const { main } = await import("../src/cli/main.ts");
+    await main(commandArgs, { globals: line.globals });
+    return;
   }
   const { dispatch } = await import("../src/interceptors/dispatch.ts");
   await dispatch({ argv0: process.argv0, args, globals: line.globals, command, commandArgs });

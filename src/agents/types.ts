@@ -3,7 +3,8 @@
 
 import type { AgentName, Trace } from "../traces/model.ts";
 
-export type Env = Record<string, string | undefined>;
+export type { Env } from "../base/env.ts";
+import type { Env } from "../base/env.ts";
 
 /** A session found on disk, identified from its header only (cheap). */
 export interface SessionRef {

@@ -13,7 +13,7 @@ import { COMMANDS } from "./commands/index.ts";
 import { makeDeps, type Deps } from "./deps.ts";
 import { CliError, reportError, UsageError } from "./errors.ts";
 import { stripAnsi, systemIO } from "./io.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "../base/version.ts";
 import { anyPending } from "../jobs/pending.ts";
 
 export { VERSION };

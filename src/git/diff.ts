@@ -1,4 +1,4 @@
-// What commits changed, as patches for the history readers (src/history/diff-hunks.ts parses
+// What commits changed, as patches for the history readers (src/views/diff-hunks.ts parses
 // them). One git call for any number of commits.
 
 import type { GitRunner } from "./runner.ts";

@@ -157,3 +157,16 @@ export function splitCommandLine(line: string): string[] | null {
   if (inWord) words.push(word);
   return words;
 }
+
+/** The cwd git runs in: ours, moved by any -C the user gave. */
+export function gitCwd(inv: { globals: readonly GlobalOption[] }): string {
+  let cwd = process.cwd();
+  for (const g of inv.globals) {
+    if (g.name !== "-C" || !g.value) continue;
+    cwd = g.value.startsWith("/") ? g.value : `${cwd}/${g.value}`;
+  }
+  return cwd;
+}
+
+/** No --git-dir, --work-tree or --bare: the repository can be found from the cwd alone. */
+export const plainGlobals = (inv: { globals: readonly GlobalOption[] }) => !inv.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree" || g.name === "--bare");

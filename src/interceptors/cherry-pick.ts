@@ -27,7 +27,7 @@ export default async function cherryPick(inv: Invocation): Promise<never> {
       return { state, sources: listRevisions(ctx.git, named) };
     },
     after: async (ctx, { state, sources }) =>
-      (await import("./shared/record.ts")).recordNewCommits(ctx, state, {
+      (await import("../attach/record.ts")).recordNewCommits(ctx, state, {
         fresh: true,
         copyFrom: (commits) => {
           const keys = authorKeys(ctx.git, [...sources, ...commits.map((c) => c.oid)]);

@@ -72,7 +72,7 @@ export default async function clone(inv: Invocation): Promise<never> {
   if (hasOption(args, ["--mirror"], CLONE_ARGS)) passThrough(); // a mirror fetches the notes ref itself
   const origin = optionValue(args, ["-o", "--origin"]) ?? "origin";
   const { notesRefspec, remoteKey } = await import("../sync/remotes.ts");
-  const { contentRefspec } = await import("../share/refs.ts");
+  const { contentRefspec } = await import("../content/refs.ts");
   const key = remoteKey(origin, [origin]);
   if (key !== origin) passThrough();
   const [url, dir] = operands(args, CLONE_ARGS);
@@ -90,7 +90,7 @@ export default async function clone(inv: Invocation): Promise<never> {
   return intercept(withRefspec, {
     globals: forSubmodules,
     after: async (ctx) => {
-      const { gitCwd } = await import("./commit.ts");
+      const { gitCwd } = await import("../git/globals.ts");
       const target = resolve(gitCwd(inv), dir ?? humanishDir(url, hasOption(args, ["--bare"], CLONE_ARGS)));
       // A path that is not UTF-8 reached git intact but cannot be named from here (Bun
       // decoded it with U+FFFD): the fetched notes are merged by the first fetch in the clone.
@@ -136,6 +136,6 @@ async function fetchNotesAfter(git: GitRunner, origin: string, key: string, wher
   const { fetchNotes } = await import("../sync/push.ts");
   const fetched = fetchNotes(git, origin, key);
   if (fetched.ok) return;
-  const { warn } = await import("../jobs/warnings.ts");
+  const { warn } = await import("../base/report.ts");
   warn(`notes not fetched from ${origin}${where ? ` (${where})` : ""}: ${fetched.detail ?? "git fetch failed"}`);
 }

@@ -11,10 +11,11 @@
 import { passThrough } from "../git/passthrough.ts";
 import { readAnchor, subjectOf } from "../git/reflog.ts";
 import { commonDirQuick, gitDirQuick } from "../git/repo.ts";
-import { gitCwd, plainGlobals, type Invocation } from "./invocation.ts";
+import { gitCwd, plainGlobals } from "../git/globals.ts";
+import type { Invocation } from "./invocation.ts";
 import { traceMark } from "../git/trace.ts";
 import { hasOption, optionValues } from "./shared/args.ts";
-import { flushWarnings } from "../jobs/warnings.ts";
+import { flushWarnings } from "../base/report.ts";
 import { settleIfPending } from "../jobs/pending.ts";
 import { foreground } from "../jobs/mode.ts";
 import { startWorker } from "../jobs/spawn.ts";
@@ -22,7 +23,7 @@ import { stillQuiet } from "../attach/quiet.ts";
 
 export const COMMIT_ARGS = { withValue: ["-m", "--message", "-F", "--file", "-C", "--reuse-message", "-c", "--reedit-message", "--author", "--date", "--cleanup", "-t", "--template", "--fixup", "--squash", "--trailer", "--pathspec-from-file", "-u", "--untracked-files"] };
 
-export { gitCwd, plainGlobals };
+
 
 /** `-q`/`--quiet`, `--porcelain`: output meant for scripts, where our warnings wait. */
 export function quietRun(args: readonly string[], spec: { withValue: readonly string[] }): boolean {
@@ -66,6 +67,6 @@ export default async function commit(inv: Invocation): Promise<never> {
       }
     }
   }
-  const { commitInForeground } = await import("./commit-sync.ts");
+  const { commitInForeground } = await import("./commit-foreground.ts");
   return commitInForeground(inv, amend);
 }

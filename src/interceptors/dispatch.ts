@@ -1,5 +1,5 @@
-// What the shim does with a command it may care about: resolve aliases, then run either
-// the tool's CLI (`git traces ...`) or the command's interceptor.
+// What the shim does with a command it may care about: resolve aliases, then run the
+// command's interceptor (`git traces ...` goes to the CLI from shim/main.ts).
 
 import type { GlobalOption } from "../git/globals.ts";
 import { passThrough } from "../git/passthrough.ts";
@@ -32,11 +32,6 @@ function asksForHelp(args: readonly string[]): boolean {
 }
 
 export async function dispatch(inv: Invocation): Promise<void> {
-  if (inv.command === "traces") {
-    const { main } = await import("../cli/main.ts");
-    await main(inv.commandArgs, { globals: inv.globals });
-    return;
-  }
   const load = INTERCEPTORS[inv.command];
   if (!load || asksForHelp(inv.commandArgs)) passThrough();
   let run;

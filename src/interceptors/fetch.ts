@@ -63,7 +63,7 @@ async function fetchNotesOf(ctx: InterceptContext, source: string, named: readon
   const { fetchNotes } = await import("../sync/push.ts");
   const fetched = fetchNotes(ctx.git, source, key);
   if (!fetched.ok) {
-    const { warn } = await import("../jobs/warnings.ts");
+    const { warn } = await import("../base/report.ts");
     const { withoutPassword } = await import("../git/where.ts");
     warn(`notes not fetched from ${withoutPassword(source)}: ${fetched.detail ?? "git fetch failed"}`);
     return null;
@@ -74,14 +74,14 @@ async function fetchNotesOf(ctx: InterceptContext, source: string, named: readon
 /** Merges what fetches brought into the repository at `gitDir`; `also`: a URL's key, just fetched. */
 export async function mergeArrived(git: GitRunner, gitDir: string, also: readonly string[] = []): Promise<void> {
   const { brokenNotesWarning, mergePendingContent, mergePendingNotes } = await import("../sync/merge.ts");
-  const { warn } = await import("../jobs/warnings.ts");
+  const { warn } = await import("../base/report.ts");
   mergePendingNotes(git, gitDir, (key, e) => warn(brokenNotesWarning(key, e)), also);
   mergePendingContent(git, gitDir, (key) => warn(`the shared traces fetched from ${key} are not a commit (refs/traces/remotes/${key}/content); left out`), also);
 }
 
 /** The repository, from stats when that is enough (the fetch path counts milliseconds). */
 async function locate(ctx: InterceptContext): Promise<RepoState | null> {
-  const { gitCwd, plainGlobals } = await import("./commit.ts");
+  const { gitCwd, plainGlobals } = await import("../git/globals.ts");
   const gitDir = plainGlobals(ctx.inv) ? await gitDirQuick(gitCwd(ctx.inv), ctx.env) : null;
   return gitDir ? { gitDir, topLevel: null, head: null } : repoState(ctx.git);
 }

@@ -14,15 +14,3 @@ export interface Invocation {
   commandArgs: string[];
 }
 
-/** The cwd git runs in: ours, moved by any -C the user gave. */
-export function gitCwd(inv: Invocation): string {
-  let cwd = process.cwd();
-  for (const g of inv.globals) {
-    if (g.name !== "-C" || !g.value) continue;
-    cwd = g.value.startsWith("/") ? g.value : `${cwd}/${g.value}`;
-  }
-  return cwd;
-}
-
-/** No --git-dir, --work-tree or --bare: the repository can be found from the cwd alone. */
-export const plainGlobals = (inv: Invocation) => !inv.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree" || g.name === "--bare");

@@ -3,7 +3,7 @@
 // the commits it squashed are recorded so that the commit that follows carries their traces.
 
 import { commitsSince, listRevisions, repoState } from "../git/repo.ts";
-import { writeSquashRecord } from "./shared/squash.ts";
+import { writeSquashRecord } from "../attach/squash.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
@@ -30,7 +30,7 @@ export default async function merge(inv: Invocation): Promise<never> {
       // A merge commit sits right on the old HEAD with two or more parents; anything else
       // (a fast-forward) brought existing commits.
       if (!made || made.parents.length < 2 || made.parents[0] !== before.head) return;
-      const { recordNewCommits } = await import("./shared/record.ts");
+      const { recordNewCommits } = await import("../attach/record.ts");
       await recordNewCommits(ctx, before, { commits: [made], fresh: true });
     },
     gitDirOf: (s) => s.gitDir,

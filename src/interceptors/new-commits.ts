@@ -14,7 +14,7 @@ function madeCommits(noCommit: readonly string[], spec: { withValue: readonly st
     if (hasOption(inv.commandArgs, noCommit, spec)) passThrough();
     return intercept(inv, {
       before: (ctx) => repoState(ctx.git),
-      after: async (ctx, before) => (await import("./shared/record.ts")).recordNewCommits(ctx, before, { fresh: true }),
+      after: async (ctx, before) => (await import("../attach/record.ts")).recordNewCommits(ctx, before, { fresh: true }),
       gitDirOf: (s) => s.gitDir,
     });
   };

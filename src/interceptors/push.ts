@@ -47,7 +47,7 @@ export default async function push(inv: Invocation): Promise<never> {
   return intercept(inv, {
     before: () => ({}),
     after: async (ctx) => {
-      const { gitCwd, plainGlobals } = await import("./invocation.ts");
+      const { gitCwd, plainGlobals } = await import("../git/globals.ts");
       const { commonDirQuick, gitDirQuick, repoState } = await import("../git/repo.ts");
       const cwd = gitCwd(inv);
       const gitDir = (plainGlobals(inv) ? await gitDirQuick(cwd, ctx.env) : null) ?? repoState(ctx.git)?.gitDir ?? null;
@@ -64,7 +64,7 @@ export default async function push(inv: Invocation): Promise<never> {
         if (await startWorker("after-push", job, ctx.env, { commonDir, cwd })) return;
       }
       const { afterPush } = await import("../jobs/after-push.ts");
-      const { deferWarning, warn } = await import("../jobs/warnings.ts");
+      const { deferWarning, warn } = await import("../base/report.ts");
       const quiet = quietInvocation(inv);
       await afterPush(job, ctx.env, (line) => (quiet ? deferWarning(ctx.env, line) : warn(line)));
     },

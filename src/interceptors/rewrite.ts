@@ -8,7 +8,7 @@ import { locateRealGit } from "../git/locate.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
 import { intercept, rewriteNotes } from "./shared/run.ts";
-import { gitCwd, plainGlobals } from "./commit.ts";
+import { gitCwd, plainGlobals } from "../git/globals.ts";
 import { gitDirQuick } from "../git/repo.ts";
 
 export default async function rewrite(inv: Invocation): Promise<never> {

@@ -10,12 +10,12 @@ import { locateRealGit } from "../git/locate.ts";
 import { commitMade, commitOnTopOf } from "../git/reflog.ts";
 import { tipCommit } from "../git/repo.ts";
 import { GitRunner } from "../git/runner.ts";
-import { findSessions, keepCommitTraces, recordCommit } from "../interceptors/commit-sync.ts";
-import type { Invocation } from "../interceptors/invocation.ts";
-import type { InterceptContext } from "../interceptors/shared/run.ts";
-import { clearMarks, failMark, waitForExit } from "./pending.ts";
+import { findSessions, recordCommit } from "../attach/commit.ts";
+import { keepCommitTraces } from "../content/after-commit.ts";
+import type { TraceWork } from "../attach/context.ts";
+import { clearMarks, failMark, unmarked, waitForExit } from "./pending.ts";
 import type { CommitJob } from "./schemas.ts";
-import { deferWarning, writeLog } from "./warnings.ts";
+import { deferWarning, writeLog } from "../base/report.ts";
 
 /** The commit the job's `git commit` made, or null when it made none. */
 export function madeBy(job: CommitJob, git: GitRunner): string | null {
@@ -32,8 +32,7 @@ export function madeBy(job: CommitJob, git: GitRunner): string | null {
 export async function recordCommitJob(job: CommitJob, env: Record<string, string | undefined>): Promise<void> {
   const real = locateRealGit(env);
   if (!real) throw new Error("cannot find the real git");
-  const inv: Invocation = { argv0: "git", args: [], globals: job.globals, command: "commit", commandArgs: [] };
-  const ctx: InterceptContext = { inv, real, git: new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env }), env };
+  const ctx: TraceWork = { inv: { command: "commit", globals: job.globals }, git: new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env }), env };
   const made = madeBy(job, ctx.git);
   if (!made) return;
   process.chdir(job.cwd);
@@ -42,7 +41,7 @@ export async function recordCommitJob(job: CommitJob, env: Record<string, string
     const info = found ? await tipCommit(ctx.git, made) : null;
     const recorded = await recordCommit(ctx, found, job.amend, info);
     await keepCommitTraces(ctx, found, recorded, true);
-    await (await import("../upload/upload.ts")).uploadAfterCommit(ctx.git, job.gitDir, made, env);
+    await (await import("../upload/upload.ts")).uploadAfterCommit(ctx.git, job.gitDir, made, env, (work) => unmarked(env, job.commonDir, work));
   } catch (e) {
     (e as { commit?: string }).commit = made;
     throw e;

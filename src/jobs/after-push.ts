@@ -13,9 +13,9 @@ import { mergePendingContent, mergePendingNotes } from "../sync/merge.ts";
 import { pushNotes } from "../sync/push.ts";
 import { autoSyncEnabled, defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "../sync/remotes.ts";
 import { readSyncState } from "../sync/state.ts";
-import { clearMarks } from "./pending.ts";
+import { clearMarks, unmarked } from "./pending.ts";
 import type { PushJob } from "./schemas.ts";
-import { deferWarning, writeLog } from "./warnings.ts";
+import { deferWarning, writeLog } from "../base/report.ts";
 
 export type { PushJob };
 
@@ -41,7 +41,8 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
     mergePendingNotes(git, state.gitDir);
     mergePendingContent(git, state.gitDir);
-    await (await import("../upload/upload.ts")).retryUploads(git, state, env);
+    const common = job.commonDir;
+    await (await import("../upload/upload.ts")).retryUploads(git, state, env, common ? (work) => unmarked(env, common, work) : undefined);
     const sync = readSyncState(commonDir(state.gitDir));
     const last = sync.remotes[key]?.lastPush;
     if (!stillQuiet(state.gitDir)) {

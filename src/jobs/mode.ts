@@ -8,7 +8,7 @@
 //   else foreground when CI is set (not "false"/"0"), or when neither stdin nor stderr is a
 //   terminal; else background.
 
-type Env = Record<string, string | undefined>;
+import type { Env } from "../base/env.ts";
 
 export const SYNC_ENV = "GIT_TRACES_SYNC";
 

@@ -15,6 +15,7 @@
 // warning the next command prints.
 
 import { dataHome } from "../base/home.ts";
+import type { Env } from "../base/env.ts";
 
 export type WorkerKind = "after-commit" | "after-push";
 
@@ -25,7 +26,6 @@ export interface Mark {
   at: number;
 }
 
-type Env = Record<string, string | undefined>;
 
 /** Room a mark keeps for the failure written over it on a full disk. */
 const MARK_BYTES = 1024;

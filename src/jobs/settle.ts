@@ -7,9 +7,9 @@
 import * as v from "valibot";
 import { claimMark, clearHint, readMark, waitForRepo, type Mark } from "./pending.ts";
 import { CommitJobSchema, PushJobSchema } from "./schemas.ts";
-import { warn } from "./warnings.ts";
+import { warn } from "../base/report.ts";
+import type { Env } from "../base/env.ts";
 
-type Env = Record<string, string | undefined>;
 
 export interface SettleOptions {
   /** The command runs quietly (-q, --porcelain): warnings wait for a command a person reads. */

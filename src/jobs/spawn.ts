@@ -5,11 +5,9 @@
 // package or a container image it may be installed as `git` alone, with no `git-traces`
 // beside it. The job variable, not the name, makes it the worker (shim/main.ts).
 
+import { JOB_ENV, type Env } from "../base/env.ts";
 import { repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
 
-type Env = Record<string, string | undefined>;
-
-export const JOB_ENV = "GIT_TRACES_JOB";
 
 export interface StartOptions {
   /** The repository's common directory: where the job's mark goes. */

@@ -10,8 +10,8 @@ import { configFileValues, unsetConfigFileValue } from "../git/config-file.ts";
 import { commonDir, repoState } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { dataHome } from "../base/home.ts";
+import type { Env } from "../base/env.ts";
 
-type Env = Record<string, string | undefined>;
 
 export interface AddedRefspec {
   /** The config file the line went into (the repository's common `config`). */

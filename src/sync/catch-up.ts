@@ -2,7 +2,7 @@
 // when they are next pushed through it: the same detection as on commit, over recent
 // commits that have no note yet.
 
-import { writeAttachments } from "../attach/attach.ts";
+import { writeAttachments } from "../attach/note-lines.ts";
 import { detectTraces } from "../attach/detect.ts";
 import { commitInfo, type RepoState } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";

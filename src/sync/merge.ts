@@ -2,13 +2,13 @@
 // fetch, see remotes.ts); they are merged into refs/notes/traces here, union of lines, never
 // overwriting a note of ours. Cheap when nothing arrived: one stat per remote. The shared
 // trace content a fetch brings is merged the same way, into refs/traces/content
-// (mergeContentRef in src/share/content.ts).
+// (mergeContentRef in src/content/content.ts).
 
 import { commonDir, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { checkNotesTree, describeBadEntries, mergeNotesRef, NotesRefCorrupt, NotesTreeInvalid, type MergeResult } from "../notes/store.ts";
-import { ContentRefCorrupt, mergeContentRef } from "../share/content.ts";
-import { contentTrackingRef } from "../share/refs.ts";
+import { ContentRefCorrupt, mergeContentRef } from "../content/content.ts";
+import { contentTrackingRef } from "../content/refs.ts";
 import { trackingRef } from "./remotes.ts";
 import { readSyncState, remoteState, updateSyncState } from "./state.ts";
 

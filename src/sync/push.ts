@@ -33,9 +33,9 @@ import {
   type BadNotesEntry,
   type NoteChange,
 } from "../notes/store.ts";
-import { ContentRefCorrupt } from "../share/content.ts";
+import { ContentRefCorrupt } from "../content/content.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
-import { CONTENT_REF, contentRefspec, contentTrackingRef } from "../share/refs.ts";
+import { CONTENT_REF, contentRefspec, contentTrackingRef } from "../content/refs.ts";
 import { mergeFetchedContent, mergeFetchedNotes } from "./merge.ts";
 import { listRemotes, lsRemoteTips, NOTES_SRC, notesRefspec, trackingPatterns, trackingRef, type Remote } from "./remotes.ts";
 import { readSyncState, remoteState, updateSyncState } from "./state.ts";

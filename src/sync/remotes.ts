@@ -21,7 +21,7 @@
 import { commonDir, configBool, tracesConfig } from "../git/repo.ts";
 import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
-import { contentRefspec, contentTrackingRef } from "../share/refs.ts";
+import { contentRefspec, contentTrackingRef } from "../content/refs.ts";
 import { updateSyncState } from "./state.ts";
 import { recordAddedRefspec } from "./added-refspecs.ts";
 

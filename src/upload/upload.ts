@@ -11,21 +11,20 @@ import { join } from "node:path";
 import { worktreeRoots } from "../attach/detect.ts";
 import { commonDir, configMayMention, repoState, tracesConfig, type RepoState } from "../git/repo.ts";
 import { NESTED_ENV, type GitRunner } from "../git/runner.ts";
-import { clipLine } from "../history/text.ts";
-import { JOB_ENV } from "../jobs/spawn.ts";
-import { unmarked } from "../jobs/pending.ts";
-import { deferWarning, writeLog } from "../jobs/warnings.ts";
+import { clipLine } from "../traces/text.ts";
+import { JOB_ENV } from "../base/env.ts";
+import { deferWarning, writeLog } from "../base/report.ts";
 import { parseNote, setTraceUrl } from "../notes/format.ts";
 import { listNotes, readBlobs, readNotes, updateNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
 import { safeJson } from "../traces/safe-json.ts";
-import { localTrace } from "../share/share.ts";
-import { sharedForm } from "../share/trace-json.ts";
+import { localTrace } from "../content/share.ts";
+import { sharedForm } from "../content/trace-json.ts";
 import { expandCommand, urlFromOutput } from "./command.ts";
 import { editQueue, enqueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type FailureKind, type RunLock, type UploadJob } from "./queue.ts";
 import { runShellCommand } from "./run.ts";
+import type { Env } from "../base/env.ts";
 
-type Env = Record<string, string | undefined>;
 
 export interface UploadSettings {
   /** `traces.upload`, with `{id}` and `{file}` in it. */
@@ -236,7 +235,14 @@ function nextJob(jobs: readonly UploadJob[], force: boolean, tried: ReadonlySet<
  * just as the lock was let go (it could not take the lock, so it left the job to us) is
  * taken in another round.
  */
-async function drainLocked(git: GitRunner, state: RepoState, env: Env, settings: UploadSettings, first: RunLock, force: boolean): Promise<void> {
+/**
+ * How a background worker runs slow work nobody should wait for: with its pending mark
+ * lifted (src/jobs/pending.ts unmarked()). In the foreground, just the work.
+ */
+export type Hold = <T>(work: () => Promise<T>) => Promise<T>;
+const noHold: Hold = (work) => work();
+
+async function drainLocked(git: GitRunner, state: RepoState, env: Env, settings: UploadSettings, first: RunLock, force: boolean, hold: Hold): Promise<void> {
   const common = commonDir(state.gitDir);
   const tried = new Set<string>();
   let lock: RunLock | null = first;
@@ -244,7 +250,7 @@ async function drainLocked(git: GitRunner, state: RepoState, env: Env, settings:
     const held: RunLock = lock;
     try {
       // Nobody waits for uploads: the next commit or `git traces` command goes ahead.
-      await unmarked(env, common, () => drain(git, state, env, settings, held, force, tried));
+      await hold(() => drain(git, state, env, settings, held, force, tried));
     } finally {
       held.release();
     }
@@ -261,7 +267,7 @@ function reportDrainFailure(gitDir: string, env: Env, e: unknown): void {
  * The commit's background worker, once the note is written: queue the commit's traces
  * that have no URL yet, then run what is due. Never throws.
  */
-export async function uploadAfterCommit(git: GitRunner, gitDir: string, commit: string, env: Env): Promise<void> {
+export async function uploadAfterCommit(git: GitRunner, gitDir: string, commit: string, env: Env, hold: Hold = noHold): Promise<void> {
   try {
     // No config file or option names `traces`: no upload command, and no git call to ask.
     if (!configMayMention(gitDir, env, "traces", git.context)) return;
@@ -277,7 +283,7 @@ export async function uploadAfterCommit(git: GitRunner, gitDir: string, commit: 
     if (!lock) return;
     const state = repoState(git);
     if (!state) return lock.release();
-    await drainLocked(git, state, env, settings, lock, false);
+    await drainLocked(git, state, env, settings, lock, false, hold);
   } catch (e) {
     reportDrainFailure(gitDir, env, e);
   }
@@ -287,7 +293,7 @@ export async function uploadAfterCommit(git: GitRunner, gitDir: string, commit: 
  * The push's background worker, before it pushes the notes: every waiting upload runs
  * now, backoff or not, so that the URLs travel with this push. Never throws.
  */
-export async function retryUploads(git: GitRunner, state: RepoState, env: Env): Promise<void> {
+export async function retryUploads(git: GitRunner, state: RepoState, env: Env, hold: Hold = noHold): Promise<void> {
   try {
     const common = commonDir(state.gitDir);
     if (!nextJob(readQueue(common).jobs, true)) return; // one file read, the usual case
@@ -295,9 +301,9 @@ export async function retryUploads(git: GitRunner, state: RepoState, env: Env): 
     if (!settings) return;
     let lock = tryRunLock(common);
     // Another process is uploading: wait for it (without holding anyone up), then go.
-    lock ??= await unmarked(env, common, () => waitRunLock(common, settings.timeoutMs + 10_000));
+    lock ??= await hold(() => waitRunLock(common, settings.timeoutMs + 10_000));
     if (!lock) return;
-    await drainLocked(git, state, env, settings, lock, true);
+    await drainLocked(git, state, env, settings, lock, true, hold);
   } catch (e) {
     reportDrainFailure(state.gitDir, env, e);
   }

@@ -11,7 +11,7 @@ import cursor, { parseCursorHookPayload } from "../../src/agents/cursor/index.ts
 import { identifyAgent } from "../../src/agents/identify.ts";
 import { promptOf, readCursorTranscript } from "../../src/agents/cursor/read.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
-import { timeline } from "../../src/history/view.ts";
+import { timeline } from "../../src/views/view.ts";
 import { editedFiles, kindCounts, toolCounts, TraceSchema } from "../../src/traces/model.ts";
 import { CURSOR_MTIME, cursorFolder, cursorTranscript, FIXTURES, installAgentFixtures, SESSIONS, touch } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";

@@ -3,9 +3,9 @@
 
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { AgentTraceRecordSchema, buildRecord, contentHash, fileUri, recordId, toUri, uuidV5, type LocalTrace, type RecordInput } from "../../src/history/agent-trace.ts";
-import type { AttachedTrace } from "../../src/history/attached.ts";
-import type { FileAdditions } from "../../src/history/diff-hunks.ts";
+import { AgentTraceRecordSchema, buildRecord, contentHash, fileUri, recordId, toUri, uuidV5, type LocalTrace, type RecordInput } from "../../src/views/agent-trace.ts";
+import type { AttachedTrace } from "../../src/views/attached.ts";
+import type { FileAdditions } from "../../src/views/diff-hunks.ts";
 import { modelId, providerOf } from "../../src/traces/model-id.ts";
 import { safeJson } from "../../src/traces/safe-json.ts";
 import { schemaErrors } from "../helpers/agent-trace-schema.ts";

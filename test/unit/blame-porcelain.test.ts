@@ -1,7 +1,7 @@
 // The git blame porcelain parser: exact inputs in git's format, every field checked.
 
 import { describe, expect, test } from "bun:test";
-import { decodeBytes, decodeContent, parsePorcelain, PorcelainParser, unquoteBytes } from "../../src/history/blame-porcelain.ts";
+import { decodeBytes, decodeContent, parsePorcelain, PorcelainParser, unquoteBytes } from "../../src/views/blame-porcelain.ts";
 
 const A = "030bb3bc716098a2a66b24bb8f3447b6240817fb";
 const B = "7c7204486773261b974a96c520853118629dad2f";

@@ -6,12 +6,12 @@ import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
 import { parseBlameArgs } from "../../src/cli/commands/blame.ts";
 import { UsageError } from "../../src/cli/errors.ts";
-import { painter } from "../../src/cli/shared/render.ts";
-import type { AttachedTrace } from "../../src/history/attached.ts";
-import { attributeBlame, lineTracesOf, summarize, summarizeBlame, tracesForFile } from "../../src/history/blame.ts";
-import { BlameLineJsonSchema, BlameSummaryJsonSchema, renderJson } from "../../src/history/blame-json.ts";
-import { parsePorcelain } from "../../src/history/blame-porcelain.ts";
-import { annotatePorcelain, blameDate, renderSummary, renderText, rfc3339 } from "../../src/history/blame-render.ts";
+import { painter } from "../../src/views/render.ts";
+import type { AttachedTrace } from "../../src/views/attached.ts";
+import { attributeBlame, lineTracesOf, summarize, summarizeBlame, tracesForFile } from "../../src/views/blame.ts";
+import { BlameLineJsonSchema, BlameSummaryJsonSchema, renderJson } from "../../src/views/blame-json.ts";
+import { parsePorcelain } from "../../src/views/blame-porcelain.ts";
+import { annotatePorcelain, blameDate, renderSummary, renderText, rfc3339 } from "../../src/views/blame-render.ts";
 
 const A = "030bb3bc716098a2a66b24bb8f3447b6240817fb";
 const B = "7c7204486773261b974a96c520853118629dad2f";

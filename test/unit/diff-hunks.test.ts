@@ -2,7 +2,7 @@
 // prints them (every shape below was taken from git 2.39's real output).
 
 import { describe, expect, test } from "bun:test";
-import { parsePatches, unquotePath, type FileAdditions } from "../../src/history/diff-hunks.ts";
+import { parsePatches, unquotePath, type FileAdditions } from "../../src/views/diff-hunks.ts";
 
 const C1 = "1b13c1090bf775bd6618ba7711ee4cbbccd406f0";
 const C2 = "abd943dfa4f730032d23cf05f746f64a01631d4a";

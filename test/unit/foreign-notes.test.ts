@@ -3,8 +3,8 @@
 // any of them gives no trace and never an exception.
 
 import { describe, expect, test } from "bun:test";
-import { parseOurNote } from "../../src/history/attached.ts";
-import { FOREIGN_NOTES, hfTraceId, parseAtraceNote, parseGitAiNote, parseHfTracesNote } from "../../src/history/foreign.ts";
+import { parseOurNote } from "../../src/views/attached.ts";
+import { FOREIGN_NOTES, hfTraceId, parseAtraceNote, parseGitAiNote, parseHfTracesNote } from "../../src/views/foreign.ts";
 
 const CLAUDE = "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48";
 

@@ -6,10 +6,10 @@
 // grow linearly with the input. About 5 s on the 2-core test machine.
 
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readOurNote } from "../../src/history/attached.ts";
-import { readAtraceNote, readGitAiNote, readHfTracesNote } from "../../src/history/foreign.ts";
+import { readOurNote } from "../../src/views/attached.ts";
+import { readAtraceNote, readGitAiNote, readHfTracesNote } from "../../src/views/foreign.ts";
 import { MAX_LINE, MAX_NOTE_TRACES, mergeIntoNote, parseNote, removeFromNote, TRACES_LINE } from "../../src/notes/format.ts";
-import { readSharedTrace } from "../../src/share/trace-json.ts";
+import { readSharedTrace } from "../../src/content/trace-json.ts";
 import { isTraceId } from "../../src/traces/id.ts";
 
 setDefaultTimeout(60_000); // a loaded machine; the whole file takes seconds

@@ -4,12 +4,12 @@
 
 import { describe, expect, test } from "bun:test";
 import { parseLogArgs } from "../../src/cli/shared/log-args.ts";
-import { painter, sanitize, sanitizeLine } from "../../src/cli/shared/render.ts";
+import { painter, sanitize, sanitizeLine } from "../../src/views/render.ts";
 import { parseLog, type LogCommit } from "../../src/git/log.ts";
 import { withoutPassword } from "../../src/git/where.ts";
-import type { AttachedTrace } from "../../src/history/attached.ts";
-import { relativeTime, renderGroups, renderSessions, type SessionRow } from "../../src/history/list.ts";
-import { logJson, renderLog } from "../../src/history/log.ts";
+import type { AttachedTrace } from "../../src/views/attached.ts";
+import { relativeTime, renderGroups, renderSessions, type SessionRow } from "../../src/views/list.ts";
+import { logJson, renderLog } from "../../src/views/log.ts";
 
 describe("git traces log's command line", () => {
   const cases: [string[], Partial<ReturnType<typeof parseLogArgs>>][] = [

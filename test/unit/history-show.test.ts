@@ -3,11 +3,11 @@
 
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import type { Paint } from "../../src/cli/shared/render.ts";
-import type { AttachedTrace } from "../../src/history/attached.ts";
-import { ShowOutputSchema } from "../../src/history/schemas.ts";
-import { MESSAGE_LINES, NOT_HERE, renderTraceMarkdown, renderTraceText } from "../../src/history/show-render.ts";
-import { filesTouched, summarizeTool, timeline, tokensOf, toolKinds, type TraceView } from "../../src/history/view.ts";
+import type { Paint } from "../../src/views/render.ts";
+import type { AttachedTrace } from "../../src/views/attached.ts";
+import { ShowOutputSchema } from "../../src/views/schemas.ts";
+import { MESSAGE_LINES, NOT_HERE, renderTraceMarkdown, renderTraceText } from "../../src/views/show-render.ts";
+import { filesTouched, summarizeTool, timeline, tokensOf, toolKinds, type TraceView } from "../../src/views/view.ts";
 import { emptyTokens, type Trace } from "../../src/traces/model.ts";
 import { safeJson } from "../../src/traces/safe-json.ts";
 

@@ -3,10 +3,10 @@
 
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import type { Paint } from "../../src/cli/shared/render.ts";
-import type { AttachedTrace } from "../../src/history/attached.ts";
-import { summarize, SummarySchema, type RangeCommit } from "../../src/history/summary.ts";
-import { headlineText, renderSummaryMarkdown, renderSummaryText } from "../../src/history/summary-render.ts";
+import type { Paint } from "../../src/views/render.ts";
+import type { AttachedTrace } from "../../src/views/attached.ts";
+import { summarize, SummarySchema, type RangeCommit } from "../../src/views/summary.ts";
+import { headlineText, renderSummaryMarkdown, renderSummaryText } from "../../src/views/summary-render.ts";
 import { emptyTokens, type Trace } from "../../src/traces/model.ts";
 
 const plain = new Proxy({}, { get: () => (t: string) => t }) as Paint;

@@ -2,8 +2,8 @@
 // times, and tool kinds from the names a note counts.
 
 import { describe, expect, test } from "bun:test";
-import { mdCell, mdCode, mdFence, mdLines, mdQuote, mdText, mdUrl } from "../../src/history/markdown.ts";
-import { clipBlock, clipLine, duration, timeOfDay, utcTime } from "../../src/history/text.ts";
+import { mdCell, mdCode, mdFence, mdLines, mdQuote, mdText, mdUrl } from "../../src/views/markdown.ts";
+import { clipBlock, clipLine, duration, timeOfDay, utcTime } from "../../src/traces/text.ts";
 import { kindOfToolName, kindsFromToolCounts } from "../../src/traces/tool-kinds.ts";
 
 describe("Markdown from untrusted text", () => {

@@ -6,9 +6,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { laterVersion, mergeEntries } from "../../src/share/content.ts";
-import { readSnapshot, snapshotFile, writeSnapshot } from "../../src/share/snapshots.ts";
-import { canonicalJson, decodeTraceText, sharedForm } from "../../src/share/trace-json.ts";
+import { laterVersion, mergeEntries } from "../../src/content/content.ts";
+import { readSnapshot, snapshotFile, writeSnapshot } from "../../src/content/snapshots.ts";
+import { canonicalJson, decodeTraceText, sharedForm } from "../../src/content/trace-json.ts";
 import { emptyTokens, type Trace } from "../../src/traces/model.ts";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

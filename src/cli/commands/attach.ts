@@ -2,7 +2,7 @@
 // again for one commit. `git traces detach <commit> [<trace-id>...]` takes them off.
 
 import { detectTraces, worktreeRoots, type Attachment } from "../../attach/detect.ts";
-import { writeAttachments } from "../../attach/attach.ts";
+import { writeAttachments } from "../../attach/note-lines.ts";
 import { findTrace } from "../../attach/find.ts";
 import { commitInfo, resolveCommit } from "../../git/repo.ts";
 import { parseNote, removeFromNote } from "../../notes/format.ts";

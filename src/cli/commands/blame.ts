@@ -4,7 +4,7 @@
 // which traces wrote which file.
 
 import { blamePorcelain, showPrefix } from "../../git/blame.ts";
-import type { TextOptions } from "../../history/blame-render.ts";
+import type { TextOptions } from "../../views/blame-render.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { UsageError } from "../errors.ts";

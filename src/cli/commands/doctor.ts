@@ -2,12 +2,12 @@
 // problem found with the command that fixes it.
 
 import { foreground } from "../../jobs/mode.ts";
-import { JOB_ENV } from "../../jobs/spawn.ts";
+import { JOB_ENV } from "../../base/env.ts";
 import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem, type RealGit } from "../../git/locate.ts";
 import { GitRunner } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../../base/version.ts";
 
 export interface Problem {
   code: string;

@@ -4,10 +4,10 @@
 
 import { findTrace } from "../../attach/find.ts";
 import { worktreeRoots } from "../../attach/detect.ts";
-import { clipLine } from "../../history/text.ts";
-import { readShared } from "../../share/share.ts";
+import { clipLine } from "../../traces/text.ts";
+import { readShared } from "../../content/share.ts";
 import { mergePendingContent } from "../../sync/merge.ts";
-import { readSnapshot, snapshotFile, writeSnapshot } from "../../share/snapshots.ts";
+import { readSnapshot, snapshotFile, writeSnapshot } from "../../content/snapshots.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError } from "../errors.ts";

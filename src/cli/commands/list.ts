@@ -7,14 +7,14 @@ import { commitSummaries } from "../../git/log.ts";
 import { traceMark } from "../../git/trace.ts";
 import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
 import type { GitRunner } from "../../git/runner.ts";
-import { allAttached, leftOutWarning, traceIndex, type LeftOut } from "../../history/attached.ts";
-import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type ListView, type RepositoryGroup, type SessionRow } from "../../history/list.ts";
-import { findSessions, type FoundSession } from "../../history/discovered.ts";
+import { allAttached, leftOutWarning, traceIndex, type LeftOut } from "../../views/attached.ts";
+import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type ListView, type RepositoryGroup, type SessionRow } from "../../views/list.ts";
+import { findSessions, type FoundSession } from "../../views/discovered.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
-import { painter } from "../shared/render.ts";
+import { painter } from "../../views/render.ts";
 
 export interface ListOptions {
   all: boolean;

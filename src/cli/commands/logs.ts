@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { logDir } from "../../jobs/warnings.ts";
+import { logDir } from "../../base/report.ts";
 import { sanitize } from "../../traces/sanitize.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";

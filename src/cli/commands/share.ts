@@ -5,12 +5,12 @@
 
 import { worktreeRoots } from "../../attach/detect.ts";
 import type { RepoState } from "../../git/repo.ts";
-import { contentEntries, contentRefs, updateContent } from "../../share/content.ts";
-import { CONTENT_REF } from "../../share/refs.ts";
-import { markUnshared } from "../../share/settings.ts";
+import { contentEntries, contentRefs, updateContent } from "../../content/content.ts";
+import { CONTENT_REF } from "../../content/refs.ts";
+import { markUnshared } from "../../content/settings.ts";
 import { mergePendingContent } from "../../sync/merge.ts";
-import { localTrace } from "../../share/share.ts";
-import { canonicalJson, sharedForm } from "../../share/trace-json.ts";
+import { localTrace } from "../../content/share.ts";
+import { canonicalJson, sharedForm } from "../../content/trace-json.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { MARKER } from "../../traces/redact.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";

@@ -11,26 +11,26 @@
 import { worktreeRoots } from "../../attach/detect.ts";
 import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
 import { commitStamps } from "../../git/revisions.ts";
-import { allAttached, leftOutWarning, matchTraceId, traceIndex, type AttachedTrace, type LeftOut, type TraceUse } from "../../history/attached.ts";
-import type { ShowOutput } from "../../history/schemas.ts";
-import { localSessions } from "../../history/sessions.ts";
-import { renderTraceMarkdown, renderTraceText } from "../../history/show-render.ts";
-import { clipLine } from "../../history/text.ts";
-import { noteForJson, type CommitRef, type TraceView } from "../../history/view.ts";
+import { allAttached, leftOutWarning, matchTraceId, traceIndex, type AttachedTrace, type LeftOut, type TraceUse } from "../../views/attached.ts";
+import type { ShowOutput } from "../../views/schemas.ts";
+import { localSessions } from "../../views/sessions.ts";
+import { renderTraceMarkdown, renderTraceText } from "../../views/show-render.ts";
+import { clipLine } from "../../traces/text.ts";
+import { noteForJson, type CommitRef, type TraceView } from "../../views/view.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { agentLabel, painter, shortId } from "../shared/render.ts";
+import { agentLabel, painter, shortId } from "../../views/render.ts";
 
 export interface ShowOptions {
   target: string;
   format: OutputFormat;
   /** Whole messages and commands instead of cut ones (text and Markdown). */
   full: boolean;
-  /** Show the trace as sharing would store it: redacted (src/share/trace-json.ts sharedForm). */
+  /** Show the trace as sharing would store it: redacted (src/content/trace-json.ts sharedForm). */
   redacted: boolean;
 }
 
@@ -116,7 +116,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
     roots,
     { elsewhere: { git: state ? git : null }, refresh: new Set(resolved.uses.filter((u) => u.use).map((u) => u.id)) },
   );
-  const { sharedForm } = opts.redacted ? await import("../../share/trace-json.ts") : { sharedForm: null };
+  const { sharedForm } = opts.redacted ? await import("../../content/trace-json.ts") : { sharedForm: null };
   // An ID that no note names, no commit answers to, and no session here has.
   const only = resolved.uses[0];
   if (resolved.resolvedAs === "trace" && only && !only.use) {

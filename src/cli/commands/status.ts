@@ -4,9 +4,9 @@
 
 import { commonDir } from "../../git/repo.ts";
 import { notesRefOid, notesTree } from "../../notes/store.ts";
-import { contentCommit, contentEntries } from "../../share/content.ts";
-import { contentTrackingRef } from "../../share/refs.ts";
-import { shareEnabled } from "../../share/settings.ts";
+import { contentCommit, contentEntries } from "../../content/content.ts";
+import { contentTrackingRef } from "../../content/refs.ts";
+import { shareEnabled } from "../../content/settings.ts";
 import { mergePendingContent, mergePendingNotes } from "../../sync/merge.ts";
 import { notesPending } from "../../sync/push.ts";
 import { listRemotes, notesRefspec, remoteKey } from "../../sync/remotes.ts";

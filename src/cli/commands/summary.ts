@@ -6,18 +6,18 @@
 import { worktreeRoots } from "../../attach/detect.ts";
 import { revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
 import { GitError } from "../../git/runner.ts";
-import { leftOutWarning, tracesOfCommits, type LeftOut } from "../../history/attached.ts";
-import { localSessions } from "../../history/sessions.ts";
-import { summarize } from "../../history/summary.ts";
-import { renderSummaryMarkdown, renderSummaryText } from "../../history/summary-render.ts";
-import { clipLine } from "../../history/text.ts";
+import { leftOutWarning, tracesOfCommits, type LeftOut } from "../../views/attached.ts";
+import { localSessions } from "../../views/sessions.ts";
+import { summarize } from "../../views/summary.ts";
+import { renderSummaryMarkdown, renderSummaryText } from "../../views/summary-render.ts";
+import { clipLine } from "../../traces/text.ts";
 import type { Trace } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { painter } from "../shared/render.ts";
+import { painter } from "../../views/render.ts";
 import { requireRepo } from "../shared/repo.ts";
 
 export interface SummaryOptions {

@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { adapter, supportedAgents } from "../../agents/index.ts";
 import { recordedHookFiles } from "../../agents/shared/command-hooks.ts";
 import type { AgentAdapter, HookFileChange } from "../../agents/types.ts";
-import { snapshotsDir } from "../../share/snapshots.ts";
+import { snapshotsDir } from "../../content/snapshots.ts";
 import { removeAddedRefspecs } from "../../sync/added-refspecs.ts";
 import { dataHome } from "../../base/home.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";

@@ -5,7 +5,7 @@
 
 import { worktreeRoots } from "../../attach/detect.ts";
 import { commonDir } from "../../git/repo.ts";
-import { clipLine } from "../../history/text.ts";
+import { clipLine } from "../../traces/text.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { editQueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type UploadJob } from "../../upload/queue.ts";

@@ -5,15 +5,15 @@ import { posix } from "node:path";
 import type { blamePorcelain } from "../../git/blame.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { traceMark } from "../../git/trace.ts";
-import { leftOutWarning, notesReader, type LeftOut } from "../../history/attached.ts";
-import { notesOnDisk } from "../../history/note-cache.ts";
-import { attributeBlame, blamedCommits, lineTracesOf, summarize, summarizeBlame } from "../../history/blame.ts";
-import { renderJson } from "../../history/blame-json.ts";
-import { PorcelainParser } from "../../history/blame-porcelain.ts";
-import { annotatePorcelain, renderSummary, renderText } from "../../history/blame-render.ts";
+import { leftOutWarning, notesReader, type LeftOut } from "../../views/attached.ts";
+import { notesOnDisk } from "../../views/note-cache.ts";
+import { attributeBlame, blamedCommits, lineTracesOf, summarize, summarizeBlame } from "../../views/blame.ts";
+import { renderJson } from "../../views/blame-json.ts";
+import { PorcelainParser } from "../../views/blame-porcelain.ts";
+import { annotatePorcelain, renderSummary, renderText } from "../../views/blame-render.ts";
 import type { BlameOptions } from "../commands/blame.ts";
 import type { Deps } from "../deps.ts";
-import { painter, sanitize } from "./render.ts";
+import { painter, sanitize } from "../../views/render.ts";
 
 /** The blamed file relative to the top of the work tree, when it can be told. */
 function repoPath(file: string, prefix: string | null): string | undefined {

@@ -3,7 +3,7 @@
 // and what shapes the output, which is ours. Options that would change git's output format
 // are refused: the tool prints each commit itself, with its traces under it. Pure.
 
-import type { LogLayout } from "../../history/log.ts";
+import type { LogLayout } from "../../views/log.ts";
 import { UsageError } from "../errors.ts";
 import type { IO } from "../io.ts";
 

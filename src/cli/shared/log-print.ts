@@ -4,13 +4,13 @@
 import type { LogCommit, LogStream, LogText } from "../../git/log.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { traceMark } from "../../git/trace.ts";
-import { leftOutWarning, notesReader, type AttachedTrace, type LeftOut, type NotesReader } from "../../history/attached.ts";
-import { notesOnDisk } from "../../history/note-cache.ts";
-import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } from "../../history/log.ts";
+import { leftOutWarning, notesReader, type AttachedTrace, type LeftOut, type NotesReader } from "../../views/attached.ts";
+import { notesOnDisk } from "../../views/note-cache.ts";
+import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } from "../../views/log.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import type { Deps } from "../deps.ts";
 import type { LogOptions } from "./log-args.ts";
-import { painter } from "./render.ts";
+import { painter } from "../../views/render.ts";
 
 /**
  * Prints the commits of `log` as they come: either as parsed from git's fields (--oneline,

@@ -3,7 +3,7 @@
 // that variable gone from the environment (the worker's own git calls must not see it).
 
 import * as v from "valibot";
-import { JOB_ENV } from "../../jobs/spawn.ts";
+import { JOB_ENV } from "../../base/env.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 
 export function workerCommand<S extends v.GenericSchema>(
