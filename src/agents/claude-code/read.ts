@@ -7,12 +7,7 @@ import { absolute, relativize, titleContext } from "../shared/paths.ts";
 import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
-
-type Obj = Record<string, unknown>;
-
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
-const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+import { count, isObj, type Obj, str } from "../shared/json.ts";
 
 function fileStem(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -111,10 +106,10 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
     const usage = message.usage;
     if (isObj(usage) && messageId && !countedUsage.has(messageId)) {
       countedUsage.add(messageId);
-      tokens.input += num(usage.input_tokens);
-      tokens.output += num(usage.output_tokens);
-      tokens.cacheRead += num(usage.cache_read_input_tokens);
-      tokens.cacheWrite += num(usage.cache_creation_input_tokens);
+      tokens.input += count(usage.input_tokens);
+      tokens.output += count(usage.output_tokens);
+      tokens.cacheRead += count(usage.cache_read_input_tokens);
+      tokens.cacheWrite += count(usage.cache_creation_input_tokens);
     }
     const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : Array.isArray(message.content) ? message.content : [];
     for (const block of blocks) {

@@ -8,11 +8,7 @@ import { absolute, relativize, titleContext } from "../shared/paths.ts";
 import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
-const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 
 const ROLLOUT_ID = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
 
@@ -33,13 +29,8 @@ export function patchFiles(patch: string): string[] {
 /** `arguments` arrive as a JSON string in most releases, as an object in some. */
 function parseArgs(raw: unknown): Obj {
   if (isObj(raw)) return raw;
-  if (typeof raw !== "string") return {};
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return isObj(parsed) ? parsed : {};
-  } catch {
-    return {};
-  }
+  const parsed = parseJson(raw);
+  return isObj(parsed) ? parsed : {};
 }
 
 const SHELLS = new Set(["bash", "sh", "zsh", "/bin/bash", "/bin/sh", "/bin/zsh", "/usr/bin/bash"]);
@@ -108,11 +99,11 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
         if (p.type === "token_count" && isObj(p.info) && isObj(p.info.total_token_usage)) {
           const u = p.info.total_token_usage;
           tokens = {
-            input: num(u.input_tokens),
-            output: num(u.output_tokens),
-            cacheRead: num(u.cached_input_tokens),
+            input: count(u.input_tokens),
+            output: count(u.output_tokens),
+            cacheRead: count(u.cached_input_tokens),
             cacheWrite: 0,
-            reasoning: num(u.reasoning_output_tokens),
+            reasoning: count(u.reasoning_output_tokens),
           };
         }
         break;

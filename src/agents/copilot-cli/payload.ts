@@ -10,9 +10,7 @@ import { isTraceId } from "../../traces/id.ts";
 import { commonHookEvent } from "../shared/hook-payload.ts";
 import type { HookEvent } from "../types.ts";
 import { EVENTS_FILE } from "./discover.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
+import { isObj, type Obj } from "../shared/json.ts";
 
 export function parseCopilotHookPayload(payload: unknown, event: string): HookEvent | null {
   if (!isObj(payload)) return null;

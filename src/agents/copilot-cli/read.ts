@@ -11,11 +11,7 @@ import { patchFiles } from "../codex/read.ts";
 import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
 import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
-const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? x : 0);
+import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 
 /** The session folder's name: the ID when the events do not say. */
 function folderId(path: string): string {
@@ -27,12 +23,8 @@ function folderId(path: string): string {
 function parseArgs(raw: unknown): Obj {
   if (isObj(raw)) return raw;
   if (typeof raw !== "string") return {};
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return isObj(parsed) ? parsed : { input: raw };
-  } catch {
-    return { input: raw };
-  }
+  const parsed = parseJson(raw);
+  return isObj(parsed) ? parsed : { input: raw };
 }
 
 const READ_TOOLS = new Set(["view", "read_file", "read"]);
@@ -148,7 +140,7 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
       case "assistant.message": {
         const answered = str(data.model) ?? model;
         useModel(answered);
-        outputFromMessages += num(data.outputTokens);
+        outputFromMessages += count(data.outputTokens);
         const text = typeof data.content === "string" ? data.content : "";
         if (text.trim() !== "") messages.push({ role: "assistant", text: opts.summary ? "" : text, at, ...(answered ? { model: answered } : {}) });
         if (Array.isArray(data.toolRequests)) {
@@ -178,11 +170,11 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
           if (!isObj(metric) || !isObj(metric.usage)) continue;
           useModel(name);
           const u = metric.usage;
-          next.input += num(u.inputTokens);
-          next.output += num(u.outputTokens);
-          next.cacheRead += num(u.cacheReadTokens);
-          next.cacheWrite += num(u.cacheWriteTokens);
-          next.reasoning += num(u.reasoningTokens);
+          next.input += count(u.inputTokens);
+          next.output += count(u.outputTokens);
+          next.cacheRead += count(u.cacheReadTokens);
+          next.cacheWrite += count(u.cacheWriteTokens);
+          next.reasoning += count(u.reasoningTokens);
         }
         tokens = next;
         shutdownTokens = true;

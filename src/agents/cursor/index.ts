@@ -5,10 +5,7 @@ import type { AgentAdapter, HookEvent } from "../types.ts";
 import { cursorHome, cursorProjectsDir, discoverCursor, findCursor } from "./discover.ts";
 import { cursorHooks } from "./hooks.ts";
 import { readCursorTranscript } from "./read.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
+import { isObj, type Obj, str } from "../shared/json.ts";
 
 /**
  * Cursor's payload: `conversation_id` (the transcript's name), `model`, `cursor_version`,

@@ -14,10 +14,7 @@ import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { LineClock } from "./clock.ts";
 import { guessWorkspace, projectFolderOf, projectKey, transcriptId, workspaceFrom } from "./discover.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
+import { isObj, type Obj, str } from "../shared/json.ts";
 
 /** A prompt, a reply or a tool call, with the byte offset just past it in the file. */
 type Entry = { end: number } & ({ kind: "message"; role: "user" | "assistant"; text: string } | { kind: "tool"; name: string; input: Obj });

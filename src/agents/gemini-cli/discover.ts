@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { filesIn, headField, listDir } from "../shared/discover.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
+import { isObj } from "../shared/json.ts";
 import { isInside } from "../shared/paths.ts";
 import { isTraceId } from "../../traces/id.ts";
 import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
@@ -42,8 +43,8 @@ export function readRegistry(dotGemini: string): Map<string, string> {
   } catch {
     return out;
   }
-  const projects = typeof data === "object" && data !== null ? (data as { projects?: unknown }).projects : undefined;
-  if (typeof projects !== "object" || projects === null || Array.isArray(projects)) return out;
+  const projects = isObj(data) ? data.projects : undefined;
+  if (!isObj(projects)) return out;
   for (const [path, name] of Object.entries(projects)) {
     if (typeof name === "string" && path.startsWith("/") && !out.has(name)) out.set(name, path);
   }

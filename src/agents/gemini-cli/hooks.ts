@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { hookCommand, installCommandHooks, installedEvents, isOurCommand, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
 import { docObject, readJsonDoc } from "../shared/json-file.ts";
+import { isObj } from "../shared/json.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { geminiDir } from "./discover.ts";
 
@@ -33,9 +34,9 @@ function specs(opts: HookInstallOptions): HookSpec[] {
 /** What in a settings file keeps our hooks from running. */
 export function hooksBlocked(settings: Record<string, unknown>, file: string): string[] {
   const config = settings.hooksConfig;
-  if (typeof config !== "object" || config === null) return [];
+  if (!isObj(config)) return [];
   const notes: string[] = [];
-  const { enabled, disabled } = config as { enabled?: unknown; disabled?: unknown };
+  const { enabled, disabled } = config;
   if (enabled === false) notes.push(`hooks are turned off in ${file} (hooksConfig.enabled); turn them on for the hooks to run`);
   if (Array.isArray(disabled) && disabled.some(isOurCommand)) notes.push(`${file} lists git-traces hooks in hooksConfig.disabled`);
   return notes;

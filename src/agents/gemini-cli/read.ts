@@ -21,11 +21,7 @@ import { emptyTokens, isTraceId, type Message, type Tokens, type ToolCall, type 
 import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { folderProject, HashedPaths, projectHash, readRegistry } from "./discover.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
-const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
+import { count, isObj, type Obj, str } from "../shared/json.ts";
 
 /** Text of a `content` in any of its shapes: a string, a part `{text}`, or a list of either. */
 export function contentText(content: unknown): string {
@@ -161,10 +157,10 @@ function activity(messages: Iterable<Obj>, cwd: string | undefined, roots: reado
     const model = str(m.model);
     if (model && !out.models.includes(model)) out.models.push(model);
     if (isObj(m.tokens)) {
-      out.tokens.input += num(m.tokens.input) + num(m.tokens.tool);
-      out.tokens.output += num(m.tokens.output);
-      out.tokens.cacheRead += num(m.tokens.cached);
-      out.tokens.reasoning += num(m.tokens.thoughts);
+      out.tokens.input += count(m.tokens.input) + count(m.tokens.tool);
+      out.tokens.output += count(m.tokens.output);
+      out.tokens.cacheRead += count(m.tokens.cached);
+      out.tokens.reasoning += count(m.tokens.thoughts);
     }
     if (!Array.isArray(m.toolCalls)) continue;
     for (const call of m.toolCalls) {

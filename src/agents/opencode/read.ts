@@ -14,11 +14,8 @@ import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from 
 import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { OpencodeDbError, parseLocator, withDatabase } from "./db.ts";
+import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
-const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
 /** Epoch milliseconds, when plausible (after 2000, before 2200). */
 const ms = (x: unknown): number | undefined => (typeof x === "number" && x > 946_684_800_000 && x < 7_258_118_400_000 ? x : undefined);
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
@@ -131,12 +128,12 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
     if (!cwd && isObj(data.path)) cwd = str(data.path.cwd);
     if (isObj(data.tokens)) {
       const t = data.tokens;
-      tokens.input += num(t.input);
-      tokens.output += num(t.output);
-      tokens.reasoning += num(t.reasoning);
+      tokens.input += count(t.input);
+      tokens.output += count(t.output);
+      tokens.reasoning += count(t.reasoning);
       if (isObj(t.cache)) {
-        tokens.cacheRead += num(t.cache.read);
-        tokens.cacheWrite += num(t.cache.write);
+        tokens.cacheRead += count(t.cache.read);
+        tokens.cacheWrite += count(t.cache.write);
       }
     }
     const text = textOf(parts);
@@ -194,15 +191,6 @@ interface SummaryPartRow {
   text: unknown;
   synthetic: unknown;
   ignored: unknown;
-}
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== "string") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function summaryPart(row: SummaryPartRow): Obj {

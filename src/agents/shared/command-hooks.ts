@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { dataHome } from "../../base/home.ts";
 import type { Env, HookFileChange, HookInstallOptions } from "../types.ts";
 import { appendMember, deleteFile, docObject, isEmptyAt, readJsonDoc, removeMember, replaceValue, saveJsonDoc, SettingsFileError, startObject, valueAt, writeTextFile, type JsonDoc } from "./json-file.ts";
+import { isObj, type Obj } from "./json.ts";
 
 export interface HookSpec {
   event: string;
@@ -22,8 +23,6 @@ export interface HookSpec {
   timeout: number;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 // --- the command a hook runs ---------------------------------------------------------------

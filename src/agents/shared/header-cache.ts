@@ -7,19 +7,21 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dataHome } from "../../base/home.ts";
 import type { Env } from "../types.ts";
+import { isObj, type Obj } from "./json.ts";
 
 const MAX_ENTRIES = 20_000;
 
 export class HeaderCache {
   private readonly path: string;
-  private entries: Record<string, string> = {};
+  /** What the file holds: values are checked as they are read (get()). */
+  private entries: Obj = {};
   private dirty = false;
 
   constructor(env: Env, name: string) {
     this.path = join(dataHome(env), "cache", `${name}.json`);
     try {
-      const data = JSON.parse(readFileSync(this.path, "utf8")) as { v?: number; entries?: Record<string, string> };
-      if (data.v === 1 && data.entries && typeof data.entries === "object") this.entries = data.entries;
+      const data: unknown = JSON.parse(readFileSync(this.path, "utf8"));
+      if (isObj(data) && data.v === 1 && isObj(data.entries)) this.entries = data.entries;
     } catch {
       // none yet, or unreadable: start over
     }

@@ -3,10 +3,7 @@
 import { isTraceId } from "../../traces/id.ts";
 import type { AgentName } from "../../traces/model.ts";
 import type { HookEvent } from "../types.ts";
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const str = (x: unknown): string | undefined => (typeof x === "string" && x !== "" ? x : undefined);
+import { isObj, type Obj, str } from "./json.ts";
 
 /** A HookEvent from a `{session_id, transcript_path, cwd, model}` payload; null when the ID is missing or unsafe. */
 export function commonHookEvent(agent: AgentName, payload: unknown, event: string, idKey = "session_id"): HookEvent | null {
