@@ -3,11 +3,11 @@
 // content blocks and fields are ignored; every value is checked before use.
 
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize, titleContext } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
-import { titleFrom } from "../../traces/redact.ts";
-import { TranscriptError, type ReadOptions } from "../types.ts";
 import { count, isObj, type Obj, str } from "../shared/json.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { TraceDraft } from "../shared/trace-draft.ts";
+import type { ToolCall, Trace } from "../../traces/model.ts";
+import type { ReadOptions } from "../types.ts";
 
 function fileStem(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -54,36 +54,23 @@ export function claudeToolCall(name: string, input: Obj, at: string | undefined,
 export async function readClaudeTranscript(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips tool results, the bulk of a transcript: they hold no tool call.
   const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => l.includes('"tool_result"') && !/"type":\s?"tool_use"/.test(l) } : {});
-  const roots = opts.roots ?? [];
-  let id: string | undefined;
-  let cwd: string | undefined;
-  let branch: string | undefined;
-  let version: string | undefined;
-  let start: string | undefined;
-  let end: string | undefined;
-  const models: string[] = [];
-  const tools: ToolCall[] = [];
-  const messages: Message[] = [];
-  const tokens = emptyTokens();
+  const t = new TraceDraft("claude-code", path, opts);
+  t.provider = "anthropic";
+  const { messages, tokens } = t;
   const countedUsage = new Set<string>();
-  let title = "";
   // Blocks of one API response arrive as separate records sharing message.id.
   let lastAssistantId: string | undefined;
 
   for (const record of read.records) {
     if (!isObj(record)) continue;
     const at = str(record.timestamp);
-    if (at) {
-      if (!start || at < start) start = at;
-      if (!end || at > end) end = at;
-    }
+    t.seen(at);
     const type = record.type;
     if (type !== "user" && type !== "assistant") continue;
-    const sid = str(record.sessionId);
-    if (sid !== undefined && id === undefined) id = sid;
-    cwd ??= str(record.cwd);
-    branch ??= str(record.gitBranch);
-    version ??= str(record.version);
+    t.id ??= str(record.sessionId);
+    t.cwd ??= str(record.cwd);
+    t.branch ??= str(record.gitBranch);
+    t.agentVersion ??= str(record.version);
     // Claude Code's own stand-in for a failed API call, not something the model said.
     if (record.isApiErrorMessage === true) continue;
     const message = record.message;
@@ -93,7 +80,7 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
       const text = promptText(record);
       if (text !== undefined) {
         messages.push({ role: "user", text, at });
-        if (!title) title = titleFrom(text, titleContext(opts.env));
+        t.titleFrom(text);
       }
       lastAssistantId = undefined;
       continue;
@@ -101,7 +88,7 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
 
     const model = str(message.model);
     const realModel = model && model !== "<synthetic>" ? model : undefined;
-    if (realModel && !models.includes(realModel)) models.push(realModel);
+    t.usedModel(realModel);
     const messageId = str(message.id);
     const usage = message.usage;
     if (isObj(usage) && messageId && !countedUsage.has(messageId)) {
@@ -118,34 +105,18 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
         const text = str(block.text);
         if (!text) continue;
         const prev = messages[messages.length - 1];
-        const kept = opts.summary ? "" : text;
-        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId) prev.text += opts.summary ? "" : `\n\n${text}`;
+        const kept = t.summary ? "" : text;
+        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId) prev.text += t.summary ? "" : `\n\n${text}`;
         else messages.push({ role: "assistant", text: kept, at, ...(realModel ? { model: realModel } : {}) });
         lastAssistantId = messageId;
       } else if (block.type === "tool_use") {
         const name = str(block.name);
         if (!name) continue;
-        tools.push(claudeToolCall(name, isObj(block.input) ? block.input : {}, at, cwd, roots));
+        t.tools.push(claudeToolCall(name, isObj(block.input) ? block.input : {}, at, t.cwd, t.roots));
       }
     }
   }
 
-  id ??= fileStem(path);
-  if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
-  return {
-    id,
-    agent: "claude-code",
-    ...(version ? { agentVersion: version } : {}),
-    models,
-    provider: "anthropic",
-    title,
-    ...(start ? { start } : {}),
-    ...(end ? { end } : {}),
-    ...(cwd ? { cwd } : {}),
-    ...(branch ? { branch } : {}),
-    transcript: path,
-    tools,
-    messages,
-    tokens,
-  };
+  t.id ??= fileStem(path);
+  return t.finish();
 }

@@ -4,11 +4,11 @@
 // shape, ignore the unknown.
 
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize, titleContext } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
-import { titleFrom } from "../../traces/redact.ts";
-import { TranscriptError, type ReadOptions } from "../types.ts";
 import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { TraceDraft } from "../shared/trace-draft.ts";
+import type { Message, ToolCall, Trace } from "../../traces/model.ts";
+import type { ReadOptions } from "../types.ts";
 
 const ROLLOUT_ID = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
 
@@ -51,54 +51,43 @@ function editCall(name: string, patch: string, at: string | undefined, cwd: stri
 export async function readCodexRollout(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips tool outputs and reasoning, the bulk of a rollout.
   const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) } : {});
-  const roots = opts.roots ?? [];
-  let id: string | undefined;
-  let sessionCwd: string | undefined;
+  const t = new TraceDraft("codex", path, opts);
+  const { roots, tools } = t;
+  // The cwd of the turn (t.cwd is the session's).
   let cwd: string | undefined;
-  let branch: string | undefined;
-  let version: string | undefined;
-  let provider: string | undefined;
   let model: string | undefined;
-  let start: string | undefined;
-  let end: string | undefined;
-  const models: string[] = [];
-  const tools: ToolCall[] = [];
   const prompts: Message[] = [];
   const fallbackPrompts: Message[] = [];
   const replies: Message[] = [];
-  let tokens = emptyTokens();
 
   for (const record of read.records) {
     if (!isObj(record)) continue;
     const at = str(record.timestamp);
-    if (at) {
-      if (!start || at < start) start = at;
-      if (!end || at > end) end = at;
-    }
+    t.seen(at);
     const p = record.payload;
     if (!isObj(p)) continue;
     switch (record.type) {
       case "session_meta": {
-        id ??= str(p.id);
-        sessionCwd ??= str(p.cwd);
-        cwd ??= sessionCwd;
-        version ??= str(p.cli_version);
-        provider ??= str(p.model_provider);
-        if (isObj(p.git)) branch ??= str(p.git.branch);
+        t.id ??= str(p.id);
+        t.cwd ??= str(p.cwd);
+        cwd ??= t.cwd;
+        t.agentVersion ??= str(p.cli_version);
+        t.provider ??= str(p.model_provider);
+        if (isObj(p.git)) t.branch ??= str(p.git.branch);
         break;
       }
       case "turn_context": {
         cwd = str(p.cwd) ?? cwd;
-        sessionCwd ??= cwd;
+        t.cwd ??= cwd;
         model = str(p.model) ?? model;
-        if (model && !models.includes(model)) models.push(model);
+        t.usedModel(model);
         break;
       }
       case "event_msg": {
         if (p.type === "user_message" && typeof p.message === "string") prompts.push({ role: "user", text: p.message, at });
         if (p.type === "token_count" && isObj(p.info) && isObj(p.info.total_token_usage)) {
           const u = p.info.total_token_usage;
-          tokens = {
+          t.tokens = {
             input: count(u.input_tokens),
             output: count(u.output_tokens),
             cacheRead: count(u.cached_input_tokens),
@@ -115,7 +104,7 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
             ? p.content.filter(isObj).map((c) => str(c.text) ?? "").join("\n")
             : "";
           if (!text) break;
-          if (p.role === "assistant") replies.push({ role: "assistant", text: opts.summary ? "" : text, at, ...(model ? { model } : {}) });
+          if (p.role === "assistant") replies.push({ role: "assistant", text: t.summary ? "" : text, at, ...(model ? { model } : {}) });
           else if (p.role === "user" && !text.trimStart().startsWith("<")) fallbackPrompts.push({ role: "user", text, at });
         } else if (item === "function_call") {
           const name = str(p.name) ?? "function_call";
@@ -151,24 +140,9 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
     }
   }
 
-  id ??= rolloutId(path);
-  if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
+  t.id ??= rolloutId(path);
   const userMessages = prompts.length ? prompts : fallbackPrompts;
-  const messages = [...userMessages, ...replies].sort((a, b) => ((a.at ?? "") < (b.at ?? "") ? -1 : (a.at ?? "") > (b.at ?? "") ? 1 : 0));
-  return {
-    id,
-    agent: "codex",
-    ...(version ? { agentVersion: version } : {}),
-    models,
-    ...(provider ? { provider } : {}),
-    title: userMessages[0] ? titleFrom(userMessages[0].text, titleContext(opts.env)) : "",
-    ...(start ? { start } : {}),
-    ...(end ? { end } : {}),
-    ...(sessionCwd ? { cwd: sessionCwd } : {}),
-    ...(branch ? { branch } : {}),
-    transcript: path,
-    tools,
-    messages,
-    tokens,
-  };
+  if (userMessages[0]) t.titleFrom(userMessages[0].text);
+  t.messages = [...userMessages, ...replies].sort((a, b) => ((a.at ?? "") < (b.at ?? "") ? -1 : (a.at ?? "") > (b.at ?? "") ? 1 : 0));
+  return t.finish();
 }

@@ -6,12 +6,12 @@
 // object or a JSON string, the model on the message or only in session.model_change.
 
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
-import { absolute, relativize, titleContext } from "../shared/paths.ts";
-import { patchFiles } from "../codex/read.ts";
-import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
-import { titleFrom } from "../../traces/redact.ts";
-import { TranscriptError, type ReadOptions } from "../types.ts";
 import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { TraceDraft } from "../shared/trace-draft.ts";
+import { patchFiles } from "../codex/read.ts";
+import { emptyTokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import type { ReadOptions } from "../types.ts";
 
 /** The session folder's name: the ID when the events do not say. */
 function folderId(path: string): string {
@@ -62,25 +62,14 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
   // A summary skips the results of tools that succeeded, the bulk of a session: they hold
   // no call. (A failed one is kept: it turns its edit into a non-edit.)
   const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /^\{"type":\s?"tool\.execution_complete"/.test(l) && /"success":\s?true/.test(l.slice(0, 400)) } : {});
-  const roots = opts.roots ?? [];
-  let id: string | undefined;
-  let sessionCwd: string | undefined;
+  const t = new TraceDraft("copilot-cli", path, opts);
+  const { roots, tools, messages } = t;
+  // The cwd of the moment (t.cwd is the session's first).
   let cwd: string | undefined;
-  let branch: string | undefined;
-  let version: string | undefined;
   let model: string | undefined;
-  let start: string | undefined;
-  let end: string | undefined;
-  const models: string[] = [];
-  const useModel = (m: string | undefined) => {
-    if (m && !models.includes(m)) models.push(m);
-  };
-  // In the order requested; a start only fills in the time.
-  const tools: ToolCall[] = [];
+  // Tools in the order requested; a start only fills in the time.
   const calls = new Map<string, ToolCall>();
   const failed = new Set<string>();
-  const messages: Message[] = [];
-  let tokens = emptyTokens();
   let shutdownTokens = false;
   let outputFromMessages = 0;
 
@@ -99,28 +88,25 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
   for (const record of read.records) {
     if (!isObj(record)) continue;
     const at = str(record.timestamp);
-    if (at) {
-      if (!start || at < start) start = at;
-      if (!end || at > end) end = at;
-    }
+    t.seen(at);
     const data = record.data;
     if (!isObj(data)) continue;
     switch (record.type) {
       case "session.start":
       case "session.resume": {
         if (record.type === "session.start") {
-          id ??= typeof data.sessionId === "string" ? data.sessionId : undefined;
-          version ??= str(data.copilotVersion);
+          t.id ??= typeof data.sessionId === "string" ? data.sessionId : undefined;
+          t.agentVersion ??= str(data.copilotVersion);
           const started = str(data.startTime);
-          if (started && (!start || started < start)) start = started;
+          if (started && (!t.start || started < t.start)) t.start = started;
         }
         const ctx = isObj(data.context) ? data.context : {};
         const here = str(ctx.cwd);
         if (here) {
-          sessionCwd ??= here;
+          t.cwd ??= here;
           cwd = here;
         }
-        branch ??= str(ctx.branch);
+        t.branch ??= str(ctx.branch);
         model = str(data.selectedModel) ?? model;
         break;
       }
@@ -139,10 +125,10 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
       }
       case "assistant.message": {
         const answered = str(data.model) ?? model;
-        useModel(answered);
+        t.usedModel(answered);
         outputFromMessages += count(data.outputTokens);
         const text = typeof data.content === "string" ? data.content : "";
-        if (text.trim() !== "") messages.push({ role: "assistant", text: opts.summary ? "" : text, at, ...(answered ? { model: answered } : {}) });
+        if (text.trim() !== "") messages.push({ role: "assistant", text: t.summary ? "" : text, at, ...(answered ? { model: answered } : {}) });
         if (Array.isArray(data.toolRequests)) {
           for (const req of data.toolRequests) {
             if (!isObj(req)) continue;
@@ -168,7 +154,7 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
         const next = emptyTokens();
         for (const [name, metric] of Object.entries(data.modelMetrics)) {
           if (!isObj(metric) || !isObj(metric.usage)) continue;
-          useModel(name);
+          t.usedModel(name);
           const u = metric.usage;
           next.input += count(u.inputTokens);
           next.output += count(u.outputTokens);
@@ -176,18 +162,17 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
           next.cacheWrite += count(u.cacheWriteTokens);
           next.reasoning += count(u.reasoningTokens);
         }
-        tokens = next;
+        t.tokens = next;
         shutdownTokens = true;
         break;
       }
     }
   }
 
-  const fromEvents = typeof id === "string";
-  id ??= folderId(path);
-  if (!isTraceId(id)) throw new TranscriptError(path, fromEvents ? "the session ID is not a valid trace ID" : "no session ID: neither a session.start event nor a session folder name");
+  const fromEvents = t.id !== undefined;
+  t.id ??= folderId(path);
   // A session still running (or killed) has no shutdown: its messages' output counts are all there is.
-  if (!shutdownTokens) tokens.output = outputFromMessages;
+  if (!shutdownTokens) t.tokens.output = outputFromMessages;
   // A failed edit changed no file.
   for (const [callId, call] of calls) {
     if (failed.has(callId) && call.kind === "edit") {
@@ -196,19 +181,6 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
     }
   }
   const firstPrompt = messages.find((m) => m.role === "user");
-  return {
-    id,
-    agent: "copilot-cli",
-    ...(version ? { agentVersion: version } : {}),
-    models,
-    title: firstPrompt ? titleFrom(firstPrompt.text, titleContext(opts.env)) : "",
-    ...(start ? { start } : {}),
-    ...(end ? { end } : {}),
-    ...(sessionCwd ? { cwd: sessionCwd } : {}),
-    ...(branch ? { branch } : {}),
-    transcript: path,
-    tools,
-    messages,
-    tokens,
-  };
+  if (firstPrompt) t.titleFrom(firstPrompt.text);
+  return t.finish(fromEvents ? undefined : "no session ID: neither a session.start event nor a session folder name");
 }

@@ -8,9 +8,9 @@
 
 import { parseJsonl } from "../shared/jsonl.ts";
 import { LIMITS, readRegular } from "../shared/safe-file.ts";
-import { absolute, relativize, titleContext } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
-import { titleFrom } from "../../traces/redact.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { TraceDraft } from "../shared/trace-draft.ts";
+import { isTraceId, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { LineClock } from "./clock.ts";
 import { guessWorkspace, projectFolderOf, projectKey, transcriptId, workspaceFrom } from "./discover.ts";
@@ -185,21 +185,21 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   }
   const cwd = workspaceFrom(used, key) ?? (key ? (roots.find((r) => projectKey(r) === key) ?? guessWorkspace(folder!)) : undefined);
 
+  const t = new TraceDraft("cursor", path, opts);
+  t.id = id;
+  t.cwd = cwd;
   const clock = new LineClock(opts.env, path, bytes.length, stat.mtimeMs);
-  const tools: ToolCall[] = [];
-  const messages: Message[] = [];
-  let title = "";
   let first: number | undefined;
   for (const e of entries) {
     const atMs = clock.at(e.end);
     first ??= atMs;
     if (e.kind === "tool") {
       // Every line may share the file's time: say where the call stands among the messages.
-      tools.push({ ...cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots), afterMessages: messages.length });
+      t.tools.push({ ...cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots), afterMessages: t.messages.length });
     } else {
       // No time: the bound is no time a person would read as when the message was written.
-      messages.push({ role: e.role, text: e.text });
-      if (e.role === "user" && !title) title = titleFrom(e.text, titleContext(opts.env));
+      t.messages.push({ role: e.role, text: e.text });
+      if (e.role === "user") t.titleFrom(e.text);
     }
   }
   clock.save();
@@ -208,17 +208,7 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   // first line's bound when earlier reads gave one better than the last write.
   const born = stat.birthtimeMs > 0 && stat.birthtimeMs <= stat.mtimeMs ? stat.birthtimeMs : undefined;
   const startMs = born !== undefined ? Math.min(born, first ?? born) : first !== undefined && first < stat.mtimeMs ? first : undefined;
-  return {
-    id,
-    agent: "cursor",
-    models: [],
-    title,
-    ...(startMs !== undefined ? { start: new Date(startMs).toISOString() } : {}),
-    end: new Date(stat.mtimeMs).toISOString(),
-    ...(cwd ? { cwd } : {}),
-    transcript: path,
-    tools,
-    messages,
-    tokens: emptyTokens(),
-  };
+  if (startMs !== undefined) t.start = new Date(startMs).toISOString();
+  t.end = new Date(stat.mtimeMs).toISOString();
+  return t.finish();
 }

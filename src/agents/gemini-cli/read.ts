@@ -16,9 +16,9 @@ import { basename, dirname, join, posix } from "node:path";
 import { listDir } from "../shared/discover.ts";
 import { parseJsonl } from "../shared/jsonl.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
-import { absolute, relativize, titleContext } from "../shared/paths.ts";
-import { emptyTokens, isTraceId, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
-import { titleFrom } from "../../traces/redact.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { TraceDraft } from "../shared/trace-draft.ts";
+import { isTraceId, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { folderProject, HashedPaths, projectHash, readRegistry } from "./discover.ts";
 import { count, isObj, type Obj, str } from "../shared/json.ts";
@@ -244,46 +244,36 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
   } catch (e) {
     throw new TranscriptError(path, (e as Error).message);
   }
-  const roots = opts.roots ?? [];
+  const t = new TraceDraft("gemini-cli", path, opts);
+  t.provider = "google";
+  const { roots, messages } = t;
   const { meta, conversation, written, times } = replay(parseChat(path, text));
   const id = meta.sessionId;
+  // Checked before it names a folder (subagents' chats).
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
+  t.id = id;
   const hash = str(meta.projectHash);
-  const cwd = projectPath(path, meta, roots) ?? (hash ? projectFromToolPaths(hash, written.values()) : undefined);
+  t.cwd = projectPath(path, meta, roots) ?? (hash ? projectFromToolPaths(hash, written.values()) : undefined);
 
-  const acc = { tools: [] as ToolCall[], models: [] as string[], tokens: emptyTokens(), times };
-  activity(written.values(), cwd, roots, acc);
-  if (basename(dirname(path)) === "chats") for (const sub of subagentChats(path, id)) activity(sub, cwd, roots, acc);
+  const acc = { tools: t.tools, models: t.models, tokens: t.tokens, times };
+  activity(written.values(), t.cwd, roots, acc);
+  if (basename(dirname(path)) === "chats") for (const sub of subagentChats(path, id)) activity(sub, t.cwd, roots, acc);
 
-  const messages: Message[] = [];
-  let title = "";
   for (const m of conversation.values()) {
     const at = str(m.timestamp);
     if (m.type === "user") {
       const said = contentText(m.displayContent ?? m.content);
       if (!isPrompt(said)) continue;
       messages.push({ role: "user", text: said, ...(at ? { at } : {}) });
-      if (!title) title = titleFrom(said, titleContext(opts.env));
+      t.titleFrom(said);
     } else if (m.type === "gemini") {
       const said = contentText(m.content);
       if (said.trim() === "") continue;
       const model = str(m.model);
-      messages.push({ role: "assistant", text: opts.summary ? "" : said, ...(at ? { at } : {}), ...(model ? { model } : {}) });
+      messages.push({ role: "assistant", text: t.summary ? "" : said, ...(at ? { at } : {}), ...(model ? { model } : {}) });
     }
   }
 
-  const stamps = acc.times.filter((t) => !Number.isNaN(Date.parse(t))).sort();
-  return {
-    id,
-    agent: "gemini-cli",
-    models: acc.models,
-    provider: "google",
-    title,
-    ...(stamps.length ? { start: stamps[0], end: stamps.at(-1) } : {}),
-    ...(cwd ? { cwd } : {}),
-    transcript: path,
-    tools: acc.tools,
-    messages,
-    tokens: acc.tokens,
-  };
+  for (const at of acc.times) if (!Number.isNaN(Date.parse(at))) t.seen(at);
+  return t.finish();
 }

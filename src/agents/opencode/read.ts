@@ -7,11 +7,11 @@
 
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { absolute, relativize, titleContext } from "../shared/paths.ts";
+import { absolute, relativize } from "../shared/paths.ts";
+import { TraceDraft } from "../shared/trace-draft.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { patchFiles } from "../codex/read.ts";
-import { emptyTokens, isTraceId, type Message, type ToolCall, type Trace } from "../../traces/model.ts";
-import { titleFrom } from "../../traces/redact.ts";
+import { isTraceId, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { OpencodeDbError, parseLocator, withDatabase } from "./db.ts";
 import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
@@ -79,7 +79,11 @@ function textOf(parts: readonly Obj[]): string | undefined {
 
 function buildTrace(r: Records, opts: ReadOptions): Trace {
   const { session } = r;
-  const roots = opts.roots ?? [];
+  const t = new TraceDraft("opencode", r.transcript, opts);
+  t.id = session.id;
+  t.agentVersion = session.version;
+  t.cwd = session.directory;
+  const { roots, tokens } = t;
   const partsOf = new Map<string, Obj[]>();
   for (const p of r.parts) {
     const list = partsOf.get(p.messageId);
@@ -90,20 +94,13 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
     .map((m) => ({ ...m, created: ms(isObj(m.data.time) ? m.data.time.created : undefined) }))
     .sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  let cwd = session.directory;
-  let provider: string | undefined;
-  let title = "";
   let first = session.created;
   let last = session.updated;
-  const seen = (t: number | undefined) => {
-    if (t === undefined) return;
-    if (first === undefined || t < first) first = t;
-    if (last === undefined || t > last) last = t;
+  const seen = (time: number | undefined) => {
+    if (time === undefined) return;
+    if (first === undefined || time < first) first = time;
+    if (last === undefined || time > last) last = time;
   };
-  const models: string[] = [];
-  const tools: ToolCall[] = [];
-  const out: Message[] = [];
-  const tokens = emptyTokens();
 
   for (const m of messages) {
     const data = m.data;
@@ -115,29 +112,29 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
     if (data.role === "user") {
       const text = textOf(parts);
       if (text !== undefined) {
-        if (!title) title = titleFrom(text, titleContext(opts.env));
-        out.push({ role: "user", text: opts.summary ? "" : text, ...(at ? { at } : {}) });
+        t.titleFrom(text);
+        t.messages.push({ role: "user", text: t.summary ? "" : text, ...(at ? { at } : {}) });
       }
-      if (!provider && isObj(data.model)) provider = str(data.model.providerID);
+      if (!t.provider && isObj(data.model)) t.provider = str(data.model.providerID);
       continue;
     }
     if (data.role !== "assistant") continue;
     const model = str(data.modelID);
-    if (model && !models.includes(model)) models.push(model);
-    provider ??= str(data.providerID);
-    if (!cwd && isObj(data.path)) cwd = str(data.path.cwd);
+    t.usedModel(model);
+    t.provider ??= str(data.providerID);
+    if (!t.cwd && isObj(data.path)) t.cwd = str(data.path.cwd);
     if (isObj(data.tokens)) {
-      const t = data.tokens;
-      tokens.input += count(t.input);
-      tokens.output += count(t.output);
-      tokens.reasoning += count(t.reasoning);
-      if (isObj(t.cache)) {
-        tokens.cacheRead += count(t.cache.read);
-        tokens.cacheWrite += count(t.cache.write);
+      const n = data.tokens;
+      tokens.input += count(n.input);
+      tokens.output += count(n.output);
+      tokens.reasoning += count(n.reasoning);
+      if (isObj(n.cache)) {
+        tokens.cacheRead += count(n.cache.read);
+        tokens.cacheWrite += count(n.cache.write);
       }
     }
     const text = textOf(parts);
-    if (text !== undefined) out.push({ role: "assistant", text: opts.summary ? "" : text, ...(at ? { at } : {}), ...(model ? { model } : {}) });
+    if (text !== undefined) t.messages.push({ role: "assistant", text: t.summary ? "" : text, ...(at ? { at } : {}), ...(model ? { model } : {}) });
     for (const p of parts) {
       if (p.type !== "tool") continue;
       const name = str(p.tool);
@@ -146,27 +143,13 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
       const started = isObj(state.time) ? ms(state.time.start) : undefined;
       seen(started);
       seen(isObj(state.time) ? ms(state.time.end) : undefined);
-      tools.push(opencodeToolCall(name, isObj(state.input) ? state.input : {}, iso(started) ?? at, cwd, roots));
+      t.tools.push(opencodeToolCall(name, isObj(state.input) ? state.input : {}, iso(started) ?? at, t.cwd, roots));
     }
   }
-  if (!title && session.title) title = titleFrom(session.title, titleContext(opts.env));
-  const start = iso(first);
-  const end = iso(last);
-  return {
-    id: session.id,
-    agent: "opencode",
-    ...(session.version ? { agentVersion: session.version } : {}),
-    models,
-    ...(provider ? { provider } : {}),
-    title,
-    ...(start ? { start } : {}),
-    ...(end ? { end } : {}),
-    ...(cwd ? { cwd } : {}),
-    transcript: r.transcript,
-    tools,
-    messages: out,
-    tokens,
-  };
+  if (session.title) t.titleFrom(session.title);
+  t.start = iso(first);
+  t.end = iso(last);
+  return t.finish();
 }
 
 // --- opencode.db -------------------------------------------------------------------------
