@@ -5,6 +5,7 @@ import type { AgentName, Trace } from "../traces/model.ts";
 
 export type { Env } from "../base/env.ts";
 import type { Env } from "../base/env.ts";
+import type { Obj } from "./shared/json.ts";
 
 /** A session found on disk, identified from its header only (cheap). */
 export interface SessionRef {
@@ -110,19 +111,55 @@ export interface HookManager {
   status(opts: HookInstallOptions): Promise<HookStatus>;
 }
 
-export interface AgentAdapter {
-  name: AgentName;
-  /** How people write the agent's name. */
-  displayName: string;
+export type Discover = (opts: DiscoverOptions) => Promise<SessionRef[]>;
+export type Read = (path: string, opts?: ReadOptions) => Promise<Trace>;
+/** What a hook payload says; null when it names no usable session. */
+export type ParseHookPayload = (payload: unknown, event: string) => HookEvent | null;
+
+/** Where an agent's sessions are: what each agent's discover.ts exports. */
+export interface SessionStore {
   /** Directories holding this agent's sessions, honouring its own environment variables. */
   dataDirs(env: Env): string[];
   /** True when the agent appears installed on this machine (its config or data directory exists). */
   detect(env: Env): boolean;
-  discover(opts: DiscoverOptions): Promise<SessionRef[]>;
-  read(path: string, opts?: ReadOptions): Promise<Trace>;
+  discover: Discover;
   /** A transcript path for this session ID, when the agent can find it directly. */
-  find?(id: string, env: Env): Promise<string | null>;
-  parseHookPayload(payload: unknown, event: string): HookEvent | null;
+  find(id: string, env: Env): Promise<string | null>;
+  watch: WatchDirs;
+}
+
+/** What in a hook payload only this agent sends (src/agents/identify.ts). */
+export interface PayloadSigns {
+  /** Fields no other agent's payload has. */
+  marks?: (payload: Obj) => boolean;
+  /** Where the agent writes its transcripts: a payload's `transcript_path`. */
+  transcript?: RegExp;
+  /** Hook event names (`hook_event_name`) no other agent uses. */
+  events?: readonly string[];
+}
+
+/**
+ * One agent in the registry (src/agents/index.ts). Each part is loaded when first asked
+ * for, on its own: a commit loads `sessions` and, only when it finds some, `read`; the
+ * hook command loads `payload` alone; only `git traces hooks` loads the installers.
+ */
+export interface AgentEntry {
+  readonly name: AgentName;
+  /** How people write the agent's name. */
+  readonly displayName: string;
+  readonly signs: PayloadSigns;
+  sessions(): Promise<SessionStore>;
+  read(): Promise<Read>;
+  payload(): Promise<ParseHookPayload>;
+  hooks(): Promise<HookManager>;
+}
+
+/** Every part of an agent, loaded: for the commands that work on all of them (hooks, uninstall). */
+export interface AgentAdapter extends SessionStore {
+  name: AgentName;
+  displayName: string;
+  read: Read;
+  parseHookPayload: ParseHookPayload;
   hooks: HookManager;
 }
 

@@ -8,7 +8,7 @@
 //    latest session. A commit nobody's session explains gets nothing.
 
 import { existsSync, realpathSync } from "node:fs";
-import { DISCOVERY } from "../agents/discovery.ts";
+import { agent, agents } from "../agents/index.ts";
 import type { Env, ReportedFacts, SessionRef } from "../agents/types.ts";
 import type { CommitInfo, RepoState } from "../git/repo.ts";
 import { lastChanged } from "../git/repo.ts";
@@ -71,22 +71,21 @@ export async function candidateSessions(state: RepoState, roots: readonly string
   const refs = new Map<string, SessionRef>();
   if (existsSync(join(state.gitDir, "traces", "active.json"))) {
     const { readActive } = await import("../agents/shared/active.ts");
-    const { adapter: loadAdapter } = await import("../agents/index.ts");
     for (const s of readActive(state.gitDir)) {
       const last = Date.parse(s.lastActivity);
       if (!(last / 1000 >= earliestS)) continue;
-      const a = await loadAdapter(s.agent);
+      const a = agent(s.agent);
       let path = s.transcript && s.transcript.startsWith("/") && existsSync(s.transcript) ? s.transcript : null;
-      if (!path && a?.find) path = await a.find(s.id, env);
+      if (!path && a) path = await (await a.sessions()).find(s.id, env);
       const reported = { ...(s.model ? { model: s.model } : {}), ...(s.agentVersion ? { agentVersion: s.agentVersion } : {}), firstSeen: s.firstSeen };
       if (path) refs.set(`${s.agent}:${s.id}`, { agent: s.agent, id: s.id, path, ...(s.cwd ? { cwd: s.cwd } : {}), mtimeMs: last, size: 0, reported });
     }
     traceMark("hook records read");
   }
-  for (const [name, load] of Object.entries(DISCOVERY) as [AgentName, () => Promise<(o: object) => Promise<SessionRef[]>>][]) {
-    const discover = await load();
+  for (const a of agents()) {
+    const { discover } = await a.sessions();
     const found = await discover({ roots, sinceMs: earliestS * 1000, env });
-    traceMark(`${name}: ${found.length} sessions here`);
+    traceMark(`${a.name}: ${found.length} sessions here`);
     for (const ref of found) if (!refs.has(`${ref.agent}:${ref.id}`)) refs.set(`${ref.agent}:${ref.id}`, ref);
   }
   return [...refs.values()];
@@ -153,10 +152,9 @@ export async function prepareDetection(opts: PrepareOptions): Promise<Prepared> 
   traceMark(`${refs.length} candidate sessions`);
   if (refs.length === 0) return none;
   if (opts.beforeRead && !opts.beforeRead()) return { ...none, candidates: refs.length };
-  const { READERS } = await import("../agents/readers.ts");
   const traces: Trace[] = [];
   for (const ref of refs) {
-    const read = await READERS[ref.agent]?.();
+    const read = await agent(ref.agent)?.read();
     if (!read) continue;
     try {
       traces.push(withReported(await read(ref.path, { roots, summary: true, env }), ref.reported));

@@ -1,10 +1,10 @@
 // A repository where no agent session was found stays that way until an agent writes a new
 // session. That shows in the modification times of a few directories (each agent says
-// which: WATCH in src/agents/discovery.ts). After a commit that found nobody, the worker
+// which: `watch` in its part of src/agents/index.ts). After a commit that found nobody, the worker
 // records those times in <git dir>/traces/quiet.json; the next commit compares them with a
 // few stats and, if nothing moved, skips the trace work altogether (no worker at all).
 
-import { WATCH } from "../agents/discovery.ts";
+import { agents } from "../agents/index.ts";
 import type { Env } from "../agents/types.ts";
 import type { AgentName } from "../traces/model.ts";
 
@@ -41,8 +41,8 @@ export function stillQuiet(gitDir: string): boolean {
 /** After finding nobody: remember what would change if somebody came. */
 export async function recordQuiet(gitDir: string, roots: readonly string[], sinceS: number, env: Env): Promise<void> {
   const dirs: Record<string, number> = {};
-  for (const load of Object.values(WATCH) as (() => Promise<(o: object) => string[]>)[]) {
-    for (const dir of (await load())({ roots, sinceMs: sinceS * 1000, env })) dirs[dir] = Bun.file(dir).lastModified;
+  for (const a of agents()) {
+    for (const dir of (await a.sessions()).watch({ roots, sinceMs: sinceS * 1000, env })) dirs[dir] = Bun.file(dir).lastModified;
   }
   await Bun.write(quietFile(gitDir), JSON.stringify({ v: 1, dirs } satisfies Quiet));
 }

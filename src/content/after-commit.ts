@@ -7,8 +7,7 @@
 import type { Prepared } from "../attach/detect.ts";
 import { worktreeRoots } from "../attach/detect.ts";
 import { findTrace } from "../attach/find.ts";
-import { adapter } from "../agents/index.ts";
-import { READERS } from "../agents/readers.ts";
+import { agent } from "../agents/index.ts";
 import type { CommitInfo, RepoState } from "../git/repo.ts";
 import { tracesConfig } from "../git/repo.ts";
 import { deferWarning } from "../base/report.ts";
@@ -31,7 +30,8 @@ function transcriptTime(path: string | undefined): number {
 
 /** The whole session behind a summary read (the commit path reads summaries only). */
 async function readWhole(summary: Trace, roots: readonly string[], env: Record<string, string | undefined>): Promise<Trace | null> {
-  const read = await READERS[summary.agent]?.();
+  const own = agent(summary.agent);
+  const read = await own?.read();
   let whole: Trace | null = null;
   // A transcript that names the session is its own file; one that does not is shared by
   // many (OpenCode's database), and reading it whole would read them all.
@@ -44,10 +44,9 @@ async function readWhole(summary: Trace, roots: readonly string[], env: Record<s
   }
   // Its own agent's lookup only: findTrace() would ask every agent, some of which scan their
   // whole datastore (measured: seconds with 1,000 sessions each).
-  if (!whole) {
-    const own = await adapter(summary.agent);
-    const path = await own?.find?.(summary.id, env);
-    if (own && path) whole = await own.read(path, { roots, env });
+  if (!whole && own && read) {
+    const path = await (await own.sessions()).find(summary.id, env);
+    if (path) whole = await read(path, { roots, env });
   }
   return whole && withKnown(whole, summary);
 }

@@ -7,8 +7,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
-import { copilotCli } from "../../src/agents/copilot-cli/index.ts";
-import { discoverCopilot, findCopilot, watchCopilot } from "../../src/agents/copilot-cli/discover.ts";
+import * as copilotCli from "../../src/agents/copilot-cli/discover.ts";
+import { discover as discoverCopilot, find as findCopilot, watch as watchCopilot } from "../../src/agents/copilot-cli/discover.ts";
 import { readCopilotEvents } from "../../src/agents/copilot-cli/read.ts";
 import { isCopilotPayload, parseCopilotHookPayload } from "../../src/agents/copilot-cli/payload.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";

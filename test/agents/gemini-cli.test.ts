@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from "node:path";
 import * as v from "valibot";
 import { adapter } from "../../src/agents/index.ts";
-import { discoverGemini, findGemini, watchGemini } from "../../src/agents/gemini-cli/discover.ts";
+import { discover as discoverGemini, find as findGemini, watch as watchGemini } from "../../src/agents/gemini-cli/discover.ts";
 import { firstUrl, readGeminiChat } from "../../src/agents/gemini-cli/read.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
 import { kindOfToolName } from "../../src/traces/tool-kinds.ts";

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import opencode from "../../src/agents/opencode/index.ts";
-import { discoverOpencode, findOpencode, watchOpencode } from "../../src/agents/opencode/discover.ts";
+import { adapter } from "../../src/agents/index.ts";
+import { discover as discoverOpencode, find as findOpencode, watch as watchOpencode } from "../../src/agents/opencode/discover.ts";
 import { pluginSource } from "../../src/agents/opencode/hooks.ts";
 import { readOpencodeSession } from "../../src/agents/opencode/read.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
@@ -17,6 +17,7 @@ import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema, type Tr
 import { buildOpencodeDb, FIXTURE_REPO, installAgentFixtures, opencodeData, opencodeDb, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
 
+const opencode = (await adapter("opencode"))!;
 const ID = SESSIONS.opencode;
 const URL = "https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

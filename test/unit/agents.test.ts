@@ -1,17 +1,22 @@
 // Adapters against the fixtures' ground truth (test/fixtures/agents/*/README.md).
 
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adapter, agent, AGENTS, agents, supportedAgents } from "../../src/agents/index.ts";
 import { readClaudeTranscript } from "../../src/agents/claude-code/read.ts";
 import { hooksFeature } from "../../src/agents/codex/hooks.ts";
 import { patchFiles, readCodexRollout } from "../../src/agents/codex/read.ts";
 import { commonHookEvent } from "../../src/agents/shared/hook-payload.ts";
 import { parseJsonl } from "../../src/agents/shared/jsonl.ts";
+import { TranscriptError } from "../../src/agents/types.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
 import { titleFrom } from "../../src/traces/redact.ts";
 import { sanitize, sanitizeLine } from "../../src/traces/sanitize.ts";
 import * as v from "valibot";
 import { FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { ROOT } from "../helpers/sandbox.ts";
 
 const ROOTS = ["/home/dev/work/shop"];
 const claudePath = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
@@ -125,6 +130,72 @@ describe("Codex", () => {
     expect(hooksFeature("[features]\nhooks = false # off\n")).toBe(false);
     expect(hooksFeature("features.codex_hooks = true\n")).toBe(true);
     expect(hooksFeature("[other]\nhooks = true\n")).toBeUndefined();
+  });
+});
+
+describe("the agent registry", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "git-traces-registry-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test("a name it does not know resolves to nothing, the object prototype's included", async () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "", "Claude-Code", "claude"]) {
+      expect(agent(name)).toBeNull();
+      expect(await adapter(name)).toBeNull();
+    }
+    expect((AGENTS as Record<string, unknown>).constructor).toBeUndefined();
+    expect(supportedAgents()).toEqual(["claude-code", "codex", "copilot-cli", "cursor", "gemini-cli", "opencode"]);
+  });
+
+  test("every agent's parts load and answer for that agent", async () => {
+    const env = { HOME: join(scratch, "home") };
+    const id = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+    for (const a of agents()) {
+      const sessions = await a.sessions();
+      expect(await sessions.discover({ env, roots: ["/home/dev/work/shop"] })).toEqual([]);
+      expect(await sessions.find(id, env)).toBeNull();
+      expect(await sessions.find("../../etc/passwd", env)).toBeNull();
+      expect(sessions.detect(env)).toBe(false);
+      expect(sessions.dataDirs(env).every((d) => d.startsWith(`${env.HOME}/`))).toBe(true);
+      const watched = sessions.watch({ env, roots: ["/home/dev/work/shop"] });
+      expect(watched.length).toBeGreaterThan(0);
+      expect(watched.filter((w) => !sessions.dataDirs(env).some((d) => w === d || w.startsWith(`${d}/`)))).toEqual([]);
+      const parse = await a.payload();
+      expect(parse({ session_id: id, cwd: "/home/dev/work/shop", hook_event_name: "Stop" }, "Stop")).toMatchObject({ agent: a.name, sessionId: id, cwd: "/home/dev/work/shop" });
+      expect(parse({ session_id: "../x" }, "Stop")).toBeNull();
+      expect((await a.read())(join(scratch, "missing.jsonl"))).rejects.toBeInstanceOf(TranscriptError);
+      expect((await (await a.hooks()).status({ env })).agent).toBe(a.name);
+    }
+  });
+
+  test("the parts a commit and a hook load pull in no reader, schema or config installer", () => {
+    const out = join(scratch, "build");
+    const build = Bun.spawnSync({
+      cmd: ["bun", "build", join(ROOT, "src", "agents", "index.ts"), "--target=bun", "--splitting", "--format=esm", "--outdir", out, `--metafile=${join(out, "meta.json")}`],
+      cwd: ROOT,
+      stderr: "pipe",
+    });
+    if (build.exitCode !== 0) throw new Error(build.stderr.toString());
+    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as { inputs: Record<string, { imports: { path: string; kind: string }[] }> };
+    const loads = (from: string) => {
+      const seen = new Set<string>();
+      const visit = (path: string) => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        for (const edge of meta.inputs[path]?.imports ?? []) if (edge.kind === "import-statement") visit(edge.path);
+      };
+      visit(from);
+      return [...seen];
+    };
+    // The registry itself loads nothing.
+    expect(loads("src/agents/index.ts")).toEqual(["src/agents/index.ts"]);
+    for (const name of supportedAgents()) {
+      const found = loads(`src/agents/${name}/discover.ts`).filter((p) => /valibot|jsonc-parser|\/read\.ts$|traces\/model\.ts|hooks\.ts$|json-file\.ts$/.test(p));
+      expect(`${name}: ${found.join(", ")}`).toBe(`${name}: `);
+    }
+    for (const parser of ["shared/hook-payload.ts", "cursor/payload.ts", "copilot-cli/payload.ts"]) {
+      const found = loads(`src/agents/${parser}`).filter((p) => /jsonc-parser|\/read\.ts$|hooks\.ts$|json-file\.ts$/.test(p));
+      expect(`${parser}: ${found.join(", ")}`).toBe(`${parser}: `);
+    }
   });
 });
 

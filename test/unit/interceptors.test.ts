@@ -1,7 +1,4 @@
 import { expect, test } from "bun:test";
-import { ADAPTERS } from "../../src/agents/index.ts";
-import { DISCOVERY } from "../../src/agents/discovery.ts";
-import { READERS } from "../../src/agents/readers.ts";
 import { INTERCEPTORS } from "../../src/interceptors/index.ts";
 import { INTERCEPTED } from "../../src/interceptors/names.ts";
 import { hasOption, operands } from "../../src/interceptors/shared/args.ts";
@@ -20,11 +17,6 @@ test("reading a command's options: values are skipped, bundles and -- are unders
   expect(hasOption(["--", "--dry-run"], ["--dry-run"], COMMIT_ARGS)).toBe(false);
   expect(hasOption(["--cleanup=strip", "--porcelain"], ["--porcelain"], COMMIT_ARGS)).toBe(true);
   expect(operands(["-m", "1", "abc", "--strategy", "ours", "def", "--", "x"], { withValue: ["-m", "--strategy"] })).toEqual(["abc", "def", "x"]);
-});
-
-test("the commit path's maps of discovery and readers cover exactly the adapters", () => {
-  expect(Object.keys(DISCOVERY).sort()).toEqual(Object.keys(ADAPTERS).sort());
-  expect(Object.keys(READERS).sort()).toEqual(Object.keys(ADAPTERS).sort());
 });
 
 test("the notes push takes the user's own --signed option as given", async () => {

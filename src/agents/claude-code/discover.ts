@@ -2,6 +2,7 @@
 // <sessionId>.jsonl, the folder being the cwd with every non-alphanumeric character turned
 // into "-". The name is lossy, so it only narrows the search; the cwd comes from the records.
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { filesIn, headField, listDir } from "../shared/discover.ts";
 import { isInside } from "../shared/paths.ts";
@@ -20,7 +21,7 @@ export function projectFolderName(cwd: string): string {
   return cwd.replace(/[^A-Za-z0-9]/g, "-");
 }
 
-export async function discoverClaude(opts: DiscoverOptions): Promise<SessionRef[]> {
+export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const dir = claudeProjectsDir(opts.env);
   const prefixes = opts.roots?.map(projectFolderName);
   const found: SessionRef[] = [];
@@ -37,7 +38,7 @@ export async function discoverClaude(opts: DiscoverOptions): Promise<SessionRef[
   return found;
 }
 
-export async function findClaude(id: string, env: Env): Promise<string | null> {
+export async function find(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   const dir = claudeProjectsDir(env);
   for (const folder of listDir(dir)) {
@@ -49,8 +50,18 @@ export async function findClaude(id: string, env: Env): Promise<string | null> {
 }
 
 /** The projects folder (a new project folder changes it) and this worktree's folders. */
-export function watchClaude(opts: DiscoverOptions): string[] {
+export function watch(opts: DiscoverOptions): string[] {
   const dir = claudeProjectsDir(opts.env);
   const prefixes = opts.roots?.map(projectFolderName);
   return [dir, ...listDir(dir).filter((f) => f.isDir && (!prefixes || prefixes.some((p) => f.name.startsWith(p)))).map((f) => join(dir, f.name))];
+}
+
+/** The directories that hold this agent's sessions, honouring its own environment variables. */
+export function dataDirs(env: Env): string[] {
+  return [claudeProjectsDir(env)];
+}
+
+/** True when the agent appears installed here (its config or data directory exists). */
+export function detect(env: Env): boolean {
+  return existsSync(claudeConfigDir(env));
 }

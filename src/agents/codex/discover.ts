@@ -1,13 +1,20 @@
 // Where Codex keeps sessions: $CODEX_HOME (default ~/.codex)/sessions/YYYY/MM/DD/
 // rollout-<local time>-<uuid>.jsonl, the folders naming the day the session started.
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { filesIn, headField, listDir, type FileEntry } from "../shared/discover.ts";
 import { HeaderCache } from "../shared/header-cache.ts";
 import { isInside } from "../shared/paths.ts";
 import { isTraceId } from "../../traces/id.ts";
 import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
-import { rolloutId } from "./read.ts";
+
+const ROLLOUT_ID = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
+
+/** The session ID a rollout's file name ends with. */
+export function rolloutId(path: string): string | undefined {
+  return ROLLOUT_ID.exec(path)?.[1];
+}
 
 /** Sessions are resumed: a day folder older than the time filter by this much may still be active. */
 const RESUME_MARGIN_MS = 14 * 24 * 3600 * 1000;
@@ -52,7 +59,7 @@ function rolloutFiles(env: Env, sinceMs?: number, skip?: (name: string) => boole
   return files;
 }
 
-export async function discoverCodex(opts: DiscoverOptions): Promise<SessionRef[]> {
+export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const found: SessionRef[] = [];
   const cache = new HeaderCache(opts.env, "codex-cwd");
   const elsewhere = (name: string) => {
@@ -76,7 +83,7 @@ export async function discoverCodex(opts: DiscoverOptions): Promise<SessionRef[]
   return found;
 }
 
-export async function findCodex(id: string, env: Env): Promise<string | null> {
+export async function find(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   for (const f of rolloutFiles(env)) if (f.path.endsWith(`-${id}.jsonl`)) return f.path;
   return null;
@@ -86,7 +93,7 @@ export async function findCodex(id: string, env: Env): Promise<string | null> {
  * New rollouts go into the folder of the day they start: watch the sessions folder, its
  * year and month folders, and the day folders from the time filter's day on.
  */
-export function watchCodex(opts: DiscoverOptions): string[] {
+export function watch(opts: DiscoverOptions): string[] {
   const root = codexSessionsDir(opts.env);
   const sinceDay = opts.sinceMs === undefined ? "" : new Date(opts.sinceMs).toISOString().slice(0, 10);
   const out = [root];
@@ -102,4 +109,14 @@ export function watchCodex(opts: DiscoverOptions): string[] {
     }
   }
   return out;
+}
+
+/** The directories that hold this agent's sessions, honouring its own environment variables. */
+export function dataDirs(env: Env): string[] {
+  return [codexSessionsDir(env)];
+}
+
+/** True when the agent appears installed here (its config or data directory exists). */
+export function detect(env: Env): boolean {
+  return existsSync(codexHome(env));
 }

@@ -9,12 +9,7 @@ import { absolute, relativize } from "../shared/paths.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
 import type { Message, ToolCall, Trace } from "../../traces/model.ts";
 import type { ReadOptions } from "../types.ts";
-
-const ROLLOUT_ID = /([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
-
-export function rolloutId(path: string): string | undefined {
-  return ROLLOUT_ID.exec(path)?.[1];
-}
+import { rolloutId } from "./discover.ts";
 
 /** Files an apply_patch envelope touches, as written (relative to the turn's cwd). */
 export function patchFiles(patch: string): string[] {

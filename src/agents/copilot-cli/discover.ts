@@ -7,7 +7,7 @@
 // XDG_CONFIG_HOME is not honoured: Copilot CLI 1.x keeps everything under COPILOT_HOME or
 // ~/.copilot (docs.github.com, "CLI configuration directory"; github/copilot-cli#1954).
 
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { headField, listDir, type FileEntry } from "../shared/discover.ts";
 import { HeaderCache } from "../shared/header-cache.ts";
@@ -55,7 +55,7 @@ function sessionFiles(env: Env, skip?: (id: string) => boolean): SessionFile[] {
  * session, so every session not known to be elsewhere costs a stat: the head of each is
  * read once, old ones included, so that the next commit skips the others' folders by name.
  */
-export async function discoverCopilot(opts: DiscoverOptions): Promise<SessionRef[]> {
+export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const cache = new HeaderCache(opts.env, "copilot-cli-cwd");
   const elsewhere = (id: string) => {
     const cwd = cache.get(id);
@@ -77,7 +77,7 @@ export async function discoverCopilot(opts: DiscoverOptions): Promise<SessionRef
   return found;
 }
 
-export async function findCopilot(id: string, env: Env): Promise<string | null> {
+export async function find(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   const path = join(copilotSessionsDir(env), id, EVENTS_FILE);
   return (await Bun.file(path).exists()) ? path : null;
@@ -88,7 +88,7 @@ export async function findCopilot(id: string, env: Env): Promise<string | null> 
  * resumed only appends to its events file, so those files are watched too: the cwd cache
  * names them (discovery, which ran just before, filled it; a head it missed is read here).
  */
-export function watchCopilot(opts: DiscoverOptions): string[] {
+export function watch(opts: DiscoverOptions): string[] {
   const root = copilotSessionsDir(opts.env);
   const out = [root];
   if (!opts.roots) return out;
@@ -105,4 +105,14 @@ export function watchCopilot(opts: DiscoverOptions): string[] {
   }
   cache.save();
   return out;
+}
+
+/** The directories that hold this agent's sessions, honouring its own environment variables. */
+export function dataDirs(env: Env): string[] {
+  return [copilotSessionsDir(env)];
+}
+
+/** True when the agent appears installed here (its config or data directory exists). */
+export function detect(env: Env): boolean {
+  return existsSync(copilotHome(env));
 }

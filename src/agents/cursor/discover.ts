@@ -110,7 +110,7 @@ export function guessWorkspace(folder: string): string | undefined {
   }
 }
 
-export async function discoverCursor(opts: DiscoverOptions): Promise<SessionRef[]> {
+export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const dir = cursorProjectsDir(opts.env);
   const rootKeys = opts.roots?.map((r) => [r, projectKey(r)] as const);
   const cache = new HeaderCache(opts.env, "cursor-cwd");
@@ -141,7 +141,7 @@ export async function discoverCursor(opts: DiscoverOptions): Promise<SessionRef[
   return found;
 }
 
-export async function findCursor(id: string, env: Env): Promise<string | null> {
+export async function find(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   const dir = cursorProjectsDir(env);
   for (const folder of listDir(dir)) {
@@ -155,7 +155,7 @@ export async function findCursor(id: string, env: Env): Promise<string | null> {
 }
 
 /** The projects folder (a new workspace), and the folders of this worktree's workspaces. */
-export function watchCursor(opts: DiscoverOptions): string[] {
+export function watch(opts: DiscoverOptions): string[] {
   const dir = cursorProjectsDir(opts.env);
   const keys = opts.roots?.map(projectKey);
   const mine = listDir(dir).filter((f) => {
@@ -170,4 +170,14 @@ export function watchCursor(opts: DiscoverOptions): string[] {
     if (existsSync(join(dir, f.name, "agent-transcripts"))) out.push(join(dir, f.name, "agent-transcripts"));
   }
   return out;
+}
+
+/** The directories that hold this agent's sessions, honouring its own environment variables. */
+export function dataDirs(env: Env): string[] {
+  return [cursorProjectsDir(env)];
+}
+
+/** True when the agent appears installed here (its config or data directory exists). */
+export function detect(env: Env): boolean {
+  return existsSync(cursorHome(env));
 }

@@ -6,6 +6,7 @@
 // be matched against. A session's project path is its cwd: the file itself does not say it.
 // Subagents write chats/<parent session id>/<id>.jsonl, read with their parent.
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { filesIn, headField, listDir } from "../shared/discover.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
@@ -119,7 +120,7 @@ export const isSessionFile = (name: string) => name.startsWith("session-") && (n
 
 const rank = (ref: SessionRef) => (ref.path.endsWith(".jsonl") ? 1 : 0);
 
-export async function discoverGemini(opts: DiscoverOptions): Promise<SessionRef[]> {
+export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const byId = new Map<string, SessionRef>();
   for (const folder of projectFolders(opts.env, opts.roots)) {
     for (const f of filesIn(join(folder.dir, "chats"), isSessionFile, opts.sinceMs)) {
@@ -138,7 +139,7 @@ export async function discoverGemini(opts: DiscoverOptions): Promise<SessionRef[
 }
 
 /** The transcript of a session: its file name ends with the ID's first 8 characters. */
-export async function findGemini(id: string, env: Env): Promise<string | null> {
+export async function find(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   const tail = id.slice(0, 8);
   let found: string | null = null;
@@ -160,8 +161,18 @@ export async function findGemini(id: string, env: Env): Promise<string | null> {
  * A new session is a new file in a project's chats/ folder; a first session in a project
  * creates chats/ (the project folder changes) or the project folder itself (tmp/ changes).
  */
-export function watchGemini(opts: DiscoverOptions): string[] {
+export function watch(opts: DiscoverOptions): string[] {
   const out = [geminiTmpDir(opts.env)];
   for (const f of projectFolders(opts.env, opts.roots)) out.push(f.dir, join(f.dir, "chats"));
   return out;
+}
+
+/** The directories that hold this agent's sessions, honouring its own environment variables. */
+export function dataDirs(env: Env): string[] {
+  return [geminiTmpDir(env)];
+}
+
+/** True when the agent appears installed here (its config or data directory exists). */
+export function detect(env: Env): boolean {
+  return existsSync(geminiDir(env));
 }

@@ -9,14 +9,14 @@
 // in this worktree; and for the JSON tree, a stat per project folder, and a stat per
 // session file only in folders that hold sessions of this worktree (see jsonSessions).
 
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { headField, listDir } from "../shared/discover.ts";
 import { HeaderCache } from "../shared/header-cache.ts";
 import { isInside } from "../shared/paths.ts";
 import { isTraceId } from "../../traces/id.ts";
 import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
-import { opencodeDbPath, opencodeStorageDir, sessionLocator, withDatabase } from "./db.ts";
+import { opencodeConfigDir, opencodeDataDir, opencodeDbPath, opencodeStorageDir, sessionLocator, withDatabase } from "./db.ts";
 
 interface SessionRow {
   id: unknown;
@@ -144,7 +144,7 @@ function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
   return found;
 }
 
-export async function discoverOpencode(opts: DiscoverOptions): Promise<SessionRef[]> {
+export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const fromTree = jsonSessions(opts.env, opts);
   try {
     const { found, copied } = dbSessions(opencodeDbPath(opts.env), opts, fromTree.map((s) => s.id));
@@ -158,7 +158,7 @@ export async function discoverOpencode(opts: DiscoverOptions): Promise<SessionRe
 }
 
 /** The session's locator in the database, else its file in the JSON tree. */
-export async function findOpencode(id: string, env: Env): Promise<string | null> {
+export async function find(id: string, env: Env): Promise<string | null> {
   if (!isTraceId(id)) return null;
   const dbPath = opencodeDbPath(env);
   if (Bun.file(dbPath).size > 0) {
@@ -183,8 +183,18 @@ export async function findOpencode(id: string, env: Env): Promise<string | null>
  * write OpenCode makes lands in one of them; the directory does not change), and the JSON
  * tree's session folders.
  */
-export function watchOpencode(opts: DiscoverOptions): string[] {
+export function watch(opts: DiscoverOptions): string[] {
   const db = opencodeDbPath(opts.env);
   const sessions = join(opencodeStorageDir(opts.env), "session");
   return [db, `${db}-wal`, sessions, ...listDir(sessions).filter((d) => d.isDir).map((d) => join(sessions, d.name))];
+}
+
+/** The directories that hold this agent's sessions, honouring its own environment variables. */
+export function dataDirs(env: Env): string[] {
+  return [opencodeDataDir(env)];
+}
+
+/** True when the agent appears installed here (its config or data directory exists). */
+export function detect(env: Env): boolean {
+  return existsSync(opencodeConfigDir(env)) || existsSync(opencodeDataDir(env));
 }

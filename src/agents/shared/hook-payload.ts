@@ -22,3 +22,8 @@ export function commonHookEvent(agent: AgentName, payload: unknown, event: strin
     ...(model ? { model } : {}),
   };
 }
+
+/** The parser of an agent whose payload is the common one. */
+export function commonParser(agent: AgentName): (payload: unknown, event: string) => HookEvent | null {
+  return (payload, event) => commonHookEvent(agent, payload, event);
+}

@@ -4,7 +4,7 @@
 // nothing outside a git repository, and waits for its input at most STDIN_WAIT_MS (an
 // agent that never closes the hook's stdin must not keep it waiting).
 
-import { adapter } from "../../agents/index.ts";
+import { agent, AGENTS } from "../../agents/index.ts";
 import { identifyAgent } from "../../agents/identify.ts";
 import { recordActivity } from "../../agents/shared/active.ts";
 import { regularOrAbsent } from "../../agents/shared/safe-file.ts";
@@ -46,16 +46,15 @@ async function readStdin(): Promise<{ text: string; ended: boolean }> {
 
 /** Copilot CLI runs a repository's Claude Code hooks with Claude's payload shape: its session folder tells. */
 async function copilotSession(payload: unknown, env: Record<string, string | undefined>): Promise<"copilot-cli" | null> {
-  const copilot = await adapter("copilot-cli");
-  if (!copilot) return null;
+  const { dataDirs } = await AGENTS["copilot-cli"].sessions();
   const { isCopilotPayload } = await import("../../agents/copilot-cli/payload.ts");
-  return copilot.dataDirs(env).some((dir) => isCopilotPayload(payload, `${dir}`)) ? "copilot-cli" : null;
+  return dataDirs(env).some((dir) => isCopilotPayload(payload, `${dir}`)) ? "copilot-cli" : null;
 }
 
 export async function runHook(agentName: string, event: string, deps: Deps, input?: string): Promise<number> {
   const say = (msg: string) => deps.io.err(`git-traces hook: ${msg}\n`);
   try {
-    const named = await adapter(agentName);
+    const named = agent(agentName);
     if (!named) {
       say(`unknown agent '${agentName}'`);
       return 0;
@@ -70,12 +69,12 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
     }
     // The payload says who sent it; the hook's config may belong to another agent.
     const sender = identifyAgent(payload) ?? (await copilotSession(payload, deps.env));
-    const a = sender && sender !== named.name ? await adapter(sender) : named;
+    const a = sender && sender !== named.name ? agent(sender) : named;
     if (!a) {
       say(`a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`);
       return 0;
     }
-    const parsed = a.parseHookPayload(payload, event);
+    const parsed = (await a.payload())(payload, event);
     if (!parsed) {
       say(`${a.displayName} sent a payload without a usable session ID; ignored`);
       return 0;

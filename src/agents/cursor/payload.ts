@@ -1,17 +1,12 @@
-import { existsSync } from "node:fs";
-import { commonHookEvent } from "../shared/hook-payload.ts";
-import { isInside } from "../shared/paths.ts";
-import type { AgentAdapter, HookEvent } from "../types.ts";
-import { cursorHome, cursorProjectsDir, discoverCursor, findCursor } from "./discover.ts";
-import { cursorHooks } from "./hooks.ts";
-import { readCursorTranscript } from "./read.ts";
-import { isObj, type Obj, str } from "../shared/json.ts";
+// What a Cursor hook payload says: `conversation_id` (the transcript's name), `model`,
+// `cursor_version`, `workspace_roots` (no cwd: the root holding the edited file, else the
+// first), and a `transcript_path` that may be null (the transcript is then found by ID).
 
-/**
- * Cursor's payload: `conversation_id` (the transcript's name), `model`, `cursor_version`,
- * `workspace_roots` (no cwd: the root holding the edited file, else the first), and a
- * `transcript_path` that may be null (the transcript is then found by ID).
- */
+import { commonHookEvent } from "../shared/hook-payload.ts";
+import { isObj, str } from "../shared/json.ts";
+import { isInside } from "../shared/paths.ts";
+import type { HookEvent } from "../types.ts";
+
 export function parseCursorHookPayload(payload: unknown, event: string): HookEvent | null {
   if (!isObj(payload)) return null;
   const key = typeof payload.conversation_id === "string" ? "conversation_id" : "session_id";
@@ -26,17 +21,3 @@ export function parseCursorHookPayload(payload: unknown, event: string): HookEve
   const { cwd: _, ...rest } = ev;
   return { ...rest, ...(cwd ? { cwd } : {}), ...(version ? { agentVersion: version } : {}) };
 }
-
-export const cursor: AgentAdapter = {
-  name: "cursor",
-  displayName: "Cursor",
-  dataDirs: (env) => [cursorProjectsDir(env)],
-  detect: (env) => existsSync(cursorHome(env)),
-  discover: discoverCursor,
-  read: readCursorTranscript,
-  find: findCursor,
-  parseHookPayload: parseCursorHookPayload,
-  hooks: cursorHooks,
-};
-
-export default cursor;
