@@ -6,21 +6,25 @@
 // timestamp (ISO), cwd, transcript_path}`. Both are accepted, whichever file called us.
 
 import { existsSync } from "node:fs";
+import * as v from "valibot";
 import { isTraceId } from "../../traces/id.ts";
-import { commonHookEvent } from "../shared/hook-payload.ts";
+import { AbsolutePathSchema, HookPayloadSchema, lenient, toHookEvent } from "../shared/hook-payload.ts";
 import type { HookEvent } from "../types.ts";
 import { EVENTS_FILE } from "./discover.ts";
-import { isObj, type Obj } from "../shared/json.ts";
+
+const CopilotPayloadSchema = v.looseObject({
+  ...HookPayloadSchema.entries,
+  sessionId: lenient(v.string()),
+  transcriptPath: lenient(AbsolutePathSchema),
+});
 
 export function parseCopilotHookPayload(payload: unknown, event: string): HookEvent | null {
-  if (!isObj(payload)) return null;
-  const id = [payload.sessionId, payload.session_id].find(isTraceId);
-  const transcript = [payload.transcriptPath, payload.transcript_path].find((p) => typeof p === "string" && p !== "");
-  const ev = commonHookEvent("copilot-cli", { ...payload, session_id: id, transcript_path: transcript }, event);
-  if (!ev) return null;
+  const parsed = v.safeParse(CopilotPayloadSchema, payload);
+  if (!parsed.success) return null;
+  const p = parsed.output;
+  const transcript = p.transcriptPath ?? p.transcript_path;
   // Only Copilot's own event log is read as a transcript; anything else is found by ID.
-  if (ev.transcript && !ev.transcript.endsWith(`/${EVENTS_FILE}`)) delete ev.transcript;
-  return ev;
+  return toHookEvent("copilot-cli", p, [p.sessionId, p.session_id].find(isTraceId), event, transcript?.endsWith(`/${EVENTS_FILE}`) ? transcript : undefined);
 }
 
 /**
@@ -31,11 +35,12 @@ export function parseCopilotHookPayload(payload: unknown, event: string): HookEv
  * of Copilot's by that ID.
  */
 export function isCopilotPayload(payload: unknown, sessionsDir?: string): boolean {
-  if (!isObj(payload)) return false;
-  if (isTraceId(payload.sessionId)) return true;
-  const id = payload.session_id;
+  const parsed = v.safeParse(CopilotPayloadSchema, payload);
+  if (!parsed.success) return false;
+  const p = parsed.output;
+  if (isTraceId(p.sessionId)) return true;
+  const id = p.session_id;
   if (!isTraceId(id)) return false;
-  const transcript = [payload.transcriptPath, payload.transcript_path].find((p) => typeof p === "string");
-  if (typeof transcript === "string" && transcript.endsWith(`/session-state/${id}/${EVENTS_FILE}`)) return true;
+  if ((p.transcriptPath ?? p.transcript_path)?.endsWith(`/session-state/${id}/${EVENTS_FILE}`)) return true;
   return sessionsDir !== undefined && existsSync(`${sessionsDir}/${id}/${EVENTS_FILE}`);
 }
