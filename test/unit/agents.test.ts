@@ -1,13 +1,15 @@
 // Adapters against the fixtures' ground truth (test/fixtures/agents/*/README.md).
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adapter, agent, AGENTS, agents, supportedAgents } from "../../src/agents/index.ts";
 import { readClaudeTranscript } from "../../src/agents/claude-code/read.ts";
 import { hooksFeature } from "../../src/agents/codex/hooks.ts";
 import { patchFiles, readCodexRollout } from "../../src/agents/codex/read.ts";
+import { readCopilotEvents } from "../../src/agents/copilot-cli/read.ts";
+import { readGeminiChat } from "../../src/agents/gemini-cli/read.ts";
 import { commonHookEvent } from "../../src/agents/shared/hook-payload.ts";
 import { parseJsonl } from "../../src/agents/shared/jsonl.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
@@ -196,6 +198,55 @@ describe("the agent registry", () => {
       const found = loads(`src/agents/${parser}`).filter((p) => /jsonc-parser|\/read\.ts$|hooks\.ts$|json-file\.ts$/.test(p));
       expect(`${parser}: ${found.join(", ")}`).toBe(`${parser}: `);
     }
+  });
+});
+
+describe("a damaged value costs its field, not the record or the session", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "git-traces-damaged-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const file = (name: string, records: unknown[]) => {
+    const path = join(scratch, name);
+    writeFileSync(path, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    return path;
+  };
+  const ID = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+
+  test("Claude Code: an empty sessionId or cwd gives way to a later record's, a negative count counts 0", async () => {
+    const user = { type: "user", timestamp: "2026-11-20T10:00:00Z", message: { role: "user", content: "Fix it" } };
+    const path = file(`${ID}.jsonl`, [
+      { ...user, sessionId: "", cwd: "" },
+      { ...user, sessionId: ID, cwd: "/w" },
+      { type: "assistant", timestamp: "2026-11-20T10:00:01Z", message: { id: "m1", model: "claude-x", content: "ok", usage: { input_tokens: -50, output_tokens: 7 } } },
+    ]);
+    const trace = await readClaudeTranscript(path);
+    expect(trace).toMatchObject({ id: ID, cwd: "/w", models: ["claude-x"] });
+    expect(trace.tokens).toMatchObject({ input: 0, output: 7 });
+  });
+
+  test("Gemini CLI: a metadata patch with a damaged ID keeps the session's", async () => {
+    const path = file("session-2026-11-20T10-00-0b1c2d3e.jsonl", [
+      { sessionId: ID, projectHash: "abc", startTime: "2026-11-20T10:00:00Z", lastUpdated: "2026-11-20T10:00:00Z" },
+      { id: "u1", timestamp: "2026-11-20T10:00:01Z", type: "user", content: [{ text: "Fix it" }] },
+      { $set: { sessionId: 5, lastUpdated: "2026-11-20T10:00:02Z" } },
+    ]);
+    expect(await readGeminiChat(path)).toMatchObject({ id: ID, title: "Fix it", start: "2026-11-20T10:00:00Z", end: "2026-11-20T10:00:02Z" });
+  });
+
+  test("Copilot CLI and Codex: header fields of another type read as absent, the rest is kept", async () => {
+    const copilot = file("events.jsonl", [
+      { type: "session.start", timestamp: "2026-11-20T10:00:00Z", data: { sessionId: ID, copilotVersion: 1, selectedModel: "gpt-x", context: { cwd: "/w", branch: ["main"] } } },
+      { type: "session.shutdown", timestamp: "2026-11-20T10:01:00Z", data: { modelMetrics: { "gpt-x": { usage: { inputTokens: 10, outputTokens: "7" } }, broken: 3 } } },
+    ]);
+    const trace = await readCopilotEvents(copilot);
+    expect(trace).toMatchObject({ id: ID, cwd: "/w", models: ["gpt-x"] });
+    expect(trace.agentVersion).toBeUndefined();
+    expect(trace.branch).toBeUndefined();
+    expect(trace.tokens).toMatchObject({ input: 10, output: 0 });
+    const codex = file(`rollout-2026-11-20T10-00-00-${ID}.jsonl`, [
+      { type: "session_meta", timestamp: "2026-11-20T10:00:00Z", payload: { id: ID, cwd: 5, cli_version: "0.60.0", git: "main" } },
+      { type: "turn_context", timestamp: "2026-11-20T10:00:01Z", payload: { cwd: "/w", model: "gpt-5" } },
+    ]);
+    expect(await readCodexRollout(codex)).toMatchObject({ id: ID, cwd: "/w", agentVersion: "0.60.0", models: ["gpt-5"] });
   });
 });
 

@@ -3,9 +3,11 @@
 // releases (shell -> shell_command, JSON-string -> plain-text outputs): accept each known
 // shape, ignore the unknown.
 
+import * as v from "valibot";
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
 import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 import { absolute, relativize } from "../shared/paths.ts";
+import { lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
 import type { Message, ToolCall, Trace } from "../../traces/model.ts";
 import type { ReadOptions } from "../types.ts";
@@ -43,6 +45,22 @@ function editCall(name: string, patch: string, at: string | undefined, cwd: stri
   return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
 }
 
+// The records that describe the session rather than one step of it: one session_meta a
+// rollout, one turn_context a turn. Every field is lenient (schemas.ts): a value of
+// another type reads as absent.
+const SessionMetaSchema = v.looseObject({
+  id: lenient(TextSchema),
+  cwd: lenient(TextSchema),
+  cli_version: lenient(TextSchema),
+  model_provider: lenient(TextSchema),
+  git: lenient(v.looseObject({ branch: lenient(TextSchema) })),
+});
+
+const TurnContextSchema = v.looseObject({
+  cwd: lenient(TextSchema),
+  model: lenient(TextSchema),
+});
+
 export async function readCodexRollout(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips tool outputs and reasoning, the bulk of a rollout.
   const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) } : {});
@@ -63,18 +81,24 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
     if (!isObj(p)) continue;
     switch (record.type) {
       case "session_meta": {
-        t.id ??= str(p.id);
-        t.cwd ??= str(p.cwd);
+        const parsed = v.safeParse(SessionMetaSchema, p);
+        if (!parsed.success) break;
+        const meta = parsed.output;
+        t.id ??= meta.id;
+        t.cwd ??= meta.cwd;
         cwd ??= t.cwd;
-        t.agentVersion ??= str(p.cli_version);
-        t.provider ??= str(p.model_provider);
-        if (isObj(p.git)) t.branch ??= str(p.git.branch);
+        t.agentVersion ??= meta.cli_version;
+        t.provider ??= meta.model_provider;
+        t.branch ??= meta.git?.branch;
         break;
       }
       case "turn_context": {
-        cwd = str(p.cwd) ?? cwd;
+        const parsed = v.safeParse(TurnContextSchema, p);
+        if (!parsed.success) break;
+        const turn = parsed.output;
+        cwd = turn.cwd ?? cwd;
         t.cwd ??= cwd;
-        model = str(p.model) ?? model;
+        model = turn.model ?? model;
         t.usedModel(model);
         break;
       }

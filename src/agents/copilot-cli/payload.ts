@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs";
 import * as v from "valibot";
 import { isTraceId } from "../../traces/id.ts";
-import { AbsolutePathSchema, HookPayloadSchema, lenient, toHookEvent } from "../shared/hook-payload.ts";
+import { HookPayloadSchema, toHookEvent } from "../shared/hook-payload.ts";
+import { AbsolutePathSchema, lenient } from "../shared/schemas.ts";
 import type { HookEvent } from "../types.ts";
 import { EVENTS_FILE } from "./discover.ts";
 

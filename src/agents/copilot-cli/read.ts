@@ -5,9 +5,11 @@
 // by toolCallId, timed by the start. Formats drift between releases: arguments as an
 // object or a JSON string, the model on the message or only in session.model_change.
 
+import * as v from "valibot";
 import { readTranscriptJsonl } from "../shared/jsonl.ts";
 import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 import { absolute, relativize } from "../shared/paths.ts";
+import { CountSchema, lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
 import { patchFiles } from "../codex/read.ts";
 import { emptyTokens, type ToolCall, type Trace } from "../../traces/model.ts";
@@ -58,6 +60,32 @@ function injected(data: Obj): boolean {
   return data.isAutopilotContinuation === true || (source !== undefined && /^(skill-|agent-|system)/.test(source));
 }
 
+// The events that describe the session rather than one step of it: its start and each
+// resume, and each shutdown with the totals so far. Every field is lenient (schemas.ts): a
+// value of another type reads as absent, a count as 0.
+const SessionStartSchema = v.looseObject({
+  /** Any string: an invalid one is refused (not replaced by the folder's name). */
+  sessionId: lenient(v.string()),
+  copilotVersion: lenient(TextSchema),
+  startTime: lenient(TextSchema),
+  selectedModel: lenient(TextSchema),
+  context: lenient(v.looseObject({ cwd: lenient(TextSchema), branch: lenient(TextSchema) })),
+});
+
+/** Per model, its usage; a model without one is left out. */
+const ShutdownSchema = v.looseObject({
+  modelMetrics: lenient(
+    v.record(
+      v.string(),
+      lenient(
+        v.looseObject({
+          usage: v.looseObject({ inputTokens: CountSchema, outputTokens: CountSchema, cacheReadTokens: CountSchema, cacheWriteTokens: CountSchema, reasoningTokens: CountSchema }),
+        }),
+      ),
+    ),
+  ),
+});
+
 export async function readCopilotEvents(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips the results of tools that succeeded, the bulk of a session: they hold
   // no call. (A failed one is kept: it turns its edit into a non-edit.)
@@ -94,20 +122,22 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
     switch (record.type) {
       case "session.start":
       case "session.resume": {
+        const parsed = v.safeParse(SessionStartSchema, data);
+        if (!parsed.success) break;
+        const session = parsed.output;
         if (record.type === "session.start") {
-          t.id ??= typeof data.sessionId === "string" ? data.sessionId : undefined;
-          t.agentVersion ??= str(data.copilotVersion);
-          const started = str(data.startTime);
+          t.id ??= session.sessionId;
+          t.agentVersion ??= session.copilotVersion;
+          const started = session.startTime;
           if (started && (!t.start || started < t.start)) t.start = started;
         }
-        const ctx = isObj(data.context) ? data.context : {};
-        const here = str(ctx.cwd);
+        const here = session.context?.cwd;
         if (here) {
           t.cwd ??= here;
           cwd = here;
         }
-        t.branch ??= str(ctx.branch);
-        model = str(data.selectedModel) ?? model;
+        t.branch ??= session.context?.branch;
+        model = session.selectedModel ?? model;
         break;
       }
       case "session.context_changed": {
@@ -150,17 +180,18 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
       }
       case "session.shutdown": {
         // Totals for the whole session so far: a resumed session's later shutdown supersedes.
-        if (!isObj(data.modelMetrics)) break;
+        const parsed = v.safeParse(ShutdownSchema, data);
+        if (!parsed.success || !parsed.output.modelMetrics) break;
         const next = emptyTokens();
-        for (const [name, metric] of Object.entries(data.modelMetrics)) {
-          if (!isObj(metric) || !isObj(metric.usage)) continue;
+        for (const [name, metric] of Object.entries(parsed.output.modelMetrics)) {
+          if (!metric) continue;
           t.usedModel(name);
           const u = metric.usage;
-          next.input += count(u.inputTokens);
-          next.output += count(u.outputTokens);
-          next.cacheRead += count(u.cacheReadTokens);
-          next.cacheWrite += count(u.cacheWriteTokens);
-          next.reasoning += count(u.reasoningTokens);
+          next.input += u.inputTokens;
+          next.output += u.outputTokens;
+          next.cacheRead += u.cacheReadTokens;
+          next.cacheWrite += u.cacheWriteTokens;
+          next.reasoning += u.reasoningTokens;
         }
         t.tokens = next;
         shutdownTokens = true;

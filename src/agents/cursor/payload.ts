@@ -3,7 +3,8 @@
 // first), and a `transcript_path` that may be null (the transcript is then found by ID).
 
 import * as v from "valibot";
-import { AbsolutePathSchema, HookPayloadSchema, lenient, TextSchema, toHookEvent } from "../shared/hook-payload.ts";
+import { HookPayloadSchema, toHookEvent } from "../shared/hook-payload.ts";
+import { AbsolutePathSchema, lenient, TextSchema } from "../shared/schemas.ts";
 import { isInside } from "../shared/paths.ts";
 import type { HookEvent } from "../types.ts";
 

@@ -13,10 +13,12 @@
 // cancelled name no file (they changed none).
 
 import { basename, dirname, join, posix } from "node:path";
+import * as v from "valibot";
 import { listDir } from "../shared/discover.ts";
 import { parseJsonl } from "../shared/jsonl.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { absolute, relativize } from "../shared/paths.ts";
+import { lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
 import { isTraceId, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
@@ -87,8 +89,21 @@ export function geminiToolCall(call: Obj, at: string | undefined, cwd: string | 
   return { kind: "other", name, at: when, ...(detail ? { detail } : {}) };
 }
 
+// What a chat says about itself: its first record (the legacy document's top level), then
+// `$set` patches. Few records a chat, so checked with valibot; every field is lenient
+// (schemas.ts): a value of another type reads as absent.
+const ChatMetaSchema = v.looseObject({
+  /** Any string: an invalid one is refused (the file's name does not say the ID). */
+  sessionId: lenient(v.string()),
+  projectHash: lenient(TextSchema),
+  startTime: lenient(TextSchema),
+  lastUpdated: lenient(TextSchema),
+});
+/** Who the chat is: its ID and its project's hash. */
+type ChatMeta = Pick<v.InferOutput<typeof ChatMetaSchema>, "sessionId" | "projectHash">;
+
 interface Parsed {
-  meta: Obj;
+  meta: ChatMeta;
   /** The conversation as Gemini CLI resumes it: message id -> last copy. */
   conversation: Map<string, Obj>;
   /** Every message ever written, rewound or replaced ones too: id -> last copy. */
@@ -98,14 +113,24 @@ interface Parsed {
 
 /** Replays a chat's records (JSONL lines, or the one legacy document). */
 export function replay(records: readonly unknown[]): Parsed {
-  const meta: Obj = {};
+  let meta: ChatMeta = {};
   const conversation = new Map<string, Obj>();
   const written = new Map<string, Obj>();
   const times: string[] = [];
   const addMessage = (m: unknown) => {
-    if (!isObj(m) || !str(m.id)) return;
-    conversation.set(m.id as string, m);
-    written.set(m.id as string, m);
+    if (!isObj(m)) return;
+    const id = str(m.id);
+    if (!id) return;
+    conversation.set(id, m);
+    written.set(id, m);
+  };
+  // A metadata record's fields over the ones before; its times are the session's.
+  const patch = (fields: Obj) => {
+    const parsed = v.safeParse(ChatMetaSchema, fields);
+    if (!parsed.success) return;
+    const p = parsed.output;
+    meta = { sessionId: p.sessionId ?? meta.sessionId, projectHash: p.projectHash ?? meta.projectHash };
+    for (const time of [p.startTime, p.lastUpdated]) if (time) times.push(time);
   };
   for (const r of records) {
     if (!isObj(r)) continue;
@@ -124,13 +149,11 @@ export function replay(records: readonly unknown[]): Parsed {
         conversation.clear();
         messages.forEach(addMessage);
       }
-      Object.assign(meta, rest);
-      if (str(rest.lastUpdated)) times.push(rest.lastUpdated as string);
+      patch(rest);
     } else if (typeof r.sessionId === "string") {
       const { messages, ...rest } = r;
-      Object.assign(meta, rest);
+      patch(rest);
       if (Array.isArray(messages)) messages.forEach(addMessage);
-      for (const k of ["startTime", "lastUpdated"]) if (str(rest[k])) times.push(rest[k] as string);
     }
   }
   return { meta, conversation, written, times };
@@ -182,7 +205,7 @@ function activity(messages: Iterable<Obj>, cwd: string | undefined, roots: reado
  * The session's cwd: the project path of its folder (tmp/<project>/chats/<file>), from the
  * folder's marker or projects.json, else the worktree root whose hash the chat names.
  */
-function projectPath(path: string, meta: Obj, roots: readonly string[]): string | undefined {
+function projectPath(path: string, meta: ChatMeta, roots: readonly string[]): string | undefined {
   const chats = dirname(path);
   if (basename(chats) === "chats") {
     const folder = dirname(chats);
@@ -190,7 +213,7 @@ function projectPath(path: string, meta: Obj, roots: readonly string[]): string 
     const found = folderProject(folder, basename(folder), registry, new HashedPaths([...roots, ...registry.values()]));
     if (found) return found;
   }
-  const hash = str(meta.projectHash);
+  const hash = meta.projectHash;
   return hash ? roots.find((r) => projectHash(r) === hash) : undefined;
 }
 
@@ -252,7 +275,7 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
   // Checked before it names a folder (subagents' chats).
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
   t.id = id;
-  const hash = str(meta.projectHash);
+  const hash = meta.projectHash;
   t.cwd = projectPath(path, meta, roots) ?? (hash ? projectFromToolPaths(hash, written.values()) : undefined);
 
   const acc = { tools: t.tools, models: t.models, tokens: t.tokens, times };

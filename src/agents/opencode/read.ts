@@ -7,7 +7,9 @@
 
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
+import * as v from "valibot";
 import { absolute, relativize } from "../shared/paths.ts";
+import { lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { patchFiles } from "../codex/read.ts";
@@ -16,21 +18,32 @@ import { TranscriptError, type ReadOptions } from "../types.ts";
 import { OpencodeDbError, parseLocator, withDatabase } from "./db.ts";
 import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 
-/** Epoch milliseconds, when plausible (after 2000, before 2200). */
-const ms = (x: unknown): number | undefined => (typeof x === "number" && x > 946_684_800_000 && x < 7_258_118_400_000 ? x : undefined);
+/** Epoch milliseconds are plausible after 2000 and before 2200. */
+const [MS_AFTER, MS_BEFORE] = [946_684_800_000, 7_258_118_400_000];
+/** Epoch milliseconds, when plausible. */
+const ms = (x: unknown): number | undefined => (typeof x === "number" && x > MS_AFTER && x < MS_BEFORE ? x : undefined);
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 /** IDs of messages and parts name folders and files of the JSON tree. */
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
-interface SessionInfo {
-  id: string;
-  version?: string;
-  directory?: string;
-  title?: string;
-  created?: number;
-  updated?: number;
-}
+// The session itself, one record per read: checked with valibot. Every field is lenient
+// (schemas.ts): a value of another type, or a time that is not plausible, reads as absent.
+const MillisSchema = v.pipe(v.number(), v.gtValue(MS_AFTER), v.ltValue(MS_BEFORE));
+const SESSION_FIELDS = { directory: lenient(TextSchema), title: lenient(TextSchema), version: lenient(TextSchema) };
+
+/** The session's row in opencode.db (the columns readFromDb selects). */
+const SessionRowSchema = v.looseObject({ ...SESSION_FIELDS, time_created: lenient(MillisSchema), time_updated: lenient(MillisSchema) });
+
+/** The session's file in the JSON tree. */
+const SessionFileSchema = v.looseObject({
+  id: lenient(TextSchema),
+  ...SESSION_FIELDS,
+  time: lenient(v.looseObject({ created: lenient(MillisSchema), updated: lenient(MillisSchema) })),
+});
+
+/** The session as both stores give it: the row's shape, with its ID. */
+type SessionInfo = v.InferOutput<typeof SessionRowSchema> & { id: string };
 
 interface MessageRecord {
   id: string;
@@ -94,8 +107,8 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
     .map((m) => ({ ...m, created: ms(isObj(m.data.time) ? m.data.time.created : undefined) }))
     .sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  let first = session.created;
-  let last = session.updated;
+  let first = session.time_created;
+  let last = session.time_updated;
   const seen = (time: number | undefined) => {
     if (time === undefined) return;
     if (first === undefined || time < first) first = time;
@@ -189,16 +202,10 @@ function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptio
     return withDatabase(dbPath, (db) =>
       // One read transaction: the three tables as of one moment, whatever OpenCode writes meanwhile.
       db.transaction(() => {
-        const row = db.prepare("SELECT id, directory, title, version, time_created, time_updated FROM session WHERE id = ?1").get(id) as Obj | null;
-        if (!row) throw new TranscriptError(locator, "no such session in the database");
-        const session: SessionInfo = { id };
-        const [directory, title, version] = [str(row.directory), str(row.title), str(row.version)];
-        if (directory) session.directory = directory;
-        if (title) session.title = title;
-        if (version) session.version = version;
-        const [created, updated] = [ms(row.time_created), ms(row.time_updated)];
-        if (created !== undefined) session.created = created;
-        if (updated !== undefined) session.updated = updated;
+        const row: unknown = db.prepare("SELECT id, directory, title, version, time_created, time_updated FROM session WHERE id = ?1").get(id);
+        const parsed = v.safeParse(SessionRowSchema, row);
+        if (!parsed.success) throw new TranscriptError(locator, "no such session in the database");
+        const session: SessionInfo = { ...parsed.output, id };
         const messages: MessageRecord[] = [];
         for (const m of db.prepare("SELECT id, data FROM message WHERE session_id = ?1").all(id) as { id: unknown; data: unknown }[]) {
           const data = parseJson(m.data);
@@ -254,19 +261,11 @@ function readFromTree(path: string): Records {
     throw new TranscriptError(path, (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message);
   }
   if (text.trim() === "") throw new TranscriptError(path, "empty");
-  const raw = parseJson(text);
-  const info = isObj(raw) ? raw : {};
-  const id = str(info.id) ?? name.replace(/\.json$/, "");
+  const parsed = v.safeParse(SessionFileSchema, parseJson(text));
+  const info = parsed.success ? parsed.output : {};
+  const id = info.id ?? name.replace(/\.json$/, "");
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
-  const session: SessionInfo = { id };
-  const [directory, title, version] = [str(info.directory), str(info.title), str(info.version)];
-  if (directory) session.directory = directory;
-  if (title) session.title = title;
-  if (version) session.version = version;
-  const time = isObj(info.time) ? info.time : {};
-  const [created, updated] = [ms(time.created), ms(time.updated)];
-  if (created !== undefined) session.created = created;
-  if (updated !== undefined) session.updated = updated;
+  const session: SessionInfo = { id, directory: info.directory, title: info.title, version: info.version, time_created: info.time?.created, time_updated: info.time?.updated };
 
   const storage = dirname(dirname(dirname(path)));
   const messages: MessageRecord[] = [];

@@ -8,14 +8,7 @@ import * as v from "valibot";
 import { isTraceId } from "../../traces/id.ts";
 import type { AgentName } from "../../traces/model.ts";
 import type { HookEvent, ParseHookPayload } from "../types.ts";
-
-/** An optional field whose value, when of another type, reads as absent. */
-export const lenient = <S extends v.GenericSchema>(schema: S) => v.fallback(v.optional(schema), undefined);
-
-/** A string with something in it. */
-export const TextSchema = v.pipe(v.string(), v.nonEmpty());
-/** A path we keep: absolute (a relative one says nothing without its base). */
-export const AbsolutePathSchema = v.pipe(v.string(), v.startsWith("/"));
+import { AbsolutePathSchema, lenient, TextSchema } from "./schemas.ts";
 
 export const HookPayloadSchema = v.looseObject({
   /** Checked as a trace ID by toHookEvent, whichever key an agent names its ID with. */
