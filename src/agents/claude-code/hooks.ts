@@ -1,9 +1,8 @@
 // Claude Code hooks: ~/.claude/settings.json (or $CLAUDE_CONFIG_DIR/settings.json), or
 // <project>/.claude/settings.json with --project. Timeouts are in seconds.
 
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { hookCommand, installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, hookStatus, installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { claudeConfigDir } from "./discover.ts";
 
@@ -32,14 +31,6 @@ export const claudeHooks: HookManager = {
   },
   async status(opts): Promise<HookStatus> {
     const file = settingsPath(opts);
-    const events = installedEvents(file);
-    return {
-      agent: "claude-code",
-      file,
-      exists: existsSync(file),
-      events,
-      missing: EVENTS.map((e) => e.event).filter((e) => !events.includes(e)),
-      notes: [],
-    };
+    return hookStatus("claude-code", file, installedEvents(file), EVENTS.map((e) => e.event));
   },
 };

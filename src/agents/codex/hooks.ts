@@ -7,7 +7,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createdRecord, hookCommand, installCommandHooks, installedEvents, rememberCreated, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { createdRecord, hookCommand, hookStatus, installCommandHooks, installedEvents, rememberCreated, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
 import { deleteFile, writeTextFile } from "../shared/json-file.ts";
 import type { HookFileChange, HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { codexHome } from "./discover.ts";
@@ -107,6 +107,6 @@ export const codexHooks: HookManager = {
     const notes: string[] = [];
     if (feature === false) notes.push(`hooks are turned off in ${config}`);
     if (events.length) notes.push("Codex asks you to trust new hooks before they run (Settings, Hooks)");
-    return { agent: "codex", file, exists: existsSync(file), events, missing: EVENTS.filter((e) => !events.includes(e)), notes };
+    return hookStatus("codex", file, events, EVENTS, notes);
   },
 };

@@ -8,9 +8,9 @@
 // No postToolUse: Copilot waits for it after every tool call, and the session is recorded
 // at its start and at every prompt already.
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { hookCommand, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, hookStatus, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookFileChange, HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { copilotHome } from "./discover.ts";
 
@@ -58,6 +58,6 @@ export const copilotHooks: HookManager = {
     const events = installedFlatEvents(file, FORMAT);
     const notes = disablingSettings(opts).map((f) => `disableAllHooks is set in ${f}: Copilot runs no hooks`);
     if (opts.project && events.length) notes.push("Copilot CLI runs a repository's hooks only in folders you trust");
-    return { agent: "copilot-cli", file, exists: existsSync(file), events, missing: COPILOT_EVENTS.filter((e) => !events.includes(e)), notes };
+    return hookStatus("copilot-cli", file, events, COPILOT_EVENTS, notes);
   },
 };

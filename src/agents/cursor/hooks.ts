@@ -4,9 +4,8 @@
 // at once) and install only hooks that observe: none that Cursor waits on for a decision
 // (beforeSubmitPrompt, beforeShellExecution), so an empty answer can never block the agent.
 
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { hookCommand, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, hookStatus, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { cursorHome } from "./discover.ts";
 
@@ -35,14 +34,6 @@ export const cursorHooks: HookManager = {
   },
   async status(opts): Promise<HookStatus> {
     const file = cursorHooksFile(opts);
-    const events = installedFlatEvents(file, FORMAT);
-    return {
-      agent: "cursor",
-      file,
-      exists: existsSync(file),
-      events,
-      missing: CURSOR_EVENTS.filter((e) => !events.includes(e)),
-      notes: [],
-    };
+    return hookStatus("cursor", file, installedFlatEvents(file, FORMAT), CURSOR_EVENTS);
   },
 };

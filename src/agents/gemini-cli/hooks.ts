@@ -4,9 +4,8 @@
 // timeouts are in milliseconds. `hooksConfig.enabled: false` turns every hook off; project
 // hooks run only in folders the user trusts, and Gemini CLI warns once about new ones.
 
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { hookCommand, installCommandHooks, installedEvents, isOurCommand, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import { hookCommand, hookStatus, installCommandHooks, installedEvents, isOurCommand, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
 import { docObject, readJsonDoc } from "../shared/json-file.ts";
 import { isObj } from "../shared/json.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
@@ -64,13 +63,6 @@ export const geminiHooks: HookManager = {
     const events = installedEvents(file);
     const notes = blockedIn(file);
     if (opts.project && events.length) notes.push("Gemini CLI runs project hooks only in trusted folders");
-    return {
-      agent: "gemini-cli",
-      file,
-      exists: existsSync(file),
-      events,
-      missing: EVENTS.map((e) => e.event).filter((e) => !events.includes(e)),
-      notes,
-    };
+    return hookStatus("gemini-cli", file, events, EVENTS.map((e) => e.event), notes);
   },
 };

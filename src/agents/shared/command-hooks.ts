@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dataHome } from "../../base/home.ts";
-import type { Env, HookFileChange, HookInstallOptions } from "../types.ts";
+import type { AgentName } from "../../traces/model.ts";
+import type { Env, HookFileChange, HookInstallOptions, HookStatus } from "../types.ts";
 import { appendMember, deleteFile, docObject, isEmptyAt, readJsonDoc, removeMember, replaceValue, saveJsonDoc, SettingsFileError, startObject, valueAt, writeTextFile, type JsonDoc } from "./json-file.ts";
 import { isObj, type Obj } from "./json.ts";
 
@@ -169,36 +170,77 @@ function forget(env: Env, path: string): void {
   writeState(env, state);
 }
 
+/** A file to uninstall from, with what we created in it; null (and forgotten) when it is gone. */
+function openForUninstall(path: string, env: Env): { doc: JsonDoc; created: CreatedRecord } | null {
+  if (!existsSync(path)) {
+    forget(env, path);
+    return null;
+  }
+  return { doc: readJsonDoc(path), created: readState(env)[path] ?? { file: false, keys: [] } };
+}
+
+/** Saves what an uninstall changed (deleting a file we created, now empty), then forgets the file. */
+function closeUninstall(doc: JsonDoc, created: CreatedRecord, changes: string[], env: Env): HookFileChange {
+  if (doc.text !== doc.original) {
+    finish(doc, created, changes);
+    if (!existsSync(doc.path)) removeCreatedDirs(created.dirs ?? []);
+  }
+  forget(env, doc.path);
+  return { file: doc.path, changes };
+}
+
 // --- install, uninstall, status --------------------------------------------------------
 
-export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env, owner: HookOwner): HookFileChange {
+/** A settings file opened for install, with what we created in it so far. */
+interface Install {
+  path: string;
+  doc: JsonDoc;
+  state: Record<string, CreatedRecord>;
+  created: CreatedRecord;
+  changes: string[];
+}
+
+function openForInstall(path: string, env: Env, owner: HookOwner): Install {
   const doc = readJsonDoc(path);
   const state = readState(env);
-  const created: CreatedRecord = state[path] ?? newRecord(doc, owner, doc.exists ? undefined : missingDirs(dirname(path)));
-  const changes: string[] = [];
+  const created = state[path] ?? newRecord(doc, owner, doc.exists ? undefined : missingDirs(dirname(path)));
+  return { path, doc, state, created, changes: [] };
+}
+
+/**
+ * One entry of ours in each spec's event list under "hooks" (`want(spec)`): added where there
+ * is none, left as it is when it is what we want, else the first one replaced, where it was,
+ * and the others (another version's, or ours twice) removed. `isOurs` tells our entries.
+ */
+function placeHooks(at: Install, specs: readonly HookSpec[], want: (spec: HookSpec) => unknown, isOurs: (entry: unknown) => boolean): void {
+  const { path, doc, created, changes } = at;
   if (docObject(doc).hooks === undefined) add(doc, created, [], "hooks", {});
   if (!isObj(valueAt(doc, ["hooks"]))) throw new SettingsFileError(path, `"hooks" is not an object`);
   for (const spec of specs) {
-    const want: Obj = { ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }] };
-    const groups = valueAt(doc, ["hooks", spec.event]);
-    if (groups === undefined) {
-      add(doc, created, ["hooks"], spec.event, [want]);
+    const entry = want(spec);
+    const list = valueAt(doc, ["hooks", spec.event]);
+    if (list === undefined) {
+      add(doc, created, ["hooks"], spec.event, [entry]);
       changes.push(`added a ${spec.event} hook`);
       continue;
     }
-    if (!Array.isArray(groups)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
-    const ours = groups.flatMap((g, i) => (isOurGroup(g) ? [i] : []));
-    if (ours.length === 1 && sameJson(groups[ours[0]!], want)) continue;
+    if (!Array.isArray(list)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
+    const ours = list.flatMap((h, i) => (isOurs(h) ? [i] : []));
+    if (ours.length === 1 && sameJson(list[ours[0]!], entry)) continue;
     if (!ours.length) {
-      add(doc, created, ["hooks", spec.event], undefined, want);
+      add(doc, created, ["hooks", spec.event], undefined, entry);
       changes.push(`added a ${spec.event} hook`);
       continue;
     }
-    // Written by another version (or twice): one current group, where the first one was.
     for (const i of ours.slice(1).reverse()) removeMember(doc, ["hooks", spec.event, i]);
-    replaceValue(doc, ["hooks", spec.event, ours[0]!], want);
+    replaceValue(doc, ["hooks", spec.event, ours[0]!], entry);
     changes.push(`updated the ${spec.event} hook`);
   }
+}
+
+/** Writes the file and remembers what we created in it, when anything changed. */
+function closeInstall(at: Install, env: Env, owner: HookOwner): HookFileChange {
+  const { path, doc, state, created, changes } = at;
   if (changes.length) {
     saveJsonDoc(doc);
     state[path] = { ...created, agent: owner.agent, ...(owner.project ? { project: owner.project } : {}) };
@@ -207,14 +249,18 @@ export function installCommandHooks(path: string, specs: readonly HookSpec[], en
   return { file: path, changes };
 }
 
+export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env, owner: HookOwner): HookFileChange {
+  const at = openForInstall(path, env, owner);
+  const group = (spec: HookSpec): Obj => ({ ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }] });
+  placeHooks(at, specs, group, isOurGroup);
+  return closeInstall(at, env, owner);
+}
+
 export function uninstallCommandHooks(path: string, env: Env): HookFileChange {
+  const opened = openForUninstall(path, env);
+  if (!opened) return { file: path, changes: [] };
+  const { doc, created } = opened;
   const changes: string[] = [];
-  if (!existsSync(path)) {
-    forget(env, path);
-    return { file: path, changes };
-  }
-  const doc = readJsonDoc(path);
-  const created = readState(env)[path] ?? { file: false, keys: [] };
   const hooks = valueAt(doc, ["hooks"]);
   if (isObj(hooks)) {
     for (const event of Object.keys(hooks)) {
@@ -242,16 +288,11 @@ export function uninstallCommandHooks(path: string, env: Env): HookFileChange {
     }
     if (created.keys.includes("hooks") && isEmptyAt(doc, ["hooks"])) removeMember(doc, ["hooks"], innerOf(created, []));
   }
-  if (doc.text !== doc.original) {
-    finish(doc, created, changes);
-    if (!existsSync(path)) removeCreatedDirs(created.dirs ?? []);
-  }
-  forget(env, path);
-  return { file: path, changes };
+  return closeUninstall(doc, created, changes, env);
 }
 
-/** Events that have our hook in the file. */
-export function installedEvents(path: string): string[] {
+/** Events under "hooks" in a file whose list of entries `holdsOurs`. */
+function eventsWhere(path: string, holdsOurs: (list: unknown[]) => boolean): string[] {
   let hooks: unknown;
   try {
     hooks = valueAt(readJsonDoc(path), ["hooks"]);
@@ -260,8 +301,18 @@ export function installedEvents(path: string): string[] {
   }
   if (!isObj(hooks)) return [];
   return Object.entries(hooks)
-    .filter(([, groups]) => Array.isArray(groups) && groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))))
+    .filter(([, list]) => Array.isArray(list) && holdsOurs(list))
     .map(([event]) => event);
+}
+
+/** What `git traces hooks status` says of a file: which of the `expected` events have our hook there. */
+export function hookStatus(agent: AgentName, file: string, events: string[], expected: readonly string[], notes: string[] = []): HookStatus {
+  return { agent, file, exists: existsSync(file), events, missing: expected.filter((e) => !events.includes(e)), notes };
+}
+
+/** Events that have our hook in the file. */
+export function installedEvents(path: string): string[] {
+  return eventsWhere(path, (groups) => groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))));
 }
 
 // --- flat hook files ---------------------------------------------------------------------
@@ -307,11 +358,8 @@ export function removeCreatedDirs(dirs: readonly string[]): string[] {
 }
 
 export function installFlatHooks(path: string, specs: readonly HookSpec[], format: FlatHookFormat, env: Env, owner: HookOwner): HookFileChange {
-  const doc = readJsonDoc(path);
-  const state = readState(env);
-  const created: CreatedRecord = state[path] ?? newRecord(doc, owner, doc.exists ? undefined : missingDirs(dirname(path)));
-  const isOurs = (h: unknown) => isObj(h) && isOurCommand(format.command(h));
-  const changes: string[] = [];
+  const at = openForInstall(path, env, owner);
+  const { doc, created, changes } = at;
   for (const [key, value] of Object.entries(format.header)) {
     const current = docObject(doc)[key];
     if (current === undefined) {
@@ -321,44 +369,15 @@ export function installFlatHooks(path: string, specs: readonly HookSpec[], forma
       throw new SettingsFileError(path, `"${key}" is ${JSON.stringify(current)}, git-traces writes ${JSON.stringify(value)}`);
     }
   }
-  if (docObject(doc).hooks === undefined) add(doc, created, [], "hooks", {});
-  if (!isObj(valueAt(doc, ["hooks"]))) throw new SettingsFileError(path, `"hooks" is not an object`);
-  for (const spec of specs) {
-    const want = format.handler(spec);
-    const list = valueAt(doc, ["hooks", spec.event]);
-    if (list === undefined) {
-      add(doc, created, ["hooks"], spec.event, [want]);
-      changes.push(`added a ${spec.event} hook`);
-      continue;
-    }
-    if (!Array.isArray(list)) throw new SettingsFileError(path, `"hooks.${spec.event}" is not a list`);
-    const ours = list.flatMap((h, i) => (isOurs(h) ? [i] : []));
-    if (ours.length === 1 && sameJson(list[ours[0]!], want)) continue;
-    if (!ours.length) {
-      add(doc, created, ["hooks", spec.event], undefined, want);
-      changes.push(`added a ${spec.event} hook`);
-      continue;
-    }
-    for (const i of ours.slice(1).reverse()) removeMember(doc, ["hooks", spec.event, i]);
-    replaceValue(doc, ["hooks", spec.event, ours[0]!], want);
-    changes.push(`updated the ${spec.event} hook`);
-  }
-  if (changes.length) {
-    saveJsonDoc(doc);
-    state[path] = { ...created, agent: owner.agent, ...(owner.project ? { project: owner.project } : {}) };
-    writeState(env, state);
-  }
-  return { file: path, changes };
+  placeHooks(at, specs, format.handler, (h) => isObj(h) && isOurCommand(format.command(h)));
+  return closeInstall(at, env, owner);
 }
 
 export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: Env): HookFileChange {
+  const opened = openForUninstall(path, env);
+  if (!opened) return { file: path, changes: [] };
+  const { doc, created } = opened;
   const changes: string[] = [];
-  if (!existsSync(path)) {
-    forget(env, path);
-    return { file: path, changes };
-  }
-  const doc = readJsonDoc(path);
-  const created = readState(env)[path] ?? { file: false, keys: [] };
   const ownsKey = (key: string) => created.keys.includes(key) || format.ownFile === true;
   const isOurs = (h: unknown) => isObj(h) && isOurCommand(format.command(h));
   const hooks = valueAt(doc, ["hooks"]);
@@ -385,25 +404,12 @@ export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: En
       if (ownsKey(key) && sameJson(valueAt(doc, [key]), value)) removeMember(doc, [key], innerOf(created, []));
     }
   }
-  if (doc.text !== doc.original) {
-    if (format.ownFile && doc.root && isEmptyAt(doc, [])) created.file = true;
-    finish(doc, created, changes);
-    if (!existsSync(path)) removeCreatedDirs(created.dirs ?? []);
-  }
-  forget(env, path);
-  return { file: path, changes };
+  // Our own file, emptied: it goes, whoever made it first.
+  if (doc.text !== doc.original && format.ownFile && doc.root && isEmptyAt(doc, [])) created.file = true;
+  return closeUninstall(doc, created, changes, env);
 }
 
 /** Events that have our handler in a flat hook file. */
 export function installedFlatEvents(path: string, format: FlatHookFormat): string[] {
-  let hooks: unknown;
-  try {
-    hooks = valueAt(readJsonDoc(path), ["hooks"]);
-  } catch {
-    return [];
-  }
-  if (!isObj(hooks)) return [];
-  return Object.entries(hooks)
-    .filter(([, list]) => Array.isArray(list) && list.some((h) => isObj(h) && isOurCommand(format.command(h))))
-    .map(([event]) => event);
+  return eventsWhere(path, (list) => list.some((h) => isObj(h) && isOurCommand(format.command(h))));
 }
