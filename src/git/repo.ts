@@ -1,5 +1,6 @@
 // Named questions about a repository, each answered by one git call in a machine format.
 
+import { configEntries } from "./config.ts";
 import type { GitRunner } from "./runner.ts";
 
 export interface RepoState {
@@ -121,6 +122,12 @@ export function resolveCommit(git: GitRunner, rev: string): string | null {
   return r.exitCode === 0 && OID.test(oid) ? oid : null;
 }
 
+/** The commits on `tip` (newest first, at most `limit`) made since `sinceSec`; none when `tip` names nothing. */
+export function commitsSinceTime(git: GitRunner, tip: string, sinceSec: number, limit: number): string[] {
+  const r = git.run(["rev-list", `--max-count=${limit}`, `--since=@${Math.floor(sinceSec)}`, tip, "--"]);
+  return r.exitCode === 0 ? r.stdout.split("\n").filter(Boolean) : [];
+}
+
 /**
  * When each file was last changed by a commit reachable from `tips`, looking back no
  * further than `sinceSec`. Files not changed in that window are absent from the map.
@@ -142,15 +149,10 @@ export function lastChanged(git: GitRunner, tips: readonly string[], files: read
 
 /** All values of `traces.*` config keys (lower-cased names), from git's own config reader. */
 export function tracesConfig(git: GitRunner): Map<string, string[]> {
-  const r = git.run(["config", "-z", "--get-regexp", "^traces\\."]);
   const out = new Map<string, string[]>();
-  if (r.exitCode !== 0) return out; // 1: no such keys
-  for (const entry of r.stdout.split("\0")) {
-    if (!entry) continue;
-    const nl = entry.indexOf("\n");
-    const key = (nl < 0 ? entry : entry.slice(0, nl)).toLowerCase();
-    const value = nl < 0 ? "" : entry.slice(nl + 1);
-    out.set(key, [...(out.get(key) ?? []), value]);
+  for (const { key, value } of configEntries(git, "^traces\\.")) {
+    const name = key.toLowerCase();
+    out.set(name, [...(out.get(name) ?? []), value ?? ""]);
   }
   return out;
 }
@@ -230,6 +232,11 @@ export function locateRepoOnDisk(cwd: string, env: Record<string, string | undef
     if (up === dir) return null;
     dir = up;
   }
+}
+
+/** The repository's common directory (absolute), as git finds it. */
+export function gitCommonDir(git: GitRunner): string {
+  return git.out(["rev-parse", "--path-format=absolute", "--git-common-dir"]).trim();
 }
 
 /** The repository's common directory (a linked worktree's `commondir`, else the git dir itself). */

@@ -196,3 +196,13 @@ export class GitRunner {
     throw new GitError(args, r.exitCode, r.stderr);
   }
 }
+
+/** The version a git binary says it is (`2.39.5`); null when it does not run or say. */
+export function gitVersion(path: string): string | null {
+  try {
+    const r = new GitRunner({ git: path }).run(["--version"], { noContext: true });
+    return r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, "") : null;
+  } catch {
+    return null; // not executable, not a program
+  }
+}

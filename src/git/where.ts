@@ -1,6 +1,7 @@
 // Where sessions ran, in git's terms: the repository a directory belongs to, its worktrees
 // and its remote. For `git traces list`, which groups sessions by repository.
 
+import { configEntries } from "./config.ts";
 import { locateRepoOnDisk } from "./repo.ts";
 import { GitRunner } from "./runner.ts";
 
@@ -20,14 +21,9 @@ export function worktreePaths(git: GitRunner): string[] {
  * when it has none. Credentials in the URL are left out (withoutPassword).
  */
 export function remoteUrl(git: GitRunner): string | null {
-  const r = git.run(["config", "-z", "--get-regexp", "^remote\\..*\\.url$"]);
-  if (r.exitCode !== 0) return null;
   const urls: { remote: string; url: string }[] = [];
-  for (const entry of r.stdout.split("\0")) {
-    const nl = entry.indexOf("\n");
-    if (nl < 0) continue;
-    const key = entry.slice(0, nl);
-    urls.push({ remote: key.slice("remote.".length, -".url".length), url: entry.slice(nl + 1) });
+  for (const { key, value } of configEntries(git, "^remote\\..*\\.url$")) {
+    if (value !== null) urls.push({ remote: key.slice("remote.".length, -".url".length), url: value });
   }
   const pick = urls.find((u) => u.remote === "origin") ?? urls[0];
   return pick ? withoutPassword(pick.url) : null;

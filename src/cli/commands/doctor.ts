@@ -3,8 +3,8 @@
 
 import { foreground } from "../../jobs/mode.ts";
 import { JOB_ENV } from "../../base/env.ts";
-import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem, type RealGit } from "../../git/locate.ts";
-import { GitRunner } from "../../git/runner.ts";
+import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem } from "../../git/locate.ts";
+import { gitVersion } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { VERSION } from "../../base/version.ts";
@@ -22,15 +22,6 @@ export interface DoctorReport {
 
 export interface DoctorOptions {
   json: boolean;
-}
-
-function realGitVersion(git: RealGit): string | null {
-  try {
-    const r = new GitRunner({ git: git.path }).run(["--version"], { noContext: true });
-    return r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, "") : null;
-  } catch {
-    return null; // not executable, not a program
-  }
 }
 
 function readRecorded(execPath: string): { path: string; target: string | null; exists: boolean } {
@@ -70,7 +61,7 @@ export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport 
   const shimOnPath = onPath.find((g) => g.isShim);
   const recorded = readRecorded(execPath);
   const real = deps.realGit();
-  const version = real ? realGitVersion(real) : null;
+  const version = real ? gitVersion(real.path) : null;
 
   const facts: Record<string, string> = {
     "git-traces": VERSION,

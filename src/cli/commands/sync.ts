@@ -1,8 +1,10 @@
 // `git traces sync [<remote>]`: fetch the remote's notes and shared traces, merge them, push
 // ours, now, in the foreground. `--remove-config` undoes the refspecs git-traces added.
 
+import { configSetLocal } from "../../git/config.ts";
+import type { MergeResult } from "../../git/refs.ts";
 import { commonDir } from "../../git/repo.ts";
-import { NotesRefCorrupt, NotesTreeInvalid, type MergeResult } from "../../notes/store.ts";
+import { NotesRefCorrupt, NotesTreeInvalid } from "../../notes/store.ts";
 import { brokenNotesWarning, mergeFetchedContent, mergeFetchedNotes } from "../../sync/merge.ts";
 import { fetchNotes, pushNotes } from "../../sync/push.ts";
 import { defaultPushRemote, ensureNotesRefspecs, listRemotes, removeNotesRefspecs, remoteKey } from "../../sync/remotes.ts";
@@ -26,7 +28,7 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
     const chosen = opts.remote ? remotes.filter((r) => r.name === opts.remote) : remotes;
     const removed = removeNotesRefspecs(git, chosen);
     // Without this the next fetch through the shim would add the refspecs back.
-    if (!opts.remote) git.out(["config", "--local", "traces.sync", "false"]);
+    if (!opts.remote) configSetLocal(git, "traces.sync", "false");
     updateSyncState(commonDir(state.gitDir), (s) => delete s.configured);
     if (opts.json) deps.io.out(`${JSON.stringify({ removed, autoSync: opts.remote ? undefined : false }, null, 2)}\n`);
     else {
