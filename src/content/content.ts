@@ -12,21 +12,22 @@ import { GitError, type GitRunner } from "../git/runner.ts";
 import { casRef, fastImportCommit, fastImportData, identityEnv, isAncestor, readBlobs, refOid, type MergeResult } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
 import { CONTENT_REF, CONTENT_TRACKING_PREFIX } from "./refs.ts";
+import { TracesError } from "../base/errors.ts";
 
 const MAX_ATTEMPTS = 8;
 const ENTRY = /^([A-Za-z0-9_-]{1,128})\.json$/;
 
-export class ContentRefCorrupt extends Error {
+export class ContentRefCorrupt extends TracesError {
   readonly code = "CONTENT_REF_CORRUPT";
   constructor(readonly ref: string) {
-    super(`${ref} is not a commit`);
+    super(`${ref} is not a commit`, { ref });
   }
 }
 
-export class ContentWriteConflict extends Error {
+export class ContentWriteConflict extends TracesError {
   readonly code = "CONTENT_WRITE_CONFLICT";
   constructor(ref: string) {
-    super(`${ref} kept moving while writing; gave up after ${MAX_ATTEMPTS} attempts`);
+    super(`${ref} kept moving while writing; gave up after ${MAX_ATTEMPTS} attempts`, { ref });
   }
 }
 

@@ -3,6 +3,7 @@
 
 import { mayHaveInheritedFds, restoreInheritedFds } from "./fds.ts";
 import { execvLibc, hasReplacementChar, spawnLibc } from "./raw-exec.ts";
+import { TracesError } from "../base/errors.ts";
 
 /** Signals a parent forwards to the git it waits for. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -19,12 +20,13 @@ function resetSignalsForExec(): void {
   process.on("SIGXFSZ", noop);
 }
 
-export class ExecError extends Error {
+export class ExecError extends TracesError {
+  readonly code = "EXEC_FAILED";
   constructor(
     readonly path: string,
     readonly errno: string,
   ) {
-    super(`cannot run ${path}: ${errno}`);
+    super(`cannot run ${path}: ${errno}`, { path, errno });
   }
 }
 

@@ -5,6 +5,7 @@
 import { GitError, type GitRunner } from "../git/runner.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { NOTES_REF, renderNote } from "./format.ts";
+import { TracesError } from "../base/errors.ts";
 
 const MAX_ATTEMPTS = 8;
 
@@ -45,20 +46,20 @@ export function listNotes(git: GitRunner, ref = NOTES_REF, refKnownToExist = fal
 }
 
 /** A ref's lock file stays: another git is writing it, or one was killed while it did. */
-export class RefLocked extends Error {
+export class RefLocked extends TracesError {
   readonly code = "REF_LOCKED";
   constructor(
     readonly ref: string,
     readonly lockFile: string,
   ) {
-    super(`${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`);
+    super(`${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`, { ref, lockFile });
   }
 }
 
-export class NotesWriteConflict extends Error {
+export class NotesWriteConflict extends TracesError {
   readonly code = "NOTES_WRITE_CONFLICT";
   constructor(ref: string) {
-    super(`${ref} kept moving while writing; gave up after ${MAX_ATTEMPTS} attempts`);
+    super(`${ref} kept moving while writing; gave up after ${MAX_ATTEMPTS} attempts`, { ref });
   }
 }
 
@@ -239,10 +240,10 @@ export type MergeResult = "up-to-date" | "created" | "fast-forward" | "merged";
  * that starts at our notes, and refs/notes/traces moves to it only if it has not moved
  * meanwhile (compare-and-swap), else the merge is made again.
  */
-export class NotesRefCorrupt extends Error {
+export class NotesRefCorrupt extends TracesError {
   readonly code = "NOTES_REF_CORRUPT";
   constructor(readonly ref: string) {
-    super(`${ref} is not a notes commit`);
+    super(`${ref} is not a notes commit`, { ref });
   }
 }
 
@@ -459,14 +460,14 @@ export function checkNotesTree(git: GitRunner, commit: string): BadNotesEntry[] 
 }
 
 /** A fetched notes commit whose tree holds entries that are not notes: left out, never merged. */
-export class NotesTreeInvalid extends Error {
+export class NotesTreeInvalid extends TracesError {
   readonly code = "NOTES_TREE_INVALID";
   constructor(
     readonly ref: string,
     readonly commit: string,
     readonly bad: readonly BadNotesEntry[],
   ) {
-    super(`${ref} holds ${describeBadEntries(bad)}`);
+    super(`${ref} holds ${describeBadEntries(bad)}`, { ref, commit, bad });
   }
 }
 
