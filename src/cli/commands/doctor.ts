@@ -61,8 +61,8 @@ export function workerStarts(execPath: string, env: Record<string, string | unde
   }
 }
 
-export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport {
-  const { env } = deps;
+export function diagnose(deps: Deps): DoctorReport {
+  const { env, execPath } = deps;
   const problems: Problem[] = [];
   const binDir = execPath.slice(0, execPath.lastIndexOf("/"));
   const onPath = gitsOnPath(env.PATH, execPath);

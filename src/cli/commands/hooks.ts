@@ -59,7 +59,7 @@ function realOrNull(path: string): string | null {
 
 function installOpts(opts: HooksOptions, deps: Deps): HookInstallOptions {
   if (opts.project) return { env: deps.env, project: requireWorktree(deps).topLevel };
-  const command = hookBinary(deps.env);
+  const command = hookBinary(deps.env, deps.execPath);
   return { env: deps.env, ...(command ? { command } : {}) };
 }
 
