@@ -12,6 +12,8 @@ export interface IO {
   stderrIsTTY: boolean;
   /** Colour on stdout. */
   color: boolean;
+  /** Colour on stderr (messages, src/cli/messages.ts): the same rules, for that stream. */
+  errColor: boolean;
   /** Terminal width for stdout, or Infinity when it is not a terminal. */
   width: number;
 }
@@ -91,6 +93,9 @@ export function systemIO(env: Record<string, string | undefined> = process.env):
     get color() {
       return colorEnabled(env, this.stdoutIsTTY);
     },
+    get errColor() {
+      return colorEnabled(env, this.stderrIsTTY);
+    },
     get width() {
       return this.stdoutIsTTY ? (process.stdout.columns ?? 80) : Infinity;
     },
@@ -111,6 +116,7 @@ export function bufferIO(opts: Partial<Omit<IO, "out" | "err">> = {}): IO & { st
     stdoutIsTTY: false,
     stderrIsTTY: false,
     color: false,
+    errColor: false,
     width: Infinity,
     ...opts,
   };

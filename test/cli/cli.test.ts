@@ -112,7 +112,8 @@ test("doctor: key=value facts, and the shim not first on PATH is a problem with 
   expect(ok.exitCode).toBe(0);
   expect(ok.out).toContain("shim_first_on_path=yes\n");
   expect(ok.out).toContain("real_git_version=");
-  expect(ok.out).toContain("No problems found.");
+  expect(ok.out).not.toContain("problem"); // stdout is the facts alone
+  expect(ok.err).toBe("No problems found.\n");
   const behind = run([join(box.bin, "git-traces"), "doctor", "--json"], { env: { ...box.env, PATH: `/usr/bin:${box.bin}:/bin` } });
   expect(behind.exitCode).toBe(1);
   const report = JSON.parse(behind.out);
@@ -124,9 +125,10 @@ test("doctor: key=value facts, and the shim not first on PATH is a problem with 
 test("doctor names a missing real git and a disabled shim", () => {
   const r = run([join(box.bin, "git-traces"), "doctor"], { env: { ...box.env, PATH: box.bin, GIT_TRACES_DISABLE: "1" } });
   expect(r.exitCode).toBe(1);
-  expect(r.out).toContain("the real git was not found");
-  expect(r.out).toContain("GIT_TRACES_DISABLE is set");
-  expect(r.err).toBe("");
+  expect(r.err).toStartWith("2 problems found:\n  - the real git was not found");
+  expect(r.err).toContain("  - GIT_TRACES_DISABLE is set");
+  expect(r.out).toContain("GIT_TRACES_DISABLE=1\n");
+  expect(r.out).not.toContain("problem");
 });
 
 test("git -C dir traces runs in dir: that repository's remotes, not the current one's", () => {

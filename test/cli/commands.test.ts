@@ -137,15 +137,13 @@ test("logs: nothing gone wrong, then the logs by path, the last one whole, and J
   expect(JSON.parse(json.io.stdout)).toEqual({ file: second, text: readFileSync(second, "utf8") });
 });
 
-test("doctor: the facts on stdout, each problem with its fix; JSON for scripts", () => {
+test("doctor: the facts on stdout (data), the verdict and each problem's fix on stderr; JSON for scripts", () => {
   const { deps, io } = depsIn(home, { env: { GIT_TRACES_DISABLE: "1", GIT_TRACES_REAL_GIT: "git" } });
   expect(runDoctor({ json: false }, deps)).toBe(1);
-  const facts = Object.fromEntries(
-    io.stdout
-      .split("\n\n")[0]!
-      .split("\n")
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
+  const lines = io.stdout.split("\n");
+  expect(lines.pop()).toBe("");
+  for (const l of lines) expect(l).toMatch(/^[A-Za-z_-]+=/);
+  const facts = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
   expect(facts).toMatchObject({ binary: join(dir, "bin", "git-traces"), shim_on_path: "", shim_first_on_path: "no", GIT_TRACES_DISABLE: "1", GIT_TRACES_REAL_GIT: "git" });
   expect(facts.worker).toStartWith("broken: ");
   const report = depsIn(home, { env: { GIT_TRACES_DISABLE: "1", GIT_TRACES_REAL_GIT: "git" } });
@@ -153,7 +151,7 @@ test("doctor: the facts on stdout, each problem with its fix; JSON for scripts",
   const json = JSON.parse(report.io.stdout) as { facts: Record<string, string>; problems: { code: string; message: string; fix: string }[] };
   expect(json.facts).toEqual({ ...facts, worker: json.facts.worker! });
   expect(json.problems.map((p) => p.code)).toEqual(["WORKER_CANNOT_START", "REAL_GIT_OVERRIDE_INVALID", "SHIM_NOT_ON_PATH", "DISABLED"]);
-  for (const p of json.problems) expect(io.stdout + io.stderr).toContain(`  - ${p.message}\n    fix: ${p.fix}\n`);
+  expect(io.stderr).toBe(`4 problems found:\n${json.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}\n`).join("")}`);
   expect(report.io.stderr).toBe("");
 });
 

@@ -7,6 +7,7 @@ import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem, type RealGi
 import { GitRunner } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
+import { messages } from "../messages.ts";
 import { VERSION } from "../../base/version.ts";
 
 export interface Problem {
@@ -160,14 +161,15 @@ export function runDoctor(opts: DoctorOptions, deps: Deps): number {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
     return report.problems.length ? 1 : 0;
   }
+  // The facts are data (stdout); the verdict is a message (stderr).
   for (const [k, v] of Object.entries(report.facts)) io.out(`${k}=${v}\n`);
-  io.out("\n");
+  const say = messages(io);
   if (!report.problems.length) {
-    io.out("No problems found.\n");
+    say.success("No problems found.");
     return 0;
   }
-  io.out(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:\n`);
-  for (const p of report.problems) io.out(`  - ${p.message}\n    fix: ${p.fix}\n`);
+  say.fail(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:`);
+  for (const p of report.problems) say.log(`  - ${p.message}\n    fix: ${p.fix}`);
   return 1;
 }
 
