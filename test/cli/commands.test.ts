@@ -59,6 +59,16 @@ function depsIn(cwd: string, opts: { env?: Record<string, string>; io?: Partial<
   return { deps, io };
 }
 
+/** What `fn` throws, or what its promise rejects with; undefined when it does neither. */
+async function thrown(fn: () => unknown): Promise<unknown> {
+  try {
+    await fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 function commitWithNote(note: string): string {
   git(repo, "commit", "-q", "--allow-empty", "-m", "one");
   git(repo, "notes", "--ref=traces", "add", "-m", note, "HEAD");
@@ -96,15 +106,10 @@ test("status: the notes here, sharing, and each remote; in JSON the same", () =>
   });
 });
 
-test("status and logs outside a repository: the error that says what to do", () => {
+test("status and logs outside a repository: the error that says what to do", async () => {
   for (const run of [(d: Deps) => runStatus(false, d), (d: Deps) => runLogs(undefined, false, d)]) {
     const { deps, io } = depsIn(home);
-    let error: unknown;
-    try {
-      run(deps);
-    } catch (e) {
-      error = e;
-    }
+    const error = await thrown(() => run(deps));
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).code).toBe("NOT_A_REPO");
     expect((error as CliError).message).toBe("not a git repository; run inside one or pass -C <dir>");
@@ -206,7 +211,7 @@ test("list: a trace only the notes name is listed with its commit", async () => 
 
 test("show: a commit without traces, and a name that is nothing here", async () => {
   const unborn = depsIn(repo);
-  let error: unknown = await runShow({ target: "nope", format: "text", full: false, redacted: false }, unborn.deps).catch((e) => e);
+  let error = await thrown(() => runShow({ target: "nope", format: "text", full: false, redacted: false }, unborn.deps));
   expect(error).toBeInstanceOf(CliError);
   expect((error as CliError).message).toBe("no trace or commit named 'nope'; this repository has no commits yet");
 
@@ -218,7 +223,7 @@ test("show: a commit without traces, and a name that is nothing here", async () 
   expect(plain.io.stderr).toBe(`Commit ${oid.slice(0, 12)} has no traces.\n`);
 
   const bad = depsIn(repo);
-  error = await runShow({ target: "../etc", format: "text", full: false, redacted: false }, bad.deps).catch((e) => e);
+  error = await thrown(() => runShow({ target: "../etc", format: "text", full: false, redacted: false }, bad.deps));
   expect((error as CliError).code).toBe("UNKNOWN_TARGET");
   expect((error as CliError).message).toBe("no trace or commit named '../etc' (it is not a valid trace ID either)");
 });
@@ -238,7 +243,7 @@ test("share: IDs are checked before anything, and a trace with no session here i
   expect(() => traceIds(["../x"], "share")).toThrow("'../x' is not a trace ID");
   expect(traceIds(["a", "a", "b"], "share")).toEqual(["a", "b"]);
   const { deps, io } = depsIn(repo);
-  const error = await runShare({ ids: ["abc-123"], json: false }, deps).catch((e) => e);
+  const error = await thrown(() => runShare({ ids: ["abc-123"], json: false }, deps));
   expect(error).toBeInstanceOf(CliError);
   expect((error as CliError).code).toBe("TRACE_NOT_FOUND");
   expect(io.stdout).toBe("");
