@@ -4,6 +4,7 @@
 import { mayHaveInheritedFds, restoreInheritedFds } from "./fds.ts";
 import { execvLibc, hasReplacementChar, spawnLibc } from "./raw-exec.ts";
 import { TracesError } from "../base/errors.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 /** Signals a parent forwards to the git it waits for. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -56,7 +57,7 @@ export function execInPlace(path: string, globals: readonly string[] = []): neve
 
 /** Bun's FFI does not expose errno: tell the likely cause from the file itself. */
 function execFailure(path: string): string {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   try {
     fs.accessSync(path, fs.constants.X_OK);
     return "ENOEXEC";

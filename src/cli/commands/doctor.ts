@@ -9,6 +9,7 @@ import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { messages } from "../messages.ts";
 import { VERSION } from "../../base/version.ts";
+import { nodeFs } from "../../base/lazy-fs.ts";
 
 export interface Problem {
   code: string;
@@ -35,7 +36,7 @@ function realGitVersion(git: RealGit): string | null {
 }
 
 function readRecorded(execPath: string): { path: string; target: string | null; exists: boolean } {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = recordedGitPath(execPath);
   let target: string | null = null;
   try {
