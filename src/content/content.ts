@@ -9,6 +9,7 @@
 // bytes. Entries that are not `<valid id>.json` blobs (someone else's writing) are never read
 // and are left out of merges.
 
+import { TracesError } from "../base/errors.ts";
 import { fastImportCommit, fastImportData } from "../git/fast-import.ts";
 import { readBlobs } from "../git/objects.ts";
 import { backOff, CAS_ATTEMPTS, mergeBase, mergeIntoRef, refExists, refNames, type MergeResult } from "../git/refs.ts";
@@ -19,17 +20,17 @@ import { isTraceId } from "../traces/id.ts";
 import { CONTENT_REF, CONTENT_TRACKING_PREFIX } from "./refs.ts";
 const ENTRY = /^([A-Za-z0-9_-]{1,128})\.json$/;
 
-export class ContentRefCorrupt extends Error {
+export class ContentRefCorrupt extends TracesError {
   readonly code = "CONTENT_REF_CORRUPT";
   constructor(readonly ref: string) {
-    super(`${ref} is not a commit`);
+    super(`${ref} is not a commit`, { ref });
   }
 }
 
-export class ContentWriteConflict extends Error {
+export class ContentWriteConflict extends TracesError {
   readonly code = "CONTENT_WRITE_CONFLICT";
   constructor(ref: string) {
-    super(`${ref} kept moving while writing; gave up after ${CAS_ATTEMPTS} attempts`);
+    super(`${ref} kept moving while writing; gave up after ${CAS_ATTEMPTS} attempts`, { ref });
   }
 }
 

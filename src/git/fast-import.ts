@@ -1,6 +1,7 @@
 // Commits written with `git fast-import`: one process builds the blobs, the tree (fanned
 // out as git does for notes) and the commit from a stream, and moves the ref under its lock.
 
+import { TracesError } from "../base/errors.ts";
 import { committerIdent } from "./ident.ts";
 import { GitError, type GitRunner } from "./runner.ts";
 
@@ -26,13 +27,13 @@ export function fastImportPath(path: string): string {
 }
 
 /** A ref's lock file stays: another git is writing it, or one was killed while it did. */
-export class RefLocked extends Error {
+export class RefLocked extends TracesError {
   readonly code = "REF_LOCKED";
   constructor(
     readonly ref: string,
     readonly lockFile: string,
   ) {
-    super(`${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`);
+    super(`${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`, { ref, lockFile });
   }
 }
 

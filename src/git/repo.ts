@@ -2,6 +2,7 @@
 
 import { configEntries } from "./config.ts";
 import type { GitRunner } from "./runner.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 export interface RepoState {
   /** The repository directory of this worktree (`.git`, or `.git/worktrees/<name>`). */
@@ -198,7 +199,7 @@ export function listRevisions(git: GitRunner, revs: readonly string[]): string[]
  */
 export function locateRepoOnDisk(cwd: string, env: Record<string, string | undefined>): Omit<RepoState, "head"> | null {
   if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM || env.GIT_COMMON_DIR) return null;
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   let dir = cwd;
   for (;;) {
@@ -241,7 +242,7 @@ export function gitCommonDir(git: GitRunner): string {
 
 /** The repository's common directory (a linked worktree's `commondir`, else the git dir itself). */
 export function commonDir(gitDir: string): string {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   try {
     return path.resolve(gitDir, fs.readFileSync(path.join(gitDir, "commondir"), "utf8").trim());
@@ -255,7 +256,7 @@ export function commonDir(gitDir: string): string {
  * packed-refs); undefined when the repository keeps refs some other way (reftable).
  */
 export function refExistsOnDisk(gitDir: string, ref: string): boolean | undefined {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const common = commonDir(gitDir);
   if (fs.existsSync(path.join(common, "reftable"))) return undefined;
@@ -275,7 +276,7 @@ const SYSTEM_CONFIGS = ["/etc/gitconfig", "/usr/local/etc/gitconfig", "/opt/home
  * the common case skip a `git config` call; anything unsure says true and git is asked.
  */
 export function configMayMention(gitDir: string, env: Record<string, string | undefined>, section: string, extraArgs: readonly string[] = []): boolean {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const needle = section.toLowerCase();
   const mentions = (text: string) => {
@@ -332,7 +333,7 @@ export async function gitDirQuick(cwd: string, env: Record<string, string | unde
  * undefined when the files cannot tell (reftable, a symbolic ref, something unexpected).
  */
 export function refOidOnDisk(gitDir: string, ref: string): string | null | undefined {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const common = commonDir(gitDir);
   if (fs.existsSync(path.join(common, "reftable"))) return undefined;

@@ -4,6 +4,7 @@
 import { configEntries } from "./config.ts";
 import { locateRepoOnDisk } from "./repo.ts";
 import { GitRunner } from "./runner.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 /** Every worktree of the repository `git` runs in (main one first), absolute paths. */
 export function worktreePaths(git: GitRunner): string[] {
@@ -53,7 +54,7 @@ const ELSEWHERE = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_COMMON_DIR
  * Found on disk when it can be, else by asking git.
  */
 export function repositoryOf(git: GitRunner, dir: string): RepoOfDir | null {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   try {
     if (!fs.statSync(dir).isDirectory()) return null;

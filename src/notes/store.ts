@@ -3,6 +3,7 @@
 // out as git does and updates the ref with a compare-and-swap, retried here. The git calls
 // themselves are src/git's; what is here is what notes are and how two sets of them merge.
 
+import { TracesError } from "../base/errors.ts";
 import { CURRENT, fastImportCommit, fastImportData, RefLocked, writeCommitObject } from "../git/fast-import.ts";
 import { mergeNotesInto, notesList, type NoteEntry } from "../git/notes.ts";
 import { readBlobs, readRefs } from "../git/objects.ts";
@@ -42,10 +43,10 @@ export function listNotes(git: GitRunner, ref = NOTES_REF, refKnownToExist = fal
   return notesList(git, ref);
 }
 
-export class NotesWriteConflict extends Error {
+export class NotesWriteConflict extends TracesError {
   readonly code = "NOTES_WRITE_CONFLICT";
   constructor(ref: string) {
-    super(`${ref} kept moving while writing; gave up after ${CAS_ATTEMPTS} attempts`);
+    super(`${ref} kept moving while writing; gave up after ${CAS_ATTEMPTS} attempts`, { ref });
   }
 }
 
@@ -123,10 +124,10 @@ export function notesTree(git: GitRunner, commit: string): Map<string, string> {
   return out;
 }
 
-export class NotesRefCorrupt extends Error {
+export class NotesRefCorrupt extends TracesError {
   readonly code = "NOTES_REF_CORRUPT";
   constructor(readonly ref: string) {
-    super(`${ref} is not a notes commit`);
+    super(`${ref} is not a notes commit`, { ref });
   }
 }
 
@@ -303,14 +304,14 @@ export function checkNotesTree(git: GitRunner, commit: string): BadNotesEntry[] 
 }
 
 /** A fetched notes commit whose tree holds entries that are not notes: left out, never merged. */
-export class NotesTreeInvalid extends Error {
+export class NotesTreeInvalid extends TracesError {
   readonly code = "NOTES_TREE_INVALID";
   constructor(
     readonly ref: string,
     readonly commit: string,
     readonly bad: readonly BadNotesEntry[],
   ) {
-    super(`${ref} holds ${describeBadEntries(bad)}`);
+    super(`${ref} holds ${describeBadEntries(bad)}`, { ref, commit, bad });
   }
 }
 

@@ -7,7 +7,9 @@ import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem } from "../.
 import { gitVersion } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
+import { messages } from "../messages.ts";
 import { VERSION } from "../../base/version.ts";
+import { nodeFs } from "../../base/lazy-fs.ts";
 
 export interface Problem {
   code: string;
@@ -25,7 +27,7 @@ export interface DoctorOptions {
 }
 
 function readRecorded(execPath: string): { path: string; target: string | null; exists: boolean } {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = recordedGitPath(execPath);
   let target: string | null = null;
   try {
@@ -52,8 +54,8 @@ export function workerStarts(execPath: string, env: Record<string, string | unde
   }
 }
 
-export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport {
-  const { env } = deps;
+export function diagnose(deps: Deps): DoctorReport {
+  const { env, execPath } = deps;
   const problems: Problem[] = [];
   const binDir = execPath.slice(0, execPath.lastIndexOf("/"));
   const onPath = gitsOnPath(env.PATH, execPath);
@@ -151,14 +153,15 @@ export function runDoctor(opts: DoctorOptions, deps: Deps): number {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
     return report.problems.length ? 1 : 0;
   }
+  // The facts are data (stdout); the verdict is a message (stderr).
   for (const [k, v] of Object.entries(report.facts)) io.out(`${k}=${v}\n`);
-  io.out("\n");
+  const say = messages(io);
   if (!report.problems.length) {
-    io.out("No problems found.\n");
+    say.success("No problems found.");
     return 0;
   }
-  io.out(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:\n`);
-  for (const p of report.problems) io.out(`  - ${p.message}\n    fix: ${p.fix}\n`);
+  say.fail(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:`);
+  for (const p of report.problems) say.log(`  - ${p.message}\n    fix: ${p.fix}`);
   return 1;
 }
 
