@@ -5,6 +5,7 @@ import type { AgentName, Trace } from "../traces/model.ts";
 
 export type { Env } from "../base/env.ts";
 import type { Env } from "../base/env.ts";
+import { TracesError } from "../base/errors.ts";
 import type { Obj } from "./shared/json.ts";
 
 /** A session found on disk, identified from its header only (cheap). */
@@ -164,12 +165,12 @@ export interface AgentAdapter extends SessionStore {
 }
 
 /** A transcript that could not be read into a trace. */
-export class TranscriptError extends Error {
+export class TranscriptError extends TracesError {
   readonly code = "TRANSCRIPT_UNREADABLE";
   constructor(
     readonly path: string,
     reason: string,
   ) {
-    super(`${path}: ${reason}`);
+    super(`${path}: ${reason}`, { path, reason });
   }
 }

@@ -5,6 +5,7 @@
 
 // (node:fs is required lazily: the commit path imports this module and pays for what it uses.)
 import { dataHome } from "./home.ts";
+import { nodeFs } from "./lazy-fs.ts";
 
 export function logDir(gitDir: string): string {
   return `${gitDir}/traces/logs`;
@@ -13,7 +14,7 @@ export function logDir(gitDir: string): string {
 export function writeLog(gitDir: string | null, command: string, error: unknown): string | null {
   if (!gitDir) return null;
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
+    const fs = nodeFs();
     const dir = logDir(gitDir);
     fs.mkdirSync(dir, { recursive: true });
     const now = new Date();
@@ -48,7 +49,7 @@ function warningsFile(env: Record<string, string | undefined>): string {
 /** Keeps a warning for the next command to print. */
 export function deferWarning(env: Record<string, string | undefined>, line: string): void {
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
+    const fs = nodeFs();
     fs.mkdirSync(dataHome(env), { recursive: true });
     fs.appendFileSync(warningsFile(env), `${line}\n`);
   } catch {
@@ -66,7 +67,7 @@ export function flushWarnings(env: Record<string, string | undefined>, quiet = f
   const path = warningsFile(env);
   if (Bun.file(path).size === 0) return;
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
+    const fs = nodeFs();
     const text = fs.readFileSync(path, "utf8");
     fs.rmSync(path, { force: true });
     const lines = [...new Set(text.split("\n").filter(Boolean))].slice(-3);

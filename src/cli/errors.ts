@@ -1,22 +1,18 @@
 // Error kinds of the CLI, and the one place that turns an error into a message and an
 // exit status (never a stack trace unless GIT_TRACES_DEBUG asks for one).
 
-import { GitError } from "../git/runner.ts";
+import { TracesError } from "../base/errors.ts";
 import type { IO } from "./io.ts";
 
-/** Something the user can fix; `code` is stable for scripts, `data` holds the details. */
-export class CliError extends Error {
+/** Something the user can fix, said by the CLI itself; `exitStatus` is what the process ends with. */
+export class CliError extends TracesError {
   constructor(
     message: string,
     readonly code = "ERROR",
-    readonly data: Record<string, unknown> = {},
+    data: Record<string, unknown> = {},
     readonly exitStatus = 1,
   ) {
-    super(message);
-  }
-
-  toJSON() {
-    return { code: this.code, message: this.message, data: this.data };
+    super(message, data);
   }
 }
 
@@ -27,21 +23,28 @@ export class UsageError extends CliError {
   }
 }
 
+/**
+ * The exit status of an error: the CLI's own say which (usage 129, a missing -C directory
+ * 128, like git); the other errors of the tool (GitError, SettingsFileError,
+ * TranscriptError, ...) are failures, 1.
+ */
+export function exitStatusOf(error: TracesError): number {
+  return error instanceof CliError ? error.exitStatus : 1;
+}
+
+/**
+ * The one place that turns an error into what the user sees and the exit status. Ours
+ * (TracesError) carry a message written for the user; anything else is a bug or a surprise
+ * (a node:fs error included): its first line, and the stack with GIT_TRACES_DEBUG.
+ */
 export function reportError(error: unknown, io: IO, env: Record<string, string | undefined>): number {
-  const debug = Boolean(env.GIT_TRACES_DEBUG);
-  if (error instanceof CliError) {
+  if (error instanceof TracesError) {
     io.err(`git-traces: ${error.message}\n`);
-    return error.exitStatus;
-  }
-  // Our domain errors (GitError, SettingsFileError, TranscriptError, ...) carry a stable
-  // code and a message written for the user.
-  if (error instanceof GitError || (error instanceof Error && typeof (error as { code?: unknown }).code === "string" && /^[A-Z_]+$/.test((error as unknown as { code: string }).code))) {
-    io.err(`git-traces: ${error.message}\n`);
-    return 1;
+    return exitStatusOf(error);
   }
   const message = error instanceof Error ? error.message : String(error);
   io.err(`git-traces: unexpected error: ${message.split("\n")[0]}\n`);
-  if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+  if (env.GIT_TRACES_DEBUG && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
   else io.err("git-traces: run again with GIT_TRACES_DEBUG=1 for details\n");
   return 1;
 }

@@ -1,6 +1,8 @@
 // Streams and how to write to them: decided once here (colour, TTY, width), used by every
 // command. stdout carries data; messages go to stderr.
 
+import { nodeFs } from "../base/lazy-fs.ts";
+
 export interface IO {
   /**
    * Text is written as UTF-8; bytes as they are (file content in git's own formats), and
@@ -12,6 +14,8 @@ export interface IO {
   stderrIsTTY: boolean;
   /** Colour on stdout. */
   color: boolean;
+  /** Colour on stderr (messages, src/cli/messages.ts): the same rules, for that stream. */
+  errColor: boolean;
   /** Terminal width for stdout, or Infinity when it is not a terminal. */
   width: number;
 }
@@ -34,7 +38,7 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
  */
 function writer(fd: number): IO["out"] {
   return (text: string | Uint8Array, encoding?: "latin1") => {
-    const fs = require("node:fs") as typeof import("node:fs");
+    const fs = nodeFs();
     const bytes = typeof text === "string" ? Buffer.from(text, encoding ?? "utf8") : text;
     let done = 0;
     while (done < bytes.length) {
@@ -61,7 +65,7 @@ function writer(fd: number): IO["out"] {
  * by its device number; node:tty decides the rest.
  */
 export function isTerminal(fd: number): boolean {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   try {
     const st = fs.fstatSync(fd);
     if (!st.isCharacterDevice()) return false;
@@ -91,6 +95,9 @@ export function systemIO(env: Record<string, string | undefined> = process.env):
     get color() {
       return colorEnabled(env, this.stdoutIsTTY);
     },
+    get errColor() {
+      return colorEnabled(env, this.stderrIsTTY);
+    },
     get width() {
       return this.stdoutIsTTY ? (process.stdout.columns ?? 80) : Infinity;
     },
@@ -111,6 +118,7 @@ export function bufferIO(opts: Partial<Omit<IO, "out" | "err">> = {}): IO & { st
     stdoutIsTTY: false,
     stderrIsTTY: false,
     color: false,
+    errColor: false,
     width: Infinity,
     ...opts,
   };

@@ -64,7 +64,7 @@ function changeDir(dir: string): void {
 async function settleHere(deps: Deps): Promise<void> {
   const { commonDirQuick, gitDirQuick, repoState } = await import("../git/repo.ts");
   const plain = !deps.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree");
-  let gitDir = plain ? await gitDirQuick(process.cwd(), deps.env) : null;
+  let gitDir = plain ? await gitDirQuick(deps.cwd, deps.env) : null;
   if (!gitDir && deps.realGit()) gitDir = repoState(deps.git())?.gitDir ?? null;
   if (!gitDir) return;
   const { settle } = await import("../jobs/settle.ts");

@@ -2,31 +2,35 @@
 // shares (docs/sharing.md): a commit whose tree holds `<trace id>.json`, flat. Writes are one
 // `git fast-import` commit on top of the ref's value, a compare-and-swap retried as for the
 // notes (src/notes/store.ts); merging a remote's content makes a merge commit with both
-// parents, so that the next push is a fast-forward.
+// parents, so that the next push is a fast-forward (the same compare-and-swap merge as the
+// notes', src/git/refs.ts mergeIntoRef, with a merge of its own).
 //
 // What is stored here is already redacted (trace-json.ts sharedForm); this module only moves
 // bytes. Entries that are not `<valid id>.json` blobs (someone else's writing) are never read
 // and are left out of merges.
 
+import { TracesError } from "../base/errors.ts";
+import { fastImportCommit, fastImportData } from "../git/fast-import.ts";
+import { readBlobs } from "../git/objects.ts";
+import { backOff, CAS_ATTEMPTS, mergeBase, mergeIntoRef, refExists, refNames, type MergeResult } from "../git/refs.ts";
+import { resolveCommit } from "../git/repo.ts";
 import { GitError, type GitRunner } from "../git/runner.ts";
-import { casRef, fastImportCommit, fastImportData, identityEnv, isAncestor, readBlobs, refOid, type MergeResult } from "../notes/store.ts";
+import { commitTree, lsTree, makeTree } from "../git/trees.ts";
 import { isTraceId } from "../traces/id.ts";
 import { CONTENT_REF, CONTENT_TRACKING_PREFIX } from "./refs.ts";
-
-const MAX_ATTEMPTS = 8;
 const ENTRY = /^([A-Za-z0-9_-]{1,128})\.json$/;
 
-export class ContentRefCorrupt extends Error {
+export class ContentRefCorrupt extends TracesError {
   readonly code = "CONTENT_REF_CORRUPT";
   constructor(readonly ref: string) {
-    super(`${ref} is not a commit`);
+    super(`${ref} is not a commit`, { ref });
   }
 }
 
-export class ContentWriteConflict extends Error {
+export class ContentWriteConflict extends TracesError {
   readonly code = "CONTENT_WRITE_CONFLICT";
   constructor(ref: string) {
-    super(`${ref} kept moving while writing; gave up after ${MAX_ATTEMPTS} attempts`);
+    super(`${ref} kept moving while writing; gave up after ${CAS_ATTEMPTS} attempts`, { ref });
   }
 }
 
@@ -38,30 +42,38 @@ export function entryName(id: string): string {
 
 /** The commit a content ref names; null when absent; ContentRefCorrupt when it names something else. */
 export function contentCommit(git: GitRunner, ref = CONTENT_REF): string | null {
-  const oid = refOid(git, ref);
+  const oid = resolveCommit(git, ref);
   if (oid) return oid;
-  if (git.run(["rev-parse", "-q", "--verify", "--end-of-options", ref]).exitCode === 0) throw new ContentRefCorrupt(ref);
+  if (refExists(git, ref)) throw new ContentRefCorrupt(ref);
   return null;
 }
 
 /** Trace ID -> blob, for a content commit (or any tree-ish); nothing when it cannot be read. */
 export function contentEntries(git: GitRunner, rev: string): Map<string, string> {
   const out = new Map<string, string>();
-  const r = git.run(["ls-tree", "-z", rev]);
-  if (r.exitCode !== 0) return out;
-  for (const entry of r.stdout.split("\0")) {
-    const m = /^100(?:644|755) blob ([0-9a-f]{40,64})\t(.+)$/.exec(entry);
-    const id = m ? ENTRY.exec(m[2]!)?.[1] : undefined;
-    if (m && id) out.set(id, m[1]!);
+  let entries;
+  try {
+    entries = lsTree(git, rev);
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    return out;
+  }
+  for (const e of entries) {
+    const id = e.type === "blob" && (e.mode === "100644" || e.mode === "100755") ? ENTRY.exec(e.path)?.[1] : undefined;
+    if (id) out.set(id, e.oid);
   }
   return out;
 }
 
 /** Where shared content can be read: ours first, then each remote's as last fetched, by name. */
 export function contentRefs(git: GitRunner): string[] {
-  const r = git.run(["for-each-ref", "--format=%(refname)", CONTENT_REF, CONTENT_TRACKING_PREFIX]);
-  if (r.exitCode !== 0) return [];
-  const refs = r.stdout.split("\n").filter(Boolean);
+  let refs: string[];
+  try {
+    refs = refNames(git, [CONTENT_REF, CONTENT_TRACKING_PREFIX]);
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    return [];
+  }
   const tracking = refs.filter((ref) => ref.startsWith(CONTENT_TRACKING_PREFIX) && ref.endsWith("/content")).sort();
   return [...(refs.includes(CONTENT_REF) ? [CONTENT_REF] : []), ...tracking];
 }
@@ -129,7 +141,7 @@ export interface WriteOptions {
  */
 export function updateContent(git: GitRunner, changes: ReadonlyMap<string, string | null>, opts: WriteOptions): string[] {
   for (const id of changes.keys()) entryName(id);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
     const old = contentCommit(git);
     const current = old ? contentEntries(git, old) : new Map<string, string>();
     const kept = readBlobs(git, [...changes].filter(([id, text]) => text !== null && current.has(id)).map(([id]) => current.get(id)!));
@@ -148,7 +160,7 @@ export function updateContent(git: GitRunner, changes: ReadonlyMap<string, strin
     }
     if (!changed.length) return [];
     if (fastImportCommit(git, CONTENT_REF, old, body, opts.message, opts.ident)) return changed;
-    Bun.sleepSync(5 + Math.floor(Math.random() * 20 * (attempt + 1)));
+    backOff(attempt);
   }
   throw new ContentWriteConflict(CONTENT_REF);
 }
@@ -204,16 +216,6 @@ export function mergeEntries(base: ReadonlyMap<string, string>, ours: ReadonlyMa
   return out;
 }
 
-function mergeBase(git: GitRunner, a: string, b: string): string | null {
-  const r = git.run(["merge-base", a, b]);
-  return r.exitCode === 0 ? r.stdout.trim().split("\n")[0] || null : null;
-}
-
-function writeTree(git: GitRunner, entries: ReadonlyMap<string, string>): string {
-  const input = [...entries].map(([id, blob]) => `100644 blob ${blob}\t${entryName(id)}\0`).join("");
-  return git.out(["mktree", "-z"], { input }).trim();
-}
-
 /**
  * Merges the content of `theirsRef` (a remote's, as fetched) into refs/traces/content: the
  * union of their entries, by mergeEntries. A merge commit has both sides as parents, so that
@@ -222,37 +224,28 @@ function writeTree(git: GitRunner, entries: ReadonlyMap<string, string>): string
  */
 export function mergeContentRef(git: GitRunner, theirsRef: string, opts: { ident?: string; message?: string } = {}): MergeResult {
   const message = opts.message ?? `git-traces: merge ${theirsRef}`;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const theirs = contentCommit(git, theirsRef);
-    if (!theirs) return "up-to-date";
-    const ours = contentCommit(git);
-    if (!ours) {
-      if (casRef(git, CONTENT_REF, theirs, null, message)) return "created";
-      continue;
-    }
-    if (ours === theirs || isAncestor(git, theirs, ours)) return "up-to-date";
-    if (isAncestor(git, ours, theirs)) {
-      if (casRef(git, CONTENT_REF, theirs, ours, message)) return "fast-forward";
-      continue;
-    }
-    const base = mergeBase(git, ours, theirs);
-    const o = contentEntries(git, ours);
-    const t = contentEntries(git, theirs);
-    const b = base ? contentEntries(git, base) : new Map<string, string>();
-    // The texts of entries both sides changed, to pick from.
-    const both = [...o].filter(([id, blob]) => t.has(id) && t.get(id) !== blob && b.get(id) !== blob && b.get(id) !== t.get(id));
-    const texts = readBlobs(git, both.flatMap(([id, blob]) => [blob, t.get(id)!]));
-    const merged = mergeEntries(b, o, t, (_id, ob, tb) => {
-      const ot = texts.get(ob);
-      const tt = texts.get(tb);
-      if (ot === undefined || tt === undefined) return ot === undefined ? tb : ob;
-      return laterVersion(ot, tt) === ot ? ob : tb;
-    });
-    const tree = writeTree(git, merged);
-    const r = git.run(["commit-tree", tree, "-p", ours, "-p", theirs, "-m", message], identityEnv(opts.ident));
-    if (r.exitCode !== 0) throw new GitError(["commit-tree"], r.exitCode, r.stderr);
-    if (casRef(git, CONTENT_REF, r.stdout.trim(), ours, message)) return "merged";
-    Bun.sleepSync(5 + Math.floor(Math.random() * 20 * (attempt + 1)));
-  }
-  throw new ContentWriteConflict(CONTENT_REF);
+  return mergeIntoRef(git, {
+    ref: CONTENT_REF,
+    message,
+    theirs: () => contentCommit(git, theirsRef),
+    ours: () => contentCommit(git),
+    merge: (ours, theirs) => {
+      const base = mergeBase(git, ours, theirs);
+      const o = contentEntries(git, ours);
+      const t = contentEntries(git, theirs);
+      const b = base ? contentEntries(git, base) : new Map<string, string>();
+      // The texts of entries both sides changed, to pick from.
+      const both = [...o].filter(([id, blob]) => t.has(id) && t.get(id) !== blob && b.get(id) !== blob && b.get(id) !== t.get(id));
+      const texts = readBlobs(git, both.flatMap(([id, blob]) => [blob, t.get(id)!]));
+      const merged = mergeEntries(b, o, t, (_id, ob, tb) => {
+        const ot = texts.get(ob);
+        const tt = texts.get(tb);
+        if (ot === undefined || tt === undefined) return ot === undefined ? tb : ob;
+        return laterVersion(ot, tt) === ot ? ob : tb;
+      });
+      const tree = makeTree(git, [...merged].map(([id, oid]) => ({ name: entryName(id), oid })));
+      return commitTree(git, tree, [ours, theirs], message, opts.ident);
+    },
+    gaveUp: () => new ContentWriteConflict(CONTENT_REF),
+  });
 }

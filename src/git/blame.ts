@@ -2,6 +2,7 @@
 
 import { locateRepoOnDisk } from "./repo.ts";
 import type { GitRunner } from "./runner.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 /**
  * Starts `git blame --porcelain` (or `--line-porcelain`) with the user's own blame options
@@ -24,7 +25,7 @@ export async function showPrefix(git: GitRunner, env: Record<string, string | un
   if (!git.context.length && !git.cwd) {
     const where = locateRepoOnDisk(process.cwd(), env);
     if (where?.topLevel) {
-      const fs = require("node:fs") as typeof import("node:fs");
+      const fs = nodeFs();
       const path = require("node:path") as typeof import("node:path");
       const rel = path.relative(where.topLevel, fs.realpathSync(process.cwd()));
       if (rel === "") return "";

@@ -1,6 +1,7 @@
 // Reading and removing values in one git config file (`git config --file`), wherever the
 // repository it belongs to is: the full uninstall takes out the refspecs git-traces added.
 
+import { exactValuePattern } from "./config.ts";
 import type { GitRunner } from "./runner.ts";
 
 /** The values of `key` in `file`; [] when it has none, null when git could not read the file. */
@@ -13,6 +14,5 @@ export function configFileValues(git: GitRunner, file: string, key: string): str
 
 /** Takes every `key = value` line with exactly this value out of `file`; true when git did. */
 export function unsetConfigFileValue(git: GitRunner, file: string, key: string, value: string): boolean {
-  const exact = `^${value.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`;
-  return git.run(["config", "--file", file, "--unset-all", key, exact], { noContext: true }).exitCode === 0;
+  return git.run(["config", "--file", file, "--unset-all", key, exactValuePattern(value)], { noContext: true }).exitCode === 0;
 }

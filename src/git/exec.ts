@@ -3,6 +3,8 @@
 
 import { mayHaveInheritedFds, restoreInheritedFds } from "./fds.ts";
 import { execvLibc, hasReplacementChar, spawnLibc } from "./raw-exec.ts";
+import { TracesError } from "../base/errors.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 /** Signals a parent forwards to the git it waits for. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -19,12 +21,13 @@ function resetSignalsForExec(): void {
   process.on("SIGXFSZ", noop);
 }
 
-export class ExecError extends Error {
+export class ExecError extends TracesError {
+  readonly code = "EXEC_FAILED";
   constructor(
     readonly path: string,
     readonly errno: string,
   ) {
-    super(`cannot run ${path}: ${errno}`);
+    super(`cannot run ${path}: ${errno}`, { path, errno });
   }
 }
 
@@ -54,7 +57,7 @@ export function execInPlace(path: string, globals: readonly string[] = []): neve
 
 /** Bun's FFI does not expose errno: tell the likely cause from the file itself. */
 function execFailure(path: string): string {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   try {
     fs.accessSync(path, fs.constants.X_OK);
     return "ENOEXEC";

@@ -2,6 +2,8 @@
 // installer recorded, then the first git on PATH that is not this binary. The shim's hot
 // path calls quickCandidates() only, which touches no file; PATH is searched on a miss.
 
+import { nodeFs } from "../base/lazy-fs.ts";
+
 export const REAL_GIT_ENV = "GIT_TRACES_REAL_GIT";
 
 export type RealGitSource = "env" | "recorded" | "path";
@@ -76,7 +78,7 @@ export interface PathGit {
  * Empty and relative PATH entries are skipped: they would make the cwd decide.
  */
 export function gitsOnPath(pathEnv: string | undefined = process.env.PATH, execPath = process.execPath): PathGit[] {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   let self: string;
   try {
     self = fs.realpathSync(execPath);

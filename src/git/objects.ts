@@ -1,5 +1,5 @@
 // Questions about many refs and objects at once, each one git call whatever their number:
-// what refs point at, what objects are, which commits some tips reach.
+// what refs point at, what objects are and what blobs hold, which commits some tips reach.
 
 import type { GitRunner } from "./runner.ts";
 
@@ -46,4 +46,53 @@ export function unreachableFrom(git: GitRunner, commits: readonly string[], tips
   const input = `${commits.join("\n")}\n${tips.map((t) => `^${t}`).join("\n")}\n`;
   const walked = new Set(git.out(["rev-list", "--stdin"], { input }).split("\n"));
   return new Set(commits.filter((c) => walked.has(c)));
+}
+
+const BATCH = ["cat-file", "--batch"];
+
+/** Blob contents by ID as text, through one `git cat-file --batch`; missing ones absent. */
+export function readBlobs(git: GitRunner, oids: readonly string[]): Map<string, string> {
+  return decode(readBlobBytes(git, oids));
+}
+
+/** Blob contents by ID as bytes, through one `git cat-file --batch`; missing ones absent. */
+export function readBlobBytes(git: GitRunner, oids: readonly string[]): Map<string, Buffer> {
+  if (oids.length === 0) return new Map();
+  return parseBatch(git.outBytes(BATCH, { input: `${[...new Set(oids)].join("\n")}\n` }));
+}
+
+/**
+ * readBlobs() in two steps: `git cat-file --batch` starts now, and is asked for the blobs
+ * once the caller knows which (call the returned function exactly once).
+ */
+export function blobReader(git: GitRunner): (oids: readonly string[]) => Promise<Map<string, string>> {
+  const feed = git.startFed(BATCH);
+  return async (oids) => decode(parseBatch((await feed(oids.length ? `${oids.join("\n")}\n` : "")).stdout));
+}
+
+/**
+ * `git cat-file --batch` output, cut by the sizes it gives, which count bytes: each blob is
+ * taken on its own, so that content which is not valid UTF-8 cannot shift where the next
+ * one starts.
+ */
+function parseBatch(buf: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const [oid, type, size] = buf.subarray(pos, nl).toString().split(" ");
+    pos = nl + 1;
+    if (type === "missing" || !size) continue;
+    const n = Number(size);
+    out.set(oid!, buf.subarray(pos, pos + n));
+    pos += n + 1;
+  }
+  return out;
+}
+
+function decode(blobs: Map<string, Buffer>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [oid, bytes] of blobs) out.set(oid, bytes.toString("utf8"));
+  return out;
 }

@@ -2,10 +2,11 @@
 
 import { ExecError, execInPlace } from "./exec.ts";
 import { REAL_GIT_ENV, overrideProblem, quickCandidate, searchPath } from "./locate.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 /** One clear line on stderr and git's "command not found" status; never a stack trace. */
 export function fatal(message: string, status = 127): never {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   try {
     fs.writeSync(2, `git-traces: ${message}\n`);
   } catch {

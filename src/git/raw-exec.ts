@@ -10,6 +10,7 @@
 // converting process.env, which costs milliseconds in Bun.
 
 import { libc, libcSpawn } from "./libc.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 export function hasReplacementChar(list: readonly string[]): boolean {
   for (const s of list) if (s.includes("\uFFFD")) return true;
@@ -20,7 +21,7 @@ export function hasReplacementChar(list: readonly string[]): boolean {
 function originalArgv(): Uint8Array[] | null {
   let raw: Uint8Array;
   try {
-    const fs = require("node:fs") as typeof import("node:fs");
+    const fs = nodeFs();
     raw = new Uint8Array(fs.readFileSync("/proc/self/cmdline"));
   } catch {
     return null;

@@ -1,6 +1,8 @@
 // Named questions about a repository, each answered by one git call in a machine format.
 
+import { configEntries } from "./config.ts";
 import type { GitRunner } from "./runner.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 export interface RepoState {
   /** The repository directory of this worktree (`.git`, or `.git/worktrees/<name>`). */
@@ -121,6 +123,12 @@ export function resolveCommit(git: GitRunner, rev: string): string | null {
   return r.exitCode === 0 && OID.test(oid) ? oid : null;
 }
 
+/** The commits on `tip` (newest first, at most `limit`) made since `sinceSec`; none when `tip` names nothing. */
+export function commitsSinceTime(git: GitRunner, tip: string, sinceSec: number, limit: number): string[] {
+  const r = git.run(["rev-list", `--max-count=${limit}`, `--since=@${Math.floor(sinceSec)}`, tip, "--"]);
+  return r.exitCode === 0 ? r.stdout.split("\n").filter(Boolean) : [];
+}
+
 /**
  * When each file was last changed by a commit reachable from `tips`, looking back no
  * further than `sinceSec`. Files not changed in that window are absent from the map.
@@ -142,15 +150,10 @@ export function lastChanged(git: GitRunner, tips: readonly string[], files: read
 
 /** All values of `traces.*` config keys (lower-cased names), from git's own config reader. */
 export function tracesConfig(git: GitRunner): Map<string, string[]> {
-  const r = git.run(["config", "-z", "--get-regexp", "^traces\\."]);
   const out = new Map<string, string[]>();
-  if (r.exitCode !== 0) return out; // 1: no such keys
-  for (const entry of r.stdout.split("\0")) {
-    if (!entry) continue;
-    const nl = entry.indexOf("\n");
-    const key = (nl < 0 ? entry : entry.slice(0, nl)).toLowerCase();
-    const value = nl < 0 ? "" : entry.slice(nl + 1);
-    out.set(key, [...(out.get(key) ?? []), value]);
+  for (const { key, value } of configEntries(git, "^traces\\.")) {
+    const name = key.toLowerCase();
+    out.set(name, [...(out.get(name) ?? []), value ?? ""]);
   }
   return out;
 }
@@ -196,7 +199,7 @@ export function listRevisions(git: GitRunner, revs: readonly string[]): string[]
  */
 export function locateRepoOnDisk(cwd: string, env: Record<string, string | undefined>): Omit<RepoState, "head"> | null {
   if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM || env.GIT_COMMON_DIR) return null;
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   let dir = cwd;
   for (;;) {
@@ -232,9 +235,14 @@ export function locateRepoOnDisk(cwd: string, env: Record<string, string | undef
   }
 }
 
+/** The repository's common directory (absolute), as git finds it. */
+export function gitCommonDir(git: GitRunner): string {
+  return git.out(["rev-parse", "--path-format=absolute", "--git-common-dir"]).trim();
+}
+
 /** The repository's common directory (a linked worktree's `commondir`, else the git dir itself). */
 export function commonDir(gitDir: string): string {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   try {
     return path.resolve(gitDir, fs.readFileSync(path.join(gitDir, "commondir"), "utf8").trim());
@@ -248,7 +256,7 @@ export function commonDir(gitDir: string): string {
  * packed-refs); undefined when the repository keeps refs some other way (reftable).
  */
 export function refExistsOnDisk(gitDir: string, ref: string): boolean | undefined {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const common = commonDir(gitDir);
   if (fs.existsSync(path.join(common, "reftable"))) return undefined;
@@ -268,7 +276,7 @@ const SYSTEM_CONFIGS = ["/etc/gitconfig", "/usr/local/etc/gitconfig", "/opt/home
  * the common case skip a `git config` call; anything unsure says true and git is asked.
  */
 export function configMayMention(gitDir: string, env: Record<string, string | undefined>, section: string, extraArgs: readonly string[] = []): boolean {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const needle = section.toLowerCase();
   const mentions = (text: string) => {
@@ -325,7 +333,7 @@ export async function gitDirQuick(cwd: string, env: Record<string, string | unde
  * undefined when the files cannot tell (reftable, a symbolic ref, something unexpected).
  */
 export function refOidOnDisk(gitDir: string, ref: string): string | null | undefined {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const common = commonDir(gitDir);
   if (fs.existsSync(path.join(common, "reftable"))) return undefined;

@@ -1,6 +1,7 @@
 // The one place that spawns git for the tool's own work. Every other part calls named
 // functions (src/git/*.ts) that use this runner and return parsed values.
 
+import { TracesError } from "../base/errors.ts";
 import { traceWrite } from "./trace.ts";
 
 /** Set on every git we start, so a shim that git's hooks or aliases reach passes straight through. */
@@ -23,7 +24,7 @@ export function gitReason(stderr: string): string {
   return lines.filter((l) => !/^hint: /.test(l)).pop() ?? "";
 }
 
-export class GitError extends Error {
+export class GitError extends TracesError {
   readonly code = "GIT_FAILED";
   constructor(
     readonly argv: readonly string[],
@@ -31,11 +32,7 @@ export class GitError extends Error {
     readonly stderr: string,
   ) {
     const detail = gitReason(stderr);
-    super(`git ${argv.join(" ")} failed (exit ${exitCode})${detail ? `: ${detail}` : ""}`);
-  }
-
-  toJSON() {
-    return { code: this.code, message: this.message, data: { argv: this.argv, exitCode: this.exitCode } };
+    super(`git ${argv.join(" ")} failed (exit ${exitCode})${detail ? `: ${detail}` : ""}`, { argv, exitCode });
   }
 }
 
@@ -194,5 +191,15 @@ export class GitRunner {
     if (r.exitCode === 0) return r.stdout;
     if (r.exitCode === absentStatus) return null;
     throw new GitError(args, r.exitCode, r.stderr);
+  }
+}
+
+/** The version a git binary says it is (`2.39.5`); null when it does not run or say. */
+export function gitVersion(path: string): string | null {
+  try {
+    const r = new GitRunner({ git: path }).run(["--version"], { noContext: true });
+    return r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, "") : null;
+  } catch {
+    return null; // not executable, not a program
   }
 }

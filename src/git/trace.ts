@@ -3,11 +3,13 @@
 // Written with writeSync: process.stderr would load Node's stream modules (about 8 ms),
 // which would show in the very timings being traced.
 
+import { nodeFs } from "../base/lazy-fs.ts";
+
 const on = Boolean(process.env.GIT_TRACES_TRACE) && process.env.GIT_TRACES_TRACE !== "0";
 
 /** One `git-traces: trace:` line on stderr (callers check that tracing is on). */
 export function traceWrite(text: string): void {
-  (require("node:fs") as typeof import("node:fs")).writeSync(2, `git-traces: trace: ${text}\n`);
+  nodeFs().writeSync(2, `git-traces: trace: ${text}\n`);
 }
 
 export function traceMark(label: string): void {

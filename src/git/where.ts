@@ -1,8 +1,10 @@
 // Where sessions ran, in git's terms: the repository a directory belongs to, its worktrees
 // and its remote. For `git traces list`, which groups sessions by repository.
 
+import { configEntries } from "./config.ts";
 import { locateRepoOnDisk } from "./repo.ts";
 import { GitRunner } from "./runner.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 /** Every worktree of the repository `git` runs in (main one first), absolute paths. */
 export function worktreePaths(git: GitRunner): string[] {
@@ -20,14 +22,9 @@ export function worktreePaths(git: GitRunner): string[] {
  * when it has none. Credentials in the URL are left out (withoutPassword).
  */
 export function remoteUrl(git: GitRunner): string | null {
-  const r = git.run(["config", "-z", "--get-regexp", "^remote\\..*\\.url$"]);
-  if (r.exitCode !== 0) return null;
   const urls: { remote: string; url: string }[] = [];
-  for (const entry of r.stdout.split("\0")) {
-    const nl = entry.indexOf("\n");
-    if (nl < 0) continue;
-    const key = entry.slice(0, nl);
-    urls.push({ remote: key.slice("remote.".length, -".url".length), url: entry.slice(nl + 1) });
+  for (const { key, value } of configEntries(git, "^remote\\..*\\.url$")) {
+    if (value !== null) urls.push({ remote: key.slice("remote.".length, -".url".length), url: value });
   }
   const pick = urls.find((u) => u.remote === "origin") ?? urls[0];
   return pick ? withoutPassword(pick.url) : null;
@@ -57,7 +54,7 @@ const ELSEWHERE = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_COMMON_DIR
  * Found on disk when it can be, else by asking git.
  */
 export function repositoryOf(git: GitRunner, dir: string): RepoOfDir | null {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   try {
     if (!fs.statSync(dir).isDirectory()) return null;

@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
 import { intercept } from "./shared/run.ts";
+import { cloneConfigOptions, configOptions } from "../git/config.ts";
 import { passThrough } from "../git/passthrough.ts";
 import type { GitRunner } from "../git/runner.ts";
 
@@ -82,11 +83,10 @@ export default async function clone(inv: Invocation): Promise<never> {
   // For submodules, -c settings that every git under this clone sees. They are not written
   // to any config; for the clone itself (when its remote has the same name) they stand in
   // for --config, since the same refspec twice would make git fail ("multiple updates").
-  const forSubmodules = shape.submodules ? ["-c", `remote.${SUBMODULE_REMOTE}.fetch=${notesRefspec(SUBMODULE_REMOTE)}`, "-c", `remote.${SUBMODULE_REMOTE}.fetch=${contentRefspec(SUBMODULE_REMOTE)}`] : [];
+  const fetchSettings = (remote: string, k: string) => [notesRefspec(k), contentRefspec(k)].map((spec) => [`remote.${remote}.fetch`, spec] as const);
+  const forSubmodules = shape.submodules ? configOptions(fetchSettings(SUBMODULE_REMOTE, SUBMODULE_REMOTE)) : [];
   const configured = !(shape.submodules && origin === SUBMODULE_REMOTE);
-  const withRefspec: Invocation = configured
-    ? { ...inv, args: [...inv.args.slice(0, at + 1), "--config", `remote.${origin}.fetch=${notesRefspec(key)}`, "--config", `remote.${origin}.fetch=${contentRefspec(key)}`, ...inv.args.slice(at + 1)] }
-    : inv;
+  const withRefspec: Invocation = configured ? { ...inv, args: [...inv.args.slice(0, at + 1), ...cloneConfigOptions(fetchSettings(origin, key)), ...inv.args.slice(at + 1)] } : inv;
   return intercept(withRefspec, {
     globals: forSubmodules,
     after: async (ctx) => {

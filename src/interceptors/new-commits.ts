@@ -7,7 +7,8 @@ import { hasOption } from "./shared/args.ts";
 import { intercept } from "./shared/run.ts";
 
 const REVERT_ARGS = { withValue: ["-m", "--mainline", "-s", "--strategy", "-X", "--strategy-option", "--cleanup", "-S"] };
-const AM_ARGS = { withValue: ["-C", "-p", "--directory", "--exclude", "--include", "--patch-format", "--resolvemsg", "--quoted-cr", "--empty", "-S"] };
+// The options of git am that take a value (an option list, not a command line: one string of words).
+const AM_ARGS = { withValue: "-C -p --directory --exclude --include --patch-format --resolvemsg --quoted-cr --empty -S".split(" ") };
 
 function madeCommits(noCommit: readonly string[], spec: { withValue: readonly string[] }) {
   return async (inv: Invocation): Promise<never> => {

@@ -9,6 +9,7 @@
 //   terminal; else background.
 
 import type { Env } from "../base/env.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 export const SYNC_ENV = "GIT_TRACES_SYNC";
 
@@ -24,7 +25,7 @@ function isTerminal(fd: number): boolean {
   const c = libc();
   if (c) return c.isatty(fd) === 1;
   // No libc through bun:ffi (not glibc): a character device other than /dev/null.
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   try {
     const st = fs.fstatSync(fd);
     return st.isCharacterDevice() && st.rdev !== fs.statSync("/dev/null").rdev;

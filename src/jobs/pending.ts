@@ -16,6 +16,7 @@
 
 import { dataHome } from "../base/home.ts";
 import type { Env } from "../base/env.ts";
+import { nodeFs as fs } from "../base/lazy-fs.ts";
 
 export type WorkerKind = "after-commit" | "after-push";
 
@@ -66,10 +67,6 @@ export async function writeMarks(env: Env, commonDir: string, pid: number, mark:
     }
   }
   return true;
-}
-
-function fs(): typeof import("node:fs") {
-  return require("node:fs") as typeof import("node:fs");
 }
 
 /** Removes the hint of `pid`, and the hint directory when it was the last one. */

@@ -9,6 +9,7 @@ import { claimMark, clearHint, readMark, waitForRepo, type Mark } from "./pendin
 import { CommitJobSchema, PushJobSchema } from "./schemas.ts";
 import { warn } from "../base/report.ts";
 import type { Env } from "../base/env.ts";
+import { nodeFs } from "../base/lazy-fs.ts";
 
 
 export interface SettleOptions {
@@ -47,7 +48,7 @@ export async function settle(env: Env, commonDir: string, opts: SettleOptions = 
 
 function removeQuietly(path: string): void {
   try {
-    (require("node:fs") as typeof import("node:fs")).rmSync(path, { force: true });
+    nodeFs().rmSync(path, { force: true });
   } catch {
     // a leftover claim is ignored by readers
   }

@@ -4,7 +4,7 @@
 
 import { writeAttachments } from "../attach/note-lines.ts";
 import { detectTraces } from "../attach/detect.ts";
-import { commitInfo, type RepoState } from "../git/repo.ts";
+import { commitInfo, commitsSinceTime, type RepoState } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { readNotes } from "../notes/store.ts";
 
@@ -12,9 +12,7 @@ const MAX_COMMITS = 100;
 
 /** Attaches traces to commits on `tip` since `sinceS` that have none; returns how many got some. */
 export async function catchUp(git: GitRunner, state: RepoState, env: Record<string, string | undefined>, sinceS: number, tip = "HEAD"): Promise<number> {
-  const r = git.run(["rev-list", `--max-count=${MAX_COMMITS}`, `--since=@${Math.floor(sinceS)}`, tip, "--"]);
-  if (r.exitCode !== 0) return 0;
-  const commits = r.stdout.split("\n").filter(Boolean);
+  const commits = commitsSinceTime(git, tip, sinceS, MAX_COMMITS);
   if (commits.length === 0) return 0;
   const noted = readNotes(git, commits);
   const bare = commits.filter((c) => !noted.has(c));

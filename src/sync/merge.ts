@@ -4,9 +4,10 @@
 // trace content a fetch brings is merged the same way, into refs/traces/content
 // (mergeContentRef in src/content/content.ts).
 
+import type { MergeResult } from "../git/refs.ts";
 import { commonDir, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
-import { checkNotesTree, describeBadEntries, mergeNotesRef, NotesRefCorrupt, NotesTreeInvalid, type MergeResult } from "../notes/store.ts";
+import { checkNotesTree, describeBadEntries, mergeNotesRef, NotesRefCorrupt, NotesTreeInvalid } from "../notes/store.ts";
 import { ContentRefCorrupt, mergeContentRef } from "../content/content.ts";
 import { contentTrackingRef } from "../content/refs.ts";
 import { trackingRef } from "./remotes.ts";

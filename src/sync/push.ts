@@ -14,20 +14,20 @@
 // merging the remote's notes stays a union; the notes of a branch go with the push that
 // sends the branch.
 
-import { objectInfo, readRefs, unreachableFrom, type RefValue } from "../git/objects.ts";
+import { fastImportPath } from "../git/fast-import.ts";
+import { objectInfo, readBlobBytes, readRefs, unreachableFrom, type RefValue } from "../git/objects.ts";
+import { isAncestor, setRef } from "../git/refs.ts";
+import { fetchRefspecs, pushRefspecs, remoteTips, type PushOptions } from "../git/remote.ts";
 import { commonDir } from "../git/repo.ts";
-import { GitError, gitReason, GitRunner } from "../git/runner.ts";
+import { GitError, gitReason, type GitRunner } from "../git/runner.ts";
 import {
   checkNotesTree,
   describeBadEntries,
-  fastImportPath,
-  isAncestor,
   MAX_NOTE_BYTES,
   noteLinesWithin,
   notesChanges,
   NotesRefCorrupt,
   NotesTreeInvalid,
-  readBlobBytes,
   unionOfNotes,
   writeNotesCommitObject,
   type BadNotesEntry,
@@ -37,7 +37,7 @@ import { ContentRefCorrupt } from "../content/content.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { CONTENT_REF, contentRefspec, contentTrackingRef } from "../content/refs.ts";
 import { mergeFetchedContent, mergeFetchedNotes } from "./merge.ts";
-import { listRemotes, lsRemoteTips, NOTES_SRC, notesRefspec, trackingPatterns, trackingRef, type Remote } from "./remotes.ts";
+import { listRemotes, NOTES_SRC, notesRefspec, trackingPatterns, trackingRef, type Remote } from "./remotes.ts";
 import { readSyncState, remoteState, updateSyncState } from "./state.ts";
 
 const ATTEMPTS = 5;
@@ -63,18 +63,10 @@ export interface PushOutcome {
   content?: PushOutcome;
 }
 
-export interface PushNotesOptions {
-  /** Pass --no-verify: only when the user's own push did. */
-  noVerify?: boolean;
-  /** The user's own --signed option, passed on as given (null: none). */
-  signed?: string | null;
+/** noVerify only when the user's own push did; signed: the user's own --signed option. */
+export interface PushNotesOptions extends PushOptions {
   /** The configured remotes, when the caller has them (else read here). */
   remotes?: readonly Remote[];
-}
-
-/** A runner that never stops to ask for a password: nobody is there to answer. */
-function quiet(git: GitRunner): GitRunner {
-  return new GitRunner({ git: git.git, context: git.context, ...(git.cwd ? { cwd: git.cwd } : {}), env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "" } });
 }
 
 /** What went wrong, in git's words (the fatal: line, not the advice after it). */
@@ -83,13 +75,14 @@ const lastLine = gitReason;
 /** Fetches the remote's notes and shared content into their tracking refs (forced: they are theirs, not ours). */
 export function fetchNotes(git: GitRunner, remote: string, key: string): { ok: boolean; detail?: string } {
   // Patterns, as in the configured refspecs: a remote without notes or content is no match, not an error.
-  const r = quiet(git).run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", remote, notesRefspec(key), contentRefspec(key)]);
-  if (r.exitCode === 0) return { ok: true };
-  if (/couldn't find remote ref/i.test(r.stderr)) return { ok: true };
-  return { ok: false, detail: lastLine(r.stderr) };
+  const failed = fetchRefspecs(git, remote, [notesRefspec(key), contentRefspec(key)]);
+  return failed === null ? { ok: true } : { ok: false, detail: failed };
 }
 
 // --- which of our notes a remote gets -------------------------------------------------------
+
+/** The object types a branch or tag may point at that a walk can start from (a word list, not a command). */
+const TIP_TYPES = new Set("commit tag".split(" "));
 
 /** Where the remote is: its branches are tracked under `patterns` here, or asked of it (a URL). */
 interface Target {
@@ -161,7 +154,7 @@ function selectNotes(git: GitRunner, common: string, target: Target, refs: Map<s
     tips = [];
     for (const [name, value] of refs) if (target.patterns.some((p) => name === p || name.startsWith(`${p}/`))) tips.push(value.oid);
   } else {
-    const listed = lsRemoteTips(quiet(git), target.remote);
+    const listed = remoteTips(git, target.remote);
     if ("error" in listed) return { failed: `could not list its branches: ${listed.error}` };
     tips = listed.tips;
   }
@@ -174,7 +167,7 @@ function selectNotes(git: GitRunner, common: string, target: Target, refs: Map<s
   const unreachable = unreachableFrom(
     git,
     valid.map(([commit]) => commit),
-    target.patterns ? tips : tips.filter((t) => ["commit", "tag"].includes(info.get(t)?.type ?? "")),
+    target.patterns ? tips : tips.filter((t) => TIP_TYPES.has(info.get(t)?.type ?? "")),
   );
   const send = valid.filter(([commit]) => !unreachable.has(commit));
   return { theirs: tracked?.oid ?? null, ours: local.oid, send, held: candidates.length - send.length, bad };
@@ -224,12 +217,10 @@ type OnceStatus = "ok" | "uptodate" | "moved" | "refused" | "failed";
 
 /** One `git push` of the given `src:dst` pairs; what became of each destination. */
 function pushOnce(git: GitRunner, remote: string, specs: readonly { src: string; dst: string }[], opts: PushNotesOptions): Map<string, { status: OnceStatus; detail: string }> {
-  const args = ["push", "--porcelain", "--no-recurse-submodules", ...(opts.noVerify ? ["--no-verify"] : []), ...(opts.signed ? [opts.signed] : []), remote, ...specs.map((s) => `${s.src}:${s.dst}`)];
-  const r = quiet(git).run(args);
+  const r = pushRefspecs(git, remote, specs.map((s) => `${s.src}:${s.dst}`), opts);
   const out = new Map<string, { status: OnceStatus; detail: string }>();
   for (const { src, dst } of specs) {
-    const line = r.stdout.split("\n").find((l) => l.split("\t")[1] === `${src}:${dst}`) ?? "";
-    const [flag = "", , summary = ""] = line.split("\t");
+    const { flag, summary } = r.refs.get(`${src}:${dst}`)!;
     if (flag === "=") out.set(dst, { status: "uptodate", detail: "" });
     // (By its own flag: with two refs, one can go while the other is rejected.)
     else if (flag === " " || flag === "*" || flag === "+") out.set(dst, { status: "ok", detail: "" });
@@ -247,6 +238,15 @@ function pushOnce(git: GitRunner, remote: string, specs: readonly { src: string;
     } else out.set(dst, { status: "failed", detail: lastLine(r.stderr) || summary || `git push exited ${r.exitCode}` });
   }
   return out;
+}
+
+/** Moves a tracking ref to what was pushed; when git cannot, the next push finds it behind and catches up. */
+function trackPushed(git: GitRunner, tracking: string, oid: string): void {
+  try {
+    setRef(git, tracking, oid, "git-traces: pushed");
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+  }
 }
 
 /** One ref the push sends: what, where, and where the remote's is tracked. */
@@ -308,7 +308,7 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
       let done: PushOutcome | null = null;
       if (r.status === "ok" || r.status === "uptodate") {
         // git's push moves the tracking ref itself when a fetch refspec maps the pushed ref.
-        if (!target.tracked.has(s.tracking)) git.run(["update-ref", "-m", "git-traces: pushed", s.tracking, s.src]);
+        if (!target.tracked.has(s.tracking)) trackPushed(git, s.tracking, s.src);
         updateSyncState(common, (st) => {
           const rs = remoteState(st, key);
           if (isNotes) {

@@ -18,6 +18,8 @@
 // interceptors then fetch the notes refspecs alone, right after git (sourceWithoutNotes in
 // src/interceptors/fetch.ts, cloneShape in src/interceptors/clone.ts).
 
+import { configAdd, configEntries, configGet, configUnsetValue } from "../git/config.ts";
+import { currentBranch, deleteRef } from "../git/refs.ts";
 import { commonDir, configBool, tracesConfig } from "../git/repo.ts";
 import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
@@ -52,14 +54,9 @@ export function notesRefspec(key: string): string {
 
 /** Every configured remote with its URLs and fetch refspecs, in one git call. */
 export function listRemotes(git: GitRunner): Remote[] {
-  const r = git.run(["config", "-z", "--get-regexp", "^remote\\..*\\.(url|fetch)$"]);
   const byName = new Map<string, Remote>();
-  if (r.exitCode !== 0) return [];
-  for (const entry of r.stdout.split("\0")) {
-    const nl = entry.indexOf("\n");
-    if (nl < 0) continue;
-    const key = entry.slice(0, nl);
-    const value = entry.slice(nl + 1);
+  for (const { key, value } of configEntries(git, "^remote\\..*\\.(url|fetch)$")) {
+    if (value === null) continue;
     const m = /^remote\.(.+)\.(url|fetch)$/.exec(key);
     if (!m) continue;
     const remote = byName.get(m[1]!) ?? { name: m[1]!, urls: [], fetch: [] };
@@ -84,7 +81,7 @@ export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
     const missing = [notesRefspec(key), contentRefspec(key)].filter((spec) => !r.fetch.includes(spec));
     if (!missing.length) continue;
     let added = false;
-    for (const spec of missing) if (git.run(["config", "--add", `remote.${r.name}.fetch`, spec]).exitCode === 0) {
+    for (const spec of missing) if (configAdd(git, `remote.${r.name}.fetch`, spec)) {
       added = true;
       recordAddedRefspec(git, r.name, spec); // listed for the full uninstall (added-refspecs.ts)
     }
@@ -138,12 +135,9 @@ export function removeNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
     const key = remoteKey(r.name, [r.name]);
     const specs = [notesRefspec(key), contentRefspec(key)].filter((spec) => r.fetch.includes(spec));
     if (!specs.length) continue;
-    for (const spec of specs) {
-      const escaped = spec.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-      git.run(["config", "--unset-all", `remote.${r.name}.fetch`, `^${escaped}$`]);
-    }
-    git.run(["update-ref", "-d", trackingRef(key)]);
-    git.run(["update-ref", "-d", contentTrackingRef(key)]);
+    for (const spec of specs) configUnsetValue(git, `remote.${r.name}.fetch`, spec);
+    deleteRef(git, trackingRef(key));
+    deleteRef(git, contentTrackingRef(key));
     changed.push(r.name);
   }
   return changed;
@@ -168,31 +162,7 @@ export function trackingPatterns(remote: Remote): string[] {
   return out;
 }
 
-/**
- * The commits a remote's branches and tags point at, asked of the remote (`git ls-remote`):
- * for a URL or path that is no named remote, whose refs are tracked nowhere here. Peeled
- * tags included; git's reason when the remote cannot be reached.
- */
-export function lsRemoteTips(git: GitRunner, remote: string): { tips: string[] } | { error: string } {
-  const r = git.run(["ls-remote", "--heads", "--tags", remote]);
-  if (r.exitCode !== 0) return { error: r.stderr.trim().split("\n").pop()?.replace(/^(fatal|error): /, "") || `git ls-remote exited ${r.exitCode}` };
-  const tips = new Set<string>();
-  for (const line of r.stdout.split("\n")) {
-    const m = /^([0-9a-f]{40}|[0-9a-f]{64})\trefs\//.exec(line);
-    if (m) tips.add(m[1]!);
-  }
-  return { tips: [...tips] };
-}
-
-function configValue(git: GitRunner, key: string): string | null {
-  const v = git.outOrNull(["config", "--get", key]);
-  return v === null ? null : v.trim();
-}
-
-function currentBranch(git: GitRunner): string | null {
-  const r = git.run(["symbolic-ref", "-q", "--short", "HEAD"]);
-  return r.exitCode === 0 ? r.stdout.trim() : null;
-}
+const configValue = (git: GitRunner, key: string) => configGet(git, key)?.trim() ?? null;
 
 /** The remote a plain `git push` talks to: branch.<b>.pushRemote, remote.pushDefault, branch.<b>.remote, origin. */
 export function defaultPushRemote(git: GitRunner, remotes: readonly Remote[]): string | null {

@@ -4,7 +4,10 @@
 
 import type { GitRunner } from "../git/runner.ts";
 import { MAX_NOTE_TRACES, NOTES_REF, parseNote, type NoteTrace } from "../notes/format.ts";
-import { blobReader, existingNotesRefs, existingNotesRefsSync, listNotes, listNotesAsync, readBlobs } from "../notes/store.ts";
+import { notesListAsync } from "../git/notes.ts";
+import { blobReader, readBlobs } from "../git/objects.ts";
+import { existingRefs, existingRefsAsync } from "../git/refs.ts";
+import { listNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
 import type { NoteCache } from "./note-cache.ts";
@@ -125,7 +128,7 @@ export function tracesOfCommits(git: GitRunner, commits: readonly string[], hook
   const out = new Map<string, AttachedTrace[]>();
   if (commits.length === 0) return out;
   // One call tells which refs exist; then per ref one listing; one cat-file reads every note.
-  const existing = existingNotesRefsSync(git, NOTES_REFS);
+  const existing = existingRefs(git, NOTES_REFS);
   const wanted = new Set(commits);
   const hits: { source: ForeignNotes; commit: string; blob: string }[] = [];
   for (const source of SOURCES) {
@@ -246,14 +249,14 @@ export interface NotesReader {
  */
 export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {}): Promise<NotesReader> {
   let early = opts.cache ? undefined : blobReader(git);
-  const existing = opts.present ? new Set(opts.present.keys()) : await existingNotesRefs(git, NOTES_REFS).catch(() => new Set<string>());
+  const existing = opts.present ? new Set(opts.present.keys()) : await existingRefsAsync(git, NOTES_REFS).catch(() => new Set<string>());
   const listings = await Promise.all(
     SOURCES.filter((s) => existing.has(s.ref)).map(async (source) => {
       const oid = opts.present?.get(source.ref);
       const known = oid ? opts.cache?.listing(source.ref, oid) : undefined;
       if (known) return { source, notes: known };
       try {
-        const notes = await listNotesAsync(git, source.ref);
+        const notes = await notesListAsync(git, source.ref);
         if (oid && notes.size <= MAX_CACHED) opts.cache?.setListing(source.ref, oid, notes);
         return { source, notes };
       } catch {

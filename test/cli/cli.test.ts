@@ -5,6 +5,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
+import type { AnyTracesCommand } from "../../src/cli/command.ts";
+import { COMMANDS } from "../../src/cli/commands/index.ts";
 
 let box: Sandbox;
 beforeAll(() => {
@@ -38,11 +40,46 @@ test("--version, through the shim and as git-traces", () => {
   expect(b.out).toBe(a.out);
 });
 
-test("every command has --help with examples", () => {
-  const r = git(["traces", "doctor", "--help"]);
-  expect(r.exitCode).toBe(0);
-  expect(r.out).toContain("EXAMPLES");
-  expect(r.out).toContain("--json");
+/** Every command and subcommand as `git traces` words, with whether it is hidden. */
+async function commandList(): Promise<{ words: string[]; hidden: boolean; def: AnyTracesCommand }[]> {
+  const out: { words: string[]; hidden: boolean; def: AnyTracesCommand }[] = [];
+  const walk = async (words: string[], def: AnyTracesCommand, hidden: boolean) => {
+    out.push({ words, hidden, def });
+    const subs = (await (typeof def.subCommands === "function" ? def.subCommands() : def.subCommands)) as Record<string, AnyTracesCommand> | undefined;
+    for (const [name, sub] of Object.entries(subs ?? {})) await walk([...words, name], sub, hidden);
+  };
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    const def = await load();
+    await walk([name], def, Boolean((def.meta as { hidden?: boolean } | undefined)?.hidden));
+  }
+  return out;
+}
+
+test("every command has --help: its name, its description, its flags and examples, status 0", async () => {
+  const visible = (await commandList()).filter((c) => !c.hidden);
+  expect(visible.map((c) => c.words.join(" "))).toContain("hooks install");
+  for (const { words, def } of visible) {
+    const r = git(["traces", ...words, "--help"]);
+    const meta = def.meta as { name: string; description: string };
+    expect({ words, exitCode: r.exitCode, err: r.err }).toEqual({ words, exitCode: 0, err: "" });
+    expect(r.out).toContain(`git traces ${words.slice(0, -1).concat(meta.name).join(" ")}`);
+    expect(r.out).toContain(meta.description);
+    expect({ words, examples: (def.examples ?? []).length > 0 }).toEqual({ words, examples: true });
+    for (const e of def.examples ?? []) expect(r.out).toContain(`$ ${e}`);
+    const args = (typeof def.args === "function" ? await def.args() : def.args) ?? {};
+    for (const [name, a] of Object.entries(args)) {
+      if ((a as { type?: string }).type !== "positional") expect({ words, flag: r.out.includes(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) }).toEqual({ words, flag: true });
+    }
+  }
+});
+
+test("the help lists every visible command and no hidden one", async () => {
+  const top = (await commandList()).filter((c) => c.words.length === 1);
+  const help = git(["traces", "--help"]).out;
+  const listed = new Set([...help.matchAll(/^ +([a-z-]+) {2,}/gm)].map((m) => m[1]));
+  expect(top.filter((c) => !c.hidden).map((c) => c.words[0]).filter((n) => !listed.has(n))).toEqual([]);
+  expect(top.filter((c) => c.hidden).map((c) => c.words[0]).filter((n) => listed.has(n))).toEqual([]);
+  expect(top.filter((c) => c.hidden).length).toBeGreaterThan(0);
 });
 
 test("an unknown command is a usage error: status 129 and one last line", () => {
@@ -75,7 +112,8 @@ test("doctor: key=value facts, and the shim not first on PATH is a problem with 
   expect(ok.exitCode).toBe(0);
   expect(ok.out).toContain("shim_first_on_path=yes\n");
   expect(ok.out).toContain("real_git_version=");
-  expect(ok.out).toContain("No problems found.");
+  expect(ok.out).not.toContain("problem"); // stdout is the facts alone
+  expect(ok.err).toBe("No problems found.\n");
   const behind = run([join(box.bin, "git-traces"), "doctor", "--json"], { env: { ...box.env, PATH: `/usr/bin:${box.bin}:/bin` } });
   expect(behind.exitCode).toBe(1);
   const report = JSON.parse(behind.out);
@@ -87,16 +125,28 @@ test("doctor: key=value facts, and the shim not first on PATH is a problem with 
 test("doctor names a missing real git and a disabled shim", () => {
   const r = run([join(box.bin, "git-traces"), "doctor"], { env: { ...box.env, PATH: box.bin, GIT_TRACES_DISABLE: "1" } });
   expect(r.exitCode).toBe(1);
-  expect(r.out).toContain("the real git was not found");
-  expect(r.out).toContain("GIT_TRACES_DISABLE is set");
-  expect(r.err).toBe("");
+  expect(r.err).toStartWith("2 problems found:\n  - the real git was not found");
+  expect(r.err).toContain("  - GIT_TRACES_DISABLE is set");
+  expect(r.out).toContain("GIT_TRACES_DISABLE=1\n");
+  expect(r.out).not.toContain("problem");
 });
 
-test("git -C dir traces runs in dir", () => {
-  const dir = join(box.home, "elsewhere");
-  mkdirSync(dir, { recursive: true });
-  const r = git(["-C", "elsewhere", "traces", "doctor", "--json"]);
-  expect(r.exitCode).toBe(0);
+test("git -C dir traces runs in dir: that repository's remotes, not the current one's", () => {
+  const here = join(box.home, "here");
+  const there = join(here, "there");
+  for (const [dir, remote] of [[here, "remote-of-here"], [there, "remote-of-there"]] as const) {
+    mkdirSync(dir, { recursive: true });
+    run(["/usr/bin/git", "init", "-q"], { cwd: dir, env: box.realEnv });
+    run(["/usr/bin/git", "remote", "add", remote, `/nonexistent/${remote}.git`], { cwd: dir, env: box.realEnv });
+  }
+  const remotes = (r: { out: string }) => (JSON.parse(r.out) as { remotes: { remote: string }[] }).remotes.map((x) => x.remote);
+  expect(remotes(git(["traces", "status", "--json"], {}, here))).toEqual(["remote-of-here"]);
+  // Relative to where git was started, as git's own -C is, and one -C after another.
+  expect(remotes(git(["-C", "there", "traces", "status", "--json"], {}, here))).toEqual(["remote-of-there"]);
+  expect(remotes(git(["-C", "here", "-C", "there", "traces", "status", "--json"], {}, box.home))).toEqual(["remote-of-there"]);
+  const outside = git(["traces", "status"], {}, box.home);
+  expect(outside.exitCode).toBe(1);
+  expect(git(["-C", here, "traces", "status"], {}, box.home).exitCode).toBe(0);
 });
 
 test("git -C to a missing directory fails like git: one line, status 128", () => {

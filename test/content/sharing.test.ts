@@ -108,6 +108,17 @@ describe("one author, collaborators without agents", () => {
     expect(JSON.parse(traces(bob, b, ["summary", "HEAD", "--json"]).out).traces[0].available).toBe(true);
   });
 
+  test("from a subdirectory the same: the shared content is found, and status counts every note and shared trace", () => {
+    const sub = join(b, "src");
+    const show = JSON.parse(traces(bob, sub, ["show", "alice-shared", "--json"]).out);
+    expect(show.traces[0].source).toBe("shared");
+    const top = JSON.parse(traces(bob, b, ["status", "--json"]).out);
+    expect(top.notes).toBeGreaterThan(0);
+    expect(top.sharing.shared).toBe(1);
+    const below = JSON.parse(traces(bob, sub, ["status", "--json"]).out);
+    expect({ notes: below.notes, shared: below.sharing.shared }).toEqual({ notes: top.notes, shared: top.sharing.shared });
+  });
+
   test("import keeps a shared trace on this machine, for an agent's context", () => {
     const imp = traces(bob, b, ["import", "alice-shared"]);
     expect(imp.code).toBe(0);

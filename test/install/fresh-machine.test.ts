@@ -59,6 +59,6 @@ test("scripts/install.sh installs bun with npm, builds, and the shim runs git", 
   expect(existsSync(join(prefix, "bin", "git-traces"))).toBe(true);
   const shell = run(["/usr/bin/env", "-i", `HOME=${box.home}`, `PATH=${systemBin}`, "/bin/sh", "-lc", "command -v git && git --version && git traces doctor"]);
   expect(shell.out).toContain(`${prefix}/bin/git\ngit version`);
-  expect(shell.out).toContain("No problems found.");
+  expect(shell.err).toContain("No problems found.");
   expect(shell.exitCode).toBe(0);
 }, 300_000);

@@ -176,11 +176,12 @@ describe("install, hooks install, refspecs, uninstall", () => {
 
   test("uninstall: every config as it was, the refspecs gone, the snapshots kept and said so", () => {
     const r = run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env });
-    expect(r.err).toBe("");
     expect(r.exitCode).toBe(0);
-    expect(r.out).toMatch(/^Claude Code: removed the PostToolUse hook, removed the Stop hook, .*\(.*\/\.claude\/settings\.json\)$/m);
-    expect(r.out).toContain(`Removed the notes fetch refspecs git-traces had added to ${join(repo, ".git")} (remote origin)`);
-    expect(r.out).toContain(`Kept 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted. To delete them: rm -r '${snapshotsDir()}'`);
+    // What `git-traces uninstall` did, as its messages (stderr); no error, no warning.
+    expect(r.err).not.toContain("git-traces:");
+    expect(r.err).toMatch(/^Claude Code: removed the PostToolUse hook, removed the Stop hook, .*\(.*\/\.claude\/settings\.json\)$/m);
+    expect(r.err).toContain(`Removed the notes fetch refspecs git-traces had added to ${join(repo, ".git")} (remote origin)`);
+    expect(r.err).toContain(`Kept 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted. To delete them: rm -r '${snapshotsDir()}'`);
     expect(tree(home)).toEqual(homeBefore);
     expect(tree(repo, [".git"])).toEqual(repoBefore);
     // .git/config: as before the fetch, with the user's own later line.
@@ -194,7 +195,7 @@ describe("install, hooks install, refspecs, uninstall", () => {
     expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(0);
     const r = run(["/bin/sh", INSTALL, "--uninstall", "--purge", "--prefix", prefix], { env });
     expect(r.exitCode).toBe(0);
-    expect(r.out).toContain(`Deleting 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted.`);
+    expect(r.err).toContain(`Deleting 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted.`);
     expect(existsSync(join(home, ".local", "share", "git-traces"))).toBe(false);
     expect(tree(home)).toEqual(Object.fromEntries(Object.entries(homeBefore).filter(([k]) => !k.startsWith(".local/share/git-traces/"))));
   });

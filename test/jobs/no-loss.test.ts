@@ -65,6 +65,17 @@ describe("install layouts", () => {
     // doctor checks that a worker starts in this layout.
     const doctor = run([join(only, "git"), "traces", "doctor"], { cwd: repo, env });
     expect(doctor.out).toContain("worker=ok\n");
+    // Hooks call it as `git traces hook` (`git hook` is git's own), and it records.
+    const hooks = run([join(only, "git"), "traces", "hooks", "install", "--agent", "claude-code"], { cwd: repo, env });
+    expect(hooks.exitCode).toBe(0);
+    const settings = readFileSync(join(box.home, ".claude", "settings.json"), "utf8");
+    expect(settings).toContain(`${join(only, "git")} traces hook claude-code`);
+    const command = /"command": "([^"]+SessionStart)"/.exec(settings)?.[1];
+    expect(command).toBeDefined();
+    const hook = run(["/bin/sh", "-c", command!], { cwd: repo, env: { HOME: box.home, PATH: "/usr/bin:/bin" }, input: JSON.stringify({ session_id: "sess-alone", cwd: repo, hook_event_name: "SessionStart" }) });
+    expect([hook.exitCode, hook.err]).toEqual([0, ""]);
+    expect(readFileSync(join(repo, ".git", "traces", "active.json"), "utf8")).toContain("sess-alone");
+    run([join(only, "git"), "traces", "hooks", "uninstall", "--agent", "claude-code"], { cwd: repo, env });
   });
 });
 

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readBlobs } from "../../src/git/objects.ts";
 import { GitRunner } from "../../src/git/runner.ts";
-import { readBlobs, readNotes } from "../../src/notes/store.ts";
+import { readNotes } from "../../src/notes/store.ts";
 import { makeSandbox, REAL_GIT, sh, type Sandbox } from "../helpers/sandbox.ts";
 
 let box: Sandbox;

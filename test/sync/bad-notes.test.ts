@@ -7,6 +7,7 @@
 
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { join } from "node:path";
+import { parseLongTree } from "../../src/git/trees.ts";
 import { badNotesEntries, MAX_NOTE_BYTES } from "../../src/notes/store.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 import { makeRemote, makeUser, type User } from "../helpers/users.ts";
@@ -106,7 +107,7 @@ test("what makes a notes tree bad: anything but notes and fanout directories", (
   const hex = "0123456789abcdef0123456789abcdef01234567";
   const blob = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
   const line = (mode: string, type: string, size: string, path: string) => `${mode} ${type} ${blob} ${size.padStart(7)}\t${path}`;
-  const verdicts = (...entries: string[]) => badNotesEntries(`${entries.join("\0")}\0`).map((b) => `${b.path}: ${b.why}`);
+  const verdicts = (...entries: string[]) => badNotesEntries(parseLongTree(`${entries.join("\0")}\0`)).map((b) => `${b.path}: ${b.why}`);
   // Notes, flat and fanned out, in SHA-1 and SHA-256 repositories.
   expect(verdicts(line("100644", "blob", "12", hex), line("040000", "tree", "-", "01"), line("100644", "blob", "12", `01/${hex.slice(2)}`))).toEqual([]);
   expect(verdicts(`100644 blob ${"a".repeat(64)}      12\t${"b".repeat(64)}`)).toEqual([]);

@@ -59,7 +59,8 @@ export function firstUrl(text: string): string | undefined {
   return url;
 }
 
-const EDIT_TOOLS = new Set(["replace", "write_file", "edit", "smart_edit"]);
+// Gemini CLI's tool names (one string of words: `replace` is no git command here).
+const EDIT_TOOLS = new Set("replace write_file edit smart_edit".split(" "));
 const FAILED = new Set(["error", "cancelled"]);
 
 export function geminiToolCall(call: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall | undefined {

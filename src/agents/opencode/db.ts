@@ -19,6 +19,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { readHead } from "../shared/safe-file.ts";
 import type { Env } from "../types.ts";
+import { TracesError } from "../../base/errors.ts";
 
 /** How long a read waits for a lock (a writer committing in rollback-journal mode). */
 const BUSY_TIMEOUT_MS = 100;
@@ -56,13 +57,13 @@ export function parseLocator(locator: string): { db: string; id: string } | null
   return { db: locator.slice(0, at), id: locator.slice(at + 1) };
 }
 
-export class OpencodeDbError extends Error {
+export class OpencodeDbError extends TracesError {
   readonly code = "OPENCODE_DB_UNREADABLE";
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`${path}: ${reason}`);
+    super(`${path}: ${reason}`, { path, reason });
   }
 }
 

@@ -44,7 +44,11 @@ export function hookCommand(opts: HookInstallOptions, agent: string, event: stri
   if (opts.project) {
     return `if command -v git-traces >/dev/null 2>&1; then git-traces ${args}; elif [ -x ${DEFAULT_BINARY} ]; then ${DEFAULT_BINARY} ${args}; fi`;
   }
-  return `${shellQuote(opts.command ?? "git-traces")} ${args}`;
+  const binary = opts.command ?? "git-traces";
+  // Installed as `git` alone (a package's layout), the binary is the CLI as `git traces`:
+  // `git hook` is git's own command.
+  const named = binary.slice(binary.lastIndexOf("/") + 1) === "git" ? `${shellQuote(binary)} traces` : shellQuote(binary);
+  return `${named} ${args}`;
 }
 
 /**

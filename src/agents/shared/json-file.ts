@@ -17,14 +17,15 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { applyEdits, findNodeAtLocation, getNodeValue, parseTree, type Edit, type JSONPath, type Node, type ParseError } from "jsonc-parser";
+import { TracesError } from "../../base/errors.ts";
 
-export class SettingsFileError extends Error {
+export class SettingsFileError extends TracesError {
   readonly code = "SETTINGS_UNREADABLE";
   constructor(
     readonly file: string,
     reason: string,
   ) {
-    super(`${file}: ${reason}; fix or move the file, then try again`);
+    super(`${file}: ${reason}; fix or move the file, then try again`, { file, reason });
   }
 }
 

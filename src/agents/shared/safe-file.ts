@@ -12,6 +12,7 @@
 // The caps, and why they fit real transcripts: docs/agents/README.md.
 
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { TracesError } from "../../base/errors.ts";
 
 const MiB = 1024 * 1024;
 
@@ -45,13 +46,13 @@ export function formatBytes(n: number): string {
 }
 
 /** A file that is not safe to read, or too large: its message is one line. */
-export class UnsafeFileError extends Error {
+export class UnsafeFileError extends TracesError {
   readonly code = "FILE_NOT_READ";
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {
-    super(reason);
+    super(reason, { path, reason });
   }
 }
 

@@ -3,11 +3,13 @@
 
 import { foreground } from "../../jobs/mode.ts";
 import { JOB_ENV } from "../../base/env.ts";
-import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem, type RealGit } from "../../git/locate.ts";
-import { GitRunner } from "../../git/runner.ts";
+import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem } from "../../git/locate.ts";
+import { gitVersion } from "../../git/runner.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
+import { messages } from "../messages.ts";
 import { VERSION } from "../../base/version.ts";
+import { nodeFs } from "../../base/lazy-fs.ts";
 
 export interface Problem {
   code: string;
@@ -24,17 +26,8 @@ export interface DoctorOptions {
   json: boolean;
 }
 
-function realGitVersion(git: RealGit): string | null {
-  try {
-    const r = new GitRunner({ git: git.path }).run(["--version"], { noContext: true });
-    return r.exitCode === 0 ? r.stdout.trim().replace(/^git version /, "") : null;
-  } catch {
-    return null; // not executable, not a program
-  }
-}
-
 function readRecorded(execPath: string): { path: string; target: string | null; exists: boolean } {
-  const fs = require("node:fs") as typeof import("node:fs");
+  const fs = nodeFs();
   const path = recordedGitPath(execPath);
   let target: string | null = null;
   try {
@@ -61,8 +54,8 @@ export function workerStarts(execPath: string, env: Record<string, string | unde
   }
 }
 
-export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport {
-  const { env } = deps;
+export function diagnose(deps: Deps): DoctorReport {
+  const { env, execPath } = deps;
   const problems: Problem[] = [];
   const binDir = execPath.slice(0, execPath.lastIndexOf("/"));
   const onPath = gitsOnPath(env.PATH, execPath);
@@ -70,7 +63,7 @@ export function diagnose(deps: Deps, execPath = process.execPath): DoctorReport 
   const shimOnPath = onPath.find((g) => g.isShim);
   const recorded = readRecorded(execPath);
   const real = deps.realGit();
-  const version = real ? realGitVersion(real) : null;
+  const version = real ? gitVersion(real.path) : null;
 
   const facts: Record<string, string> = {
     "git-traces": VERSION,
@@ -160,14 +153,15 @@ export function runDoctor(opts: DoctorOptions, deps: Deps): number {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
     return report.problems.length ? 1 : 0;
   }
+  // The facts are data (stdout); the verdict is a message (stderr).
   for (const [k, v] of Object.entries(report.facts)) io.out(`${k}=${v}\n`);
-  io.out("\n");
+  const say = messages(io);
   if (!report.problems.length) {
-    io.out("No problems found.\n");
+    say.success("No problems found.");
     return 0;
   }
-  io.out(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:\n`);
-  for (const p of report.problems) io.out(`  - ${p.message}\n    fix: ${p.fix}\n`);
+  say.fail(`${report.problems.length} problem${report.problems.length > 1 ? "s" : ""} found:`);
+  for (const p of report.problems) say.log(`  - ${p.message}\n    fix: ${p.fix}`);
   return 1;
 }
 

@@ -9,6 +9,7 @@ import type { AgentAdapter, HookFileChange, HookInstallOptions, HookStatus } fro
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { UsageError } from "../errors.ts";
+import { messages } from "../messages.ts";
 import { requireWorktree } from "../shared/repo.ts";
 
 export interface HooksOptions {
@@ -59,7 +60,7 @@ function realOrNull(path: string): string | null {
 
 function installOpts(opts: HooksOptions, deps: Deps): HookInstallOptions {
   if (opts.project) return { env: deps.env, project: requireWorktree(deps).topLevel };
-  const command = hookBinary(deps.env);
+  const command = hookBinary(deps.env, deps.execPath);
   return { env: deps.env, ...(command ? { command } : {}) };
 }
 
@@ -71,8 +72,9 @@ function printChanges(deps: Deps, agent: AgentAdapter, changes: HookFileChange[]
 
 export async function runHooksInstall(opts: HooksOptions, deps: Deps): Promise<number> {
   const agents = await chosenAdapters(opts, deps, true);
+  const say = messages(deps.io);
   if (!agents.length) {
-    deps.io.err(`git-traces: no agent found on this machine; name one with --agent (${supportedAgents().join(", ")})\n`);
+    say.error(`no agent found on this machine; name one with --agent (${supportedAgents().join(", ")})`);
     return 1;
   }
   const result: { agent: string; changes: HookFileChange[] }[] = [];
@@ -81,7 +83,7 @@ export async function runHooksInstall(opts: HooksOptions, deps: Deps): Promise<n
   else for (const r of result) printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "hooks already installed");
   if (!opts.agent && !opts.json) {
     const skipped = supportedAgents().filter((n) => !agents.some((a) => a.name === n));
-    if (skipped.length) deps.io.err(`Not found on this machine, so left alone: ${skipped.join(", ")} (install anyway with --agent <name>)\n`);
+    if (skipped.length) say.info(`Not found on this machine, so left alone: ${skipped.join(", ")} (install anyway with --agent <name>)`);
   }
   return 0;
 }
@@ -114,7 +116,7 @@ export async function runHooksStatus(opts: HooksOptions, deps: Deps): Promise<nu
   }
   // The user's hooks name the binary by its path; a project's look for it on PATH and where the installer puts it.
   if (opts.project && !onPath && !existsSync(fallback) && statuses.some((s) => s.events.length)) {
-    deps.io.out(`warning: neither \`git-traces\` on PATH nor ${fallback}: the project's hooks do nothing here; run scripts/install.sh\n`);
+    messages(deps.io).warn(`neither \`git-traces\` on PATH nor ${fallback}: the project's hooks do nothing here; run scripts/install.sh`);
   }
   return 0;
 }

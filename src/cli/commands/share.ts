@@ -16,6 +16,7 @@ import { MARKER } from "../../traces/redact.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
+import { messages } from "../messages.ts";
 import { requireRepo } from "../shared/repo.ts";
 
 export interface ShareOptions {
@@ -74,7 +75,7 @@ export async function runShare(opts: ShareOptions, deps: Deps): Promise<number> 
     const what = r.redactions ? `${r.redactions} value${r.redactions === 1 ? "" : "s"} redacted` : "nothing to redact";
     deps.io.out(`${r.changed ? "shared" : "already shared, unchanged:"} ${r.id} (from its ${r.source}; ${what})\n`);
   }
-  deps.io.err(`Stored in ${CONTENT_REF}; it goes to the remote with your next git push (or now: git traces sync). \`git traces show <id> --redacted\` shows exactly what is shared.\n`);
+  messages(deps.io).info(`Stored in ${CONTENT_REF}; it goes to the remote with your next git push (or now: git traces sync). \`git traces show <id> --redacted\` shows exactly what is shared.`);
   return 0;
 }
 
@@ -96,10 +97,11 @@ export function runUnshare(opts: ShareOptions, deps: Deps): number {
     if (!r.removed) deps.io.out(`${r.id} was not shared here; nothing removed (it will not be shared automatically either)\n`);
     else deps.io.out(`unshared ${r.id}: removed from ${CONTENT_REF}${r.pushedTo.length ? `; your next push removes it from ${r.pushedTo.join(", ")}` : ""}\n`);
   }
+  const say = messages(deps.io);
   if (rows.some((r) => r.pushedTo.length)) {
-    deps.io.err("Copies already pushed stay in the remote's history, and in every clone that fetched them: unsharing stops sharing from now on, it cannot take back what was sent.\n");
+    say.warn("Copies already pushed stay in the remote's history, and in every clone that fetched them: unsharing stops sharing from now on, it cannot take back what was sent.");
   } else if (rows.some((r) => r.removed)) {
-    deps.io.err("As far as the last fetch or push knows it was not pushed yet. Copies already pushed would stay in the remote's history.\n");
+    say.info("As far as the last fetch or push knows it was not pushed yet. Copies already pushed would stay in the remote's history.");
   }
   return 0;
 }

@@ -1,8 +1,10 @@
 // `git traces sync [<remote>]`: fetch the remote's notes and shared traces, merge them, push
 // ours, now, in the foreground. `--remove-config` undoes the refspecs git-traces added.
 
+import { configSetLocal } from "../../git/config.ts";
+import type { MergeResult } from "../../git/refs.ts";
 import { commonDir } from "../../git/repo.ts";
-import { NotesRefCorrupt, NotesTreeInvalid, type MergeResult } from "../../notes/store.ts";
+import { NotesRefCorrupt, NotesTreeInvalid } from "../../notes/store.ts";
 import { brokenNotesWarning, mergeFetchedContent, mergeFetchedNotes } from "../../sync/merge.ts";
 import { fetchNotes, pushNotes } from "../../sync/push.ts";
 import { defaultPushRemote, ensureNotesRefspecs, listRemotes, removeNotesRefspecs, remoteKey } from "../../sync/remotes.ts";
@@ -10,6 +12,7 @@ import { remoteState, updateSyncState } from "../../sync/state.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError } from "../errors.ts";
+import { messages } from "../messages.ts";
 import { requireRepo } from "../shared/repo.ts";
 
 export interface SyncOptions {
@@ -22,17 +25,18 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
   const state = requireRepo(deps);
   const git = deps.git();
   const remotes = listRemotes(git);
+  const say = messages(deps.io);
   if (opts.removeConfig) {
     const chosen = opts.remote ? remotes.filter((r) => r.name === opts.remote) : remotes;
     const removed = removeNotesRefspecs(git, chosen);
     // Without this the next fetch through the shim would add the refspecs back.
-    if (!opts.remote) git.out(["config", "--local", "traces.sync", "false"]);
+    if (!opts.remote) configSetLocal(git, "traces.sync", "false");
     updateSyncState(commonDir(state.gitDir), (s) => delete s.configured);
     if (opts.json) deps.io.out(`${JSON.stringify({ removed, autoSync: opts.remote ? undefined : false }, null, 2)}\n`);
     else {
-      if (!removed.length) deps.io.err("No notes refspec to remove.\n");
+      if (!removed.length) say.info("No notes refspec to remove.");
       for (const r of removed) deps.io.out(`${r}: removed the notes and shared traces refspecs, refs/notes/remotes/${r}/traces and refs/traces/remotes/${r}/content\n`);
-      if (!opts.remote) deps.io.err("Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.\n");
+      if (!opts.remote) say.info("Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.");
     }
     return 0;
   }
@@ -50,7 +54,7 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
     // Theirs stays out of ours; the push below still goes (and leaves out what is not notes).
     if (!(e instanceof NotesRefCorrupt) && !(e instanceof NotesTreeInvalid)) throw e;
     merged = "left out";
-    deps.io.err(`git-traces: warning: ${brokenNotesWarning(key, e)}\n`);
+    say.warn(brokenNotesWarning(key, e));
   }
   const sharedMerged = mergeFetchedContent(git, state.gitDir, [key]).get(key);
   // An explicit sync tries a remote that refused before once more.

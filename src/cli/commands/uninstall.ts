@@ -20,6 +20,7 @@ import { removeAddedRefspecs } from "../../sync/added-refspecs.ts";
 import { dataHome } from "../../base/home.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
+import { messages } from "../messages.ts";
 
 export interface UninstallOptions {
   purge: boolean;
@@ -84,7 +85,9 @@ function snapshotCount(dir: string): { count: number; bytes: number } {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<number> {
-  const { env, io } = deps;
+  const { env } = deps;
+  // What it did and what it left, as messages (stderr): scripts/install.sh --uninstall shows them.
+  const say = messages(deps.io);
   let failures = 0;
 
   // 1. Hooks: every agent's user config, then every recorded project config.
@@ -101,15 +104,15 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
       changes = await t.agent.hooks.uninstall({ env, ...(t.project ? { project: t.project } : {}) });
     } catch (e) {
       failures++;
-      io.err(`git-traces: ${t.agent.displayName}: ${(e as Error).message}\n`);
+      say.error(`${t.agent.displayName}: ${(e as Error).message}`);
       continue;
     }
     for (const c of changes.filter((x) => x.changes.length)) {
       hooksRemoved++;
-      io.out(`${t.agent.displayName}: ${c.changes.join(", ")} (${c.file})\n`);
+      say.success(`${t.agent.displayName}: ${c.changes.join(", ")} (${c.file})`);
     }
   }
-  if (!hooksRemoved && !failures) io.out("No agent hooks of git-traces found.\n");
+  if (!hooksRemoved && !failures) say.info("No agent hooks of git-traces found.");
 
   // 2. The fetch refspecs added to repositories.
   try {
@@ -117,15 +120,15 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
     const byConfig = new Map<string, string[]>();
     for (const e of r.removed) byConfig.set(e.config, [...new Set([...(byConfig.get(e.config) ?? []), e.remote])]);
     for (const [config, remotes] of byConfig) {
-      io.out(`Removed the notes fetch refspecs git-traces had added to ${dirname(config)} (remote ${remotes.join(", ")})\n`);
+      say.success(`Removed the notes fetch refspecs git-traces had added to ${dirname(config)} (remote ${remotes.join(", ")})`);
     }
     for (const e of r.failed) {
       failures++;
-      io.err(`git-traces: could not remove remote.${e.remote}.fetch ${e.value} from ${e.config}\n`);
+      say.error(`could not remove remote.${e.remote}.fetch ${e.value} from ${e.config}`);
     }
   } catch (e) {
     failures++;
-    io.err(`git-traces: the notes fetch refspecs were not removed: ${(e as Error).message}\n`);
+    say.error(`the notes fetch refspecs were not removed: ${(e as Error).message}`);
   }
 
   // 3. The snapshots of sessions, and the rest of the data home.
@@ -134,24 +137,24 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
   const { count, bytes } = snapshotCount(snapshots);
   const what = `${plural(count, "snapshot")} of agent sessions (${sizeOf(bytes)}) in ${snapshots}: copies of the sessions' transcripts, not redacted`;
   if (opts.purge) {
-    if (count || existsSync(snapshots)) io.out(`Deleting ${what}.\n`);
+    if (count || existsSync(snapshots)) say.info(`Deleting ${what}.`);
     // Only what git-traces puts there, in case the data home was pointed somewhere shared.
     for (const name of ["snapshots", "cache", "pending", "warnings.log", "hooks-installed.json", "refspecs-added.jsonl"]) {
       rmSync(join(home, name), { recursive: true, force: true });
     }
     try {
       rmdirSync(home);
-      io.out(`Deleted ${home}.\n`);
+      say.success(`Deleted ${home}.`);
     } catch {
-      if (existsSync(home)) io.out(`Left ${home}: it holds files git-traces did not write.\n`);
+      if (existsSync(home)) say.info(`Left ${home}: it holds files git-traces did not write.`);
     }
   } else {
-    if (count) io.out(`Kept ${what}. To delete them: rm -r '${snapshots.replaceAll("'", `'\\''`)}' (or run the uninstall again with --purge).\n`);
+    if (count) say.info(`Kept ${what}. To delete them: rm -r '${snapshots.replaceAll("'", `'\\''`)}' (or run the uninstall again with --purge).`);
     rmSync(join(home, "cache"), { recursive: true, force: true }); // read again from the agents' files whenever needed
     try {
       rmdirSync(home); // nothing left in it
     } catch {
-      if (!count && existsSync(home)) io.out(`Kept ${home} (git-traces' log and data); --purge deletes what git-traces wrote there.\n`);
+      if (!count && existsSync(home)) say.info(`Kept ${home} (git-traces' log and data); --purge deletes what git-traces wrote there.`);
     }
   }
   return failures ? 1 : 0;

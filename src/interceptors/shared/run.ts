@@ -6,7 +6,8 @@ import { contextTokens } from "../../git/globals.ts";
 import { locateRealGit, type RealGit } from "../../git/locate.ts";
 import { passThrough } from "../../git/passthrough.ts";
 import { GitRunner, NESTED_ENV } from "../../git/runner.ts";
-import { commonDirQuick, gitDirQuick, refExistsOnDisk, repoState } from "../../git/repo.ts";
+import { rewriteRefOptions } from "../../git/notes.ts";
+import { commonDirQuick, gitDirQuick, refExistsOnDisk, repoState, resolveCommit } from "../../git/repo.ts";
 import { gitCwd, plainGlobals } from "../../git/globals.ts";
 import type { Invocation } from "../invocation.ts";
 import { flushWarnings, reportFailure } from "../../base/report.ts";
@@ -41,8 +42,10 @@ export interface Plan<S> {
   gitDirOf?(state: S): string | null;
 }
 
+const NOTES_REF = "refs/notes/traces";
+
 /** Rewrites keep our notes: git copies them itself when told which ref (adds to the user's own values). */
-export const REWRITE_NOTES = ["-c", "notes.rewriteRef=refs/notes/traces"] as const;
+const REWRITE_NOTES = rewriteRefOptions(NOTES_REF);
 
 /**
  * REWRITE_NOTES once our notes ref exists, else nothing: git warns "notes ref ... is invalid"
@@ -50,8 +53,8 @@ export const REWRITE_NOTES = ["-c", "notes.rewriteRef=refs/notes/traces"] as con
  * note to copy. On disk when the git directory is known, else one git call.
  */
 export function rewriteNotes(gitDir: string | null, git: GitRunner | null): readonly string[] {
-  let exists = gitDir ? refExistsOnDisk(gitDir, "refs/notes/traces") : undefined;
-  exists ??= git ? git.run(["rev-parse", "-q", "--verify", "refs/notes/traces^{commit}"]).exitCode === 0 : true;
+  let exists = gitDir ? refExistsOnDisk(gitDir, NOTES_REF) : undefined;
+  exists ??= git ? resolveCommit(git, NOTES_REF) !== null : true;
   return exists ? REWRITE_NOTES : [];
 }
 
