@@ -1,5 +1,5 @@
-// The shape every agent adapter has (src/agents/<agent>/index.ts): where its sessions live,
-// how to read one, how to install its hooks, what its hook payload says.
+// The shapes every agent's parts have (listed in the registry, src/agents/index.ts): where
+// its sessions live, how to read one, what its hook payload says, how to install its hooks.
 
 import type { AgentName, Trace } from "../traces/model.ts";
 
