@@ -23,7 +23,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generate } from "./gen-datastore.ts";
-import { benchEnv, buildReferences, fmt, installShim, interleave, median, realGit, settleWorkers, shimBinary, table, type Variant } from "./lib/bench.ts";
+import {
+  benchEnv,
+  buildReferences,
+  fmt,
+  installShim,
+  interleave,
+  median,
+  realGit,
+  settleWorkers,
+  shimBinary,
+  table,
+  type Variant,
+} from "./lib/bench.ts";
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +75,10 @@ try {
     mkdirSync(join(repo, "tests"), { recursive: true });
     for (let i = 0; i < 400; i++) writeFileSync(join(repo, "src", `module${i}.py`), `# module ${i}\n`.repeat(30));
     writeFileSync(join(repo, "src", "auth.py"), "# auth v0\n");
-    sh("git init -q && git add -A && git commit -q -m base && git tag base", repo, { GIT_AUTHOR_DATE: baseDate, GIT_COMMITTER_DATE: baseDate });
+    sh("git init -q && git add -A && git commit -q -m base && git tag base", repo, {
+      GIT_AUTHOR_DATE: baseDate,
+      GIT_COMMITTER_DATE: baseDate,
+    });
     // What the agents changed (for the "none" repos: a human's change of the same size).
     writeFileSync(join(repo, "src", "auth.py"), "# auth v2\nclass RateLimiter: ...\n");
     writeFileSync(join(repo, "tests", "test_auth.py"), "def test_login(): ...\n");
@@ -72,10 +87,25 @@ try {
     repos[name] = repo;
   }
   console.error("generating the datastore...");
-  const gen = generate({ home, repo: repos.withShim, claude: Number(values.claude), codex: Number(values.codex), gemini: Number(values.gemini), copilot: Number(values.copilot), opencode: Number(values.opencode), cursor: Number(values.cursor), inRepo: 2, days: 60, seed: 1, now: new Date(now) });
+  const gen = generate({
+    home,
+    repo: repos.withShim,
+    claude: Number(values.claude),
+    codex: Number(values.codex),
+    gemini: Number(values.gemini),
+    copilot: Number(values.copilot),
+    opencode: Number(values.opencode),
+    cursor: Number(values.cursor),
+    inRepo: 2,
+    days: 60,
+    seed: 1,
+    now: new Date(now),
+  });
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
   const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
-  if (values.upload) for (const repo of [repos.withShim, repos.noneShim]) sh(`git config traces.upload '${values.upload.replaceAll("'", "'\\''")}'`, repo);
+  if (values.upload)
+    for (const repo of [repos.withShim, repos.noneShim])
+      sh(`git config traces.upload '${values.upload.replaceAll("'", "'\\''")}'`, repo);
 
   const background = new Map<string, number[]>();
   const commit = (name: string, repo: string, git: string, extra: Record<string, string> = {}): Variant => ({
@@ -111,45 +141,87 @@ try {
   ];
   console.error(`bench-commit: ${gen.files} sessions (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds...`);
   const m = interleave(variants, rounds);
-  const notes = Bun.spawnSync({ cmd: [REAL_GIT, "notes", "--ref=traces", "show", "HEAD"], cwd: repos.withShim, env, stdout: "pipe" }).stdout.toString();
+  const notes = Bun.spawnSync({
+    cmd: [REAL_GIT, "notes", "--ref=traces", "show", "HEAD"],
+    cwd: repos.withShim,
+    env,
+    stdout: "pipe",
+  }).stdout.toString();
   const attached = notes.split("\n").filter((l) => l.startsWith("traces:")).length;
   const F = m.get("F")!;
   const withAdded = m.get("shim, sessions")! - m.get("real git, sessions")!;
   const noneAdded = m.get("shim, no sessions")! - m.get("real git, no sessions")!;
-  console.log(`bench-commit: ${gen.files} sessions on disk (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds, medians; bun ${Bun.version}${values.share ? "; traces.share true" : ""}`);
+  console.log(
+    `bench-commit: ${gen.files} sessions on disk (${(gen.bytes / 1e6).toFixed(0)} MB), ${rounds} rounds, medians; bun ${Bun.version}${values.share ? "; traces.share true" : ""}`,
+  );
   const after = (name: string) => fmt(median(background.get(name) ?? [0]));
   console.log(
     table([
       ["case", "real git", "shim", "added", "F", "budget", "result", "note written after", "shim, sync mode"],
-      ["agent sessions to attach", fmt(m.get("real git, sessions")!), fmt(m.get("shim, sessions")!), fmt(withAdded), fmt(F), `F + 40 = ${fmt(F + 40)}`, withAdded <= F + 40 ? "ok" : "MISSED", `+${after("shim, sessions")}`, fmt(m.get("shim sync, sessions")!)],
-      ["no agent sessions", fmt(m.get("real git, no sessions")!), fmt(m.get("shim, no sessions")!), fmt(noneAdded), fmt(F), `F + 10 = ${fmt(F + 10)}`, noneAdded <= F + 10 ? "ok" : "MISSED", `+${after("shim, no sessions")}`, fmt(m.get("shim sync, no sessions")!)],
+      [
+        "agent sessions to attach",
+        fmt(m.get("real git, sessions")!),
+        fmt(m.get("shim, sessions")!),
+        fmt(withAdded),
+        fmt(F),
+        `F + 40 = ${fmt(F + 40)}`,
+        withAdded <= F + 40 ? "ok" : "MISSED",
+        `+${after("shim, sessions")}`,
+        fmt(m.get("shim sync, sessions")!),
+      ],
+      [
+        "no agent sessions",
+        fmt(m.get("real git, no sessions")!),
+        fmt(m.get("shim, no sessions")!),
+        fmt(noneAdded),
+        fmt(F),
+        `F + 10 = ${fmt(F + 10)}`,
+        noneAdded <= F + 10 ? "ok" : "MISSED",
+        `+${after("shim, no sessions")}`,
+        fmt(m.get("shim sync, no sessions")!),
+      ],
     ]),
   );
   // Two sessions in the repository for each agent that has sessions at all.
-  const expected = 2 * [values.claude, values.codex, values.gemini, values.copilot, values.opencode, values.cursor].filter((n) => Number(n) > 0).length;
+  const expected =
+    2 *
+    [values.claude, values.codex, values.gemini, values.copilot, values.opencode, values.cursor].filter(
+      (n) => Number(n) > 0,
+    ).length;
   console.log(`traces attached to the last commit with sessions: ${attached} (expected ${expected}: 2 per agent)`);
   let sharedOk = true;
   if (values.share) {
-    const tree = Bun.spawnSync({ cmd: [REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], cwd: repos.withShim, env, stdout: "pipe" }).stdout.toString();
+    const tree = Bun.spawnSync({
+      cmd: [REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"],
+      cwd: repos.withShim,
+      env,
+      stdout: "pipe",
+    }).stdout.toString();
     const shared = tree.split("\n").filter((l) => l.endsWith(".json")).length;
     const snapshots = (() => {
       try {
-        return readdirSync(join(home, ".local", "share", "git-traces", "snapshots")).filter((f) => f.endsWith(".json")).length;
+        return readdirSync(join(home, ".local", "share", "git-traces", "snapshots")).filter((f) => f.endsWith(".json"))
+          .length;
       } catch {
         return 0;
       }
     })();
-    console.log(`traces shared in refs/traces/content: ${shared}, snapshots kept: ${snapshots} (expected ${attached} each: every attached trace)`);
+    console.log(
+      `traces shared in refs/traces/content: ${shared}, snapshots kept: ${snapshots} (expected ${attached} each: every attached trace)`,
+    );
     sharedOk = attached > 0 && shared === attached && snapshots === attached;
   }
   let uploadsOk = true;
   if (values.upload) {
     const queue = join(repos.withShim, ".git", "traces", "uploads.json");
-    const waiting = existsSync(queue) ? (JSON.parse(readFileSync(queue, "utf8")) as { jobs: unknown[] }).jobs.length : 0;
+    const waiting = existsSync(queue)
+      ? (JSON.parse(readFileSync(queue, "utf8")) as { jobs: unknown[] }).jobs.length
+      : 0;
     console.log(`traces.upload: ${values.upload}; uploads left waiting (failed): ${waiting}`);
     uploadsOk = waiting === 0;
   }
-  process.exitCode = withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected && sharedOk && uploadsOk ? 0 : 1;
+  process.exitCode =
+    withAdded <= F + 40 && noneAdded <= F + 10 && attached === expected && sharedOk && uploadsOk ? 0 : 1;
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.error(`kept ${dir}`);

@@ -9,7 +9,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { benchEnv, buildReferences, fmt, installShim, interleave, ratio, realGit, shimBinary, table, type Variant } from "./lib/bench.ts";
+import {
+  benchEnv,
+  buildReferences,
+  fmt,
+  installShim,
+  interleave,
+  ratio,
+  realGit,
+  shimBinary,
+  table,
+  type Variant,
+} from "./lib/bench.ts";
 
 const { values } = parseArgs({
   options: { rounds: { type: "string", default: "40" }, files: { type: "string", default: "3000" } },
@@ -33,7 +44,11 @@ try {
     writeFileSync(join(d, `file${i}.txt`), `line ${i}\n`.repeat(20));
   }
   const setup = Bun.spawnSync({
-    cmd: ["sh", "-c", `${REAL_GIT} init -q && ${REAL_GIT} add -A && ${REAL_GIT} commit -q -m init && ${REAL_GIT} status >/dev/null`],
+    cmd: [
+      "sh",
+      "-c",
+      `${REAL_GIT} init -q && ${REAL_GIT} add -A && ${REAL_GIT} commit -q -m init && ${REAL_GIT} status >/dev/null`,
+    ],
     cwd: repo,
     env,
   });

@@ -11,9 +11,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rng } from "./gen-datastore.ts";
-import { benchEnv, buildReferences, fmt, installShim, interleave, ratio, realGit, shimBinary, table, waitForCalm, type Variant } from "./lib/bench.ts";
+import {
+  benchEnv,
+  buildReferences,
+  fmt,
+  installShim,
+  interleave,
+  ratio,
+  realGit,
+  shimBinary,
+  table,
+  waitForCalm,
+  type Variant,
+} from "./lib/bench.ts";
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "31" }, "max-wait": { type: "string", default: "180" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "31" },
+    "max-wait": { type: "string", default: "180" },
+    keep: { type: "boolean", default: false },
+  },
+});
 const rounds = Number(values.rounds);
 const REAL_GIT = realGit();
 const root = new URL("..", import.meta.url).pathname;
@@ -37,7 +55,9 @@ function history(): string {
   for (let i = 1; i <= COMMITS; i++) {
     const time = 1_763_600_000 + i * 60;
     const touchesBig = i % BIG_EVERY === 0 || i === 1;
-    out.push(`commit refs/heads/main\nmark :${i}\ncommitter Bench <bench@example.com> ${time} +0000\n${data(`change ${i}`)}`);
+    out.push(
+      `commit refs/heads/main\nmark :${i}\ncommitter Bench <bench@example.com> ${time} +0000\n${data(`change ${i}`)}`,
+    );
     if (i > 1) out.push(`from :${i - 1}\n`);
     if (touchesBig) {
       // Rewrite a handful of lines (every version differs where it was changed).
@@ -49,12 +69,23 @@ function history(): string {
     out.push("\n");
   }
   // Half the commits get a note: our two lines per trace.
-  out.push(`commit refs/notes/traces\ncommitter Bench <bench@example.com> ${1_763_600_000 + COMMITS * 60 + 60} +0000\n${data("notes")}`);
+  out.push(
+    `commit refs/notes/traces\ncommitter Bench <bench@example.com> ${1_763_600_000 + COMMITS * 60 + 60} +0000\n${data("notes")}`,
+  );
   for (let i = 1; i <= COMMITS; i += 2) {
     const [agent, model] = agents[i % 4 === 1 ? 0 : 1]!;
     const id = `trace-${i.toString(16).padStart(8, "0")}`;
     const files = [`src/f${i % 200}.txt`, ...(i % BIG_EVERY === 0 || i === 1 ? ["big.txt"] : [])];
-    const meta = { v: 1, agent, model, title: `Work on change ${i}`, files, start: "2026-11-20T10:00:00Z", end: "2026-11-20T10:05:00Z", tools: { Edit: 2, Bash: 1 } };
+    const meta = {
+      v: 1,
+      agent,
+      model,
+      title: `Work on change ${i}`,
+      files,
+      start: "2026-11-20T10:00:00Z",
+      end: "2026-11-20T10:05:00Z",
+      tools: { Edit: 2, Bash: 1 },
+    };
     out.push(`N inline :${i}\n${data(`traces:${id}\ntraces-meta:${id} ${JSON.stringify(meta)}\n`)}`);
     notes++;
   }
@@ -72,7 +103,14 @@ try {
   mkdirSync(repo);
   const env = benchEnv(home);
   const git = (args: string[], input?: string) => {
-    const p = Bun.spawnSync({ cmd: [REAL_GIT, ...args], cwd: repo, env, stdin: input === undefined ? "ignore" : new Blob([input]), stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawnSync({
+      cmd: [REAL_GIT, ...args],
+      cwd: repo,
+      env,
+      stdin: input === undefined ? "ignore" : new Blob([input]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
     return p.stdout.toString();
   };
@@ -86,13 +124,26 @@ try {
   const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env);
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
   const shimEnv = { ...env, PATH: shimPath };
-  console.log(`bench-read: ${COMMITS} commits (${noted} with notes), big.txt ${BIG_LINES} lines changed by ${bigCommits} commits; ${rounds} rounds, medians; git ${REAL_GIT}, bun ${Bun.version}`);
+  console.log(
+    `bench-read: ${COMMITS} commits (${noted} with notes), big.txt ${BIG_LINES} lines changed by ${bigCommits} commits; ${rounds} rounds, medians; git ${REAL_GIT}, bun ${Bun.version}`,
+  );
   console.log(await waitForCalm(1.0, Number(values["max-wait"]) * 1000));
 
   // Sanity: the tool sees the traces it is timed on.
-  const check = Bun.spawnSync({ cmd: [shim, "traces", "blame", "--json", "big.txt"], argv0: "git", cwd: repo, env: shimEnv, stdout: "pipe", stderr: "pipe" });
-  const traced = check.stdout.toString().split("\n").filter((l) => l.includes('"type":"line"') && l.includes('"agent"')).length;
-  if (check.exitCode !== 0 || traced === 0) throw new Error(`git traces blame sees no traces: ${check.stderr.toString().slice(0, 300)}`);
+  const check = Bun.spawnSync({
+    cmd: [shim, "traces", "blame", "--json", "big.txt"],
+    argv0: "git",
+    cwd: repo,
+    env: shimEnv,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const traced = check.stdout
+    .toString()
+    .split("\n")
+    .filter((l) => l.includes('"type":"line"') && l.includes('"agent"')).length;
+  if (check.exitCode !== 0 || traced === 0)
+    throw new Error(`git traces blame sees no traces: ${check.stderr.toString().slice(0, 300)}`);
 
   const variants: Variant[] = [
     { name: "empty", cmd: [refs.empty], cwd: repo, env },
@@ -107,8 +158,22 @@ try {
   const logBudget = m.get("git log")! + F + 30;
   const rows = [
     ["case", "git", "git traces", "ratio", "target", "verdict"],
-    ["blame big.txt", fmt(m.get("git blame")!), fmt(m.get("traces blame")!), ratio(m.get("traces blame")!, m.get("git blame")!), "<= 1.30x", blameRatio <= 1.3 ? "ok" : "OVER"],
-    ["log -n 1000", fmt(m.get("git log")!), fmt(m.get("traces log")!), ratio(m.get("traces log")!, m.get("git log")!), `<= ${fmt(logBudget)} (git + F + 30)`, m.get("traces log")! <= logBudget ? "ok" : "OVER"],
+    [
+      "blame big.txt",
+      fmt(m.get("git blame")!),
+      fmt(m.get("traces blame")!),
+      ratio(m.get("traces blame")!, m.get("git blame")!),
+      "<= 1.30x",
+      blameRatio <= 1.3 ? "ok" : "OVER",
+    ],
+    [
+      "log -n 1000",
+      fmt(m.get("git log")!),
+      fmt(m.get("traces log")!),
+      ratio(m.get("traces log")!, m.get("git log")!),
+      `<= ${fmt(logBudget)} (git + F + 30)`,
+      m.get("traces log")! <= logBudget ? "ok" : "OVER",
+    ],
   ];
   console.log(table(rows));
   console.log(`F (an empty compiled Bun program): ${fmt(F)}; blame lines with a trace: ${traced} of ${BIG_LINES}`);

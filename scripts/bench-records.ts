@@ -26,10 +26,22 @@ import { isObj, str } from "../src/agents/shared/json.ts";
 import { readJsonlFile } from "../src/agents/shared/jsonl.ts";
 import { CountSchema, lenient, TextSchema } from "../src/agents/shared/schemas.ts";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "50" }, rounds: { type: "string", default: "7" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "50" }, rounds: { type: "string", default: "7" } },
+});
 // Compiled, the script's own folder is Bun's virtual one: run it from the repository's top level.
 const ROOT = import.meta.dir.startsWith("/$bunfs") ? process.cwd() : join(import.meta.dir, "..");
-const FIXTURE = join(ROOT, "test", "fixtures", "agents", "claude-code", ".claude", "projects", "-home-dev-work-shop", "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl");
+const FIXTURE = join(
+  ROOT,
+  "test",
+  "fixtures",
+  "agents",
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl",
+);
 
 /** The fixture's records again and again (message IDs made unique), to `mb` megabytes. */
 function transcript(mb: number): string {
@@ -49,8 +61,18 @@ function transcript(mb: number): string {
 }
 
 // The fields readClaudeTranscript reads, as a schema (what a valibot reader would parse).
-const Usage = v.looseObject({ input_tokens: CountSchema, output_tokens: CountSchema, cache_read_input_tokens: CountSchema, cache_creation_input_tokens: CountSchema });
-const Message = v.looseObject({ model: lenient(TextSchema), id: lenient(TextSchema), usage: lenient(Usage), content: lenient(v.union([v.string(), v.array(v.unknown())])) });
+const Usage = v.looseObject({
+  input_tokens: CountSchema,
+  output_tokens: CountSchema,
+  cache_read_input_tokens: CountSchema,
+  cache_creation_input_tokens: CountSchema,
+});
+const Message = v.looseObject({
+  model: lenient(TextSchema),
+  id: lenient(TextSchema),
+  usage: lenient(Usage),
+  content: lenient(v.union([v.string(), v.array(v.unknown())])),
+});
 const RecordSchema = v.looseObject({
   type: lenient(v.string()),
   timestamp: lenient(TextSchema),
@@ -62,7 +84,12 @@ const RecordSchema = v.looseObject({
   isApiErrorMessage: lenient(v.boolean()),
   message: lenient(Message),
 });
-const Block = v.looseObject({ type: lenient(v.string()), text: lenient(v.string()), name: lenient(TextSchema), input: lenient(v.record(v.string(), v.unknown())) });
+const Block = v.looseObject({
+  type: lenient(v.string()),
+  text: lenient(v.string()),
+  name: lenient(TextSchema),
+  input: lenient(v.record(v.string(), v.unknown())),
+});
 
 function hand(records: unknown[]): number {
   let n = 0;
@@ -113,10 +140,14 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const reader = median(times.reader!);
-  console.log(`${values.mb} MB, ${records.length} records (summary mode), medians of ${values.rounds} interleaved rounds`);
+  console.log(
+    `${values.mb} MB, ${records.length} records (summary mode), medians of ${values.rounds} interleaved rounds`,
+  );
   for (const [name, xs] of Object.entries(times)) {
     const m = median(xs);
-    console.log(`${name.padEnd(10)} ${m.toFixed(1).padStart(7)} ms  ${((m / reader) * 100).toFixed(0).padStart(4)}% of reader  ${((m * 1000) / records.length).toFixed(2)} µs/record`);
+    console.log(
+      `${name.padEnd(10)} ${m.toFixed(1).padStart(7)} ms  ${((m / reader) * 100).toFixed(0).padStart(4)}% of reader  ${((m * 1000) / records.length).toFixed(2)} µs/record`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -14,20 +14,42 @@ import { parseArgs } from "node:util";
 import { emptyTokens, type Trace } from "../src/traces/model.ts";
 import { redactText, redactTrace } from "../src/traces/redact.ts";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "3" }, rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "3" }, rounds: { type: "string", default: "5" } },
+});
 const target = Number(values.mb) * 1_000_000;
 const fixtures = join(import.meta.dir, "..", "test", "fixtures", "agents");
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".jsonl") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".jsonl") ? [join(dir, e.name)] : [],
+  );
 }
-const lines = (await Promise.all(files(fixtures).map((f) => Bun.file(f).text()))).flatMap((t) => t.split("\n")).filter((l) => l !== "" && l.length < 100_000);
+const lines = (await Promise.all(files(fixtures).map((f) => Bun.file(f).text())))
+  .flatMap((t) => t.split("\n"))
+  .filter((l) => l !== "" && l.length < 100_000);
 
-const trace: Trace = { id: "bench", agent: "claude-code", models: ["m"], title: "bench", cwd: "/home/dev/work/shop", transcript: "/home/dev/t.jsonl", tools: [], messages: [], tokens: emptyTokens() };
+const trace: Trace = {
+  id: "bench",
+  agent: "claude-code",
+  models: ["m"],
+  title: "bench",
+  cwd: "/home/dev/work/shop",
+  transcript: "/home/dev/t.jsonl",
+  tools: [],
+  messages: [],
+  tokens: emptyTokens(),
+};
 let size = 0;
 for (let i = 0; size < target; i++) {
   const line = lines[i % lines.length]!;
-  if (i % 4 === 0) trace.tools.push({ kind: "shell", name: "Bash", command: line.slice(0, 400), paths: ["/home/dev/work/shop/src/auth.py"] });
+  if (i % 4 === 0)
+    trace.tools.push({
+      kind: "shell",
+      name: "Bash",
+      command: line.slice(0, 400),
+      paths: ["/home/dev/work/shop/src/auth.py"],
+    });
   else trace.messages.push({ role: i % 2 ? "assistant" : "user", text: line });
   size += line.length;
 }
@@ -42,7 +64,9 @@ const cold = time();
 const warm = Array.from({ length: Number(values.rounds) }, time).sort((a, b) => a - b);
 const median = warm[Math.floor(warm.length / 2)]!;
 console.log(`${mb.toFixed(2)} MB in ${trace.messages.length} messages and ${trace.tools.length} tool calls`);
-console.log(`cold ${cold.toFixed(0)} ms (${(mb / (cold / 1000)).toFixed(1)} MB/s), warm median ${median.toFixed(0)} ms (${(mb / (median / 1000)).toFixed(1)} MB/s)`);
+console.log(
+  `cold ${cold.toFixed(0)} ms (${(mb / (cold / 1000)).toFixed(1)} MB/s), warm median ${median.toFixed(0)} ms (${(mb / (median / 1000)).toFixed(1)} MB/s)`,
+);
 
 const MB = 1_000_000;
 const fill = (unit: string, prefix = ""): string => prefix + unit.repeat(Math.ceil((MB - prefix.length) / unit.length));

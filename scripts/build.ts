@@ -22,7 +22,9 @@ const outfile = process.argv[2] ?? `${root}dist/git-traces`;
 // process.execPath: the bun running this script, whether or not one is on PATH.
 const bun = process.execPath;
 // Older Bun has no JIT policy: the binary then works the same, a few milliseconds slower.
-const jit = (await $`${bun} build --help`.quiet().nothrow()).stdout.toString().includes("--compile-jit-policy") ? ["--compile-jit-policy=64"] : [];
+const jit = (await $`${bun} build --help`.quiet().nothrow()).stdout.toString().includes("--compile-jit-policy")
+  ? ["--compile-jit-policy=64"]
+  : [];
 if (!jit.length) console.error(`bun ${Bun.version} has no --compile-jit-policy: building without it`);
 await $`${bun} build ${root}shim/main.ts --compile --minify --splitting --bytecode ${jit} --format=esm --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile ${outfile}`.quiet();
 console.error(`built ${outfile}`);

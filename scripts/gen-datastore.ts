@@ -13,13 +13,45 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "agents");
-const CLAUDE_TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl");
-const CODEX_TEMPLATE = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", "rollout-2026-11-20T10-00-00-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl");
+const CLAUDE_TEMPLATE = join(
+  FIXTURES,
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48.jsonl",
+);
+const CODEX_TEMPLATE = join(
+  FIXTURES,
+  "codex",
+  ".codex",
+  "sessions",
+  "2026",
+  "11",
+  "20",
+  "rollout-2026-11-20T10-00-00-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl",
+);
 const COPILOT_ID = "e5b8d3f0-6a19-4c72-8e4d-1b2a9f0c7d63";
 const FIXTURE_REPO_PATH = "/home/dev/work/shop";
 const COPILOT_TEMPLATE = join(FIXTURES, "copilot-cli", ".copilot", "session-state", COPILOT_ID, "events.jsonl");
-const CURSOR_TEMPLATE = join(FIXTURES, "cursor", ".cursor", "projects", "home-dev-work-shop", "agent-transcripts", "c7a41e9b-2f60-4d83-b5e1-9a0c3d7f6e24.jsonl");
-const GEMINI_TEMPLATE = join(FIXTURES, "gemini-cli", ".gemini", "tmp", "shop", "chats", "session-2026-11-20T10-00-8d2f5a17.jsonl");
+const CURSOR_TEMPLATE = join(
+  FIXTURES,
+  "cursor",
+  ".cursor",
+  "projects",
+  "home-dev-work-shop",
+  "agent-transcripts",
+  "c7a41e9b-2f60-4d83-b5e1-9a0c3d7f6e24.jsonl",
+);
+const GEMINI_TEMPLATE = join(
+  FIXTURES,
+  "gemini-cli",
+  ".gemini",
+  "tmp",
+  "shop",
+  "chats",
+  "session-2026-11-20T10-00-8d2f5a17.jsonl",
+);
 
 export interface GenOptions {
   home: string;
@@ -63,7 +95,10 @@ function targetSize(r: () => number): number {
   return Math.min(3_000_000, Math.max(8_000, Math.round(x)));
 }
 
-const WORDS = "the rate limiter keeps a window of failed attempts per user and refuses further logins until it expires so we add tests for each case".split(" ");
+const WORDS =
+  "the rate limiter keeps a window of failed attempts per user and refuses further logins until it expires so we add tests for each case".split(
+    " ",
+  );
 
 function filler(r: () => number, bytes: number): string {
   const out: string[] = [];
@@ -80,12 +115,21 @@ function filler(r: () => number, bytes: number): string {
 const iso = (base: number, offsetMs: number) => new Date(base + offsetMs).toISOString();
 
 function shiftTimes(line: string, from: number, to: number): string {
-  return line.replace(/"(2026-11-20T[0-9:.]+Z)"/g, (_, t: string) => `"${new Date(Date.parse(t) - from + to).toISOString()}"`);
+  return line.replace(
+    /"(2026-11-20T[0-9:.]+Z)"/g,
+    (_, t: string) => `"${new Date(Date.parse(t) - from + to).toISOString()}"`,
+  );
 }
 
 function claudeSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
   const from = Date.parse("2026-11-20T10:00:00Z");
-  const lines = template.map((l) => shiftTimes(l.replaceAll("3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", id).replaceAll("/home/dev/work/shop", cwd), from, startMs));
+  const lines = template.map((l) =>
+    shiftTimes(
+      l.replaceAll("3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", id).replaceAll("/home/dev/work/shop", cwd),
+      from,
+      startMs,
+    ),
+  );
   const size = targetSize(r);
   let body = lines.join("\n");
   let i = 0;
@@ -101,9 +145,20 @@ function claudeSession(template: string[], r: () => number, id: string, cwd: str
       version: "2.0.69",
       gitBranch: "main",
       type: i % 2 ? "assistant" : "user",
-      message: i % 2
-        ? { model: "claude-sonnet-4-5-20250929", id: `msg_pad${i}`, type: "message", role: "assistant", content: [{ type: "text", text: filler(r, chunk) }], usage: { input_tokens: 10, output_tokens: 200 } }
-        : { role: "user", content: [{ type: "tool_result", tool_use_id: `toolu_pad${i}`, content: filler(r, chunk) }] },
+      message:
+        i % 2
+          ? {
+              model: "claude-sonnet-4-5-20250929",
+              id: `msg_pad${i}`,
+              type: "message",
+              role: "assistant",
+              content: [{ type: "text", text: filler(r, chunk) }],
+              usage: { input_tokens: 10, output_tokens: 200 },
+            }
+          : {
+              role: "user",
+              content: [{ type: "tool_result", tool_use_id: `toolu_pad${i}`, content: filler(r, chunk) }],
+            },
       uuid: uuid(r),
       timestamp: iso(startMs, 420_000 + i * 1000),
     };
@@ -115,7 +170,13 @@ function claudeSession(template: string[], r: () => number, id: string, cwd: str
 
 function codexSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
   const from = Date.parse("2026-11-20T10:00:00Z");
-  const lines = template.map((l) => shiftTimes(l.replaceAll("01a1f866-0d00-7aef-b735-c77a7fcfe598", id).replaceAll("/home/dev/work/shop", cwd), from, startMs));
+  const lines = template.map((l) =>
+    shiftTimes(
+      l.replaceAll("01a1f866-0d00-7aef-b735-c77a7fcfe598", id).replaceAll("/home/dev/work/shop", cwd),
+      from,
+      startMs,
+    ),
+  );
   const size = targetSize(r);
   let body = lines.join("\n");
   let i = 0;
@@ -124,9 +185,14 @@ function codexSession(template: string[], r: () => number, id: string, cwd: stri
     const record = {
       timestamp: iso(startMs, 420_000 + i * 1000),
       type: "response_item",
-      payload: i % 2
-        ? { type: "message", role: "assistant", content: [{ type: "output_text", text: filler(r, chunk) }] }
-        : { type: "function_call_output", call_id: `call_pad${i}`, output: JSON.stringify({ output: filler(r, chunk), metadata: { exit_code: 0 } }) },
+      payload:
+        i % 2
+          ? { type: "message", role: "assistant", content: [{ type: "output_text", text: filler(r, chunk) }] }
+          : {
+              type: "function_call_output",
+              call_id: `call_pad${i}`,
+              output: JSON.stringify({ output: filler(r, chunk), metadata: { exit_code: 0 } }),
+            },
     };
     body += `\n${JSON.stringify(record)}`;
     i++;
@@ -138,7 +204,10 @@ function codexSession(template: string[], r: () => number, id: string, cwd: stri
 function copilotSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
   const from = Date.parse("2026-11-20T10:00:00Z");
   const lines = template.map((l) =>
-    shiftTimes(l.replaceAll(COPILOT_ID, id).replaceAll("/home/dev/work/shop", cwd), from, startMs).replace(/"sessionStartTime":\d+/, `"sessionStartTime":${startMs + 820}`),
+    shiftTimes(l.replaceAll(COPILOT_ID, id).replaceAll("/home/dev/work/shop", cwd), from, startMs).replace(
+      /"sessionStartTime":\d+/,
+      `"sessionStartTime":${startMs + 820}`,
+    ),
   );
   // The shutdown goes last, after the padding, as in a session that ran on.
   const shutdown = lines.pop()!;
@@ -148,9 +217,22 @@ function copilotSession(template: string[], r: () => number, id: string, cwd: st
   while (body.length < size) {
     const chunk = Math.min(60_000, size - body.length);
     const timestamp = iso(startMs, 420_000 + i * 1000);
-    const record = i % 2
-      ? { type: "assistant.message", data: { messageId: uuid(r), content: filler(r, chunk), toolRequests: [] }, id: uuid(r), timestamp, parentId: null }
-      : { type: "tool.execution_complete", data: { toolCallId: `call_pad${i}`, success: true, result: { content: filler(r, chunk) } }, id: uuid(r), timestamp, parentId: null };
+    const record =
+      i % 2
+        ? {
+            type: "assistant.message",
+            data: { messageId: uuid(r), content: filler(r, chunk), toolRequests: [] },
+            id: uuid(r),
+            timestamp,
+            parentId: null,
+          }
+        : {
+            type: "tool.execution_complete",
+            data: { toolCallId: `call_pad${i}`, success: true, result: { content: filler(r, chunk) } },
+            id: uuid(r),
+            timestamp,
+            parentId: null,
+          };
     body += `\n${JSON.stringify(record)}`;
     i++;
   }
@@ -168,7 +250,10 @@ function cursorSession(template: string[], r: () => number, cwd: string): string
   let i = 0;
   while (body.length < size) {
     const chunk = Math.min(20_000, size - body.length);
-    const content = i % 3 === 2 ? [{ type: "tool_use", name: "Read", input: { path: `${cwd}/src/module${i}.py` } }] : [{ type: "text", text: filler(r, chunk) }];
+    const content =
+      i % 3 === 2
+        ? [{ type: "tool_use", name: "Read", input: { path: `${cwd}/src/module${i}.py` } }]
+        : [{ type: "text", text: filler(r, chunk) }];
     body += `\n${JSON.stringify({ role: i % 4 === 0 ? "user" : "assistant", message: { content } })}`;
     i++;
   }
@@ -190,7 +275,13 @@ function placeCursor(opts: GenOptions, projects: readonly string[]): { files: nu
     const cwd = inRepo ? opts.repo : projects[Math.floor(r() * projects.length)]!;
     const startMs = inRepo ? now - 3600_000 - i * 600_000 : now - Math.floor(r() * span);
     const id = uuid(r);
-    const transcripts = join(opts.home, ".cursor", "projects", cwd.replace(/[^A-Za-z0-9]/g, "-").replace(/^-+/, ""), "agent-transcripts");
+    const transcripts = join(
+      opts.home,
+      ".cursor",
+      "projects",
+      cwd.replace(/[^A-Za-z0-9]/g, "-").replace(/^-+/, ""),
+      "agent-transcripts",
+    );
     const dir = r() < 0.2 ? join(transcripts, id) : transcripts;
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${id}.jsonl`);
@@ -251,7 +342,10 @@ export function generate(opts: GenOptions): { files: number; bytes: number } {
   const gemini = generateGemini(opts, projects);
   const opencode = generateOpencode(opts, projects);
   const cursor = placeCursor(opts, projects);
-  return { files: files + copilot.files + gemini.files + opencode.sessions + cursor.files, bytes: bytes + copilot.bytes + gemini.bytes + opencode.bytes + cursor.bytes };
+  return {
+    files: files + copilot.files + gemini.files + opencode.sessions + cursor.files,
+    bytes: bytes + copilot.bytes + gemini.bytes + opencode.bytes + cursor.bytes,
+  };
 }
 
 /**
@@ -277,7 +371,10 @@ function placeCopilot(opts: GenOptions, projects: readonly string[]): { files: n
     const path = join(dir, "events.jsonl");
     writeFileSync(path, text);
     const created = new Date(startMs + 820).toISOString();
-    writeFileSync(join(dir, "workspace.yaml"), `id: ${id}\ncwd: ${cwd}\ngit_root: ${cwd}\nbranch: main\nsummary: Add login with rate limiting to src/auth.py and a test\ncreated_at: ${created}\nupdated_at: ${new Date(startMs + 420_000).toISOString()}\n`);
+    writeFileSync(
+      join(dir, "workspace.yaml"),
+      `id: ${id}\ncwd: ${cwd}\ngit_root: ${cwd}\nbranch: main\nsummary: Add login with rate limiting to src/auth.py and a test\ncreated_at: ${created}\nupdated_at: ${new Date(startMs + 420_000).toISOString()}\n`,
+    );
     setTime(path, startMs + 420_000);
     bytes += text.length;
   }
@@ -289,7 +386,14 @@ const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).dig
 function geminiSession(template: string[], r: () => number, id: string, cwd: string, startMs: number): string {
   const from = Date.parse("2026-11-20T10:00:00Z");
   const lines = template.map((l) =>
-    shiftTimes(l.replaceAll("8d2f5a17-4c3b-4e9a-b1d6-0f7e3c9a2b58", id).replaceAll(sha256("/home/dev/work/shop"), sha256(cwd)).replaceAll("/home/dev/work/shop", cwd), from, startMs),
+    shiftTimes(
+      l
+        .replaceAll("8d2f5a17-4c3b-4e9a-b1d6-0f7e3c9a2b58", id)
+        .replaceAll(sha256("/home/dev/work/shop"), sha256(cwd))
+        .replaceAll("/home/dev/work/shop", cwd),
+      from,
+      startMs,
+    ),
   );
   const size = targetSize(r);
   let body = lines.join("\n");
@@ -331,7 +435,10 @@ function geminiSession(template: string[], r: () => number, id: string, cwd: str
 
 /** The older layout: one pretty-printed JSON document in a folder named by the path's hash. */
 function geminiLegacySession(jsonl: string): string {
-  const records = jsonl.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = jsonl
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const meta = { ...records[0]! };
   const messages = new Map<string, unknown>();
   for (const rec of records.slice(1)) {
@@ -359,7 +466,12 @@ function generateGemini(opts: GenOptions, projects: readonly string[]): { files:
   const slugs = new Set<string>();
   const slugOf = (cwd: string) => {
     if (registry[cwd]) return registry[cwd]!;
-    const base = (cwd.split("/").pop() ?? "").toLowerCase().replace(/[^a-z0-9]/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "") || "project";
+    const base =
+      (cwd.split("/").pop() ?? "")
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-|-$/g, "") || "project";
     let slug = base;
     for (let k = 1; slugs.has(slug); k++) slug = `${base}-${k}`;
     slugs.add(slug);
@@ -430,17 +542,29 @@ function generateOpencode(opts: GenOptions, projects: readonly string[]): { sess
   const sql = readFileSync(OPENCODE_SQL, "utf8");
   const template = new Database(":memory:");
   template.exec(sql);
-  const tMessages = template.prepare("SELECT id, time_created, time_updated, data FROM message ORDER BY time_created, id").all() as { id: string; time_created: number; time_updated: number; data: string }[];
-  const tParts = template.prepare("SELECT id, message_id, time_created, time_updated, data FROM part ORDER BY id").all() as { id: string; message_id: string; time_created: number; time_updated: number; data: string }[];
+  const tMessages = template
+    .prepare("SELECT id, time_created, time_updated, data FROM message ORDER BY time_created, id")
+    .all() as { id: string; time_created: number; time_updated: number; data: string }[];
+  const tParts = template
+    .prepare("SELECT id, message_id, time_created, time_updated, data FROM part ORDER BY id")
+    .all() as { id: string; message_id: string; time_created: number; time_updated: number; data: string }[];
   template.close();
 
   const db = new Database(join(data, "opencode.db"), { create: true });
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(sql.slice(sql.indexOf("CREATE TABLE"), sql.indexOf("INSERT INTO")));
-  const insProject = db.prepare("INSERT OR IGNORE INTO project (id, worktree, vcs, time_created) VALUES (?1, ?2, 'git', ?3)");
-  const insSession = db.prepare("INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?1, ?2, NULL, ?3, ?4, ?5, '1.0.150', ?6, ?7)");
-  const insMessage = db.prepare("INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES (?1, ?2, ?3, ?4, ?5)");
-  const insPart = db.prepare("INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  const insProject = db.prepare(
+    "INSERT OR IGNORE INTO project (id, worktree, vcs, time_created) VALUES (?1, ?2, 'git', ?3)",
+  );
+  const insSession = db.prepare(
+    "INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?1, ?2, NULL, ?3, ?4, ?5, '1.0.150', ?6, ?7)",
+  );
+  const insMessage = db.prepare(
+    "INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+  );
+  const insPart = db.prepare(
+    "INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  );
   const projectId = (cwd: string) => Bun.hash(cwd).toString(16).padStart(16, "0").repeat(3).slice(0, 40);
   const writeJson = (path: string, value: unknown, mtime: number) => {
     mkdirSync(join(path, ".."), { recursive: true });
@@ -457,7 +581,8 @@ function generateOpencode(opts: GenOptions, projects: readonly string[]): { sess
       const shift = startMs - OPENCODE_T0;
       const id = `ses_${word(26)}`;
       // IDs that sort by time, as OpenCode's do.
-      const idAt = (prefix: string, t: number, k: number) => `${prefix}_${t.toString(16).padStart(12, "0")}${k.toString(36).padStart(3, "0")}${word(11)}`;
+      const idAt = (prefix: string, t: number, k: number) =>
+        `${prefix}_${t.toString(16).padStart(12, "0")}${k.toString(36).padStart(3, "0")}${word(11)}`;
       const rewrite = (text: string) =>
         text
           .replaceAll(OPENCODE_ID, id)
@@ -467,9 +592,23 @@ function generateOpencode(opts: GenOptions, projects: readonly string[]): { sess
       insProject.run(project, cwd, startMs);
       const messageIds = new Map<string, string>();
       const rows: { message: string; data: string; created: number; updated: number }[] = [];
-      tMessages.forEach((m, k) => messageIds.set(m.id, idAt("msg", m.time_created + shift, k)));
-      const messages = tMessages.map((m) => ({ id: messageIds.get(m.id)!, created: m.time_created + shift, updated: m.time_updated + shift, data: rewrite(m.data).replace(/"msg_[0-9a-f]{12}\w+"/g, (q) => JSON.stringify(messageIds.get(JSON.parse(q)) ?? JSON.parse(q))) }));
-      tParts.forEach((p) => rows.push({ message: messageIds.get(p.message_id)!, data: rewrite(p.data), created: p.time_created + shift, updated: p.time_updated + shift }));
+      for (const [k, m] of tMessages.entries()) messageIds.set(m.id, idAt("msg", m.time_created + shift, k));
+      const messages = tMessages.map((m) => ({
+        id: messageIds.get(m.id)!,
+        created: m.time_created + shift,
+        updated: m.time_updated + shift,
+        data: rewrite(m.data).replace(/"msg_[0-9a-f]{12}\w+"/g, (q) =>
+          JSON.stringify(messageIds.get(JSON.parse(q)) ?? JSON.parse(q)),
+        ),
+      }));
+      for (const p of tParts) {
+        rows.push({
+          message: messageIds.get(p.message_id)!,
+          data: rewrite(p.data),
+          created: p.time_created + shift,
+          updated: p.time_updated + shift,
+        });
+      }
       // Padding: more steps after the scenario, each a bash call with a long output and a reply.
       const size = targetSize(r);
       let total = rows.reduce((a, x) => a + x.data.length, 0) + messages.reduce((a, x) => a + x.data.length, 0);
@@ -477,24 +616,94 @@ function generateOpencode(opts: GenOptions, projects: readonly string[]): { sess
       for (let k = 0; total < size; k++) {
         const chunk = Math.min(60_000, size - total);
         const mid = idAt("msg", t, 100 + k);
-        messages.push({ id: mid, created: t, updated: t + 900, data: JSON.stringify({ role: "assistant", time: { created: t, completed: t + 900 }, modelID: "claude-sonnet-4-5", providerID: "anthropic", mode: "build", agent: "build", path: { cwd, root: cwd }, cost: 0.01, tokens: { input: 10, output: 200, reasoning: 0, cache: { read: 1000, write: 0 } } }) });
-        rows.push({ message: mid, created: t, updated: t + 500, data: JSON.stringify({ type: "tool", callID: `toolu_${word(24)}`, tool: "bash", state: { status: "completed", input: { command: "pytest -q", description: "Run the tests" }, output: filler(r, chunk), title: "pytest -q", metadata: { exit: 0 }, time: { start: t, end: t + 500 } } }) });
-        rows.push({ message: mid, created: t + 600, updated: t + 900, data: JSON.stringify({ type: "text", text: filler(r, 400), time: { start: t + 600, end: t + 900 } }) });
+        messages.push({
+          id: mid,
+          created: t,
+          updated: t + 900,
+          data: JSON.stringify({
+            role: "assistant",
+            time: { created: t, completed: t + 900 },
+            modelID: "claude-sonnet-4-5",
+            providerID: "anthropic",
+            mode: "build",
+            agent: "build",
+            path: { cwd, root: cwd },
+            cost: 0.01,
+            tokens: { input: 10, output: 200, reasoning: 0, cache: { read: 1000, write: 0 } },
+          }),
+        });
+        rows.push({
+          message: mid,
+          created: t,
+          updated: t + 500,
+          data: JSON.stringify({
+            type: "tool",
+            callID: `toolu_${word(24)}`,
+            tool: "bash",
+            state: {
+              status: "completed",
+              input: { command: "pytest -q", description: "Run the tests" },
+              output: filler(r, chunk),
+              title: "pytest -q",
+              metadata: { exit: 0 },
+              time: { start: t, end: t + 500 },
+            },
+          }),
+        });
+        rows.push({
+          message: mid,
+          created: t + 600,
+          updated: t + 900,
+          data: JSON.stringify({ type: "text", text: filler(r, 400), time: { start: t + 600, end: t + 900 } }),
+        });
         total += chunk + 1000;
         t += 1000;
       }
       const updated = t;
-      insSession.run(id, project, word(8).toLowerCase(), cwd, "Add login with rate limiting to auth.py", startMs, updated);
+      insSession.run(
+        id,
+        project,
+        word(8).toLowerCase(),
+        cwd,
+        "Add login with rate limiting to auth.py",
+        startMs,
+        updated,
+      );
       for (const m of messages) insMessage.run(m.id, id, m.created, m.updated, m.data);
       const parts = rows.map((p, k) => ({ ...p, id: idAt("prt", p.created, k) }));
       for (const p of parts) insPart.run(p.id, p.message, id, p.created, p.updated, p.data);
       bytes += total;
       if (startMs >= migrated) continue;
       // The JSON tree of before the move to SQLite: the record plus its IDs, one file each.
-      writeJson(join(storage, "project", `${project}.json`), { id: project, worktree: cwd, vcs: "git", time: { created: startMs } }, startMs);
-      writeJson(join(storage, "session", project, `${id}.json`), { id, version: "1.0.150", projectID: project, directory: cwd, title: "Add login with rate limiting to auth.py", time: { created: startMs, updated } }, updated);
-      for (const m of messages) writeJson(join(storage, "message", id, `${m.id}.json`), { id: m.id, sessionID: id, ...JSON.parse(m.data) }, m.updated);
-      for (const p of parts) writeJson(join(storage, "part", p.message, `${p.id}.json`), { id: p.id, sessionID: id, messageID: p.message, ...JSON.parse(p.data) }, p.updated);
+      writeJson(
+        join(storage, "project", `${project}.json`),
+        { id: project, worktree: cwd, vcs: "git", time: { created: startMs } },
+        startMs,
+      );
+      writeJson(
+        join(storage, "session", project, `${id}.json`),
+        {
+          id,
+          version: "1.0.150",
+          projectID: project,
+          directory: cwd,
+          title: "Add login with rate limiting to auth.py",
+          time: { created: startMs, updated },
+        },
+        updated,
+      );
+      for (const m of messages)
+        writeJson(
+          join(storage, "message", id, `${m.id}.json`),
+          { id: m.id, sessionID: id, ...JSON.parse(m.data) },
+          m.updated,
+        );
+      for (const p of parts)
+        writeJson(
+          join(storage, "part", p.message, `${p.id}.json`),
+          { id: p.id, sessionID: id, messageID: p.message, ...JSON.parse(p.data) },
+          p.updated,
+        );
     }
   })();
   db.close();
@@ -519,7 +728,9 @@ if (import.meta.main) {
     },
   });
   if (!values.home || !values.repo) {
-    console.error("usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--opencode N] [--cursor N] [--in-repo N]");
+    console.error(
+      "usage: bun run scripts/gen-datastore.ts --home DIR --repo PATH [--claude N] [--codex N] [--copilot N] [--gemini N] [--opencode N] [--cursor N] [--in-repo N]",
+    );
     process.exit(2);
   }
   const result = generate({

@@ -84,7 +84,11 @@ export function interleave(variants: readonly Variant[], rounds: number, warmup 
  * interleave(), but awaiting each run instead of blocking, for benches that hold servers
  * and must clean up on a signal; returns every sample (ms) per variant, not just medians.
  */
-export async function interleaveSamples(variants: readonly Variant[], rounds: number, warmup = 3): Promise<Map<string, number[]>> {
+export async function interleaveSamples(
+  variants: readonly Variant[],
+  rounds: number,
+  warmup = 3,
+): Promise<Map<string, number[]>> {
   for (let i = 0; i < warmup; i++) for (const v of variants) await onceAsync(v);
   const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let i = 0; i < rounds; i++) for (const v of variants) samples.get(v.name)!.push(await onceAsync(v));
@@ -106,7 +110,9 @@ export function ratio(a: number, b: number): string {
 /** Prints rows as an aligned table. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "))
+    .join("\n");
 }
 
 /**
@@ -125,7 +131,16 @@ export async function buildReferences(dir: string, realGit: string): Promise<{ e
     const src = join(dir, `${name}.ts`);
     writeFileSync(src, code);
     const p = Bun.spawnSync({
-      cmd: ["bun", "build", src, "--compile", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--outfile", join(dir, name)],
+      cmd: [
+        "bun",
+        "build",
+        src,
+        "--compile",
+        "--no-compile-autoload-dotenv",
+        "--no-compile-autoload-bunfig",
+        "--outfile",
+        join(dir, name),
+      ],
       stdout: "ignore",
       stderr: "pipe",
     });
@@ -167,8 +182,18 @@ export function benchEnv(home: string): Record<string, string> {
  * Installs `binary` under `prefix` with the real installer (no PATH changes), as a user
  * gets it. Returns the shim (`<prefix>/bin/git`) and the PATH that puts it first.
  */
-export function installShim(root: string, binary: string, prefix: string, env: Record<string, string>): { shim: string; path: string } {
-  const inst = Bun.spawnSync({ cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"], env, stdout: "ignore", stderr: "pipe" });
+export function installShim(
+  root: string,
+  binary: string,
+  prefix: string,
+  env: Record<string, string>,
+): { shim: string; path: string } {
+  const inst = Bun.spawnSync({
+    cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"],
+    env,
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   if (inst.exitCode !== 0) throw new Error(`install failed: ${inst.stderr}`);
   return { shim: join(prefix, "bin", "git"), path: `${join(prefix, "bin")}:${env.PATH}` };
 }
@@ -217,8 +242,10 @@ export async function waitForCalm(below = 1.0, maxMs = 180_000): Promise<string>
     const load = loadAverage();
     const waited = Math.round((Date.now() - started) / 1000);
     if (load === null) return "load: /proc/loadavg not readable; timing without waiting";
-    if (load < below) return `load: 1-minute load ${load.toFixed(2)} < ${below.toFixed(1)} after ${waited} s of waiting`;
-    if (Date.now() - started >= maxMs) return `load: 1-minute load still ${load.toFixed(2)} (>= ${below.toFixed(1)}) after ${waited} s; timing anyway, medians may be noisy`;
+    if (load < below)
+      return `load: 1-minute load ${load.toFixed(2)} < ${below.toFixed(1)} after ${waited} s of waiting`;
+    if (Date.now() - started >= maxMs)
+      return `load: 1-minute load still ${load.toFixed(2)} (>= ${below.toFixed(1)}) after ${waited} s; timing anyway, medians may be noisy`;
     await Bun.sleep(5000);
   }
 }

@@ -42,7 +42,18 @@ export async function startDaemon(root: string, opts: ServerOptions = {}): Promi
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const proc = Bun.spawn({
-      cmd: [opts.git ?? "git", "daemon", "--reuseaddr", "--listen=127.0.0.1", `--port=${port}`, `--base-path=${root}`, "--export-all", "--enable=receive-pack", "--informative-errors", root],
+      cmd: [
+        opts.git ?? "git",
+        "daemon",
+        "--reuseaddr",
+        "--listen=127.0.0.1",
+        `--port=${port}`,
+        `--base-path=${root}`,
+        "--export-all",
+        "--enable=receive-pack",
+        "--informative-errors",
+        root,
+      ],
       env: { PATH: "/usr/bin:/bin", HOME: root, GIT_CONFIG_NOSYSTEM: "1" },
       stdout: "ignore",
       stderr: "pipe",

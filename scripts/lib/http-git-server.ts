@@ -10,7 +10,9 @@ if (!root) {
   process.exit(2);
 }
 const git = process.argv[3] ?? "git";
-const execPath = Bun.spawnSync({ cmd: [git, "--exec-path"], stdout: "pipe" }).stdout.toString().trim();
+const execPath = Bun.spawnSync({ cmd: [git, "--exec-path"], stdout: "pipe" })
+  .stdout.toString()
+  .trim();
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
@@ -50,7 +52,7 @@ const server = Bun.serve({
       split = out.indexOf("\n\n");
       sep = 2;
     }
-    const head = out.subarray(0, split < 0 ? 0 : split).toString();
+    const head = out.subarray(0, Math.max(split, 0)).toString();
     const headers = new Headers();
     let status = 200;
     for (const line of head.split(/\r?\n/)) {

@@ -10,7 +10,8 @@ import type { AgentName } from "../traces/model.ts";
 import type { AgentAdapter, AgentEntry, ParseHookPayload } from "./types.ts";
 
 /** The parser of the payload most agents send (session_id, transcript_path, cwd, model). */
-const commonPayload = (agent: AgentName) => (): Promise<ParseHookPayload> => import("./shared/hook-payload.ts").then((m) => m.commonParser(agent));
+const commonPayload = (agent: AgentName) => (): Promise<ParseHookPayload> =>
+  import("./shared/hook-payload.ts").then((m) => m.commonParser(agent));
 
 const ENTRIES: { readonly [A in AgentName]: Omit<AgentEntry, "name"> } = {
   "claude-code": {
@@ -33,7 +34,9 @@ const ENTRIES: { readonly [A in AgentName]: Omit<AgentEntry, "name"> } = {
     displayName: "Copilot CLI",
     signs: {
       // Its own hook events send camelCase keys; no other agent does.
-      marks: (p) => (typeof p.sessionId === "string" && p.session_id === undefined) || (typeof p.transcriptPath === "string" && /\/session-state\/[^/]+\/events\.jsonl$/.test(p.transcriptPath)),
+      marks: (p) =>
+        (typeof p.sessionId === "string" && p.session_id === undefined) ||
+        (typeof p.transcriptPath === "string" && /\/session-state\/[^/]+\/events\.jsonl$/.test(p.transcriptPath)),
       transcript: /\/session-state\/[^/]+\/events\.jsonl$/,
     },
     sessions: () => import("./copilot-cli/discover.ts"),
@@ -44,9 +47,20 @@ const ENTRIES: { readonly [A in AgentName]: Omit<AgentEntry, "name"> } = {
   cursor: {
     displayName: "Cursor",
     signs: {
-      marks: (p) => typeof p.cursor_version === "string" || (typeof p.conversation_id === "string" && typeof p.generation_id === "string"),
+      marks: (p) =>
+        typeof p.cursor_version === "string" ||
+        (typeof p.conversation_id === "string" && typeof p.generation_id === "string"),
       transcript: /\/agent-transcripts\//,
-      events: ["afterFileEdit", "beforeShellExecution", "afterShellExecution", "beforeMCPExecution", "beforeReadFile", "beforeSubmitPrompt", "afterAgentResponse", "afterAgentThought"],
+      events: [
+        "afterFileEdit",
+        "beforeShellExecution",
+        "afterShellExecution",
+        "beforeMCPExecution",
+        "beforeReadFile",
+        "beforeSubmitPrompt",
+        "afterAgentResponse",
+        "afterAgentThought",
+      ],
     },
     sessions: () => import("./cursor/discover.ts"),
     read: () => import("./cursor/read.ts").then((m) => m.readCursorTranscript),
@@ -57,7 +71,15 @@ const ENTRIES: { readonly [A in AgentName]: Omit<AgentEntry, "name"> } = {
     displayName: "Gemini CLI",
     signs: {
       transcript: /\/\.gemini\/tmp\/[^/]+\/chats\/[^/]+$/,
-      events: ["BeforeTool", "AfterTool", "BeforeAgent", "AfterAgent", "BeforeModel", "AfterModel", "BeforeToolSelection"],
+      events: [
+        "BeforeTool",
+        "AfterTool",
+        "BeforeAgent",
+        "AfterAgent",
+        "BeforeModel",
+        "AfterModel",
+        "BeforeToolSelection",
+      ],
     },
     sessions: () => import("./gemini-cli/discover.ts"),
     read: () => import("./gemini-cli/read.ts").then((m) => m.readGeminiChat),
@@ -76,7 +98,10 @@ const ENTRIES: { readonly [A in AgentName]: Omit<AgentEntry, "name"> } = {
 };
 
 export const AGENTS: { readonly [A in AgentName]: AgentEntry } = Object.freeze(
-  Object.assign(Object.create(null) as { [A in AgentName]: AgentEntry }, Object.fromEntries(Object.entries(ENTRIES).map(([name, entry]) => [name, { name, ...entry }]))),
+  Object.assign(
+    Object.create(null) as { [A in AgentName]: AgentEntry },
+    Object.fromEntries(Object.entries(ENTRIES).map(([name, entry]) => [name, { name, ...entry }])),
+  ),
 );
 
 /** The registry's agents, in its order. */
@@ -100,5 +125,16 @@ export async function adapter(name: string): Promise<AgentAdapter | null> {
   if (!a) return null;
   const [sessions, read, parseHookPayload, hooks] = await Promise.all([a.sessions(), a.read(), a.payload(), a.hooks()]);
   const { dataDirs, detect, discover, find, watch } = sessions;
-  return { name: a.name, displayName: a.displayName, dataDirs, detect, discover, find, watch, read, parseHookPayload, hooks };
+  return {
+    name: a.name,
+    displayName: a.displayName,
+    dataDirs,
+    detect,
+    discover,
+    find,
+    watch,
+    read,
+    parseHookPayload,
+    hooks,
+  };
 }

@@ -41,7 +41,13 @@ export async function findSessions(ctx: TraceWork): Promise<FoundSessions | null
   // Remember that nobody was here, so that the next commit can skip all this (attach/quiet.ts).
   const { forgetQuiet, recordQuiet } = await import("./quiet.ts");
   const { existsSync: hooked } = await import("node:fs");
-  if (enabled && prepared.traces.length === 0 && prepared.candidates === 0 && !hooked(`${state.gitDir}/traces/active.json`) && state.topLevel) {
+  if (
+    enabled &&
+    prepared.traces.length === 0 &&
+    prepared.candidates === 0 &&
+    !hooked(`${state.gitDir}/traces/active.json`) &&
+    state.topLevel
+  ) {
     const { worktreeRoots } = await import("./detect.ts");
     await recordQuiet(state.gitDir, worktreeRoots(state.topLevel), prepared.earliestS, ctx.env).catch(() => undefined);
   } else {
@@ -51,7 +57,12 @@ export async function findSessions(ctx: TraceWork): Promise<FoundSessions | null
 }
 
 /** Writes the traces of `made` (HEAD when not given); returns the commit when there was trace work. */
-export async function recordCommit(ctx: TraceWork, found: FoundSessions | null, amend: boolean, made?: CommitInfo | null): Promise<CommitInfo | null> {
+export async function recordCommit(
+  ctx: TraceWork,
+  found: FoundSessions | null,
+  amend: boolean,
+  made?: CommitInfo | null,
+): Promise<CommitInfo | null> {
   // Nobody to attach, or tracing turned off here: done, without another git call.
   if (!found || found.prepared === null || (!found.squash && !found.prepared.traces.length)) return null;
   ctx.gitDir = found.state.gitDir;

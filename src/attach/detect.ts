@@ -67,7 +67,12 @@ export function worktreeRoots(topLevel: string): string[] {
  * window). Loads no reader and no schema unless there is something to look at: this runs
  * on every commit.
  */
-export async function candidateSessions(state: RepoState, roots: readonly string[], earliestS: number, env: Env): Promise<SessionRef[]> {
+export async function candidateSessions(
+  state: RepoState,
+  roots: readonly string[],
+  earliestS: number,
+  env: Env,
+): Promise<SessionRef[]> {
   const refs = new Map<string, SessionRef>();
   if (existsSync(join(state.gitDir, "traces", "active.json"))) {
     const { readActive } = await import("../agents/shared/active.ts");
@@ -75,10 +80,23 @@ export async function candidateSessions(state: RepoState, roots: readonly string
       const last = Date.parse(s.lastActivity);
       if (!(last / 1000 >= earliestS)) continue;
       const a = agent(s.agent);
-      let path = s.transcript && s.transcript.startsWith("/") && existsSync(s.transcript) ? s.transcript : null;
+      let path = s.transcript?.startsWith("/") && existsSync(s.transcript) ? s.transcript : null;
       if (!path && a) path = await (await a.sessions()).find(s.id, env);
-      const reported = { ...(s.model ? { model: s.model } : {}), ...(s.agentVersion ? { agentVersion: s.agentVersion } : {}), firstSeen: s.firstSeen };
-      if (path) refs.set(`${s.agent}:${s.id}`, { agent: s.agent, id: s.id, path, ...(s.cwd ? { cwd: s.cwd } : {}), mtimeMs: last, size: 0, reported });
+      const reported = {
+        ...(s.model ? { model: s.model } : {}),
+        ...(s.agentVersion ? { agentVersion: s.agentVersion } : {}),
+        firstSeen: s.firstSeen,
+      };
+      if (path)
+        refs.set(`${s.agent}:${s.id}`, {
+          agent: s.agent,
+          id: s.id,
+          path,
+          ...(s.cwd ? { cwd: s.cwd } : {}),
+          mtimeMs: last,
+          size: 0,
+          reported,
+        });
     }
     traceMark("hook records read");
   }
@@ -101,7 +119,9 @@ function editsOf(trace: Trace): Edit[] {
   for (const t of trace.tools) {
     if (t.kind !== "edit") continue;
     const at = t.at ? Date.parse(t.at) / 1000 : undefined;
-    for (const p of t.paths ?? []) if (!p.startsWith("/") && !p.startsWith("../") && p !== ".") out.push({ file: p, atS: Number.isFinite(at) ? at : undefined });
+    for (const p of t.paths ?? [])
+      if (!p.startsWith("/") && !p.startsWith("../") && p !== ".")
+        out.push({ file: p, atS: Number.isFinite(at) ? at : undefined });
   }
   return out;
 }
@@ -114,7 +134,9 @@ function withReported(trace: Trace, reported: ReportedFacts | undefined): Trace 
     ...(trace.models.length === 0 && reported.model ? { models: [reported.model] } : {}),
     ...(!trace.agentVersion && reported.agentVersion ? { agentVersion: reported.agentVersion } : {}),
     // First seen by the hooks is a start only if it is no later than the last activity.
-    ...(!trace.start && reported.firstSeen && !(trace.end && Date.parse(reported.firstSeen) > Date.parse(trace.end)) ? { start: reported.firstSeen } : {}),
+    ...(!trace.start && reported.firstSeen && !(trace.end && Date.parse(reported.firstSeen) > Date.parse(trace.end))
+      ? { start: reported.firstSeen }
+      : {}),
   };
 }
 
@@ -167,7 +189,12 @@ export async function prepareDetection(opts: PrepareOptions): Promise<Prepared> 
 }
 
 /** The second half: which of the prepared sessions belong to which commit. */
-export function matchTraces(git: GitRunner, prepared: Prepared, commits: readonly CommitInfo[], insideAgent?: AgentName): Attachment[] {
+export function matchTraces(
+  git: GitRunner,
+  prepared: Prepared,
+  commits: readonly CommitInfo[],
+  insideAgent?: AgentName,
+): Attachment[] {
   const { traces, earliestS } = prepared;
   if (traces.length === 0) return [];
   const edits = new Map(traces.map((t) => [t, editsOf(t)]));
@@ -193,10 +220,19 @@ export function matchTraces(git: GitRunner, prepared: Prepared, commits: readonl
       // An edit some parent's history already holds (a merge brings the other side's) was
       // committed before. Commits before the parent are no newer than it: when every edit
       // came after the (only) parent was made, git need not be asked.
-      const editsAfterParent = commit.parents.length === 1 && commit.parentTime !== undefined && times.length === all.length && since > commit.parentTime;
-      const committedAt = commit.parents.length && !editsAfterParent ? lastChanged(git, commit.parents, files, since) : new Map<string, number>();
+      const editsAfterParent =
+        commit.parents.length === 1 &&
+        commit.parentTime !== undefined &&
+        times.length === all.length &&
+        since > commit.parentTime;
+      const committedAt =
+        commit.parents.length && !editsAfterParent
+          ? lastChanged(git, commit.parents, files, since)
+          : new Map<string, number>();
       for (const [t, list] of relevant) {
-        const pending = list.filter((e) => e.atS === undefined || !committedAt.has(e.file) || e.atS > committedAt.get(e.file)!);
+        const pending = list.filter(
+          (e) => e.atS === undefined || !committedAt.has(e.file) || e.atS > committedAt.get(e.file)!,
+        );
         const overlap = [...new Set(pending.map((e) => e.file))].sort();
         if (overlap.length) {
           out.push({ commit: commit.oid, trace: t, files: overlap });
@@ -222,6 +258,12 @@ export function matchTraces(git: GitRunner, prepared: Prepared, commits: readonl
 export async function detectTraces(opts: DetectOptions): Promise<Attachment[]> {
   if (opts.commits.length === 0) return [];
   const sinceS = Math.min(...opts.commits.map((c) => c.time)) - WINDOW_S;
-  const prepared = await prepareDetection({ state: opts.state, env: opts.env, sinceS, ...(opts.onSkip ? { onSkip: opts.onSkip } : {}), ...(opts.beforeRead ? { beforeRead: opts.beforeRead } : {}) });
+  const prepared = await prepareDetection({
+    state: opts.state,
+    env: opts.env,
+    sinceS,
+    ...(opts.onSkip ? { onSkip: opts.onSkip } : {}),
+    ...(opts.beforeRead ? { beforeRead: opts.beforeRead } : {}),
+  });
   return matchTraces(opts.git, prepared, opts.commits, opts.insideAgent);
 }

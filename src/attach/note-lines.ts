@@ -34,9 +34,16 @@ export function noteLines(trace: Trace, files: readonly string[], url?: string):
 }
 
 /** Writes the attachments in one notes commit; returns the commits whose note changed. */
-export function writeAttachments(git: GitRunner, attachments: readonly Attachment[], message = "git-traces: attach"): string[] {
+export function writeAttachments(
+  git: GitRunner,
+  attachments: readonly Attachment[],
+  message = "git-traces: attach",
+): string[] {
   const byCommit = new Map<string, string[]>();
-  for (const a of attachments) byCommit.set(a.commit, [...(byCommit.get(a.commit) ?? []), ...noteLines(a.trace, a.files)]);
+  for (const a of attachments)
+    byCommit.set(a.commit, [...(byCommit.get(a.commit) ?? []), ...noteLines(a.trace, a.files)]);
   if (byCommit.size === 0) return [];
-  return updateNotes(git, [...byCommit.keys()], (commit, current) => mergeIntoNote(current, byCommit.get(commit)!), { message });
+  return updateNotes(git, [...byCommit.keys()], (commit, current) => mergeIntoNote(current, byCommit.get(commit)!), {
+    message,
+  });
 }

@@ -24,7 +24,8 @@ export function stillQuiet(gitDir: string): boolean {
   if (file.size === 0) return false;
   // Sessions the agents' hooks report are looked at every time, and a squash merge's
   // commits wait to be copied.
-  if (Bun.file(`${gitDir}/traces/active.json`).size > 0 || Bun.file(`${gitDir}/traces/squash-sources`).size > 0) return false;
+  if (Bun.file(`${gitDir}/traces/active.json`).size > 0 || Bun.file(`${gitDir}/traces/squash-sources`).size > 0)
+    return false;
   let quiet: Quiet;
   try {
     // require() reads JSON synchronously; Bun.file().json() would start Bun's I/O thread
@@ -42,7 +43,8 @@ export function stillQuiet(gitDir: string): boolean {
 export async function recordQuiet(gitDir: string, roots: readonly string[], sinceS: number, env: Env): Promise<void> {
   const dirs: Record<string, number> = {};
   for (const a of agents()) {
-    for (const dir of (await a.sessions()).watch({ roots, sinceMs: sinceS * 1000, env })) dirs[dir] = Bun.file(dir).lastModified;
+    for (const dir of (await a.sessions()).watch({ roots, sinceMs: sinceS * 1000, env }))
+      dirs[dir] = Bun.file(dir).lastModified;
   }
   await Bun.write(quietFile(gitDir), JSON.stringify({ v: 1, dirs } satisfies Quiet));
 }

@@ -32,7 +32,7 @@ export async function recordNewCommits(ctx: TraceWork, before: RepoState, opts: 
   const add = (commit: string, more: string[]) => lines.set(commit, [...(lines.get(commit) ?? []), ...more]);
 
   const copies = opts.copyFrom?.(commits);
-  if (copies && copies.size) {
+  if (copies?.size) {
     const sources = [...new Set([...copies.values()].flat())];
     const notes = readNotes(ctx.git, sources);
     for (const [commit, from] of copies) for (const s of from) add(commit, tracesOf(notes.get(s) ?? ""));
@@ -50,7 +50,8 @@ export async function recordNewCommits(ctx: TraceWork, before: RepoState, opts: 
       beforeRead: () => (enabled = tracingEnabled(ctx, before.gitDir)),
       onSkip: skipQuietly(ctx),
     }));
-  for (const a of matchTraces(ctx.git, prepared, commits, agentFromEnv(ctx.env))) add(a.commit, noteLines(a.trace, a.files));
+  for (const a of matchTraces(ctx.git, prepared, commits, agentFromEnv(ctx.env)))
+    add(a.commit, noteLines(a.trace, a.files));
   if (lines.size === 0) return;
   if (enabled === undefined && !tracingEnabled(ctx, before.gitDir)) return;
   if (enabled === false) return;

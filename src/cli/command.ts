@@ -4,7 +4,7 @@
 import type { ArgsDef, CommandContext, CommandDef } from "citty";
 import type { Deps } from "./deps.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commands differ in their args
+// biome-ignore lint/suspicious/noExplicitAny: commands differ in their args
 export type AnyTracesCommand = TracesCommand<any>;
 
 export type TracesCommand<T extends ArgsDef = ArgsDef> = CommandDef<T> & {

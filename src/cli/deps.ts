@@ -29,7 +29,12 @@ export interface DepsOptions {
   execPath?: string;
 }
 
-export function makeDeps(io: IO, env: Record<string, string | undefined>, globals: readonly GlobalOption[], opts: DepsOptions = {}): Deps {
+export function makeDeps(
+  io: IO,
+  env: Record<string, string | undefined>,
+  globals: readonly GlobalOption[],
+  opts: DepsOptions = {},
+): Deps {
   let realGit: RealGit | null | undefined;
   let runner: GitRunner | undefined;
   const deps: Deps = {

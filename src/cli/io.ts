@@ -110,7 +110,12 @@ export function bufferIO(opts: Partial<Omit<IO, "out" | "err">> = {}): IO & { st
     stdout: "",
     stderr: "",
     out(text: string | Uint8Array, encoding?: "latin1") {
-      io.stdout += typeof text === "string" ? (encoding ? Buffer.from(text, encoding).toString() : text) : Buffer.from(text).toString();
+      io.stdout +=
+        typeof text === "string"
+          ? encoding
+            ? Buffer.from(text, encoding).toString()
+            : text
+          : Buffer.from(text).toString();
     },
     err(text: string) {
       io.stderr += text;

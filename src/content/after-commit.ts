@@ -29,13 +29,17 @@ function transcriptTime(path: string | undefined): number {
 }
 
 /** The whole session behind a summary read (the commit path reads summaries only). */
-async function readWhole(summary: Trace, roots: readonly string[], env: Record<string, string | undefined>): Promise<Trace | null> {
+async function readWhole(
+  summary: Trace,
+  roots: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<Trace | null> {
   const own = agent(summary.agent);
   const read = await own?.read();
   let whole: Trace | null = null;
   // A transcript that names the session is its own file; one that does not is shared by
   // many (OpenCode's database), and reading it whole would read them all.
-  if (read && summary.transcript && summary.transcript.includes(summary.id.slice(0, 8))) {
+  if (read && summary.transcript?.includes(summary.id.slice(0, 8))) {
     try {
       whole = await read(summary.transcript, { roots, env });
     } catch {
@@ -62,13 +66,23 @@ export interface KeptTraces {
  * `background`: running in the commit's worker, whose warnings wait for the next command
  * (in the foreground, GIT_TRACES_SYNC=1, the warning is printed at once).
  */
-export async function keepTraces(ctx: TraceWork, state: Pick<RepoState, "gitDir" | "topLevel">, prepared: Prepared, made: CommitInfo, background: boolean): Promise<KeptTraces> {
+export async function keepTraces(
+  ctx: TraceWork,
+  state: Pick<RepoState, "gitDir" | "topLevel">,
+  prepared: Prepared,
+  made: CommitInfo,
+  background: boolean,
+): Promise<KeptTraces> {
   const kept: KeptTraces = { snapshots: [], shared: [] };
   try {
     const { git, env } = ctx;
     const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
     const note = readNotes(git, [made.oid]).get(made.oid) ?? "";
-    const attached = new Set(parseNote(note).traces.map((t) => t.id).filter(isTraceId));
+    const attached = new Set(
+      parseNote(note)
+        .traces.map((t) => t.id)
+        .filter(isTraceId),
+    );
     const read = new Map(prepared.traces.map((t) => [t.id, t]));
     const whole = new Map<string, Trace>();
     const problems: string[] = [];
@@ -83,7 +97,8 @@ export async function keepTraces(ctx: TraceWork, state: Pick<RepoState, "gitDir"
       }
     };
     // Every trace of this commit; one carried over from another commit (a squash) is looked up.
-    for (const id of attached) await keep(id, () => (read.has(id) ? readWhole(read.get(id)!, roots, env) : findTrace(id, env, roots)));
+    for (const id of attached)
+      await keep(id, () => (read.has(id) ? readWhole(read.get(id)!, roots, env) : findTrace(id, env, roots)));
     // A session seen again that has a snapshot: refreshed when its transcript changed since.
     const refreshed: string[] = [];
     for (const t of prepared.traces) {
@@ -99,24 +114,41 @@ export async function keepTraces(ctx: TraceWork, state: Pick<RepoState, "gitDir"
       // Attached traces, and refreshed ones already shared here, unless taken back.
       const tip = refreshed.length ? contentCommit(git) : null;
       const shared = tip ? contentEntries(git, tip) : new Map<string, string>();
-      const ids = [...attached, ...refreshed.filter((id) => shared.has(id))].filter((id) => whole.has(id) && !unshared.has(id));
+      const ids = [...attached, ...refreshed.filter((id) => shared.has(id))].filter(
+        (id) => whole.has(id) && !unshared.has(id),
+      );
       kept.shared = shareTraces(
         git,
         ids.map((id) => whole.get(id)!),
         env.HOME ?? "",
-        { message: `git-traces: share traces of ${made.oid.slice(0, 12)}`, ident: `${made.committerName} <${made.committerEmail}>` },
+        {
+          message: `git-traces: share traces of ${made.oid.slice(0, 12)}`,
+          ident: `${made.committerName} <${made.committerEmail}>`,
+        },
       );
     }
-    if (problems.length) throw new Error(`could not read ${problems.length === 1 ? "a session" : `${problems.length} sessions`} (${problems[0]})`);
+    if (problems.length)
+      throw new Error(
+        `could not read ${problems.length === 1 ? "a session" : `${problems.length} sessions`} (${problems[0]})`,
+      );
   } catch (e) {
     reportFailure(state.gitDir, "commit", "keeping the traces' content failed", e);
-    if (background) deferWarning(ctx.env, `keeping the content of the traces of commit ${made.oid.slice(0, 12)} failed: ${(e as Error).message.split("\n")[0]} (git traces logs)`);
+    if (background)
+      deferWarning(
+        ctx.env,
+        `keeping the content of the traces of commit ${made.oid.slice(0, 12)} failed: ${(e as Error).message.split("\n")[0]} (git traces logs)`,
+      );
   }
   return kept;
 }
 
 /** After the note: snapshots, and shared content when `traces.share` is on. */
-export async function keepCommitTraces(ctx: TraceWork, found: FoundSessions | null, made: CommitInfo | null, background: boolean): Promise<void> {
+export async function keepCommitTraces(
+  ctx: TraceWork,
+  found: FoundSessions | null,
+  made: CommitInfo | null,
+  background: boolean,
+): Promise<void> {
   if (!found?.prepared || !made) return;
   await keepTraces(ctx, found.state, found.prepared, made, background);
 }

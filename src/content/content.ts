@@ -85,14 +85,19 @@ export interface SharedText {
 }
 
 /** Every distinct version of the shared JSON of each of `ids` found in `refs`, in the order of `refs`. */
-export function readSharedVersions(git: GitRunner, ids: readonly string[], refs: readonly string[] = contentRefs(git)): Map<string, SharedText[]> {
+export function readSharedVersions(
+  git: GitRunner,
+  ids: readonly string[],
+  refs: readonly string[] = contentRefs(git),
+): Map<string, SharedText[]> {
   const wanted = new Set(ids.filter(isTraceId));
   const found = new Map<string, { blob: string; ref: string }[]>();
   for (const ref of refs) {
     const entries = contentEntries(git, ref);
     for (const id of wanted) {
       const blob = entries.get(id);
-      if (blob && !found.get(id)?.some((f) => f.blob === blob)) found.set(id, [...(found.get(id) ?? []), { blob, ref }]);
+      if (blob && !found.get(id)?.some((f) => f.blob === blob))
+        found.set(id, [...(found.get(id) ?? []), { blob, ref }]);
     }
   }
   const blobs = readBlobs(git, [...new Set([...found.values()].flat().map((w) => w.blob))]);
@@ -122,7 +127,11 @@ export function latestVersion<T extends SharedText>(versions: readonly T[]): T |
  * fetched but not merged yet) the later version wins, as a merge would pick it; on equal
  * terms the first ref's.
  */
-export function readSharedTexts(git: GitRunner, ids: readonly string[], refs: readonly string[] = contentRefs(git)): Map<string, SharedText> {
+export function readSharedTexts(
+  git: GitRunner,
+  ids: readonly string[],
+  refs: readonly string[] = contentRefs(git),
+): Map<string, SharedText> {
   const out = new Map<string, SharedText>();
   for (const [id, versions] of readSharedVersions(git, ids, refs)) out.set(id, latestVersion(versions)!);
   return out;
@@ -139,12 +148,19 @@ export interface WriteOptions {
  * of the ref's value, again and again until the ref did not move in between. An entry that
  * already holds the same bytes is not written. Returns the IDs whose entry changed.
  */
-export function updateContent(git: GitRunner, changes: ReadonlyMap<string, string | null>, opts: WriteOptions): string[] {
+export function updateContent(
+  git: GitRunner,
+  changes: ReadonlyMap<string, string | null>,
+  opts: WriteOptions,
+): string[] {
   for (const id of changes.keys()) entryName(id);
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
     const old = contentCommit(git);
     const current = old ? contentEntries(git, old) : new Map<string, string>();
-    const kept = readBlobs(git, [...changes].filter(([id, text]) => text !== null && current.has(id)).map(([id]) => current.get(id)!));
+    const kept = readBlobs(
+      git,
+      [...changes].filter(([id, text]) => text !== null && current.has(id)).map(([id]) => current.get(id)!),
+    );
     let body = "";
     const changed: string[] = [];
     for (const [id, text] of changes) {
@@ -199,7 +215,12 @@ export function laterVersion(a: string, b: string): string {
  * (an unshare is deliberate). Nothing else is ever dropped: an entry that only one side has
  * and the base did not have is kept, so two clones sharing at once both keep theirs.
  */
-export function mergeEntries(base: ReadonlyMap<string, string>, ours: ReadonlyMap<string, string>, theirs: ReadonlyMap<string, string>, pick: (id: string, ours: string, theirs: string) => string): Map<string, string> {
+export function mergeEntries(
+  base: ReadonlyMap<string, string>,
+  ours: ReadonlyMap<string, string>,
+  theirs: ReadonlyMap<string, string>,
+  pick: (id: string, ours: string, theirs: string) => string,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const id of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
     const b = base.get(id);
@@ -222,7 +243,11 @@ export function mergeEntries(base: ReadonlyMap<string, string>, ours: ReadonlyMa
  * pushing the result is a fast-forward for the remote. refs/traces/content moves only if it
  * still has the value the merge started from (compare-and-swap), else the merge is made again.
  */
-export function mergeContentRef(git: GitRunner, theirsRef: string, opts: { ident?: string; message?: string } = {}): MergeResult {
+export function mergeContentRef(
+  git: GitRunner,
+  theirsRef: string,
+  opts: { ident?: string; message?: string } = {},
+): MergeResult {
   const message = opts.message ?? `git-traces: merge ${theirsRef}`;
   return mergeIntoRef(git, {
     ref: CONTENT_REF,
@@ -235,15 +260,23 @@ export function mergeContentRef(git: GitRunner, theirsRef: string, opts: { ident
       const t = contentEntries(git, theirs);
       const b = base ? contentEntries(git, base) : new Map<string, string>();
       // The texts of entries both sides changed, to pick from.
-      const both = [...o].filter(([id, blob]) => t.has(id) && t.get(id) !== blob && b.get(id) !== blob && b.get(id) !== t.get(id));
-      const texts = readBlobs(git, both.flatMap(([id, blob]) => [blob, t.get(id)!]));
+      const both = [...o].filter(
+        ([id, blob]) => t.has(id) && t.get(id) !== blob && b.get(id) !== blob && b.get(id) !== t.get(id),
+      );
+      const texts = readBlobs(
+        git,
+        both.flatMap(([id, blob]) => [blob, t.get(id)!]),
+      );
       const merged = mergeEntries(b, o, t, (_id, ob, tb) => {
         const ot = texts.get(ob);
         const tt = texts.get(tb);
         if (ot === undefined || tt === undefined) return ot === undefined ? tb : ob;
         return laterVersion(ot, tt) === ot ? ob : tb;
       });
-      const tree = makeTree(git, [...merged].map(([id, oid]) => ({ name: entryName(id), oid })));
+      const tree = makeTree(
+        git,
+        [...merged].map(([id, oid]) => ({ name: entryName(id), oid })),
+      );
       return commitTree(git, tree, [ours, theirs], message, opts.ident);
     },
     gaveUp: () => new ContentWriteConflict(CONTENT_REF),

@@ -30,8 +30,9 @@ export function unsharedIds(gitDir: string): Set<string> {
 export function markUnshared(gitDir: string, ids: readonly string[], unshared: boolean): void {
   const set = unsharedIds(gitDir);
   const before = [...set].sort().join(",");
-  for (const id of ids) if (unshared) set.add(id);
-  else set.delete(id);
+  for (const id of ids)
+    if (unshared) set.add(id);
+    else set.delete(id);
   if ([...set].sort().join(",") === before) return;
   const file = unsharedFile(gitDir);
   mkdirSync(`${commonDir(gitDir)}/traces`, { recursive: true });

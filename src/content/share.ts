@@ -34,7 +34,12 @@ export type OnInvalidShared = (id: string, ref: string, error: string) => void;
  * `transcript`), with the ref it came from. Of several valid versions, the one a merge would
  * keep; versions that are not valid are passed over, and when none is, `onInvalid` says why.
  */
-export function readShared(git: GitRunner, ids: readonly string[], refs?: readonly string[], onInvalid?: OnInvalidShared): Map<string, { trace: Trace; ref: string }> {
+export function readShared(
+  git: GitRunner,
+  ids: readonly string[],
+  refs?: readonly string[],
+  onInvalid?: OnInvalidShared,
+): Map<string, { trace: Trace; ref: string }> {
   const out = new Map<string, { trace: Trace; ref: string }>();
   for (const [id, versions] of readSharedVersions(git, ids, refs)) {
     const valid: { text: string; ref: string; trace: Trace }[] = [];
@@ -56,7 +61,12 @@ export function readShared(git: GitRunner, ids: readonly string[], refs?: readon
  * copy), then shared content when a repository is at hand. An imported snapshot gives way
  * to shared content that is newer (the author shared the session again since).
  */
-export function contentElsewhere(ids: readonly string[], env: Env, git: GitRunner | null, onInvalid?: OnInvalidShared): Map<string, FoundContent> {
+export function contentElsewhere(
+  ids: readonly string[],
+  env: Env,
+  git: GitRunner | null,
+  onInvalid?: OnInvalidShared,
+): Map<string, FoundContent> {
   const out = new Map<string, FoundContent>();
   const ask: string[] = [];
   for (const id of new Set(ids.filter(isTraceId))) {

@@ -13,7 +13,6 @@ import { isTraceId, type Trace } from "../traces/model.ts";
 import { decodeTrace, MAX_TRACE_BYTES } from "./trace-json.ts";
 import type { Env } from "../base/env.ts";
 
-
 /** Where a snapshot came from: the session's transcript here, or content shared through git (redacted). */
 export type SnapshotSource = "transcript" | "shared";
 

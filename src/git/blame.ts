@@ -11,7 +11,11 @@ import { nodeFs } from "../base/lazy-fs.ts";
  * them as latin1, one character per byte, so that content keeps its bytes); git's status
  * and stderr come in `done`, and say what went wrong when it fails.
  */
-export function blamePorcelain(git: GitRunner, args: readonly string[], linePorcelain = false): ReturnType<GitRunner["stream"]> {
+export function blamePorcelain(
+  git: GitRunner,
+  args: readonly string[],
+  linePorcelain = false,
+): ReturnType<GitRunner["stream"]> {
   // quotepath off: non-ASCII file names as UTF-8; the others git still C-quotes.
   return git.stream(["-c", "core.quotepath=off", "blame", linePorcelain ? "--line-porcelain" : "--porcelain", ...args]);
 }
@@ -30,7 +34,8 @@ export async function showPrefix(git: GitRunner, env: Record<string, string | un
       const rel = path.relative(where.topLevel, fs.realpathSync(process.cwd()));
       if (rel === "") return "";
       // Inside .git itself git answers otherwise: it is asked.
-      if (!rel.startsWith("..") && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== ".git") return `${rel.split(path.sep).join("/")}/`;
+      if (!rel.startsWith("..") && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== ".git")
+        return `${rel.split(path.sep).join("/")}/`;
     }
   }
   const r = await git.runAsync(["rev-parse", "--show-prefix"]);

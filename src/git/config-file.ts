@@ -14,5 +14,8 @@ export function configFileValues(git: GitRunner, file: string, key: string): str
 
 /** Takes every `key = value` line with exactly this value out of `file`; true when git did. */
 export function unsetConfigFileValue(git: GitRunner, file: string, key: string, value: string): boolean {
-  return git.run(["config", "--file", file, "--unset-all", key, exactValuePattern(value)], { noContext: true }).exitCode === 0;
+  return (
+    git.run(["config", "--file", file, "--unset-all", key, exactValuePattern(value)], { noContext: true }).exitCode ===
+    0
+  );
 }

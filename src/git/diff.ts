@@ -20,7 +20,22 @@ export function firstParentPatches(git: GitRunner, commits: readonly CommitBase[
   if (commits.length === 0) return new Uint8Array();
   const input = commits.map((c) => (c.parent ? `${c.oid} ${c.parent}` : c.oid)).join("\n") + "\n";
   return git.outBytes(
-    ["-c", "core.quotepath=off", "diff-tree", "--stdin", "--root", "-r", "-M", "-p", "-U0", "--no-ext-diff", "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/"],
+    [
+      "-c",
+      "core.quotepath=off",
+      "diff-tree",
+      "--stdin",
+      "--root",
+      "-r",
+      "-M",
+      "-p",
+      "-U0",
+      "--no-ext-diff",
+      "--no-textconv",
+      "--no-color",
+      "--src-prefix=a/",
+      "--dst-prefix=b/",
+    ],
     { input },
   );
 }

@@ -145,4 +145,3 @@ function signalNumber(sig: NodeJS.Signals): number {
   const n = signals()[sig];
   return typeof n === "number" ? n : 1;
 }
-

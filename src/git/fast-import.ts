@@ -33,7 +33,10 @@ export class RefLocked extends TracesError {
     readonly ref: string,
     readonly lockFile: string,
   ) {
-    super(`${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`, { ref, lockFile });
+    super(
+      `${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`,
+      { ref, lockFile },
+    );
   }
 }
 
@@ -47,7 +50,14 @@ export const CURRENT = "current";
  * ancestor of the new commit, under the ref's lock: a compare-and-swap. Returns false when
  * the ref moved; RefLocked when its lock file stays.
  */
-export function fastImportCommit(git: GitRunner, ref: string, old: string | null, body: string, message: string, who?: string): boolean {
+export function fastImportCommit(
+  git: GitRunner,
+  ref: string,
+  old: string | null,
+  body: string,
+  message: string,
+  who?: string,
+): boolean {
   let stream = `commit ${ref}\ncommitter ${committerIdent(git, who)}\n${fastImportData(message)}`;
   if (old === CURRENT) stream += `from ${ref}^0\n`;
   else if (old) stream += `from ${old}\n`;
@@ -70,13 +80,25 @@ export function fastImportCommit(git: GitRunner, ref: string, old: string | null
  * the disk, and a process killed meanwhile leaves only unreachable objects for gc.) Returns
  * the commit's ID.
  */
-export function writeCommitObject(git: GitRunner, scratch: string, parent: string | null, body: Uint8Array | string, message: string, opts: { who?: string; oidLength?: number } = {}): string {
+export function writeCommitObject(
+  git: GitRunner,
+  scratch: string,
+  parent: string | null,
+  body: Uint8Array | string,
+  message: string,
+  opts: { who?: string; oidLength?: number } = {},
+): string {
   const zero = "0".repeat(parent?.length ?? opts.oidLength ?? 40);
   const head = `reset ${scratch}\n\ncommit ${scratch}\nmark :1\ncommitter ${committerIdent(git, opts.who)}\n${fastImportData(message)}${parent ? `from ${parent}\n` : ""}`;
   const tail = `\nreset ${scratch}\nfrom ${zero}\n\nget-mark :1\n`;
-  const stream = Buffer.concat([Buffer.from(head), typeof body === "string" ? Buffer.from(body) : body, Buffer.from(tail)]);
+  const stream = Buffer.concat([
+    Buffer.from(head),
+    typeof body === "string" ? Buffer.from(body) : body,
+    Buffer.from(tail),
+  ]);
   const r = git.run(FAST_IMPORT, { input: stream });
   const oid = r.stdout.trim().split("\n").pop() ?? "";
-  if (r.exitCode !== 0 || !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) throw new GitError(["fast-import"], r.exitCode, r.stderr);
+  if (r.exitCode !== 0 || !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(oid))
+    throw new GitError(["fast-import"], r.exitCode, r.stderr);
   return oid;
 }

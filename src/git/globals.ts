@@ -133,8 +133,7 @@ export function splitCommandLine(line: string): string[] | null {
       else if (c === "\\" && quote === '"') {
         if (i + 1 >= line.length) return null;
         word += line[++i];
-      }
-      else word += c;
+      } else word += c;
       continue;
     }
     if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\v" || c === "\f") {
@@ -169,4 +168,5 @@ export function gitCwd(inv: { globals: readonly GlobalOption[] }): string {
 }
 
 /** No --git-dir, --work-tree or --bare: the repository can be found from the cwd alone. */
-export const plainGlobals = (inv: { globals: readonly GlobalOption[] }) => !inv.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree" || g.name === "--bare");
+export const plainGlobals = (inv: { globals: readonly GlobalOption[] }) =>
+  !inv.globals.some((g) => g.name === "--git-dir" || g.name === "--work-tree" || g.name === "--bare");

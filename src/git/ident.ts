@@ -19,5 +19,9 @@ export function committerIdent(git: GitRunner, who?: string): string {
 /** `Name <email>` as the committer (and author) of a commit git makes itself, when the caller knows it. */
 export function identityEnv(ident?: string): { env: Record<string, string> } | undefined {
   const m = ident ? /^(.*) <(.*)>$/.exec(ident) : null;
-  return m ? { env: { GIT_COMMITTER_NAME: m[1]!, GIT_COMMITTER_EMAIL: m[2]!, GIT_AUTHOR_NAME: m[1]!, GIT_AUTHOR_EMAIL: m[2]! } } : undefined;
+  return m
+    ? {
+        env: { GIT_COMMITTER_NAME: m[1]!, GIT_COMMITTER_EMAIL: m[2]!, GIT_AUTHOR_NAME: m[1]!, GIT_AUTHOR_EMAIL: m[2]! },
+      }
+    : undefined;
 }

@@ -12,7 +12,14 @@ export interface Libc {
 
 /** What spawning a child with argv bytes of our choosing takes (src/git/raw-exec.ts). */
 export interface LibcSpawn {
-  posix_spawn(pid: Int32Array, path: Uint8Array, actions: null, attr: Uint8Array, argv: BigUint64Array, envp: BigUint64Array): number;
+  posix_spawn(
+    pid: Int32Array,
+    path: Uint8Array,
+    actions: null,
+    attr: Uint8Array,
+    argv: BigUint64Array,
+    envp: BigUint64Array,
+  ): number;
   posix_spawnattr_init(attr: Uint8Array): number;
   posix_spawnattr_destroy(attr: Uint8Array): number;
   posix_spawnattr_setflags(attr: Uint8Array, flags: number): number;

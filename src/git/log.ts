@@ -31,7 +31,22 @@ export interface LogCommit {
 
 // One field per placeholder, NUL after each (-z ends every record with NUL as well). git
 // cuts every field at a NUL of its own, so no field can hold one: counting fields is exact.
-const FIELDS = ["%m%H", "%h", "%P", "%p", "%aN", "%aE", "%aI", "%ad", "%D", "%gd", "%gn <%ge>", "%gs", "%s", "%B"] as const;
+const FIELDS = [
+  "%m%H",
+  "%h",
+  "%P",
+  "%p",
+  "%aN",
+  "%aE",
+  "%aI",
+  "%ad",
+  "%D",
+  "%gd",
+  "%gn <%ge>",
+  "%gs",
+  "%s",
+  "%B",
+] as const;
 const FORMAT = `--format=${FIELDS.join("%x00")}`;
 /** The same fields with an empty message: what one-line layouts need, at a fraction of the bytes. */
 const SHORT_FORMAT = `--format=${FIELDS.slice(0, -1).join("%x00")}%x00`;
@@ -45,7 +60,17 @@ export interface LogEnd {
 
 /** Arguments before the user's: our format, and settings that must not change what we parse. */
 export function logArgv(userArgs: readonly string[], opts: { message?: boolean } = {}): string[] {
-  return ["-c", "color.ui=never", "-c", "log.showSignature=false", "log", opts.message === false ? SHORT_FORMAT : FORMAT, "-z", "--encoding=UTF-8", ...userArgs];
+  return [
+    "-c",
+    "color.ui=never",
+    "-c",
+    "log.showSignature=false",
+    "log",
+    opts.message === false ? SHORT_FORMAT : FORMAT,
+    "-z",
+    "--encoding=UTF-8",
+    ...userArgs,
+  ];
 }
 
 /** The commit whose fields start at f[i], or null when it is not one (a stray record). */
@@ -143,8 +168,25 @@ const MEDIUM_HEAD = /^commit (?:[<>=+-] )?([0-9a-f]{40}(?:[0-9a-f]{24})?)(?: \(.
  * git log does) and the caller only adds to it. IDs stay whole whatever log.abbrevCommit
  * says (the caller finds notes by them): not for --abbrev-commit.
  */
-export function streamLogText(git: GitRunner, userArgs: readonly string[], opts: { decorate: boolean }): LogStream<LogText> {
-  const argv = ["-c", "color.ui=never", "-c", "log.showSignature=false", "log", "--pretty=medium", "--no-abbrev-commit", "--no-notes", opts.decorate ? "--decorate" : "--no-decorate", "-z", "--encoding=UTF-8", ...userArgs];
+export function streamLogText(
+  git: GitRunner,
+  userArgs: readonly string[],
+  opts: { decorate: boolean },
+): LogStream<LogText> {
+  const argv = [
+    "-c",
+    "color.ui=never",
+    "-c",
+    "log.showSignature=false",
+    "log",
+    "--pretty=medium",
+    "--no-abbrev-commit",
+    "--no-notes",
+    opts.decorate ? "--decorate" : "--no-decorate",
+    "-z",
+    "--encoding=UTF-8",
+    ...userArgs,
+  ];
   const { stdout, done } = git.stream(argv);
   async function* batches(): AsyncGenerator<LogText[]> {
     // A record is known whole when the next begins: a NUL in a message (git keeps what a
@@ -184,7 +226,10 @@ export function commitSummaries(git: GitRunner, oids: readonly string[]): Map<st
   const wanted = oids.filter((o) => OID.test(o));
   // Never with an empty list: git log would read it as HEAD.
   if (wanted.length === 0) return out;
-  const r = git.run(["log", "--no-walk=unsorted", "--ignore-missing", "--stdin", "--format=%H%x00%h%x00%ct%x00%s", "-z"], { input: `${wanted.join("\n")}\n` });
+  const r = git.run(
+    ["log", "--no-walk=unsorted", "--ignore-missing", "--stdin", "--format=%H%x00%h%x00%ct%x00%s", "-z"],
+    { input: `${wanted.join("\n")}\n` },
+  );
   // Something that is not a commit (a note on a blob) makes git refuse the lot: no summaries.
   if (r.exitCode !== 0) return out;
   const f = r.stdout.split("\0");

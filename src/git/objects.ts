@@ -28,7 +28,9 @@ export function objectInfo(git: GitRunner, oids: readonly string[]): Map<string,
   const out = new Map<string, { type: string; size: number }>();
   const unique = [...new Set(oids)];
   if (unique.length === 0) return out;
-  const text = git.out(["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], { input: `${unique.join("\n")}\n` });
+  const text = git.out(["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+    input: `${unique.join("\n")}\n`,
+  });
   for (const line of text.split("\n")) {
     const m = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(line);
     if (m) out.set(m[1]!, { type: m[2]!, size: Number(m[3]) });

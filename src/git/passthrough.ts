@@ -1,6 +1,6 @@
 // The shim's way out for every command it does not intercept: become the real git.
 
-import { ExecError, execInPlace } from "./exec.ts";
+import { type ExecError, execInPlace } from "./exec.ts";
 import { REAL_GIT_ENV, overrideProblem, quickCandidate, searchPath } from "./locate.ts";
 import { nodeFs } from "../base/lazy-fs.ts";
 
@@ -35,7 +35,9 @@ export function passThrough(globals: readonly string[] = []): never {
   }
   const found = searchPath();
   if (!found) {
-    fatal(`cannot find the real git: no git on PATH besides this shim (${process.execPath}); install git or set ${REAL_GIT_ENV}`);
+    fatal(
+      `cannot find the real git: no git on PATH besides this shim (${process.execPath}); install git or set ${REAL_GIT_ENV}`,
+    );
   }
   try {
     execInPlace(found, globals);

@@ -124,7 +124,11 @@ const POLL_MS = 50;
  * without close-on-exec inherited, like Bun.spawn with "inherit": every signal at its default
  * and none blocked. Returns null when posix_spawn is not available; throws when it fails.
  */
-export function spawnLibc(path: string, argv: readonly string[], env: Record<string, string | undefined>): RawChild | null {
+export function spawnLibc(
+  path: string,
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): RawChild | null {
   const c = libcSpawn();
   if (!c) return null;
   const encoder = new TextEncoder();

@@ -83,7 +83,13 @@ export function commitMade(reflog: string, anchor: Anchor, amend: boolean, subje
  * first commit whose parent is the old HEAD is ours; an amend's replaces the old HEAD, so
  * its parents are the old HEAD's.
  */
-export function commitOnTopOf(git: GitRunner, anchor: Anchor, amend: boolean, subject: string | null, depth = 100): string | null {
+export function commitOnTopOf(
+  git: GitRunner,
+  anchor: Anchor,
+  amend: boolean,
+  subject: string | null,
+  depth = 100,
+): string | null {
   const r = git.run(["log", "--first-parent", "--format=%H %P%x00%s", `--max-count=${depth}`, "HEAD", "--"]);
   if (r.exitCode !== 0) return null;
   let parents: string | null = null;
@@ -98,7 +104,11 @@ export function commitOnTopOf(git: GitRunner, anchor: Anchor, amend: boolean, su
     if (!oid) continue;
     if (amend ? oid !== anchor.head && ps.join(" ") === parents : ps[0] === anchor.head) {
       // (%s joins the first paragraph's lines; -m's first line starts it.)
-      return subject === null || sameSubject(subj, subject) || subj.replace(/\s+/g, " ").startsWith(subject.replace(/\s+/g, " ").trim()) ? oid : null;
+      return subject === null ||
+        sameSubject(subj, subject) ||
+        subj.replace(/\s+/g, " ").startsWith(subject.replace(/\s+/g, " ").trim())
+        ? oid
+        : null;
     }
   }
   return null;

@@ -42,7 +42,9 @@ export function deleteRef(git: GitRunner, ref: string): boolean {
  */
 export function deleteRefsAt(git: GitRunner, refs: readonly { ref: string; oid: string }[]): boolean {
   if (refs.length === 0) return true;
-  return git.run(["update-ref", "--stdin"], { input: refs.map((r) => `delete ${r.ref} ${r.oid}\n`).join("") }).exitCode === 0;
+  return (
+    git.run(["update-ref", "--stdin"], { input: refs.map((r) => `delete ${r.ref} ${r.oid}\n`).join("") }).exitCode === 0
+  );
 }
 
 const REF_NAMES = ["for-each-ref", "--format=%(refname)"];

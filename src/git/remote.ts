@@ -12,7 +12,10 @@ const NO_PROMPT: RunOptions = { env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: ""
  * Returns git's reason when it failed, else null.
  */
 export function fetchRefspecs(git: GitRunner, remote: string, refspecs: readonly string[]): string | null {
-  const r = git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", remote, ...refspecs], NO_PROMPT);
+  const r = git.run(
+    ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", remote, ...refspecs],
+    NO_PROMPT,
+  );
   if (r.exitCode === 0 || /couldn't find remote ref/i.test(r.stderr)) return null;
   return gitReason(r.stderr);
 }
@@ -40,8 +43,21 @@ export interface PushReport {
 }
 
 /** One `git push --porcelain` of `src:dst` pairs (never forced unless a pair says `+`). */
-export function pushRefspecs(git: GitRunner, remote: string, specs: readonly string[], opts: PushOptions = {}): PushReport {
-  const args = ["push", "--porcelain", "--no-recurse-submodules", ...(opts.noVerify ? ["--no-verify"] : []), ...(opts.signed ? [opts.signed] : []), remote, ...specs];
+export function pushRefspecs(
+  git: GitRunner,
+  remote: string,
+  specs: readonly string[],
+  opts: PushOptions = {},
+): PushReport {
+  const args = [
+    "push",
+    "--porcelain",
+    "--no-recurse-submodules",
+    ...(opts.noVerify ? ["--no-verify"] : []),
+    ...(opts.signed ? [opts.signed] : []),
+    remote,
+    ...specs,
+  ];
   const r = git.run(args, NO_PROMPT);
   const refs = new Map<string, PushedRef>();
   for (const spec of specs) {
@@ -59,7 +75,15 @@ export function pushRefspecs(git: GitRunner, remote: string, specs: readonly str
  */
 export function remoteTips(git: GitRunner, remote: string): { tips: string[] } | { error: string } {
   const r = git.run(["ls-remote", "--heads", "--tags", remote], NO_PROMPT);
-  if (r.exitCode !== 0) return { error: r.stderr.trim().split("\n").pop()?.replace(/^(fatal|error): /, "") || `git ls-remote exited ${r.exitCode}` };
+  if (r.exitCode !== 0)
+    return {
+      error:
+        r.stderr
+          .trim()
+          .split("\n")
+          .pop()
+          ?.replace(/^(fatal|error): /, "") || `git ls-remote exited ${r.exitCode}`,
+    };
   const tips = new Set<string>();
   for (const line of r.stdout.split("\n")) {
     const m = /^([0-9a-f]{40}|[0-9a-f]{64})\trefs\//.exec(line);

@@ -42,7 +42,7 @@ export async function repoStateAsync(git: GitRunner): Promise<RepoState | null> 
 function parseRepoState(stdout: string): RepoState | null {
   const lines = stdout.split("\n");
   const gitDir = lines[0]?.trim();
-  if (!gitDir || !gitDir.startsWith("/")) return null;
+  if (!gitDir?.startsWith("/")) return null;
   const second = lines[1]?.trim() ?? "";
   // In a bare repository --show-toplevel fails and HEAD comes second.
   if (OID.test(second)) return { gitDir, topLevel: null, head: second };
@@ -72,20 +72,49 @@ const COMMIT_FORMAT = "--format=%x01%m%H%x00%P%x00%ct%x00%cn%x00%ce";
 export function commitsSince(git: GitRunner, before: string | null, tip = "HEAD", limit = 1000): CommitInfo[] {
   // --boundary adds `before` itself (marked "-"): its time tells how recent the history is.
   const range = before ? ["--boundary", `${before}..${tip}`] : [tip];
-  const out = git.out(["log", "--reverse", "--first-parent", "--diff-merges=first-parent", `--max-count=${limit}`, COMMIT_FORMAT, "-z", "--name-only", ...range, "--"]);
+  const out = git.out([
+    "log",
+    "--reverse",
+    "--first-parent",
+    "--diff-merges=first-parent",
+    `--max-count=${limit}`,
+    COMMIT_FORMAT,
+    "-z",
+    "--name-only",
+    ...range,
+    "--",
+  ]);
   return parseCommitLog(out);
 }
 
 /** The commit `tip` alone, with its parents' times (the boundary of `tip^!`). */
 export async function tipCommit(git: GitRunner, tip = "HEAD"): Promise<CommitInfo | null> {
-  const r = await git.runAsync(["log", "--boundary", "--diff-merges=first-parent", COMMIT_FORMAT, "-z", "--name-only", `${tip}^!`, "--"]);
+  const r = await git.runAsync([
+    "log",
+    "--boundary",
+    "--diff-merges=first-parent",
+    COMMIT_FORMAT,
+    "-z",
+    "--name-only",
+    `${tip}^!`,
+    "--",
+  ]);
   return r.exitCode === 0 ? (parseCommitLog(r.stdout)[0] ?? null) : null;
 }
 
 /** Commits by name, with their files (for `git traces attach <commit>`). */
 export function commitInfo(git: GitRunner, commits: readonly string[]): CommitInfo[] {
   if (commits.length === 0) return [];
-  const out = git.out(["log", "--no-walk=unsorted", "--diff-merges=first-parent", COMMIT_FORMAT, "-z", "--name-only", ...commits, "--"]);
+  const out = git.out([
+    "log",
+    "--no-walk=unsorted",
+    "--diff-merges=first-parent",
+    COMMIT_FORMAT,
+    "-z",
+    "--name-only",
+    ...commits,
+    "--",
+  ]);
   return parseCommitLog(out);
 }
 
@@ -133,10 +162,24 @@ export function commitsSinceTime(git: GitRunner, tip: string, sinceSec: number, 
  * When each file was last changed by a commit reachable from `tips`, looking back no
  * further than `sinceSec`. Files not changed in that window are absent from the map.
  */
-export function lastChanged(git: GitRunner, tips: readonly string[], files: readonly string[], sinceSec: number): Map<string, number> {
+export function lastChanged(
+  git: GitRunner,
+  tips: readonly string[],
+  files: readonly string[],
+  sinceSec: number,
+): Map<string, number> {
   const out = new Map<string, number>();
   if (files.length === 0 || tips.length === 0) return out;
-  const log = git.out(["log", `--since=@${Math.floor(sinceSec)}`, "--format=%x01%ct", "-z", "--name-only", ...tips, "--", ...files]);
+  const log = git.out([
+    "log",
+    `--since=@${Math.floor(sinceSec)}`,
+    "--format=%x01%ct",
+    "-z",
+    "--name-only",
+    ...tips,
+    "--",
+    ...files,
+  ]);
   for (const record of log.split("\x01")) {
     const [time, ...names] = record.split("\0");
     const t = Number(time);
@@ -198,7 +241,14 @@ export function listRevisions(git: GitRunner, revs: readonly string[]): string[]
  * config. Then the caller asks git. Saves a git call where every millisecond counts.
  */
 export function locateRepoOnDisk(cwd: string, env: Record<string, string | undefined>): Omit<RepoState, "head"> | null {
-  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM || env.GIT_COMMON_DIR) return null;
+  if (
+    env.GIT_DIR ||
+    env.GIT_WORK_TREE ||
+    env.GIT_CEILING_DIRECTORIES ||
+    env.GIT_DISCOVERY_ACROSS_FILESYSTEM ||
+    env.GIT_COMMON_DIR
+  )
+    return null;
   const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   let dir = cwd;
@@ -221,7 +271,9 @@ export function locateRepoOnDisk(cwd: string, env: Record<string, string | undef
       try {
         if (!fs.statSync(path.join(gitDir, "HEAD")).isFile()) return null;
         // A linked worktree's settings live in the common directory's config.
-        const common = fs.existsSync(path.join(gitDir, "commondir")) ? path.resolve(gitDir, fs.readFileSync(path.join(gitDir, "commondir"), "utf8").trim()) : gitDir;
+        const common = fs.existsSync(path.join(gitDir, "commondir"))
+          ? path.resolve(gitDir, fs.readFileSync(path.join(gitDir, "commondir"), "utf8").trim())
+          : gitDir;
         const config = fs.readFileSync(path.join(common, "config"), "utf8");
         if (/^\s*(worktree|bare\s*=\s*true)/im.test(config)) return null;
       } catch {
@@ -268,14 +320,24 @@ export function refExistsOnDisk(gitDir: string, ref: string): boolean | undefine
   }
 }
 
-const SYSTEM_CONFIGS = ["/etc/gitconfig", "/usr/local/etc/gitconfig", "/opt/homebrew/etc/gitconfig", "/Library/Developer/CommandLineTools/usr/share/git-core/gitconfig"];
+const SYSTEM_CONFIGS = [
+  "/etc/gitconfig",
+  "/usr/local/etc/gitconfig",
+  "/opt/homebrew/etc/gitconfig",
+  "/Library/Developer/CommandLineTools/usr/share/git-core/gitconfig",
+];
 
 /**
  * Whether any config git would read could set a `traces.*` key: false only when no config
  * file, -c option or config variable names "traces" and none includes another file. Lets
  * the common case skip a `git config` call; anything unsure says true and git is asked.
  */
-export function configMayMention(gitDir: string, env: Record<string, string | undefined>, section: string, extraArgs: readonly string[] = []): boolean {
+export function configMayMention(
+  gitDir: string,
+  env: Record<string, string | undefined>,
+  section: string,
+  extraArgs: readonly string[] = [],
+): boolean {
   const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   const needle = section.toLowerCase();
@@ -311,7 +373,14 @@ export function configMayMention(gitDir: string, env: Record<string, string | un
  * a `.git` file names. null when the environment could make git decide otherwise.
  */
 export async function gitDirQuick(cwd: string, env: Record<string, string | undefined>): Promise<string | null> {
-  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_CEILING_DIRECTORIES || env.GIT_DISCOVERY_ACROSS_FILESYSTEM || env.GIT_COMMON_DIR) return null;
+  if (
+    env.GIT_DIR ||
+    env.GIT_WORK_TREE ||
+    env.GIT_CEILING_DIRECTORIES ||
+    env.GIT_DISCOVERY_ACROSS_FILESYSTEM ||
+    env.GIT_COMMON_DIR
+  )
+    return null;
   let dir = cwd.replace(/\/+$/, "") || "/";
   for (;;) {
     const dotGit = `${dir === "/" ? "" : dir}/.git`;

@@ -26,7 +26,12 @@ function parse(out: string): CommitStamp[] {
   for (const record of out.split("\x01")) {
     const [oid, parents, date, ...subject] = record.trim().split("\0");
     if (!oid || !OID.test(oid)) continue;
-    commits.push({ oid, parents: (parents ?? "").split(" ").filter(Boolean), date: date ?? "", subject: subject.join("\0") });
+    commits.push({
+      oid,
+      parents: (parents ?? "").split(" ").filter(Boolean),
+      date: date ?? "",
+      subject: subject.join("\0"),
+    });
   }
   return commits;
 }
@@ -47,7 +52,9 @@ export function revisionCommits(git: GitRunner, revs: readonly string[]): Commit
 /** The commits themselves (full IDs), in the order given, none walked. */
 export function commitStamps(git: GitRunner, oids: readonly string[]): CommitStamp[] {
   if (oids.length === 0) return [];
-  return parse(git.out(["-c", "log.showSignature=false", "log", "--no-walk=unsorted", FORMAT, "--end-of-options", ...oids, "--"]));
+  return parse(
+    git.out(["-c", "log.showSignature=false", "log", "--no-walk=unsorted", FORMAT, "--end-of-options", ...oids, "--"]),
+  );
 }
 
 /** The current branch's upstream (`@{upstream}`) as a full ref name, or null when it has none. */

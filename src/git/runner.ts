@@ -119,7 +119,11 @@ export class GitRunner {
   }
 
   /** git started without waiting, with this runner's context, directory and environment. */
-  private spawnAsync<In extends "pipe" | "ignore">(args: readonly string[], opts: Omit<RunOptions, "input">, stdin: In) {
+  private spawnAsync<In extends "pipe" | "ignore">(
+    args: readonly string[],
+    opts: Omit<RunOptions, "input">,
+    stdin: In,
+  ) {
     const argv = opts.noContext ? [...args] : [...this.context, ...args];
     const started = this.trace ? performance.now() : 0;
     const proc = Bun.spawn({
@@ -145,9 +149,16 @@ export class GitRunner {
    * repository while the caller still works out what to ask (`cat-file --batch` for notes
    * that depend on a `git log` still running). Call the returned function exactly once.
    */
-  startFed(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): (input: string | Uint8Array) => Promise<Omit<RunResult, "stdout"> & { stdout: Buffer }> {
+  startFed(
+    args: readonly string[],
+    opts: Omit<RunOptions, "input"> = {},
+  ): (input: string | Uint8Array) => Promise<Omit<RunResult, "stdout"> & { stdout: Buffer }> {
     const { proc, traced } = this.spawnAsync(args, opts, "pipe");
-    const output = Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text(), proc.exited]);
+    const output = Promise.all([
+      new Response(proc.stdout).arrayBuffer(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     return async (input) => {
       try {
         if (input.length) proc.stdin.write(input);
@@ -166,7 +177,10 @@ export class GitRunner {
    * (`git log` of a whole history): the caller reads `stdout` to its end, then awaits
    * `done` for git's status and stderr. stdin is closed, as for run().
    */
-  stream(args: readonly string[], opts: Omit<RunOptions, "input"> = {}): { stdout: AsyncIterable<Uint8Array>; done: Promise<Omit<RunResult, "stdout">> } {
+  stream(
+    args: readonly string[],
+    opts: Omit<RunOptions, "input"> = {},
+  ): { stdout: AsyncIterable<Uint8Array>; done: Promise<Omit<RunResult, "stdout">> } {
     const { proc, traced } = this.spawnAsync(args, opts, "ignore");
     const done = Promise.all([new Response(proc.stderr).text(), proc.exited]).then(([stderr, exitCode]) => {
       traced(exitCode);

@@ -23,7 +23,9 @@ const ENTRY = /^(\d{6}) ([a-z]+) ([0-9a-f]{40}|[0-9a-f]{64})\t([^]+)$/;
  * names no tree.
  */
 export function lsTree(git: GitRunner, tree: string, opts: { recursive?: boolean } = {}): TreeEntry[] {
-  const listing = git.outBytes(["ls-tree", ...(opts.recursive ? ["-r"] : []), "-z", "--full-tree", "--end-of-options", tree]).toString("latin1");
+  const listing = git
+    .outBytes(["ls-tree", ...(opts.recursive ? ["-r"] : []), "-z", "--full-tree", "--end-of-options", tree])
+    .toString("latin1");
   const out: TreeEntry[] = [];
   for (const entry of listing.split("\0")) {
     const m = ENTRY.exec(entry);
@@ -61,7 +63,9 @@ export function parseLongTree(listing: string): LongTreeItem[] {
 
 /** Every entry of a tree, directories too, with sizes (parseLongTree). One git call. */
 export function lsTreeLong(git: GitRunner, tree: string): LongTreeItem[] {
-  return parseLongTree(git.outBytes(["ls-tree", "-r", "-t", "-z", "-l", "--full-tree", "--end-of-options", tree]).toString("latin1"));
+  return parseLongTree(
+    git.outBytes(["ls-tree", "-r", "-t", "-z", "-l", "--full-tree", "--end-of-options", tree]).toString("latin1"),
+  );
 }
 
 export interface TreeChange {
@@ -76,7 +80,10 @@ export interface TreeChange {
 
 /** The blobs (and gitlinks) that differ between two trees, all levels down, renames not followed. One git call. */
 export function diffTrees(git: GitRunner, from: string, to: string): TreeChange[] {
-  const fields = git.outBytes(["diff-tree", "-r", "-z", "--no-renames", "--end-of-options", from, to]).toString("latin1").split("\0");
+  const fields = git
+    .outBytes(["diff-tree", "-r", "-z", "--no-renames", "--end-of-options", from, to])
+    .toString("latin1")
+    .split("\0");
   const out: TreeChange[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*$/.exec(fields[i]!);
@@ -93,7 +100,13 @@ export function makeTree(git: GitRunner, blobs: readonly { name: string; oid: st
 }
 
 /** A commit of `tree` with these parents; its ID. `ident` (`Name <email>`): its author and committer, else git's. */
-export function commitTree(git: GitRunner, tree: string, parents: readonly string[], message: string, ident?: string): string {
+export function commitTree(
+  git: GitRunner,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+  ident?: string,
+): string {
   const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-m", message];
   const r = git.run(args, identityEnv(ident));
   if (r.exitCode !== 0) throw new GitError(["commit-tree"], r.exitCode, r.stderr);

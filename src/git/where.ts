@@ -47,7 +47,13 @@ export interface RepoOfDir {
 }
 
 /** Variables that would make git look somewhere else than the directory it is asked about. */
-const ELSEWHERE = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_COMMON_DIR: undefined, GIT_INDEX_FILE: undefined, GIT_CEILING_DIRECTORIES: undefined };
+const ELSEWHERE = {
+  GIT_DIR: undefined,
+  GIT_WORK_TREE: undefined,
+  GIT_COMMON_DIR: undefined,
+  GIT_INDEX_FILE: undefined,
+  GIT_CEILING_DIRECTORIES: undefined,
+};
 
 /**
  * The repository the directory `dir` is in, null when it is in none (or no longer exists).
@@ -71,7 +77,11 @@ export function repositoryOf(git: GitRunner, dir: string): RepoOfDir | null {
     }
     return { topLevel: found.topLevel, commonDir: fs.realpathSync(common) };
   }
-  const r = git.run(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-toplevel"], { cwd: dir, noContext: true, env: ELSEWHERE });
+  const r = git.run(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-toplevel"], {
+    cwd: dir,
+    noContext: true,
+    env: ELSEWHERE,
+  });
   const [common, top] = r.stdout.split("\n");
   if (r.exitCode !== 0 || !common?.startsWith("/") || !top?.startsWith("/")) return null;
   return { topLevel: top, commonDir: common };

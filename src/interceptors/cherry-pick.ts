@@ -22,7 +22,10 @@ export default async function cherryPick(inv: Invocation): Promise<never> {
       if (!state) return null;
       // Where the picks come from: the command line, or the sequencer's state when resuming.
       const named = resuming
-        ? [...commitsInFile(join(state.gitDir, "CHERRY_PICK_HEAD")), ...commitsInFile(join(state.gitDir, "sequencer", "todo"))]
+        ? [
+            ...commitsInFile(join(state.gitDir, "CHERRY_PICK_HEAD")),
+            ...commitsInFile(join(state.gitDir, "sequencer", "todo")),
+          ]
         : operands(args, PICK_ARGS);
       return { state, sources: listRevisions(ctx.git, named) };
     },

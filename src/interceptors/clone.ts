@@ -19,7 +19,29 @@ import { passThrough } from "../git/passthrough.ts";
 import type { GitRunner } from "../git/runner.ts";
 
 const CLONE_ARGS = {
-  withValue: ["-o", "--origin", "-b", "--branch", "-u", "--upload-pack", "--reference", "--reference-if-able", "--separate-git-dir", "--depth", "--shallow-since", "--shallow-exclude", "-c", "--config", "-j", "--jobs", "--template", "--filter", "--server-option", "--bundle-uri", "--ref-format"],
+  withValue: [
+    "-o",
+    "--origin",
+    "-b",
+    "--branch",
+    "-u",
+    "--upload-pack",
+    "--reference",
+    "--reference-if-able",
+    "--separate-git-dir",
+    "--depth",
+    "--shallow-since",
+    "--shallow-exclude",
+    "-c",
+    "--config",
+    "-j",
+    "--jobs",
+    "--template",
+    "--filter",
+    "--server-option",
+    "--bundle-uri",
+    "--ref-format",
+  ],
 };
 
 function optionValue(args: readonly string[], names: readonly string[]): string | null {
@@ -61,7 +83,8 @@ export function cloneShape(args: readonly string[]): { singleBranch: boolean; su
   // --depth and --shallow-* imply --single-branch unless --no-single-branch is given.
   const deepen = hasOption(args, ["--depth", "--shallow-since", "--shallow-exclude"], CLONE_ARGS);
   const singleBranch = lastSwitch(args, ["--single-branch"], ["--no-single-branch"]) ?? deepen;
-  const submodules = lastSwitch(args, ["--recurse-submodules", "--recursive"], ["--no-recurse-submodules", "--no-recursive"]) ?? false;
+  const submodules =
+    lastSwitch(args, ["--recurse-submodules", "--recursive"], ["--no-recurse-submodules", "--no-recursive"]) ?? false;
   return { singleBranch, submodules };
 }
 
@@ -83,10 +106,20 @@ export default async function clone(inv: Invocation): Promise<never> {
   // For submodules, -c settings that every git under this clone sees. They are not written
   // to any config; for the clone itself (when its remote has the same name) they stand in
   // for --config, since the same refspec twice would make git fail ("multiple updates").
-  const fetchSettings = (remote: string, k: string) => [notesRefspec(k), contentRefspec(k)].map((spec) => [`remote.${remote}.fetch`, spec] as const);
+  const fetchSettings = (remote: string, k: string) =>
+    [notesRefspec(k), contentRefspec(k)].map((spec) => [`remote.${remote}.fetch`, spec] as const);
   const forSubmodules = shape.submodules ? configOptions(fetchSettings(SUBMODULE_REMOTE, SUBMODULE_REMOTE)) : [];
   const configured = !(shape.submodules && origin === SUBMODULE_REMOTE);
-  const withRefspec: Invocation = configured ? { ...inv, args: [...inv.args.slice(0, at + 1), ...cloneConfigOptions(fetchSettings(origin, key)), ...inv.args.slice(at + 1)] } : inv;
+  const withRefspec: Invocation = configured
+    ? {
+        ...inv,
+        args: [
+          ...inv.args.slice(0, at + 1),
+          ...cloneConfigOptions(fetchSettings(origin, key)),
+          ...inv.args.slice(at + 1),
+        ],
+      }
+    : inv;
   return intercept(withRefspec, {
     globals: forSubmodules,
     after: async (ctx) => {
@@ -110,7 +143,10 @@ export default async function clone(inv: Invocation): Promise<never> {
         updateSyncState(common, (s) => {
           s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
         });
-        (await import("../sync/added-refspecs.ts")).recordRefspecs(`${common}/config`, origin, [notesRefspec(key), contentRefspec(key)]);
+        (await import("../sync/added-refspecs.ts")).recordRefspecs(`${common}/config`, origin, [
+          notesRefspec(key),
+          contentRefspec(key),
+        ]);
       } else configureRemotes(git, state.gitDir); // the refspecs came by -c: into the config now
       if (shape.singleBranch) await fetchNotesAfter(git, origin, key);
       await mergeArrived(git, state.gitDir);
@@ -121,7 +157,8 @@ export default async function clone(inv: Invocation): Promise<never> {
           const names = configureRemotes(subGit, sub);
           // A one-branch clone clones its submodules with --single-branch too.
           const keys = shape.singleBranch ? names.map((name) => remoteKey(name, names)) : [];
-          for (const [i, k] of keys.entries()) await fetchNotesAfter(subGit, names[i]!, k, `submodule ${sub.slice(common.length + "/modules/".length)}`);
+          for (const [i, k] of keys.entries())
+            await fetchNotesAfter(subGit, names[i]!, k, `submodule ${sub.slice(common.length + "/modules/".length)}`);
           await mergeArrived(subGit, sub, keys);
         }
       }

@@ -21,9 +21,29 @@ import { foreground } from "../jobs/mode.ts";
 import { startWorker } from "../jobs/spawn.ts";
 import { stillQuiet } from "../attach/quiet.ts";
 
-export const COMMIT_ARGS = { withValue: ["-m", "--message", "-F", "--file", "-C", "--reuse-message", "-c", "--reedit-message", "--author", "--date", "--cleanup", "-t", "--template", "--fixup", "--squash", "--trailer", "--pathspec-from-file", "-u", "--untracked-files"] };
-
-
+export const COMMIT_ARGS = {
+  withValue: [
+    "-m",
+    "--message",
+    "-F",
+    "--file",
+    "-C",
+    "--reuse-message",
+    "-c",
+    "--reedit-message",
+    "--author",
+    "--date",
+    "--cleanup",
+    "-t",
+    "--template",
+    "--fixup",
+    "--squash",
+    "--trailer",
+    "--pathspec-from-file",
+    "-u",
+    "--untracked-files",
+  ],
+};
 
 /** `-q`/`--quiet`, `--porcelain`: output meant for scripts, where our warnings wait. */
 export function quietRun(args: readonly string[], spec: { withValue: readonly string[] }): boolean {
@@ -60,7 +80,17 @@ export default async function commit(inv: Invocation): Promise<never> {
     const anchor = readAnchor(gitDir);
     if (anchor) {
       const message = optionValues(inv.commandArgs, ["-m", "--message"], COMMIT_ARGS)[0];
-      const job = { v: 2, pid: process.pid, cwd: gitCwd(inv), gitDir, commonDir, anchor, subject: message === undefined ? null : subjectOf(message), globals: inv.globals, amend };
+      const job = {
+        v: 2,
+        pid: process.pid,
+        cwd: gitCwd(inv),
+        gitDir,
+        commonDir,
+        anchor,
+        subject: message === undefined ? null : subjectOf(message),
+        globals: inv.globals,
+        amend,
+      };
       if (await startWorker("after-commit", job, env, { commonDir, waitFor: process.pid, cwd: job.cwd })) {
         traceMark("worker started");
         passThrough(globals);

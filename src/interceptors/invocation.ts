@@ -13,4 +13,3 @@ export interface Invocation {
   /** Its arguments after alias expansion. */
   commandArgs: string[];
 }
-

@@ -9,7 +9,21 @@ import type { Invocation } from "./invocation.ts";
 import { hasOption, operands } from "./shared/args.ts";
 import { intercept } from "./shared/run.ts";
 
-const MERGE_ARGS = { withValue: ["-m", "--message", "-F", "--file", "-s", "--strategy", "-X", "--strategy-option", "--cleanup", "--into-name", "-S"] };
+const MERGE_ARGS = {
+  withValue: [
+    "-m",
+    "--message",
+    "-F",
+    "--file",
+    "-s",
+    "--strategy",
+    "-X",
+    "--strategy-option",
+    "--cleanup",
+    "--into-name",
+    "-S",
+  ],
+};
 
 export default async function merge(inv: Invocation): Promise<never> {
   const args = inv.commandArgs;

@@ -22,7 +22,13 @@ function onlyTags(refspecs: readonly string[], gitDir: string | null): boolean {
     }
     const src = spec.split(":")[0]!;
     if (src.startsWith("refs/tags/")) continue;
-    if (gitDir && !src.includes("/") && Bun.file(`${gitDir}/refs/tags/${src}`).size > 0 && Bun.file(`${gitDir}/refs/heads/${src}`).size === 0) continue;
+    if (
+      gitDir &&
+      !src.includes("/") &&
+      Bun.file(`${gitDir}/refs/tags/${src}`).size > 0 &&
+      Bun.file(`${gitDir}/refs/heads/${src}`).size === 0
+    )
+      continue;
     return false;
   }
   return true;
@@ -57,7 +63,15 @@ export default async function push(inv: Invocation): Promise<never> {
       // would name it with U+FFFD: its notes are not pushed.
       if (remote?.includes("\uFFFD")) return;
       const commonDir = commonDirQuick(gitDir);
-      const job = { v: 1 as const, cwd, commonDir, globals: inv.globals, remote, noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS), signed: signedOption(args) };
+      const job = {
+        v: 1 as const,
+        cwd,
+        commonDir,
+        globals: inv.globals,
+        remote,
+        noVerify: hasOption(args, ["--no-verify"], PUSH_ARGS),
+        signed: signedOption(args),
+      };
       const { foreground } = await import("../jobs/mode.ts");
       if (!foreground(ctx.env)) {
         const { startWorker } = await import("../jobs/spawn.ts");

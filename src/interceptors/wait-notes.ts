@@ -5,7 +5,10 @@ import type { GlobalOption } from "../git/globals.ts";
 import { commonDirQuick, gitDirQuick } from "../git/repo.ts";
 import { waitForRepo } from "../jobs/pending.ts";
 
-export async function waitForNotes(globals: readonly GlobalOption[], env: Record<string, string | undefined>): Promise<void> {
+export async function waitForNotes(
+  globals: readonly GlobalOption[],
+  env: Record<string, string | undefined>,
+): Promise<void> {
   // Where git will look: the cwd moved by -C; with --git-dir the repository is given.
   let cwd = process.cwd();
   let gitDir: string | null = null;

@@ -25,14 +25,20 @@ export function madeBy(job: CommitJob, git: GitRunner): string | null {
   } catch {
     // gone: the history tells
   }
-  return commitMade(reflog, job.anchor, job.amend, job.subject) ?? commitOnTopOf(git, job.anchor, job.amend, job.subject);
+  return (
+    commitMade(reflog, job.anchor, job.amend, job.subject) ?? commitOnTopOf(git, job.anchor, job.amend, job.subject)
+  );
 }
 
 /** Records the traces of the job's commit, in this process. Throws when that fails. */
 export async function recordCommitJob(job: CommitJob, env: Record<string, string | undefined>): Promise<void> {
   const real = locateRealGit(env);
   if (!real) throw new Error("cannot find the real git");
-  const ctx: TraceWork = { inv: { command: "commit", globals: job.globals }, git: new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env }), env };
+  const ctx: TraceWork = {
+    inv: { command: "commit", globals: job.globals },
+    git: new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env }),
+    env,
+  };
   const made = madeBy(job, ctx.git);
   if (!made) return;
   process.chdir(job.cwd);
@@ -41,7 +47,9 @@ export async function recordCommitJob(job: CommitJob, env: Record<string, string
     const info = found ? await tipCommit(ctx.git, made) : null;
     const recorded = await recordCommit(ctx, found, job.amend, info);
     await keepCommitTraces(ctx, found, recorded, true);
-    await (await import("../upload/upload.ts")).uploadAfterCommit(ctx.git, job.gitDir, made, env, (work) => unmarked(env, job.commonDir, work));
+    await (await import("../upload/upload.ts")).uploadAfterCommit(ctx.git, job.gitDir, made, env, (work) =>
+      unmarked(env, job.commonDir, work),
+    );
   } catch (e) {
     (e as { commit?: string }).commit = made;
     throw e;
@@ -57,7 +65,9 @@ export async function runCommitWorker(job: CommitJob, env: Record<string, string
   } catch (e) {
     const commit = (e as { commit?: string }).commit;
     const logged = writeLog(job.gitDir, "commit", e);
-    const what = commit ? `the traces of commit ${commit.slice(0, 12)} were not recorded` : "recording the traces of a commit failed";
+    const what = commit
+      ? `the traces of commit ${commit.slice(0, 12)} were not recorded`
+      : "recording the traces of a commit failed";
     const redo = commit ? `; redo: git traces attach ${commit.slice(0, 12)}` : "";
     const warning = `${what}: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}${redo}`;
     // Into the mark itself: it exists already, so this needs no free space (a full disk).

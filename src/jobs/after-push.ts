@@ -25,7 +25,11 @@ const DAY_S = 24 * 3600;
  * The work itself. `say` is how a problem reaches the user: kept for the next command in
  * the background, printed at once in the foreground.
  */
-export async function afterPush(job: PushJob, env: Record<string, string | undefined>, say: (line: string) => void = (l) => deferWarning(env, l)): Promise<void> {
+export async function afterPush(
+  job: PushJob,
+  env: Record<string, string | undefined>,
+  say: (line: string) => void = (l) => deferWarning(env, l),
+): Promise<void> {
   const real = locateRealGit(env);
   if (!real) return;
   const git = new GitRunner({ git: real.path, context: contextTokens(job.globals), cwd: job.cwd, env });
@@ -38,11 +42,20 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     if (!autoSyncEnabled(git)) return;
     const names = remotes.map((r) => r.name);
     const key = remoteKey(remote, names);
-    if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
+    if (names.includes(remote))
+      ensureNotesRefspecs(
+        git,
+        remotes.filter((r) => r.name === remote),
+      );
     mergePendingNotes(git, state.gitDir);
     mergePendingContent(git, state.gitDir);
     const common = job.commonDir;
-    await (await import("../upload/upload.ts")).retryUploads(git, state, env, common ? (work) => unmarked(env, common, work) : undefined);
+    await (await import("../upload/upload.ts")).retryUploads(
+      git,
+      state,
+      env,
+      common ? (work) => unmarked(env, common, work) : undefined,
+    );
     const sync = readSyncState(commonDir(state.gitDir));
     const last = sync.remotes[key]?.lastPush;
     if (!stillQuiet(state.gitDir)) {
@@ -52,7 +65,9 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     if (sync.remotes[key]?.refused) return; // said once already; `git traces sync` tries again
     const outcome = pushNotes(git, state.gitDir, remote, key, { noVerify: job.noVerify, signed: job.signed, remotes });
     if (outcome.status === "refused") {
-      say(`${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`);
+      say(
+        `${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`,
+      );
     } else if (outcome.status === "failed" || outcome.status === "rejected") {
       say(`notes not pushed to ${remote}: ${outcome.detail}; they will be pushed with the next push`);
     }
@@ -60,13 +75,17 @@ export async function afterPush(job: PushJob, env: Record<string, string | undef
     // push declines both).
     const content = outcome.status === "pushed" || outcome.status === "up-to-date" ? outcome.content : undefined;
     if (content?.status === "refused") {
-      say(`${remote} refuses refs/traces/content (${content.detail}); git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`);
+      say(
+        `${remote} refuses refs/traces/content (${content.detail}); git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`,
+      );
     } else if (content?.status === "failed" || content?.status === "rejected") {
       say(`shared traces not pushed to ${remote}: ${content.detail}; they will be pushed with the next push`);
     }
   } catch (e) {
     const logged = writeLog(state.gitDir, "push", e);
-    say(`syncing notes after the push failed: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}`);
+    say(
+      `syncing notes after the push failed: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}`,
+    );
   }
 }
 

@@ -61,7 +61,9 @@ export interface ParsedNote {
 /** Several meta lines for one ID (after a merge): newest `end` first, files united. */
 export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined {
   if (metas.length === 0) return undefined;
-  const sorted = [...metas].sort((a, b) => ((b.end ?? "") > (a.end ?? "") ? 1 : (b.end ?? "") < (a.end ?? "") ? -1 : 0));
+  const sorted = [...metas].sort((a, b) =>
+    (b.end ?? "") > (a.end ?? "") ? 1 : (b.end ?? "") < (a.end ?? "") ? -1 : 0,
+  );
   const out: TraceMeta = {};
   for (const m of sorted) for (const [k, val] of Object.entries(m)) if (out[k] === undefined) out[k] = val;
   const files = new Set<string>();
@@ -100,7 +102,11 @@ export function parseNote(text: string, opts: ParseOptions = {}): ParsedNote {
     let g = byId.get(id);
     if (g) return g;
     if (byId.size >= max) {
-      if (beyond.size === 0) problems.push({ line, reason: `names more than ${max.toLocaleString("en-US")} traces: readers leave out this one and every other trace first named after it` });
+      if (beyond.size === 0)
+        problems.push({
+          line,
+          reason: `names more than ${max.toLocaleString("en-US")} traces: readers leave out this one and every other trace first named after it`,
+        });
       beyond.add(id);
       return undefined;
     }
@@ -172,10 +178,12 @@ export function tracesLine(id: string, url?: string): string {
 export function metaLine(id: string, meta: TraceMeta): string {
   if (!isTraceId(id)) throw new Error(`not a valid trace ID: ${JSON.stringify(id)}`);
   const bounded: TraceMeta = { v: META_VERSION, ...meta };
-  if (bounded.title !== undefined && bounded.title.length > MAX_TITLE) bounded.title = cutTitle(bounded.title, MAX_TITLE);
+  if (bounded.title !== undefined && bounded.title.length > MAX_TITLE)
+    bounded.title = cutTitle(bounded.title, MAX_TITLE);
   if (bounded.files && bounded.files.length > MAX_FILES) bounded.files = bounded.files.slice(0, MAX_FILES);
   const line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
-  if (line.length > MAX_LINE) return `traces-meta:${id} ${JSON.stringify({ v: META_VERSION, agent: meta.agent, model: meta.model })}`;
+  if (line.length > MAX_LINE)
+    return `traces-meta:${id} ${JSON.stringify({ v: META_VERSION, agent: meta.agent, model: meta.model })}`;
   return line;
 }
 

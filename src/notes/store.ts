@@ -7,7 +7,16 @@ import { TracesError } from "../base/errors.ts";
 import { CURRENT, fastImportCommit, fastImportData, RefLocked, writeCommitObject } from "../git/fast-import.ts";
 import { mergeNotesInto, notesList, type NoteEntry } from "../git/notes.ts";
 import { readBlobs, readRefs } from "../git/objects.ts";
-import { backOff, CAS_ATTEMPTS, deleteRef, deleteRefsAt, mergeIntoRef, refExists, setRef, type MergeResult } from "../git/refs.ts";
+import {
+  backOff,
+  CAS_ATTEMPTS,
+  deleteRef,
+  deleteRefsAt,
+  mergeIntoRef,
+  refExists,
+  setRef,
+  type MergeResult,
+} from "../git/refs.ts";
 import { gitCommonDir, resolveCommit } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { diffTrees, lsTree, lsTreeLong, type LongTreeItem } from "../git/trees.ts";
@@ -19,7 +28,12 @@ import { NOTES_REF } from "./format.ts";
  * lister and read as blobs by size, so no note's content can pass for another's (a note is
  * untrusted text: it may hold any byte, separators included). `commits` are full IDs.
  */
-export function readNotes(git: GitRunner, commits: readonly string[], ref = NOTES_REF, refKnownToExist = false): Map<string, string> {
+export function readNotes(
+  git: GitRunner,
+  commits: readonly string[],
+  ref = NOTES_REF,
+  refKnownToExist = false,
+): Map<string, string> {
   const out = new Map<string, string>();
   if (commits.length === 0) return out;
   const wanted = new Set(commits);
@@ -106,7 +120,14 @@ export function updateNotes(
 }
 
 /** One notes commit on top of `old` (fastImportCommit); false when the ref moved. */
-function writeNotesCommit(git: GitRunner, ref: string, old: string | null, changes: { commit: string; text: string }[], message: string, who?: string): boolean {
+function writeNotesCommit(
+  git: GitRunner,
+  ref: string,
+  old: string | null,
+  changes: { commit: string; text: string }[],
+  message: string,
+  who?: string,
+): boolean {
   let body = "";
   for (const c of changes) {
     if (c.text === "") body += `N ${"0".repeat(c.commit.length)} ${c.commit}\n`;
@@ -120,7 +141,8 @@ function writeNotesCommit(git: GitRunner, ref: string, old: string | null, chang
 /** Annotated object -> note blob, for a notes commit, whatever its fanout. */
 export function notesTree(git: GitRunner, commit: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const e of lsTree(git, commit, { recursive: true })) if (e.type === "blob") out.set(e.path.replaceAll("/", ""), e.oid);
+  for (const e of lsTree(git, commit, { recursive: true }))
+    if (e.type === "blob") out.set(e.path.replaceAll("/", ""), e.oid);
   return out;
 }
 
@@ -291,8 +313,10 @@ export function badNotesEntries(entries: readonly LongTreeItem[]): BadNotesEntry
     }
     let why: string | null = null;
     if (mode !== "100644" || type !== "blob") why = entryKind(mode);
-    else if (!HEX.test(name) || 2 * (parts.length - 1) + name.length !== hexLength) why = "a name that is not an object ID";
-    else if (size !== null && size > MAX_NOTE_BYTES) why = `a note of ${size} bytes, over the limit of ${MAX_NOTE_BYTES / 1024 / 1024} MiB`;
+    else if (!HEX.test(name) || 2 * (parts.length - 1) + name.length !== hexLength)
+      why = "a name that is not an object ID";
+    else if (size !== null && size > MAX_NOTE_BYTES)
+      why = `a note of ${size} bytes, over the limit of ${MAX_NOTE_BYTES / 1024 / 1024} MiB`;
     if (why) bad.push({ path, why });
   }
   return bad;
@@ -321,7 +345,8 @@ export function describeBadEntries(bad: readonly BadNotesEntry[]): string {
   if (!first) return "nothing wrong";
   let path = Buffer.from(first.path, "latin1").toString("utf8");
   if (path.length > 80) path = `${path.slice(0, 79)}…`;
-  const more = bad.length > 1 ? ` and ${bad.length - 1} more entr${bad.length === 2 ? "y" : "ies"} that are not notes` : "";
+  const more =
+    bad.length > 1 ? ` and ${bad.length - 1} more entr${bad.length === 2 ? "y" : "ies"} that are not notes` : "";
   return `${sanitizeLine(path)}, ${first.why}${more}`;
 }
 
@@ -335,7 +360,13 @@ const BUILD_PREFIX = "refs/notes/git-traces-build-";
  * changed by `body` (fast-import `N` and `D` commands), written as objects only: no ref is
  * created or moved. Returns the commit's ID.
  */
-export function writeNotesCommitObject(git: GitRunner, parent: string | null, body: Uint8Array | string, message: string, opts: { who?: string; oidLength?: number } = {}): string {
+export function writeNotesCommitObject(
+  git: GitRunner,
+  parent: string | null,
+  body: Uint8Array | string,
+  message: string,
+  opts: { who?: string; oidLength?: number } = {},
+): string {
   const scratch = `${BUILD_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   return writeCommitObject(git, scratch, parent, body, message, opts);
 }
@@ -364,7 +395,8 @@ export function notesChanges(git: GitRunner, from: string | null, to: string): M
     out.set(object, change);
   };
   if (!from) {
-    for (const e of lsTree(git, to, { recursive: true })) if (e.mode === "100644" && e.type === "blob") put(e.path, "to", e.oid);
+    for (const e of lsTree(git, to, { recursive: true }))
+      if (e.mode === "100644" && e.type === "blob") put(e.path, "to", e.oid);
     return out;
   }
   for (const c of diffTrees(git, from, to)) {

@@ -12,7 +12,6 @@ import type { GitRunner } from "../git/runner.ts";
 import { dataHome } from "../base/home.ts";
 import type { Env } from "../base/env.ts";
 
-
 export interface AddedRefspec {
   /** The config file the line went into (the repository's common `config`). */
   config: string;
@@ -25,10 +24,18 @@ export function addedRefspecsFile(env: Env): string {
 }
 
 /** Notes that these refspecs were just added to `remote` in this config file. Never throws. */
-export function recordRefspecs(config: string, remote: string, values: readonly string[], env: Env = process.env): void {
+export function recordRefspecs(
+  config: string,
+  remote: string,
+  values: readonly string[],
+  env: Env = process.env,
+): void {
   try {
     mkdirSync(dataHome(env), { recursive: true });
-    appendFileSync(addedRefspecsFile(env), values.map((value) => `${JSON.stringify({ config, remote, value })}\n`).join(""));
+    appendFileSync(
+      addedRefspecsFile(env),
+      values.map((value) => `${JSON.stringify({ config, remote, value })}\n`).join(""),
+    );
   } catch {
     // the refspec stays; only a full uninstall would not know to take it out
   }

@@ -11,7 +11,13 @@ import { readNotes } from "../notes/store.ts";
 const MAX_COMMITS = 100;
 
 /** Attaches traces to commits on `tip` since `sinceS` that have none; returns how many got some. */
-export async function catchUp(git: GitRunner, state: RepoState, env: Record<string, string | undefined>, sinceS: number, tip = "HEAD"): Promise<number> {
+export async function catchUp(
+  git: GitRunner,
+  state: RepoState,
+  env: Record<string, string | undefined>,
+  sinceS: number,
+  tip = "HEAD",
+): Promise<number> {
   const commits = commitsSinceTime(git, tip, sinceS, MAX_COMMITS);
   if (commits.length === 0) return 0;
   const noted = readNotes(git, commits);

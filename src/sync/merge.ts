@@ -7,7 +7,13 @@
 import type { MergeResult } from "../git/refs.ts";
 import { commonDir, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
-import { checkNotesTree, describeBadEntries, mergeNotesRef, NotesRefCorrupt, NotesTreeInvalid } from "../notes/store.ts";
+import {
+  checkNotesTree,
+  describeBadEntries,
+  mergeNotesRef,
+  NotesRefCorrupt,
+  NotesTreeInvalid,
+} from "../notes/store.ts";
 import { ContentRefCorrupt, mergeContentRef } from "../content/content.ts";
 import { contentTrackingRef } from "../content/refs.ts";
 import { trackingRef } from "./remotes.ts";
@@ -45,7 +51,12 @@ export function remotesWithNewNotes(gitDir: string, keys?: readonly string[]): s
  * holds anything but notes throws NotesTreeInvalid, and is remembered (`badNotes`) so that
  * our next push to that remote leaves those entries out (push.ts).
  */
-export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly string[], ident?: string): Map<string, MergeResult> {
+export function mergeFetchedNotes(
+  git: GitRunner,
+  gitDir: string,
+  keys: readonly string[],
+  ident?: string,
+): Map<string, MergeResult> {
   const common = commonDir(gitDir);
   const results = new Map<string, MergeResult>();
   for (const key of keys) {
@@ -70,7 +81,11 @@ export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly
       });
       throw new NotesTreeInvalid(ref, theirs, bad);
     };
-    const result = mergeNotesRef(git, ref, { message: `git-traces: merge notes of ${key}`, check, ...(ident ? { ident } : {}) });
+    const result = mergeNotesRef(git, ref, {
+      message: `git-traces: merge notes of ${key}`,
+      check,
+      ...(ident ? { ident } : {}),
+    });
     results.set(key, result);
     updateSyncState(common, (s) => {
       const r = remoteState(s, key);
@@ -85,7 +100,8 @@ export function mergeFetchedNotes(git: GitRunner, gitDir: string, keys: readonly
 /** The one warning for a remote whose fetched notes were left out. */
 export function brokenNotesWarning(key: string, e: NotesRefCorrupt | NotesTreeInvalid): string {
   const ref = trackingRef(key);
-  if (e instanceof NotesTreeInvalid) return `the notes fetched from ${key} hold ${describeBadEntries(e.bad)}, which is not a note; left out (${ref})`;
+  if (e instanceof NotesTreeInvalid)
+    return `the notes fetched from ${key} hold ${describeBadEntries(e.bad)}, which is not a note; left out (${ref})`;
   return `the notes fetched from ${key} are not a notes commit (${ref}); left out`;
 }
 
@@ -95,7 +111,12 @@ export function brokenNotesWarning(key: string, e: NotesRefCorrupt | NotesTreeIn
  * skipped (and reported through `onBroken`), not merged and not retried until it changes.
  * `also`: keys to look at besides the named remotes (a URL's, just fetched from).
  */
-export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (key: string, e: NotesRefCorrupt | NotesTreeInvalid) => void, also: readonly string[] = []): Map<string, MergeResult> {
+export function mergePendingNotes(
+  git: GitRunner,
+  gitDir: string,
+  onBroken?: (key: string, e: NotesRefCorrupt | NotesTreeInvalid) => void,
+  also: readonly string[] = [],
+): Map<string, MergeResult> {
   const results = new Map<string, MergeResult>();
   const pending = remotesWithNewNotes(gitDir);
   if (also.length) pending.push(...remotesWithNewNotes(gitDir, also).filter((k) => !pending.includes(k)));
@@ -118,12 +139,20 @@ export function mergePendingNotes(git: GitRunner, gitDir: string, onBroken?: (ke
 // --- shared trace content ------------------------------------------------------------------
 
 /** Merges the content fetched from `keys` into refs/traces/content and records it. */
-export function mergeFetchedContent(git: GitRunner, gitDir: string, keys: readonly string[], ident?: string): Map<string, MergeResult> {
+export function mergeFetchedContent(
+  git: GitRunner,
+  gitDir: string,
+  keys: readonly string[],
+  ident?: string,
+): Map<string, MergeResult> {
   const common = commonDir(gitDir);
   const results = new Map<string, MergeResult>();
   for (const key of keys) {
     const mtime = trackingFileTime(common, key, contentTrackingRef(key));
-    const result = mergeContentRef(git, contentTrackingRef(key), { message: `git-traces: merge shared traces of ${key}`, ...(ident ? { ident } : {}) });
+    const result = mergeContentRef(git, contentTrackingRef(key), {
+      message: `git-traces: merge shared traces of ${key}`,
+      ...(ident ? { ident } : {}),
+    });
     results.set(key, result);
     updateSyncState(common, (s) => {
       remoteState(s, key).contentMergedMtime = mtime;
@@ -137,7 +166,12 @@ export function mergeFetchedContent(git: GitRunner, gitDir: string, keys: readon
  * nothing did). A remote whose content ref is not a commit is skipped, reported through
  * `onBroken`, and not tried again until it changes.
  */
-export function mergePendingContent(git: GitRunner, gitDir: string, onBroken?: (key: string) => void, also: readonly string[] = []): Map<string, MergeResult> {
+export function mergePendingContent(
+  git: GitRunner,
+  gitDir: string,
+  onBroken?: (key: string) => void,
+  also: readonly string[] = [],
+): Map<string, MergeResult> {
   const common = commonDir(gitDir);
   const state = readSyncState(common);
   const candidates = [...new Set([...(state.configured?.remotes ?? Object.keys(state.remotes)), ...also])];

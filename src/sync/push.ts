@@ -47,7 +47,8 @@ const PERMANENT = /hook declined|hidden ref|protected|denied|not allowed|forbidd
 /** Rejections that another push's notes caused: fetch theirs, merge, try again. */
 const MOVED = /fetch first|non-fast-forward|stale info/i;
 /** The same, lost at the remote's end: another push held or moved the ref meanwhile. */
-const LOCKED = /cannot lock|failed to lock|unable to lock|incorrect old value|failed to update ref|is at [0-9a-f]+ but expected/i;
+const LOCKED =
+  /cannot lock|failed to lock|unable to lock|incorrect old value|failed to update ref|is at [0-9a-f]+ but expected/i;
 
 const MESSAGE = "Notes published by git-traces";
 
@@ -105,7 +106,13 @@ function targetOf(remote: string, key: string, remotes: readonly Remote[]): Targ
 
 /** The refs one attempt looks at, in one git call. */
 function refsFor(git: GitRunner, target: Target): Map<string, RefValue> {
-  return readRefs(git, [NOTES_SRC, trackingRef(target.key), CONTENT_REF, contentTrackingRef(target.key), ...(target.patterns ?? [])]);
+  return readRefs(git, [
+    NOTES_SRC,
+    trackingRef(target.key),
+    CONTENT_REF,
+    contentTrackingRef(target.key),
+    ...(target.patterns ?? []),
+  ]);
 }
 
 interface Selection {
@@ -131,9 +138,16 @@ type Selected = Selection | { failed: string };
 function selectNotes(git: GitRunner, common: string, target: Target, refs: Map<string, RefValue>): Selected {
   const local = refs.get(NOTES_SRC);
   const tracked = refs.get(trackingRef(target.key));
-  const nothing = (held = 0): Selection => ({ theirs: tracked?.oid ?? null, ours: local?.oid ?? "", send: [], held, bad: [] });
+  const nothing = (held = 0): Selection => ({
+    theirs: tracked?.oid ?? null,
+    ours: local?.oid ?? "",
+    send: [],
+    held,
+    bad: [],
+  });
   if (!local) return nothing();
-  if (tracked && tracked.type !== "commit") return { failed: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${target.remote}` };
+  if (tracked && tracked.type !== "commit")
+    return { failed: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${target.remote}` };
   // Ours, or what we pushed last and nothing changed since.
   if (tracked && tracked.tree === local.tree) return nothing();
   // Their notes found to hold things that are not notes (merge.ts): those are left out.
@@ -152,13 +166,17 @@ function selectNotes(git: GitRunner, common: string, target: Target, refs: Map<s
   let tips: string[];
   if (target.patterns) {
     tips = [];
-    for (const [name, value] of refs) if (target.patterns.some((p) => name === p || name.startsWith(`${p}/`))) tips.push(value.oid);
+    for (const [name, value] of refs)
+      if (target.patterns.some((p) => name === p || name.startsWith(`${p}/`))) tips.push(value.oid);
   } else {
     const listed = remoteTips(git, target.remote);
     if ("error" in listed) return { failed: `could not list its branches: ${listed.error}` };
     tips = listed.tips;
   }
-  const info = objectInfo(git, [...candidates.flatMap(([commit, c]) => [commit, c.to!.blob]), ...(target.patterns ? [] : tips)]);
+  const info = objectInfo(git, [
+    ...candidates.flatMap(([commit, c]) => [commit, c.to!.blob]),
+    ...(target.patterns ? [] : tips),
+  ]);
   // Notes of commits we have, that are notes; a tip we lack is one we cannot reason about.
   const valid = candidates.filter(([commit, c]) => {
     const blob = info.get(c.to!.blob);
@@ -184,8 +202,18 @@ function buildNotesCommit(git: GitRunner, sel: Selection, publishedBefore: strin
   for (const b of sel.bad) chunks.push(Buffer.from(`D ${fastImportPath(b.path)}\n`));
   const both = sel.send.filter(([, c]) => c.from);
   const theirs = sel.theirs;
-  const ourVersions = theirs !== null && sel.bad.length === 0 && both.length > 0 && (publishedBefore === theirs || isAncestor(git, theirs, sel.ours));
-  const texts = both.length && !ourVersions ? readBlobBytes(git, both.flatMap(([, c]) => [c.from!.blob, c.to!.blob])) : new Map<string, Buffer>();
+  const ourVersions =
+    theirs !== null &&
+    sel.bad.length === 0 &&
+    both.length > 0 &&
+    (publishedBefore === theirs || isAncestor(git, theirs, sel.ours));
+  const texts =
+    both.length && !ourVersions
+      ? readBlobBytes(
+          git,
+          both.flatMap(([, c]) => [c.from!.blob, c.to!.blob]),
+        )
+      : new Map<string, Buffer>();
   for (const [commit, c] of sel.send) {
     const ours = c.to!.blob;
     const theirText = c.from ? texts.get(c.from.blob) : undefined;
@@ -195,7 +223,9 @@ function buildNotesCommit(git: GitRunner, sel: Selection, publishedBefore: strin
       chunks.push(Buffer.from(`N inline ${commit}\ndata ${union.length}\n`), union, Buffer.from("\n"));
     } else chunks.push(Buffer.from(`N ${ours} ${commit}\n`));
   }
-  const message = sel.bad.length ? `${MESSAGE}\n\nLeft out of the notes tree, not being notes: ${describeBadEntries(sel.bad)}\n` : MESSAGE;
+  const message = sel.bad.length
+    ? `${MESSAGE}\n\nLeft out of the notes tree, not being notes: ${describeBadEntries(sel.bad)}\n`
+    : MESSAGE;
   return writeNotesCommitObject(git, theirs, Buffer.concat(chunks), message, { oidLength: sel.ours.length });
 }
 
@@ -204,7 +234,12 @@ function buildNotesCommit(git: GitRunner, sel: Selection, publishedBefore: strin
  * many it lacks because their commits are not there (held), as of its tracking refs: what
  * `git traces status` shows. No network, nothing written.
  */
-export function notesPending(git: GitRunner, gitDir: string, remote: Remote, key: string): { pending: number; held: number } {
+export function notesPending(
+  git: GitRunner,
+  gitDir: string,
+  remote: Remote,
+  key: string,
+): { pending: number; held: number } {
   const target = targetOf(remote.name, key, [remote]);
   if (!target.patterns) return { pending: 0, held: 0 };
   const sel = selectNotes(git, commonDir(gitDir), target, refsFor(git, target));
@@ -216,8 +251,18 @@ export function notesPending(git: GitRunner, gitDir: string, remote: Remote, key
 type OnceStatus = "ok" | "uptodate" | "moved" | "refused" | "failed";
 
 /** One `git push` of the given `src:dst` pairs; what became of each destination. */
-function pushOnce(git: GitRunner, remote: string, specs: readonly { src: string; dst: string }[], opts: PushNotesOptions): Map<string, { status: OnceStatus; detail: string }> {
-  const r = pushRefspecs(git, remote, specs.map((s) => `${s.src}:${s.dst}`), opts);
+function pushOnce(
+  git: GitRunner,
+  remote: string,
+  specs: readonly { src: string; dst: string }[],
+  opts: PushNotesOptions,
+): Map<string, { status: OnceStatus; detail: string }> {
+  const r = pushRefspecs(
+    git,
+    remote,
+    specs.map((s) => `${s.src}:${s.dst}`),
+    opts,
+  );
   const out = new Map<string, { status: OnceStatus; detail: string }>();
   for (const { src, dst } of specs) {
     const { flag, summary } = r.refs.get(`${src}:${dst}`)!;
@@ -228,12 +273,20 @@ function pushOnce(git: GitRunner, remote: string, specs: readonly { src: string;
       const reason = summary.replace(/^\[(remote )?rejected\]\s*/, "").replace(/^\((.*)\)$/, "$1");
       // The remote's policy (a hook, a hidden or protected ref) will say the same next time;
       // a lost race will not.
-      if (/remote rejected/.test(summary) && PERMANENT.test(reason)) out.set(dst, { status: "refused", detail: reason });
+      if (/remote rejected/.test(summary) && PERMANENT.test(reason))
+        out.set(dst, { status: "refused", detail: reason });
       else if (MOVED.test(reason) || LOCKED.test(reason)) out.set(dst, { status: "moved", detail: reason });
       else {
         // The remote could not take them at all (it failed to store the objects, ...): say so.
-        const why = /^remote: (?:fatal|error): (.+?)\s*$/m.exec(r.stderr)?.[1] ?? /remote unpack failed: (.+)/.exec(r.stderr)?.[1]?.trim();
-        out.set(dst, { status: "failed", detail: sanitizeLine(`${remote} did not take them: ${reason || summary || lastLine(r.stderr)}${why ? ` (${why})` : ""}`) });
+        const why =
+          /^remote: (?:fatal|error): (.+?)\s*$/m.exec(r.stderr)?.[1] ??
+          /remote unpack failed: (.+)/.exec(r.stderr)?.[1]?.trim();
+        out.set(dst, {
+          status: "failed",
+          detail: sanitizeLine(
+            `${remote} did not take them: ${reason || summary || lastLine(r.stderr)}${why ? ` (${why})` : ""}`,
+          ),
+        });
       }
     } else out.set(dst, { status: "failed", detail: lastLine(r.stderr) || summary || `git push exited ${r.exitCode}` });
   }
@@ -265,7 +318,13 @@ interface Sent {
  * (remotes.ts remoteKey). The outcome's `status` is the notes'; `content`, when there was
  * content to send, its own.
  */
-export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: string, opts: PushNotesOptions = {}): PushOutcome {
+export function pushNotes(
+  git: GitRunner,
+  gitDir: string,
+  remote: string,
+  key: string,
+  opts: PushNotesOptions = {},
+): PushOutcome {
   const common = commonDir(gitDir);
   const target = targetOf(remote, key, opts.remotes ?? listRemotes(git));
   let notes: PushOutcome | null = null;
@@ -295,7 +354,8 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
     }
     if (content === null) {
       const local = refs.get(CONTENT_REF)?.oid;
-      if (!local) content = undefined; // nothing shared here: nothing to say
+      if (!local)
+        content = undefined; // nothing shared here: nothing to say
       else if (refs.get(contentTrackingRef(key))?.oid === local) content = { status: "up-to-date" };
       else sent.push({ src: CONTENT_REF, dst: CONTENT_REF, tracking: contentTrackingRef(key) });
     }
@@ -360,7 +420,11 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
       } catch (e) {
         // Entries that are not notes: remembered by the merge, left out by the next attempt.
         if (!(e instanceof NotesRefCorrupt) && !(e instanceof NotesTreeInvalid)) throw e;
-        if (e instanceof NotesRefCorrupt) notes = { status: "failed", detail: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${remote}` };
+        if (e instanceof NotesRefCorrupt)
+          notes = {
+            status: "failed",
+            detail: `its refs/notes/traces is not a notes commit; fix or delete that ref on ${remote}`,
+          };
       }
     }
     if (content === null) {
@@ -368,13 +432,22 @@ export function pushNotes(git: GitRunner, gitDir: string, remote: string, key: s
         mergeFetchedContent(git, gitDir, [key]);
       } catch (e) {
         if (!(e instanceof ContentRefCorrupt)) throw e;
-        content = { status: "failed", detail: `its refs/traces/content is not a commit; fix or delete that ref on ${remote}` };
+        content = {
+          status: "failed",
+          detail: `its refs/traces/content is not a commit; fix or delete that ref on ${remote}`,
+        };
       }
     }
   }
   const racing = !lastRefusal || MOVED.test(lastRefusal);
-  notes ??= { status: "rejected", detail: racing ? "the remote's notes kept moving; will retry on the next push" : `the remote kept turning the update down (${lastRefusal}); will retry on the next push` };
+  notes ??= {
+    status: "rejected",
+    detail: racing
+      ? "the remote's notes kept moving; will retry on the next push"
+      : `the remote kept turning the update down (${lastRefusal}); will retry on the next push`,
+  };
   if (held && (notes.status === "pushed" || notes.status === "up-to-date")) notes = { ...notes, held };
-  if (content === null) content = { status: "rejected", detail: "the remote's shared traces kept moving; will retry on the next push" };
+  if (content === null)
+    content = { status: "rejected", detail: "the remote's shared traces kept moving; will retry on the next push" };
   return content ? { ...notes, content } : notes;
 }

@@ -81,10 +81,11 @@ export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
     const missing = [notesRefspec(key), contentRefspec(key)].filter((spec) => !r.fetch.includes(spec));
     if (!missing.length) continue;
     let added = false;
-    for (const spec of missing) if (configAdd(git, `remote.${r.name}.fetch`, spec)) {
-      added = true;
-      recordAddedRefspec(git, r.name, spec); // listed for the full uninstall (added-refspecs.ts)
-    }
+    for (const spec of missing)
+      if (configAdd(git, `remote.${r.name}.fetch`, spec)) {
+        added = true;
+        recordAddedRefspec(git, r.name, spec); // listed for the full uninstall (added-refspecs.ts)
+      }
     if (added) changed.push(r.name);
   }
   return changed;

@@ -40,7 +40,17 @@ function walk(dir: string, depth: number, out: string[]): void {
 }
 
 /** Variables that point git at a repository; a runner for another repository goes without them. */
-const REPO_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX", "GIT_CEILING_DIRECTORIES"];
+const REPO_VARS = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+  "GIT_CEILING_DIRECTORIES",
+];
 
 /** A runner for the repository whose git directory is `gitDir` (git finds it from there). */
 export function runnerIn(gitBinary: string, gitDir: string, env: Record<string, string | undefined>): GitRunner {

@@ -98,7 +98,12 @@ const PEM_HEADER = /[A-Za-z][A-Za-z-]*: /y; // Proc-Type: 4,ENCRYPTED
 
 /** Where a key line may stop: a line break, the end, or the quote closing a string. */
 const endsKeyLine = (text: string, i: number): boolean =>
-  i >= text.length || lineBreak(text, i) > 0 || text[i] === '"' || text[i] === "'" || text[i] === "`" || (text[i] === "\\" && text[i + 1] === '"');
+  i >= text.length ||
+  lineBreak(text, i) > 0 ||
+  text[i] === '"' ||
+  text[i] === "'" ||
+  text[i] === "`" ||
+  (text[i] === "\\" && text[i + 1] === '"');
 
 /** The end of the base64 and `Header: value` lines that follow a BEGIN line without its END. */
 function keyLinesEnd(text: string, from: number): number {
@@ -129,7 +134,8 @@ function redactPrivateKeys(text: string): string {
     const endLine = `-----END ${m[1]}PRIVATE KEY${m[2] ?? ""}-----`;
     const bodyStart = m.index + m[0].length;
     let at = nextEnd.get(endLine);
-    if (at === undefined || (at !== -1 && at < bodyStart)) nextEnd.set(endLine, (at = text.indexOf(endLine, bodyStart)));
+    if (at === undefined || (at !== -1 && at < bodyStart))
+      nextEnd.set(endLine, (at = text.indexOf(endLine, bodyStart)));
     const found = at !== -1 && at - bodyStart <= KEY_SPAN;
     const end = found ? at + endLine.length : keyLinesEnd(text, bodyStart);
     out += text.slice(pos, m.index) + head + marker("private-key") + (found ? endLine : "");
@@ -150,13 +156,15 @@ const CURL_LINE = /\b(?:curl|wget)\b[^\n]*/g;
 const CURL_USER = /(\s(?:-u|--user)(?:[ \t]+|=)\\?["']?)([^\s:"'\\]*):([^\s"'\\]+)/g;
 
 /** `Authorization: Bearer x`, `"authorization": "Basic x"`, `-H 'Authorization: token x'`. */
-const AUTH_HEADER = /\b((?:Proxy-)?Authorization\\?["']?[ \t]*[:=][ \t]*\\?["']?[ \t]*)(Bearer|Basic|Token|Bot)([ \t]+)([A-Za-z0-9._~+/=-]+)/gi;
+const AUTH_HEADER =
+  /\b((?:Proxy-)?Authorization\\?["']?[ \t]*[:=][ \t]*\\?["']?[ \t]*)(Bearer|Basic|Token|Bot)([ \t]+)([A-Za-z0-9._~+/=-]+)/gi;
 
 /** `Bearer <token>` anywhere: 16+ token characters with a digit, so prose stays. */
 const BEARER = /(?<![\w-])([Bb]earer[ \t]+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*/g;
 
 /** A .netrc entry (`machine host login user password secret`), on one line or several. */
-const NETRC = /\b((?:machine[ \t\r\n]+\S+|default)[ \t\r\n]+login[ \t\r\n]+\S+[ \t\r\n]+password[ \t\r\n]+)(?!\[REDACTED:)\S+/g;
+const NETRC =
+  /\b((?:machine[ \t\r\n]+\S+|default)[ \t\r\n]+login[ \t\r\n]+\S+[ \t\r\n]+password[ \t\r\n]+)(?!\[REDACTED:)\S+/g;
 
 const SLACK_WEBHOOK = /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9/_-]+/g;
 
@@ -169,11 +177,57 @@ const REFERENCE = /^(?:\$[A-Za-z_]\w*|\$\{.*\}?|\$\(.*|%\w+%|<[^<>]*>|\{\{.*)$/;
 
 /** The name's last part says the value is about a secret, not the secret itself. */
 const NOT_A_SECRET = new Set([
-  "url", "uri", "endpoint", "host", "hostname", "domain", "port", "path", "file", "dir", "directory",
-  "length", "len", "size", "count", "min", "max", "limit", "ttl", "timeout", "expiry", "expires",
-  "expiration", "lifetime", "age", "type", "kind", "mode", "method", "scheme", "provider", "strategy",
-  "enabled", "disabled", "required", "header", "name", "field", "param", "prefix", "suffix", "format",
-  "version", "policy", "level", "hint", "label", "pattern", "regex", "attempts", "retries",
+  "url",
+  "uri",
+  "endpoint",
+  "host",
+  "hostname",
+  "domain",
+  "port",
+  "path",
+  "file",
+  "dir",
+  "directory",
+  "length",
+  "len",
+  "size",
+  "count",
+  "min",
+  "max",
+  "limit",
+  "ttl",
+  "timeout",
+  "expiry",
+  "expires",
+  "expiration",
+  "lifetime",
+  "age",
+  "type",
+  "kind",
+  "mode",
+  "method",
+  "scheme",
+  "provider",
+  "strategy",
+  "enabled",
+  "disabled",
+  "required",
+  "header",
+  "name",
+  "field",
+  "param",
+  "prefix",
+  "suffix",
+  "format",
+  "version",
+  "policy",
+  "level",
+  "hint",
+  "label",
+  "pattern",
+  "regex",
+  "attempts",
+  "retries",
 ]);
 
 const NAME_HINT = /secret|token|pass|pwd|key|credential|auth/i;
@@ -194,14 +248,51 @@ export function isSecretName(name: string): boolean {
   const whole = parts.join("");
   if (whole === "pwd" || whole === "oldpwd") return false; // the shell's working directories
   if (WHOLE_HINT.test(whole)) return true;
-  return parts.some((p) => p.endsWith("token") || p.endsWith("pwd") || p.endsWith("auth") || p === "pass" || p === "authorization" || p === "authkey");
+  return parts.some(
+    (p) =>
+      p.endsWith("token") ||
+      p.endsWith("pwd") ||
+      p.endsWith("auth") ||
+      p === "pass" ||
+      p === "authorization" ||
+      p === "authkey",
+  );
 }
 
 /** Values that are not secrets whatever their name: booleans, nulls, type names, code words. */
 const KEEP_WORDS = new Set([
-  "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "required", "optional",
-  "str", "string", "number", "int", "integer", "bool", "boolean", "bytes", "any", "unknown", "object",
-  "await", "new", "this", "self", "function", "lambda", "async", "not", "typeof",
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "null",
+  "nil",
+  "none",
+  "undefined",
+  "required",
+  "optional",
+  "str",
+  "string",
+  "number",
+  "int",
+  "integer",
+  "bool",
+  "boolean",
+  "bytes",
+  "any",
+  "unknown",
+  "object",
+  "await",
+  "new",
+  "this",
+  "self",
+  "function",
+  "lambda",
+  "async",
+  "not",
+  "typeof",
 ]);
 
 function keepValue(value: string): boolean {
@@ -256,7 +347,14 @@ interface Span {
  * its line (or the quoted string around it), so `token: string;` and prose stay; after a quoted
  * name (JSON: `"pin": 123456,`) it may also end at `,`, `}` or `]`.
  */
-function valueSpan(text: string, at: number, name: string, env: boolean, colon: boolean, quotedName = false): Span | undefined {
+function valueSpan(
+  text: string,
+  at: number,
+  name: string,
+  env: boolean,
+  colon: boolean,
+  quotedName = false,
+): Span | undefined {
   let quote: string | undefined;
   const c = text[at];
   if (c === '"' || c === "'" || c === "`") quote = c;
@@ -279,14 +377,24 @@ function valueSpan(text: string, at: number, name: string, env: boolean, colon: 
     if ((next === "(" || next === "[") && /^[A-Za-z_$][\w$.]*$/.test(value)) return undefined; // a call
     if (isCode(value)) return undefined;
     const lower = value.toLowerCase();
-    const words = name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== "");
+    const words = name
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w !== "");
     if (lower === name.toLowerCase() || lower === words[words.length - 1]) return undefined; // password=password
   }
   if (colon) {
     let i = end;
     while (text[i] === " " || text[i] === "\t") i++;
     const endsLine =
-      i >= text.length || text[i] === "\n" || text[i] === "\r" || text[i] === '"' || text[i] === "'" || (text[i] === "#" && i > end) || isEscape(text, i) || (quotedName && /[,}\]]/.test(text[i]!));
+      i >= text.length ||
+      text[i] === "\n" ||
+      text[i] === "\r" ||
+      text[i] === '"' ||
+      text[i] === "'" ||
+      (text[i] === "#" && i > end) ||
+      isEscape(text, i) ||
+      (quotedName && /[,}\]]/.test(text[i]!));
     if (!endsLine) return undefined;
   }
   return { start: at, end };
@@ -428,7 +536,9 @@ function redactWith(text: string, c: Compiled): string {
   }
   if (/authorization/i.test(t)) {
     t = t.replace(AUTH_HEADER, (all, head: string, scheme: string, blank: string, value: string) =>
-      KEEP_WORDS.has(value.toLowerCase()) ? all : `${head}${scheme}${blank}${marker(scheme.toLowerCase() === "basic" ? "basic-auth" : "bearer-token")}`,
+      KEEP_WORDS.has(value.toLowerCase())
+        ? all
+        : `${head}${scheme}${blank}${marker(scheme.toLowerCase() === "basic" ? "basic-auth" : "bearer-token")}`,
     );
   }
   if (t.includes("login")) t = t.replace(NETRC, `$1${marker("password")}`);
@@ -495,7 +605,10 @@ export function redactTrace(trace: Trace, ctx: RedactContext): Trace {
     // Made from it by this version, or by one that cut first (a snapshot kept from then).
     const line = cutTitle(prompt.text, Infinity);
     const t = trace.title;
-    fromPrompt = t === titleFrom(prompt.text, ctx) || t === line || (t.endsWith("…") && t.length > 1 && line.startsWith(t.slice(0, -1)));
+    fromPrompt =
+      t === titleFrom(prompt.text, ctx) ||
+      t === line ||
+      (t.endsWith("…") && t.length > 1 && line.startsWith(t.slice(0, -1)));
   }
   out.title = fromPrompt ? titleFrom(prompt!.text, ctx) : redactTitle(trace.title, ctx);
   return out as Trace;

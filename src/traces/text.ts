@@ -79,7 +79,7 @@ export function utcTime(iso: string | undefined): string | undefined {
 export function timeOfDay(iso: string | undefined, day: string | undefined): string | undefined {
   if (!iso) return undefined;
   const full = utcTime(iso);
-  if (!full || !full.endsWith(" UTC")) return full;
+  if (!full?.endsWith(" UTC")) return full;
   return day && utcTime(day)?.slice(0, 10) === full.slice(0, 10) ? full.slice(11, 19) : full;
 }
 

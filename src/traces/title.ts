@@ -10,7 +10,8 @@ export const TITLE_MAX = 80;
 const RUN_CHAR = /[A-Za-z0-9_+/=.-]/;
 const TRAILING_RUN = /[A-Za-z0-9_+/=.-]+$/;
 // Prefixes holding `_` or `-` anywhere in the run; those made of letters alone at its start or after a non-letter.
-const SECRET_PREFIX = /gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[abprs]-|xapp-|sk-|[spr]k_(?:live|test)_|npm_|pypi-|hf_|(?:^|[^A-Za-z0-9])(?:A(?:KIA|SIA|BIA|CCA)|AIza|eyJ)/;
+const SECRET_PREFIX =
+  /gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt)-|xox[abprs]-|xapp-|sk-|[spr]k_(?:live|test)_|npm_|pypi-|hf_|(?:^|[^A-Za-z0-9])(?:A(?:KIA|SIA|BIA|CCA)|AIza|eyJ)/;
 
 /**
  * `text` without the partial secret a cut just after it may have left: a redaction marker

@@ -80,7 +80,13 @@ function urlInJson(text: string): string | null | undefined {
 export function urlFromOutput(id: string, stdout: string): string | null {
   if (CONTROLS.test(stdout)) return null;
   const text = stdout.trim();
-  const candidates = [text, ...text.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("{") && l !== text)];
+  const candidates = [
+    text,
+    ...text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("{") && l !== text),
+  ];
   for (const c of candidates) {
     if (!c.startsWith("{")) continue;
     const found = urlInJson(c);

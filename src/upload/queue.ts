@@ -3,7 +3,17 @@
 // workers and `git traces upload` running at once never lose each other's jobs. A second
 // lock (uploads.running) lets one process at a time run upload commands.
 
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { isTraceId } from "../traces/id.ts";
@@ -19,7 +29,10 @@ const MAX_JOBS = 1000;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 const JobSchema = v.looseObject({
-  id: v.pipe(v.string(), v.check((s) => isTraceId(s))),
+  id: v.pipe(
+    v.string(),
+    v.check((s) => isTraceId(s)),
+  ),
   /** The commits whose note names the trace without a URL: the URL goes there. */
   commits: v.array(v.pipe(v.string(), v.regex(OID))),
   attempts: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -79,7 +92,9 @@ export function readQueue(commonDir: string): Queue {
     const job = v.safeParse(JobSchema, j);
     if (job.success) jobs.push(job.output);
   }
-  const warned = (parsed.output.warned ?? []).filter((k): k is FailureKind => (FAILURE_KINDS as readonly string[]).includes(k));
+  const warned = (parsed.output.warned ?? []).filter((k): k is FailureKind =>
+    (FAILURE_KINDS as readonly string[]).includes(k),
+  );
   return { jobs, warned };
 }
 

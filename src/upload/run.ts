@@ -53,7 +53,10 @@ function collect(stream: ReadableStream<Uint8Array>, max: number): { text: Promi
   return { text, cancel: () => void reader.cancel().catch(() => undefined) };
 }
 
-export async function runShellCommand(command: string, opts: { cwd: string; env: Record<string, string | undefined>; timeoutMs: number }): Promise<CommandRun> {
+export async function runShellCommand(
+  command: string,
+  opts: { cwd: string; env: Record<string, string | undefined>; timeoutMs: number },
+): Promise<CommandRun> {
   const started = Date.now();
   let proc;
   try {
@@ -68,7 +71,15 @@ export async function runShellCommand(command: string, opts: { cwd: string; env:
       detached: true,
     });
   } catch (e) {
-    return { exitCode: null, signal: null, timedOut: false, stdout: "", stderr: "", spawnError: (e as Error).message, ms: Date.now() - started };
+    return {
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      stdout: "",
+      stderr: "",
+      spawnError: (e as Error).message,
+      ms: Date.now() - started,
+    };
   }
   const out = collect(proc.stdout, MAX_OUTPUT);
   const err = collect(proc.stderr, MAX_OUTPUT);

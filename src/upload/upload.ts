@@ -22,10 +22,19 @@ import { safeJson } from "../traces/safe-json.ts";
 import { localTrace } from "../content/share.ts";
 import { sharedForm } from "../content/trace-json.ts";
 import { expandCommand, urlFromOutput } from "./command.ts";
-import { editQueue, enqueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type FailureKind, type RunLock, type UploadJob } from "./queue.ts";
+import {
+  editQueue,
+  enqueue,
+  MAX_ATTEMPTS,
+  readQueue,
+  tryRunLock,
+  waitRunLock,
+  type FailureKind,
+  type RunLock,
+  type UploadJob,
+} from "./queue.ts";
 import { runShellCommand } from "./run.ts";
 import type { Env } from "../base/env.ts";
-
 
 export interface UploadSettings {
   /** `traces.upload`, with `{id}` and `{file}` in it. */
@@ -72,16 +81,28 @@ function lastLine(text: string): string {
  * as JSON into a private temporary file, runs the command, and reads a URL from what it
  * prints. The file is removed afterwards, whatever happened.
  */
-export async function uploadTrace(id: string, settings: UploadSettings, env: Env, cwd: string, roots: readonly string[]): Promise<Outcome> {
-  if (!isTraceId(id)) return { ok: false, kind: "no-trace", message: `not a valid trace ID: ${clipLine(JSON.stringify(id), 80)}` };
+export async function uploadTrace(
+  id: string,
+  settings: UploadSettings,
+  env: Env,
+  cwd: string,
+  roots: readonly string[],
+): Promise<Outcome> {
+  if (!isTraceId(id))
+    return { ok: false, kind: "no-trace", message: `not a valid trace ID: ${clipLine(JSON.stringify(id), 80)}` };
   let trace;
   try {
     // Its transcript, else the snapshot kept when it was attached (agents delete old transcripts).
     trace = (await localTrace(id, env, roots))?.trace;
   } catch (e) {
-    return { ok: false, kind: "no-trace", message: `the transcript of trace ${id} could not be read: ${clipLine((e as Error).message, 160)}` };
+    return {
+      ok: false,
+      kind: "no-trace",
+      message: `the transcript of trace ${id} could not be read: ${clipLine((e as Error).message, 160)}`,
+    };
   }
-  if (!trace) return { ok: false, kind: "no-trace", message: `trace ${id} is not on this machine (no transcript, no snapshot)` };
+  if (!trace)
+    return { ok: false, kind: "no-trace", message: `trace ${id} is not on this machine (no transcript, no snapshot)` };
   // The same form as shared content: redacted, without the local transcript's path.
   const redacted = sharedForm(trace, env.HOME ?? "");
 
@@ -91,12 +112,22 @@ export async function uploadTrace(id: string, settings: UploadSettings, env: Env
     writeFileSync(file, `${safeJson(redacted, 2)}\n`, { mode: 0o600, flag: "wx" });
     const childEnv: Env = { ...env, [NESTED_ENV]: "1", GIT_TRACES_UPLOAD_ID: id, GIT_TRACES_UPLOAD_FILE: file };
     delete childEnv[JOB_ENV];
-    const r = await runShellCommand(expandCommand(settings.command, id, file), { cwd, env: childEnv, timeoutMs: settings.timeoutMs });
+    const r = await runShellCommand(expandCommand(settings.command, id, file), {
+      cwd,
+      env: childEnv,
+      timeoutMs: settings.timeoutMs,
+    });
     const said = lastLine(r.stderr);
     const detail = r.stderr.trim() ? r.stderr.trim().slice(-4000) : undefined;
-    const fail = (kind: FailureKind, message: string): Outcome => ({ ok: false, kind, message, ...(detail ? { detail } : {}) });
+    const fail = (kind: FailureKind, message: string): Outcome => ({
+      ok: false,
+      kind,
+      message,
+      ...(detail ? { detail } : {}),
+    });
     if (r.spawnError !== undefined) return fail("spawn", `could not start /bin/sh: ${clipLine(r.spawnError, 160)}`);
-    if (r.timedOut) return fail("timeout", `the upload command did not finish within ${settings.timeoutMs / 1000} s and was stopped`);
+    if (r.timedOut)
+      return fail("timeout", `the upload command did not finish within ${settings.timeoutMs / 1000} s and was stopped`);
     if (r.exitCode === 127) return fail("missing", `the upload command was not found${said ? ` (${said})` : ""}`);
     if (r.exitCode !== 0) {
       const how = r.exitCode === null ? `was ended by ${r.signal ?? "a signal"}` : `exited with status ${r.exitCode}`;
@@ -105,7 +136,10 @@ export async function uploadTrace(id: string, settings: UploadSettings, env: Env
     const url = urlFromOutput(id, r.stdout);
     if (!url) {
       const first = r.stdout.trim().split("\n")[0]?.trim() ?? "";
-      return fail("no-url", `the upload command printed no usable http(s) URL (${first ? `its output began: ${clipLine(first, 80)}` : "it printed nothing"})`);
+      return fail(
+        "no-url",
+        `the upload command printed no usable http(s) URL (${first ? `its output began: ${clipLine(first, 80)}` : "it printed nothing"})`,
+      );
     }
     return { ok: true, url };
   } finally {
@@ -177,7 +211,14 @@ export function settleSuccesses(git: GitRunner, common: string, done: readonly U
 const LIST_HINT = "git traces upload --list";
 
 /** After a failed background attempt: count it, schedule the next, and say so once per kind. */
-function settleFailure(common: string, gitDir: string, id: string, outcome: Extract<Outcome, { ok: false }>, settings: UploadSettings, env: Env): void {
+function settleFailure(
+  common: string,
+  gitDir: string,
+  id: string,
+  outcome: Extract<Outcome, { ok: false }>,
+  settings: UploadSettings,
+  env: Env,
+): void {
   const now = Date.now();
   const warnings: string[] = [];
   editQueue(common, (q) => {
@@ -187,13 +228,17 @@ function settleFailure(common: string, gitDir: string, id: string, outcome: Extr
     job.error = { kind: outcome.kind, message: outcome.message, at: now };
     if (job.attempts >= MAX_ATTEMPTS) {
       job.gaveUp = true;
-      warnings.push(`gave up uploading trace ${id} after ${job.attempts} attempts: ${outcome.message}; run 'git traces upload ${id}' to try again`);
+      warnings.push(
+        `gave up uploading trace ${id} after ${job.attempts} attempts: ${outcome.message}; run 'git traces upload ${id}' to try again`,
+      );
       return;
     }
     job.next = now + settings.retryDelayMs * 2 ** (job.attempts - 1);
     if (!q.warned.includes(outcome.kind)) {
       q.warned.push(outcome.kind);
-      warnings.push(`uploading trace ${id.slice(0, 12)} failed: ${outcome.message}; it is tried again after the next commit or push (${LIST_HINT})`);
+      warnings.push(
+        `uploading trace ${id.slice(0, 12)} failed: ${outcome.message}; it is tried again after the next commit or push (${LIST_HINT})`,
+      );
     }
   });
   writeLog(gitDir, "upload", `trace ${id}: ${outcome.message}${outcome.detail ? `\nstderr:\n${outcome.detail}` : ""}`);
@@ -205,7 +250,15 @@ function settleFailure(common: string, gitDir: string, id: string, outcome: Extr
  * ones (all of them when `force`, as before a push), each once. The queue is read again
  * before each, so that jobs other processes add meanwhile are taken too.
  */
-async function drain(git: GitRunner, state: RepoState, env: Env, settings: UploadSettings, lock: RunLock, force: boolean, tried: Set<string>): Promise<void> {
+async function drain(
+  git: GitRunner,
+  state: RepoState,
+  env: Env,
+  settings: UploadSettings,
+  lock: RunLock,
+  force: boolean,
+  tried: Set<string>,
+): Promise<void> {
   const common = commonDir(state.gitDir);
   const cwd = state.topLevel ?? state.gitDir;
   const roots = state.topLevel ? worktreeRoots(state.topLevel) : [];
@@ -226,7 +279,11 @@ async function drain(git: GitRunner, state: RepoState, env: Env, settings: Uploa
   }
 }
 
-function nextJob(jobs: readonly UploadJob[], force: boolean, tried: ReadonlySet<string> = new Set()): UploadJob | undefined {
+function nextJob(
+  jobs: readonly UploadJob[],
+  force: boolean,
+  tried: ReadonlySet<string> = new Set(),
+): UploadJob | undefined {
   const now = Date.now();
   return jobs.find((j) => !tried.has(j.id) && !j.gaveUp && (force || j.next <= now));
 }
@@ -243,7 +300,15 @@ function nextJob(jobs: readonly UploadJob[], force: boolean, tried: ReadonlySet<
 export type Hold = <T>(work: () => Promise<T>) => Promise<T>;
 const noHold: Hold = (work) => work();
 
-async function drainLocked(git: GitRunner, state: RepoState, env: Env, settings: UploadSettings, first: RunLock, force: boolean, hold: Hold): Promise<void> {
+async function drainLocked(
+  git: GitRunner,
+  state: RepoState,
+  env: Env,
+  settings: UploadSettings,
+  first: RunLock,
+  force: boolean,
+  hold: Hold,
+): Promise<void> {
   const common = commonDir(state.gitDir);
   const tried = new Set<string>();
   let lock: RunLock | null = first;
@@ -268,7 +333,13 @@ function reportDrainFailure(gitDir: string, env: Env, e: unknown): void {
  * The commit's background worker, once the note is written: queue the commit's traces
  * that have no URL yet, then run what is due. Never throws.
  */
-export async function uploadAfterCommit(git: GitRunner, gitDir: string, commit: string, env: Env, hold: Hold = noHold): Promise<void> {
+export async function uploadAfterCommit(
+  git: GitRunner,
+  gitDir: string,
+  commit: string,
+  env: Env,
+  hold: Hold = noHold,
+): Promise<void> {
   try {
     // No config file or option names `traces`: no upload command, and no git call to ask.
     if (!configMayMention(gitDir, env, "traces", git.context)) return;
@@ -276,8 +347,14 @@ export async function uploadAfterCommit(git: GitRunner, gitDir: string, commit: 
     if (!settings) return;
     const common = commonDir(gitDir);
     const note = readNotes(git, [commit]).get(commit) ?? "";
-    const ids = parseNote(note).traces.filter((t) => !t.url).map((t) => t.id);
-    enqueue(common, ids.map((id) => ({ id, commit })), Date.now());
+    const ids = parseNote(note)
+      .traces.filter((t) => !t.url)
+      .map((t) => t.id);
+    enqueue(
+      common,
+      ids.map((id) => ({ id, commit })),
+      Date.now(),
+    );
     if (!nextJob(readQueue(common).jobs, false)) return;
     // Another process is uploading: it takes these too.
     const lock = tryRunLock(common);

@@ -13,7 +13,8 @@ export const AGENT_TRACE_VERSION = "0.1.0";
 /** The reverse-domain key of our part of `metadata`. */
 export const METADATA_KEY = "dev.git-traces";
 
-const codePoints = (max: number) => v.check<string, string>((s) => Array.from(s).length <= max, `at most ${max} characters`);
+const codePoints = (max: number) =>
+  v.check<string, string>((s) => Array.from(s).length <= max, `at most ${max} characters`);
 
 const ContributorSchema = v.object({
   type: v.picklist(["human", "ai", "mixed", "unknown"]),
@@ -57,7 +58,9 @@ export const AgentTraceRecordSchema = v.object({
       diff_base: v.nullable(v.string()),
       traces: v.array(TraceMetadataSchema),
       /** Notes of the commit that named more traces than are read from one note: how many were left out. */
-      left_out: v.optional(v.array(v.object({ ref: v.string(), traces: v.pipe(v.number(), v.integer(), v.minValue(1)) }))),
+      left_out: v.optional(
+        v.array(v.object({ ref: v.string(), traces: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
+      ),
     }),
   }),
 });

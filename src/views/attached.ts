@@ -98,7 +98,10 @@ export function readOurNote(text: string): NoteTraces {
   return { traces: note.traces.map(fromNoteTrace), leftOut: note.leftOut };
 }
 
-const SOURCES: readonly ForeignNotes[] = [{ source: "git-traces", ref: NOTES_REF, parse: readOurNote }, ...FOREIGN_NOTES];
+const SOURCES: readonly ForeignNotes[] = [
+  { source: "git-traces", ref: NOTES_REF, parse: readOurNote },
+  ...FOREIGN_NOTES,
+];
 
 function valid(read: NoteTraces): NoteTraces {
   const seen = new Set<string>();
@@ -112,7 +115,13 @@ function valid(read: NoteTraces): NoteTraces {
 }
 
 /** Adds one note's traces to a commit's, and reports what it left out. */
-function collect(out: Map<string, AttachedTrace[]>, commit: string, ref: string, read: NoteTraces, hooks: ReadHooks): void {
+function collect(
+  out: Map<string, AttachedTrace[]>,
+  commit: string,
+  ref: string,
+  read: NoteTraces,
+  hooks: ReadHooks,
+): void {
   if (read.traces.length) out.set(commit, [...(out.get(commit) ?? []), ...read.traces]);
   if (read.leftOut > 0) hooks.onLeftOut?.({ commit, ref, traces: read.leftOut });
 }
@@ -123,7 +132,11 @@ function collect(out: Map<string, AttachedTrace[]>, commit: string, ref: string,
  * `onBroken`, never fatal: the other sources still count. A note that names more than
  * MAX_NOTE_TRACES traces gives its first ones, and is reported through `onLeftOut`.
  */
-export function tracesOfCommits(git: GitRunner, commits: readonly string[], hooks: ReadHooks = {}): Map<string, AttachedTrace[]> {
+export function tracesOfCommits(
+  git: GitRunner,
+  commits: readonly string[],
+  hooks: ReadHooks = {},
+): Map<string, AttachedTrace[]> {
   const { onBroken } = hooks;
   const out = new Map<string, AttachedTrace[]>();
   if (commits.length === 0) return out;
@@ -249,7 +262,9 @@ export interface NotesReader {
  */
 export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {}): Promise<NotesReader> {
   let early = opts.cache ? undefined : blobReader(git);
-  const existing = opts.present ? new Set(opts.present.keys()) : await existingRefsAsync(git, NOTES_REFS).catch(() => new Set<string>());
+  const existing = opts.present
+    ? new Set(opts.present.keys())
+    : await existingRefsAsync(git, NOTES_REFS).catch(() => new Set<string>());
   const listings = await Promise.all(
     SOURCES.filter((s) => existing.has(s.ref)).map(async (source) => {
       const oid = opts.present?.get(source.ref);
@@ -315,7 +330,9 @@ export async function notesReader(git: GitRunner, opts: NotesReaderOptions = {})
       await early?.([]).catch(() => undefined); // never leave cat-file waiting
       early = undefined;
       cache?.save(
-        listings.flatMap(({ source, notes }) => [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob])),
+        listings.flatMap(({ source, notes }) =>
+          [...notes.values()].map((blob): [NoteSource, string] => [source.source, blob]),
+        ),
         listings.map((l) => l.source.ref),
       );
     },

@@ -64,7 +64,15 @@ export type BlameLineJson = v.InferOutput<typeof BlameLineJsonSchema>;
 export type BlameSummaryJson = v.InferOutput<typeof BlameSummaryJsonSchema>;
 
 export function traceJson(t: AttachedTrace): v.InferOutput<typeof BlameTraceJsonSchema> {
-  return { id: t.id, source: t.source, agent: t.agent ?? null, model: t.models[0] ?? null, models: t.models, url: t.url ?? null, title: t.title ?? null };
+  return {
+    id: t.id,
+    source: t.source,
+    agent: t.agent ?? null,
+    model: t.models[0] ?? null,
+    models: t.models,
+    url: t.url ?? null,
+    title: t.title ?? null,
+  };
 }
 
 export function lineJson(l: AttributedLine): BlameLineJson {
@@ -95,7 +103,11 @@ export function summaryJson(s: BlameSummary, leftOut: readonly LeftOut[] = []): 
 }
 
 /** JSON Lines: one object per line, then the summary when given (with the notes left in part). */
-export function renderJson(lines: readonly AttributedLine[], summary: BlameSummary | null, leftOut: readonly LeftOut[] = []): string {
+export function renderJson(
+  lines: readonly AttributedLine[],
+  summary: BlameSummary | null,
+  leftOut: readonly LeftOut[] = [],
+): string {
   let out = "";
   for (const l of lines) out += `${JSON.stringify(lineJson(l))}\n`;
   if (summary) out += `${JSON.stringify(summaryJson(summary, leftOut))}\n`;

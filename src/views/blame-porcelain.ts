@@ -162,7 +162,8 @@ function setField(commit: BlameCommit, key: string, value: string): string | und
       break;
     case "previous": {
       const sp = value.indexOf(" ");
-      if (sp > 0) commit.previous = { sha: value.slice(0, sp), filename: decodeBytes(unquoteBytes(value.slice(sp + 1))) };
+      if (sp > 0)
+        commit.previous = { sha: value.slice(0, sp), filename: decodeBytes(unquoteBytes(value.slice(sp + 1))) };
       break;
     }
     case "filename":
@@ -299,7 +300,13 @@ export class PorcelainParser {
       const run = runs[runs.length - 1];
       if (run && run.source.commit === commit && run.source.filename === name) run.to++;
       else runs.push({ source: this.source(commit, name), from: lines.length, to: lines.length + 1 });
-      lines.push({ sha, originalLine: Number(header[2]), line: Number(header[3]), filename: name, content: bytes.slice(pos + 1, nl) });
+      lines.push({
+        sha,
+        originalLine: Number(header[2]),
+        line: Number(header[3]),
+        filename: name,
+        content: bytes.slice(pos + 1, nl),
+      });
       pos = nl + 1;
     }
   }

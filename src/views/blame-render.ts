@@ -102,7 +102,11 @@ function hashLength(opts: TextOptions, hexsz: number): number {
  * line numbers and the content depends only on the line's commit and file name, so it is
  * worked out once per such pair (a 3,000-line file has a few hundred) and reused.
  */
-export function renderText(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces, opts: TextOptions): string {
+export function renderText(
+  blame: Blame,
+  tracesOf: (sha: string, filename: string) => LineTraces,
+  opts: TextOptions,
+): string {
   const { lines } = blame;
   if (lines.length === 0) return "";
   const { paint } = opts;
@@ -212,13 +216,25 @@ export function renderText(blame: Blame, tracesOf: (sha: string, filename: strin
 export function shareLabel(s: Share): string {
   if (s.attribution === "human") return "human";
   if (s.attribution === "uncommitted") return "not committed yet";
-  return s.by.map((p) => [agentLabel({ source: p.source, ...(p.agent === null ? {} : { agent: p.agent }) }), ...(p.model ? [sanitizeLine(p.model)] : [])].join(" ")).join(" + ");
+  return s.by
+    .map((p) =>
+      [
+        agentLabel({ source: p.source, ...(p.agent === null ? {} : { agent: p.agent }) }),
+        ...(p.model ? [sanitizeLine(p.model)] : []),
+      ].join(" "),
+    )
+    .join(" + ");
 }
 
 /** The footer: each agent and model's share of the lines, and the humans'. */
 export function renderSummary(summary: BlameSummary, paint: Paint): string {
   if (summary.lines === 0) return "";
-  const rows = summary.shares.map((s) => ({ pct: `${(s.share * 100).toFixed(1)}%`, n: String(s.lines), label: shareLabel(s), s }));
+  const rows = summary.shares.map((s) => ({
+    pct: `${(s.share * 100).toFixed(1)}%`,
+    n: String(s.lines),
+    label: shareLabel(s),
+    s,
+  }));
   const pctW = longest(rows.map((r) => r.pct.length));
   const nW = longest(rows.map((r) => r.n.length));
   let out = `\n${paint.bold(`Summary of ${summary.lines} line${summary.lines === 1 ? "" : "s"}`)}\n`;

@@ -33,7 +33,11 @@ const UNCOMMITTED: LineTraces = { attribution: "uncommitted", traces: [], match:
 /** One trace once per commit, ours first (a foreign note can name the same session). */
 function distinct(traces: readonly AttachedTrace[]): AttachedTrace[] {
   const seen = new Set<string>();
-  return traces.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
+  return traces.filter((t) => {
+    if (seen.has(t.id)) return false;
+    seen.add(t.id);
+    return true;
+  });
 }
 
 /** The traces of one commit that wrote lines of `filename` in it. */
@@ -48,7 +52,10 @@ export function tracesForFile(traces: readonly AttachedTrace[] | undefined, file
 }
 
 /** Memoised per commit and file name: a 3,000-line file has few of those. */
-export function lineTracesOf(attached: ReadonlyMap<string, AttachedTrace[]>, commits: ReadonlyMap<string, BlameCommit>): (sha: string, filename: string) => LineTraces {
+export function lineTracesOf(
+  attached: ReadonlyMap<string, AttachedTrace[]>,
+  commits: ReadonlyMap<string, BlameCommit>,
+): (sha: string, filename: string) => LineTraces {
   // By commit, then file name: no key string is built per line.
   const cache = new Map<string, Map<string, LineTraces>>();
   return (sha, filename) => {
@@ -77,7 +84,17 @@ export function attributeBlame(blame: Blame, attached: ReadonlyMap<string, Attac
       commit = blame.commits.get(sha)!;
       t = of(sha, filename);
     }
-    return { sha, originalLine: l.originalLine, line: l.line, filename, content: l.content, commit, attribution: t.attribution, traces: t.traces, match: t.match };
+    return {
+      sha,
+      originalLine: l.originalLine,
+      line: l.line,
+      filename,
+      content: l.content,
+      commit,
+      attribution: t.attribution,
+      traces: t.traces,
+      match: t.match,
+    };
   });
 }
 
@@ -153,6 +170,11 @@ function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameS
   const shares = [...groups.values()];
   for (const s of shares) s.share = total ? s.lines / total : 0;
   const order: Record<Attribution, number> = { agent: 0, uncommitted: 1, human: 2 };
-  shares.sort((a, b) => b.lines - a.lines || order[a.attribution] - order[b.attribution] || a.by.map(label).join().localeCompare(b.by.map(label).join()));
+  shares.sort(
+    (a, b) =>
+      b.lines - a.lines ||
+      order[a.attribution] - order[b.attribution] ||
+      a.by.map(label).join().localeCompare(b.by.map(label).join()),
+  );
   return { lines: total, shares };
 }

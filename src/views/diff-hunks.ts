@@ -168,7 +168,8 @@ export function parsePatches(out: Uint8Array): Map<string, FileAdditions[]> {
       result.set(latin1.decode(line), files);
       continue;
     }
-    if (head.startsWith("new file mode ") || head.startsWith("new mode ")) mode = latin1.decode(line).split(" ").pop() ?? "";
+    if (head.startsWith("new file mode ") || head.startsWith("new mode "))
+      mode = latin1.decode(line).split(" ").pop() ?? "";
     else if (head.startsWith("index ")) mode = latin1.decode(line).split(" ")[2] ?? mode;
     else if (head.startsWith("+++ ") && files) {
       const path = newPath(line);

@@ -46,7 +46,11 @@ async function localTraces(traces: Iterable<AttachedTrace>, env: Env): Promise<M
     if (!trace) continue;
     const url = trace.transcript ? fileUri(trace.transcript) : undefined;
     const model = primaryModel(trace);
-    out.set(t.id, { ...(url ? { url } : {}), ...(trace.provider ? { provider: trace.provider } : {}), ...(model ? { model } : {}) });
+    out.set(t.id, {
+      ...(url ? { url } : {}),
+      ...(trace.provider ? { provider: trace.provider } : {}),
+      ...(model ? { model } : {}),
+    });
   }
   return out;
 }
@@ -69,10 +73,25 @@ export async function exportAgentTrace(ctx: ExportContext, revs: readonly string
     },
   );
   const traced = commits.filter((c) => attached.has(c.oid));
-  const patches = parsePatches(firstParentPatches(git, traced.map((c) => ({ oid: c.oid, parent: c.parents[0] ?? null }))));
-  const local = await localTraces(traced.flatMap((c) => attached.get(c.oid)!), ctx.env);
+  const patches = parsePatches(
+    firstParentPatches(
+      git,
+      traced.map((c) => ({ oid: c.oid, parent: c.parents[0] ?? null })),
+    ),
+  );
+  const local = await localTraces(
+    traced.flatMap((c) => attached.get(c.oid)!),
+    ctx.env,
+  );
   const records = traced.map((c) =>
-    buildRecord({ commit: c, traces: attached.get(c.oid)!, files: patches.get(c.oid) ?? [], local, toolVersion: ctx.toolVersion, leftOut: leftOut.get(c.oid) ?? [] }),
+    buildRecord({
+      commit: c,
+      traces: attached.get(c.oid)!,
+      files: patches.get(c.oid) ?? [],
+      local,
+      toolVersion: ctx.toolVersion,
+      leftOut: leftOut.get(c.oid) ?? [],
+    }),
   );
   return { range, commits: commits.length, records };
 }

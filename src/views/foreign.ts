@@ -164,7 +164,11 @@ export function readGitAiNote(text: string): NoteTraces {
       models: new Set(model ? [model] : []),
     });
   }
-  const traces = [...byId.values()].map(({ trace, files: f, models }) => ({ ...trace, models: [...models], ...(f ? { files: [...f] } : {}) }));
+  const traces = [...byId.values()].map(({ trace, files: f, models }) => ({
+    ...trace,
+    models: [...models],
+    ...(f ? { files: [...f] } : {}),
+  }));
   return { traces, leftOut: beyond.size };
 }
 
@@ -195,7 +199,10 @@ export function readAtraceNote(text: string): NoteTraces {
 // the same URL is the same trace in every note).
 
 const HF_LINE = /^\s*(?:hf-trace|agent-trace):\s*(\S+)\s*$/i;
-const HF_AGENTS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { claude: "claude-code", codex: "codex" });
+const HF_AGENTS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  claude: "claude-code",
+  codex: "codex",
+});
 
 function lastSegment(url: string): string | undefined {
   let path: string;

@@ -33,7 +33,12 @@ function commitRefs(commits: readonly string[], summaries: ReadonlyMap<string, C
   return commits
     .map((oid) => {
       const s = summaries.get(oid);
-      return { oid, abbrev: s?.abbrev ?? null, subject: s?.subject ?? null, date: s ? new Date(s.time * 1000).toISOString() : null };
+      return {
+        oid,
+        abbrev: s?.abbrev ?? null,
+        subject: s?.subject ?? null,
+        date: s ? new Date(s.time * 1000).toISOString() : null,
+      };
     })
     .sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""));
 }
@@ -89,7 +94,11 @@ export function sessionRows(input: RowsInput): SessionRow[] {
   for (const s of input.found) {
     seen.add(s.ref.id);
     const use = input.index.get(s.ref.id);
-    const row: SessionRow = { ...fromTranscript(s), attachedBy: sortedSources(input.sources.get(s.ref.id)), commits: commitRefs(use?.commits ?? [], input.summaries) };
+    const row: SessionRow = {
+      ...fromTranscript(s),
+      attachedBy: sortedSources(input.sources.get(s.ref.id)),
+      commits: commitRefs(use?.commits ?? [], input.summaries),
+    };
     if (use?.trace.url) row.url = use.trace.url;
     if (!row.title && use?.trace.title) row.title = use.trace.title;
     if (!row.models.length && use?.trace.models.length) row.models = use.trace.models;
@@ -98,7 +107,11 @@ export function sessionRows(input: RowsInput): SessionRow[] {
   if (input.notesOnly) {
     for (const [id, use] of input.index) {
       if (seen.has(id)) continue;
-      rows.push({ ...fromNotes(use.trace), attachedBy: sortedSources(input.sources.get(id)), commits: commitRefs(use.commits, input.summaries) });
+      rows.push({
+        ...fromNotes(use.trace),
+        attachedBy: sortedSources(input.sources.get(id)),
+        commits: commitRefs(use.commits, input.summaries),
+      });
     }
   }
   return rows.sort(newestFirst);
@@ -158,7 +171,10 @@ function asAttached(row: SessionRow): AttachedTrace {
   return {
     id: row.id,
     // Known from its transcript, or our notes: its own agent name; else the tool that named it.
-    source: row.transcript !== null || row.attachedBy.includes("git-traces") ? "git-traces" : (row.attachedBy[0] ?? "git-traces"),
+    source:
+      row.transcript !== null || row.attachedBy.includes("git-traces")
+        ? "git-traces"
+        : (row.attachedBy[0] ?? "git-traces"),
     models: row.models,
     ...(row.agent !== undefined ? { agent: row.agent } : {}),
     ...(row.title !== undefined ? { title: clipLine(row.title, 200) } : {}),
@@ -173,7 +189,8 @@ function block(row: SessionRow, view: ListView, indent: string): string {
   if (row.transcript === null) status.push("transcript not on this machine");
   if (status.length) out += `${indent}    ${paint.dim(status.filter(Boolean).join(", "))}\n`;
   if (!row.commits.length) out += `${indent}    ${paint.dim("not attached")}\n`;
-  for (const c of row.commits) out += `${indent}    ${paint.yellow(c.abbrev ?? c.oid.slice(0, 12))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
+  for (const c of row.commits)
+    out += `${indent}    ${paint.yellow(c.abbrev ?? c.oid.slice(0, 12))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
   return out;
 }
 
@@ -201,7 +218,11 @@ export function renderGroups(groups: readonly RepositoryGroup[], view: ListView)
   const { paint } = view;
   return groups
     .map((g) => {
-      const where = g.git ? (g.remote ? ` ${paint.dim(`(${sanitizeLine(g.path)})`)}` : "") : ` ${paint.dim("(not a git repository)")}`;
+      const where = g.git
+        ? g.remote
+          ? ` ${paint.dim(`(${sanitizeLine(g.path)})`)}`
+          : ""
+        : ` ${paint.dim("(not a git repository)")}`;
       return `${paint.bold(sanitizeLine(g.key))}${where}\n${g.sessions.map((r) => block(r, view, "  ")).join("\n")}`;
     })
     .join("\n");

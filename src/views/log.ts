@@ -49,7 +49,8 @@ function decoration(refs: string, paint: Paint): string {
   const parts = sanitizeLine(refs)
     .split(", ")
     .map((r) => {
-      if (r.startsWith("HEAD -> ")) return `${paint.cyan(paint.bold("HEAD"))}${paint.yellow(" -> ")}${paint.green(paint.bold(r.slice(8)))}`;
+      if (r.startsWith("HEAD -> "))
+        return `${paint.cyan(paint.bold("HEAD"))}${paint.yellow(" -> ")}${paint.green(paint.bold(r.slice(8)))}`;
       if (r === "HEAD") return paint.cyan(paint.bold(r));
       if (r.startsWith("tag: ")) return paint.yellow(paint.bold(r));
       return paint.green(paint.bold(r));
@@ -119,14 +120,18 @@ export function renderGitText(entry: { commit: LogText; traces: AttachedTrace[] 
   const nl = text.indexOf("\n");
   const head = HEAD_LINE.exec(text.slice(0, nl));
   // git coloured nothing (color.ui=never): the first line is painted here, as git paints it.
-  if (head) text = `${paint.yellow(`commit ${head[1]}`)}${head[2] !== undefined ? decoration(head[2], paint) : ""}${text.slice(nl)}`;
+  if (head)
+    text = `${paint.yellow(`commit ${head[1]}`)}${head[2] !== undefined ? decoration(head[2], paint) : ""}${text.slice(nl)}`;
   return text + tracesBlock(entry.traces, paint);
 }
 
 function oneline(entry: LogEntry, layout: LogLayout, paint: Paint): string {
   const c = entry.commit;
   const id = commitId(c, layout);
-  const reflog = layout.reflog && c.reflogSelector ? `${sanitizeLine(c.reflogSelector)}: ${sanitizeLine(c.reflogSubject)}` : sanitizeLine(c.subject);
+  const reflog =
+    layout.reflog && c.reflogSelector
+      ? `${sanitizeLine(c.reflogSelector)}: ${sanitizeLine(c.reflogSubject)}`
+      : sanitizeLine(c.subject);
   let out = `${paint.yellow(id)}${layout.decorate ? decoration(c.refs, paint) : ""} ${reflog}\n`;
   const pad = " ".repeat(id.length + 1);
   for (const t of entry.traces) out += `${pad}${traceLine(bounded(t), paint)}\n`;
@@ -142,4 +147,3 @@ export function renderLog(entries: readonly LogEntry[], layout: LogLayout, paint
   const parts = entries.map((e) => renderEntry(e, layout, paint));
   return layout.oneline ? parts.join("") : parts.join("\n");
 }
-

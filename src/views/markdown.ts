@@ -25,10 +25,7 @@ export function mdText(text: string): string {
 
 /** Plain text of several lines as Markdown: every line escaped, line breaks kept. */
 export function mdLines(text: string): string {
-  return sanitize(text)
-    .split("\n")
-    .map(escapeLine)
-    .join("  \n");
+  return sanitize(text).split("\n").map(escapeLine).join("  \n");
 }
 
 function longestRun(text: string, char: string): number {

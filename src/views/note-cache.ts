@@ -54,10 +54,16 @@ export function openNoteCache(gitDir: string): NoteCache {
   let entries: Record<string, unknown> = Object.create(null);
   let listings: Record<string, unknown> = Object.create(null);
   try {
-    const data = JSON.parse(readFileSync(path, "utf8")) as { v?: unknown; tool?: unknown; entries?: unknown; listings?: unknown };
+    const data = JSON.parse(readFileSync(path, "utf8")) as {
+      v?: unknown;
+      tool?: unknown;
+      entries?: unknown;
+      listings?: unknown;
+    };
     if (data.v === CACHE_VERSION && data.tool === VERSION && data.entries && typeof data.entries === "object") {
       entries = Object.assign(Object.create(null), data.entries);
-      if (data.listings && typeof data.listings === "object") listings = Object.assign(Object.create(null), data.listings);
+      if (data.listings && typeof data.listings === "object")
+        listings = Object.assign(Object.create(null), data.listings);
     }
   } catch {
     // none yet, or unreadable: start over
@@ -112,7 +118,10 @@ export function openNoteCache(gitDir: string): NoteCache {
  * What can be known from the repository's files when git would find the same: the notes
  * refs' values (no for-each-ref), and the notes listed and parsed on earlier runs.
  */
-export function notesOnDisk(git: GitRunner, env: Record<string, string | undefined>): Pick<NotesReaderOptions, "present" | "cache"> {
+export function notesOnDisk(
+  git: GitRunner,
+  env: Record<string, string | undefined>,
+): Pick<NotesReaderOptions, "present" | "cache"> {
   if (git.context.length || env.GIT_NAMESPACE) return {};
   const where = locateRepoOnDisk(process.cwd(), env);
   if (!where) return {};
@@ -125,4 +134,3 @@ export function notesOnDisk(git: GitRunner, env: Record<string, string | undefin
   }
   return { present, cache };
 }
-

@@ -6,7 +6,16 @@ import { sanitize, sanitizeLine } from "../traces/sanitize.ts";
 
 export { sanitize, sanitizeLine };
 
-const SGR = { bold: "1", dim: "2", red: "31", green: "32", yellow: "33", blue: "34", magenta: "35", cyan: "36" } as const;
+const SGR = {
+  bold: "1",
+  dim: "2",
+  red: "31",
+  green: "32",
+  yellow: "33",
+  blue: "34",
+  magenta: "35",
+  cyan: "36",
+} as const;
 export type Style = keyof typeof SGR;
 
 export type Paint = Record<Style, (text: string) => string>;
@@ -14,7 +23,10 @@ export type Paint = Record<Style, (text: string) => string>;
 /** Colour functions that do nothing when colour is off. */
 /** `io`: whether to colour (the CLI's streams decide, src/cli/io.ts). */
 export function painter(io: { color: boolean }): Paint {
-  const entries = Object.entries(SGR).map(([name, code]) => [name, io.color ? (t: string) => `\x1b[${code}m${t}\x1b[0m` : (t: string) => t]);
+  const entries = Object.entries(SGR).map(([name, code]) => [
+    name,
+    io.color ? (t: string) => `\x1b[${code}m${t}\x1b[0m` : (t: string) => t,
+  ]);
   return Object.fromEntries(entries) as Paint;
 }
 

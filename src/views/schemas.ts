@@ -5,7 +5,12 @@ import * as v from "valibot";
 import { TraceIdSchema, TraceSchema } from "../traces/model.ts";
 import type { AttachedTrace, NoteSource } from "./attached.ts";
 
-export const NOTE_SOURCES = ["git-traces", "git-ai", "git-atrace", "hf-traces"] as const satisfies readonly NoteSource[];
+export const NOTE_SOURCES = [
+  "git-traces",
+  "git-ai",
+  "git-atrace",
+  "hf-traces",
+] as const satisfies readonly NoteSource[];
 
 const counts = v.record(v.string(), v.number());
 
@@ -131,6 +136,10 @@ export const RepositoryJsonSchema = v.object({
 export type RepositoryGroup = v.InferOutput<typeof RepositoryJsonSchema>;
 
 /** `git traces list --json`. */
-export const ListJsonSchema = v.object({ repository: v.omit(RepositoryJsonSchema, ["sessions", "leftOut"]), sessions: v.array(SessionJsonSchema), leftOut: LeftOutListSchema });
+export const ListJsonSchema = v.object({
+  repository: v.omit(RepositoryJsonSchema, ["sessions", "leftOut"]),
+  sessions: v.array(SessionJsonSchema),
+  leftOut: LeftOutListSchema,
+});
 /** `git traces list --all --json`. */
 export const ListAllJsonSchema = v.object({ repositories: v.array(RepositoryJsonSchema) });

@@ -28,7 +28,12 @@ export interface SessionOptions {
   refresh?: ReadonlySet<string>;
 }
 
-export async function localSessions(ids: Iterable<string>, env: Env, roots: readonly string[], opts: SessionOptions = {}): Promise<Map<string, LocalSession>> {
+export async function localSessions(
+  ids: Iterable<string>,
+  env: Env,
+  roots: readonly string[],
+  opts: SessionOptions = {},
+): Promise<Map<string, LocalSession>> {
   const unique = [...new Set(ids)].filter(isTraceId);
   const found = new Map(
     await Promise.all(

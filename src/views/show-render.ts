@@ -10,8 +10,30 @@ import type { Paint } from "./render.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { TOOL_KINDS, type Message, type ToolKind } from "../traces/model.ts";
 import { indent, mdCell, mdCode, mdFence, mdLines, mdQuote, mdText, mdUrl } from "./markdown.ts";
-import { append, clipBlock, clipLine, count, duration, hiddenText, longest, plural, timeOfDay, utcTime, type Clipped } from "../traces/text.ts";
-import { filesTouched, headline, summarizeTool, timeline, TOKEN_KINDS, tokensOf, toolKinds, type TokenCounts, type TraceView } from "./view.ts";
+import {
+  append,
+  clipBlock,
+  clipLine,
+  count,
+  duration,
+  hiddenText,
+  longest,
+  plural,
+  timeOfDay,
+  utcTime,
+  type Clipped,
+} from "../traces/text.ts";
+import {
+  filesTouched,
+  headline,
+  summarizeTool,
+  timeline,
+  TOKEN_KINDS,
+  tokensOf,
+  toolKinds,
+  type TokenCounts,
+  type TraceView,
+} from "./view.ts";
 
 export interface RenderOptions {
   /** Print whole messages, commands and lists instead of cutting them. */
@@ -30,8 +52,10 @@ export const STEPS_MAX = 5000;
 export const NOT_HERE = "The content of this trace is not available here: its transcript is not on this machine.";
 
 export function notHereSentence(view: TraceView): string {
-  if (view.unreadable) return `The content of this trace is not available here: its transcript could not be read (${clipLine(view.unreadable, 300)}).`;
-  if (view.sharedError) return `The content of this trace is not available here: its shared content is not a valid trace (${clipLine(view.sharedError, 300)}).`;
+  if (view.unreadable)
+    return `The content of this trace is not available here: its transcript could not be read (${clipLine(view.unreadable, 300)}).`;
+  if (view.sharedError)
+    return `The content of this trace is not available here: its shared content is not a valid trace (${clipLine(view.sharedError, 300)}).`;
   return NOT_HERE;
 }
 
@@ -40,7 +64,10 @@ export function notHereSentence(view: TraceView): string {
  * taken from it), never from shared content, whose `transcript` would name someone's choice.
  */
 function localTranscript(view: TraceView): string | undefined {
-  const local = view.source === undefined || view.source === "transcript" || (view.source === "snapshot" && view.from === "transcript");
+  const local =
+    view.source === undefined ||
+    view.source === "transcript" ||
+    (view.source === "snapshot" && view.from === "transcript");
   return local ? view.trace?.transcript : undefined;
 }
 
@@ -48,13 +75,25 @@ function localTranscript(view: TraceView): string | undefined {
 export function contentSentence(view: TraceView): string | undefined {
   if (!view.trace) return undefined;
   const parts: string[] = [];
-  if (view.source === "snapshot") parts.push(view.from === "shared" ? "imported from shared content (redacted)" : "a snapshot kept on this machine (the transcript is not here)");
+  if (view.source === "snapshot")
+    parts.push(
+      view.from === "shared"
+        ? "imported from shared content (redacted)"
+        : "a snapshot kept on this machine (the transcript is not here)",
+    );
   if (view.source === "shared") parts.push(`shared through git${view.from ? ` (${view.from})` : ""}, redacted`);
   if (view.redacted) parts.push("redacted, exactly as sharing stores it");
   return parts.length ? parts.join("; ") : undefined;
 }
 
-const KIND_LABEL: Record<ToolKind, string> = { read: "read", edit: "edit", shell: "shell", web_fetch: "web fetch", web_search: "web search", other: "other" };
+const KIND_LABEL: Record<ToolKind, string> = {
+  read: "read",
+  edit: "edit",
+  shell: "shell",
+  web_fetch: "web fetch",
+  web_search: "web search",
+  other: "other",
+};
 
 /** `7 (1 read, 3 edit, 1 shell, 1 web fetch, 1 other)`; kinds with no calls are left out. */
 export function kindsLine(kinds: Record<ToolKind, number>): string {
@@ -63,7 +102,13 @@ export function kindsLine(kinds: Record<ToolKind, number>): string {
   return parts.length ? `${count(total)} (${parts.join(", ")})` : "0";
 }
 
-const TOKEN_LABEL: Record<(typeof TOKEN_KINDS)[number], string> = { input: "input", output: "output", cacheRead: "cache read", cacheWrite: "cache write", reasoning: "reasoning" };
+const TOKEN_LABEL: Record<(typeof TOKEN_KINDS)[number], string> = {
+  input: "input",
+  output: "output",
+  cacheRead: "cache read",
+  cacheWrite: "cache write",
+  reasoning: "reasoning",
+};
 
 /** `67 input, 3,242 output, ...`; zero counts are left out. */
 export function tokensLine(tokens: TokenCounts | undefined): string | undefined {
@@ -95,7 +140,9 @@ function endedText(view: TraceView): string | undefined {
 }
 
 function limit<T>(items: readonly T[], max: number, full: boolean): { shown: readonly T[]; more: number } {
-  return full || items.length <= max ? { shown: items, more: 0 } : { shown: items.slice(0, max), more: items.length - max };
+  return full || items.length <= max
+    ? { shown: items, more: 0 }
+    : { shown: items.slice(0, max), more: items.length - max };
 }
 
 // ---------------------------------------------------------------- text
@@ -107,13 +154,16 @@ function cutMarker(c: Clipped, pad: string, paint: Paint): string {
 function textBody(text: string, opts: RenderOptions, paint: Paint): string {
   const c = opts.full ? clipBlock(text, Infinity, Infinity) : clipBlock(text, MESSAGE_LINES, MESSAGE_CHARS);
   const pad = "    ";
-  return `${c.text.split("\n").map((l) => (l ? pad + l : "")).join("\n")}${cutMarker(c, pad, paint)}`;
+  return `${c.text
+    .split("\n")
+    .map((l) => (l ? pad + l : ""))
+    .join("\n")}${cutMarker(c, pad, paint)}`;
 }
 
 function textTool(step: ReturnType<typeof summarizeTool>, opts: RenderOptions, paint: Paint): string {
   const verb = paint.cyan(clipLine(step.verb, 40).padEnd(6));
   if (step.object === undefined) return `    · ${verb}`;
-  if (opts.full && step.command !== undefined && step.command.includes("\n")) {
+  if (opts.full && step.command?.includes("\n")) {
     return `    · ${verb} ${clipBlock(step.command, Infinity, Infinity).text.replace(/\n/g, "\n             ")}`;
   }
   const firstLine = step.object.split("\n")[0] ?? "";
@@ -169,7 +219,10 @@ function textFiles(view: TraceView, opts: RenderOptions): string[] {
   const { shown, more } = limit(files, LIST_MAX, opts.full);
   const names = shown.map((f) => clipLine(f.path, 300));
   const width = Math.min(60, longest(names.map((n) => n.length)));
-  const lines = shown.map((f, i) => `    ${names[i]!.padEnd(width)}  ${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")}`);
+  const lines = shown.map(
+    (f, i) =>
+      `    ${names[i]!.padEnd(width)}  ${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")}`,
+  );
   if (more) lines.push(`    … and ${plural(more, "more file")} (--full lists them)`);
   return ["Files touched:", ...lines];
 }
@@ -209,7 +262,16 @@ export function renderTraceText(view: TraceView, opts: RenderOptions, paint: Pai
     lines.push("", paint.red(notHereSentence(view)));
     const tools = view.note?.tools;
     if (tools && noteTools(tools).length) {
-      append(lines, field("Tools", noteTools(tools).map(([name, n]) => `${clipLine(name, 60)} ${count(n)}`).join(", "), paint));
+      append(
+        lines,
+        field(
+          "Tools",
+          noteTools(tools)
+            .map(([name, n]) => `${clipLine(name, 60)} ${count(n)}`)
+            .join(", "),
+          paint,
+        ),
+      );
     }
   }
   lines.push("");
@@ -226,7 +288,8 @@ function mdBody(text: string, opts: RenderOptions, quoteAsMarkdown: boolean): st
   // A reply is Markdown the agent wrote: kept, inside a quote it cannot break out of. A
   // prompt is what a person typed: shown as typed.
   const body = quoteAsMarkdown ? c.text : mdLines(c.text);
-  const marker = c.hiddenLines || c.hiddenChars ? `\n\n*[… ${hiddenText(c)}; \`git traces show --full\` shows everything]*` : "";
+  const marker =
+    c.hiddenLines || c.hiddenChars ? `\n\n*[… ${hiddenText(c)}; \`git traces show --full\` shows everything]*` : "";
   return mdQuote(`${body}${marker}`);
 }
 
@@ -261,7 +324,12 @@ function mdConversation(view: TraceView, opts: RenderOptions): string[] {
       const m = step.message;
       const when = timeOfDay(m.at, trace.start);
       const meta = [when, m.model ? mdCode(m.model) : undefined].filter(Boolean).join(", ");
-      out.push(`**${m.role === "user" ? "User" : "Assistant"}**${meta ? ` (${meta})` : ""}`, "", mdBody(m.text, opts, m.role === "assistant"), "");
+      out.push(
+        `**${m.role === "user" ? "User" : "Assistant"}**${meta ? ` (${meta})` : ""}`,
+        "",
+        mdBody(m.text, opts, m.role === "assistant"),
+        "",
+      );
       inAssistant = m.role === "assistant";
     } else {
       if (!inAssistant) {
@@ -289,7 +357,8 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
   const t = view.trace;
   const { shown: commits, more: moreCommits } = limit(view.commits, COMMITS_MAX, opts.full);
   const commitCell = view.commits.length
-    ? commits.map((c) => `${mdCode(c.oid.slice(0, 12))} ${mdText(clipLine(c.subject, 100))}`).join("<br>") + (moreCommits ? `<br>… and ${plural(moreCommits, "more commit")}` : "")
+    ? commits.map((c) => `${mdCode(c.oid.slice(0, 12))} ${mdText(clipLine(c.subject, 100))}`).join("<br>") +
+      (moreCommits ? `<br>… and ${plural(moreCommits, "more commit")}` : "")
     : "none (not attached to any commit)";
   const agent = agentText(view);
   const lines = [
@@ -314,13 +383,25 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
     lines.push(`*${mdText(notHereSentence(view))}*`, "");
     const tools = view.note?.tools;
     if (tools && noteTools(tools).length) {
-      lines.push(`**Tools:** ${noteTools(tools).map(([name, n]) => `${mdCode(clipLine(name, 60))} ${count(n)}`).join(", ")}`, "");
+      lines.push(
+        `**Tools:** ${noteTools(tools)
+          .map(([name, n]) => `${mdCode(clipLine(name, 60))} ${count(n)}`)
+          .join(", ")}`,
+        "",
+      );
     }
   }
   const files = filesTouched(view);
   if (files.length) {
     const { shown, more } = limit(files, LIST_MAX, opts.full);
-    append(lines, ["### Files touched", "", ...shown.map((f) => `- ${mdCode(clipLine(f.path, 300))} (${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`)]);
+    append(lines, [
+      "### Files touched",
+      "",
+      ...shown.map(
+        (f) =>
+          `- ${mdCode(clipLine(f.path, 300))} (${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`,
+      ),
+    ]);
     if (more) lines.push(`- … and ${plural(more, "more file")}`);
     lines.push("");
   }

@@ -31,8 +31,12 @@ export interface SummaryInput {
 }
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const KindCountsSchema = v.object(Object.fromEntries(TOOL_KINDS.map((k) => [k, count])) as Record<ToolKind, typeof count>);
-const TokensSchema = v.object(Object.fromEntries(TOKEN_KINDS.map((k) => [k, count])) as Record<(typeof TOKEN_KINDS)[number], typeof count>);
+const KindCountsSchema = v.object(
+  Object.fromEntries(TOOL_KINDS.map((k) => [k, count])) as Record<ToolKind, typeof count>,
+);
+const TokensSchema = v.object(
+  Object.fromEntries(TOKEN_KINDS.map((k) => [k, count])) as Record<(typeof TOKEN_KINDS)[number], typeof count>,
+);
 
 export const SummarySchema = v.object({
   range: v.string(),
@@ -149,7 +153,9 @@ export function summarize(input: SummaryInput): Summary {
       }
       // A note that does not list files (another tool's): the session's own edits stand in.
       if (!s.trace.files) {
-        for (const call of s.session.tools) if (call.kind === "edit") for (const f of call.paths ?? []) fileTraces.set(f, (fileTraces.get(f) ?? new Set()).add(s.trace.id));
+        for (const call of s.session.tools)
+          if (call.kind === "edit")
+            for (const f of call.paths ?? []) fileTraces.set(f, (fileTraces.get(f) ?? new Set()).add(s.trace.id));
       }
     }
   }

@@ -71,7 +71,14 @@ export interface ToolSummary {
   url?: string;
 }
 
-const VERB: Record<ToolKind, string> = { read: "read", edit: "edit", shell: "run", web_fetch: "fetch", web_search: "search", other: "" };
+const VERB: Record<ToolKind, string> = {
+  read: "read",
+  edit: "edit",
+  shell: "run",
+  web_fetch: "fetch",
+  web_search: "search",
+  other: "",
+};
 
 export function summarizeTool(call: ToolCall): ToolSummary {
   const verb = VERB[call.kind] || call.name;
@@ -138,13 +145,21 @@ export function tokensOf(view: Pick<TraceView, "trace" | "note">): TokenCounts |
   const out = Object.fromEntries(TOKEN_KINDS.map((k) => [k, 0])) as TokenCounts;
   for (const k of TOKEN_KINDS) {
     const n = source[k];
-    if (typeof n === "number" && Number.isFinite(n) && n >= 0) out[k] = Math.min(Math.round(n), Number.MAX_SAFE_INTEGER);
+    if (typeof n === "number" && Number.isFinite(n) && n >= 0)
+      out[k] = Math.min(Math.round(n), Number.MAX_SAFE_INTEGER);
   }
   return out;
 }
 
 /** The agent, models, title and times: from the session when here, else from the note. */
-export function headline(view: TraceView): { agent?: string; agentVersion?: string; models: string[]; title?: string; start?: string; end?: string } {
+export function headline(view: TraceView): {
+  agent?: string;
+  agentVersion?: string;
+  models: string[];
+  title?: string;
+  start?: string;
+  end?: string;
+} {
   const t = view.trace;
   const n = view.note;
   if (t) {
@@ -172,5 +187,9 @@ function finiteCounts(counts: Readonly<Record<string, number>>): Record<string, 
 
 /** What the notes say, fit for JSON: a count a note wrote as 1e400 (Infinity) would print as null. */
 export function noteForJson(note: AttachedTrace): AttachedTrace {
-  return { ...note, ...(note.tools ? { tools: finiteCounts(note.tools) } : {}), ...(note.tokens ? { tokens: finiteCounts(note.tokens) } : {}) };
+  return {
+    ...note,
+    ...(note.tools ? { tools: finiteCounts(note.tools) } : {}),
+    ...(note.tokens ? { tokens: finiteCounts(note.tokens) } : {}),
+  };
 }

@@ -3,12 +3,26 @@
 // releases' shapes, discovery by cwd, the hook payload, and the hook file installer.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import * as copilotCli from "../../src/agents/copilot-cli/discover.ts";
-import { discover as discoverCopilot, find as findCopilot, watch as watchCopilot } from "../../src/agents/copilot-cli/discover.ts";
+import {
+  discover as discoverCopilot,
+  find as findCopilot,
+  watch as watchCopilot,
+} from "../../src/agents/copilot-cli/discover.ts";
 import { readCopilotEvents } from "../../src/agents/copilot-cli/read.ts";
 import { isCopilotPayload, parseCopilotHookPayload } from "../../src/agents/copilot-cli/payload.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
@@ -38,12 +52,34 @@ function events(text: string, folder = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"): 
 
 let seq = 0;
 /** One event line as Copilot writes it. */
-function ev(type: string, data: unknown, timestamp = `2026-11-20T11:00:${String(seq % 60).padStart(2, "0")}.000Z`): string {
+function ev(
+  type: string,
+  data: unknown,
+  timestamp = `2026-11-20T11:00:${String(seq % 60).padStart(2, "0")}.000Z`,
+): string {
   seq++;
-  return JSON.stringify({ type, data, id: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`, timestamp, parentId: null });
+  return JSON.stringify({
+    type,
+    data,
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
+    timestamp,
+    parentId: null,
+  });
 }
 const start = (over: Record<string, unknown> = {}) =>
-  ev("session.start", { sessionId: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", version: 1, producer: "copilot-agent", copilotVersion: "1.0.99", startTime: "2026-11-20T11:00:00.000Z", context: { cwd: "/home/dev/work/shop", branch: "main" }, ...over }, "2026-11-20T11:00:00.000Z");
+  ev(
+    "session.start",
+    {
+      sessionId: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
+      version: 1,
+      producer: "copilot-agent",
+      copilotVersion: "1.0.99",
+      startTime: "2026-11-20T11:00:00.000Z",
+      context: { cwd: "/home/dev/work/shop", branch: "main" },
+      ...over,
+    },
+    "2026-11-20T11:00:00.000Z",
+  );
 
 describe("the scenario session", () => {
   test("ground truth: ID, version, model, title, times, cwd, branch, tools, files, URL, command, tokens", async () => {
@@ -77,8 +113,13 @@ describe("the scenario session", () => {
       "2026-11-20T10:01:49.403Z",
       "2026-11-20T10:06:36.542Z",
     ]);
-    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
-    expect(t.messages.filter((m) => m.role === "assistant").every((m) => m.model === "gpt-4.1" && m.text !== "")).toBe(true);
+    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "Add login with rate limiting to src/auth.py and a test",
+      "The SQL looks injectable",
+    ]);
+    expect(t.messages.filter((m) => m.role === "assistant").every((m) => m.model === "gpt-4.1" && m.text !== "")).toBe(
+      true,
+    );
     expect(t.tokens).toEqual({ input: 96412, output: 3187, cacheRead: 71680, cacheWrite: 0, reasoning: 0 });
     expect(JSON.stringify(t)).not.toContain(SECRET); // tool outputs are not kept
   });
@@ -124,9 +165,20 @@ describe("damaged and hostile event logs: no crash, good records kept", () => {
       ev("user.message", { content: 42 }),
       ev("assistant.message", "not an object"),
       ev("assistant.message", { messageId: "m", content: "ok", toolRequests: "nope" }),
-      ev("assistant.message", { messageId: "m2", content: "", toolRequests: [null, 7, { toolCallId: "c1", arguments: {} }, { toolCallId: "c2", name: "view", arguments: null }] }),
+      ev("assistant.message", {
+        messageId: "m2",
+        content: "",
+        toolRequests: [
+          null,
+          7,
+          { toolCallId: "c1", arguments: {} },
+          { toolCallId: "c2", name: "view", arguments: null },
+        ],
+      }),
       ev("tool.execution_start", { toolCallId: 5, toolName: ["bash"] }),
-      ev("session.shutdown", { modelMetrics: { "m-1": "x", "m-2": { usage: { inputTokens: "many", outputTokens: -3 } } } }),
+      ev("session.shutdown", {
+        modelMetrics: { "m-1": "x", "m-2": { usage: { inputTokens: "many", outputTokens: -3 } } },
+      }),
       JSON.stringify({ type: "assistant.message" }),
       "{}",
     ].join("\n");
@@ -153,14 +205,22 @@ describe("damaged and hostile event logs: no crash, good records kept", () => {
   });
 
   test("terminal escapes in prompts and branch names are kept as data (renderers sanitise them)", async () => {
-    const t = await readCopilotEvents(events(`${start({ context: { cwd: "/home/dev/work/shop", branch: "main\u001b[2J" } })}\n${ev("user.message", { content: "\u001b]0;pwned\u0007hi\u202e" })}\n`));
+    const t = await readCopilotEvents(
+      events(
+        `${start({ context: { cwd: "/home/dev/work/shop", branch: "main\u001b[2J" } })}\n${ev("user.message", { content: "\u001b]0;pwned\u0007hi\u202e" })}\n`,
+      ),
+    );
     expect(t.branch).toBe("main\u001b[2J");
     expect(t.title).toContain("pwned");
   });
 
   test("a 2 MB tool result is read without keeping it; a summary does not parse it", async () => {
     const lines = fixtureLines();
-    const huge = ev("tool.execution_complete", { toolCallId: "call_Cd1542agUpYfLsPKy6oIm9Zr", success: true, result: { content: "x".repeat(2_000_000) } });
+    const huge = ev("tool.execution_complete", {
+      toolCallId: "call_Cd1542agUpYfLsPKy6oIm9Zr",
+      success: true,
+      result: { content: "x".repeat(2_000_000) },
+    });
     lines.splice(19, 0, huge);
     const path = events(`${lines.join("\n")}\n`, SESSIONS.copilot);
     for (const summary of [false, true]) {
@@ -185,13 +245,42 @@ describe("other releases' shapes", () => {
     const text = [
       start(),
       ev("user.message", { content: "Go" }),
-      ev("assistant.message", { messageId: "a", model: "claude-sonnet-4.5", content: "Reading.", toolRequests: [{ toolCallId: "t1", name: "view", arguments: JSON.stringify({ path: "src/auth.py" }) }] }),
-      ev("tool.execution_start", { toolCallId: "t2", toolName: "edit", arguments: JSON.stringify({ path: "/home/dev/work/shop/src/auth.py", old_str: "a", new_str: "b" }) }),
-      ev("tool.execution_start", { toolCallId: "t3", toolName: "apply_patch", arguments: "*** Begin Patch\n*** Add File: tests/new_test.py\n+x\n*** End Patch\n" }),
-      ev("tool.execution_start", { toolCallId: "t4", toolName: "str_replace_editor", arguments: { command: "view", path: "README.md" } }),
-      ev("tool.execution_start", { toolCallId: "t5", toolName: "str_replace_editor", arguments: { command: "insert", path: "README.md" } }),
-      ev("tool.execution_start", { toolCallId: "t6", toolName: "web_search", arguments: { query: "owasp brute force" } }),
-      ev("tool.execution_start", { toolCallId: "t7", toolName: "task", arguments: { description: "explore the repo", agent_type: "explore" } }),
+      ev("assistant.message", {
+        messageId: "a",
+        model: "claude-sonnet-4.5",
+        content: "Reading.",
+        toolRequests: [{ toolCallId: "t1", name: "view", arguments: JSON.stringify({ path: "src/auth.py" }) }],
+      }),
+      ev("tool.execution_start", {
+        toolCallId: "t2",
+        toolName: "edit",
+        arguments: JSON.stringify({ path: "/home/dev/work/shop/src/auth.py", old_str: "a", new_str: "b" }),
+      }),
+      ev("tool.execution_start", {
+        toolCallId: "t3",
+        toolName: "apply_patch",
+        arguments: "*** Begin Patch\n*** Add File: tests/new_test.py\n+x\n*** End Patch\n",
+      }),
+      ev("tool.execution_start", {
+        toolCallId: "t4",
+        toolName: "str_replace_editor",
+        arguments: { command: "view", path: "README.md" },
+      }),
+      ev("tool.execution_start", {
+        toolCallId: "t5",
+        toolName: "str_replace_editor",
+        arguments: { command: "insert", path: "README.md" },
+      }),
+      ev("tool.execution_start", {
+        toolCallId: "t6",
+        toolName: "web_search",
+        arguments: { query: "owasp brute force" },
+      }),
+      ev("tool.execution_start", {
+        toolCallId: "t7",
+        toolName: "task",
+        arguments: { description: "explore the repo", agent_type: "explore" },
+      }),
       ev("tool.execution_start", { toolCallId: "t8", toolName: "github-mcp-server-get_issue", arguments: "{not json" }),
       ev("tool.execution_start", { toolName: "powershell", arguments: { command: "Get-ChildItem" } }),
     ].join("\n");
@@ -216,19 +305,34 @@ describe("other releases' shapes", () => {
   });
 
   test("a resumed session: the later shutdown's totals, every model, the first cwd; a failed edit is no edit", async () => {
-    const usage = (input: number) => ({ requests: { count: 1 }, usage: { inputTokens: input, outputTokens: 10, cacheReadTokens: 1, cacheWriteTokens: 2, reasoningTokens: 3 } });
+    const usage = (input: number) => ({
+      requests: { count: 1 },
+      usage: { inputTokens: input, outputTokens: 10, cacheReadTokens: 1, cacheWriteTokens: 2, reasoningTokens: 3 },
+    });
     const text = [
       start({ selectedModel: "gpt-5" }),
       ev("user.message", { content: "First" }),
-      ev("assistant.message", { messageId: "a", content: "Done.", toolRequests: [{ toolCallId: "e1", name: "create", arguments: { path: "/home/dev/work/shop/a.py" } }] }),
+      ev("assistant.message", {
+        messageId: "a",
+        content: "Done.",
+        toolRequests: [{ toolCallId: "e1", name: "create", arguments: { path: "/home/dev/work/shop/a.py" } }],
+      }),
       ev("tool.execution_complete", { toolCallId: "e1", success: false, error: { message: "exists" } }),
       ev("session.shutdown", { modelMetrics: { "gpt-5": usage(100) } }),
-      ev("session.resume", { resumeTime: "2026-11-20T12:00:00.000Z", eventCount: 5, context: { cwd: "/home/dev/work/shop/sub" } }),
+      ev("session.resume", {
+        resumeTime: "2026-11-20T12:00:00.000Z",
+        eventCount: 5,
+        context: { cwd: "/home/dev/work/shop/sub" },
+      }),
       ev("session.context_changed", { cwd: "/home/dev/work/shop/sub" }),
       ev("session.model_change", { previousModel: "gpt-5", newModel: "claude-opus-4.5" }),
       ev("user.message", { content: "Second" }),
       ev("user.message", { content: "injected by a skill", source: "skill-pdf" }),
-      ev("assistant.message", { messageId: "b", content: "Again.", toolRequests: [{ toolCallId: "e2", name: "create", arguments: { path: "b.py" } }] }),
+      ev("assistant.message", {
+        messageId: "b",
+        content: "Again.",
+        toolRequests: [{ toolCallId: "e2", name: "create", arguments: { path: "b.py" } }],
+      }),
       ev("session.shutdown", { modelMetrics: { "gpt-5": usage(100), "claude-opus-4.5": usage(50) } }),
     ].join("\n");
     const t = await readCopilotEvents(events(`${text}\n`), { roots: ROOTS });
@@ -244,7 +348,11 @@ describe("other releases' shapes", () => {
   });
 
   test("without a shutdown, output tokens come from the messages", async () => {
-    const text = [start(), ev("assistant.message", { messageId: "a", content: "x", outputTokens: 12 }), ev("assistant.message", { messageId: "b", content: "y", outputTokens: 30 })].join("\n");
+    const text = [
+      start(),
+      ev("assistant.message", { messageId: "a", content: "x", outputTokens: 12 }),
+      ev("assistant.message", { messageId: "b", content: "y", outputTokens: 30 }),
+    ].join("\n");
     expect((await readCopilotEvents(events(`${text}\n`))).tokens.output).toBe(42);
   });
 });
@@ -260,7 +368,9 @@ describe("discovery", () => {
 
   test("by cwd: the session in this worktree, nothing for another", async () => {
     const found = await discoverCopilot({ roots: [repo()], env: env() });
-    expect(found).toMatchObject([{ agent: "copilot-cli", id: SESSIONS.copilot, path: copilotEvents(home()), cwd: repo() }]);
+    expect(found).toMatchObject([
+      { agent: "copilot-cli", id: SESSIONS.copilot, path: copilotEvents(home()), cwd: repo() },
+    ]);
     expect(await discoverCopilot({ roots: [join(home(), "work", "other")], env: env() })).toEqual([]);
     expect(await discoverCopilot({ roots: [join(repo(), "src")], env: env() })).toEqual([]); // the session ran above it
     expect((await discoverCopilot({ env: env() })).map((s) => s.id)).toEqual([SESSIONS.copilot]);
@@ -273,7 +383,9 @@ describe("discovery", () => {
     expect(await discoverCopilot({ roots: [repo()], sinceMs: since, env: env() })).toEqual([]);
     appendFileSync(path, `${ev("session.resume", { resumeTime: "2026-11-22T09:00:00.000Z" })}\n`);
     touch(path, "2026-11-22T09:00:00Z");
-    expect((await discoverCopilot({ roots: [repo()], sinceMs: since, env: env() })).map((s) => s.id)).toEqual([SESSIONS.copilot]);
+    expect((await discoverCopilot({ roots: [repo()], sinceMs: since, env: env() })).map((s) => s.id)).toEqual([
+      SESSIONS.copilot,
+    ]);
   });
 
   test("folders that are not valid IDs, and folders without events, are skipped", async () => {
@@ -325,13 +437,32 @@ describe("discovery", () => {
 describe("hook payloads (no fixture: the shape of the public hooks reference)", () => {
   const cwd = "/home/dev/work/shop";
   test("camelCase, as our camelCase event names make Copilot send", () => {
-    expect(parseCopilotHookPayload({ sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd, source: "new" }, "sessionStart")).toEqual({ agent: "copilot-cli", sessionId: SESSIONS.copilot, event: "sessionStart", cwd });
+    expect(
+      parseCopilotHookPayload(
+        { sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd, source: "new" },
+        "sessionStart",
+      ),
+    ).toEqual({ agent: "copilot-cli", sessionId: SESSIONS.copilot, event: "sessionStart", cwd });
     const transcript = `/home/dev/.copilot/session-state/${SESSIONS.copilot}/events.jsonl`;
-    expect(parseCopilotHookPayload({ sessionId: SESSIONS.copilot, timestamp: 1, cwd, transcriptPath: transcript, stopReason: "end_turn" }, "agentStop")).toMatchObject({ transcript });
+    expect(
+      parseCopilotHookPayload(
+        { sessionId: SESSIONS.copilot, timestamp: 1, cwd, transcriptPath: transcript, stopReason: "end_turn" },
+        "agentStop",
+      ),
+    ).toMatchObject({ transcript });
   });
 
   test("snake_case (VS Code-compatible, PascalCase events): hook_event_name names the event", () => {
-    const ev = parseCopilotHookPayload({ hook_event_name: "SessionEnd", session_id: SESSIONS.copilot, timestamp: "2026-11-20T10:07:32.906Z", cwd, reason: "complete" }, "sessionEnd");
+    const ev = parseCopilotHookPayload(
+      {
+        hook_event_name: "SessionEnd",
+        session_id: SESSIONS.copilot,
+        timestamp: "2026-11-20T10:07:32.906Z",
+        cwd,
+        reason: "complete",
+      },
+      "sessionEnd",
+    );
     expect(ev).toEqual({ agent: "copilot-cli", sessionId: SESSIONS.copilot, event: "SessionEnd", cwd });
   });
 
@@ -341,8 +472,13 @@ describe("hook payloads (no fixture: the shape of the public hooks reference)", 
     expect(parseCopilotHookPayload([SESSIONS.copilot], "sessionStart")).toBeNull();
     expect(parseCopilotHookPayload("x", "sessionStart")).toBeNull();
     // A bad camelCase ID does not hide a good snake_case one.
-    expect(parseCopilotHookPayload({ sessionId: 7, session_id: SESSIONS.copilot }, "x")?.sessionId).toBe(SESSIONS.copilot);
-    const ev = parseCopilotHookPayload({ sessionId: SESSIONS.copilot, cwd: "relative/dir", transcriptPath: "/etc/passwd" }, "agentStop");
+    expect(parseCopilotHookPayload({ sessionId: 7, session_id: SESSIONS.copilot }, "x")?.sessionId).toBe(
+      SESSIONS.copilot,
+    );
+    const ev = parseCopilotHookPayload(
+      { sessionId: SESSIONS.copilot, cwd: "relative/dir", transcriptPath: "/etc/passwd" },
+      "agentStop",
+    );
     expect(ev).toEqual({ agent: "copilot-cli", sessionId: SESSIONS.copilot, event: "agentStop" });
   });
 });
@@ -351,11 +487,24 @@ test("a Copilot payload is told from Claude Code's, which Copilot also sends to 
   const claude = JSON.parse(readFileSync(join(FIXTURES, "hook-payloads", "claude-code", "Stop.json"), "utf8"));
   expect(isCopilotPayload(claude)).toBe(false);
   expect(isCopilotPayload({ sessionId: SESSIONS.copilot, timestamp: 1, cwd: "/x" })).toBe(true);
-  const snake = { hook_event_name: "Stop", session_id: SESSIONS.copilot, timestamp: "2026-11-20T10:06:52.677Z", cwd: "/x", stop_reason: "end_turn" };
+  const snake = {
+    hook_event_name: "Stop",
+    session_id: SESSIONS.copilot,
+    timestamp: "2026-11-20T10:06:52.677Z",
+    cwd: "/x",
+    stop_reason: "end_turn",
+  };
   expect(isCopilotPayload(snake)).toBe(false);
-  expect(isCopilotPayload({ ...snake, transcript_path: `/home/dev/.copilot/session-state/${SESSIONS.copilot}/events.jsonl` })).toBe(true);
+  expect(
+    isCopilotPayload({
+      ...snake,
+      transcript_path: `/home/dev/.copilot/session-state/${SESSIONS.copilot}/events.jsonl`,
+    }),
+  ).toBe(true);
   expect(isCopilotPayload(snake, join(FIXTURES, "copilot-cli", ".copilot", "session-state"))).toBe(true);
-  expect(isCopilotPayload({ ...snake, session_id: "../x" }, join(FIXTURES, "copilot-cli", ".copilot", "session-state"))).toBe(false);
+  expect(
+    isCopilotPayload({ ...snake, session_id: "../x" }, join(FIXTURES, "copilot-cli", ".copilot", "session-state")),
+  ).toBe(false);
   expect(isCopilotPayload(null)).toBe(false);
 });
 
@@ -368,7 +517,13 @@ describe("hooks, through the compiled binary", () => {
   afterEach(() => box.cleanup());
   const traces = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) =>
     run([join(box.bin, "git-traces"), ...args], { env: { ...box.env, ...opts.env }, cwd: opts.cwd ?? box.home });
-  const USER_HOOKS = { version: 1, hooks: { preToolUse: [{ type: "command", bash: "./scripts/guard.sh", timeoutSec: 5 }], sessionStart: [{ type: "command", bash: "echo hello >> ~/log" }] } };
+  const USER_HOOKS = {
+    version: 1,
+    hooks: {
+      preToolUse: [{ type: "command", bash: "./scripts/guard.sh", timeoutSec: 5 }],
+      sessionStart: [{ type: "command", bash: "echo hello >> ~/log" }],
+    },
+  };
   const SETTINGS = '{\n  // JSON with comments\n  "model": "gpt-5",\n  "theme": "dark"\n}\n';
 
   test("install writes a file of our own beside the user's, twice changes nothing, uninstall leaves everything as it was", () => {
@@ -383,10 +538,17 @@ describe("hooks, through the compiled binary", () => {
     expect(r.exitCode).toBe(0);
     expect(r.err).toBe("");
     const ours = join(dir, "hooks", "git-traces.json");
-    expect(r.out).toBe(`Copilot CLI: added a sessionStart hook, added a userPromptSubmitted hook, added a agentStop hook, added a sessionEnd hook (${ours})\n`);
+    expect(r.out).toBe(
+      `Copilot CLI: added a sessionStart hook, added a userPromptSubmitted hook, added a agentStop hook, added a sessionEnd hook (${ours})\n`,
+    );
     expect(JSON.parse(readFileSync(ours, "utf8"))).toEqual({
       version: 1,
-      hooks: Object.fromEntries(["sessionStart", "userPromptSubmitted", "agentStop", "sessionEnd"].map((e) => [e, [{ type: "command", bash: `${join(box.bin, "git-traces")} hook copilot-cli ${e}`, timeoutSec: 10 }]])),
+      hooks: Object.fromEntries(
+        ["sessionStart", "userPromptSubmitted", "agentStop", "sessionEnd"].map((e) => [
+          e,
+          [{ type: "command", bash: `${join(box.bin, "git-traces")} hook copilot-cli ${e}`, timeoutSec: 10 }],
+        ]),
+      ),
     });
     expect(readFileSync(userFile, "utf8")).toBe(`${JSON.stringify(USER_HOOKS, null, 4)}\n`);
 
@@ -396,7 +558,14 @@ describe("hooks, through the compiled binary", () => {
     expect(readFileSync(ours, "utf8")).toBe(written);
 
     const status = JSON.parse(traces(["hooks", "status", "--agent", "copilot-cli", "--json"]).out).agents[0];
-    expect(status).toMatchObject({ agent: "copilot-cli", file: ours, exists: true, missing: [], notes: [], scope: "user" });
+    expect(status).toMatchObject({
+      agent: "copilot-cli",
+      file: ours,
+      exists: true,
+      missing: [],
+      notes: [],
+      scope: "user",
+    });
     expect(status.events).toEqual(["sessionStart", "userPromptSubmitted", "agentStop", "sessionEnd"]);
 
     const un = traces(["hooks", "uninstall", "--agent", "copilot-cli"]);
@@ -404,7 +573,9 @@ describe("hooks, through the compiled binary", () => {
     expect(un.out).toContain("deleted the file");
     expect(existsSync(ours)).toBe(false);
     expect(sh(`cd '${dir}' && find . -type f | sort | xargs sha1sum`)).toBe(before);
-    expect(traces(["hooks", "status", "--agent", "copilot-cli"]).out).toBe(`Copilot CLI: not installed\n  file: ${ours} (does not exist)\n`);
+    expect(traces(["hooks", "status", "--agent", "copilot-cli"]).out).toBe(
+      `Copilot CLI: not installed\n  file: ${ours} (does not exist)\n`,
+    );
   });
 
   test("a hooks folder git-traces made goes too; COPILOT_HOME is honoured", () => {
@@ -428,16 +599,30 @@ describe("hooks, through the compiled binary", () => {
     data.hooks.errorOccurred = [{ type: "command", command: "logger copilot error" }];
     writeFileSync(ours, JSON.stringify(data, null, 2));
     expect(traces(["hooks", "install", "--agent", "copilot-cli"]).out).toContain("updated the agentStop hook");
-    expect(JSON.parse(readFileSync(ours, "utf8")).hooks.agentStop).toEqual([{ type: "command", bash: "say done" }, { type: "command", bash: `${join(box.bin, "git-traces")} hook copilot-cli agentStop`, timeoutSec: 10 }]);
+    expect(JSON.parse(readFileSync(ours, "utf8")).hooks.agentStop).toEqual([
+      { type: "command", bash: "say done" },
+      { type: "command", bash: `${join(box.bin, "git-traces")} hook copilot-cli agentStop`, timeoutSec: 10 },
+    ]);
     expect(traces(["hooks", "uninstall", "--agent", "copilot-cli"]).exitCode).toBe(0);
-    expect(JSON.parse(readFileSync(ours, "utf8"))).toEqual({ version: 1, hooks: { agentStop: [{ type: "command", bash: "say done" }], errorOccurred: [{ type: "command", command: "logger copilot error" }] } });
+    expect(JSON.parse(readFileSync(ours, "utf8"))).toEqual({
+      version: 1,
+      hooks: {
+        agentStop: [{ type: "command", bash: "say done" }],
+        errorOccurred: [{ type: "command", command: "logger copilot error" }],
+      },
+    });
   });
 
   test("our file gone from the records (another GIT_TRACES_HOME): uninstall still removes it whole", () => {
     const ours = join(box.home, ".copilot", "hooks", "git-traces.json");
     mkdirSync(join(box.home, ".copilot", "hooks"), { recursive: true });
-    expect(traces(["hooks", "install", "--agent", "copilot-cli"], { env: { GIT_TRACES_HOME: join(box.dir, "a") } }).exitCode).toBe(0);
-    expect(traces(["hooks", "uninstall", "--agent", "copilot-cli"], { env: { GIT_TRACES_HOME: join(box.dir, "b") } }).exitCode).toBe(0);
+    expect(
+      traces(["hooks", "install", "--agent", "copilot-cli"], { env: { GIT_TRACES_HOME: join(box.dir, "a") } }).exitCode,
+    ).toBe(0);
+    expect(
+      traces(["hooks", "uninstall", "--agent", "copilot-cli"], { env: { GIT_TRACES_HOME: join(box.dir, "b") } })
+        .exitCode,
+    ).toBe(0);
     expect(existsSync(ours)).toBe(false);
     expect(existsSync(join(box.home, ".copilot", "hooks"))).toBe(true); // not ours: it was there before
   });
@@ -462,9 +647,17 @@ describe("hooks, through the compiled binary", () => {
     mkdirSync(join(repo, ".github", "workflows"), { recursive: true });
     writeFileSync(join(repo, ".github", "workflows", "ci.yml"), "on: push\n");
     sh("git init -q", { cwd: repo, env: box.realEnv });
-    expect(traces(["hooks", "install", "--agent", "copilot-cli", "--project"], { cwd: join(repo, ".github") }).exitCode).toBe(0);
+    expect(
+      traces(["hooks", "install", "--agent", "copilot-cli", "--project"], { cwd: join(repo, ".github") }).exitCode,
+    ).toBe(0);
     const file = join(repo, ".github", "hooks", "git-traces.json");
-    expect(JSON.parse(readFileSync(file, "utf8")).hooks.sessionStart).toEqual([{ type: "command", bash: "if command -v git-traces >/dev/null 2>&1; then git-traces hook copilot-cli sessionStart; elif [ -x ~/.git-traces/bin/git-traces ]; then ~/.git-traces/bin/git-traces hook copilot-cli sessionStart; fi", timeoutSec: 10 }]);
+    expect(JSON.parse(readFileSync(file, "utf8")).hooks.sessionStart).toEqual([
+      {
+        type: "command",
+        bash: "if command -v git-traces >/dev/null 2>&1; then git-traces hook copilot-cli sessionStart; elif [ -x ~/.git-traces/bin/git-traces ]; then ~/.git-traces/bin/git-traces hook copilot-cli sessionStart; fi",
+        timeoutSec: 10,
+      },
+    ]);
     expect(existsSync(join(box.home, ".copilot"))).toBe(false);
     const status = traces(["hooks", "status", "--agent", "copilot-cli", "--project"], { cwd: repo });
     expect(status.out).toContain("Copilot CLI: installed");
@@ -491,19 +684,51 @@ describe("hooks, through the compiled binary", () => {
     const repo = join(box.home, "work", "shop");
     mkdirSync(repo, { recursive: true });
     sh("git init -q", { cwd: repo, env: box.realEnv });
-    const hook = (event: string, payload: unknown) => run([join(box.bin, "git-traces"), "hook", "copilot-cli", event], { cwd: repo, env: box.env, input: JSON.stringify(payload) });
+    const hook = (event: string, payload: unknown) =>
+      run([join(box.bin, "git-traces"), "hook", "copilot-cli", event], {
+        cwd: repo,
+        env: box.env,
+        input: JSON.stringify(payload),
+      });
     for (const [event, payload] of [
       ["sessionStart", { sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd: repo, source: "new" }],
-      ["userPromptSubmitted", { sessionId: SESSIONS.copilot, timestamp: 1795168805112, cwd: repo, prompt: "Add login" }],
-      ["agentStop", { sessionId: SESSIONS.copilot, timestamp: 1795168812377, cwd: repo, transcriptPath: copilotEvents(box.home), stopReason: "end_turn" }],
-      ["sessionEnd", { hook_event_name: "SessionEnd", session_id: SESSIONS.copilot, timestamp: "2026-11-20T10:07:32.906Z", cwd: repo, reason: "complete" }],
+      [
+        "userPromptSubmitted",
+        { sessionId: SESSIONS.copilot, timestamp: 1795168805112, cwd: repo, prompt: "Add login" },
+      ],
+      [
+        "agentStop",
+        {
+          sessionId: SESSIONS.copilot,
+          timestamp: 1795168812377,
+          cwd: repo,
+          transcriptPath: copilotEvents(box.home),
+          stopReason: "end_turn",
+        },
+      ],
+      [
+        "sessionEnd",
+        {
+          hook_event_name: "SessionEnd",
+          session_id: SESSIONS.copilot,
+          timestamp: "2026-11-20T10:07:32.906Z",
+          cwd: repo,
+          reason: "complete",
+        },
+      ],
     ] as const) {
       const r = hook(event, payload);
       expect([r.exitCode, r.err]).toEqual([0, ""]);
     }
     const active = JSON.parse(readFileSync(join(repo, ".git", "traces", "active.json"), "utf8")).sessions;
     expect(active).toHaveLength(1);
-    expect(active[0]).toMatchObject({ agent: "copilot-cli", id: SESSIONS.copilot, cwd: repo, transcript: copilotEvents(box.home), lastEvent: "SessionEnd" });
+    expect(active[0]).toMatchObject({
+      agent: "copilot-cli",
+      id: SESSIONS.copilot,
+      cwd: repo,
+      transcript: copilotEvents(box.home),
+      lastEvent: "SessionEnd",
+    });
     expect(active[0].ended).toBeDefined();
     const bad = hook("sessionStart", { sessionId: "../../x", cwd: repo });
     expect(bad.exitCode).toBe(0);

@@ -7,21 +7,45 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readF
 import { dirname, join } from "node:path";
 import * as v from "valibot";
 import * as cursor from "../../src/agents/cursor/discover.ts";
-import { discover as discoverCursor, find as findCursor, guessWorkspace, projectKey, watch as watchCursor, workspaceFrom } from "../../src/agents/cursor/discover.ts";
+import {
+  discover as discoverCursor,
+  find as findCursor,
+  guessWorkspace,
+  projectKey,
+  watch as watchCursor,
+  workspaceFrom,
+} from "../../src/agents/cursor/discover.ts";
 import { parseCursorHookPayload } from "../../src/agents/cursor/payload.ts";
 import { identifyAgent } from "../../src/agents/identify.ts";
 import { promptOf, readCursorTranscript } from "../../src/agents/cursor/read.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
 import { timeline } from "../../src/views/view.ts";
 import { editedFiles, kindCounts, toolCounts, TraceSchema } from "../../src/traces/model.ts";
-import { CURSOR_MTIME, cursorFolder, cursorTranscript, FIXTURES, installAgentFixtures, SESSIONS, touch } from "../helpers/agents.ts";
+import {
+  CURSOR_MTIME,
+  cursorFolder,
+  cursorTranscript,
+  FIXTURES,
+  installAgentFixtures,
+  SESSIONS,
+  touch,
+} from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
 
 const ID = SESSIONS.cursor;
 const URL = "https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks";
-const FIXTURE = join(FIXTURES, "cursor", ".cursor", "projects", "home-dev-work-shop", "agent-transcripts", `${ID}.jsonl`);
+const FIXTURE = join(
+  FIXTURES,
+  "cursor",
+  ".cursor",
+  "projects",
+  "home-dev-work-shop",
+  "agent-transcripts",
+  `${ID}.jsonl`,
+);
 const PAYLOADS = join(FIXTURES, "hook-payloads", "cursor");
-const payload = (event: string) => JSON.parse(readFileSync(join(PAYLOADS, `${event}.json`), "utf8")) as Record<string, unknown>;
+const payload = (event: string) =>
+  JSON.parse(readFileSync(join(PAYLOADS, `${event}.json`), "utf8")) as Record<string, unknown>;
 
 let box: Sandbox;
 beforeEach(() => {
@@ -49,7 +73,15 @@ describe("reader", () => {
     touch(path, CURSOR_MTIME);
     const t = await readCursorTranscript(path, { roots: ["/home/dev/work/shop"] });
     expect(v.safeParse(TraceSchema, t).success).toBe(true);
-    expect(t).toMatchObject({ id: ID, agent: "cursor", models: [], title: "Add login with rate limiting to src/auth.py and a test", cwd: "/home/dev/work/shop", end: "2026-11-20T10:06:53.000Z", transcript: path });
+    expect(t).toMatchObject({
+      id: ID,
+      agent: "cursor",
+      models: [],
+      title: "Add login with rate limiting to src/auth.py and a test",
+      cwd: "/home/dev/work/shop",
+      end: "2026-11-20T10:06:53.000Z",
+      transcript: path,
+    });
     expect(t.agentVersion).toBeUndefined();
     expect(t.branch).toBeUndefined();
     expect(toolCounts(t)).toEqual({ Read: 1, WebFetch: 1, StrReplace: 2, Write: 1, Shell: 1 });
@@ -60,12 +92,30 @@ describe("reader", () => {
     expect(t.tools.find((x) => x.kind === "shell")!.command).toBe("pytest -q tests/test_auth.py");
     // Without the environment there is nothing but the file's time for every line.
     expect(new Set(t.tools.map((x) => x.at))).toEqual(new Set(["2026-11-20T10:06:53.000Z"]));
-    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
+    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "Add login with rate limiting to src/auth.py and a test",
+      "The SQL looks injectable",
+    ]);
     expect(t.messages.filter((m) => m.role === "assistant")).toHaveLength(6);
     // Messages get no time (none is known); calls say where they stand among them.
     expect(t.messages.every((m) => m.at === undefined)).toBe(true);
     const order = timeline(t).map((s) => (s.type === "message" ? s.message.role[0] : s.call.name));
-    expect(order).toEqual(["u", "a", "Read", "a", "WebFetch", "a", "StrReplace", "Write", "Shell", "a", "u", "a", "StrReplace", "a"]);
+    expect(order).toEqual([
+      "u",
+      "a",
+      "Read",
+      "a",
+      "WebFetch",
+      "a",
+      "StrReplace",
+      "Write",
+      "Shell",
+      "a",
+      "u",
+      "a",
+      "StrReplace",
+      "a",
+    ]);
     // The file was created after its (touched) modification time: no start from it.
     expect(t.start).toBeUndefined();
     const summary = await readCursorTranscript(path, { roots: ["/home/dev/work/shop"], summary: true });
@@ -175,7 +225,10 @@ describe("reader", () => {
     const first = await readCursorTranscript(path, { env });
     expect(new Set(first.tools.map((x) => x.at))).toEqual(new Set(["2026-11-20T10:06:53.000Z"]));
     // The session goes on: one more edit, written at 10:15.
-    appendFileSync(path, `${JSON.stringify({ role: "assistant", message: { content: [{ type: "tool_use", name: "Write", input: { path: "/home/dev/work/shop/NOTES.md", contents: "x" } }] } })}\n`);
+    appendFileSync(
+      path,
+      `${JSON.stringify({ role: "assistant", message: { content: [{ type: "tool_use", name: "Write", input: { path: "/home/dev/work/shop/NOTES.md", contents: "x" } }] } })}\n`,
+    );
     touch(path, "2026-11-20T10:15:00Z");
     const second = await readCursorTranscript(path, { env });
     expect(second.tools.slice(0, 6).map((x) => x.at)).toEqual(first.tools.map((x) => x.at));
@@ -187,7 +240,10 @@ describe("reader", () => {
     // A file rewritten shorter forgets what no longer holds.
     writeFileSync(path, readFileSync(FIXTURE, "utf8").split("\n").slice(0, 3).join("\n"));
     touch(path, "2026-11-20T10:20:00Z");
-    expect((await readCursorTranscript(path, { env })).tools.map((x) => x.at)).toEqual(["2026-11-20T10:20:00.000Z", "2026-11-20T10:20:00.000Z"]);
+    expect((await readCursorTranscript(path, { env })).tools.map((x) => x.at)).toEqual([
+      "2026-11-20T10:20:00.000Z",
+      "2026-11-20T10:20:00.000Z",
+    ]);
   });
 });
 
@@ -207,7 +263,17 @@ describe("damaged and hostile transcripts: no crash, every good record kept", ()
     const odd = [
       "not json at all",
       JSON.stringify({ role: "system", message: { content: [{ type: "text", text: "ignored" }] } }),
-      JSON.stringify({ role: "assistant", message: { content: [{ type: "redacted_thinking", data: "x" }, { type: "tool_result", content: "SECRET-OUTPUT" }, { type: "tool_use" }, { type: "tool_use", name: 7 }] } }),
+      JSON.stringify({
+        role: "assistant",
+        message: {
+          content: [
+            { type: "redacted_thinking", data: "x" },
+            { type: "tool_result", content: "SECRET-OUTPUT" },
+            { type: "tool_use" },
+            { type: "tool_use", name: 7 },
+          ],
+        },
+      }),
       JSON.stringify({ role: "assistant", message: { content: "a reply as a plain string" }, extra: { nested: true } }),
       JSON.stringify({ role: "user", message: { content: [{ type: "text", text: 42 }] } }),
       JSON.stringify(["an", "array"]),
@@ -227,8 +293,19 @@ describe("damaged and hostile transcripts: no crash, every good record kept", ()
   });
 
   test("a 2 MB line is read whole", async () => {
-    const huge = JSON.stringify({ role: "assistant", message: { content: [{ type: "text", text: "x".repeat(2_000_000) }, { type: "tool_use", name: "Write", input: { path: "/home/dev/work/shop/big.txt" } }] } });
-    const t = await readCursorTranscript(place("/home/dev/work/shop", `${ID}.jsonl`, `${huge}\n`), { roots: ["/home/dev/work/shop"], summary: true });
+    const huge = JSON.stringify({
+      role: "assistant",
+      message: {
+        content: [
+          { type: "text", text: "x".repeat(2_000_000) },
+          { type: "tool_use", name: "Write", input: { path: "/home/dev/work/shop/big.txt" } },
+        ],
+      },
+    });
+    const t = await readCursorTranscript(place("/home/dev/work/shop", `${ID}.jsonl`, `${huge}\n`), {
+      roots: ["/home/dev/work/shop"],
+      summary: true,
+    });
     expect(editedFiles(t)).toEqual(["big.txt"]);
     expect(t.messages[0]!.text).toBe("");
   });
@@ -238,7 +315,9 @@ describe("damaged and hostile transcripts: no crash, every good record kept", ()
     const e = await readCursorTranscript(path).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TranscriptError);
     expect((e as TranscriptError).message).toContain("not a valid trace ID");
-    expect(await readCursorTranscript(join(box.home, "missing", `${ID}.jsonl`)).catch((x: unknown) => x)).toBeInstanceOf(TranscriptError);
+    expect(
+      await readCursorTranscript(join(box.home, "missing", `${ID}.jsonl`)).catch((x: unknown) => x),
+    ).toBeInstanceOf(TranscriptError);
   });
 
   test("escape sequences in text are kept as data (renderers neutralise them), IDs never come from the text", async () => {
@@ -277,7 +356,11 @@ describe("discovery", () => {
     // An old .txt of the scenario session next to its .jsonl: the .jsonl wins.
     touch(place(shop(), `${ID}.txt`, "user:\n<user_query>old</user_query>\n"), "2026-11-20T10:00:00Z");
     // An unrelated project.
-    place(join(box.home, "work", "blog"), "cccccccc-1111-4222-8333-444444444444.jsonl", scenario(join(box.home, "work", "blog")));
+    place(
+      join(box.home, "work", "blog"),
+      "cccccccc-1111-4222-8333-444444444444.jsonl",
+      scenario(join(box.home, "work", "blog")),
+    );
     // Not transcripts, or unsafe names.
     place(shop(), "notes.md", "x");
     place(shop(), "..evil.jsonl", scenario(shop()));
@@ -294,7 +377,14 @@ describe("discovery", () => {
     );
     // Every session, with no roots.
     const all = await discoverCursor({ env: envOf() });
-    expect(all.map((s) => s.id).sort()).toEqual(["aaaaaaaa-1111-4222-8333-444444444444", "bbbbbbbb-1111-4222-8333-444444444444", "cccccccc-1111-4222-8333-444444444444", ID].sort());
+    expect(all.map((s) => s.id).sort()).toEqual(
+      [
+        "aaaaaaaa-1111-4222-8333-444444444444",
+        "bbbbbbbb-1111-4222-8333-444444444444",
+        "cccccccc-1111-4222-8333-444444444444",
+        ID,
+      ].sort(),
+    );
     expect(all.find((s) => s.id.startsWith("aaaa"))!.cwd).toBe(join(box.home, "work", "shop-old"));
     // What discovery learnt of each file's workspace is cached: a second run reads no head.
     expect(existsSync(join(box.home, "data", "cache", "cursor-cwd.json"))).toBe(true);
@@ -311,7 +401,9 @@ describe("discovery", () => {
   test("find by ID in either layout; unsafe IDs are not looked up", async () => {
     layout();
     expect(await findCursor(ID, envOf())).toBe(cursorTranscript(box.home, shop()));
-    expect(await findCursor("bbbbbbbb-1111-4222-8333-444444444444", envOf())).toEndWith("/bbbbbbbb-1111-4222-8333-444444444444/bbbbbbbb-1111-4222-8333-444444444444.jsonl");
+    expect(await findCursor("bbbbbbbb-1111-4222-8333-444444444444", envOf())).toEndWith(
+      "/bbbbbbbb-1111-4222-8333-444444444444/bbbbbbbb-1111-4222-8333-444444444444.jsonl",
+    );
     expect(await findCursor("../../etc/passwd", envOf())).toBeNull();
     expect(await findCursor("ffffffff-1111-4222-8333-444444444444", envOf())).toBeNull();
   });
@@ -339,13 +431,27 @@ describe("hook payloads", () => {
     for (const event of ["sessionStart", "afterFileEdit", "stop"]) {
       const p = payload(event);
       expect(identifyAgent(p)).toBe("cursor");
-      expect(parseCursorHookPayload(p, event)).toEqual({ agent: "cursor", sessionId: ID, event, cwd: "/home/dev/work/shop", model: "claude-4.5-sonnet", agentVersion: "2.3.14" });
+      expect(parseCursorHookPayload(p, event)).toEqual({
+        agent: "cursor",
+        sessionId: ID,
+        event,
+        cwd: "/home/dev/work/shop",
+        model: "claude-4.5-sonnet",
+        agentVersion: "2.3.14",
+      });
     }
   });
 
   test("several workspace roots: the one holding the edited file", () => {
-    const p = { ...payload("afterFileEdit"), workspace_roots: ["/a", "/home/dev/work/shop"], transcript_path: "/home/dev/.cursor/projects/x/agent-transcripts/t.jsonl" };
-    expect(parseCursorHookPayload(p, "afterFileEdit")).toMatchObject({ cwd: "/home/dev/work/shop", transcript: "/home/dev/.cursor/projects/x/agent-transcripts/t.jsonl" });
+    const p = {
+      ...payload("afterFileEdit"),
+      workspace_roots: ["/a", "/home/dev/work/shop"],
+      transcript_path: "/home/dev/.cursor/projects/x/agent-transcripts/t.jsonl",
+    };
+    expect(parseCursorHookPayload(p, "afterFileEdit")).toMatchObject({
+      cwd: "/home/dev/work/shop",
+      transcript: "/home/dev/.cursor/projects/x/agent-transcripts/t.jsonl",
+    });
     expect(parseCursorHookPayload({ ...payload("stop"), workspace_roots: ["/a", "/b"] }, "stop")!.cwd).toBe("/a");
   });
 
@@ -353,13 +459,16 @@ describe("hook payloads", () => {
     expect(parseCursorHookPayload({ ...payload("stop"), conversation_id: "../../etc/passwd" }, "stop")).toBeNull();
     expect(parseCursorHookPayload({ hook_event_name: "stop" }, "stop")).toBeNull();
     expect(parseCursorHookPayload("nope", "stop")).toBeNull();
-    expect(parseCursorHookPayload({ ...payload("stop"), workspace_roots: ["relative", 3], cwd: 5, model: "" }, "stop")).toEqual({ agent: "cursor", sessionId: ID, event: "stop", agentVersion: "2.3.14" });
+    expect(
+      parseCursorHookPayload({ ...payload("stop"), workspace_roots: ["relative", 3], cwd: 5, model: "" }, "stop"),
+    ).toEqual({ agent: "cursor", sessionId: ID, event: "stop", agentVersion: "2.3.14" });
   });
 });
 
 describe("through the binary", () => {
   beforeEach(() => requireBinary());
-  const traces = (args: string[], cwd = box.home, input?: string) => run([join(box.bin, "git-traces"), ...args], { env: box.env, cwd, ...(input !== undefined ? { input } : {}) });
+  const traces = (args: string[], cwd = box.home, input?: string) =>
+    run([join(box.bin, "git-traces"), ...args], { env: box.env, cwd, ...(input !== undefined ? { input } : {}) });
   const file = () => join(box.home, ".cursor", "hooks.json");
   const USER = {
     version: 1,
@@ -383,9 +492,18 @@ describe("through the binary", () => {
     expect(installed.version).toBe(1);
     expect(installed.extra).toEqual(USER.extra);
     expect(installed.hooks.beforeShellExecution).toEqual(USER.hooks.beforeShellExecution);
-    expect(installed.hooks.afterFileEdit).toEqual([{ command: "./hooks/format.sh" }, { command: `${join(box.bin, "git-traces")} hook cursor afterFileEdit` }]);
+    expect(installed.hooks.afterFileEdit).toEqual([
+      { command: "./hooks/format.sh" },
+      { command: `${join(box.bin, "git-traces")} hook cursor afterFileEdit` },
+    ]);
     expect(installed.hooks.stop).toEqual([{ command: `${join(box.bin, "git-traces")} hook cursor stop` }]);
-    expect(Object.keys(installed.hooks).sort()).toEqual(["afterFileEdit", "beforeShellExecution", "sessionEnd", "sessionStart", "stop"]);
+    expect(Object.keys(installed.hooks).sort()).toEqual([
+      "afterFileEdit",
+      "beforeShellExecution",
+      "sessionEnd",
+      "sessionStart",
+      "stop",
+    ]);
     expect(readFileSync(file(), "utf8")).toContain('\n    "version"');
 
     const after = readFileSync(file(), "utf8");
@@ -408,7 +526,12 @@ describe("through the binary", () => {
     expect(traces(["hooks", "install", "--agent", "cursor"]).exitCode).toBe(0);
     expect(JSON.parse(readFileSync(file(), "utf8"))).toEqual({
       version: 1,
-      hooks: Object.fromEntries(["sessionStart", "afterFileEdit", "stop", "sessionEnd"].map((e) => [e, [{ command: `${join(box.bin, "git-traces")} hook cursor ${e}` }]])),
+      hooks: Object.fromEntries(
+        ["sessionStart", "afterFileEdit", "stop", "sessionEnd"].map((e) => [
+          e,
+          [{ command: `${join(box.bin, "git-traces")} hook cursor ${e}` }],
+        ]),
+      ),
     });
     traces(["hooks", "uninstall", "--agent", "cursor"]);
     expect(existsSync(file())).toBe(false);
@@ -472,9 +595,20 @@ describe("through the binary", () => {
     }
     const active = JSON.parse(readFileSync(join(repo, ".git", "traces", "active.json"), "utf8"));
     expect(active.sessions).toHaveLength(1);
-    expect(active.sessions[0]).toMatchObject({ agent: "cursor", id: ID, cwd: repo, model: "claude-4.5-sonnet", agentVersion: "2.3.14", lastEvent: "stop" });
+    expect(active.sessions[0]).toMatchObject({
+      agent: "cursor",
+      id: ID,
+      cwd: repo,
+      model: "claude-4.5-sonnet",
+      agentVersion: "2.3.14",
+      lastEvent: "stop",
+    });
     expect(active.sessions[0].transcript).toBeUndefined();
-    const bad = traces(["hook", "cursor", "stop"], box.home, JSON.stringify({ ...payload("stop"), conversation_id: "../x" }));
+    const bad = traces(
+      ["hook", "cursor", "stop"],
+      box.home,
+      JSON.stringify({ ...payload("stop"), conversation_id: "../x" }),
+    );
     expect(bad.exitCode).toBe(0);
     expect(bad.err).toBe("git-traces hook: Cursor sent a payload without a usable session ID; ignored\n");
   });

@@ -7,7 +7,11 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from "node:path";
 import * as v from "valibot";
 import { adapter } from "../../src/agents/index.ts";
-import { discover as discoverGemini, find as findGemini, watch as watchGemini } from "../../src/agents/gemini-cli/discover.ts";
+import {
+  discover as discoverGemini,
+  find as findGemini,
+  watch as watchGemini,
+} from "../../src/agents/gemini-cli/discover.ts";
 import { firstUrl, readGeminiChat } from "../../src/agents/gemini-cli/read.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "../../src/traces/model.ts";
 import { kindOfToolName } from "../../src/traces/tool-kinds.ts";
@@ -37,10 +41,34 @@ function chat(name: string, records: unknown[], folder = "shop"): string {
   return path;
 }
 
-const META = { sessionId: "11111111-2222-4333-8444-555555555555", projectHash: sha256("/home/dev/work/shop"), startTime: "2026-11-20T11:00:00.000Z", lastUpdated: "2026-11-20T11:00:00.000Z", kind: "main" };
-const user = (id: string, text: unknown, at = "2026-11-20T11:00:01.000Z") => ({ id, timestamp: at, type: "user", content: text });
-const gemini = (id: string, extra: Record<string, unknown> = {}, at = "2026-11-20T11:00:02.000Z") => ({ id, timestamp: at, type: "gemini", content: "", model: "gemini-2.5-pro", ...extra });
-const call = (id: string, name: string, args: Record<string, unknown>, status = "success") => ({ id, name, args, status, timestamp: "2026-11-20T11:00:03.000Z" });
+const META = {
+  sessionId: "11111111-2222-4333-8444-555555555555",
+  projectHash: sha256("/home/dev/work/shop"),
+  startTime: "2026-11-20T11:00:00.000Z",
+  lastUpdated: "2026-11-20T11:00:00.000Z",
+  kind: "main",
+};
+const user = (id: string, text: unknown, at = "2026-11-20T11:00:01.000Z") => ({
+  id,
+  timestamp: at,
+  type: "user",
+  content: text,
+});
+const gemini = (id: string, extra: Record<string, unknown> = {}, at = "2026-11-20T11:00:02.000Z") => ({
+  id,
+  timestamp: at,
+  type: "gemini",
+  content: "",
+  model: "gemini-2.5-pro",
+  ...extra,
+});
+const call = (id: string, name: string, args: Record<string, unknown>, status = "success") => ({
+  id,
+  name,
+  args,
+  status,
+  timestamp: "2026-11-20T11:00:03.000Z",
+});
 
 describe("reading a chat", () => {
   test("the scenario session (JSONL): the ground truth of the fixture's README", async () => {
@@ -73,7 +101,10 @@ describe("reading a chat", () => {
     expect(t.tools.find((x) => x.kind === "read")!.paths).toEqual(["src/auth.py"]);
     expect(t.tools.find((x) => x.kind === "web_fetch")!.url).toBe(URL);
     expect(t.tools.find((x) => x.kind === "shell")!.command).toBe("pytest -q tests/test_auth.py");
-    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
+    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "Add login with rate limiting to src/auth.py and a test",
+      "The SQL looks injectable",
+    ]);
     // Line 4's partial copy of a message is replaced by line 6's; the UI notice is no prompt.
     const replies = t.messages.filter((m) => m.role === "assistant");
     expect(replies[0]!.text).toBe("I'll start by reading the current auth module.");
@@ -112,7 +143,11 @@ describe("reading a chat", () => {
     expect(editedFiles(t)).toEqual(["db.py"]);
     // Without a candidate path, the folder of a file it used whose hash is the chat's.
     expect((await readGeminiChat(LEGACY)).cwd).toBe("/home/dev/work/legacy");
-    const unmatched = chat("session-2026-06-01T09-00-abcd1234.json", [readFileSync(LEGACY, "utf8").replace(LEGACY_FOLDER, "0".repeat(64))], LEGACY_FOLDER);
+    const unmatched = chat(
+      "session-2026-06-01T09-00-abcd1234.json",
+      [readFileSync(LEGACY, "utf8").replace(LEGACY_FOLDER, "0".repeat(64))],
+      LEGACY_FOLDER,
+    );
     expect((await readGeminiChat(unmatched)).cwd).toBeUndefined();
   });
 
@@ -121,8 +156,16 @@ describe("reading a chat", () => {
       META,
       user("u1", [{ text: "Make it so" }]),
       gemini("g1", { content: "Partial", tokens: { input: 1, output: 1, cached: 0, total: 2 } }),
-      gemini("g1", { content: "Whole reply", tokens: { input: 10, output: 5, cached: 2, thoughts: 3, tool: 4, total: 24 }, toolCalls: [call("c1", "write_file", { file_path: "/home/dev/work/shop/a.txt", content: "x" })] }),
-      gemini("g1", { content: "Whole reply", tokens: { input: 10, output: 5, cached: 2, thoughts: 3, tool: 4, total: 24 }, toolCalls: [call("c1", "write_file", { file_path: "/home/dev/work/shop/a.txt", content: "x" })] }),
+      gemini("g1", {
+        content: "Whole reply",
+        tokens: { input: 10, output: 5, cached: 2, thoughts: 3, tool: 4, total: 24 },
+        toolCalls: [call("c1", "write_file", { file_path: "/home/dev/work/shop/a.txt", content: "x" })],
+      }),
+      gemini("g1", {
+        content: "Whole reply",
+        tokens: { input: 10, output: 5, cached: 2, thoughts: 3, tool: 4, total: 24 },
+        toolCalls: [call("c1", "write_file", { file_path: "/home/dev/work/shop/a.txt", content: "x" })],
+      }),
       { $set: { lastUpdated: "2026-11-20T11:05:00.000Z" } },
     ]);
     const t = await readGeminiChat(path, { roots: ROOTS });
@@ -136,12 +179,22 @@ describe("reading a chat", () => {
     const path = chat("session-2026-11-20T11-00-11111111.jsonl", [
       META,
       user("u1", [{ text: "First try" }]),
-      gemini("g1", { content: "Editing", toolCalls: [call("c1", "replace", { file_path: "src/a.py", old_string: "a", new_string: "b" })] }),
+      gemini("g1", {
+        content: "Editing",
+        toolCalls: [call("c1", "replace", { file_path: "src/a.py", old_string: "a", new_string: "b" })],
+      }),
       { $rewindTo: "u1" },
       user("u2", [{ text: "Second try" }], "2026-11-20T11:01:00.000Z"),
       gemini("g2", { content: "Done", model: "gemini-2.5-flash" }, "2026-11-20T11:01:05.000Z"),
       { $rewindTo: "no-such-message" },
-      { $set: { messages: [user("u3", "Checkpointed prompt", "2026-11-20T11:02:00.000Z"), gemini("g3", { content: "Checkpointed reply" })] } },
+      {
+        $set: {
+          messages: [
+            user("u3", "Checkpointed prompt", "2026-11-20T11:02:00.000Z"),
+            gemini("g3", { content: "Checkpointed reply" }),
+          ],
+        },
+      },
       { $unknownPatch: true },
     ]);
     const t = await readGeminiChat(path, { roots: ROOTS });
@@ -190,7 +243,11 @@ describe("reading a chat", () => {
     expect(firstUrl("see (https://b.example/z).")).toBe("https://b.example/z");
     expect(firstUrl("no link here")).toBeUndefined();
     // A note alone (no transcript here) gives the same kinds for Gemini's own tool names.
-    expect(["read_file", "replace", "write_file", "run_shell_command", "web_fetch", "google_web_search", "grep_search"].map(kindOfToolName)).toEqual(["read", "edit", "edit", "shell", "web_fetch", "web_search", "read"]);
+    expect(
+      ["read_file", "replace", "write_file", "run_shell_command", "web_fetch", "google_web_search", "grep_search"].map(
+        kindOfToolName,
+      ),
+    ).toEqual(["read", "edit", "edit", "shell", "web_fetch", "web_search", "read"]);
   });
 
   test("prompts: text parts, plain strings and displayContent; slash commands and injected context are not prompts", async () => {
@@ -213,11 +270,26 @@ describe("reading a chat", () => {
   });
 
   test("subagents' chats (chats/<session id>/*.jsonl) add their tool calls to the session's", async () => {
-    const path = chat("session-2026-11-20T11-00-11111111.jsonl", [META, user("u1", "Investigate"), gemini("g1", { toolCalls: [call("c1", "invoke_agent", { name: "generalist" })] })]);
+    const path = chat("session-2026-11-20T11-00-11111111.jsonl", [
+      META,
+      user("u1", "Investigate"),
+      gemini("g1", { toolCalls: [call("c1", "invoke_agent", { name: "generalist" })] }),
+    ]);
     const sub = join(box.home, ".gemini", "tmp", "shop", "chats", META.sessionId);
     mkdirSync(sub, { recursive: true });
     const subMeta = { ...META, sessionId: "99999999-2222-4333-8444-555555555555", kind: "subagent" };
-    writeFileSync(join(sub, `${subMeta.sessionId}.jsonl`), [subMeta, gemini("s1", { model: "gemini-2.5-flash", toolCalls: [call("s-c1", "replace", { file_path: "/home/dev/work/shop/sub.py" })] })].map((r) => JSON.stringify(r)).join("\n"));
+    writeFileSync(
+      join(sub, `${subMeta.sessionId}.jsonl`),
+      [
+        subMeta,
+        gemini("s1", {
+          model: "gemini-2.5-flash",
+          toolCalls: [call("s-c1", "replace", { file_path: "/home/dev/work/shop/sub.py" })],
+        }),
+      ]
+        .map((r) => JSON.stringify(r))
+        .join("\n"),
+    );
     writeFileSync(join(sub, "broken.jsonl"), "{not json\n");
     const t = await readGeminiChat(path, { roots: ROOTS });
     expect(toolCounts(t)).toEqual({ invoke_agent: 1, replace: 1 });
@@ -230,13 +302,24 @@ describe("reading a chat", () => {
 describe("malformed chats: no crash, no stack trace", () => {
   test("a chat holding only its metadata line is an empty session", async () => {
     const t = await readGeminiChat(METADATA_ONLY);
-    expect(t).toMatchObject({ id: "4e7b1c93-d2a8-4f56-b0e1-8c3a9d5f7e24", title: "", tools: [], messages: [], models: [], start: "2026-11-20T10:14:02.117Z" });
+    expect(t).toMatchObject({
+      id: "4e7b1c93-d2a8-4f56-b0e1-8c3a9d5f7e24",
+      title: "",
+      tools: [],
+      messages: [],
+      models: [],
+      start: "2026-11-20T10:14:02.117Z",
+    });
   });
 
   test("a last line cut off mid-write and a garbage line are skipped, the rest read", async () => {
     const lines = readFileSync(SCENARIO, "utf8").trimEnd().split("\n");
     const cut = lines.slice(0, 9).concat(lines[9]!.slice(0, 300));
-    const path = chat("session-2026-11-20T10-00-8d2f5a17.jsonl", [...cut.slice(0, 3), "garbage ]]] not json", ...cut.slice(3)]);
+    const path = chat("session-2026-11-20T10-00-8d2f5a17.jsonl", [
+      ...cut.slice(0, 3),
+      "garbage ]]] not json",
+      ...cut.slice(3),
+    ]);
     writeFileSync(path, readFileSync(path, "utf8").trimEnd()); // no final newline: still being written
     const t = await readGeminiChat(path, { roots: ROOTS });
     expect(t.id).toBe(SESSIONS.gemini);
@@ -248,8 +331,19 @@ describe("malformed chats: no crash, no stack trace", () => {
     writeFileSync(empty, "");
     await expect(readGeminiChat(empty)).rejects.toThrow("not a valid trace ID");
     await expect(readGeminiChat(chat("session-b.json", ["{ broken"]))).rejects.toThrow("not a valid trace ID");
-    await expect(readGeminiChat(chat("session-c.jsonl", [{ ...META, sessionId: "../../../../tmp/evil" }]))).rejects.toThrow("not a valid trace ID");
-    const odd = chat("session-d.jsonl", [META, [1, 2], 7, null, { id: 5 }, { id: "m", type: "gemini", toolCalls: "nope", tokens: { input: "9" }, model: 3 }, { $set: "x" }, { $rewindTo: 4 }]);
+    await expect(
+      readGeminiChat(chat("session-c.jsonl", [{ ...META, sessionId: "../../../../tmp/evil" }])),
+    ).rejects.toThrow("not a valid trace ID");
+    const odd = chat("session-d.jsonl", [
+      META,
+      [1, 2],
+      7,
+      null,
+      { id: 5 },
+      { id: "m", type: "gemini", toolCalls: "nope", tokens: { input: "9" }, model: 3 },
+      { $set: "x" },
+      { $rewindTo: 4 },
+    ]);
     const t = await readGeminiChat(odd);
     expect(t).toMatchObject({ id: META.sessionId, tools: [], messages: [], models: [] });
     expect(t.tokens.input).toBe(0);
@@ -261,12 +355,27 @@ describe("discovery in a HOME", () => {
   const repo = () => join(box.home, "work", "shop");
   const env = (extra: Record<string, string> = {}) => ({ HOME: box.home, ...extra });
   const ids = async (roots?: string[], extra: Record<string, string> = {}, sinceMs?: number) =>
-    (await discoverGemini({ env: env(extra), ...(roots ? { roots } : {}), ...(sinceMs !== undefined ? { sinceMs } : {}) })).map((r) => r.id).sort();
+    (
+      await discoverGemini({
+        env: env(extra),
+        ...(roots ? { roots } : {}),
+        ...(sinceMs !== undefined ? { sinceMs } : {}),
+      })
+    )
+      .map((r) => r.id)
+      .sort();
 
   test("by project folder: the marker, projects.json, or the hash of the path", async () => {
     installAgentFixtures(["gemini-cli"], box.home, repo());
     const refs = await discoverGemini({ env: env(), roots: [repo()] });
-    expect(refs).toEqual([expect.objectContaining({ agent: "gemini-cli", id: SESSIONS.gemini, cwd: repo(), path: geminiTranscript(box.home) })]);
+    expect(refs).toEqual([
+      expect.objectContaining({
+        agent: "gemini-cli",
+        id: SESSIONS.gemini,
+        cwd: repo(),
+        path: geminiTranscript(box.home),
+      }),
+    ]);
     expect(await ids([join(box.home, "work", "legacy")])).toEqual([SESSIONS.geminiLegacy]);
     expect(await ids([join(box.home, "work", "other")])).toEqual([]);
     // A hash-named folder is known only by a path that hashes to its name: a root or a
@@ -302,11 +411,16 @@ describe("discovery in a HOME", () => {
     const chats = join(box.home, ".gemini", "tmp", "shop", "chats");
     copyFileSync(LEGACY, join(chats, "session-2026-06-01T09-00-abcd1234.json"));
     copyFileSync(LEGACY, join(chats, "session-2026-06-01T09-00-abcd1234.jsonl.tmp-42")); // not a chat
-    writeFileSync(join(chats, "session-2026-06-01T09-00-abcd1234.jsonl"), `${JSON.stringify({ sessionId: SESSIONS.geminiLegacy, projectHash: "x" })}\n`);
+    writeFileSync(
+      join(chats, "session-2026-06-01T09-00-abcd1234.jsonl"),
+      `${JSON.stringify({ sessionId: SESSIONS.geminiLegacy, projectHash: "x" })}\n`,
+    );
     const refs = await discoverGemini({ env: env(), roots: [repo()] });
     expect(refs.map((r) => r.id).sort()).toEqual([SESSIONS.gemini, SESSIONS.geminiLegacy].sort());
     expect(refs.find((r) => r.id === SESSIONS.geminiLegacy)!.path).toEndWith(".jsonl");
-    expect(await findGemini(SESSIONS.geminiLegacy, env())).toEndWith("shop/chats/session-2026-06-01T09-00-abcd1234.jsonl");
+    expect(await findGemini(SESSIONS.geminiLegacy, env())).toEndWith(
+      "shop/chats/session-2026-06-01T09-00-abcd1234.jsonl",
+    );
   });
 
   test("hostile and missing session IDs are skipped; find refuses unsafe IDs", async () => {
@@ -362,13 +476,16 @@ describe("hook payloads", () => {
 
 describe("hooks in settings.json", () => {
   beforeEach(() => requireBinary());
-  const traces = (args: string[], cwd?: string, env: Record<string, string> = {}) => run([join(box.bin, "git-traces"), ...args], { env: { ...box.env, ...env }, cwd: cwd ?? box.home });
+  const traces = (args: string[], cwd?: string, env: Record<string, string> = {}) =>
+    run([join(box.bin, "git-traces"), ...args], { env: { ...box.env, ...env }, cwd: cwd ?? box.home });
   const USER_SETTINGS = {
     general: { vimMode: true },
     model: { name: "gemini-2.5-pro" },
     hooksConfig: { notifications: false },
     hooks: {
-      BeforeTool: [{ matcher: "run_shell_command", hooks: [{ type: "command", command: "./check.sh", timeout: 5000 }] }],
+      BeforeTool: [
+        { matcher: "run_shell_command", hooks: [{ type: "command", command: "./check.sh", timeout: 5000 }] },
+      ],
       AfterAgent: [{ hooks: [{ name: "notify", type: "command", command: "notify-send done" }] }],
     },
   };
@@ -388,9 +505,30 @@ describe("hooks in settings.json", () => {
     expect(installed.general).toEqual(USER_SETTINGS.general);
     expect(installed.hooksConfig).toEqual(USER_SETTINGS.hooksConfig);
     expect(installed.hooks.BeforeTool).toEqual(USER_SETTINGS.hooks.BeforeTool);
-    expect(installed.hooks.AfterAgent).toEqual([...USER_SETTINGS.hooks.AfterAgent, { hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook gemini-cli AfterAgent`, timeout: 10000 }] }]);
-    expect(installed.hooks.AfterTool).toEqual([{ matcher: "^(write_file|replace)$", hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook gemini-cli AfterTool`, timeout: 10000 }] }]);
-    expect(Object.keys(installed.hooks).sort()).toEqual(["AfterAgent", "AfterTool", "BeforeAgent", "BeforeTool", "SessionEnd", "SessionStart"]);
+    expect(installed.hooks.AfterAgent).toEqual([
+      ...USER_SETTINGS.hooks.AfterAgent,
+      {
+        hooks: [
+          { type: "command", command: `${join(box.bin, "git-traces")} hook gemini-cli AfterAgent`, timeout: 10000 },
+        ],
+      },
+    ]);
+    expect(installed.hooks.AfterTool).toEqual([
+      {
+        matcher: "^(write_file|replace)$",
+        hooks: [
+          { type: "command", command: `${join(box.bin, "git-traces")} hook gemini-cli AfterTool`, timeout: 10000 },
+        ],
+      },
+    ]);
+    expect(Object.keys(installed.hooks).sort()).toEqual([
+      "AfterAgent",
+      "AfterTool",
+      "BeforeAgent",
+      "BeforeTool",
+      "SessionEnd",
+      "SessionStart",
+    ]);
 
     const after = readFileSync(file, "utf8");
     expect(traces(["hooks", "install", "--agent", "gemini-cli"]).out).toBe("Gemini CLI: hooks already installed\n");
@@ -453,14 +591,31 @@ describe("hooks in settings.json", () => {
     const repo = join(box.home, "work", "shop");
     mkdirSync(repo, { recursive: true });
     sh("git init -q", { cwd: repo, env: box.realEnv });
-    const payload = readFileSync(join(FIXTURES, "hook-payloads", "gemini-cli", "AfterTool.json"), "utf8").replaceAll("/home/dev", box.home);
-    const r = run([join(box.bin, "git-traces"), "hook", "gemini-cli", "AfterTool"], { cwd: repo, env: box.env, input: payload });
+    const payload = readFileSync(join(FIXTURES, "hook-payloads", "gemini-cli", "AfterTool.json"), "utf8").replaceAll(
+      "/home/dev",
+      box.home,
+    );
+    const r = run([join(box.bin, "git-traces"), "hook", "gemini-cli", "AfterTool"], {
+      cwd: repo,
+      env: box.env,
+      input: payload,
+    });
     expect([r.exitCode, r.out, r.err]).toEqual([0, "", ""]);
     const active = JSON.parse(readFileSync(join(repo, ".git", "traces", "active.json"), "utf8"));
     expect(active.sessions).toEqual([
-      expect.objectContaining({ agent: "gemini-cli", id: SESSIONS.gemini, cwd: repo, transcript: geminiTranscript(box.home), lastEvent: "AfterTool" }),
+      expect.objectContaining({
+        agent: "gemini-cli",
+        id: SESSIONS.gemini,
+        cwd: repo,
+        transcript: geminiTranscript(box.home),
+        lastEvent: "AfterTool",
+      }),
     ]);
-    const bad = run([join(box.bin, "git-traces"), "hook", "gemini-cli", "AfterTool"], { cwd: repo, env: box.env, input: "{]" });
+    const bad = run([join(box.bin, "git-traces"), "hook", "gemini-cli", "AfterTool"], {
+      cwd: repo,
+      env: box.env,
+      input: "{]",
+    });
     expect(bad.exitCode).toBe(0);
     expect(bad.out).toBe("");
     expect(bad.err).toBe("git-traces hook: Gemini CLI sent a payload that is not JSON; ignored\n");

@@ -22,7 +22,10 @@ beforeEach(() => {
 afterEach(() => box?.cleanup());
 
 /** Runs the hook with a stdin pipe that receives `input` and is never closed. */
-async function hookWithOpenStdin(cwd: string, input: string): Promise<{ code: number | null; ms: number; err: string }> {
+async function hookWithOpenStdin(
+  cwd: string,
+  input: string,
+): Promise<{ code: number | null; ms: number; err: string }> {
   const started = performance.now();
   const child = Bun.spawn({
     cmd: [join(box.bin, "git-traces"), "hook", "claude-code", "Stop"],
@@ -68,7 +71,10 @@ test("stdin never closed, half a payload sent: exits 0 within the bound, nothing
 
 test("stdin never closed after a whole payload: exits 0 within the bound, the session recorded", async () => {
   const shop = makeShop(box, [], { edits: false });
-  const r = await hookWithOpenStdin(shop.repo, JSON.stringify({ session_id: SESSIONS.claude, cwd: shop.repo, hook_event_name: "Stop" }));
+  const r = await hookWithOpenStdin(
+    shop.repo,
+    JSON.stringify({ session_id: SESSIONS.claude, cwd: shop.repo, hook_event_name: "Stop" }),
+  );
   expect(r.code).toBe(0);
   expect(r.ms).toBeLessThan(BOUND_MS);
   expect(r.err).toBe("");
@@ -78,8 +84,19 @@ test("stdin never closed after a whole payload: exits 0 within the bound, the se
 
 test("a transcript path naming a FIFO or a device is not recorded; the session is", async () => {
   const shop = makeShop(box, [], { edits: false });
-  const payload = { session_id: SESSIONS.claude, cwd: shop.repo, hook_event_name: "Stop", transcript_path: "/dev/zero" };
-  const child = Bun.spawnSync({ cmd: [join(box.bin, "git-traces"), "hook", "claude-code", "Stop"], cwd: shop.repo, env: box.env, stdin: new Blob([JSON.stringify(payload)]), timeout: HANG_MS });
+  const payload = {
+    session_id: SESSIONS.claude,
+    cwd: shop.repo,
+    hook_event_name: "Stop",
+    transcript_path: "/dev/zero",
+  };
+  const child = Bun.spawnSync({
+    cmd: [join(box.bin, "git-traces"), "hook", "claude-code", "Stop"],
+    cwd: shop.repo,
+    env: box.env,
+    stdin: new Blob([JSON.stringify(payload)]),
+    timeout: HANG_MS,
+  });
   expect(child.exitCode).toBe(0);
   const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
   expect(active.sessions).toHaveLength(1);

@@ -9,12 +9,23 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import * as v from "valibot";
 import { adapter } from "../../src/agents/index.ts";
-import { discover as discoverOpencode, find as findOpencode, watch as watchOpencode } from "../../src/agents/opencode/discover.ts";
+import {
+  discover as discoverOpencode,
+  find as findOpencode,
+  watch as watchOpencode,
+} from "../../src/agents/opencode/discover.ts";
 import { pluginSource } from "../../src/agents/opencode/hooks.ts";
 import { readOpencodeSession } from "../../src/agents/opencode/read.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
 import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema, type Trace } from "../../src/traces/model.ts";
-import { buildOpencodeDb, FIXTURE_REPO, installAgentFixtures, opencodeData, opencodeDb, SESSIONS } from "../helpers/agents.ts";
+import {
+  buildOpencodeDb,
+  FIXTURE_REPO,
+  installAgentFixtures,
+  opencodeData,
+  opencodeDb,
+  SESSIONS,
+} from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
 
 const opencode = (await adapter("opencode"))!;
@@ -35,7 +46,8 @@ afterEach(() => box?.cleanup());
 
 const locator = (id: string = ID) => `${opencodeDb(box.home)}#${id}`;
 const storage = () => join(opencodeData(box.home), "storage");
-const sessionFile = (id: string = ID) => join(storage(), "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918", `${id}.json`);
+const sessionFile = (id: string = ID) =>
+  join(storage(), "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918", `${id}.json`);
 /** Without the one field that differs between the stores. */
 const comparable = (t: Trace) => ({ ...t, transcript: "" });
 
@@ -73,8 +85,15 @@ describe("reading the fixture's session", () => {
     expect(t.tools.find((x) => x.kind === "read")!.paths).toEqual(["src/auth.py"]);
     expect(t.tools.find((x) => x.kind === "web_fetch")!.url).toBe(URL);
     expect(t.tools.find((x) => x.kind === "shell")!.command).toBe("pytest -q tests/test_auth.py");
-    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
-    expect(t.messages.filter((m) => m.role === "assistant").every((m) => m.model === "claude-sonnet-4-5" && m.text.length > 0)).toBe(true);
+    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "Add login with rate limiting to src/auth.py and a test",
+      "The SQL looks injectable",
+    ]);
+    expect(
+      t.messages
+        .filter((m) => m.role === "assistant")
+        .every((m) => m.model === "claude-sonnet-4-5" && m.text.length > 0),
+    ).toBe(true);
     expect(JSON.stringify(t)).not.toContain(SECRET); // tool outputs are not kept
   });
 
@@ -135,13 +154,17 @@ describe("discovery", () => {
 
   test("a session in both stores is found once, in the database; the JSON tree alone is found too", async () => {
     installAgentFixtures(["opencode"], box.home, repo, { opencode: "both" });
-    expect(await discoverOpencode({ env, roots: [repo] })).toEqual([{ agent: "opencode", id: ID, path: locator(), cwd: repo, mtimeMs: 1795169213277, size: 0 }]);
+    expect(await discoverOpencode({ env, roots: [repo] })).toEqual([
+      { agent: "opencode", id: ID, path: locator(), cwd: repo, mtimeMs: 1795169213277, size: 0 },
+    ]);
     rmSync(opencodeDb(box.home));
     const tree = await discoverOpencode({ env, roots: [repo] });
     expect(tree).toMatchObject([{ agent: "opencode", id: ID, path: sessionFile(), cwd: repo }]);
     // A recent session's directory is read once and cached.
     expect(await discoverOpencode({ env, roots: [repo] })).toEqual(tree);
-    const cache = JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "cache", "opencode-cwd.json"), "utf8"));
+    const cache = JSON.parse(
+      readFileSync(join(box.home, ".local", "share", "git-traces", "cache", "opencode-cwd.json"), "utf8"),
+    );
     expect(cache.entries[`5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918/${ID}.json`]).toBe(repo);
   });
 
@@ -149,12 +172,19 @@ describe("discovery", () => {
     const other = join(box.home, "work", "other");
     installAgentFixtures(["opencode"], box.home, other, { opencode: "json" });
     expect(await discoverOpencode({ env, roots: [repo] })).toEqual([]);
-    const folders = JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "cache", "opencode-folders.json"), "utf8")).entries;
+    const folders = JSON.parse(
+      readFileSync(join(box.home, ".local", "share", "git-traces", "cache", "opencode-folders.json"), "utf8"),
+    ).entries;
     expect(JSON.parse(folders["5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918"])).toMatchObject({ cwds: [other] });
     // The same repository's other worktree, here: a new file in the same project folder.
     const copy = sessionFile("ses_e0799e3e0ffeWorktreeCopy");
-    writeFileSync(copy, readFileSync(sessionFile(), "utf8").replace(ID, "ses_e0799e3e0ffeWorktreeCopy").replaceAll(other, repo));
-    expect(await discoverOpencode({ env, roots: [repo] })).toMatchObject([{ id: "ses_e0799e3e0ffeWorktreeCopy", path: copy, cwd: repo }]);
+    writeFileSync(
+      copy,
+      readFileSync(sessionFile(), "utf8").replace(ID, "ses_e0799e3e0ffeWorktreeCopy").replaceAll(other, repo),
+    );
+    expect(await discoverOpencode({ env, roots: [repo] })).toMatchObject([
+      { id: "ses_e0799e3e0ffeWorktreeCopy", path: copy, cwd: repo },
+    ]);
     expect(await discoverOpencode({ env, roots: [other] })).toMatchObject([{ id: ID }]);
   });
 
@@ -165,20 +195,31 @@ describe("discovery", () => {
     expect(await discoverOpencode({ env, roots: [repo] })).toEqual([]);
     expect(opencode.dataDirs({ ...env, XDG_DATA_HOME: data })).toEqual([join(data, "opencode")]);
     // A relative XDG_DATA_HOME is not valid, and ignored.
-    expect(opencode.dataDirs({ ...env, XDG_DATA_HOME: "rel" })).toEqual([join(box.home, ".local", "share", "opencode")]);
+    expect(opencode.dataDirs({ ...env, XDG_DATA_HOME: "rel" })).toEqual([
+      join(box.home, ".local", "share", "opencode"),
+    ]);
   });
 
   test("the watched paths: the database, its write-ahead log, the JSON tree's session folders", () => {
     installAgentFixtures(["opencode"], box.home, repo, { opencode: "both" });
     const db = opencodeDb(box.home);
-    expect(watchOpencode({ env, roots: [repo] })).toEqual([db, `${db}-wal`, join(storage(), "session"), join(storage(), "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918")]);
+    expect(watchOpencode({ env, roots: [repo] })).toEqual([
+      db,
+      `${db}-wal`,
+      join(storage(), "session"),
+      join(storage(), "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918"),
+    ]);
   });
 });
 
 describe("while OpenCode holds the database open and writes", () => {
   const NEW = "ses_0f00newsessionWALtest0001";
   const insertSession = (db: Database, id: string, dir: string, updated: number) =>
-    db.prepare("INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?1, '5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918', NULL, 's', ?2, 't', '1.0.150', ?3, ?3)").run(id, dir, updated);
+    db
+      .prepare(
+        "INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?1, '5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918', NULL, 's', ?2, 't', '1.0.150', ?3, ?3)",
+      )
+      .run(id, dir, updated);
 
   test("WAL mode, a write transaction open: reads see the last commit at once, and never block the writer", async () => {
     installAgentFixtures(["opencode"], box.home, repo);
@@ -188,7 +229,11 @@ describe("while OpenCode holds the database open and writes", () => {
     try {
       writer.exec("BEGIN IMMEDIATE");
       insertSession(writer, NEW, repo, 1795169300000);
-      writer.prepare("UPDATE part SET data = '{\"type\":\"text\",\"text\":\"half-written' WHERE id = 'prt_1f86620f9001zsoJa7z5BfIpyX'").run();
+      writer
+        .prepare(
+          'UPDATE part SET data = \'{"type":"text","text":"half-written\' WHERE id = \'prt_1f86620f9001zsoJa7z5BfIpyX\'',
+        )
+        .run();
       const started = performance.now();
       expect((await discoverOpencode({ env, roots: [repo] })).map((r) => r.id)).toEqual([ID]);
       const t = await readOpencodeSession(locator(), { roots: [repo], summary: true });
@@ -220,7 +265,10 @@ describe("while OpenCode holds the database open and writes", () => {
   test("reads leave OpenCode's files as they were: no -wal or -shm created, a non-empty -wal's time kept", async () => {
     installAgentFixtures(["opencode"], box.home, repo);
     const db = opencodeDb(box.home);
-    const files = () => readdirSync(join(db, "..")).filter((f) => f.startsWith("opencode.db")).sort();
+    const files = () =>
+      readdirSync(join(db, ".."))
+        .filter((f) => f.startsWith("opencode.db"))
+        .sort();
     expect(files()).toEqual(["opencode.db"]); // WAL mode, OpenCode not running
     for (let i = 0; i < 2; i++) {
       expect(await discoverOpencode({ env, roots: [repo] })).toHaveLength(1);
@@ -275,9 +323,22 @@ describe("damaged and hostile stores: no crash, the good records kept", () => {
     const messages = join(storage(), "message", ID);
     writeFileSync(join(messages, "msg_1f86c1d00001zzGarbage00001.json"), "\u0000\u0001 not json");
     const parts = join(storage(), "part", "msg_1f86c0394001yl8HA8kKQs2qac");
-    writeFileSync(join(parts, "prt_1f86c1c9c001zzzzCutOff0001.json"), '{"type":"tool","tool":"edit","state":{"input":{"filePath":"/x');
-    writeFileSync(join(parts, "prt_1f86c1c9c001zzzzUnknown001.json"), JSON.stringify({ type: "agent-telemetry", blob: [1, 2] }));
-    writeFileSync(join(parts, "prt_1f86c1c9c001zzzzNewTool001.json"), JSON.stringify({ type: "tool", tool: "lsp_hover", state: { status: "completed", input: { path: "src/auth.py" } } }));
+    writeFileSync(
+      join(parts, "prt_1f86c1c9c001zzzzCutOff0001.json"),
+      '{"type":"tool","tool":"edit","state":{"input":{"filePath":"/x',
+    );
+    writeFileSync(
+      join(parts, "prt_1f86c1c9c001zzzzUnknown001.json"),
+      JSON.stringify({ type: "agent-telemetry", blob: [1, 2] }),
+    );
+    writeFileSync(
+      join(parts, "prt_1f86c1c9c001zzzzNewTool001.json"),
+      JSON.stringify({
+        type: "tool",
+        tool: "lsp_hover",
+        state: { status: "completed", input: { path: "src/auth.py" } },
+      }),
+    );
     const t = await readOpencodeSession(file, { roots: [repo] });
     expect(t.id).toBe(ID); // from the file name
     expect(t.cwd).toBe(repo); // from the assistant messages' path.cwd
@@ -289,7 +350,9 @@ describe("damaged and hostile stores: no crash, the good records kept", () => {
   test("rows with damaged JSON are skipped, in a summary and in full", async () => {
     installAgentFixtures(["opencode"], box.home, repo);
     const db = new Database(opencodeDb(box.home));
-    db.prepare("UPDATE part SET data = '{\"type\":\"tool\",\"tool\":\"edit\",\"state\":{' WHERE id = 'prt_1f86c192a001ezp1nKUJAPWh61'").run(); // the second edit
+    db.prepare(
+      'UPDATE part SET data = \'{"type":"tool","tool":"edit","state":{\' WHERE id = \'prt_1f86c192a001ezp1nKUJAPWh61\'',
+    ).run(); // the second edit
     db.prepare("UPDATE message SET data = 'not json' WHERE id = 'msg_1f86c013c001c0oweZ3J8Yt9xU'").run(); // the second prompt
     db.close();
     for (const summary of [true, false]) {
@@ -324,13 +387,18 @@ describe("damaged and hostile stores: no crash, the good records kept", () => {
     db.prepare("UPDATE session SET id = '../../../../tmp/evil' WHERE id = ?1").run(ID);
     db.close();
     expect(await discoverOpencode({ env, roots: [repo] })).toMatchObject([{ path: sessionFile() }]); // only the tree's copy
-    expect(await readOpencodeSession(`${opencodeDb(box.home)}#../../../../tmp/evil`, {}).catch((e) => e)).toBeInstanceOf(TranscriptError);
+    expect(
+      await readOpencodeSession(`${opencodeDb(box.home)}#../../../../tmp/evil`, {}).catch((e) => e),
+    ).toBeInstanceOf(TranscriptError);
     // A session file whose own ID is a path: refused.
     const file = sessionFile();
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), id: "../../evil" }));
     expect(await readOpencodeSession(file, {}).catch((e) => e)).toBeInstanceOf(TranscriptError);
     // A message ID that is a path is never joined onto the part folder.
-    writeFileSync(join(storage(), "message", ID, "msg_zzzz.json"), JSON.stringify({ id: "../../../session", role: "user", time: { created: 1795168805200 } }));
+    writeFileSync(
+      join(storage(), "message", ID, "msg_zzzz.json"),
+      JSON.stringify({ id: "../../../session", role: "user", time: { created: 1795168805200 } }),
+    );
     writeFileSync(file, readFileSync(file, "utf8").replace('"../../evil"', JSON.stringify(ID)));
     const t = await readOpencodeSession(file, { roots: [repo] });
     expect(t.id).toBe(ID);
@@ -343,33 +411,78 @@ describe("damaged and hostile stores: no crash, the good records kept", () => {
   test("a 2 MB tool output is read in a summary without keeping it", async () => {
     installAgentFixtures(["opencode"], box.home, repo);
     const db = new Database(opencodeDb(box.home));
-    const huge = JSON.stringify({ type: "tool", tool: "bash", callID: "c", state: { status: "completed", input: { command: "cat log" }, output: "x".repeat(2_000_000), time: { start: 1795168900000, end: 1795168900100 } } });
-    db.prepare("INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_1f867c000001zzHugeOutput01', 'msg_1f86791100012sk3Yrg7LPULxO', ?1, 1795168900000, 1795168900100, ?2)").run(ID, huge);
+    const huge = JSON.stringify({
+      type: "tool",
+      tool: "bash",
+      callID: "c",
+      state: {
+        status: "completed",
+        input: { command: "cat log" },
+        output: "x".repeat(2_000_000),
+        time: { start: 1795168900000, end: 1795168900100 },
+      },
+    });
+    db.prepare(
+      "INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_1f867c000001zzHugeOutput01', 'msg_1f86791100012sk3Yrg7LPULxO', ?1, 1795168900000, 1795168900100, ?2)",
+    ).run(ID, huge);
     db.close();
     const t = await readOpencodeSession(locator(), { roots: [repo], summary: true });
-    expect(t.tools.filter((x) => x.name === "bash").map((x) => x.command)).toEqual(["pytest -q tests/test_auth.py", "cat log"]);
+    expect(t.tools.filter((x) => x.name === "bash").map((x) => x.command)).toEqual([
+      "pytest -q tests/test_auth.py",
+      "cat log",
+    ]);
     expect(JSON.stringify(t).length).toBeLessThan(10_000);
   });
 });
 
 describe("hook payloads", () => {
   test("the plugin's payload: session ID, cwd and event; OpenCode's ses_ IDs pass the trace ID check", () => {
-    const payload = { session_id: ID, cwd: "/home/dev/work/shop", hook_event_name: "tool.execute.after", source_agent: "opencode", tool_name: "edit" };
-    expect(opencode.parseHookPayload(payload, "tool.execute.after")).toEqual({ agent: "opencode", sessionId: ID, event: "tool.execute.after", cwd: "/home/dev/work/shop" });
-    expect(opencode.parseHookPayload({ session_id: ID, model: "claude-sonnet-4-5" }, "chat.message")).toEqual({ agent: "opencode", sessionId: ID, event: "chat.message", model: "claude-sonnet-4-5" });
+    const payload = {
+      session_id: ID,
+      cwd: "/home/dev/work/shop",
+      hook_event_name: "tool.execute.after",
+      source_agent: "opencode",
+      tool_name: "edit",
+    };
+    expect(opencode.parseHookPayload(payload, "tool.execute.after")).toEqual({
+      agent: "opencode",
+      sessionId: ID,
+      event: "tool.execute.after",
+      cwd: "/home/dev/work/shop",
+    });
+    expect(opencode.parseHookPayload({ session_id: ID, model: "claude-sonnet-4-5" }, "chat.message")).toEqual({
+      agent: "opencode",
+      sessionId: ID,
+      event: "chat.message",
+      model: "claude-sonnet-4-5",
+    });
   });
 
   test("an unsafe or missing session ID, or a relative cwd, gives nothing unsafe", () => {
-    for (const bad of [{}, { session_id: "../../x" }, { session_id: "" }, { session_id: 42 }, { session_id: "a".repeat(129) }, "ses_x", null, [ID]]) {
+    for (const bad of [
+      {},
+      { session_id: "../../x" },
+      { session_id: "" },
+      { session_id: 42 },
+      { session_id: "a".repeat(129) },
+      "ses_x",
+      null,
+      [ID],
+    ]) {
       expect(opencode.parseHookPayload(bad, "session.idle")).toBeNull();
     }
-    expect(opencode.parseHookPayload({ session_id: ID, cwd: "relative/dir" }, "session.idle")).toEqual({ agent: "opencode", sessionId: ID, event: "session.idle" });
+    expect(opencode.parseHookPayload({ session_id: ID, cwd: "relative/dir" }, "session.idle")).toEqual({
+      agent: "opencode",
+      sessionId: ID,
+      event: "session.idle",
+    });
   });
 });
 
 describe("the plugin: hooks install, status, uninstall", () => {
   beforeEach(() => requireBinary());
-  const traces = (args: string[], cwd = box.home, extra: Record<string, string> = {}) => run([join(box.bin, "git-traces"), ...args], { env: { ...box.env, ...extra }, cwd });
+  const traces = (args: string[], cwd = box.home, extra: Record<string, string> = {}) =>
+    run([join(box.bin, "git-traces"), ...args], { env: { ...box.env, ...extra }, cwd });
   const configDir = () => join(box.home, ".config", "opencode");
   const plugin = () => join(configDir(), "plugin", "git-traces.js");
 
@@ -377,7 +490,8 @@ describe("the plugin: hooks install, status, uninstall", () => {
   function userConfig(): Record<string, string> {
     const files: Record<string, string> = {
       "opencode.json": `${JSON.stringify({ $schema: "https://opencode.ai/config.json", model: "anthropic/claude-sonnet-4-5", plugin: ["opencode-wakatime"] }, null, 2)}\n`,
-      "plugin/notify.js": 'export const Notify = async ({ $ }) => ({ event: async ({ event }) => { if (event.type === "session.idle") await $`notify-send done` } })\n',
+      "plugin/notify.js":
+        'export const Notify = async ({ $ }) => ({ event: async ({ event }) => { if (event.type === "session.idle") await $`notify-send done` } })\n',
       "package.json": '{ "dependencies": { "shescape": "^2.1.0" } }\n',
     };
     for (const [rel, text] of Object.entries(files)) {
@@ -405,14 +519,26 @@ describe("the plugin: hooks install, status, uninstall", () => {
     expect(r.exitCode).toBe(0);
     expect(r.out).toBe(`OpenCode: added the plugin (OpenCode loads it when it starts) (${plugin()})\n`);
     expect(readFileSync(plugin(), "utf8")).toBe(pluginSource(join(box.bin, "git-traces")));
-    expect(snapshot(configDir())).toEqual({ ...files, "plugin/git-traces.js": pluginSource(join(box.bin, "git-traces")) });
+    expect(snapshot(configDir())).toEqual({
+      ...files,
+      "plugin/git-traces.js": pluginSource(join(box.bin, "git-traces")),
+    });
 
     const again = traces(["hooks", "install", "--agent", "opencode"]);
     expect(again.out).toBe("OpenCode: hooks already installed\n");
-    expect(snapshot(configDir())).toEqual({ ...files, "plugin/git-traces.js": pluginSource(join(box.bin, "git-traces")) });
+    expect(snapshot(configDir())).toEqual({
+      ...files,
+      "plugin/git-traces.js": pluginSource(join(box.bin, "git-traces")),
+    });
 
     const status = JSON.parse(traces(["hooks", "status", "--agent", "opencode", "--json"]).out).agents[0];
-    expect(status).toMatchObject({ agent: "opencode", file: plugin(), exists: true, events: ["session.created", "chat.message", "tool.execute.after", "session.idle"], missing: [] });
+    expect(status).toMatchObject({
+      agent: "opencode",
+      file: plugin(),
+      exists: true,
+      events: ["session.created", "chat.message", "tool.execute.after", "session.idle"],
+      missing: [],
+    });
     expect(traces(["hooks", "status", "--agent", "opencode"]).out).toContain("OpenCode: installed\n");
 
     const un = traces(["hooks", "uninstall", "--agent", "opencode"]);
@@ -429,7 +555,13 @@ describe("the plugin: hooks install, status, uninstall", () => {
     const file = join(repo, ".opencode", "plugin", "git-traces.js");
     expect(readFileSync(file, "utf8")).toBe(pluginSource("git-traces"));
     expect(existsSync(plugin())).toBe(false);
-    expect(JSON.parse(traces(["hooks", "status", "--agent", "opencode", "--project", "--json"], repo).out).agents[0]).toMatchObject({ scope: "project", file, events: ["session.created", "chat.message", "tool.execute.after", "session.idle"] });
+    expect(
+      JSON.parse(traces(["hooks", "status", "--agent", "opencode", "--project", "--json"], repo).out).agents[0],
+    ).toMatchObject({
+      scope: "project",
+      file,
+      events: ["session.created", "chat.message", "tool.execute.after", "session.idle"],
+    });
     expect(traces(["hooks", "uninstall", "--agent", "opencode", "--project"], repo).exitCode).toBe(0);
     expect(existsSync(join(repo, ".opencode"))).toBe(false);
     // User scope, with no OpenCode config yet: ~/.config/opencode/plugin/ made and removed.
@@ -453,16 +585,23 @@ describe("the plugin: hooks install, status, uninstall", () => {
     writeFileSync(plugin(), theirs);
     const r = traces(["hooks", "install", "--agent", "opencode"]);
     expect(r.exitCode).toBe(1);
-    expect(r.err).toBe(`git-traces: ${plugin()}: a plugin that git-traces did not write is in the way; fix or move the file, then try again\n`);
+    expect(r.err).toBe(
+      `git-traces: ${plugin()}: a plugin that git-traces did not write is in the way; fix or move the file, then try again\n`,
+    );
     expect(traces(["hooks", "uninstall", "--agent", "opencode"]).exitCode).toBe(0);
     expect(readFileSync(plugin(), "utf8")).toBe(theirs);
-    expect(JSON.parse(traces(["hooks", "status", "--agent", "opencode", "--json"]).out).agents[0]).toMatchObject({ events: [], exists: true });
+    expect(JSON.parse(traces(["hooks", "status", "--agent", "opencode", "--json"]).out).agents[0]).toMatchObject({
+      events: [],
+      exists: true,
+    });
 
     rmSync(plugin());
     expect(traces(["hooks", "install", "--agent", "opencode"]).exitCode).toBe(0);
     const edited = readFileSync(plugin(), "utf8").replace("10_000", "30_000");
     writeFileSync(plugin(), edited);
-    expect(traces(["hooks", "status", "--agent", "opencode"]).out).toContain("differs from what this git-traces writes");
+    expect(traces(["hooks", "status", "--agent", "opencode"]).out).toContain(
+      "differs from what this git-traces writes",
+    );
     const un = traces(["hooks", "uninstall", "--agent", "opencode"]);
     expect(un.out).toContain("left the plugin in place");
     expect(readFileSync(plugin(), "utf8")).toBe(edited);
@@ -499,7 +638,13 @@ describe("the plugin: hooks install, status, uninstall", () => {
     expect(r.out).toBe("GitTraces\n"); // one export, a function: what every OpenCode release loads
     const active = JSON.parse(readFileSync(join(repo, ".git", "traces", "active.json"), "utf8"));
     expect(active.sessions).toHaveLength(1);
-    expect(active.sessions[0]).toMatchObject({ agent: "opencode", id: ID, cwd: repo, model: "claude-sonnet-4-5", lastEvent: "session.idle" });
+    expect(active.sessions[0]).toMatchObject({
+      agent: "opencode",
+      id: ID,
+      cwd: repo,
+      model: "claude-sonnet-4-5",
+      lastEvent: "session.idle",
+    });
     // Without git-traces on PATH the plugin stays silent and OpenCode goes on.
     const silent = run([process.execPath, "-e", driver], { cwd: box.home, env: { ...box.env, PATH: "/usr/bin:/bin" } });
     expect(silent.exitCode).toBe(0);

@@ -3,12 +3,28 @@
 // past the caps, and the same records as a whole read for files within them.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { headField } from "../../src/agents/shared/discover.ts";
 import { parseJsonl, readJsonlFile, readTranscriptJsonl } from "../../src/agents/shared/jsonl.ts";
-import { LIMITS, openRegular, readHead, readRegular, regularOrAbsent, UnsafeFileError } from "../../src/agents/shared/safe-file.ts";
+import {
+  LIMITS,
+  openRegular,
+  readHead,
+  readRegular,
+  regularOrAbsent,
+  UnsafeFileError,
+} from "../../src/agents/shared/safe-file.ts";
 import { TranscriptError } from "../../src/agents/types.ts";
 import { claudeTranscript, codexTranscript, copilotEvents, installAgentFixtures } from "../helpers/agents.ts";
 
@@ -124,7 +140,11 @@ describe("JSON Lines read as a stream give what a whole read gives", () => {
   test("the agents' fixture transcripts", () => {
     const home = join(dir, "home");
     installAgentFixtures(["claude-code", "codex", "copilot-cli"], home, join(home, "work", "shop"));
-    for (const path of [claudeTranscript(home, join(home, "work", "shop")), codexTranscript(home), copilotEvents(home)]) {
+    for (const path of [
+      claudeTranscript(home, join(home, "work", "shop")),
+      codexTranscript(home),
+      copilotEvents(home),
+    ]) {
       const text = readFileSync(path, "utf8");
       expect(readJsonlFile(path, { byteEnds: true })).toEqual(parseJsonl(text, { byteEnds: true }));
     }

@@ -12,7 +12,15 @@ import { ROOT } from "../helpers/sandbox.ts";
 const SRC = join(ROOT, "src");
 
 /** Lower layers first; a folder may import its own layer's folders or lower ones. */
-const LAYERS: string[][] = [["base"], ["git"], ["traces"], ["agents", "notes"], ["attach", "content", "sync", "upload", "views"], ["jobs"], ["interceptors", "cli"]];
+const LAYERS: string[][] = [
+  ["base"],
+  ["git"],
+  ["traces"],
+  ["agents", "notes"],
+  ["attach", "content", "sync", "upload", "views"],
+  ["jobs"],
+  ["interceptors", "cli"],
+];
 const rank = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 
 function walk(dir: string): string[] {
@@ -53,7 +61,9 @@ test("every folder under src/ has its place in the layers", () => {
 });
 
 test("imports go down the layers: nothing below imports cli or interceptors, nothing imports upward", () => {
-  const up = edges().filter((e) => rank.get(e.to)! > rank.get(e.from)! || ((e.to === "cli" || e.to === "interceptors") && e.from !== e.to));
+  const up = edges().filter(
+    (e) => rank.get(e.to)! > rank.get(e.from)! || ((e.to === "cli" || e.to === "interceptors") && e.from !== e.to),
+  );
   expect(up.map((e) => `${e.file} -> ${e.target}`)).toEqual([]);
 });
 

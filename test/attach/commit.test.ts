@@ -4,7 +4,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, renameSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { claudeFolder, claudeTranscript, codexTranscript, FIXTURES, installAgentFixtures, SESSIONS } from "../helpers/agents.ts";
+import {
+  claudeFolder,
+  claudeTranscript,
+  codexTranscript,
+  FIXTURES,
+  installAgentFixtures,
+  SESSIONS,
+} from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, settle, sh, type Sandbox } from "../helpers/sandbox.ts";
 import { AFTER, at, makeShop } from "../helpers/shop.ts";
 
@@ -41,14 +48,21 @@ describe("without hooks: sessions found in the agents' datastores", () => {
       end: "2026-11-20T10:06:53.257Z",
       tools: { Read: 1, Task: 1, WebFetch: 1, Edit: 2, Write: 1, Bash: 1 },
     });
-    expect(meta.find((m) => m.agent === "codex")).toMatchObject({ model: "gpt-5-codex", agentVersion: "0.99.0", tools: { apply_patch: 3 } });
+    expect(meta.find((m) => m.agent === "codex")).toMatchObject({
+      model: "gpt-5-codex",
+      agentVersion: "0.99.0",
+      tools: { apply_patch: 3 },
+    });
   });
 
   test("every traces: line parses with the traces.com CLI's own regex", () => {
     const shop = makeShop(box, ["claude-code", "codex"]);
     shop.git(["add", "-A"]);
     shop.git(["commit", "-q", "-m", "Add login"]);
-    const lines = shop.note().split("\n").filter((l) => l.startsWith("traces:"));
+    const lines = shop
+      .note()
+      .split("\n")
+      .filter((l) => l.startsWith("traces:"));
     expect(lines.length).toBe(2);
     for (const l of lines) expect(TRACES_COM.test(l)).toBe(true);
     expect(lines.map((l) => TRACES_COM.exec(l)![1]).sort()).toEqual([SESSIONS.codex, SESSIONS.claude].sort());
@@ -81,7 +95,10 @@ describe("without hooks: sessions found in the agents' datastores", () => {
     const other = join(box.home, "work", "other");
     mkdirSync(join(other, "src"), { recursive: true });
     mkdirSync(join(other, "tests"), { recursive: true });
-    sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", { cwd: other, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+    sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", {
+      cwd: other,
+      env: at(box.realEnv, "2026-11-20T09:00:00Z"),
+    });
     writeFileSync(join(other, "src", "auth.py"), "same file names as the shop session\n");
     writeFileSync(join(other, "tests", "test_auth.py"), "x\n");
     const r = shop.git(["add", "-A"], { cwd: other });
@@ -119,7 +136,14 @@ describe("without hooks: sessions found in the agents' datastores", () => {
   test("malformed and hostile transcripts: no crash, no stack trace, nothing unsafe attached", () => {
     const shop = makeShop(box, ["claude-code"]);
     const folder = join(box.home, ".claude", "projects", claudeFolder(shop.repo));
-    for (const f of ["empty", "garbage-line", "hostile-strings", "huge-tool-result", "truncated-last-line", "unknown-record-type"]) {
+    for (const f of [
+      "empty",
+      "garbage-line",
+      "hostile-strings",
+      "huge-tool-result",
+      "truncated-last-line",
+      "unknown-record-type",
+    ]) {
       const src = join(FIXTURES, "malformed", "claude-code", `${f}.jsonl`);
       const dest = join(folder, `${f}.jsonl`);
       copyFileSync(src, dest);
@@ -146,9 +170,15 @@ describe("without hooks: sessions found in the agents' datastores", () => {
 describe("with hooks: sessions the agents reported", () => {
   function hook(shop: { repo: string }, agent: string, event: string, transcript: string) {
     const payload = run(["/bin/cat", join(FIXTURES, "hook-payloads", agent, `${event}.json`)]).out;
-    const rewritten = JSON.parse(payload.replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home));
+    const rewritten = JSON.parse(
+      payload.replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home),
+    );
     rewritten.transcript_path = transcript;
-    return run([join(box.bin, "git-traces"), "hook", agent, event], { cwd: shop.repo, env: box.env, input: JSON.stringify(rewritten) });
+    return run([join(box.bin, "git-traces"), "hook", agent, event], {
+      cwd: shop.repo,
+      env: box.env,
+      input: JSON.stringify(rewritten),
+    });
   }
 
   test("hook records lead detection straight to the transcript, even outside the datastore", () => {
@@ -165,7 +195,8 @@ describe("with hooks: sessions the agents reported", () => {
       expect(r.exitCode).toBe(0);
       expect(r.err).toBe("");
     }
-    for (const event of ["SessionStart", "PostToolUse", "Stop"]) expect(hook(shop, "codex", event, codex).exitCode).toBe(0);
+    for (const event of ["SessionStart", "PostToolUse", "Stop"])
+      expect(hook(shop, "codex", event, codex).exitCode).toBe(0);
     const active = JSON.parse(run(["/bin/cat", join(shop.repo, ".git", "traces", "active.json")]).out);
     expect(active.sessions.map((s: { id: string }) => s.id).sort()).toEqual([SESSIONS.codex, SESSIONS.claude].sort());
     shop.git(["add", "-A"]);
@@ -176,17 +207,28 @@ describe("with hooks: sessions the agents reported", () => {
   test("the payload names the agent, not the config whose hook ran (one editor fires another's hooks)", () => {
     const shop = makeShop(box, ["codex"]);
     // A Codex payload arrives through a hook installed for Claude Code.
-    const payload = JSON.parse(run(["/bin/cat", join(FIXTURES, "hook-payloads", "codex", "PostToolUse.json")]).out.replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home));
-    const r = run([join(box.bin, "git-traces"), "hook", "claude-code", "PostToolUse"], { cwd: shop.repo, env: box.env, input: JSON.stringify(payload) });
+    const payload = JSON.parse(
+      run(["/bin/cat", join(FIXTURES, "hook-payloads", "codex", "PostToolUse.json")])
+        .out.replaceAll("/home/dev/work/shop", shop.repo)
+        .replaceAll("/home/dev", box.home),
+    );
+    const r = run([join(box.bin, "git-traces"), "hook", "claude-code", "PostToolUse"], {
+      cwd: shop.repo,
+      env: box.env,
+      input: JSON.stringify(payload),
+    });
     expect(r.exitCode).toBe(0);
     expect(r.err).toBe("");
     const active = JSON.parse(run(["/bin/cat", join(shop.repo, ".git", "traces", "active.json")]).out);
-    expect(active.sessions.map((s: { id: string; agent: string }) => `${s.agent} ${s.id}`)).toEqual([`codex ${SESSIONS.codex}`]);
+    expect(active.sessions.map((s: { id: string; agent: string }) => `${s.agent} ${s.id}`)).toEqual([
+      `codex ${SESSIONS.codex}`,
+    ]);
   });
 
   test("the hook never fails the agent: bad payloads, no repository, unknown agent all exit 0", () => {
     const shop = makeShop(box, [], { edits: false });
-    const hookCmd = (args: string[], input: string, cwd = shop.repo) => run([join(box.bin, "git-traces"), "hook", ...args], { cwd, env: box.env, input });
+    const hookCmd = (args: string[], input: string, cwd = shop.repo) =>
+      run([join(box.bin, "git-traces"), "hook", ...args], { cwd, env: box.env, input });
     const notJson = hookCmd(["claude-code", "Stop"], "{not json");
     expect(notJson.exitCode).toBe(0);
     expect(notJson.err.trim().split("\n")).toHaveLength(1);
@@ -195,7 +237,11 @@ describe("with hooks: sessions the agents reported", () => {
     expect(evil.err).toContain("without a usable session ID");
     expect(hookCmd(["nope", "Stop"], "{}").exitCode).toBe(0);
     expect(hookCmd([], "").exitCode).toBe(0);
-    const outside = hookCmd(["claude-code", "Stop"], JSON.stringify({ session_id: SESSIONS.claude, cwd: box.home }), box.home);
+    const outside = hookCmd(
+      ["claude-code", "Stop"],
+      JSON.stringify({ session_id: SESSIONS.claude, cwd: box.home }),
+      box.home,
+    );
     expect(outside.exitCode).toBe(0);
     expect(outside.err).toBe("");
     expect(run(["/usr/bin/find", box.home, "-name", "active.json"]).out).toBe("");
@@ -214,7 +260,13 @@ test("two sessions in two worktrees of one repository each land on their own wor
   shop.git(["add", "-A"], { cwd: wt });
   // Both commits at once: the notes ref is shared, so their writes race.
   const commitIn = (cwd: string, msg: string) =>
-    Bun.spawn({ cmd: [join(box.bin, "git"), "commit", "-q", "-m", msg], cwd, env: at(box.env, AFTER), stdout: "pipe", stderr: "pipe" }).exited;
+    Bun.spawn({
+      cmd: [join(box.bin, "git"), "commit", "-q", "-m", msg],
+      cwd,
+      env: at(box.env, AFTER),
+      stdout: "pipe",
+      stderr: "pipe",
+    }).exited;
   const [a, b] = await Promise.all([commitIn(shop.repo, "main work"), commitIn(wt, "worktree work")]);
   expect([a, b]).toEqual([0, 0]);
   settle(box.home);
@@ -231,11 +283,22 @@ test("concurrent note writes from several processes all land (compare-and-swap o
     commits.push(run(["/usr/bin/git", "rev-parse", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim());
   }
   const codes = await Promise.all(
-    commits.map((c) => Bun.spawn({ cmd: [join(box.bin, "git"), "traces", "attach", c, SESSIONS.claude], cwd: shop.repo, env: box.env, stdout: "pipe", stderr: "pipe" }).exited),
+    commits.map(
+      (c) =>
+        Bun.spawn({
+          cmd: [join(box.bin, "git"), "traces", "attach", c, SESSIONS.claude],
+          cwd: shop.repo,
+          env: box.env,
+          stdout: "pipe",
+          stderr: "pipe",
+        }).exited,
+    ),
   );
   expect(codes).toEqual(commits.map(() => 0));
   for (const c of commits) expect(shop.traces(c)).toEqual([SESSIONS.claude]);
-  const notes = run(["/usr/bin/git", "notes", "--ref=traces", "list"], { cwd: shop.repo, env: box.realEnv }).out.trim().split("\n");
+  const notes = run(["/usr/bin/git", "notes", "--ref=traces", "list"], { cwd: shop.repo, env: box.realEnv })
+    .out.trim()
+    .split("\n");
   expect(notes).toHaveLength(6);
 });
 
@@ -243,17 +306,26 @@ describe("where the trace work runs", () => {
   test("by default after git returns, in the background; `git traces` waits for it", () => {
     const shop = makeShop(box, ["claude-code"]);
     shop.git(["add", "-A"]);
-    const r = run([join(box.bin, "git"), "commit", "-q", "-m", "Add login"], { cwd: shop.repo, env: at(box.env, AFTER) });
+    const r = run([join(box.bin, "git"), "commit", "-q", "-m", "Add login"], {
+      cwd: shop.repo,
+      env: at(box.env, AFTER),
+    });
     expect(r.exitCode).toBe(0);
     // A command through the shim right away sees the note: it waits for the worker.
-    const attach = run([join(box.bin, "git"), "traces", "attach", "HEAD", SESSIONS.claude], { cwd: shop.repo, env: box.env });
+    const attach = run([join(box.bin, "git"), "traces", "attach", "HEAD", SESSIONS.claude], {
+      cwd: shop.repo,
+      env: box.env,
+    });
     expect(attach.out).toContain("already attached");
   });
 
   test("GIT_TRACES_SYNC=1: before the command returns", () => {
     const shop = makeShop(box, ["claude-code"]);
     shop.git(["add", "-A"]);
-    const r = run([join(box.bin, "git"), "commit", "-q", "-m", "Add login"], { cwd: shop.repo, env: { ...at(box.env, AFTER), GIT_TRACES_SYNC: "1" } });
+    const r = run([join(box.bin, "git"), "commit", "-q", "-m", "Add login"], {
+      cwd: shop.repo,
+      env: { ...at(box.env, AFTER), GIT_TRACES_SYNC: "1" },
+    });
     expect(r.exitCode).toBe(0);
     expect(shop.note()).toContain(`traces:${SESSIONS.claude}`);
   });
@@ -262,16 +334,24 @@ describe("where the trace work runs", () => {
     const shop = makeShop(box, ["claude-code"]);
     shop.git(["add", "-A"]);
     // A notes ref that is not a commit: writing the note must fail.
-    const blob = run(["/usr/bin/git", "hash-object", "-w", "--stdin"], { cwd: shop.repo, env: box.realEnv, input: "x" }).out.trim();
+    const blob = run(["/usr/bin/git", "hash-object", "-w", "--stdin"], {
+      cwd: shop.repo,
+      env: box.realEnv,
+      input: "x",
+    }).out.trim();
     sh(`git update-ref refs/notes/traces ${blob}`, { cwd: shop.repo, env: box.realEnv });
     expect(shop.git(["commit", "-q", "-m", "Add login"]).exitCode).toBe(0);
     writeFileSync(join(shop.repo, "README.md"), "more\n");
     // A quiet command (-q, --porcelain) holds it for a command a person reads.
-    const quiet = shop.git(["commit", "-q", "--allow-empty", "-m", "Quiet"], { env: at(box.env, "2026-11-20T10:20:00Z") });
+    const quiet = shop.git(["commit", "-q", "--allow-empty", "-m", "Quiet"], {
+      env: at(box.env, "2026-11-20T10:20:00Z"),
+    });
     expect([quiet.exitCode, quiet.err]).toEqual([0, ""]);
     const next = shop.git(["commit", "-am", "Next"], { env: at(box.env, "2026-11-20T10:30:00Z") });
     expect(next.exitCode).toBe(0);
-    expect(next.err).toMatch(/git-traces: warning: the traces of commit [0-9a-f]{12} were not recorded: .*git traces attach [0-9a-f]{12}/);
+    expect(next.err).toMatch(
+      /git-traces: warning: the traces of commit [0-9a-f]{12} were not recorded: .*git traces attach [0-9a-f]{12}/,
+    );
     // Once each: the quiet commit failed the same way and is told with it, the first once.
     expect(next.err.match(/were not recorded/g)).toHaveLength(1);
     expect(shop.git(["status", "-s"]).err).toBe("");

@@ -25,10 +25,12 @@ const metaOf = (shop: Shop, rev = "HEAD") =>
     .filter((l) => l.startsWith("traces-meta:"))
     .map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)) as Record<string, unknown>);
 
-const traces = (shop: Shop, args: string[]) => run([join(box.bin, "git"), "traces", ...args], { cwd: shop.repo, env: box.env });
+const traces = (shop: Shop, args: string[]) =>
+  run([join(box.bin, "git"), "traces", ...args], { cwd: shop.repo, env: box.env });
 
 /** An event line in Copilot's shape. */
-const ev = (type: string, data: unknown, timestamp: string) => JSON.stringify({ type, data, id: crypto.randomUUID(), timestamp, parentId: null });
+const ev = (type: string, data: unknown, timestamp: string) =>
+  JSON.stringify({ type, data, id: crypto.randomUUID(), timestamp, parentId: null });
 
 describe("without hooks: the session found in ~/.copilot/session-state", () => {
   test("lands on the commit of the files it edited, with what a collaborator needs in its note", () => {
@@ -60,7 +62,10 @@ describe("without hooks: the session found in ~/.copilot/session-state", () => {
     expect(shop.git(["commit", "-q", "-m", "Docs", "README.md"]).exitCode).toBe(0);
     expect(shop.note()).toBe("");
     shop.git(["add", "tests/test_auth.py"]);
-    expect(shop.git(["commit", "-q", "-m", "Tests", "tests/test_auth.py"], { env: at(box.env, "2026-11-20T10:09:00Z") }).exitCode).toBe(0);
+    expect(
+      shop.git(["commit", "-q", "-m", "Tests", "tests/test_auth.py"], { env: at(box.env, "2026-11-20T10:09:00Z") })
+        .exitCode,
+    ).toBe(0);
     expect(metaOf(shop)[0]!.files).toEqual(["tests/test_auth.py"]);
     expect(shop.git(["commit", "-q", "-am", "Login"], { env: at(box.env, "2026-11-20T10:10:00Z") }).exitCode).toBe(0);
     expect(metaOf(shop)[0]!.files).toEqual(["src/auth.py"]);
@@ -71,7 +76,10 @@ describe("without hooks: the session found in ~/.copilot/session-state", () => {
     const other = join(box.home, "work", "other");
     mkdirSync(join(other, "src"), { recursive: true });
     mkdirSync(join(other, "tests"), { recursive: true });
-    sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", { cwd: other, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+    sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", {
+      cwd: other,
+      env: at(box.realEnv, "2026-11-20T09:00:00Z"),
+    });
     writeFileSync(join(other, "src", "auth.py"), "same names as the shop session's files\n");
     writeFileSync(join(other, "tests", "test_auth.py"), "x\n");
     shop.git(["add", "-A"], { cwd: other });
@@ -91,7 +99,10 @@ describe("without hooks: the session found in ~/.copilot/session-state", () => {
     put("1a2b3c4d-0000-4000-8000-000000000001", `${evil}\n${good.slice(1).join("\n")}\n`);
     const cut = good.slice(0, 13).map((l) => l.replace(SESSIONS.copilot, "1a2b3c4d-0000-4000-8000-000000000002"));
     put("1a2b3c4d-0000-4000-8000-000000000002", `${cut.join("\n")}\n${good[13]!.slice(0, 200)}`);
-    put("1a2b3c4d-0000-4000-8000-000000000003", `${good[0]!.replace(SESSIONS.copilot, "1a2b3c4d-0000-4000-8000-000000000003")}\nnot json\n\u001b[2J\n`);
+    put(
+      "1a2b3c4d-0000-4000-8000-000000000003",
+      `${good[0]!.replace(SESSIONS.copilot, "1a2b3c4d-0000-4000-8000-000000000003")}\nnot json\n\u001b[2J\n`,
+    );
     put("1a2b3c4d-0000-4000-8000-000000000004", "");
     mkdirSync(join(state, "..", "..", "escape"), { recursive: true });
     put("not a valid id", good.join("\n"));
@@ -109,22 +120,37 @@ describe("without hooks: the session found in ~/.copilot/session-state", () => {
 
 describe("with hooks", () => {
   const hook = (shop: Shop, event: string, payload: Record<string, unknown>) =>
-    run([join(box.bin, "git-traces"), "hook", "copilot-cli", event], { cwd: shop.repo, env: box.env, input: JSON.stringify({ sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd: shop.repo, ...payload }) });
+    run([join(box.bin, "git-traces"), "hook", "copilot-cli", event], {
+      cwd: shop.repo,
+      env: box.env,
+      input: JSON.stringify({ sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd: shop.repo, ...payload }),
+    });
 
   test("installed hooks report the session; the commit gets it from the record, its transcript found by ID", () => {
     const shop = makeShop(box, ["copilot-cli"]);
-    expect(run([join(box.bin, "git-traces"), "hooks", "install", "--agent", "copilot-cli"], { cwd: shop.repo, env: box.env }).exitCode).toBe(0);
+    expect(
+      run([join(box.bin, "git-traces"), "hooks", "install", "--agent", "copilot-cli"], { cwd: shop.repo, env: box.env })
+        .exitCode,
+    ).toBe(0);
     // What Copilot would run, from our hook file.
     const file = JSON.parse(readFileSync(join(box.home, ".copilot", "hooks", "git-traces.json"), "utf8"));
     for (const event of ["sessionStart", "userPromptSubmitted", "agentStop"]) {
       const command: string = file.hooks[event][0].bash;
-      const r = run(["/bin/sh", "-c", command], { cwd: shop.repo, env: { ...box.env, PATH: `${box.tools}:${box.env.PATH}` }, input: JSON.stringify({ sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd: shop.repo }) });
+      const r = run(["/bin/sh", "-c", command], {
+        cwd: shop.repo,
+        env: { ...box.env, PATH: `${box.tools}:${box.env.PATH}` },
+        input: JSON.stringify({ sessionId: SESSIONS.copilot, timestamp: 1795168800820, cwd: shop.repo }),
+      });
       expect([r.exitCode, r.err]).toEqual([0, ""]);
     }
     shop.git(["add", "-A"]);
     expect(shop.git(["commit", "-q", "-m", "Add login"]).exitCode).toBe(0);
     expect(shop.traces()).toEqual([SESSIONS.copilot]);
-    expect(metaOf(shop)[0]).toMatchObject({ agent: "copilot-cli", model: "gpt-4.1", files: ["src/auth.py", "tests/test_auth.py"] });
+    expect(metaOf(shop)[0]).toMatchObject({
+      agent: "copilot-cli",
+      model: "gpt-4.1",
+      files: ["src/auth.py", "tests/test_auth.py"],
+    });
   });
 
   test("the transcript path from agentStop is followed when the log is not in the datastore", () => {
@@ -141,7 +167,11 @@ describe("with hooks", () => {
 
   test("a payload whose ID names no session here adds nothing, says nothing, and hides nothing", () => {
     const shop = makeShop(box, ["copilot-cli"]);
-    const r = run([join(box.bin, "git-traces"), "hook", "copilot-cli", "sessionStart"], { cwd: shop.repo, env: box.env, input: JSON.stringify({ session_id: "0f0f0f0f-0000-4000-8000-000000000000", cwd: shop.repo }) });
+    const r = run([join(box.bin, "git-traces"), "hook", "copilot-cli", "sessionStart"], {
+      cwd: shop.repo,
+      env: box.env,
+      input: JSON.stringify({ session_id: "0f0f0f0f-0000-4000-8000-000000000000", cwd: shop.repo }),
+    });
     expect([r.exitCode, r.err]).toEqual([0, ""]);
     shop.git(["add", "-A"]);
     const c = shop.git(["commit", "-q", "-m", "Add login"]);
@@ -166,10 +196,33 @@ test("a quiet repository wakes up when an old Copilot session of it is resumed (
   appendFileSync(
     log,
     [
-      ev("session.resume", { resumeTime: "2026-11-20T10:20:00.000Z", eventCount: 30, context: { cwd: shop.repo } }, "2026-11-20T10:20:00.000Z"),
+      ev(
+        "session.resume",
+        { resumeTime: "2026-11-20T10:20:00.000Z", eventCount: 30, context: { cwd: shop.repo } },
+        "2026-11-20T10:20:00.000Z",
+      ),
       ev("user.message", { content: "Add a logout" }, "2026-11-20T10:20:05.000Z"),
-      ev("assistant.message", { messageId: "m", content: "", toolRequests: [{ toolCallId: "c", name: "create", arguments: { path: join(shop.repo, "src", "logout.py") }, type: "function" }] }, "2026-11-20T10:20:09.000Z"),
-      ev("tool.execution_start", { toolCallId: "c", toolName: "create", arguments: { path: join(shop.repo, "src", "logout.py") } }, "2026-11-20T10:20:09.100Z"),
+      ev(
+        "assistant.message",
+        {
+          messageId: "m",
+          content: "",
+          toolRequests: [
+            {
+              toolCallId: "c",
+              name: "create",
+              arguments: { path: join(shop.repo, "src", "logout.py") },
+              type: "function",
+            },
+          ],
+        },
+        "2026-11-20T10:20:09.000Z",
+      ),
+      ev(
+        "tool.execution_start",
+        { toolCallId: "c", toolName: "create", arguments: { path: join(shop.repo, "src", "logout.py") } },
+        "2026-11-20T10:20:09.100Z",
+      ),
       "",
     ].join("\n"),
   );
@@ -193,10 +246,17 @@ describe("in blame, export, show and summary", () => {
     const r = traces(shop, ["blame", "src/auth.py"]);
     expect([r.exitCode, r.err]).toEqual([0, ""]);
     const rows = r.out.split("\n");
-    expect(rows[0]).toMatch(/^\^[0-9a-f]{7} human +\(Dev Eloper 2026-11-20 09:00:00 \+0000 1\) """Authentication helpers/);
-    expect(rows[2]).toMatch(/^[0-9a-f]{8} copilot-cli gpt-4\.1 e5b8d3f0 \(Dev Eloper 2026-11-20 10:08:00 \+0000 3\) class RateLimiter:$/);
+    expect(rows[0]).toMatch(
+      /^\^[0-9a-f]{7} human +\(Dev Eloper 2026-11-20 09:00:00 \+0000 1\) """Authentication helpers/,
+    );
+    expect(rows[2]).toMatch(
+      /^[0-9a-f]{8} copilot-cli gpt-4\.1 e5b8d3f0 \(Dev Eloper 2026-11-20 10:08:00 \+0000 3\) class RateLimiter:$/,
+    );
     expect(r.out).toContain("Summary of 4 lines\n  75.0%  3  copilot-cli gpt-4.1\n  25.0%  1  human\n");
-    const json = traces(shop, ["blame", "--json", "tests/test_auth.py"]).out.trim().split("\n").map((l) => JSON.parse(l));
+    const json = traces(shop, ["blame", "--json", "tests/test_auth.py"])
+      .out.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(json[0]).toMatchObject({ line: 1, attribution: "agent" });
     expect(JSON.stringify(json[0])).toContain(SESSIONS.copilot);
   });
@@ -212,18 +272,33 @@ describe("in blame, export, show and summary", () => {
       expect(fileURLToPath(c.url)).toBe(copilotEvents(box.home));
       expect(existsSync(fileURLToPath(c.url))).toBe(true);
     }
-    expect(record.metadata["dev.git-traces"].traces).toMatchObject([{ id: SESSIONS.copilot, agent: "copilot-cli", models: ["gpt-4.1"], title: "Add login with rate limiting to src/auth.py and a test" }]);
+    expect(record.metadata["dev.git-traces"].traces).toMatchObject([
+      {
+        id: SESSIONS.copilot,
+        agent: "copilot-cli",
+        models: ["gpt-4.1"],
+        title: "Add login with rate limiting to src/auth.py and a test",
+      },
+    ]);
   });
   test("show: the whole session, by ID and by commit", () => {
     const r = traces(shop, ["show", SESSIONS.copilot]);
     expect([r.exitCode, r.err]).toEqual([0, ""]);
     const out = r.out;
-    expect(out.startsWith(`trace ${SESSIONS.copilot}\nAgent:      copilot-cli 1.0.45\nModels:     gpt-4.1\n`)).toBe(true);
+    expect(out.startsWith(`trace ${SESSIONS.copilot}\nAgent:      copilot-cli 1.0.45\nModels:     gpt-4.1\n`)).toBe(
+      true,
+    );
     expect(out).toContain("Title:      Add login with rate limiting to src/auth.py and a test\n");
     expect(out).toContain("Started:    2026-11-20 10:00:00 UTC\nEnded:      2026-11-20 10:07:32 UTC (7m 32s)\n");
     expect(out).toContain(`Directory:  ${shop.repo}\nBranch:     feature/login\n`);
     expect(out).toContain("user 10:06:30\n    The SQL looks injectable\n");
-    for (const line of ["· read   src/auth.py", "· fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks", "· edit   src/auth.py", "· edit   tests/test_auth.py", "· run    pytest -q tests/test_auth.py"]) {
+    for (const line of [
+      "· read   src/auth.py",
+      "· fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks",
+      "· edit   src/auth.py",
+      "· edit   tests/test_auth.py",
+      "· run    pytest -q tests/test_auth.py",
+    ]) {
       expect(out).toContain(`    ${line}\n`);
     }
     expect(out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
@@ -240,9 +315,13 @@ describe("in blame, export, show and summary", () => {
     expect(r.out).toContain("Agents:\n    copilot-cli  1 commit  1 trace\n");
     expect(r.out).toContain("Models:\n    gpt-4.1  copilot-cli  1 commit  1 trace\n");
     expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
-    expect(r.out).toContain("Web pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(r.out).toContain(
+      "Web pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n",
+    );
     expect(r.out).toContain("Files touched: 2\n    src/auth.py\n    tests/test_auth.py\n");
-    expect(r.out).toContain(`    ${SESSIONS.copilot}  copilot-cli  gpt-4.1  Add login with rate limiting to src/auth.py and a test\n`);
+    expect(r.out).toContain(
+      `    ${SESSIONS.copilot}  copilot-cli  gpt-4.1  Add login with rate limiting to src/auth.py and a test\n`,
+    );
     // Without the transcript, from the note alone: Copilot's tool names map to their kinds.
     sh(`rm -r '${join(box.home, ".copilot")}'`);
     const fromNote = traces(shop, ["summary", "HEAD~1..HEAD"]);

@@ -33,13 +33,20 @@ function metaOf(shop: Shop, rev = "HEAD", cwd = shop.repo): Record<string, unkno
  * agent the hook command names (Cursor also runs the hooks of Claude Code's settings).
  */
 function hook(shop: Shop, event: string, extra: Record<string, unknown> = {}, as = "cursor") {
-  const text = readFileSync(join(FIXTURES, "hook-payloads", "cursor", `${event}.json`), "utf8").replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home);
+  const text = readFileSync(join(FIXTURES, "hook-payloads", "cursor", `${event}.json`), "utf8")
+    .replaceAll("/home/dev/work/shop", shop.repo)
+    .replaceAll("/home/dev", box.home);
   // Cursor runs user-level hooks outside the workspace: the payload says where it is.
-  return run([join(box.bin, "git-traces"), "hook", as, event], { cwd: box.home, env: box.env, input: JSON.stringify({ ...JSON.parse(text), ...extra }) });
+  return run([join(box.bin, "git-traces"), "hook", as, event], {
+    cwd: box.home,
+    env: box.env,
+    input: JSON.stringify({ ...JSON.parse(text), ...extra }),
+  });
 }
 
 /** A one-line Cursor record: the assistant writing `file`. */
-const writeRecord = (file: string) => `${JSON.stringify({ role: "assistant", message: { content: [{ type: "tool_use", name: "Write", input: { path: file, contents: "x" } }] } })}\n`;
+const writeRecord = (file: string) =>
+  `${JSON.stringify({ role: "assistant", message: { content: [{ type: "tool_use", name: "Write", input: { path: file, contents: "x" } }] } })}\n`;
 
 interface BlameLine {
   type: string;
@@ -47,7 +54,8 @@ interface BlameLine {
   attribution: string;
   traces: { id: string; agent: string | null; model: string | null }[];
 }
-const tracesCmd = (shop: Shop, args: string[]) => run([join(box.bin, "git"), "traces", ...args], { cwd: shop.repo, env: box.env });
+const tracesCmd = (shop: Shop, args: string[]) =>
+  run([join(box.bin, "git"), "traces", ...args], { cwd: shop.repo, env: box.env });
 
 function blame(shop: Shop, file: string): BlameLine[] {
   const r = tracesCmd(shop, ["blame", "--json", file]);
@@ -96,7 +104,12 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
       [4, "agent"],
     ]);
     expect(lines[1]!.traces).toHaveLength(1);
-    expect(lines[1]!.traces[0]).toMatchObject({ id: ID, agent: "cursor", model: null, title: "Add login with rate limiting to src/auth.py and a test" });
+    expect(lines[1]!.traces[0]).toMatchObject({
+      id: ID,
+      agent: "cursor",
+      model: null,
+      title: "Add login with rate limiting to src/auth.py and a test",
+    });
     const text = tracesCmd(shop, ["blame", "tests/test_auth.py"]);
     expect(text.exitCode).toBe(0);
     expect(text.out).toContain(ID.slice(0, 8));
@@ -107,19 +120,37 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
     expect(convs).toHaveLength(1);
     expect(convs[0].contributor).toEqual({ type: "ai" });
     expect(convs[0].url).toBe(`file://${cursorTranscript(box.home, shop.repo)}`);
-    expect(convs[0].ranges.map((x: { start_line: number; end_line: number }) => [x.start_line, x.end_line])).toEqual([[2, 4]]);
+    expect(convs[0].ranges.map((x: { start_line: number; end_line: number }) => [x.start_line, x.end_line])).toEqual([
+      [2, 4],
+    ]);
     expect(record.metadata["dev.git-traces"].traces).toEqual([
-      { id: ID, source: "git-traces", agent: "cursor", models: [], title: "Add login with rate limiting to src/auth.py and a test", files: ["src/auth.py", "tests/test_auth.py"], end: "2026-11-20T10:06:53.000Z" },
+      {
+        id: ID,
+        source: "git-traces",
+        agent: "cursor",
+        models: [],
+        title: "Add login with rate limiting to src/auth.py and a test",
+        files: ["src/auth.py", "tests/test_auth.py"],
+        end: "2026-11-20T10:06:53.000Z",
+      },
     ]);
 
     // Show: the conversation in the transcript's order, tool calls where they were made.
     const show = tracesCmd(shop, ["show", ID]);
     expect(show.err).toBe("");
     expect(show.exitCode).toBe(0);
-    expect(show.out).toStartWith(`trace ${ID}\nAgent:      cursor\nTitle:      Add login with rate limiting to src/auth.py and a test\nEnded:      2026-11-20 10:06:53 UTC\nDirectory:  ${shop.repo}\n`);
-    expect(show.out).toContain("\nuser\n    Add login with rate limiting to src/auth.py and a test\n\nassistant\n    I'll start by reading the current auth module.\n    · read   src/auth.py\n");
-    expect(show.out).toContain("    · edit   src/auth.py\n    · edit   tests/test_auth.py\n    · run    pytest -q tests/test_auth.py\n");
-    expect(show.out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
+    expect(show.out).toStartWith(
+      `trace ${ID}\nAgent:      cursor\nTitle:      Add login with rate limiting to src/auth.py and a test\nEnded:      2026-11-20 10:06:53 UTC\nDirectory:  ${shop.repo}\n`,
+    );
+    expect(show.out).toContain(
+      "\nuser\n    Add login with rate limiting to src/auth.py and a test\n\nassistant\n    I'll start by reading the current auth module.\n    · read   src/auth.py\n",
+    );
+    expect(show.out).toContain(
+      "    · edit   src/auth.py\n    · edit   tests/test_auth.py\n    · run    pytest -q tests/test_auth.py\n",
+    );
+    expect(show.out).toContain(
+      "Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n",
+    );
     expect(show.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
     expect(tracesCmd(shop, ["show", "HEAD"]).out).toBe(show.out);
 
@@ -127,20 +158,45 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
     const head = run(["/usr/bin/git", "rev-parse", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim();
     const log = tracesCmd(shop, ["log", "-1"]);
     expect(log.err).toBe("");
-    expect(log.out).toContain("    Add login\n\nTraces:\n    c7a41e9b cursor Add login with rate limiting to src/auth.py and a test\n");
+    expect(log.out).toContain(
+      "    Add login\n\nTraces:\n    c7a41e9b cursor Add login with rate limiting to src/auth.py and a test\n",
+    );
     expect(JSON.parse(tracesCmd(shop, ["log", "-1", "--json"]).out)[0].traces).toEqual([
-      { id: ID, source: "git-traces", agent: "cursor", models: [], title: meta!.title, files: meta!.files, end: meta!.end, tools: TOOLS, tokens: meta!.tokens },
+      {
+        id: ID,
+        source: "git-traces",
+        agent: "cursor",
+        models: [],
+        title: meta!.title,
+        files: meta!.files,
+        end: meta!.end,
+        tools: TOOLS,
+        tokens: meta!.tokens,
+      },
     ]);
     const list = tracesCmd(shop, ["list"]);
     expect(list.err).toBe("");
-    expect(list.out).toBe(`${ID}\tcursor\t\t2026-11-20T10:06:53.000Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`);
-    expect(JSON.parse(tracesCmd(shop, ["list", "--json"]).out).sessions).toMatchObject([{ id: ID, agent: "cursor", models: [], cwd: shop.repo, transcript: cursorTranscript(box.home, shop.repo), commits: [{ oid: head }] }]);
+    expect(list.out).toBe(
+      `${ID}\tcursor\t\t2026-11-20T10:06:53.000Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`,
+    );
+    expect(JSON.parse(tracesCmd(shop, ["list", "--json"]).out).sessions).toMatchObject([
+      {
+        id: ID,
+        agent: "cursor",
+        models: [],
+        cwd: shop.repo,
+        transcript: cursorTranscript(box.home, shop.repo),
+        commits: [{ oid: head }],
+      },
+    ]);
 
     // Summary of the branch's work.
     const summary = tracesCmd(shop, ["summary", "HEAD~1..HEAD"]);
     expect(summary.err).toBe("");
     expect(summary.out).toContain("Agents:\n    cursor  1 commit  1 trace\n");
-    expect(summary.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(summary.out).toContain(
+      "Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n",
+    );
     expect(summary.out).toContain(`    ${ID}  cursor  Add login with rate limiting to src/auth.py and a test\n`);
   });
 
@@ -171,7 +227,10 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
       const repo = join(box.home, "work", name);
       mkdirSync(join(repo, "src"), { recursive: true });
       mkdirSync(join(repo, "tests"), { recursive: true });
-      sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", { cwd: repo, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+      sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", {
+        cwd: repo,
+        env: at(box.realEnv, "2026-11-20T09:00:00Z"),
+      });
       writeFileSync(join(repo, "src", "auth.py"), "same file names as the shop session\n");
       writeFileSync(join(repo, "tests", "test_auth.py"), "x\n");
       shop.git(["add", "-A"], { cwd: repo });
@@ -181,7 +240,14 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
     // shop-old's own session (folder ...-work-shop-old) does not land in the shop either.
     const oldRepo = join(box.home, "work", "shop-old");
     const oldSession = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
-    const dest = join(box.home, ".cursor", "projects", cursorFolder(oldRepo), "agent-transcripts", `${oldSession}.jsonl`);
+    const dest = join(
+      box.home,
+      ".cursor",
+      "projects",
+      cursorFolder(oldRepo),
+      "agent-transcripts",
+      `${oldSession}.jsonl`,
+    );
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, readFileSync(cursorTranscript(box.home, shop.repo), "utf8").replaceAll(shop.repo, oldRepo));
     touch(dest, "2026-11-20T10:06:00Z");
@@ -206,7 +272,10 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
       touch(join(dir, name), "2026-11-20T10:06:00Z");
     }
     for (const f of ["garbage-line", "hostile-strings", "huge-tool-result", "unknown-record-type"]) {
-      copyFileSync(join(FIXTURES, "malformed", "claude-code", `${f}.jsonl`), join(dir, `0b000000-0000-4000-8000-00000000000${f.length % 10}.jsonl`));
+      copyFileSync(
+        join(FIXTURES, "malformed", "claude-code", `${f}.jsonl`),
+        join(dir, `0b000000-0000-4000-8000-00000000000${f.length % 10}.jsonl`),
+      );
     }
     shop.git(["add", "-A"]);
     const r = shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, "2026-11-20T10:20:00Z") });
@@ -243,32 +312,56 @@ describe("with hooks: Cursor reported the conversation", () => {
     writeFileSync(transcript, text);
     touch(transcript, last);
     shop.git(["add", "-A"]);
-    expect(shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, new Date(Date.now() + 2000).toISOString()) }).exitCode).toBe(0);
+    expect(
+      shop.git(["commit", "-q", "-m", "Add login"], { env: at(box.env, new Date(Date.now() + 2000).toISOString()) })
+        .exitCode,
+    ).toBe(0);
     expect(shop.traces()).toEqual([ID]);
     const [meta] = metaOf(shop);
-    expect(meta).toMatchObject({ agent: "cursor", agentVersion: "2.3.14", model: "claude-4.5-sonnet", files: ["src/auth.py", "tests/test_auth.py"], tools: TOOLS, end: last });
+    expect(meta).toMatchObject({
+      agent: "cursor",
+      agentVersion: "2.3.14",
+      model: "claude-4.5-sonnet",
+      files: ["src/auth.py", "tests/test_auth.py"],
+      tools: TOOLS,
+      end: last,
+    });
     // The start is when the hooks first saw the conversation (the transcript has none).
     const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
     expect(meta!.start).toBe(active.sessions[0].firstSeen);
 
     // The snapshot of the session keeps what the hooks reported, also once show has read
     // the transcript again (and refreshed it).
-    const snapshot = () => JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "snapshots", `${ID}.json`), "utf8")).trace;
-    expect(snapshot()).toMatchObject({ id: ID, agent: "cursor", agentVersion: "2.3.14", models: ["claude-4.5-sonnet"], start: meta!.start });
+    const snapshot = () =>
+      JSON.parse(readFileSync(join(box.home, ".local", "share", "git-traces", "snapshots", `${ID}.json`), "utf8"))
+        .trace;
+    expect(snapshot()).toMatchObject({
+      id: ID,
+      agent: "cursor",
+      agentVersion: "2.3.14",
+      models: ["claude-4.5-sonnet"],
+      start: meta!.start,
+    });
 
     // show and summary name the model the hooks reported.
     const show = tracesCmd(shop, ["show", ID]);
     expect(show.err).toBe("");
     // (show names the version the transcript gives, and Cursor's gives none.)
     expect(show.out).toStartWith(`trace ${ID}\nAgent:      cursor\nModels:     claude-4.5-sonnet\n`);
-    expect(tracesCmd(shop, ["summary", "HEAD~1..HEAD"]).out).toContain("Models:\n    claude-4.5-sonnet  cursor  1 commit  1 trace\n");
+    expect(tracesCmd(shop, ["summary", "HEAD~1..HEAD"]).out).toContain(
+      "Models:\n    claude-4.5-sonnet  cursor  1 commit  1 trace\n",
+    );
     appendFileSync(transcript, writeRecord(join(shop.repo, "NOTES.md")));
     expect(tracesCmd(shop, ["show", ID]).exitCode).toBe(0);
     expect(snapshot().tools).toHaveLength(7);
     expect(snapshot()).toMatchObject({ agentVersion: "2.3.14", models: ["claude-4.5-sonnet"] });
 
     // Blame and export name the model Cursor reported, export as provider/model.
-    expect(blame(shop, "src/auth.py")[1]!.traces[0]).toMatchObject({ id: ID, agent: "cursor", model: "claude-4.5-sonnet" });
+    expect(blame(shop, "src/auth.py")[1]!.traces[0]).toMatchObject({
+      id: ID,
+      agent: "cursor",
+      model: "claude-4.5-sonnet",
+    });
     const conv = exported(shop).files.find((f: { path: string }) => f.path === "tests/test_auth.py").conversations[0];
     expect(conv.contributor).toEqual({ type: "ai", model_id: "anthropic/claude-4.5-sonnet" });
   });
@@ -293,4 +386,3 @@ describe("with hooks: Cursor reported the conversation", () => {
     expect(run(["/bin/ls", join(shop.repo, ".git", "traces")]).out).not.toContain("active.json");
   });
 });
-

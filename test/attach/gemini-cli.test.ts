@@ -65,7 +65,10 @@ describe("without hooks: sessions found under ~/.gemini/tmp", () => {
     const other = join(box.home, "work", "other");
     mkdirSync(join(other, "src"), { recursive: true });
     mkdirSync(join(other, "tests"), { recursive: true });
-    sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", { cwd: other, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+    sh("git init -q && echo a > src/auth.py && git add -A && git commit -q -m init", {
+      cwd: other,
+      env: at(box.realEnv, "2026-11-20T09:00:00Z"),
+    });
     writeFileSync(join(other, "src", "auth.py"), "same file names as the shop session\n");
     writeFileSync(join(other, "tests", "test_auth.py"), "x\n");
     shop.git(["add", "-A"], { cwd: other });
@@ -75,7 +78,10 @@ describe("without hooks: sessions found under ~/.gemini/tmp", () => {
     const folder = join(box.home, ".gemini", "tmp", "other", "chats");
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(box.home, ".gemini", "tmp", "other", ".project_root"), other);
-    const text = readFileSync(geminiTranscript(box.home), "utf8").replaceAll(SESSIONS.gemini, "7e0b0d11-2222-4333-8444-555555555555");
+    const text = readFileSync(geminiTranscript(box.home), "utf8").replaceAll(
+      SESSIONS.gemini,
+      "7e0b0d11-2222-4333-8444-555555555555",
+    );
     writeFileSync(join(folder, "session-2026-11-20T10-00-7e0b0d11.jsonl"), text);
     rmSync(geminiTranscript(box.home));
     agentEdits(shop.repo);
@@ -89,9 +95,15 @@ describe("without hooks: sessions found under ~/.gemini/tmp", () => {
     installAgentFixtures(["gemini-cli"], box.home, join(box.home, "work", "shop"));
     mkdirSync(legacy, { recursive: true });
     writeFileSync(join(legacy, "db.py"), "def fetch_rows(conn, table):\n    return []\n");
-    sh("git init -q && git add -A && git commit -q -m init", { cwd: legacy, env: at(box.realEnv, "2026-06-01T08:00:00Z") });
+    sh("git init -q && git add -A && git commit -q -m init", {
+      cwd: legacy,
+      env: at(box.realEnv, "2026-06-01T08:00:00Z"),
+    });
     writeFileSync(join(legacy, "db.py"), "def load_rows(conn, table):\n    return []\n");
-    const r = run([join(box.bin, "git"), "commit", "-q", "-am", "Rename"], { cwd: legacy, env: { ...at(box.env, "2026-06-01T09:05:00Z"), GIT_TRACES_SYNC: "1" } });
+    const r = run([join(box.bin, "git"), "commit", "-q", "-am", "Rename"], {
+      cwd: legacy,
+      env: { ...at(box.env, "2026-06-01T09:05:00Z"), GIT_TRACES_SYNC: "1" },
+    });
     expect([r.exitCode, r.err]).toEqual([0, ""]);
     const note = run(["/usr/bin/git", "notes", "--ref=traces", "show", "HEAD"], { cwd: legacy, env: box.realEnv }).out;
     expect(note).toContain(`traces:${SESSIONS.geminiLegacy}\n`);
@@ -111,11 +123,19 @@ describe("without hooks: sessions found under ~/.gemini/tmp", () => {
   test("malformed and hostile chats next to the session: no crash, no stack trace, nothing unsafe attached", () => {
     const shop = makeShop(box, ["gemini-cli"]);
     const chats = join(box.home, ".gemini", "tmp", "shop", "chats");
-    copyFileSync(join(FIXTURES, "malformed", "gemini-cli", "session-2026-11-20T10-14-4e7b1c93.jsonl"), join(chats, "session-2026-11-20T10-14-4e7b1c93.jsonl"));
+    copyFileSync(
+      join(FIXTURES, "malformed", "gemini-cli", "session-2026-11-20T10-14-4e7b1c93.jsonl"),
+      join(chats, "session-2026-11-20T10-14-4e7b1c93.jsonl"),
+    );
     const scenario = readFileSync(geminiTranscript(box.home), "utf8");
-    const evil = scenario.replaceAll(SESSIONS.gemini, "../../../../tmp/evil").replace("Add login", "\u001b]0;pwned\u0007\u001b[2JAdd login");
+    const evil = scenario
+      .replaceAll(SESSIONS.gemini, "../../../../tmp/evil")
+      .replace("Add login", "\u001b]0;pwned\u0007\u001b[2JAdd login");
     writeFileSync(join(chats, "session-2026-11-20T10-00-evil0000.jsonl"), evil);
-    writeFileSync(join(chats, "session-2026-11-20T10-00-garbage0.jsonl"), "\u0000\u0001 not json at all\n{\"sessionId\":");
+    writeFileSync(
+      join(chats, "session-2026-11-20T10-00-garbage0.jsonl"),
+      '\u0000\u0001 not json at all\n{"sessionId":',
+    );
     writeFileSync(join(chats, "session-2026-11-20T10-00-empty000.json"), "");
     // The scenario itself, cut off in the middle of its last edit.
     const lines = scenario.trimEnd().split("\n");
@@ -133,10 +153,18 @@ describe("without hooks: sessions found under ~/.gemini/tmp", () => {
 
 describe("with hooks: the sessions Gemini CLI reported", () => {
   function hook(shop: Shop, event: string, transcript?: string) {
-    const payload = JSON.parse(readFileSync(join(FIXTURES, "hook-payloads", "gemini-cli", `${event}.json`), "utf8").replaceAll("/home/dev/work/shop", shop.repo).replaceAll("/home/dev", box.home));
+    const payload = JSON.parse(
+      readFileSync(join(FIXTURES, "hook-payloads", "gemini-cli", `${event}.json`), "utf8")
+        .replaceAll("/home/dev/work/shop", shop.repo)
+        .replaceAll("/home/dev", box.home),
+    );
     if (transcript === undefined) delete payload.transcript_path;
     else payload.transcript_path = transcript;
-    return run([join(box.bin, "git-traces"), "hook", "gemini-cli", event], { cwd: shop.repo, env: box.env, input: JSON.stringify(payload) });
+    return run([join(box.bin, "git-traces"), "hook", "gemini-cli", event], {
+      cwd: shop.repo,
+      env: box.env,
+      input: JSON.stringify(payload),
+    });
   }
 
   test("the hook's transcript_path leads to the chat, even outside ~/.gemini", () => {
@@ -170,10 +198,14 @@ describe("with hooks: the sessions Gemini CLI reported", () => {
 test("git traces attach by ID finds the chat; a chat with nothing in it attaches without files", () => {
   const shop = makeShop(box, ["gemini-cli"], { edits: false });
   const chats = join(box.home, ".gemini", "tmp", "shop", "chats");
-  copyFileSync(join(FIXTURES, "malformed", "gemini-cli", "session-2026-11-20T10-14-4e7b1c93.jsonl"), join(chats, "session-2026-11-20T10-14-4e7b1c93.jsonl"));
+  copyFileSync(
+    join(FIXTURES, "malformed", "gemini-cli", "session-2026-11-20T10-14-4e7b1c93.jsonl"),
+    join(chats, "session-2026-11-20T10-14-4e7b1c93.jsonl"),
+  );
   agentEdits(shop.repo);
   sh("git add -A && git commit -q -m 'By hand'", { cwd: shop.repo, env: at(box.realEnv, "2026-11-20T10:08:00Z") });
-  const attach = (id: string) => run([join(box.bin, "git"), "traces", "attach", "HEAD", id], { cwd: shop.repo, env: box.env });
+  const attach = (id: string) =>
+    run([join(box.bin, "git"), "traces", "attach", "HEAD", id], { cwd: shop.repo, env: box.env });
   const r = attach(SESSIONS.gemini);
   expect([r.exitCode, r.err]).toEqual([0, ""]);
   expect(r.out).toStartWith(`attached gemini-cli ${SESSIONS.gemini} to `);
@@ -200,48 +232,73 @@ describe("shown by the history commands", () => {
     expect([r.exitCode, r.err]).toEqual([0, ""]);
     const rows = r.out.split("\n");
     expect(rows[0]).toMatch(/^\^[0-9a-f]{7} human /);
-    expect(rows[1]).toMatch(/^[0-9a-f]{8} gemini-cli gemini-2\.5-pro 8d2f5a17 \(Dev Eloper 2026-11-20 10:08:00 \+0000 2\) $/);
+    expect(rows[1]).toMatch(
+      /^[0-9a-f]{8} gemini-cli gemini-2\.5-pro 8d2f5a17 \(Dev Eloper 2026-11-20 10:08:00 \+0000 2\) $/,
+    );
     expect(r.out).toContain("\nSummary of 4 lines\n  75.0%  3  gemini-cli gemini-2.5-pro\n  25.0%  1  human\n");
     const json = traces(["blame", "--json", "tests/test_auth.py"]);
     const first = JSON.parse(json.out.split("\n")[0]!);
-    expect(first.traces).toEqual([expect.objectContaining({ id: SESSIONS.gemini, agent: "gemini-cli", model: "gemini-2.5-pro" })]);
+    expect(first.traces).toEqual([
+      expect.objectContaining({ id: SESSIONS.gemini, agent: "gemini-cli", model: "gemini-2.5-pro" }),
+    ]);
   });
 
   test("show: the session's header, conversation and tool calls; --json is the trace model", () => {
     const r = traces(["show", SESSIONS.gemini]);
     expect([r.exitCode, r.err]).toEqual([0, ""]);
-    expect(r.out).toStartWith(`trace ${SESSIONS.gemini}\nAgent:      gemini-cli\nModels:     gemini-2.5-pro\nTitle:      Add login with rate limiting to src/auth.py and a test\n`);
+    expect(r.out).toStartWith(
+      `trace ${SESSIONS.gemini}\nAgent:      gemini-cli\nModels:     gemini-2.5-pro\nTitle:      Add login with rate limiting to src/auth.py and a test\n`,
+    );
     expect(r.out).toContain("Started:    2026-11-20 10:00:01 UTC\nEnded:      2026-11-20 10:06:52 UTC (6m 51s)\n");
     expect(r.out).toContain(`Directory:  ${shop.repo}\n`);
     expect(r.out).toContain(`Transcript: ${geminiTranscript(box.home)}\n`);
-    expect(r.out).toContain("assistant 10:00:09 gemini-2.5-pro\n    I'll start by reading the current auth module.\n    · read   src/auth.py\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(r.out).toContain(
+      "assistant 10:00:09 gemini-2.5-pro\n    I'll start by reading the current auth module.\n    · read   src/auth.py\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n",
+    );
     expect(r.out).toContain("    · run    pytest -q tests/test_auth.py\n");
     expect(r.out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
     expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
     expect(r.out).not.toContain("wJalrXUtnFEMI");
     const json = JSON.parse(traces(["show", "--json", "8d2f5a17"]).out);
-    expect(json.traces[0].trace).toMatchObject({ id: SESSIONS.gemini, agent: "gemini-cli", models: ["gemini-2.5-pro"], provider: "google" });
+    expect(json.traces[0].trace).toMatchObject({
+      id: SESSIONS.gemini,
+      agent: "gemini-cli",
+      models: ["gemini-2.5-pro"],
+      provider: "google",
+    });
   });
 
   test("summary: the agent, its model, tool calls by kind, the page it loaded, the files", () => {
     const r = traces(["summary", "HEAD~1..HEAD"]);
     expect([r.exitCode, r.err]).toEqual([0, ""]);
-    expect(r.out).toContain("Agents:\n    gemini-cli  1 commit  1 trace\nModels:\n    gemini-2.5-pro  gemini-cli  1 commit  1 trace\n");
-    expect(r.out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(r.out).toContain(
+      "Agents:\n    gemini-cli  1 commit  1 trace\nModels:\n    gemini-2.5-pro  gemini-cli  1 commit  1 trace\n",
+    );
+    expect(r.out).toContain(
+      "Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\nWeb pages loaded: 1\n    https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n",
+    );
     expect(r.out).toContain("Files touched: 2\n    src/auth.py\n    tests/test_auth.py\n");
-    expect(r.out).toContain(`    ${SESSIONS.gemini}  gemini-cli  gemini-2.5-pro  Add login with rate limiting to src/auth.py and a test\n`);
+    expect(r.out).toContain(
+      `    ${SESSIONS.gemini}  gemini-cli  gemini-2.5-pro  Add login with rate limiting to src/auth.py and a test\n`,
+    );
   });
 
   test("log: the commit with its trace; list: the session and its commit, the older one by its own directory", () => {
     const head = run(["/usr/bin/git", "rev-parse", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim();
     const log = traces(["log", "--oneline"]);
     expect([log.exitCode, log.err]).toEqual([0, ""]);
-    expect(log.out).toBe(`${head.slice(0, 7)} Add login\n        8d2f5a17 gemini-cli gemini-2.5-pro Add login with rate limiting to src/auth.py and a test\n${run(["/usr/bin/git", "rev-parse", "--short", "HEAD~1"], { cwd: shop.repo, env: box.realEnv }).out.trim()} Initial shop\n`);
+    expect(log.out).toBe(
+      `${head.slice(0, 7)} Add login\n        8d2f5a17 gemini-cli gemini-2.5-pro Add login with rate limiting to src/auth.py and a test\n${run(["/usr/bin/git", "rev-parse", "--short", "HEAD~1"], { cwd: shop.repo, env: box.realEnv }).out.trim()} Initial shop\n`,
+    );
     const list = traces(["list"]);
     expect([list.exitCode, list.err]).toEqual([0, ""]);
-    expect(list.out).toBe(`${SESSIONS.gemini}\tgemini-cli\tgemini-2.5-pro\t2026-11-20T10:06:52.377Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`);
+    expect(list.out).toBe(
+      `${SESSIONS.gemini}\tgemini-cli\tgemini-2.5-pro\t2026-11-20T10:06:52.377Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`,
+    );
     const all = traces(["list", "--all"]);
-    expect(all.out).toContain(`${join(box.home, "work", "legacy")}\t${SESSIONS.geminiLegacy}\tgemini-cli\tgemini-2.5-flash\t`);
+    expect(all.out).toContain(
+      `${join(box.home, "work", "legacy")}\t${SESSIONS.geminiLegacy}\tgemini-cli\tgemini-2.5-flash\t`,
+    );
   });
 
   test("export: an Agent Trace record with Google's model ID and the chat's file URL", () => {
@@ -252,6 +309,8 @@ describe("shown by the history commands", () => {
     const conv = record.files[0].conversations[0];
     expect(conv.contributor).toEqual({ type: "ai", model_id: "google/gemini-2.5-pro" });
     expect(conv.url).toBe(`file://${geminiTranscript(box.home)}`);
-    expect(record.metadata["dev.git-traces"].traces).toEqual([expect.objectContaining({ id: SESSIONS.gemini, agent: "gemini-cli" })]);
+    expect(record.metadata["dev.git-traces"].traces).toEqual([
+      expect.objectContaining({ id: SESSIONS.gemini, agent: "gemini-cli" }),
+    ]);
   });
 });

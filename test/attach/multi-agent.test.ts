@@ -19,7 +19,9 @@ afterAll(() => box?.cleanup());
 /** Moves a session's edits from the scenario's files to `<name>` ones, keeping the file's time. */
 function retarget(transcript: string, name: string): void {
   const { atime, mtime } = statSync(transcript);
-  const text = readFileSync(transcript, "utf8").replaceAll("src/auth.py", `src/${name}.py`).replaceAll("tests/test_auth.py", `tests/test_${name}.py`);
+  const text = readFileSync(transcript, "utf8")
+    .replaceAll("src/auth.py", `src/${name}.py`)
+    .replaceAll("tests/test_auth.py", `tests/test_${name}.py`);
   writeFileSync(transcript, text);
   utimesSync(transcript, atime, mtime);
 }
@@ -34,8 +36,12 @@ test("Claude Code, Codex and Gemini CLI on different files: each commit gets exa
     writeFileSync(join(shop.repo, "tests", `test_${name}.py`), `def test_${name}():\n    assert True\n`);
   }
   // First commit: Claude's and Gemini's files only.
-  expect(shop.git(["add", "src/claude.py", "tests/test_claude.py", "src/gemini.py", "tests/test_gemini.py"]).exitCode).toBe(0);
-  const first = shop.git(["commit", "-q", "-m", "claude and gemini work"], { env: at(box.env, "2026-11-20T10:20:00Z") });
+  expect(
+    shop.git(["add", "src/claude.py", "tests/test_claude.py", "src/gemini.py", "tests/test_gemini.py"]).exitCode,
+  ).toBe(0);
+  const first = shop.git(["commit", "-q", "-m", "claude and gemini work"], {
+    env: at(box.env, "2026-11-20T10:20:00Z"),
+  });
   expect(first.exitCode).toBe(0);
   expect(first.err).toBe("");
   expect(shop.traces().sort()).toEqual([SESSIONS.claude, SESSIONS.gemini].sort());

@@ -85,7 +85,11 @@ describe("without hooks: the session found in OpenCode's datastore", () => {
     writer.exec("PRAGMA busy_timeout = 0");
     try {
       writer.exec("BEGIN IMMEDIATE");
-      writer.prepare("UPDATE session SET title = 'renamed, not committed yet', time_updated = time_updated + 5 WHERE id = ?1").run(ID);
+      writer
+        .prepare(
+          "UPDATE session SET title = 'renamed, not committed yet', time_updated = time_updated + 5 WHERE id = ?1",
+        )
+        .run(ID);
       shop.git(["add", "-A"]);
       const started = performance.now();
       const r = shop.git(["commit", "-q", "-m", "Add login"], { env: { GIT_TRACES_SYNC: "1" } });
@@ -135,7 +139,9 @@ describe("without hooks: the session found in OpenCode's datastore", () => {
     expect(shop.git(["commit", "-q", "-am", "Docs"], { env: at(box.env, "2026-11-20T09:30:00Z") }).exitCode).toBe(0);
     expect(shop.note()).toBe("");
     const quiet = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "quiet.json"), "utf8"));
-    expect(Object.keys(quiet.dirs)).toEqual(expect.arrayContaining([opencodeDb(box.home), `${opencodeDb(box.home)}-wal`]));
+    expect(Object.keys(quiet.dirs)).toEqual(
+      expect.arrayContaining([opencodeDb(box.home), `${opencodeDb(box.home)}-wal`]),
+    );
     // OpenCode, still running, writes a session in the shop: only its -wal file changes.
     const NEW = "ses_0e0799e3e0ffNewInTheShop1";
     const writer = new Database(opencodeDb(box.home));
@@ -156,12 +162,16 @@ describe("without hooks: the session found in OpenCode's datastore", () => {
   test("damaged rows, a hostile ID and escapes in a prompt: no crash, no stack trace, nothing unsafe in the note", () => {
     const shop = makeShop(box, ["opencode"]);
     const db = new Database(opencodeDb(box.home));
-    db.exec(anotherSessionSql(shop.repo, "ses_hostile00000000000000001").replaceAll("ses_hostile00000000000000001", "../../../tmp/evil"));
-    db.prepare("UPDATE part SET data = '{\"type\":\"tool\",' WHERE id = 'prt_1f86620f9001zsoJa7z5BfIpyX'").run();
-    db.prepare("INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_1f86620f9002zzEscapes0001', 'msg_1f86620f8001cpV6E1MN228bGa', ?1, 1795168805113, 1795168805113, ?2)").run(
-      ID,
-      JSON.stringify({ type: "text", text: "\u001b[2J\u001b]0;owned\u0007Add login\u202e" }),
+    db.exec(
+      anotherSessionSql(shop.repo, "ses_hostile00000000000000001").replaceAll(
+        "ses_hostile00000000000000001",
+        "../../../tmp/evil",
+      ),
     );
+    db.prepare("UPDATE part SET data = '{\"type\":\"tool\",' WHERE id = 'prt_1f86620f9001zsoJa7z5BfIpyX'").run();
+    db.prepare(
+      "INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES ('prt_1f86620f9002zzEscapes0001', 'msg_1f86620f8001cpV6E1MN228bGa', ?1, 1795168805113, 1795168805113, ?2)",
+    ).run(ID, JSON.stringify({ type: "text", text: "\u001b[2J\u001b]0;owned\u0007Add login\u202e" }));
     db.close();
     shop.git(["add", "-A"]);
     const r = shop.git(["commit", "-q", "-m", "Add login"]);
@@ -199,7 +209,10 @@ describe("with hooks: the session the plugin reported", () => {
     expect(shop.note()).toBe("");
     sh("git reset -q --soft HEAD~1", { cwd: shop.repo, env: box.realEnv });
 
-    expect(run([join(box.bin, "git-traces"), "hooks", "install", "--agent", "opencode"], { cwd: box.home, env: box.env }).exitCode).toBe(0);
+    expect(
+      run([join(box.bin, "git-traces"), "hooks", "install", "--agent", "opencode"], { cwd: box.home, env: box.env })
+        .exitCode,
+    ).toBe(0);
     runPlugin(shop.repo);
     const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
     expect(active.sessions).toMatchObject([{ agent: "opencode", id: ID, cwd: shop.repo, lastEvent: "session.idle" }]);
@@ -212,8 +225,17 @@ describe("with hooks: the session the plugin reported", () => {
 
   test("the plugin's payload says OpenCode, whichever agent's hook command it reaches", () => {
     const shop = makeShop(box, [], { edits: false });
-    const payload = JSON.stringify({ session_id: ID, cwd: shop.repo, hook_event_name: "session.idle", source_agent: "opencode" });
-    const r = run([join(box.bin, "git-traces"), "hook", "claude-code", "Stop"], { cwd: shop.repo, env: box.env, input: payload });
+    const payload = JSON.stringify({
+      session_id: ID,
+      cwd: shop.repo,
+      hook_event_name: "session.idle",
+      source_agent: "opencode",
+    });
+    const r = run([join(box.bin, "git-traces"), "hook", "claude-code", "Stop"], {
+      cwd: shop.repo,
+      env: box.env,
+      input: payload,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.err).toBe("");
     const active = JSON.parse(readFileSync(join(shop.repo, ".git", "traces", "active.json"), "utf8"));
@@ -222,7 +244,11 @@ describe("with hooks: the session the plugin reported", () => {
 
   test("a hook payload with an unsafe session ID is ignored and the hook still exits 0", () => {
     const shop = makeShop(box, [], { edits: false });
-    const r = run([join(box.bin, "git-traces"), "hook", "opencode", "chat.message"], { cwd: shop.repo, env: box.env, input: JSON.stringify({ session_id: "../../etc/passwd", cwd: shop.repo, hook_event_name: "chat.message" }) });
+    const r = run([join(box.bin, "git-traces"), "hook", "opencode", "chat.message"], {
+      cwd: shop.repo,
+      env: box.env,
+      input: JSON.stringify({ session_id: "../../etc/passwd", cwd: shop.repo, hook_event_name: "chat.message" }),
+    });
     expect(r.exitCode).toBe(0);
     expect(r.err).toBe("git-traces hook: OpenCode sent a payload without a usable session ID; ignored\n");
     expect(run(["/usr/bin/find", shop.repo, "-name", "active.json"]).out).toBe("");
@@ -238,15 +264,21 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
 
     const log = shop.git(["traces", "log", "-1"]);
     expect(log.err).toBe("");
-    expect(log.out).toContain("    Add login\n\nTraces:\n    ses_e0799e3e opencode claude-sonnet-4-5 Add login with rate limiting to src/auth.py and a test\n");
+    expect(log.out).toContain(
+      "    Add login\n\nTraces:\n    ses_e0799e3e opencode claude-sonnet-4-5 Add login with rate limiting to src/auth.py and a test\n",
+    );
     const logJson = JSON.parse(shop.git(["traces", "log", "-1", "--json"]).out);
     expect(logJson[0].traces).toEqual([{ ...EXPECTED_META_JSON, id: ID, source: "git-traces" }]);
 
     const list = shop.git(["traces", "list"]);
     expect(list.err).toBe("");
-    expect(list.out).toBe(`${ID}\topencode\tclaude-sonnet-4-5\t2026-11-20T10:06:53.277Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`);
+    expect(list.out).toBe(
+      `${ID}\topencode\tclaude-sonnet-4-5\t2026-11-20T10:06:53.277Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`,
+    );
     const listJson = JSON.parse(shop.git(["traces", "list", "--json"]).out);
-    expect(listJson.sessions).toMatchObject([{ id: ID, agent: "opencode", models: ["claude-sonnet-4-5"], cwd: shop.repo, commits: [{ oid: head }] }]);
+    expect(listJson.sessions).toMatchObject([
+      { id: ID, agent: "opencode", models: ["claude-sonnet-4-5"], cwd: shop.repo, commits: [{ oid: head }] },
+    ]);
   });
 
   test("show: the whole session read back from opencode.db; summary: the agent, model and trace", () => {
@@ -257,12 +289,18 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
     expect(show.err).toBe("");
     expect(show.exitCode).toBe(0);
     const out = show.out;
-    expect(out.startsWith(`trace ${ID}\nAgent:      opencode 1.0.150\nModels:     claude-sonnet-4-5\nTitle:      Add login with rate limiting to src/auth.py and a test\n`)).toBe(true);
+    expect(
+      out.startsWith(
+        `trace ${ID}\nAgent:      opencode 1.0.150\nModels:     claude-sonnet-4-5\nTitle:      Add login with rate limiting to src/auth.py and a test\n`,
+      ),
+    ).toBe(true);
     expect(out).toContain("Started:    2026-11-20 10:00:03 UTC\nEnded:      2026-11-20 10:06:53 UTC (6m 49s)\n");
     expect(out).toContain(`Directory:  ${shop.repo}\n`);
     expect(out).toContain(`Transcript: ${opencodeDb(box.home)}\n`);
     expect(out).toContain("user 10:06:30\n    The SQL looks injectable\n");
-    expect(out).toContain("    · read   src/auth.py\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(out).toContain(
+      "    · read   src/auth.py\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n",
+    );
     expect(out).toContain("    · run    pytest -q tests/test_auth.py\n");
     expect(out).toContain("Files touched:\n    src/auth.py         read, edited\n    tests/test_auth.py  edited\n");
     expect(out).toContain("Tool calls: 6 (1 read, 3 edit, 1 shell, 1 web fetch)\n");
@@ -276,7 +314,9 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
     expect(summary.err).toBe("");
     expect(summary.out).toContain("Agents:\n    opencode  1 commit  1 trace\n");
     expect(summary.out).toContain("Models:\n    claude-sonnet-4-5  opencode  1 commit  1 trace\n");
-    expect(summary.out).toContain(`    ${ID}  opencode  claude-sonnet-4-5  Add login with rate limiting to src/auth.py and a test\n`);
+    expect(summary.out).toContain(
+      `    ${ID}  opencode  claude-sonnet-4-5  Add login with rate limiting to src/auth.py and a test\n`,
+    );
   });
 
   test("blame gives the session's lines to it; export names it with its model and where its transcript is", () => {
@@ -294,7 +334,15 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
       .filter((o) => o.type === "line");
     // Line 1 is the human's first commit; the session wrote the rest.
     expect(lines[0].attribution).toBe("human");
-    for (const l of lines.slice(1)) expect(l.traces).toMatchObject([{ id: ID, agent: "opencode", model: "claude-sonnet-4-5", title: "Add login with rate limiting to src/auth.py and a test" }]);
+    for (const l of lines.slice(1))
+      expect(l.traces).toMatchObject([
+        {
+          id: ID,
+          agent: "opencode",
+          model: "claude-sonnet-4-5",
+          title: "Add login with rate limiting to src/auth.py and a test",
+        },
+      ]);
     const text = shop.git(["traces", "blame", "src/auth.py"]).out;
     expect(text).toContain("opencode");
 
@@ -302,14 +350,21 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
     expect(exp.err).toBe("");
     expect(exp.exitCode).toBe(0);
     const record = JSON.parse(exp.out);
-    const files = Object.fromEntries(record.files.map((f: { path: string; conversations: unknown[] }) => [f.path, f.conversations]));
+    const files = Object.fromEntries(
+      record.files.map((f: { path: string; conversations: unknown[] }) => [f.path, f.conversations]),
+    );
     expect(Object.keys(files).sort()).toEqual(["src/auth.py", "tests/test_auth.py"]);
-    for (const convs of Object.values(files) as { contributor: { type: string; model_id?: string }; url?: string }[][]) {
+    for (const convs of Object.values(files) as {
+      contributor: { type: string; model_id?: string };
+      url?: string;
+    }[][]) {
       expect(convs).toHaveLength(1);
       expect(convs[0]!.contributor).toEqual({ type: "ai", model_id: "anthropic/claude-sonnet-4-5" });
       expect(convs[0]!.url).toBe(Bun.pathToFileURL(opencodeDb(box.home)).href);
     }
-    expect(record.metadata["dev.git-traces"].traces).toMatchObject([{ id: ID, agent: "opencode", models: ["claude-sonnet-4-5"], files: ["src/auth.py", "tests/test_auth.py"] }]);
+    expect(record.metadata["dev.git-traces"].traces).toMatchObject([
+      { id: ID, agent: "opencode", models: ["claude-sonnet-4-5"], files: ["src/auth.py", "tests/test_auth.py"] },
+    ]);
   });
 });
 
@@ -320,7 +375,10 @@ test("a repository whose path holds characters SQLite's LIKE would treat special
   // A sibling the pattern sh%p_1 would match, with the same files, gets nothing.
   const sibling = join(box.home, "work", "shXXp_1");
   for (const d of ["src", "tests"]) mkdirSync(join(sibling, d), { recursive: true });
-  sh("git init -q && git commit -q --allow-empty -m init", { cwd: sibling, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+  sh("git init -q && git commit -q --allow-empty -m init", {
+    cwd: sibling,
+    env: at(box.realEnv, "2026-11-20T09:00:00Z"),
+  });
   agentEdits(sibling);
   shop.git(["add", "-A"], { cwd: sibling });
   shop.git(["commit", "-q", "-m", "Sibling"], { cwd: sibling });

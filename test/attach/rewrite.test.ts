@@ -24,16 +24,25 @@ function shopWithNote(): Shop {
   return shop;
 }
 
-const rev = (shop: Shop, r: string) => run(["/usr/bin/git", "rev-parse", r], { cwd: shop.repo, env: box.realEnv }).out.trim();
+const rev = (shop: Shop, r: string) =>
+  run(["/usr/bin/git", "rev-parse", r], { cwd: shop.repo, env: box.realEnv }).out.trim();
 
 test("commit --amend keeps the note on the new commit", () => {
   const shop = shopWithNote();
   const before = rev(shop, "HEAD");
-  expect(shop.git(["commit", "-q", "--amend", "-m", "Add login (reworded)"], { env: at(box.env, "2026-11-20T10:30:00Z") }).exitCode).toBe(0);
+  expect(
+    shop.git(["commit", "-q", "--amend", "-m", "Add login (reworded)"], { env: at(box.env, "2026-11-20T10:30:00Z") })
+      .exitCode,
+  ).toBe(0);
   expect(rev(shop, "HEAD")).not.toBe(before);
   expect(shop.traces()).toEqual([SESSIONS.claude]);
   // Once, not twice: the copied note and the re-detected session merge.
-  expect(shop.note().split("\n").filter((l) => l.startsWith("traces:"))).toHaveLength(1);
+  expect(
+    shop
+      .note()
+      .split("\n")
+      .filter((l) => l.startsWith("traces:")),
+  ).toHaveLength(1);
 });
 
 test("an amend made during an agent session also gets that session", () => {
@@ -48,10 +57,13 @@ test("an amend made during an agent session also gets that session", () => {
 
 test("rebase keeps the notes of the rebased commits", () => {
   const shop = shopWithNote();
-  sh("git checkout -q -b main HEAD~1 && echo upstream > UPSTREAM && git add UPSTREAM && git commit -q -m upstream && git checkout -q feature/login", {
-    cwd: shop.repo,
-    env: at(box.realEnv, "2026-11-20T10:40:00Z"),
-  });
+  sh(
+    "git checkout -q -b main HEAD~1 && echo upstream > UPSTREAM && git add UPSTREAM && git commit -q -m upstream && git checkout -q feature/login",
+    {
+      cwd: shop.repo,
+      env: at(box.realEnv, "2026-11-20T10:40:00Z"),
+    },
+  );
   const old = rev(shop, "HEAD");
   const r = shop.git(["rebase", "-q", "main"], { env: at(box.env, "2026-11-20T10:45:00Z") });
   expect(r.exitCode).toBe(0);
@@ -63,14 +75,25 @@ test("pull --rebase keeps the notes of the local commits it replays", () => {
   const shop = shopWithNote();
   const remote = join(box.dir, "remote.git");
   const other = join(box.dir, "other");
-  sh(`git init -q --bare '${remote}' && git push -q '${remote}' HEAD~1:refs/heads/feature/login`, { cwd: shop.repo, env: box.realEnv });
-  sh(`git clone -q -b feature/login '${remote}' '${other}' && cd '${other}' && echo theirs > THEIRS && git add THEIRS && git commit -q -m theirs && git push -q origin HEAD`, {
-    env: at(box.realEnv, "2026-11-20T10:40:00Z"),
+  sh(`git init -q --bare '${remote}' && git push -q '${remote}' HEAD~1:refs/heads/feature/login`, {
+    cwd: shop.repo,
+    env: box.realEnv,
   });
-  sh(`git remote add origin '${remote}' && git fetch -q origin && git branch -q -u origin/feature/login`, { cwd: shop.repo, env: box.realEnv });
+  sh(
+    `git clone -q -b feature/login '${remote}' '${other}' && cd '${other}' && echo theirs > THEIRS && git add THEIRS && git commit -q -m theirs && git push -q origin HEAD`,
+    {
+      env: at(box.realEnv, "2026-11-20T10:40:00Z"),
+    },
+  );
+  sh(`git remote add origin '${remote}' && git fetch -q origin && git branch -q -u origin/feature/login`, {
+    cwd: shop.repo,
+    env: box.realEnv,
+  });
   const r = shop.git(["pull", "-q", "--rebase"], { env: at(box.env, "2026-11-20T10:45:00Z") });
   expect(r.exitCode).toBe(0);
-  expect(run(["/usr/bin/git", "log", "--format=%s", "-2"], { cwd: shop.repo, env: box.realEnv }).out).toBe("Add login\ntheirs\n");
+  expect(run(["/usr/bin/git", "log", "--format=%s", "-2"], { cwd: shop.repo, env: box.realEnv }).out).toBe(
+    "Add login\ntheirs\n",
+  );
   expect(shop.traces()).toEqual([SESSIONS.claude]);
 });
 
@@ -89,7 +112,9 @@ test("cherry-pick of a range copies each commit's traces to its copy", () => {
   writeFileSync(join(shop.repo, "README.md"), "# shop\n\nhuman docs\n");
   sh("git commit -q -am 'Human docs'", { cwd: shop.repo, env: at(box.realEnv, "2026-11-20T10:20:00Z") });
   sh("git checkout -q -b release HEAD~2", { cwd: shop.repo, env: box.realEnv });
-  expect(shop.git(["cherry-pick", "feature/login~2..feature/login"], { env: at(box.env, "2026-11-20T11:00:00Z") }).exitCode).toBe(0);
+  expect(
+    shop.git(["cherry-pick", "feature/login~2..feature/login"], { env: at(box.env, "2026-11-20T11:00:00Z") }).exitCode,
+  ).toBe(0);
   expect(shop.traces("HEAD")).toEqual([]);
   expect(shop.traces("HEAD~1")).toEqual([SESSIONS.claude]);
 });
@@ -98,7 +123,9 @@ test("a squash merge's commit carries the traces of the commits it squashed", ()
   const shop = shopWithNote();
   sh("git checkout -q -b main HEAD~1", { cwd: shop.repo, env: box.realEnv });
   expect(shop.git(["merge", "-q", "--squash", "feature/login"]).exitCode).toBe(0);
-  expect(shop.git(["commit", "-q", "-m", "Squashed login"], { env: at(box.env, "2026-11-22T12:00:00Z") }).exitCode).toBe(0);
+  expect(
+    shop.git(["commit", "-q", "-m", "Squashed login"], { env: at(box.env, "2026-11-22T12:00:00Z") }).exitCode,
+  ).toBe(0);
   expect(shop.traces()).toEqual([SESSIONS.claude]);
   expect(run(["/bin/ls", join(shop.repo, ".git", "traces")]).out).not.toContain("squash-sources");
 });
@@ -108,9 +135,18 @@ test("a fast-forward merge adds no note; a merge commit without agent edits none
   sh("git checkout -q -b main HEAD~1", { cwd: shop.repo, env: box.realEnv });
   expect(shop.git(["merge", "-q", "--ff-only", "feature/login"]).exitCode).toBe(0);
   expect(shop.traces()).toEqual([SESSIONS.claude]); // the commit's own note, nothing added
-  sh("git reset -q --hard HEAD~1 && echo m > MAIN && git add MAIN && git commit -q -m main-work", { cwd: shop.repo, env: at(box.realEnv, "2026-11-20T10:50:00Z") });
-  expect(shop.git(["merge", "-q", "--no-edit", "feature/login"], { env: at(box.env, "2026-11-20T10:55:00Z") }).exitCode).toBe(0);
-  expect(run(["/usr/bin/git", "rev-list", "--parents", "-1", "HEAD"], { cwd: shop.repo, env: box.realEnv }).out.trim().split(" ")).toHaveLength(3);
+  sh("git reset -q --hard HEAD~1 && echo m > MAIN && git add MAIN && git commit -q -m main-work", {
+    cwd: shop.repo,
+    env: at(box.realEnv, "2026-11-20T10:50:00Z"),
+  });
+  expect(
+    shop.git(["merge", "-q", "--no-edit", "feature/login"], { env: at(box.env, "2026-11-20T10:55:00Z") }).exitCode,
+  ).toBe(0);
+  expect(
+    run(["/usr/bin/git", "rev-list", "--parents", "-1", "HEAD"], { cwd: shop.repo, env: box.realEnv })
+      .out.trim()
+      .split(" "),
+  ).toHaveLength(3);
   expect(shop.traces("HEAD")).toEqual([]);
   expect(shop.traces("HEAD^2")).toEqual([SESSIONS.claude]);
 });

@@ -6,7 +6,6 @@
 
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { claudeTranscript, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, type Sandbox } from "../helpers/sandbox.ts";
 import { makeShop } from "../helpers/shop.ts";
@@ -34,11 +33,31 @@ function prompt(lead: string, filler: string, sep: string, token: string, keep: 
 }
 
 const CASES: { id: string; token: string; prompt: string }[] = [
-  { id: "7a1e0c5d-0000-4000-8000-000000000101", token: TOKENS.github, prompt: prompt("Fix the webhook: ", "https://hooks.example.com/v1/deliveries", "/", TOKENS.github, 20) },
-  { id: "7a1e0c5d-0000-4000-8000-000000000102", token: TOKENS.github, prompt: prompt("Fix the webhook: ", "https://hooks.example.com/v1/deliveries", "/", TOKENS.github, 16) },
-  { id: "7a1e0c5d-0000-4000-8000-000000000103", token: TOKENS.openai, prompt: prompt("Call it with ", "https://api.example.com/v1/chat?key", "=", TOKENS.openai, 17) },
-  { id: "7a1e0c5d-0000-4000-8000-000000000104", token: TOKENS.aws, prompt: prompt("Rotate this: ", "arn:aws:iam::123456789012:user/ci-deploy,id", "=", TOKENS.aws, 13) },
-  { id: "7a1e0c5d-0000-4000-8000-000000000105", token: TOKENS.slack, prompt: prompt("Post to: ", "https://slack.example.com/api/chat.postMessage?token", "=", TOKENS.slack, 13) },
+  {
+    id: "7a1e0c5d-0000-4000-8000-000000000101",
+    token: TOKENS.github,
+    prompt: prompt("Fix the webhook: ", "https://hooks.example.com/v1/deliveries", "/", TOKENS.github, 20),
+  },
+  {
+    id: "7a1e0c5d-0000-4000-8000-000000000102",
+    token: TOKENS.github,
+    prompt: prompt("Fix the webhook: ", "https://hooks.example.com/v1/deliveries", "/", TOKENS.github, 16),
+  },
+  {
+    id: "7a1e0c5d-0000-4000-8000-000000000103",
+    token: TOKENS.openai,
+    prompt: prompt("Call it with ", "https://api.example.com/v1/chat?key", "=", TOKENS.openai, 17),
+  },
+  {
+    id: "7a1e0c5d-0000-4000-8000-000000000104",
+    token: TOKENS.aws,
+    prompt: prompt("Rotate this: ", "arn:aws:iam::123456789012:user/ci-deploy,id", "=", TOKENS.aws, 13),
+  },
+  {
+    id: "7a1e0c5d-0000-4000-8000-000000000105",
+    token: TOKENS.slack,
+    prompt: prompt("Post to: ", "https://slack.example.com/api/chat.postMessage?token", "=", TOKENS.slack, 13),
+  },
 ];
 
 test("a token across the title's cut leaves nothing of itself in the note a real commit writes", () => {
@@ -47,7 +66,10 @@ test("a token across the title's cut leaves nothing of itself in the note a real
   for (const c of CASES) {
     const text = fixture
       .replaceAll(SESSIONS.claude, c.id)
-      .replace('"content":"Add login with rate limiting to src/auth.py and a test"', `"content":${JSON.stringify(c.prompt)}`);
+      .replace(
+        '"content":"Add login with rate limiting to src/auth.py and a test"',
+        `"content":${JSON.stringify(c.prompt)}`,
+      );
     writeFileSync(claudeTranscript(box.home, shop.repo, c.id), text);
   }
   shop.git(["add", "-A"]);
@@ -57,7 +79,10 @@ test("a token across the title's cut leaves nothing of itself in the note a real
     note
       .split("\n")
       .filter((l) => l.startsWith("traces-meta:"))
-      .map((l) => [l.slice("traces-meta:".length, l.indexOf(" ")), JSON.parse(l.slice(l.indexOf(" ") + 1)).title as string]),
+      .map((l) => [
+        l.slice("traces-meta:".length, l.indexOf(" ")),
+        JSON.parse(l.slice(l.indexOf(" ") + 1)).title as string,
+      ]),
   );
   for (const c of CASES) {
     const title = titles.get(c.id);

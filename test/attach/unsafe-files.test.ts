@@ -10,7 +10,16 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { claudeFolder, claudeTranscript, codexTranscript, copilotEvents, cursorFolder, cursorTranscript, geminiTranscript, SESSIONS } from "../helpers/agents.ts";
+import {
+  claudeFolder,
+  claudeTranscript,
+  codexTranscript,
+  copilotEvents,
+  cursorFolder,
+  cursorTranscript,
+  geminiTranscript,
+  SESSIONS,
+} from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, settle, sh, type Sandbox } from "../helpers/sandbox.ts";
 import { AFTER, at, makeShop, type Shop } from "../helpers/shop.ts";
 
@@ -85,7 +94,12 @@ interface AgentCase {
   real(shop: Shop): string | null;
 }
 
-const common = (event: string) => (shop: Shop, id: string, transcript: string | null): [string, Record<string, unknown>] => [event, { session_id: id, cwd: shop.repo, hook_event_name: event, transcript_path: transcript }];
+const common =
+  (event: string) =>
+  (shop: Shop, id: string, transcript: string | null): [string, Record<string, unknown>] => [
+    event,
+    { session_id: id, cwd: shop.repo, hook_event_name: event, transcript_path: transcript },
+  ];
 
 const CASES: AgentCase[] = [
   {
@@ -101,7 +115,8 @@ const CASES: AgentCase[] = [
     agent: "codex",
     fixtures: "codex",
     id: SESSIONS.codex,
-    transcriptFor: (_shop, id) => join(box.home, ".codex", "sessions", "2026", "11", "20", `rollout-2026-11-20T10-00-00-${id}.jsonl`),
+    transcriptFor: (_shop, id) =>
+      join(box.home, ".codex", "sessions", "2026", "11", "20", `rollout-2026-11-20T10-00-00-${id}.jsonl`),
     idFor: (id) => id,
     payload: common("Stop"),
     real: () => codexTranscript(box.home),
@@ -110,7 +125,8 @@ const CASES: AgentCase[] = [
     agent: "gemini-cli",
     fixtures: "gemini-cli",
     id: SESSIONS.gemini,
-    transcriptFor: (_shop, id) => join(box.home, ".gemini", "tmp", "shop", "chats", `session-2026-11-20T10-00-${id.slice(0, 8)}.jsonl`),
+    transcriptFor: (_shop, id) =>
+      join(box.home, ".gemini", "tmp", "shop", "chats", `session-2026-11-20T10-00-${id.slice(0, 8)}.jsonl`),
     idFor: (id) => id,
     payload: common("AfterTool"),
     real: () => geminiTranscript(box.home),
@@ -121,18 +137,37 @@ const CASES: AgentCase[] = [
     id: SESSIONS.copilot,
     transcriptFor: (_shop, id) => copilotEvents(box.home, id),
     idFor: (id) => id,
-    payload: (shop, id, transcript) => ["agentStop", { sessionId: id, timestamp: 1795168800820, cwd: shop.repo, ...(transcript ? { transcriptPath: transcript } : {}), stopReason: "end_turn" }],
+    payload: (shop, id, transcript) => [
+      "agentStop",
+      {
+        sessionId: id,
+        timestamp: 1795168800820,
+        cwd: shop.repo,
+        ...(transcript ? { transcriptPath: transcript } : {}),
+        stopReason: "end_turn",
+      },
+    ],
     real: () => copilotEvents(box.home),
   },
   {
     agent: "cursor",
     fixtures: "cursor",
     id: SESSIONS.cursor,
-    transcriptFor: (shop, id) => join(box.home, ".cursor", "projects", cursorFolder(shop.repo), "agent-transcripts", `${id}.jsonl`),
+    transcriptFor: (shop, id) =>
+      join(box.home, ".cursor", "projects", cursorFolder(shop.repo), "agent-transcripts", `${id}.jsonl`),
     idFor: (id) => id,
     payload: (shop, id, transcript) => [
       "stop",
-      { conversation_id: id, generation_id: "125cc098-573c-460c-9d75-cfba653a4d2d", model: "claude-4.5-sonnet", hook_event_name: "stop", cursor_version: "2.3.14", workspace_roots: [shop.repo], transcript_path: transcript, status: "completed" },
+      {
+        conversation_id: id,
+        generation_id: "125cc098-573c-460c-9d75-cfba653a4d2d",
+        model: "claude-4.5-sonnet",
+        hook_event_name: "stop",
+        cursor_version: "2.3.14",
+        workspace_roots: [shop.repo],
+        transcript_path: transcript,
+        status: "completed",
+      },
     ],
     real: (shop) => cursorTranscript(box.home, shop.repo),
   },
@@ -141,9 +176,28 @@ const CASES: AgentCase[] = [
     fixtures: "opencode",
     id: SESSIONS.opencode,
     // The older JSON tree: one file per session, named by its ID.
-    transcriptFor: (_shop, id) => join(box.home, ".local", "share", "opencode", "storage", "session", "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918", `${id}.json`),
+    transcriptFor: (_shop, id) =>
+      join(
+        box.home,
+        ".local",
+        "share",
+        "opencode",
+        "storage",
+        "session",
+        "5e1c0a9d83f2b64e7a1d0c9b8f7e6d5c4b3a2918",
+        `${id}.json`,
+      ),
     idFor: opencodeId,
-    payload: (shop, id, transcript) => ["session.idle", { session_id: id, cwd: shop.repo, hook_event_name: "session.idle", source_agent: "opencode", ...(transcript ? { transcript_path: transcript } : {}) }],
+    payload: (shop, id, transcript) => [
+      "session.idle",
+      {
+        session_id: id,
+        cwd: shop.repo,
+        hook_event_name: "session.idle",
+        source_agent: "opencode",
+        ...(transcript ? { transcript_path: transcript } : {}),
+      },
+    ],
     real: () => null, // in opencode.db: found by ID
   },
 ];
@@ -187,7 +241,12 @@ function settled(): void {
 
 function hook(shop: Shop, c: AgentCase, id: string, transcript: string | null): void {
   const [event, payload] = c.payload(shop, id, transcript);
-  const r = run([join(box.bin, "git-traces"), "hook", c.agent, event], { cwd: shop.repo, env: box.env, input: JSON.stringify(payload), timeout: HANG_MS });
+  const r = run([join(box.bin, "git-traces"), "hook", c.agent, event], {
+    cwd: shop.repo,
+    env: box.env,
+    input: JSON.stringify(payload),
+    timeout: HANG_MS,
+  });
   expect(r.exitCode).toBe(0);
 }
 
@@ -236,7 +295,11 @@ describe.each(CASES)("$agent", (c) => {
 
     writeFileSync(join(shop.repo, "CHANGELOG"), "more\n");
     run(["/usr/bin/git", "add", "CHANGELOG"], { cwd: shop.repo, env: box.realEnv });
-    expectQuick(git(shop, ["commit", "-q", "-m", "Changelog"], { GIT_TRACES_SYNC: "1" }), "GIT_TRACES_SYNC=1 git commit", true);
+    expectQuick(
+      git(shop, ["commit", "-q", "-m", "Changelog"], { GIT_TRACES_SYNC: "1" }),
+      "GIT_TRACES_SYNC=1 git commit",
+      true,
+    );
     expectQuick(git(shop, ["merge", "-q", "--no-ff", "-m", "Merge side", "side"]), "git merge", true);
     expectQuick(git(shop, ["cherry-pick", pick]), "git cherry-pick", true);
     // Nothing left running that the next command would wait for.
@@ -251,6 +314,10 @@ test.each(HAZARDS)("opencode.db that is %s is not opened; the JSON tree's sessio
   const db = join(box.home, ".local", "share", "opencode", "opencode.db");
   makeHazard(kind, db);
   shop.git(["add", "-A"]);
-  expectQuick(git(shop, ["commit", "-q", "-m", "Add login"], { GIT_TRACES_SYNC: "1" }), `GIT_TRACES_SYNC=1 git commit, opencode.db ${kind}`, true);
+  expectQuick(
+    git(shop, ["commit", "-q", "-m", "Add login"], { GIT_TRACES_SYNC: "1" }),
+    `GIT_TRACES_SYNC=1 git commit, opencode.db ${kind}`,
+    true,
+  );
   expect(shop.traces()).toEqual([SESSIONS.opencode]);
 });

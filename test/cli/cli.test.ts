@@ -45,7 +45,9 @@ async function commandList(): Promise<{ words: string[]; hidden: boolean; def: A
   const out: { words: string[]; hidden: boolean; def: AnyTracesCommand }[] = [];
   const walk = async (words: string[], def: AnyTracesCommand, hidden: boolean) => {
     out.push({ words, hidden, def });
-    const subs = (await (typeof def.subCommands === "function" ? def.subCommands() : def.subCommands)) as Record<string, AnyTracesCommand> | undefined;
+    const subs = (await (typeof def.subCommands === "function" ? def.subCommands() : def.subCommands)) as
+      | Record<string, AnyTracesCommand>
+      | undefined;
     for (const [name, sub] of Object.entries(subs ?? {})) await walk([...words, name], sub, hidden);
   };
   for (const [name, load] of Object.entries(COMMANDS)) {
@@ -68,7 +70,11 @@ test("every command has --help: its name, its description, its flags and example
     for (const e of def.examples ?? []) expect(r.out).toContain(`$ ${e}`);
     const args = (typeof def.args === "function" ? await def.args() : def.args) ?? {};
     for (const [name, a] of Object.entries(args)) {
-      if ((a as { type?: string }).type !== "positional") expect({ words, flag: r.out.includes(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) }).toEqual({ words, flag: true });
+      if ((a as { type?: string }).type !== "positional")
+        expect({ words, flag: r.out.includes(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) }).toEqual({
+          words,
+          flag: true,
+        });
     }
   }
 });
@@ -77,15 +83,27 @@ test("the help lists every visible command and no hidden one", async () => {
   const top = (await commandList()).filter((c) => c.words.length === 1);
   const help = git(["traces", "--help"]).out;
   const listed = new Set([...help.matchAll(/^ +([a-z-]+) {2,}/gm)].map((m) => m[1]));
-  expect(top.filter((c) => !c.hidden).map((c) => c.words[0]).filter((n) => !listed.has(n))).toEqual([]);
-  expect(top.filter((c) => c.hidden).map((c) => c.words[0]).filter((n) => listed.has(n))).toEqual([]);
+  expect(
+    top
+      .filter((c) => !c.hidden)
+      .map((c) => c.words[0])
+      .filter((n) => !listed.has(n)),
+  ).toEqual([]);
+  expect(
+    top
+      .filter((c) => c.hidden)
+      .map((c) => c.words[0])
+      .filter((n) => listed.has(n)),
+  ).toEqual([]);
   expect(top.filter((c) => c.hidden).length).toBeGreaterThan(0);
 });
 
 test("an unknown command is a usage error: status 129 and one last line", () => {
   const r = git(["traces", "frobnicate"]);
   expect(r.exitCode).toBe(129);
-  expect(r.err.trimEnd().split("\n").pop()).toBe("git-traces: 'frobnicate' is not a git traces command. See 'git traces --help'.");
+  expect(r.err.trimEnd().split("\n").pop()).toBe(
+    "git-traces: 'frobnicate' is not a git traces command. See 'git traces --help'.",
+  );
   expect(r.out).toBe("");
 });
 
@@ -114,7 +132,9 @@ test("doctor: key=value facts, and the shim not first on PATH is a problem with 
   expect(ok.out).toContain("real_git_version=");
   expect(ok.out).not.toContain("problem"); // stdout is the facts alone
   expect(ok.err).toBe("No problems found.\n");
-  const behind = run([join(box.bin, "git-traces"), "doctor", "--json"], { env: { ...box.env, PATH: `/usr/bin:${box.bin}:/bin` } });
+  const behind = run([join(box.bin, "git-traces"), "doctor", "--json"], {
+    env: { ...box.env, PATH: `/usr/bin:${box.bin}:/bin` },
+  });
   expect(behind.exitCode).toBe(1);
   const report = JSON.parse(behind.out);
   expect(report.facts.shim_first_on_path).toBe("no");
@@ -123,7 +143,9 @@ test("doctor: key=value facts, and the shim not first on PATH is a problem with 
 });
 
 test("doctor names a missing real git and a disabled shim", () => {
-  const r = run([join(box.bin, "git-traces"), "doctor"], { env: { ...box.env, PATH: box.bin, GIT_TRACES_DISABLE: "1" } });
+  const r = run([join(box.bin, "git-traces"), "doctor"], {
+    env: { ...box.env, PATH: box.bin, GIT_TRACES_DISABLE: "1" },
+  });
   expect(r.exitCode).toBe(1);
   expect(r.err).toStartWith("2 problems found:\n  - the real git was not found");
   expect(r.err).toContain("  - GIT_TRACES_DISABLE is set");
@@ -134,16 +156,22 @@ test("doctor names a missing real git and a disabled shim", () => {
 test("git -C dir traces runs in dir: that repository's remotes, not the current one's", () => {
   const here = join(box.home, "here");
   const there = join(here, "there");
-  for (const [dir, remote] of [[here, "remote-of-here"], [there, "remote-of-there"]] as const) {
+  for (const [dir, remote] of [
+    [here, "remote-of-here"],
+    [there, "remote-of-there"],
+  ] as const) {
     mkdirSync(dir, { recursive: true });
     run(["/usr/bin/git", "init", "-q"], { cwd: dir, env: box.realEnv });
     run(["/usr/bin/git", "remote", "add", remote, `/nonexistent/${remote}.git`], { cwd: dir, env: box.realEnv });
   }
-  const remotes = (r: { out: string }) => (JSON.parse(r.out) as { remotes: { remote: string }[] }).remotes.map((x) => x.remote);
+  const remotes = (r: { out: string }) =>
+    (JSON.parse(r.out) as { remotes: { remote: string }[] }).remotes.map((x) => x.remote);
   expect(remotes(git(["traces", "status", "--json"], {}, here))).toEqual(["remote-of-here"]);
   // Relative to where git was started, as git's own -C is, and one -C after another.
   expect(remotes(git(["-C", "there", "traces", "status", "--json"], {}, here))).toEqual(["remote-of-there"]);
-  expect(remotes(git(["-C", "here", "-C", "there", "traces", "status", "--json"], {}, box.home))).toEqual(["remote-of-there"]);
+  expect(remotes(git(["-C", "here", "-C", "there", "traces", "status", "--json"], {}, box.home))).toEqual([
+    "remote-of-there",
+  ]);
   const outside = git(["traces", "status"], {}, box.home);
   expect(outside.exitCode).toBe(1);
   expect(git(["-C", here, "traces", "status"], {}, box.home).exitCode).toBe(0);
@@ -156,10 +184,16 @@ test("git -C to a missing directory fails like git: one line, status 128", () =>
 });
 
 test("note check: a valid note passes, every problem is named by line", () => {
-  const ok = run([join(box.bin, "git-traces"), "note", "check", "-"], { env: box.env, input: "traces:abc\ntraces-meta:abc {\"v\":1}\n" });
+  const ok = run([join(box.bin, "git-traces"), "note", "check", "-"], {
+    env: box.env,
+    input: 'traces:abc\ntraces-meta:abc {"v":1}\n',
+  });
   expect(ok.exitCode).toBe(0);
   expect(ok.out).toContain("valid: 1 trace(s)");
-  const bad = run([join(box.bin, "git-traces"), "note", "check", "-"], { env: box.env, input: "traces:../x\ntraces-meta:abc nope\nother: kept\n" });
+  const bad = run([join(box.bin, "git-traces"), "note", "check", "-"], {
+    env: box.env,
+    input: "traces:../x\ntraces-meta:abc nope\nother: kept\n",
+  });
   expect(bad.exitCode).toBe(1);
   expect(bad.out).toContain("line 1:");
   expect(bad.out).toContain("line 2:");

@@ -53,7 +53,10 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** A Deps in `cwd`: the real git found on a PATH without the shim, this program a file that cannot run. */
-function depsIn(cwd: string, opts: { env?: Record<string, string>; io?: Partial<Omit<IO, "out" | "err">> } = {}): { deps: Deps; io: ReturnType<typeof bufferIO> } {
+function depsIn(
+  cwd: string,
+  opts: { env?: Record<string, string>; io?: Partial<Omit<IO, "out" | "err">> } = {},
+): { deps: Deps; io: ReturnType<typeof bufferIO> } {
   const io = bufferIO(opts.io);
   const deps = makeDeps(io, { ...baseEnv(home), ...opts.env }, [], { cwd, execPath: join(dir, "bin", "git-traces") });
   return { deps, io };
@@ -78,7 +81,9 @@ function commitWithNote(note: string): string {
 test("status: the notes here, sharing, and each remote; in JSON the same", () => {
   const none = depsIn(repo);
   expect(runStatus(false, none.deps)).toBe(0);
-  expect(none.io.stdout).toBe("0 commits with traces here\nsharing trace content: off; 0 traces in refs/traces/content\n");
+  expect(none.io.stdout).toBe(
+    "0 commits with traces here\nsharing trace content: off; 0 traces in refs/traces/content\n",
+  );
   expect(none.io.stderr).toBe("No remotes: notes stay in this repository until you add one.\n");
 
   commitWithNote("traces:abc");
@@ -102,7 +107,18 @@ test("status: the notes here, sharing, and each remote; in JSON the same", () =>
   expect(JSON.parse(json.io.stdout)).toEqual({
     notes: 1,
     sharing: { enabled: false, shared: 0 },
-    remotes: [{ remote: "origin", configured: false, unpushed: 0, held: 1, lastPush: null, lastMerge: null, refused: null, sharedUnpushed: 0 }],
+    remotes: [
+      {
+        remote: "origin",
+        configured: false,
+        unpushed: 0,
+        held: 1,
+        lastPush: null,
+        lastMerge: null,
+        refused: null,
+        sharedUnpushed: 0,
+      },
+    ],
   });
 });
 
@@ -149,14 +165,30 @@ test("doctor: the facts on stdout (data), the verdict and each problem's fix on 
   expect(lines.pop()).toBe("");
   for (const l of lines) expect(l).toMatch(/^[A-Za-z_-]+=/);
   const facts = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-  expect(facts).toMatchObject({ binary: join(dir, "bin", "git-traces"), shim_on_path: "", shim_first_on_path: "no", GIT_TRACES_DISABLE: "1", GIT_TRACES_REAL_GIT: "git" });
+  expect(facts).toMatchObject({
+    binary: join(dir, "bin", "git-traces"),
+    shim_on_path: "",
+    shim_first_on_path: "no",
+    GIT_TRACES_DISABLE: "1",
+    GIT_TRACES_REAL_GIT: "git",
+  });
   expect(facts.worker).toStartWith("broken: ");
   const report = depsIn(home, { env: { GIT_TRACES_DISABLE: "1", GIT_TRACES_REAL_GIT: "git" } });
   expect(runDoctor({ json: true }, report.deps)).toBe(1);
-  const json = JSON.parse(report.io.stdout) as { facts: Record<string, string>; problems: { code: string; message: string; fix: string }[] };
+  const json = JSON.parse(report.io.stdout) as {
+    facts: Record<string, string>;
+    problems: { code: string; message: string; fix: string }[];
+  };
   expect(json.facts).toEqual({ ...facts, worker: json.facts.worker! });
-  expect(json.problems.map((p) => p.code)).toEqual(["WORKER_CANNOT_START", "REAL_GIT_OVERRIDE_INVALID", "SHIM_NOT_ON_PATH", "DISABLED"]);
-  expect(io.stderr).toBe(`4 problems found:\n${json.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}\n`).join("")}`);
+  expect(json.problems.map((p) => p.code)).toEqual([
+    "WORKER_CANNOT_START",
+    "REAL_GIT_OVERRIDE_INVALID",
+    "SHIM_NOT_ON_PATH",
+    "DISABLED",
+  ]);
+  expect(io.stderr).toBe(
+    `4 problems found:\n${json.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}\n`).join("")}`,
+  );
   expect(report.io.stderr).toBe("");
 });
 
@@ -167,7 +199,9 @@ test("hooks status and install: an agent's file named, a missing agent refused, 
   expect(status.io.stderr).toBe("");
 
   const unknown = depsIn(repo);
-  expect(runHooksStatus({ agent: "vim", project: false, json: false }, unknown.deps)).rejects.toBeInstanceOf(UsageError);
+  expect(runHooksStatus({ agent: "vim", project: false, json: false }, unknown.deps)).rejects.toBeInstanceOf(
+    UsageError,
+  );
 
   const none = depsIn(repo);
   expect(await runHooksInstall({ project: false, json: false }, none.deps)).toBe(1);
@@ -198,7 +232,10 @@ test("list: no sessions is nothing in a pipe, a sentence on a terminal, an empty
   expect(all.io.stderr).toBe("No agent sessions found on this machine.\n");
   const json = depsIn(repo);
   await runList({ all: false, json: true }, json.deps);
-  expect(JSON.parse(json.io.stdout)).toEqual({ repository: { key: repo, path: repo, remote: null, git: true }, sessions: [] });
+  expect(JSON.parse(json.io.stdout)).toEqual({
+    repository: { key: repo, path: repo, remote: null, git: true },
+    sessions: [],
+  });
 });
 
 test("list: a trace only the notes name is listed with its commit", async () => {
@@ -211,7 +248,9 @@ test("list: a trace only the notes name is listed with its commit", async () => 
 
 test("show: a commit without traces, and a name that is nothing here", async () => {
   const unborn = depsIn(repo);
-  let error = await thrown(() => runShow({ target: "nope", format: "text", full: false, redacted: false }, unborn.deps));
+  let error = await thrown(() =>
+    runShow({ target: "nope", format: "text", full: false, redacted: false }, unborn.deps),
+  );
   expect(error).toBeInstanceOf(CliError);
   expect((error as CliError).message).toBe("no trace or commit named 'nope'; this repository has no commits yet");
 
@@ -230,11 +269,15 @@ test("show: a commit without traces, and a name that is nothing here", async () 
 
 test("sync: no remote to sync with, and --remove-config with nothing to remove", () => {
   const none = depsIn(repo);
-  expect(() => runSync({ removeConfig: false, json: false }, none.deps)).toThrow(new CliError("no remote to sync with; name one: git traces sync <remote>", "NO_REMOTE"));
+  expect(() => runSync({ removeConfig: false, json: false }, none.deps)).toThrow(
+    new CliError("no remote to sync with; name one: git traces sync <remote>", "NO_REMOTE"),
+  );
   const remove = depsIn(repo);
   expect(runSync({ removeConfig: true, json: false }, remove.deps)).toBe(0);
   expect(remove.io.stdout).toBe("");
-  expect(remove.io.stderr).toBe("No notes refspec to remove.\nNotes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.\n");
+  expect(remove.io.stderr).toBe(
+    "No notes refspec to remove.\nNotes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.\n",
+  );
   expect(git(repo, "config", "traces.sync")).toBe("false");
 });
 

@@ -16,18 +16,38 @@ import { CliError, reportError, UsageError } from "../../src/cli/errors.ts";
 import { bufferIO } from "../../src/cli/io.ts";
 
 const every: [TracesError, string, Record<string, unknown>][] = [
-  [new GitError(["notes", "show"], 128, "fatal: bad object\n"), "GIT_FAILED", { argv: ["notes", "show"], exitCode: 128 }],
+  [
+    new GitError(["notes", "show"], 128, "fatal: bad object\n"),
+    "GIT_FAILED",
+    { argv: ["notes", "show"], exitCode: 128 },
+  ],
   [new ExecError("/usr/bin/git", "ENOENT"), "EXEC_FAILED", { path: "/usr/bin/git", errno: "ENOENT" }],
-  [new SettingsFileError("/h/.claude/settings.json", "not JSON"), "SETTINGS_UNREADABLE", { file: "/h/.claude/settings.json", reason: "not JSON" }],
+  [
+    new SettingsFileError("/h/.claude/settings.json", "not JSON"),
+    "SETTINGS_UNREADABLE",
+    { file: "/h/.claude/settings.json", reason: "not JSON" },
+  ],
   [new UnsafeFileError("/h/x", "a FIFO"), "FILE_NOT_READ", { path: "/h/x", reason: "a FIFO" }],
   [new OpencodeDbError("/h/db", "locked"), "OPENCODE_DB_UNREADABLE", { path: "/h/db", reason: "locked" }],
-  [new TranscriptError("/h/t.jsonl", "too large"), "TRANSCRIPT_UNREADABLE", { path: "/h/t.jsonl", reason: "too large" }],
+  [
+    new TranscriptError("/h/t.jsonl", "too large"),
+    "TRANSCRIPT_UNREADABLE",
+    { path: "/h/t.jsonl", reason: "too large" },
+  ],
   [new ContentRefCorrupt("refs/traces/content"), "CONTENT_REF_CORRUPT", { ref: "refs/traces/content" }],
   [new ContentWriteConflict("refs/traces/content"), "CONTENT_WRITE_CONFLICT", { ref: "refs/traces/content" }],
-  [new RefLocked("refs/notes/traces", "/r/.git/refs/notes/traces.lock"), "REF_LOCKED", { ref: "refs/notes/traces", lockFile: "/r/.git/refs/notes/traces.lock" }],
+  [
+    new RefLocked("refs/notes/traces", "/r/.git/refs/notes/traces.lock"),
+    "REF_LOCKED",
+    { ref: "refs/notes/traces", lockFile: "/r/.git/refs/notes/traces.lock" },
+  ],
   [new NotesWriteConflict("refs/notes/traces"), "NOTES_WRITE_CONFLICT", { ref: "refs/notes/traces" }],
   [new NotesRefCorrupt("refs/notes/traces"), "NOTES_REF_CORRUPT", { ref: "refs/notes/traces" }],
-  [new NotesTreeInvalid("refs/notes/traces", "c0ffee", [{ path: "ab", why: "a gitlink" }]), "NOTES_TREE_INVALID", { ref: "refs/notes/traces", commit: "c0ffee", bad: [{ path: "ab", why: "a gitlink" }] }],
+  [
+    new NotesTreeInvalid("refs/notes/traces", "c0ffee", [{ path: "ab", why: "a gitlink" }]),
+    "NOTES_TREE_INVALID",
+    { ref: "refs/notes/traces", commit: "c0ffee", bad: [{ path: "ab", why: "a gitlink" }] },
+  ],
   [new CliError("no remote", "NO_REMOTE", { remote: "x" }), "NO_REMOTE", { remote: "x" }],
   [new UsageError("unknown option '--x'", { option: "--x" }), "USAGE", { option: "--x" }],
 ];
@@ -38,7 +58,11 @@ test("every error of the tool is a TracesError with a stable code, its data, and
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe(code);
     expect(error.data).toEqual(data);
-    expect(JSON.parse(JSON.stringify(error))).toEqual({ code, message: error.message, data: JSON.parse(JSON.stringify(data)) });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      code,
+      message: error.message,
+      data: JSON.parse(JSON.stringify(data)),
+    });
   }
 });
 

@@ -39,7 +39,9 @@ test("where stderr has colour: an icon and a colour per kind", () => {
   say.info("note");
   say.fail("broken");
   say.warn("careful");
-  expect(io.stderr).toBe("\u001b[32m✔\u001b[0m done\n\u001b[36mℹ\u001b[0m note\n\u001b[31m✖\u001b[0m broken\ngit-traces: \u001b[33mwarning:\u001b[0m careful\n");
+  expect(io.stderr).toBe(
+    "\u001b[32m✔\u001b[0m done\n\u001b[36mℹ\u001b[0m note\n\u001b[31m✖\u001b[0m broken\ngit-traces: \u001b[33mwarning:\u001b[0m careful\n",
+  );
 });
 
 test("every message is said, the same one many times too; control characters are shown, not obeyed", () => {

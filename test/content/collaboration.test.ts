@@ -29,23 +29,40 @@ test("two clones sharing at once both keep their content; a newer version of a s
     const remote = makeRemote(join(root, "two"));
     const d = join(dave.box.home, "shop");
     const e = join(erin.box.home, "shop");
-    for (const [u, dir] of [[dave, d], [erin, e]] as const) {
+    for (const [u, dir] of [
+      [dave, d],
+      [erin, e],
+    ] as const) {
       expect(u.git(["clone", "-q", remote, dir], u.box.home).exitCode).toBe(0);
       run([REAL_GIT, "config", "traces.share", "true"], { cwd: dir });
       run([REAL_GIT, "checkout", "-q", "-b", u.name], { cwd: dir });
       secretCommit(u, dir, `src/${u.name}.py`, `${u.name}-1`);
     }
     // Both push their branch at the same moment: the two notes and content pushes race.
-    const push = (u: User, dir: string) => Bun.spawn({ cmd: [join(u.box.bin, "git"), "push", "-q", "origin", u.name], cwd: dir, env: at(u.env, "2026-11-20T10:08:00Z"), stdout: "pipe", stderr: "pipe" });
+    const push = (u: User, dir: string) =>
+      Bun.spawn({
+        cmd: [join(u.box.bin, "git"), "push", "-q", "origin", u.name],
+        cwd: dir,
+        env: at(u.env, "2026-11-20T10:08:00Z"),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
     const ps = [push(dave, d), push(erin, e)];
     expect(await Promise.all(ps.map((p) => p.exited))).toEqual([0, 0]);
     settle(dave.box.home);
     settle(erin.box.home);
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe("dave-1.json\nerin-1.json\n");
+    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe(
+      "dave-1.json\nerin-1.json\n",
+    );
     // Each remote content commit is a fast-forward of the last: the merge keeps both parents.
-    expect(run([REAL_GIT, "rev-list", "--count", "--merges", "refs/traces/content"], { cwd: remote }).out.trim()).toBe("1");
+    expect(run([REAL_GIT, "rev-list", "--count", "--merges", "refs/traces/content"], { cwd: remote }).out.trim()).toBe(
+      "1",
+    );
     expectNoSecrets(remote, [dave.box.home, erin.box.home]);
-    for (const [u, dir, other] of [[dave, d, "erin-1"], [erin, e, "dave-1"]] as const) {
+    for (const [u, dir, other] of [
+      [dave, d, "erin-1"],
+      [erin, e, "dave-1"],
+    ] as const) {
       expect(u.git(["fetch", "-q"], dir).exitCode).toBe(0);
       const shown = JSON.parse(traces(u, dir, ["show", other, "--json"]).out);
       expect(shown.traces[0].source).toBe("shared");
@@ -80,7 +97,10 @@ test("a remote that refuses refs/traces/content: the notes still go, one warning
   const frank = makeUser("frank");
   try {
     const remote = makeRemote(join(root, "refuse"));
-    writeFileSync(join(remote, "hooks", "update"), '#!/bin/sh\nif [ "$1" = refs/traces/content ]; then echo "no shared traces here" >&2; exit 1; fi\n');
+    writeFileSync(
+      join(remote, "hooks", "update"),
+      '#!/bin/sh\nif [ "$1" = refs/traces/content ]; then echo "no shared traces here" >&2; exit 1; fi\n',
+    );
     chmodSync(join(remote, "hooks", "update"), 0o755);
     const f = join(frank.box.home, "shop");
     expect(frank.git(["clone", "-q", remote, f], frank.box.home).exitCode).toBe(0);
@@ -95,7 +115,9 @@ test("a remote that refuses refs/traces/content: the notes still go, one warning
     writeFileSync(join(f, "x.txt"), "x\n");
     run([REAL_GIT, "add", "x.txt"], { cwd: f, env: frank.box.realEnv });
     const next = frank.git(["commit", "-m", "x"], f);
-    expect(next.err).toBe("git-traces: warning: origin refuses refs/traces/content (hook declined); git-traces will stop pushing shared traces there (retry: git traces sync origin)\n");
+    expect(next.err).toBe(
+      "git-traces: warning: origin refuses refs/traces/content (hook declined); git-traces will stop pushing shared traces there (retry: git traces sync origin)\n",
+    );
     expect(frank.git(["push", "-q"], f).err).toBe("");
     writeFileSync(join(f, "y.txt"), "y\n");
     run([REAL_GIT, "add", "y.txt"], { cwd: f, env: frank.box.realEnv });

@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { GitRunner } from "../../src/git/runner.ts";
-import { contentEntries, contentCommit, mergeContentRef, readSharedTexts, updateContent, ContentRefCorrupt } from "../../src/content/content.ts";
+import {
+  contentEntries,
+  contentCommit,
+  mergeContentRef,
+  readSharedTexts,
+  updateContent,
+  ContentRefCorrupt,
+} from "../../src/content/content.ts";
 import { CONTENT_REF } from "../../src/content/refs.ts";
 import { makeSandbox, REAL_GIT, sh, type Sandbox } from "../helpers/sandbox.ts";
 
@@ -27,11 +34,29 @@ afterAll(() => box?.cleanup());
 
 test("writes, skips what is unchanged, removes", () => {
   expect(contentCommit(git)).toBeNull();
-  expect(updateContent(git, new Map([["a", trace("a", "2026-11-20T10:00:00Z")], ["b", trace("b", "2026-11-20T10:00:00Z")]]), { message: "share" })).toEqual(["a", "b"]);
+  expect(
+    updateContent(
+      git,
+      new Map([
+        ["a", trace("a", "2026-11-20T10:00:00Z")],
+        ["b", trace("b", "2026-11-20T10:00:00Z")],
+      ]),
+      { message: "share" },
+    ),
+  ).toEqual(["a", "b"]);
   const first = contentCommit(git);
   expect(updateContent(git, new Map([["a", trace("a", "2026-11-20T10:00:00Z")]]), { message: "again" })).toEqual([]);
   expect(contentCommit(git)).toBe(first);
-  expect(updateContent(git, new Map([["b", null], ["nope", null]]), { message: "unshare" })).toEqual(["b"]);
+  expect(
+    updateContent(
+      git,
+      new Map([
+        ["b", null],
+        ["nope", null],
+      ]),
+      { message: "unshare" },
+    ),
+  ).toEqual(["b"]);
   expect(names()).toEqual(["a"]);
   expect(git.out(["rev-list", "--count", CONTENT_REF]).trim()).toBe("2");
   expect(() => updateContent(git, new Map([["../x", "{}"]]), { message: "bad" })).toThrow("not a trace ID");
@@ -39,15 +64,37 @@ test("writes, skips what is unchanged, removes", () => {
 
 test("a three-way merge: both new entries kept, an unshare kept, the later version of a changed one", () => {
   // base: a, c, d
-  updateContent(git, new Map([["c", trace("c", "2026-11-20T10:00:00Z")], ["d", trace("d", "2026-11-20T10:00:00Z")]]), { message: "base" });
+  updateContent(
+    git,
+    new Map([
+      ["c", trace("c", "2026-11-20T10:00:00Z")],
+      ["d", trace("d", "2026-11-20T10:00:00Z")],
+    ]),
+    { message: "base" },
+  );
   const base = contentCommit(git)!;
   // theirs: + t; c went on to 10:05; d unshared
-  updateContent(git, new Map([["t", trace("t", "2026-11-20T10:00:00Z")], ["c", trace("c", "2026-11-20T10:05:00Z")], ["d", null]]), { message: "theirs" });
+  updateContent(
+    git,
+    new Map([
+      ["t", trace("t", "2026-11-20T10:00:00Z")],
+      ["c", trace("c", "2026-11-20T10:05:00Z")],
+      ["d", null],
+    ]),
+    { message: "theirs" },
+  );
   const theirs = contentCommit(git)!;
   git.out(["update-ref", "refs/traces/remotes/origin/content", theirs]);
   // ours: + o; c went on to 10:03 only (a bigger file)
   git.out(["update-ref", CONTENT_REF, base]);
-  updateContent(git, new Map([["o", trace("o", "2026-11-20T10:00:00Z")], ["c", trace("c", "2026-11-20T10:03:00Z", `,"x":"${"y".repeat(100)}"`)]]), { message: "ours" });
+  updateContent(
+    git,
+    new Map([
+      ["o", trace("o", "2026-11-20T10:00:00Z")],
+      ["c", trace("c", "2026-11-20T10:03:00Z", `,"x":"${"y".repeat(100)}"`)],
+    ]),
+    { message: "ours" },
+  );
   const ours = contentCommit(git)!;
 
   expect(mergeContentRef(git, "refs/traces/remotes/origin/content", { ident: "Dev <dev@example.com>" })).toBe("merged");
@@ -66,7 +113,14 @@ test("no common history (two clones that started sharing apart): the union", () 
   updateContent(git, new Map([["x", trace("x", "2026-11-20T10:00:00Z")]]), { message: "x" });
   const x = contentCommit(git)!;
   git.out(["update-ref", "-d", CONTENT_REF]);
-  updateContent(git, new Map([["y", trace("y", "2026-11-20T10:00:00Z")], ["x", trace("x", "2026-11-20T09:00:00Z")]]), { message: "y" });
+  updateContent(
+    git,
+    new Map([
+      ["y", trace("y", "2026-11-20T10:00:00Z")],
+      ["x", trace("x", "2026-11-20T09:00:00Z")],
+    ]),
+    { message: "y" },
+  );
   git.out(["update-ref", "refs/traces/remotes/origin/content", x]);
   expect(mergeContentRef(git, "refs/traces/remotes/origin/content")).toBe("merged");
   expect(names()).toEqual(["x", "y"]);
@@ -76,7 +130,11 @@ test("no common history (two clones that started sharing apart): the union", () 
 test("a remote's tree holding other things: only <id>.json blobs are read or merged", () => {
   const blob = git.out(["hash-object", "-w", "--stdin"], { input: trace("z", "2026-11-20T10:00:00Z") }).trim();
   const sub = git.out(["mktree"], { input: `100644 blob ${blob}\tinner.json\n` }).trim();
-  const tree = git.out(["mktree"], { input: `100644 blob ${blob}\tz.json\n100644 blob ${blob}\tREADME\n040000 tree ${sub}\tdir.json\n100644 blob ${blob}\tbad id.json\n` }).trim();
+  const tree = git
+    .out(["mktree"], {
+      input: `100644 blob ${blob}\tz.json\n100644 blob ${blob}\tREADME\n040000 tree ${sub}\tdir.json\n100644 blob ${blob}\tbad id.json\n`,
+    })
+    .trim();
   const commit = git.out(["commit-tree", tree, "-m", "odd"]).trim();
   git.out(["update-ref", "refs/traces/remotes/origin/content", commit]);
   expect(names(commit)).toEqual(["z"]);

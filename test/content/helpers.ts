@@ -13,7 +13,14 @@ export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 export const GITHUB_TOKEN = "ghp_Zq8s1Yt6Vb3Nc0Xw4Lk7Jh2Gf5Dd9Ss1Aa8Q";
 export const SECRETS = [AWS_SECRET, "wJalrXUtnFEMI", GITHUB_TOKEN, "ghp_Zq8s1Yt6"];
 
-const TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
+const TEMPLATE = join(
+  FIXTURES,
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  `${SESSIONS.claude}.jsonl`,
+);
 
 /** The transcript of session `id` in `user`'s HOME for `repo`. */
 export function transcriptOf(user: User, repo: string, id: string): string {
@@ -27,8 +34,14 @@ export function transcriptOf(user: User, repo: string, id: string): string {
 export function secretCommit(user: User, repo: string, file: string, id: string): void {
   const text = readFileSync(TEMPLATE, "utf8")
     .replaceAll(SESSIONS.claude, id)
-    .replace('"content":"Add login with rate limiting to src/auth.py and a test"', `"content":"Add login with rate limiting, GITHUB_TOKEN=${GITHUB_TOKEN} to src/auth.py and a test\\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}"`)
-    .replace('"command":"pytest -q tests/test_auth.py"', `"command":"AWS_SECRET_ACCESS_KEY=${AWS_SECRET} pytest -q tests/test_auth.py"`)
+    .replace(
+      '"content":"Add login with rate limiting to src/auth.py and a test"',
+      `"content":"Add login with rate limiting, GITHUB_TOKEN=${GITHUB_TOKEN} to src/auth.py and a test\\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}"`,
+    )
+    .replace(
+      '"command":"pytest -q tests/test_auth.py"',
+      `"command":"AWS_SECRET_ACCESS_KEY=${AWS_SECRET} pytest -q tests/test_auth.py"`,
+    )
     .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
     .replaceAll("/home/dev/work/shop", repo);
   expect(text).toContain(GITHUB_TOKEN);

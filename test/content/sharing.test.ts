@@ -4,7 +4,16 @@
 // agent at all, unshared, imported, and snapshots that outlive the transcript.
 
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REAL_GIT, requireBinary, run, settle } from "../helpers/sandbox.ts";
@@ -73,7 +82,9 @@ describe("one author, collaborators without agents", () => {
     expect(push.err).toBe("");
     settle(alice.box.home);
     expect(remoteRefs(remote)).toContain("refs/traces/content");
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe("alice-shared.json\n");
+    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe(
+      "alice-shared.json\n",
+    );
     expectNoSecrets(remote, [alice.box.home]);
     const blob = run([REAL_GIT, "cat-file", "blob", "refs/traces/content:alice-shared.json"], { cwd: remote }).out;
     expect(blob).toContain("AWS_SECRET_ACCESS_KEY=[REDACTED:secret]");
@@ -89,7 +100,9 @@ describe("one author, collaborators without agents", () => {
   test("a collaborator with no agent installed sees the whole shared session", () => {
     expect(bob.git(["clone", "-q", remote, b], bob.box.home).exitCode).toBe(0);
     expect(existsSync(join(bob.box.home, ".claude"))).toBe(false);
-    expect(run([REAL_GIT, "config", "--get-all", "remote.origin.fetch"], { cwd: b }).out).toContain("+refs/traces/content*:refs/traces/remotes/origin/content*");
+    expect(run([REAL_GIT, "config", "--get-all", "remote.origin.fetch"], { cwd: b }).out).toContain(
+      "+refs/traces/content*:refs/traces/remotes/origin/content*",
+    );
     const show = traces(bob, b, ["show", "alice-shared"]);
     expect(show.code).toBe(0);
     expect(show.out).toContain("Content:    shared through git (refs/traces/content), redacted");
@@ -116,13 +129,18 @@ describe("one author, collaborators without agents", () => {
     expect(top.notes).toBeGreaterThan(0);
     expect(top.sharing.shared).toBe(1);
     const below = JSON.parse(traces(bob, sub, ["status", "--json"]).out);
-    expect({ notes: below.notes, shared: below.sharing.shared }).toEqual({ notes: top.notes, shared: top.sharing.shared });
+    expect({ notes: below.notes, shared: below.sharing.shared }).toEqual({
+      notes: top.notes,
+      shared: top.sharing.shared,
+    });
   });
 
   test("import keeps a shared trace on this machine, for an agent's context", () => {
     const imp = traces(bob, b, ["import", "alice-shared"]);
     expect(imp.code).toBe(0);
-    expect(imp.out).toMatch(/^imported alice-shared from refs\/traces\/content \(redacted\) into .*snapshots\/alice-shared\.json\n$/);
+    expect(imp.out).toMatch(
+      /^imported alice-shared from refs\/traces\/content \(redacted\) into .*snapshots\/alice-shared\.json\n$/,
+    );
     const md = traces(bob, b, ["show", "alice-shared", "--markdown"]);
     expect(md.code).toBe(0);
     expect(md.out).toContain("| Content | imported from shared content (redacted) |");
@@ -130,10 +148,14 @@ describe("one author, collaborators without agents", () => {
     expect(traces(bob, b, ["import", "alice-shared"]).out).toStartWith("already imported, unchanged: alice-shared");
     const none = traces(bob, b, ["import", "alice-private"]);
     expect(none.code).toBe(1);
-    expect(none.err).toBe("git-traces: no shared content for trace alice-private here: fetch first (git fetch), or ask its author to run git traces share alice-private\n");
+    expect(none.err).toBe(
+      "git-traces: no shared content for trace alice-private here: fetch first (git fetch), or ask its author to run git traces share alice-private\n",
+    );
     expect(traces(bob, b, ["import", "../x"]).code).toBe(129);
     // Alice's own transcript is here: nothing to import.
-    expect(traces(alice, a, ["import", "alice-shared"]).out).toBe("alice-shared is on this machine already (its transcript); nothing to import\n");
+    expect(traces(alice, a, ["import", "alice-shared"]).out).toBe(
+      "alice-shared is on this machine already (its transcript); nothing to import\n",
+    );
   });
 
   test("share one trace by hand, then unshare it: gone from the next push, and said plainly that pushed copies stay", () => {
@@ -143,33 +165,47 @@ describe("one author, collaborators without agents", () => {
     expect(share.out).toMatch(/^shared alice-private \(from its transcript; \d+ values redacted\)\n$/);
     expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
     settle(alice.box.home);
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe("alice-private.json\nalice-shared.json\n");
+    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe(
+      "alice-private.json\nalice-shared.json\n",
+    );
     expectNoSecrets(remote, [alice.box.home]);
 
     const off = traces(alice, a, ["unshare", "alice-shared"]);
     expect(off.code).toBe(0);
-    expect(off.out).toBe("unshared alice-shared: removed from refs/traces/content; your next push removes it from origin\n");
+    expect(off.out).toBe(
+      "unshared alice-shared: removed from refs/traces/content; your next push removes it from origin\n",
+    );
     expect(off.err).toContain("Copies already pushed stay in the remote's history");
     expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
     settle(alice.box.home);
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe("alice-private.json\n");
+    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: remote }).out).toBe(
+      "alice-private.json\n",
+    );
     // A collaborator's fetch takes it away from their content too (they did not change it)...
     expect(bob.git(["fetch", "-q"], b).exitCode).toBe(0);
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: b }).out).toBe("alice-private.json\n");
+    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: b }).out).toBe(
+      "alice-private.json\n",
+    );
     // ...but what bob imported is his: it stays.
     expect(JSON.parse(traces(bob, b, ["show", "alice-shared", "--json"]).out).traces[0].source).toBe("snapshot");
     // Sharing on does not share an unshared trace again on its own.
     run([REAL_GIT, "config", "traces.share", "true"], { cwd: a });
     secretCommit(alice, a, "src/shared2.py", "alice-shared");
     expect(alice.traces(a)).toEqual(["alice-shared"]);
-    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: a }).out).toBe("alice-private.json\n");
-    expect(traces(alice, a, ["unshare", "nobody"]).out).toBe("nobody was not shared here; nothing removed (it will not be shared automatically either)\n");
+    expect(run([REAL_GIT, "ls-tree", "--name-only", "refs/traces/content"], { cwd: a }).out).toBe(
+      "alice-private.json\n",
+    );
+    expect(traces(alice, a, ["unshare", "nobody"]).out).toBe(
+      "nobody was not shared here; nothing removed (it will not be shared automatically either)\n",
+    );
   });
 
   test("sync --remove-config removes the content refspec and tracking ref too", () => {
     const off = traces(bob, b, ["sync", "--remove-config"]);
     expect(off.code).toBe(0);
-    expect(run([REAL_GIT, "config", "--get-all", "remote.origin.fetch"], { cwd: b }).out).toBe("+refs/heads/*:refs/remotes/origin/*\n");
+    expect(run([REAL_GIT, "config", "--get-all", "remote.origin.fetch"], { cwd: b }).out).toBe(
+      "+refs/heads/*:refs/remotes/origin/*\n",
+    );
     expect(run([REAL_GIT, "for-each-ref", "refs/traces/remotes/"], { cwd: b }).out).toBe("");
   });
 });

@@ -11,7 +11,14 @@ import { at } from "../helpers/shop.ts";
 import { makeRemote, makeUser, type User } from "../helpers/users.ts";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
+const TEMPLATE = join(
+  FIXTURES,
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  `${SESSIONS.claude}.jsonl`,
+);
 
 setDefaultTimeout(30_000);
 
@@ -35,7 +42,11 @@ afterEach(() => {
 
 const realGit = (args: string[], cwd = repo) => run([REAL_GIT, ...args], { cwd, env: alice.box.realEnv });
 const config = (key: string, value: string) => expect(realGit(["config", key, value]).exitCode).toBe(0);
-const shim = (args: string[], extra: Record<string, string> = {}) => run([join(alice.box.bin, "git"), ...args], { cwd: repo, env: { ...at(alice.env, "2026-11-20T10:08:00Z"), ...extra } });
+const shim = (args: string[], extra: Record<string, string> = {}) =>
+  run([join(alice.box.bin, "git"), ...args], {
+    cwd: repo,
+    env: { ...at(alice.env, "2026-11-20T10:08:00Z"), ...extra },
+  });
 
 /** A fake upload command: a shell script in the sandbox. */
 function script(name: string, body: string): string {
@@ -59,7 +70,10 @@ function agentCommit(file: string, id: string): Result {
 function agentSession(file: string, id: string): void {
   const text = readFileSync(TEMPLATE, "utf8")
     .replaceAll(SESSIONS.claude, id)
-    .replaceAll("Add login with rate limiting to src/auth.py and a test", `Add login with rate limiting; the key is AWS_SECRET_ACCESS_KEY=${SECRET} in ${repo}/.env`)
+    .replaceAll(
+      "Add login with rate limiting to src/auth.py and a test",
+      `Add login with rate limiting; the key is AWS_SECRET_ACCESS_KEY=${SECRET} in ${repo}/.env`,
+    )
     .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
     .replaceAll("/home/dev/work/shop", repo);
   const dest = join(alice.box.home, ".claude", "projects", claudeFolder(repo), `${id}.jsonl`);
@@ -71,7 +85,8 @@ function agentSession(file: string, id: string): void {
 }
 
 const queueFile = () => join(repo, ".git", "traces", "uploads.json");
-const queue = (): { id: string; attempts: number; gaveUp?: boolean; error?: { kind: string } }[] => (existsSync(queueFile()) ? JSON.parse(readFileSync(queueFile(), "utf8")).jobs : []);
+const queue = (): { id: string; attempts: number; gaveUp?: boolean; error?: { kind: string } }[] =>
+  existsSync(queueFile()) ? JSON.parse(readFileSync(queueFile(), "utf8")).jobs : [];
 const note = (rev = "HEAD") => realGit(["notes", "--ref=traces", "show", rev]).out;
 
 function pendingEmpty(): boolean {
@@ -97,7 +112,10 @@ function waitUploads(maxMs = 20_000): void {
 test("a URL the command prints goes into the trace's traces: line; it got the redacted trace in a private file, removed afterwards", () => {
   const seen = join(dir.dir, "seen");
   mkdirSync(seen);
-  const cmd = script("upload-ok", `cp "$2" "${seen}/$1.json"; stat -c %a "$2" > "${seen}/mode"; echo "$2" > "${seen}/path"; echo "Uploaded."; echo "https://traces.example/s/$1"`);
+  const cmd = script(
+    "upload-ok",
+    `cp "$2" "${seen}/$1.json"; stat -c %a "$2" > "${seen}/mode"; echo "$2" > "${seen}/path"; echo "Uploaded."; echo "https://traces.example/s/$1"`,
+  );
   config("traces.upload", `${cmd} {id} {file}`);
   const r = agentCommit("src/a.py", "sess-ok-1");
   expect(r.exitCode).toBe(0);
@@ -122,7 +140,9 @@ test("a URL the command prints goes into the trace's traces: line; it got the re
   expect(alice.git(["push", "-q", "origin", "HEAD"], repo).exitCode).toBe(0);
   waitUploads();
   const head = realGit(["rev-parse", "HEAD"]).out.trim();
-  const remoteNote = run([REAL_GIT, "--git-dir", remote, "notes", "--ref=traces", "show", head], { env: alice.box.realEnv });
+  const remoteNote = run([REAL_GIT, "--git-dir", remote, "notes", "--ref=traces", "show", head], {
+    env: alice.box.realEnv,
+  });
   expect(remoteNote.out).toContain("traces:sess-ok-1 https://traces.example/s/sess-ok-1\n");
 });
 
@@ -133,14 +153,19 @@ test("two traces on one commit: both uploaded, their URLs written in one notes c
   agentSession("src/b.py", "sess-two-b");
   expect(shim(["commit", "-q", "-m", "both"]).exitCode).toBe(0);
   waitUploads();
-  expect(note()).toContain("traces:sess-two-a https://traces.example/s/sess-two-a\ntraces:sess-two-b https://traces.example/s/sess-two-b\n");
+  expect(note()).toContain(
+    "traces:sess-two-a https://traces.example/s/sess-two-a\ntraces:sess-two-b https://traces.example/s/sess-two-b\n",
+  );
   expect(realGit(["log", "--format=%s", "refs/notes/traces"]).out).toBe("git-traces: upload\ngit-traces: commit\n");
 });
 
 test("a failing command: git's result unchanged, one warning at the next command, retried on the next commit and on push, then given up with a way to retry", () => {
   const state = join(dir.dir, "mode");
   writeFileSync(state, "fail\n");
-  const cmd = script("upload-flaky", `if [ "$(cat "${state}")" = ok ]; then echo "{\\"ok\\":true,\\"data\\":{\\"sharedUrl\\":\\"https://traces.example/s/$1\\"}}"; else echo "service unavailable" >&2; exit 3; fi`);
+  const cmd = script(
+    "upload-flaky",
+    `if [ "$(cat "${state}")" = ok ]; then echo "{\\"ok\\":true,\\"data\\":{\\"sharedUrl\\":\\"https://traces.example/s/$1\\"}}"; else echo "service unavailable" >&2; exit 3; fi`,
+  );
   config("traces.upload", `${cmd} {id}`);
   config("traces.uploadRetryDelay", "0");
   const first = agentCommit("src/a.py", "sess-flaky");
@@ -154,7 +179,9 @@ test("a failing command: git's result unchanged, one warning at the next command
   const next = shim(["commit", "--allow-empty", "-m", "two"]);
   expect(next.exitCode).toBe(0);
   expect(next.err.trim().split("\n")).toHaveLength(1);
-  expect(next.err).toMatch(/^git-traces: warning: uploading trace sess-flaky failed: the upload command exited with status 3 \(service unavailable\); it is tried again after the next commit or push/);
+  expect(next.err).toMatch(
+    /^git-traces: warning: uploading trace sess-flaky failed: the upload command exited with status 3 \(service unavailable\); it is tried again after the next commit or push/,
+  );
   waitUploads();
   expect(queue()[0]!.attempts).toBe(2); // retried by that commit's worker
   const third = shim(["commit", "-q", "--allow-empty", "-m", "three"]);
@@ -177,13 +204,17 @@ test("a failing command: git's result unchanged, one warning at the next command
   expect(told.err).toBe("");
   const said = shim(["commit", "--allow-empty", "-m", "five"]);
   expect(said.exitCode).toBe(0);
-  expect(said.err).toContain("git-traces: warning: gave up uploading trace sess-flaky after 5 attempts: the upload command exited with status 3 (service unavailable); run 'git traces upload sess-flaky' to try again");
+  expect(said.err).toContain(
+    "git-traces: warning: gave up uploading trace sess-flaky after 5 attempts: the upload command exited with status 3 (service unavailable); run 'git traces upload sess-flaky' to try again",
+  );
   waitUploads();
   expect(queue()[0]!.attempts).toBe(5); // given up: no more tries
 
   // Listed, and retried by hand once the service is back.
   const list = shim(["traces", "upload", "--list", "--json"]);
-  expect(JSON.parse(list.out).uploads).toMatchObject([{ id: "sess-flaky", status: "gave-up", attempts: 5, error: { kind: "exit" } }]);
+  expect(JSON.parse(list.out).uploads).toMatchObject([
+    { id: "sess-flaky", status: "gave-up", attempts: 5, error: { kind: "exit" } },
+  ]);
   writeFileSync(state, "ok\n");
   const again = shim(["traces", "upload", "sess-flaky"]);
   expect(again.exitCode).toBe(0);
@@ -208,7 +239,9 @@ test("a failed upload retried by the push's worker travels with that push", () =
   waitUploads();
   expect(queue()).toEqual([]);
   const head = realGit(["rev-parse", "HEAD"]).out.trim();
-  const remoteNote = run([REAL_GIT, "--git-dir", remote, "notes", "--ref=traces", "show", head], { env: alice.box.realEnv });
+  const remoteNote = run([REAL_GIT, "--git-dir", remote, "notes", "--ref=traces", "show", head], {
+    env: alice.box.realEnv,
+  });
   expect(remoteNote.out).toContain("traces:sess-later https://traces.example/s/sess-later\n");
   expect(remoteNote.out).not.toMatch(/^traces:sess-later$/m);
 });
@@ -222,7 +255,9 @@ test("an upload command that does not exist: a warning that says so, git unaffec
   expect(queue()).toMatchObject([{ id: "sess-missing", attempts: 1, error: { kind: "missing" } }]);
   const next = shim(["commit", "--allow-empty", "-m", "next"]);
   expect(next.exitCode).toBe(0);
-  expect(next.err).toMatch(/^git-traces: warning: uploading trace sess-missing failed: the upload command was not found \(.*no-such-uploader: not found\)/);
+  expect(next.err).toMatch(
+    /^git-traces: warning: uploading trace sess-missing failed: the upload command was not found \(.*no-such-uploader: not found\)/,
+  );
   const up = shim(["traces", "upload", "sess-missing", "--json"]);
   expect(up.exitCode).toBe(1);
   expect(JSON.parse(up.out).uploads[0].error.kind).toBe("missing");
@@ -232,7 +267,10 @@ test("a trace whose transcript the agent deleted is uploaded from its snapshot",
   const state = join(dir.dir, "mode");
   writeFileSync(state, "fail\n");
   const seen = join(dir.dir, "seen.json");
-  const cmd = script("upload-snap", `[ "$(cat "${state}")" = ok ] || exit 1; cp "$2" "${seen}"; echo "https://traces.example/s/$1"`);
+  const cmd = script(
+    "upload-snap",
+    `[ "$(cat "${state}")" = ok ] || exit 1; cp "$2" "${seen}"; echo "https://traces.example/s/$1"`,
+  );
   config("traces.upload", `${cmd} {id} {file}`);
   expect(agentCommit("src/a.py", "sess-gone").exitCode).toBe(0);
   waitUploads();
@@ -275,7 +313,9 @@ test("a command that hangs is killed, with everything it started, after traces.u
   expect(note()).toMatch(/^traces:sess-hang$/m);
   const next = shim(["commit", "--allow-empty", "-m", "next"]);
   expect(next.exitCode).toBe(0);
-  expect(next.err).toContain("uploading trace sess-hang failed: the upload command did not finish within 1 s and was stopped");
+  expect(next.err).toContain(
+    "uploading trace sess-hang failed: the upload command did not finish within 1 s and was stopped",
+  );
 });
 
 test("garbage, a URL inside terminal escapes, javascript: or credentials in the URL: no URL is written", () => {
@@ -301,7 +341,12 @@ test("garbage, a URL inside terminal escapes, javascript: or credentials in the 
     writeFileSync(out, text);
     const up = shim(["traces", "upload", "sess-bad", "--json"]);
     expect(up.exitCode).toBe(1);
-    expect(JSON.parse(up.out).uploads[0]).toMatchObject({ id: "sess-bad", ok: false, url: null, error: { kind: "no-url" } });
+    expect(JSON.parse(up.out).uploads[0]).toMatchObject({
+      id: "sess-bad",
+      ok: false,
+      url: null,
+      error: { kind: "no-url" },
+    });
     expect(up.err).toBe("");
     expect(note()).toBe(before);
   }
@@ -309,7 +354,9 @@ test("garbage, a URL inside terminal escapes, javascript: or credentials in the 
   writeFileSync(out, "\x1b]0;pwned\x07done\n");
   const text = shim(["traces", "upload", "sess-bad"]);
   expect(text.exitCode).toBe(1);
-  expect(text.err).toBe("git-traces: upload of trace sess-bad failed: the upload command printed no usable http(s) URL (its output began: ^[]0;pwned^Gdone)\n");
+  expect(text.err).toBe(
+    "git-traces: upload of trace sess-bad failed: the upload command printed no usable http(s) URL (its output began: ^[]0;pwned^Gdone)\n",
+  );
   expect(text.err).not.toContain("\x1b");
 });
 
@@ -365,7 +412,9 @@ test("without traces.upload nothing runs and nothing is queued; git traces uploa
   expect(existsSync(queueFile())).toBe(false);
   const up = shim(["traces", "upload", "sess-none"]);
   expect(up.exitCode).toBe(1);
-  expect(up.err).toBe("git-traces: no upload command is set; set one with: git config traces.upload '<command with {id} and {file}>' (add --global for every repository)\n");
+  expect(up.err).toBe(
+    "git-traces: no upload command is set; set one with: git config traces.upload '<command with {id} and {file}>' (add --global for every repository)\n",
+  );
   const list = shim(["traces", "upload", "--list"]);
   expect(list.exitCode).toBe(0);
   expect(list.err).toBe("No uploads are waiting.\n");

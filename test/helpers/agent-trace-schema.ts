@@ -6,7 +6,9 @@ import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const schema = JSON.parse(readFileSync(join(import.meta.dir, "..", "fixtures", "specs", "agent-trace.schema.json"), "utf8"));
+const schema = JSON.parse(
+  readFileSync(join(import.meta.dir, "..", "fixtures", "specs", "agent-trace.schema.json"), "utf8"),
+);
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
 const check = ajv.compile(schema);

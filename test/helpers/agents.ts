@@ -3,7 +3,17 @@
 // fixtures' README describes.
 
 import { Database } from "bun:sqlite";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 
 export const FIXTURES = join(import.meta.dir, "..", "fixtures", "agents");
@@ -41,7 +51,11 @@ export function opencodeDb(home: string): string {
 
 /** The fixture's session as a SQL script, its paths moved to `home` and `repo`. */
 export function opencodeSql(home: string, repo: string): string {
-  return readFileSync(join(FIXTURES, "opencode", "opencode-db.sql"), "utf8").split(FIXTURE_REPO).join(repo).split(FIXTURE_HOME).join(home);
+  return readFileSync(join(FIXTURES, "opencode", "opencode-db.sql"), "utf8")
+    .split(FIXTURE_REPO)
+    .join(repo)
+    .split(FIXTURE_HOME)
+    .join(home);
 }
 
 /** Builds opencode.db from the fixture's SQL, in WAL mode as OpenCode keeps it. */
@@ -77,7 +91,12 @@ export function cursorFolder(cwd: string): string {
  * Copies the fixtures of `agents` into `home`, rewriting `/home/dev` to `home` and the
  * scenario repo to `repo` (which must lie under `home` or be given explicitly).
  */
-export function installAgentFixtures(agents: readonly string[], home: string, repo: string, opts: { opencode?: OpencodeStore } = {}): void {
+export function installAgentFixtures(
+  agents: readonly string[],
+  home: string,
+  repo: string,
+  opts: { opencode?: OpencodeStore } = {},
+): void {
   const opencodeStore = opts.opencode ?? "sqlite";
   for (const agent of agents) {
     const src = join(FIXTURES, agent);
@@ -85,7 +104,11 @@ export function installAgentFixtures(agents: readonly string[], home: string, re
     for (const file of walk(src)) {
       const rel = relative(src, file);
       if (rel === "README.md") continue;
-      if (agent === "opencode" && (rel === "opencode-db.sql" || (opencodeStore === "sqlite" && rel.startsWith(".local/")))) continue;
+      if (
+        agent === "opencode" &&
+        (rel === "opencode-db.sql" || (opencodeStore === "sqlite" && rel.startsWith(".local/")))
+      )
+        continue;
       const dest = join(home, rel);
       mkdirSync(join(dest, ".."), { recursive: true });
       cpSync(file, dest);
@@ -98,7 +121,10 @@ export function installAgentFixtures(agents: readonly string[], home: string, re
     renameSync(join(projects, claudeFolder(FIXTURE_REPO)), join(projects, claudeFolder(repo)));
   }
   if (existsSync(join(projects, claudeFolder("/home/dev/work/other")))) {
-    renameSync(join(projects, claudeFolder("/home/dev/work/other")), join(projects, claudeFolder(join(home, "work", "other"))));
+    renameSync(
+      join(projects, claudeFolder("/home/dev/work/other")),
+      join(projects, claudeFolder(join(home, "work", "other"))),
+    );
   }
   const cursorProjects = join(home, ".cursor", "projects");
   if (existsSync(join(cursorProjects, cursorFolder(FIXTURE_REPO)))) {

@@ -24,7 +24,11 @@ export interface Shop {
   traces(rev?: string, cwd?: string): string[];
 }
 
-export function makeShop(box: Sandbox, agents: readonly string[], opts: { path?: string; edits?: boolean; opencode?: OpencodeStore } = {}): Shop {
+export function makeShop(
+  box: Sandbox,
+  agents: readonly string[],
+  opts: { path?: string; edits?: boolean; opencode?: OpencodeStore } = {},
+): Shop {
   const repo = opts.path ?? join(box.home, "work", "shop");
   mkdirSync(join(repo, "src"), { recursive: true });
   mkdirSync(join(repo, "tests"), { recursive: true });
@@ -33,13 +37,20 @@ export function makeShop(box: Sandbox, agents: readonly string[], opts: { path?:
   writeFileSync(join(repo, "src", "auth.py"), '"""Authentication helpers for the shop backend."""\n');
   writeFileSync(join(repo, "README.md"), "# shop\n");
   writeFileSync(join(repo, "tests", "__init__.py"), "");
-  sh("git init -q -b feature/login && git add -A && git commit -q -m 'Initial shop'", { cwd: repo, env: at(box.realEnv, BEFORE) });
+  sh("git init -q -b feature/login && git add -A && git commit -q -m 'Initial shop'", {
+    cwd: repo,
+    env: at(box.realEnv, BEFORE),
+  });
   if (opts.edits !== false) agentEdits(repo);
   const shop: Shop = {
     repo,
     env,
     git: (args, o = {}) => {
-      const r = run([join(box.bin, "git"), ...args], { cwd: o.cwd ?? repo, env: { ...at(env, AFTER), ...o.env }, ...(o.input !== undefined ? { input: o.input } : {}) });
+      const r = run([join(box.bin, "git"), ...args], {
+        cwd: o.cwd ?? repo,
+        env: { ...at(env, AFTER), ...o.env },
+        ...(o.input !== undefined ? { input: o.input } : {}),
+      });
       settle(box.home);
       return r;
     },
@@ -59,6 +70,9 @@ export function makeShop(box: Sandbox, agents: readonly string[], opts: { path?:
 
 /** What the sessions left in the work tree: src/auth.py edited, tests/test_auth.py created. */
 export function agentEdits(repo: string): void {
-  writeFileSync(join(repo, "src", "auth.py"), '"""Authentication helpers for the shop backend."""\n\nclass RateLimiter:\n    pass\n');
+  writeFileSync(
+    join(repo, "src", "auth.py"),
+    '"""Authentication helpers for the shop backend."""\n\nclass RateLimiter:\n    pass\n',
+  );
   writeFileSync(join(repo, "tests", "test_auth.py"), "def test_login():\n    assert True\n");
 }

@@ -22,7 +22,14 @@ export interface User {
   cleanup(): void;
 }
 
-const TEMPLATE = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
+const TEMPLATE = join(
+  FIXTURES,
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  `${SESSIONS.claude}.jsonl`,
+);
 
 /** Writes a Claude Code session `id` in `home` whose work (cwd `repo`) edited `file`. */
 export function writeClaudeSession(home: string, repo: string, id: string, file: string): void {
@@ -37,7 +44,13 @@ export function writeClaudeSession(home: string, repo: string, id: string, file:
 
 export function makeUser(name: string): User {
   const box = makeSandbox(name);
-  const env = { ...box.env, GIT_AUTHOR_NAME: name, GIT_COMMITTER_NAME: name, GIT_AUTHOR_EMAIL: `${name}@example.com`, GIT_COMMITTER_EMAIL: `${name}@example.com` };
+  const env = {
+    ...box.env,
+    GIT_AUTHOR_NAME: name,
+    GIT_COMMITTER_NAME: name,
+    GIT_AUTHOR_EMAIL: `${name}@example.com`,
+    GIT_COMMITTER_EMAIL: `${name}@example.com`,
+  };
   const realGit = (args: string[], cwd: string) => run(["/usr/bin/git", ...args], { cwd, env: box.realEnv });
   const user: User = {
     name,
@@ -82,7 +95,13 @@ export function makeRemote(dir: string, name = "shop.git"): string {
   run(["/usr/bin/git", "config", "http.receivepack", "true"], { cwd: path });
   const seed = join(dir, "seed");
   mkdirSync(seed, { recursive: true });
-  const env = { ...at({ HOME: dir, PATH: "/usr/bin:/bin", GIT_CONFIG_NOSYSTEM: "1" }, "2026-11-20T09:00:00Z"), GIT_AUTHOR_NAME: "seed", GIT_AUTHOR_EMAIL: "s@e", GIT_COMMITTER_NAME: "seed", GIT_COMMITTER_EMAIL: "s@e" };
+  const env = {
+    ...at({ HOME: dir, PATH: "/usr/bin:/bin", GIT_CONFIG_NOSYSTEM: "1" }, "2026-11-20T09:00:00Z"),
+    GIT_AUTHOR_NAME: "seed",
+    GIT_AUTHOR_EMAIL: "s@e",
+    GIT_COMMITTER_NAME: "seed",
+    GIT_COMMITTER_EMAIL: "s@e",
+  };
   run(["/usr/bin/git", "init", "-q", "-b", "main"], { cwd: seed, env });
   writeFileSync(join(seed, "README.md"), "# shop\n");
   run(["/usr/bin/git", "add", "README.md"], { cwd: seed, env });

@@ -13,14 +13,17 @@ beforeEach(() => {
 });
 afterEach(() => box?.cleanup());
 
-const traces = (args: string[], cwd?: string) => run([join(box.bin, "git-traces"), ...args], { env: box.env, cwd: cwd ?? box.home });
+const traces = (args: string[], cwd?: string) =>
+  run([join(box.bin, "git-traces"), ...args], { env: box.env, cwd: cwd ?? box.home });
 
 const CLAUDE_SETTINGS = {
   model: "opus",
   permissions: { allow: ["Bash(npm test:*)"], deny: [] },
   env: { FOO: "bar" },
   hooks: {
-    PostToolUse: [{ matcher: "Edit|Write", hooks: [{ type: "command", command: "prettier --write \"$CLAUDE_FILE_PATHS\"" }] }],
+    PostToolUse: [
+      { matcher: "Edit|Write", hooks: [{ type: "command", command: 'prettier --write "$CLAUDE_FILE_PATHS"' }] },
+    ],
     Stop: [{ hooks: [{ type: "command", command: "notify-send done", timeout: 5 }] }],
     Notification: [],
   },
@@ -45,8 +48,17 @@ test("Claude Code: install keeps the user's settings and hooks, twice changes no
   expect(installed.hooks.PostToolUse[0]).toEqual(CLAUDE_SETTINGS.hooks.PostToolUse[0]);
   expect(installed.hooks.Stop).toContainEqual(CLAUDE_SETTINGS.hooks.Stop[0]);
   // The binary by absolute path: agents started outside a login shell have no PATH of ours.
-  expect(installed.hooks.Stop).toContainEqual({ hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook claude-code Stop`, timeout: 10 }] });
-  expect(Object.keys(installed.hooks).sort()).toEqual(["Notification", "PostToolUse", "SessionEnd", "SessionStart", "Stop", "UserPromptSubmit"]);
+  expect(installed.hooks.Stop).toContainEqual({
+    hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook claude-code Stop`, timeout: 10 }],
+  });
+  expect(Object.keys(installed.hooks).sort()).toEqual([
+    "Notification",
+    "PostToolUse",
+    "SessionEnd",
+    "SessionStart",
+    "Stop",
+    "UserPromptSubmit",
+  ]);
   expect(readFileSync(file, "utf8")).toContain('\n    "model"'); // the file's own 4-space indent
 
   const after = readFileSync(file, "utf8");
@@ -80,7 +92,9 @@ test("Codex: hooks.json and the feature flag in config.toml, and back", () => {
   const dir = join(box.home, ".codex");
   const hooksFile = join(dir, "hooks.json");
   const config = join(dir, "config.toml");
-  const userHooks = { hooks: { SessionStart: [{ matcher: "startup", hooks: [{ type: "command", command: "echo hi", timeout: 30 }] }] } };
+  const userHooks = {
+    hooks: { SessionStart: [{ matcher: "startup", hooks: [{ type: "command", command: "echo hi", timeout: 30 }] }] },
+  };
   writeJson(hooksFile, userHooks, 2);
   const toml = 'model = "gpt-5-codex"\n\n[mcp_servers.docs]\ncommand = "docs-mcp"\n';
   writeFileSync(config, toml);
@@ -90,7 +104,9 @@ test("Codex: hooks.json and the feature flag in config.toml, and back", () => {
   expect(r.out).toContain("enabled codex_hooks");
   const installed = JSON.parse(readFileSync(hooksFile, "utf8"));
   expect(installed.hooks.SessionStart).toContainEqual(userHooks.hooks.SessionStart[0]);
-  expect(installed.hooks.Stop).toEqual([{ hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook codex Stop`, timeout: 10 }] }]);
+  expect(installed.hooks.Stop).toEqual([
+    { hooks: [{ type: "command", command: `${join(box.bin, "git-traces")} hook codex Stop`, timeout: 10 }] },
+  ]);
   expect(readFileSync(config, "utf8")).toContain("codex_hooks = true");
   expect(traces(["hooks", "status", "--agent", "codex"]).out).toContain("trust");
 
@@ -140,7 +156,8 @@ test("a settings file with comments is edited in place; one that is not JSON is 
 });
 
 /** A Claude Code hook's payload for a session working in `cwd`. */
-const payload = (cwd: string) => JSON.stringify({ session_id: "a1b2c3d4-0000-4000-8000-000000000001", cwd, hook_event_name: "Stop" });
+const payload = (cwd: string) =>
+  JSON.stringify({ session_id: "a1b2c3d4-0000-4000-8000-000000000001", cwd, hook_event_name: "Stop" });
 const activeIn = (repo: string) => existsSync(join(repo, ".git", "traces", "active.json"));
 
 test("the user's hooks run the binary by its path, from an empty environment", () => {
@@ -152,7 +169,10 @@ test("the user's hooks run the binary by its path, from an empty environment", (
   const command: string = settings.hooks.Stop[0].hooks[0].command;
   expect(command).toBe(`${join(box.bin, "git-traces")} hook claude-code Stop`);
   // As an agent started from a desktop launcher would run it: no PATH of ours.
-  const r = run(["/usr/bin/env", "-i", `HOME=${box.home}`, "PATH=/usr/bin:/bin", "/bin/sh", "-c", command], { cwd: repo, input: payload(repo) });
+  const r = run(["/usr/bin/env", "-i", `HOME=${box.home}`, "PATH=/usr/bin:/bin", "/bin/sh", "-c", command], {
+    cwd: repo,
+    input: payload(repo),
+  });
   expect(r.exitCode).toBe(0);
   expect(r.err).toBe("");
   expect(activeIn(repo)).toBe(true);
@@ -163,14 +183,23 @@ test("--project: hooks that do nothing, silently, for a teammate without git-tra
   mkdirSync(repo, { recursive: true });
   sh("git init -q", { cwd: repo, env: box.realEnv });
   expect(traces(["hooks", "install", "--agent", "claude-code", "--project"], repo).exitCode).toBe(0);
-  const command: string = JSON.parse(readFileSync(join(repo, ".claude", "settings.json"), "utf8")).hooks.Stop[0].hooks[0].command;
-  expect(command).toBe("if command -v git-traces >/dev/null 2>&1; then git-traces hook claude-code Stop; elif [ -x ~/.git-traces/bin/git-traces ]; then ~/.git-traces/bin/git-traces hook claude-code Stop; fi");
+  const command: string = JSON.parse(readFileSync(join(repo, ".claude", "settings.json"), "utf8")).hooks.Stop[0]
+    .hooks[0].command;
+  expect(command).toBe(
+    "if command -v git-traces >/dev/null 2>&1; then git-traces hook claude-code Stop; elif [ -x ~/.git-traces/bin/git-traces ]; then ~/.git-traces/bin/git-traces hook claude-code Stop; fi",
+  );
   const teammate = join(box.dir, "teammate");
   mkdirSync(teammate, { recursive: true });
   const as = (home: string, path: string) =>
-    run(["/usr/bin/env", "-i", `HOME=${home}`, `PATH=${path}`, "/bin/sh", "-c", command], { cwd: repo, input: payload(repo) });
+    run(["/usr/bin/env", "-i", `HOME=${home}`, `PATH=${path}`, "/bin/sh", "-c", command], {
+      cwd: repo,
+      input: payload(repo),
+    });
   for (const shell of ["/bin/sh", "/bin/bash"]) {
-    const r = run(["/usr/bin/env", "-i", `HOME=${teammate}`, "PATH=/usr/bin:/bin", shell, "-c", command], { cwd: repo, input: payload(repo) });
+    const r = run(["/usr/bin/env", "-i", `HOME=${teammate}`, "PATH=/usr/bin:/bin", shell, "-c", command], {
+      cwd: repo,
+      input: payload(repo),
+    });
     expect({ shell, code: r.exitCode, out: r.out, err: r.err }).toEqual({ shell, code: 0, out: "", err: "" });
   }
   expect(activeIn(repo)).toBe(false);

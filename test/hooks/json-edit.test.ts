@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installCommandHooks, installFlatHooks, uninstallCommandHooks, uninstallFlatHooks, type FlatHookFormat } from "../../src/agents/shared/command-hooks.ts";
+import {
+  installCommandHooks,
+  installFlatHooks,
+  uninstallCommandHooks,
+  uninstallFlatHooks,
+  type FlatHookFormat,
+} from "../../src/agents/shared/command-hooks.ts";
 
 let dir: string;
 let env: Record<string, string>;
@@ -19,7 +25,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const BIN = "/opt/git traces/bin/git-traces"; // a path that needs quoting
 const specs = (agent: string) =>
-  ["SessionStart", "Stop", "Notification"].map((event) => ({ event, command: `'${BIN}' hook ${agent} ${event}`, timeout: 10 }));
+  ["SessionStart", "Stop", "Notification"].map((event) => ({
+    event,
+    command: `'${BIN}' hook ${agent} ${event}`,
+    timeout: 10,
+  }));
 
 const COMMAND_FILES: Record<string, string> = {
   "comments, one-line groups, an empty list": `{
@@ -58,7 +68,7 @@ const COMMAND_FILES: Record<string, string> = {
   "an empty object": `{}`,
   "an empty object, newline": `{}\n`,
   "an empty object on two lines": `{\n}\n`,
-  "blank": `  \n`,
+  blank: `  \n`,
   "empty hooks, the closing brace after a member": `{
   "x": true,
   "hooks": {} }
@@ -101,7 +111,8 @@ describe("command hooks (Claude Code, Codex, Gemini CLI)", () => {
     writeFileSync(file, text);
     const r = installCommandHooks(file, specs("claude-code"), env, { agent: "claude-code" });
     expect(r.changes).toContain("updated the Stop hook");
-    const stop = (JSON.parse(readFileSync(file, "utf8")) as { hooks: { Stop: { hooks: { command: string }[] }[] } }).hooks.Stop;
+    const stop = (JSON.parse(readFileSync(file, "utf8")) as { hooks: { Stop: { hooks: { command: string }[] }[] } })
+      .hooks.Stop;
     expect(stop.map((g) => g.hooks[0]!.command)).toEqual([`'${BIN}' hook claude-code Stop`, "say done"]);
     uninstallCommandHooks(file, env);
     expect(readFileSync(file, "utf8")).toBe(`{
@@ -123,7 +134,11 @@ describe("command hooks (Claude Code, Codex, Gemini CLI)", () => {
   });
 });
 
-const CURSOR: FlatHookFormat = { header: { version: 1 }, handler: (s) => ({ command: s.command }), command: (h) => h.command };
+const CURSOR: FlatHookFormat = {
+  header: { version: 1 },
+  handler: (s) => ({ command: s.command }),
+  command: (h) => h.command,
+};
 
 const FLAT_FILES: Record<string, string> = {
   "hand-written, a comment at the end of a line": `{
@@ -155,7 +170,9 @@ describe("flat hook files (Cursor, Copilot CLI)", () => {
       const file = join(dir, "flat", name.replaceAll(" ", "-"), "hooks.json");
       mkdirSync(join(file, ".."), { recursive: true });
       writeFileSync(file, text);
-      expect(installFlatHooks(file, specs("cursor"), CURSOR, env, { agent: "cursor" }).changes.length).toBeGreaterThanOrEqual(3);
+      expect(
+        installFlatHooks(file, specs("cursor"), CURSOR, env, { agent: "cursor" }).changes.length,
+      ).toBeGreaterThanOrEqual(3);
       const installed = readFileSync(file, "utf8");
       expect(JSON.parse(installed.replace(/\/\/.*$/gm, "")).version).toBe(1);
       expect(installFlatHooks(file, specs("cursor"), CURSOR, env, { agent: "cursor" }).changes).toEqual([]);
@@ -186,7 +203,10 @@ describe("generated settings files", () => {
     if (v !== null && typeof v === "object") {
       const entries = Object.entries(v);
       if (!entries.length) return pick(["{}", "{ }", `{${eol}${ind}}`, `{ // none${eol}${ind}}`]);
-      if (rnd() < 0.3) return flatten(`{${entries.map(([k, x]) => `${JSON.stringify(k)}:${pick(["", " "])}${write(x, ind, unit, eol)}`).join(pick([",", ", "]))}${trailing}}`);
+      if (rnd() < 0.3)
+        return flatten(
+          `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${pick(["", " "])}${write(x, ind, unit, eol)}`).join(pick([",", ", "]))}${trailing}}`,
+        );
       return `{${comment()}${eol}${entries.map(([k, x]) => `${ind + unit}${JSON.stringify(k)}: ${write(x, ind + unit, unit, eol)}`).join(`,${comment()}${eol}`)}${trailing}${comment()}${eol}${ind}}`;
     }
     return JSON.stringify(v);
@@ -197,7 +217,10 @@ describe("generated settings files", () => {
     for (let i = 0; i < 200; i++) {
       const hooks: Record<string, unknown> = {};
       for (const event of ["Stop", "Notification", "Other"]) {
-        if (rnd() < 0.6) hooks[event] = Array.from({ length: Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? { hooks: [{ type: "command", command: "x" }] } : { command: "y" }));
+        if (rnd() < 0.6)
+          hooks[event] = Array.from({ length: Math.floor(rnd() * 3) }, () =>
+            rnd() < 0.5 ? { hooks: [{ type: "command", command: "x" }] } : { command: "y" },
+          );
       }
       const settings: Record<string, unknown> = rnd() < 0.5 ? { a: 1, b: [1, { c: 2 }] } : {};
       if (rnd() < 0.7) settings.hooks = hooks;
@@ -207,12 +230,16 @@ describe("generated settings files", () => {
       mkdirSync(join(file, ".."), { recursive: true });
       writeFileSync(file, text);
       const flat = rnd() < 0.4;
-      const install = () => (flat ? installFlatHooks(file, specs("x"), CURSOR, env, { agent: "x" }) : installCommandHooks(file, specs("x"), env, { agent: "x" }));
+      const install = () =>
+        flat
+          ? installFlatHooks(file, specs("x"), CURSOR, env, { agent: "x" })
+          : installCommandHooks(file, specs("x"), env, { agent: "x" });
       try {
         install();
         const installed = readFileSync(file, "utf8");
         JSON.parse(installed.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, "").replace(/,(\s*[}\]])/g, "$1"));
-        if (install().changes.length || readFileSync(file, "utf8") !== installed) failures.push(`${i} not idempotent: ${JSON.stringify(text)}`);
+        if (install().changes.length || readFileSync(file, "utf8") !== installed)
+          failures.push(`${i} not idempotent: ${JSON.stringify(text)}`);
         if (flat) uninstallFlatHooks(file, CURSOR, env);
         else uninstallCommandHooks(file, env);
         if (readFileSync(file, "utf8") !== text) failures.push(`${i} not restored: ${JSON.stringify(text)}`);

@@ -38,7 +38,11 @@ test("scripts/install.sh installs bun with npm, builds, and the shim runs git", 
   // fresh install has those too.
   const network: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)$/.test(k)) network[k] = v;
+    if (
+      v !== undefined &&
+      /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)$/.test(k)
+    )
+      network[k] = v;
   }
   const userNpmrc = join(process.env.HOME ?? "/root", ".npmrc");
   if (existsSync(userNpmrc)) network.npm_config_userconfig = userNpmrc;
@@ -57,7 +61,15 @@ test("scripts/install.sh installs bun with npm, builds, and the shim runs git", 
   expect(r.exitCode).toBe(0);
   expect(r.out).toContain("installing it with npm install -g bun");
   expect(existsSync(join(prefix, "bin", "git-traces"))).toBe(true);
-  const shell = run(["/usr/bin/env", "-i", `HOME=${box.home}`, `PATH=${systemBin}`, "/bin/sh", "-lc", "command -v git && git --version && git traces doctor"]);
+  const shell = run([
+    "/usr/bin/env",
+    "-i",
+    `HOME=${box.home}`,
+    `PATH=${systemBin}`,
+    "/bin/sh",
+    "-lc",
+    "command -v git && git --version && git traces doctor",
+  ]);
   expect(shell.out).toContain(`${prefix}/bin/git\ngit version`);
   expect(shell.err).toContain("No problems found.");
   expect(shell.exitCode).toBe(0);

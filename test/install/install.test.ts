@@ -29,7 +29,15 @@ function makeHome(name: string): { home: string; files: Record<string, string | 
   return { home, files: snapshot(home) };
 }
 
-const RC = [".profile", ".bashrc", ".bash_profile", ".bash_login", ".zshrc", "dotfiles/zshrc", ".config/fish/config.fish"];
+const RC = [
+  ".profile",
+  ".bashrc",
+  ".bash_profile",
+  ".bash_login",
+  ".zshrc",
+  "dotfiles/zshrc",
+  ".config/fish/config.fish",
+];
 
 function snapshot(home: string): Record<string, string | null> {
   const out: Record<string, string | null> = {};
@@ -99,7 +107,9 @@ describe("install, reinstall, uninstall", () => {
   });
 
   test("uninstall leaves every start-up file byte-identical and the prefix gone", () => {
-    const r = run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } });
+    const r = run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], {
+      env: { HOME: home, PATH: "/usr/bin:/bin" },
+    });
     expect(r.exitCode).toBe(0);
     expect(snapshot(home)).toEqual(before);
     expect(existsSync(prefix)).toBe(false);
@@ -114,14 +124,20 @@ test("files the installer created are removed again; --no-modify-path touches no
   const prefix = join(box.dir, "prefix-b");
   expect(install(home, prefix).exitCode).toBe(0);
   expect(readdirSync(home).sort()).toEqual([".bashrc", ".profile"]); // SHELL=bash
-  expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } }).exitCode).toBe(0);
+  expect(
+    run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } })
+      .exitCode,
+  ).toBe(0);
   expect(readdirSync(home)).toEqual([]);
 
   const r = install(home, prefix, "--no-modify-path");
   expect(r.exitCode).toBe(0);
   expect(r.out).toContain("--no-modify-path");
   expect(readdirSync(home)).toEqual([]);
-  expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } }).exitCode).toBe(0);
+  expect(
+    run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env: { HOME: home, PATH: "/usr/bin:/bin" } })
+      .exitCode,
+  ).toBe(0);
   expect(existsSync(prefix)).toBe(false);
 });
 

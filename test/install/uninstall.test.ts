@@ -5,7 +5,16 @@
 // directory are byte for byte as they were; the snapshots of sessions stay unless --purge.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { baseEnv, BINARY, makeSandbox, ROOT, requireBinary, run, sh, type Sandbox } from "../helpers/sandbox.ts";
 
@@ -117,16 +126,28 @@ describe("install, hooks install, refspecs, uninstall", () => {
     files = agentConfigs(home);
     // Two snapshots of sessions from earlier use.
     mkdirSync(snapshotsDir(), { recursive: true });
-    writeFileSync(join(snapshotsDir(), "a1b2c3d4-0000-4000-8000-000000000001.json"), `{"v":1,"source":"transcript","trace":{}}\n`);
-    writeFileSync(join(snapshotsDir(), "a1b2c3d4-0000-4000-8000-000000000002.json"), `{"v":1,"source":"transcript","trace":{}}\n`);
+    writeFileSync(
+      join(snapshotsDir(), "a1b2c3d4-0000-4000-8000-000000000001.json"),
+      `{"v":1,"source":"transcript","trace":{}}\n`,
+    );
+    writeFileSync(
+      join(snapshotsDir(), "a1b2c3d4-0000-4000-8000-000000000002.json"),
+      `{"v":1,"source":"transcript","trace":{}}\n`,
+    );
     env = { ...baseEnv(home), PATH: `${prefix}/bin:/usr/bin:/bin`, SHELL: "/bin/bash" };
     delete (env as Record<string, string | undefined>).GIT_TRACES_DEBUG;
     // A project with settings of its own, and a remote.
     const realEnv = { ...env, PATH: "/usr/bin:/bin" };
     sh(`git init -q --bare ${join(box.dir, "remote.git")}`, { env: realEnv });
     mkdirSync(join(repo, ".claude"), { recursive: true });
-    writeFileSync(join(repo, ".claude", "settings.json"), `{\n  "permissions": { "allow": ["Bash(make:*)"] } // the team's\n}\n`);
-    sh(`git init -q && git remote add origin ${join(box.dir, "remote.git")} && git add -A && git commit -q -m init && git push -q origin HEAD:main`, { cwd: repo, env: realEnv });
+    writeFileSync(
+      join(repo, ".claude", "settings.json"),
+      `{\n  "permissions": { "allow": ["Bash(make:*)"] } // the team's\n}\n`,
+    );
+    sh(
+      `git init -q && git remote add origin ${join(box.dir, "remote.git")} && git add -A && git commit -q -m init && git push -q origin HEAD:main`,
+      { cwd: repo, env: realEnv },
+    );
     homeBefore = tree(home);
     repoBefore = tree(repo, [".git"]);
     configBefore = readFileSync(join(repo, ".git", "config"), "utf8");
@@ -138,18 +159,27 @@ describe("install, hooks install, refspecs, uninstall", () => {
     const h = run(["git", "traces", "hooks", "install"], { env, cwd: home });
     expect(h.err).toBe("");
     expect(h.exitCode).toBe(0);
-    for (const name of ["Claude Code", "Codex", "Gemini CLI", "Cursor", "Copilot CLI", "OpenCode"]) expect(h.out).toContain(`${name}: added`);
+    for (const name of ["Claude Code", "Codex", "Gemini CLI", "Cursor", "Copilot CLI", "OpenCode"])
+      expect(h.out).toContain(`${name}: added`);
     const claude = readFileSync(join(home, ".claude", "settings.json"), "utf8");
     expect(claude).toContain(`"command": "${prefix}/bin/git-traces hook claude-code Stop"`);
     expect(claude).toStartWith('{\n  // Claude Code, by hand\n  "$schema"');
-    expect(readFileSync(join(home, ".config", "opencode", "plugin", "git-traces.js"), "utf8")).toContain(`const COMMAND = "${prefix}/bin/git-traces";`);
+    expect(readFileSync(join(home, ".config", "opencode", "plugin", "git-traces.js"), "utf8")).toContain(
+      `const COMMAND = "${prefix}/bin/git-traces";`,
+    );
     const p = run(["git", "traces", "hooks", "install", "--project", "--agent", "all"], { env, cwd: repo });
     expect(p.exitCode).toBe(0);
-    expect(readFileSync(join(repo, ".claude", "settings.json"), "utf8")).toContain("if command -v git-traces >/dev/null 2>&1; then git-traces hook claude-code Stop;");
+    expect(readFileSync(join(repo, ".claude", "settings.json"), "utf8")).toContain(
+      "if command -v git-traces >/dev/null 2>&1; then git-traces hook claude-code Stop;",
+    );
   });
 
   test("hooks install again changes no byte and no modification time", () => {
-    const all = [...files, join(home, ".copilot", "hooks", "git-traces.json"), join(home, ".config", "opencode", "plugin", "git-traces.js")];
+    const all = [
+      ...files,
+      join(home, ".copilot", "hooks", "git-traces.json"),
+      join(home, ".config", "opencode", "plugin", "git-traces.js"),
+    ];
     const bytes = all.map((f) => (existsSync(f) ? readFileSync(f, "latin1") : null));
     const times = mtimes(all);
     const projectBytes = tree(repo, [".git"]);
@@ -158,7 +188,9 @@ describe("install, hooks install, refspecs, uninstall", () => {
     expect(r.exitCode).toBe(0);
     expect(r.out).not.toContain("added");
     expect(r.out).not.toContain("updated");
-    expect(run(["git", "traces", "hooks", "install", "--project", "--agent", "all"], { env, cwd: repo }).out).not.toContain("added");
+    expect(
+      run(["git", "traces", "hooks", "install", "--project", "--agent", "all"], { env, cwd: repo }).out,
+    ).not.toContain("added");
     expect(all.map((f) => (existsSync(f) ? readFileSync(f, "latin1") : null))).toEqual(bytes);
     expect(mtimes(all)).toEqual(times);
     expect(tree(repo, [".git"])).toEqual(projectBytes);
@@ -171,7 +203,10 @@ describe("install, hooks install, refspecs, uninstall", () => {
     const list = readFileSync(join(home, ".local", "share", "git-traces", "refspecs-added.jsonl"), "utf8");
     expect(list).toContain(`"config":"${join(repo, ".git", "config")}","remote":"origin"`);
     // The user adds a refspec of their own afterwards.
-    sh("git config --add remote.origin.fetch '+refs/pull/*:refs/remotes/origin/pr/*'", { cwd: repo, env: { ...env, PATH: "/usr/bin:/bin" } });
+    sh("git config --add remote.origin.fetch '+refs/pull/*:refs/remotes/origin/pr/*'", {
+      cwd: repo,
+      env: { ...env, PATH: "/usr/bin:/bin" },
+    });
   });
 
   test("uninstall: every config as it was, the refspecs gone, the snapshots kept and said so", () => {
@@ -179,25 +214,39 @@ describe("install, hooks install, refspecs, uninstall", () => {
     expect(r.exitCode).toBe(0);
     // What `git-traces uninstall` did, as its messages (stderr); no error, no warning.
     expect(r.err).not.toContain("git-traces:");
-    expect(r.err).toMatch(/^Claude Code: removed the PostToolUse hook, removed the Stop hook, .*\(.*\/\.claude\/settings\.json\)$/m);
-    expect(r.err).toContain(`Removed the notes fetch refspecs git-traces had added to ${join(repo, ".git")} (remote origin)`);
-    expect(r.err).toContain(`Kept 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted. To delete them: rm -r '${snapshotsDir()}'`);
+    expect(r.err).toMatch(
+      /^Claude Code: removed the PostToolUse hook, removed the Stop hook, .*\(.*\/\.claude\/settings\.json\)$/m,
+    );
+    expect(r.err).toContain(
+      `Removed the notes fetch refspecs git-traces had added to ${join(repo, ".git")} (remote origin)`,
+    );
+    expect(r.err).toContain(
+      `Kept 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted. To delete them: rm -r '${snapshotsDir()}'`,
+    );
     expect(tree(home)).toEqual(homeBefore);
     expect(tree(repo, [".git"])).toEqual(repoBefore);
     // .git/config: as before the fetch, with the user's own later line.
     const expected = join(box.dir, "expected-config");
     writeFileSync(expected, configBefore);
-    sh(`git config --file ${expected} --add remote.origin.fetch '+refs/pull/*:refs/remotes/origin/pr/*'`, { env: { ...env, PATH: "/usr/bin:/bin" } });
+    sh(`git config --file ${expected} --add remote.origin.fetch '+refs/pull/*:refs/remotes/origin/pr/*'`, {
+      env: { ...env, PATH: "/usr/bin:/bin" },
+    });
     expect(readFileSync(join(repo, ".git", "config"), "utf8")).toBe(readFileSync(expected, "utf8"));
   });
 
   test("--purge says what the snapshots are, then deletes them and git-traces' data", () => {
-    expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(0);
+    expect(
+      run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode,
+    ).toBe(0);
     const r = run(["/bin/sh", INSTALL, "--uninstall", "--purge", "--prefix", prefix], { env });
     expect(r.exitCode).toBe(0);
-    expect(r.err).toContain(`Deleting 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted.`);
+    expect(r.err).toContain(
+      `Deleting 2 snapshots of agent sessions (82 B) in ${snapshotsDir()}: copies of the sessions' transcripts, not redacted.`,
+    );
     expect(existsSync(join(home, ".local", "share", "git-traces"))).toBe(false);
-    expect(tree(home)).toEqual(Object.fromEntries(Object.entries(homeBefore).filter(([k]) => !k.startsWith(".local/share/git-traces/"))));
+    expect(tree(home)).toEqual(
+      Object.fromEntries(Object.entries(homeBefore).filter(([k]) => !k.startsWith(".local/share/git-traces/"))),
+    );
   });
 });
 
@@ -206,7 +255,9 @@ test("uninstall stops before deleting the binary when a hook cannot be removed; 
   const prefix = join(home, ".git-traces");
   mkdirSync(join(home, ".claude"), { recursive: true });
   const env = { ...baseEnv(home), PATH: `${prefix}/bin:/usr/bin:/bin` };
-  expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(0);
+  expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(
+    0,
+  );
   expect(run(["git", "traces", "hooks", "install", "--agent", "claude-code"], { env, cwd: home }).exitCode).toBe(0);
   const file = join(home, ".claude", "settings.json");
   const broken = readFileSync(file, "utf8").replace("{", "{ oops");
@@ -235,8 +286,13 @@ test("the refspecs a clone was given are listed too, and go on uninstall", () =>
   const env = { ...baseEnv(home), PATH: `${prefix}/bin:/usr/bin:/bin` };
   const realEnv = { ...env, PATH: "/usr/bin:/bin" };
   const remote = join(box.dir, "remote-c.git");
-  sh(`git init -q --bare ${remote} && git clone -q ${remote} ${join(box.dir, "seed")} 2>/dev/null && cd ${join(box.dir, "seed")} && git commit -q --allow-empty -m init && git push -q origin HEAD:main`, { env: realEnv });
-  expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(0);
+  sh(
+    `git init -q --bare ${remote} && git clone -q ${remote} ${join(box.dir, "seed")} 2>/dev/null && cd ${join(box.dir, "seed")} && git commit -q --allow-empty -m init && git push -q origin HEAD:main`,
+    { env: realEnv },
+  );
+  expect(run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env }).exitCode).toBe(
+    0,
+  );
   const clone = join(box.dir, "clone-c");
   expect(run(["git", "clone", "-q", remote, clone], { env, cwd: box.dir }).exitCode).toBe(0);
   const config = join(clone, ".git", "config");

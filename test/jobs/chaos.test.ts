@@ -64,7 +64,10 @@ test(`${ROUNDS} rounds of commit, push and fetch with workers killed at random: 
   sh(`git init -q --bare ${remote}`, { env: box.realEnv });
   const repo = join(box.home, "work", "chaos");
   mkdirSync(repo, { recursive: true });
-  sh(`git init -q -b main && git commit -q --allow-empty -m base && git remote add origin ${remote} && git push -q origin main`, { cwd: repo, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+  sh(
+    `git init -q -b main && git commit -q --allow-empty -m base && git remote add origin ${remote} && git push -q origin main`,
+    { cwd: repo, env: at(box.realEnv, "2026-11-20T09:00:00Z") },
+  );
   writeClaudeSession(box.home, repo, "sess-chaos", "src/auth.py");
   const env = { ...at(box.env, AFTER), CLAUDECODE: "1" };
 
@@ -86,7 +89,11 @@ test(`${ROUNDS} rounds of commit, push and fetch with workers killed at random: 
   })();
   const failures: string[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    for (const args of [["commit", "-q", "--allow-empty", "-m", `round ${i}`], ["push", "-q", "origin", "main"], ["fetch", "-q", "origin"]]) {
+    for (const args of [
+      ["commit", "-q", "--allow-empty", "-m", `round ${i}`],
+      ["push", "-q", "origin", "main"],
+      ["fetch", "-q", "origin"],
+    ]) {
       const r = await git(args, repo, env);
       // git's own result is never changed: every command succeeds.
       if (r.code !== 0) failures.push(`${args.join(" ")}: ${r.code} ${r.err}`);
@@ -105,8 +112,15 @@ test(`${ROUNDS} rounds of commit, push and fetch with workers killed at random: 
 
   const fsck = run(["/usr/bin/git", "fsck", "--no-progress"], { cwd: repo, env: box.realEnv });
   expect([fsck.exitCode, fsck.err.split("\n").filter((l) => /error|broken|missing/i.test(l))]).toEqual([0, []]);
-  const refs = sh("git for-each-ref --format='%(refname)'", { cwd: repo, env: box.realEnv }).split("\n").filter(Boolean);
-  expect(refs.filter((r) => r.startsWith("refs/notes/") && r !== "refs/notes/traces" && !/^refs\/notes\/remotes\/[^/]+\/traces$/.test(r))).toEqual([]);
+  const refs = sh("git for-each-ref --format='%(refname)'", { cwd: repo, env: box.realEnv })
+    .split("\n")
+    .filter(Boolean);
+  expect(
+    refs.filter(
+      (r) =>
+        r.startsWith("refs/notes/") && r !== "refs/notes/traces" && !/^refs\/notes\/remotes\/[^/]+\/traces$/.test(r),
+    ),
+  ).toEqual([]);
   // (A detached auto-gc that git started may still hold gc.log.lock for a moment.)
   let locks = "";
   for (let i = 0; i < 600; i++) {
@@ -118,10 +132,20 @@ test(`${ROUNDS} rounds of commit, push and fetch with workers killed at random: 
   const marks = readdirSync(join(repo, ".git", "traces", "pending"));
   expect(marks).toEqual([]);
 
-  const commits = sh("git rev-list main~" + ROUNDS + "..main", { cwd: repo, env: box.realEnv }).split("\n").filter(Boolean);
+  const commits = sh("git rev-list main~" + ROUNDS + "..main", { cwd: repo, env: box.realEnv })
+    .split("\n")
+    .filter(Boolean);
   expect(commits).toHaveLength(ROUNDS);
-  const notedHere = new Set(sh("git notes --ref=traces list", { cwd: repo, env: box.realEnv }).split("\n").map((l) => l.split(" ")[1]));
-  const notedThere = new Set(sh("git notes --ref=traces list", { cwd: remote, env: box.realEnv }).split("\n").map((l) => l.split(" ")[1]));
+  const notedHere = new Set(
+    sh("git notes --ref=traces list", { cwd: repo, env: box.realEnv })
+      .split("\n")
+      .map((l) => l.split(" ")[1]),
+  );
+  const notedThere = new Set(
+    sh("git notes --ref=traces list", { cwd: remote, env: box.realEnv })
+      .split("\n")
+      .map((l) => l.split(" ")[1]),
+  );
   expect(commits.filter((c) => !notedHere.has(c))).toEqual([]);
   expect(commits.filter((c) => !notedThere.has(c))).toEqual([]);
 }, 600_000);

@@ -39,7 +39,10 @@ async function shell(script: string, cwd: string, env: Record<string, string>): 
 /** An empty repository at `repo` with one commit, and a Claude Code session working in it. */
 function agentRepo(repo: string, id: string): void {
   mkdirSync(repo, { recursive: true });
-  sh("git init -q -b main && git commit -q --allow-empty -m base", { cwd: repo, env: at(box.realEnv, "2026-11-20T09:00:00Z") });
+  sh("git init -q -b main && git commit -q --allow-empty -m base", {
+    cwd: repo,
+    env: at(box.realEnv, "2026-11-20T09:00:00Z"),
+  });
   writeClaudeSession(box.home, repo, id, "src/auth.py");
 }
 
@@ -72,7 +75,11 @@ describe("install layouts", () => {
     expect(settings).toContain(`${join(only, "git")} traces hook claude-code`);
     const command = /"command": "([^"]+SessionStart)"/.exec(settings)?.[1];
     expect(command).toBeDefined();
-    const hook = run(["/bin/sh", "-c", command!], { cwd: repo, env: { HOME: box.home, PATH: "/usr/bin:/bin" }, input: JSON.stringify({ session_id: "sess-alone", cwd: repo, hook_event_name: "SessionStart" }) });
+    const hook = run(["/bin/sh", "-c", command!], {
+      cwd: repo,
+      env: { HOME: box.home, PATH: "/usr/bin:/bin" },
+      input: JSON.stringify({ session_id: "sess-alone", cwd: repo, hook_event_name: "SessionStart" }),
+    });
     expect([hook.exitCode, hook.err]).toEqual([0, ""]);
     expect(readFileSync(join(repo, ".git", "traces", "active.json"), "utf8")).toContain("sess-alone");
     run([join(only, "git"), "traces", "hooks", "uninstall", "--agent", "claude-code"], { cwd: repo, env });
@@ -86,7 +93,8 @@ describe("races", () => {
     const other = join(box.home, "work", "race-b");
     sh(`git worktree add -q -b b ${other}`, { cwd: repo, env: box.realEnv });
     writeClaudeSession(box.home, other, "sess-race-b", "src/auth.py");
-    const loop = (n: number, tag: string) => `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); git commit -q --allow-empty -m "${tag}$i" || echo "FAILED ${tag}$i"; done`;
+    const loop = (n: number, tag: string) =>
+      `i=0; while [ $i -lt ${n} ]; do i=$((i+1)); git commit -q --allow-empty -m "${tag}$i" || echo "FAILED ${tag}$i"; done`;
     const env = inClaude(box.env);
     const outs = await Promise.all([shell(loop(250, "a"), repo, env), shell(loop(250, "b"), other, env)]);
     expect(outs.join("")).toBe("");
@@ -110,10 +118,15 @@ describe("races", () => {
     agentRepo(repo, "sess-gc");
     // Every notes write leaves a pack: with a limit of one, gc runs after each commit, in
     // the foreground of git commit, and empties the reflog.
-    sh("git config gc.autoPackLimit 1 && git config gc.autoDetach false && git config gc.reflogExpire now && git config gc.reflogExpireUnreachable now", { cwd: repo, env: box.realEnv });
+    sh(
+      "git config gc.autoPackLimit 1 && git config gc.autoDetach false && git config gc.reflogExpire now && git config gc.reflogExpireUnreachable now",
+      { cwd: repo, env: box.realEnv },
+    );
     const env = inClaude(box.env);
     for (let i = 0; i < 8; i++) {
-      expect(run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", `gc${i}`], { cwd: repo, env }).exitCode).toBe(0);
+      expect(
+        run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", `gc${i}`], { cwd: repo, env }).exitCode,
+      ).toBe(0);
       settle(box.home);
     }
     expect(noted(repo, "HEAD~8..HEAD")).toEqual({ total: 8, withNote: 8 });
@@ -124,8 +137,14 @@ describe("races", () => {
     writeFileSync(join(shop.repo, "tests", "test_auth.py"), "def test_ide():\n    pass\n");
     sh("git add -A", { cwd: shop.repo, env: box.realEnv });
     // A: through the shim; B, at once: the IDE's git, which does not know the shim.
-    const a = run([join(box.bin, "git"), "commit", "-q", "-m", "A", "--", "src/auth.py"], { cwd: shop.repo, env: at(box.env, AFTER) });
-    const b = run([REAL_GIT, "commit", "-q", "-m", "B", "--", "tests/test_auth.py"], { cwd: shop.repo, env: at(box.realEnv, AFTER) });
+    const a = run([join(box.bin, "git"), "commit", "-q", "-m", "A", "--", "src/auth.py"], {
+      cwd: shop.repo,
+      env: at(box.env, AFTER),
+    });
+    const b = run([REAL_GIT, "commit", "-q", "-m", "B", "--", "tests/test_auth.py"], {
+      cwd: shop.repo,
+      env: at(box.realEnv, AFTER),
+    });
     expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
     settle(box.home);
     expect(shop.traces("HEAD~1")).toEqual([SESSIONS.claude]);
@@ -157,7 +176,11 @@ describe("where nobody is at a terminal", () => {
     agentRepo(repo, "sess-ci");
     sh(`git remote add origin ${remote}`, { cwd: repo, env: box.realEnv });
     const marker = `GIT_TRACES_TEST_CONTAINER=${Math.random().toString(36).slice(2)}`;
-    const env: Record<string, string> = { ...inClaude(box.env), CI: "true", [marker.split("=")[0]!]: marker.split("=")[1]! };
+    const env: Record<string, string> = {
+      ...inClaude(box.env),
+      CI: "true",
+      [marker.split("=")[0]!]: marker.split("=")[1]!,
+    };
     delete env.GIT_TRACES_SYNC;
     const c = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "in CI"], { cwd: repo, env });
     const p = run([join(box.bin, "git"), "push", "-q", "origin", "main"], { cwd: repo, env });
@@ -174,9 +197,15 @@ describe("where nobody is at a terminal", () => {
     const env: Record<string, string> = inClaude(box.env);
     delete env.GIT_TRACES_SYNC;
     // In the foreground, GIT_TRACES_TRACE shows the note written before git traces returns.
-    const fg = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "fg"], { cwd: repo, env: { ...env, GIT_TRACES_TRACE: "1" } });
+    const fg = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "fg"], {
+      cwd: repo,
+      env: { ...env, GIT_TRACES_TRACE: "1" },
+    });
     expect(fg.err).toContain("fast-import");
-    const bg = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "bg"], { cwd: repo, env: { ...env, GIT_TRACES_SYNC: "0", GIT_TRACES_TRACE: "1" } });
+    const bg = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "bg"], {
+      cwd: repo,
+      env: { ...env, GIT_TRACES_SYNC: "0", GIT_TRACES_TRACE: "1" },
+    });
     expect(bg.err).not.toContain("fast-import");
     settle(box.home);
     expect(noted(repo, "HEAD~2..HEAD")).toEqual({ total: 2, withNote: 2 });
@@ -196,7 +225,12 @@ describe("what counts as a candidate", () => {
     const hook = run([join(box.bin, "git-traces"), "hook", "claude-code", "SessionStart"], {
       cwd: repo,
       env: box.env,
-      input: JSON.stringify({ session_id: "sess-hooked", transcript_path: transcript, cwd: repo, hook_event_name: "SessionStart" }),
+      input: JSON.stringify({
+        session_id: "sess-hooked",
+        transcript_path: transcript,
+        cwd: repo,
+        hook_event_name: "SessionStart",
+      }),
     });
     expect(hook.exitCode).toBe(0);
     expect(existsSync(join(repo, ".git", "traces", "active.json"))).toBe(true);
@@ -204,7 +238,9 @@ describe("what counts as a candidate", () => {
     writeFileSync(join(repo, "src", "auth.py"), "sess-hooked\n");
     writeFileSync(join(repo, "src", "db.py"), "sess-unhooked\n");
     sh("git add -A", { cwd: repo, env: box.realEnv });
-    expect(run([join(box.bin, "git"), "commit", "-q", "-m", "both"], { cwd: repo, env: at(box.env, AFTER) }).exitCode).toBe(0);
+    expect(
+      run([join(box.bin, "git"), "commit", "-q", "-m", "both"], { cwd: repo, env: at(box.env, AFTER) }).exitCode,
+    ).toBe(0);
     settle(box.home);
     const note = sh("git notes --ref=traces show HEAD", { cwd: repo, env: box.realEnv });
     expect(note).toContain("traces:sess-hooked");
@@ -218,10 +254,14 @@ describe("reading right after a commit", () => {
     agentRepo(repo, "sess-read");
     const env = inClaude(box.env);
     for (let i = 0; i < 3; i++) {
-      expect(run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", `r${i}`], { cwd: repo, env }).exitCode).toBe(0);
+      expect(
+        run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", `r${i}`], { cwd: repo, env }).exitCode,
+      ).toBe(0);
       const log = run([join(box.bin, "git"), "log", "--notes=traces", "-1"], { cwd: repo, env });
       expect(log.out).toContain("traces:sess-read");
-      expect(run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", `s${i}`], { cwd: repo, env }).exitCode).toBe(0);
+      expect(
+        run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", `s${i}`], { cwd: repo, env }).exitCode,
+      ).toBe(0);
       const show = run([join(box.bin, "git"), "notes", "--ref=traces", "show"], { cwd: repo, env });
       expect(show.out).toContain("traces:sess-read");
     }
@@ -250,7 +290,10 @@ describe("a full disk", () => {
     // The user's own post-commit hook fills the disk once git has made the commit: the
     // note, written after git exits, finds no room.
     const fill = join(mnt, "fill");
-    writeFileSync(join(repo, ".git", "hooks", "post-commit"), `#!/bin/sh\nhead -c 4194304 /dev/zero > '${fill}' 2>/dev/null\nexit 0\n`);
+    writeFileSync(
+      join(repo, ".git", "hooks", "post-commit"),
+      `#!/bin/sh\nhead -c 4194304 /dev/zero > '${fill}' 2>/dev/null\nexit 0\n`,
+    );
     chmodSync(join(repo, ".git", "hooks", "post-commit"), 0o755);
     // git-traces' own data (where deferred warnings went) is on the full disk too.
     const env = { ...inClaude(box.env), GIT_TRACES_HOME: join(mnt, "h", ".local", "share", "git-traces") };
@@ -274,12 +317,19 @@ describe("warnings say what happened", () => {
     const repo = join(box.home, "work", "locked");
     agentRepo(repo, "sess-locked");
     const env = inClaude(box.env);
-    expect(run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "first"], { cwd: repo, env }).exitCode).toBe(0);
+    expect(
+      run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "first"], { cwd: repo, env }).exitCode,
+    ).toBe(0);
     settle(box.home);
     writeFileSync(join(repo, ".git", "refs", "notes", "traces.lock"), "");
-    const c = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "locked"], { cwd: repo, env: { ...env, GIT_TRACES_SYNC: "1" } });
+    const c = run([join(box.bin, "git"), "commit", "-q", "--allow-empty", "-m", "locked"], {
+      cwd: repo,
+      env: { ...env, GIT_TRACES_SYNC: "1" },
+    });
     expect(c.exitCode).toBe(0);
-    expect(c.err).toContain(`refs/notes/traces is locked: ${join(repo, ".git", "refs", "notes", "traces.lock")} exists`);
+    expect(c.err).toContain(
+      `refs/notes/traces is locked: ${join(repo, ".git", "refs", "notes", "traces.lock")} exists`,
+    );
     expect(c.err).not.toContain("kept moving");
   });
 

@@ -20,9 +20,18 @@ test("a batch of blobs, the first with invalid UTF-8, reads whole", () => {
   sh(`git init -q '${repo}'`, { env: box.realEnv });
   const bad = join(box.dir, "bad");
   const good = join(box.dir, "good");
-  writeFileSync(bad, Buffer.concat([Buffer.from("traces-meta:a {\"title\":\"caf"), Buffer.from([0xe9, 0xff, 0xfe, 0x9b]), Buffer.from("\"}\ntraces:a\n")]));
+  writeFileSync(
+    bad,
+    Buffer.concat([
+      Buffer.from('traces-meta:a {"title":"caf'),
+      Buffer.from([0xe9, 0xff, 0xfe, 0x9b]),
+      Buffer.from('"}\ntraces:a\n'),
+    ]),
+  );
   writeFileSync(good, "traces:b\n");
-  const [badOid, goodOid] = sh(`git hash-object -w '${bad}' '${good}'`, { cwd: repo, env: box.realEnv }).trim().split("\n");
+  const [badOid, goodOid] = sh(`git hash-object -w '${bad}' '${good}'`, { cwd: repo, env: box.realEnv })
+    .trim()
+    .split("\n");
   const blobs = readBlobs(new GitRunner({ git: REAL_GIT, cwd: repo, env: box.realEnv }), [badOid!, goodOid!]);
   expect(blobs.get(badOid!)).toBe('traces-meta:a {"title":"caf\ufffd\ufffd\ufffd\ufffd"}\ntraces:a\n');
   expect(blobs.get(goodOid!)).toBe("traces:b\n");
@@ -30,11 +39,17 @@ test("a batch of blobs, the first with invalid UTF-8, reads whole", () => {
 
 test("a note holding record separators cannot pass for another commit's note", () => {
   const repo = join(box.dir, "repo2");
-  sh(`git init -q '${repo}' && cd '${repo}' && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m one && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m two`, { env: box.realEnv });
+  sh(
+    `git init -q '${repo}' && cd '${repo}' && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m one && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m two`,
+    { env: box.realEnv },
+  );
   const [two, one] = sh("git rev-list HEAD", { cwd: repo, env: box.realEnv }).trim().split("\n");
   const forged = join(box.dir, "forged");
   writeFileSync(forged, `traces:real\n\x1e${one}\0traces:forged\n\x1e`);
-  sh(`git -c user.name=t -c user.email=t@e notes --ref=traces add -F '${forged}' ${two}`, { cwd: repo, env: box.realEnv });
+  sh(`git -c user.name=t -c user.email=t@e notes --ref=traces add -F '${forged}' ${two}`, {
+    cwd: repo,
+    env: box.realEnv,
+  });
   const notes = readNotes(new GitRunner({ git: REAL_GIT, cwd: repo, env: box.realEnv }), [two!, one!]);
   expect([...notes.keys()]).toEqual([two!]);
   expect(notes.get(two!)).toStartWith("traces:real\n");

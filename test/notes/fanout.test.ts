@@ -44,7 +44,8 @@ test("every note reads back through the fanout", () => {
   expect(listNotes(git)).toHaveLength(150);
   const notes = readNotes(git, commits);
   expect(notes.size).toBe(150);
-  commits.forEach((c, i) => expect(parseNote(notes.get(c)!).traces.map((t) => t.id)).toEqual([`session-${i}`]));
+  for (const [i, c] of commits.entries())
+    expect(parseNote(notes.get(c)!).traces.map((t) => t.id)).toEqual([`session-${i}`]);
 });
 
 test("writing into a fanned-out tree keeps every note, and git reads the result", () => {
@@ -57,7 +58,9 @@ test("writing into a fanned-out tree keeps every note, and git reads the result"
   expect(run([REAL_GIT, "fsck", "--no-progress"], { cwd: repo, env: box.realEnv }).exitCode).toBe(0);
   // Idempotent: the same lines again change nothing and make no notes commit.
   const head = git.out(["rev-parse", "refs/notes/traces"]);
-  expect(updateNotes(git, commits, (c, current) => mergeIntoNote(current, [`traces:extra-${c.slice(0, 8)}`]))).toEqual([]);
+  expect(updateNotes(git, commits, (c, current) => mergeIntoNote(current, [`traces:extra-${c.slice(0, 8)}`]))).toEqual(
+    [],
+  );
   expect(git.out(["rev-parse", "refs/notes/traces"])).toBe(head);
 });
 

@@ -50,18 +50,27 @@ beforeAll(() => {
   sh("git add -A && git commit -q -m 'first commit' && git tag v0.1", { cwd: repo, env });
   writeFileSync(join(repo, "a.txt"), "alpha\nsecond line\n");
   sh("git commit -q -am 'second commit' && git branch feature && git tag -a v0.2 -m 'release 0.2'", { cwd: repo, env });
-  sh("git checkout -q feature && echo feature > f.txt && git add f.txt && git commit -q -m 'feature work' && git checkout -q main", {
-    cwd: repo,
-    env,
-  });
+  sh(
+    "git checkout -q feature && echo feature > f.txt && git add f.txt && git commit -q -m 'feature work' && git checkout -q main",
+    {
+      cwd: repo,
+      env,
+    },
+  );
   // A nested repository, and a bare one.
   mkdirSync(join(repo, "sub"));
-  sh("git init -q -b main && echo s > s.txt && git add s.txt && git commit -q -m 'sub commit'", { cwd: join(repo, "sub"), env });
+  sh("git init -q -b main && echo s > s.txt && git add s.txt && git commit -q -m 'sub commit'", {
+    cwd: join(repo, "sub"),
+    env,
+  });
   sh(`git init -q --bare -b main ${JSON.stringify(join(template, "bare.git"))}`, { cwd: template, env });
   // Hooks that run git again.
   const hooks = join(repo, ".git", "hooks");
-  writeFileSync(join(hooks, "pre-commit"), "#!/bin/sh\necho \"pre-commit sees $(git rev-parse --short HEAD)\" >&2\ngit status --porcelain >&2\n");
-  writeFileSync(join(hooks, "post-commit"), "#!/bin/sh\necho \"post-commit: $(git log -1 --format=%s)\"\n");
+  writeFileSync(
+    join(hooks, "pre-commit"),
+    '#!/bin/sh\necho "pre-commit sees $(git rev-parse --short HEAD)" >&2\ngit status --porcelain >&2\n',
+  );
+  writeFileSync(join(hooks, "post-commit"), '#!/bin/sh\necho "post-commit: $(git log -1 --format=%s)"\n');
   chmodSync(join(hooks, "pre-commit"), 0o755);
   chmodSync(join(hooks, "post-commit"), 0o755);
   mkdirSync(join(template, "dir with spaces é"), { recursive: true });
@@ -118,7 +127,10 @@ const cases: Case[] = [
   { name: "-C twice", args: ["-C", "dir with spaces", "-C", "..", "rev-parse", "--show-prefix"] },
   { name: "--git-dir= --work-tree=", args: ["--git-dir=.git", "--work-tree=.", "status", "--short"] },
   { name: "--git-dir --work-tree (separate)", args: ["--git-dir", ".git", "--work-tree", ".", "log", "--oneline"] },
-  { name: "-c pairs then commit", args: ["-c", "user.name=Other", "-c", "user.email=o@example.com", "commit", "--allow-empty", "-m", "via -c"] },
+  {
+    name: "-c pairs then commit",
+    args: ["-c", "user.name=Other", "-c", "user.email=o@example.com", "commit", "--allow-empty", "-m", "via -c"],
+  },
   { name: "--no-pager log", args: ["--no-pager", "log", "--oneline"] },
   { name: "-P log", args: ["-P", "log", "-1"] },
   { name: "-p log", args: ["-p", "log", "-1", "--format=%H %s"] },
@@ -131,15 +143,27 @@ const cases: Case[] = [
   { name: "--glob-pathspecs", args: ["--glob-pathspecs", "ls-files", "*.txt"] },
   { name: "--icase-pathspecs", args: ["--icase-pathspecs", "ls-files", "A.TXT"] },
   { name: "--no-optional-locks status", args: ["--no-optional-locks", "status", "--porcelain"] },
-  { name: "--config-env=", args: ["--config-env=core.editor=EDITOR_X", "config", "core.editor"], env: { EDITOR_X: "vim -f" } },
-  { name: "--config-env (separate)", args: ["--config-env", "core.editor=EDITOR_X", "config", "core.editor"], env: { EDITOR_X: "nano" } },
+  {
+    name: "--config-env=",
+    args: ["--config-env=core.editor=EDITOR_X", "config", "core.editor"],
+    env: { EDITOR_X: "vim -f" },
+  },
+  {
+    name: "--config-env (separate)",
+    args: ["--config-env", "core.editor=EDITOR_X", "config", "core.editor"],
+    env: { EDITOR_X: "nano" },
+  },
   // Aliases.
   { name: "alias to builtin", args: ["-c", "alias.st=status --short", "st"] },
   { name: "alias chain", args: ["-c", "alias.a=b", "-c", "alias.b=log --oneline -2", "a"] },
   { name: "alias to commit", args: ["-c", "alias.ci=commit", "ci", "--allow-empty", "-m", "aliased"] },
-  { name: "alias with quoted args", args: ["-c", "alias.l=log -1 \"--format=%s | %an\"", "l"] },
-  { name: "shell alias", args: ["-c", "alias.hello=!echo hello \"$1\" from shell", "hello", "wide world"] },
-  { name: "shell alias sees the environment", args: ["-c", "alias.e=!env | grep ^MYVAR", "e"], env: { MYVAR: "kept as is" } },
+  { name: "alias with quoted args", args: ["-c", 'alias.l=log -1 "--format=%s | %an"', "l"] },
+  { name: "shell alias", args: ["-c", 'alias.hello=!echo hello "$1" from shell', "hello", "wide world"] },
+  {
+    name: "shell alias sees the environment",
+    args: ["-c", "alias.e=!env | grep ^MYVAR", "e"],
+    env: { MYVAR: "kept as is" },
+  },
   { name: "alias loop", args: ["-c", "alias.x=y", "-c", "alias.y=x", "x"] },
   { name: "alias from config file", args: ["sl"], prepare: "git config alias.sl 'log --format=%s'" },
   // Failures with git's exit statuses.
@@ -161,7 +185,11 @@ const cases: Case[] = [
   { name: "commit -F -", args: ["commit", "--allow-empty", "-F", "-"], input: "message from stdin\n\nbody\n" },
   { name: "apply from stdin", args: ["apply", "--stat", "-"], input: PATCH },
   { name: "cat-file --batch", args: ["cat-file", "--batch"], input: "HEAD\nHEAD:a.txt\nmissing\n" },
-  { name: "mktree from stdin", args: ["mktree"], input: "100644 blob 4a58007052a65fbc2fc3f910f2855f45a4058e74\tx.txt\n" },
+  {
+    name: "mktree from stdin",
+    args: ["mktree"],
+    input: "100644 blob 4a58007052a65fbc2fc3f910f2855f45a4058e74\tx.txt\n",
+  },
   // Hooks that call git again.
   { name: "commit runs hooks that run git", args: ["commit", "-q", "-am", "hooked"], prepare: "echo more >> b.txt" },
   // Nested repositories and the environment.
@@ -177,7 +205,11 @@ const cases: Case[] = [
   { name: "ls-files quoted", args: ["ls-files"] },
   { name: "ls-files core.quotepath=false", args: ["-c", "core.quotepath=false", "ls-files"] },
   { name: "-C path with spaces", args: ["-C", "dir with spaces", "ls-files"] },
-  { name: "add non-ASCII path", args: ["add", "-v", "fichier-é.txt", "dir with spaces/file with space.txt"], prepare: "echo x >> 'fichier-é.txt' && echo y >> 'dir with spaces/file with space.txt'" },
+  {
+    name: "add non-ASCII path",
+    args: ["add", "-v", "fichier-é.txt", "dir with spaces/file with space.txt"],
+    prepare: "echo x >> 'fichier-é.txt' && echo y >> 'dir with spaces/file with space.txt'",
+  },
   { name: "init in a dir with spaces and é", args: ["init", "-b", "main", "dir with spaces é/new"], cwd: "." },
   { name: "log -z --name-status", args: ["log", "-z", "--name-status", "--format=%H"] },
   // Everyday commands.
@@ -191,8 +223,16 @@ const cases: Case[] = [
   { name: "cherry-pick", args: ["cherry-pick", "feature"] },
   { name: "rebase", args: ["rebase", "main"], prepare: "git checkout -q feature" },
   // Rewrites without any notes yet must stay silent (git warns about a missing notes.rewriteRef).
-  { name: "rebase -q that rewrites", args: ["rebase", "-q", "main"], prepare: "git commit -q --allow-empty -m moved && git checkout -q feature" },
-  { name: "rebase that rewrites", args: ["rebase", "main"], prepare: "git commit -q --allow-empty -m moved && git checkout -q feature" },
+  {
+    name: "rebase -q that rewrites",
+    args: ["rebase", "-q", "main"],
+    prepare: "git commit -q --allow-empty -m moved && git checkout -q feature",
+  },
+  {
+    name: "rebase that rewrites",
+    args: ["rebase", "main"],
+    prepare: "git commit -q --allow-empty -m moved && git checkout -q feature",
+  },
   { name: "commit --amend -q", args: ["commit", "-q", "--amend", "-m", "amended"] },
   { name: "revert", args: ["revert", "--no-edit", "HEAD"] },
   { name: "stash", args: ["stash"], prepare: "echo dirty >> a.txt" },
@@ -232,8 +272,14 @@ test("GIT_TRACES_DISABLE=1 is a pure pass-through", () => {
 
 test("inherited file descriptors reach git (GIT_TRACE to fd 7)", () => {
   const script = `exec 7>"$OUT"; GIT_TRACE=7 git rev-parse HEAD >/dev/null; exec 7>&-; grep -c 'trace: built-in: git rev-parse' "$OUT"`;
-  const viaShim = run(["/bin/sh", "-c", script], { cwd: join(template, "repo"), env: { ...box.env, OUT: join(box.dir, "trace-shim.txt") } });
-  const viaGit = run(["/bin/sh", "-c", script], { cwd: join(template, "repo"), env: { ...box.realEnv, OUT: join(box.dir, "trace-git.txt") } });
+  const viaShim = run(["/bin/sh", "-c", script], {
+    cwd: join(template, "repo"),
+    env: { ...box.env, OUT: join(box.dir, "trace-shim.txt") },
+  });
+  const viaGit = run(["/bin/sh", "-c", script], {
+    cwd: join(template, "repo"),
+    env: { ...box.realEnv, OUT: join(box.dir, "trace-git.txt") },
+  });
   expect(viaGit.out.trim()).toBe("1");
   expect(viaShim.out.trim()).toBe("1");
 });

@@ -20,7 +20,17 @@ let meta: Meta | undefined;
 function loadMeta(): Meta {
   if (meta) return meta;
   const build = Bun.spawnSync({
-    cmd: ["bun", "build", join(ROOT, "shim", "main.ts"), "--target=bun", "--splitting", "--format=esm", "--outdir", out, `--metafile=${join(out, "meta.json")}`],
+    cmd: [
+      "bun",
+      "build",
+      join(ROOT, "shim", "main.ts"),
+      "--target=bun",
+      "--splitting",
+      "--format=esm",
+      "--outdir",
+      out,
+      `--metafile=${join(out, "meta.json")}`,
+    ],
     cwd: ROOT,
     stdout: "pipe",
     stderr: "pipe",
@@ -46,7 +56,18 @@ function staticClosure(from = "shim/main.ts"): Set<string> {
 
 test("the shim entry statically imports only small src/git, src/interceptors, src/jobs and src/base modules", () => {
   const closure = [...staticClosure()];
-  for (const heavy of ["citty", "consola", "valibot", "isomorphic-git", "node_modules/", "src/cli/", "src/agents/", "src/notes/", "src/traces/", "src/sync/"]) {
+  for (const heavy of [
+    "citty",
+    "consola",
+    "valibot",
+    "isomorphic-git",
+    "node_modules/",
+    "src/cli/",
+    "src/agents/",
+    "src/notes/",
+    "src/traces/",
+    "src/sync/",
+  ]) {
     expect(closure.filter((p) => p.includes(heavy))).toEqual([]);
   }
   // The pending-work check (src/jobs/pending.ts, one stat) and the worker start are small too.
@@ -55,7 +76,18 @@ test("the shim entry statically imports only small src/git, src/interceptors, sr
 
 test("the commit interceptor, on every commit, loads no library and no notes or CLI code", () => {
   const closure = [...staticClosure("src/interceptors/commit.ts")];
-  for (const heavy of ["citty", "consola", "valibot", "isomorphic-git", "node_modules/", "src/cli/", "src/notes/", "node:path", "src/jobs/settle.ts", "src/jobs/after-"]) {
+  for (const heavy of [
+    "citty",
+    "consola",
+    "valibot",
+    "isomorphic-git",
+    "node_modules/",
+    "src/cli/",
+    "src/notes/",
+    "node:path",
+    "src/jobs/settle.ts",
+    "src/jobs/after-",
+  ]) {
     expect(closure.filter((p) => p.includes(heavy))).toEqual([]);
   }
 });

@@ -43,12 +43,24 @@ beforeAll(() => {
   mkdirSync(repo, { recursive: true });
   const env = box.realEnv;
   sh("git init -q -b main && git config user.name T && git config user.email t@example.com", { cwd: repo, env });
-  sh("echo a > a.txt && git add a.txt && git commit -q -m first && echo b >> a.txt && git commit -q -am second", { cwd: repo, env });
-  sh(`git branch feature && git checkout -q feature && echo f > f.txt && git add f.txt && git commit -q -m feature && git checkout -q main`, { cwd: repo, env });
+  sh("echo a > a.txt && git add a.txt && git commit -q -m first && echo b >> a.txt && git commit -q -am second", {
+    cwd: repo,
+    env,
+  });
+  sh(
+    `git branch feature && git checkout -q feature && echo f > f.txt && git add f.txt && git commit -q -m feature && git checkout -q main`,
+    { cwd: repo, env },
+  );
   // A branch whose name is not UTF-8, one commit ahead of main.
-  sh(`git checkout -q -b ${BR} && echo e > e.txt && git add e.txt && git commit -q -m accented && git checkout -q main`, { cwd: repo, env });
+  sh(
+    `git checkout -q -b ${BR} && echo e > e.txt && git add e.txt && git commit -q -m accented && git checkout -q main`,
+    { cwd: repo, env },
+  );
   // A bare remote holding main and that branch; the repository's origin.
-  sh(`git clone -q --bare repo r.git && git -C repo remote add origin ../r.git && git -C repo fetch -q origin`, { cwd: template, env });
+  sh(`git clone -q --bare repo r.git && git -C repo remote add origin ../r.git && git -C repo fetch -q origin`, {
+    cwd: template,
+    env,
+  });
   // A patch in a file whose name is not UTF-8.
   sh(`git format-patch -q -1 --stdout feature > ${`"$(printf 'caf\\351.patch')"`}`, { cwd: repo, env });
 });
@@ -74,7 +86,12 @@ const cases: Case[] = [
     script: `git push origin ${BR}`,
     inspect: od("git -C ../r.git for-each-ref --format='%(refname) %(objectname)'"),
   },
-  { name: "push origin <missing branch not UTF-8> (exit 1)", script: `git push origin "$(printf 'nope\\351')"`, inspect: od("git -C ../r.git for-each-ref"), fails: true },
+  {
+    name: "push origin <missing branch not UTF-8> (exit 1)",
+    script: `git push origin "$(printf 'nope\\351')"`,
+    inspect: od("git -C ../r.git for-each-ref"),
+    fails: true,
+  },
   {
     // Our notes cannot follow to a remote we cannot name: nothing is tried, nothing is said.
     name: "push <remote not UTF-8> HEAD:main, then a fetch that would show a failed notes push",
@@ -95,13 +112,36 @@ const cases: Case[] = [
     inspect: `${REFS}; ${HEAD_COMMIT}`,
   },
   { name: "am <patch file not UTF-8>", script: `git am "$(printf 'caf\\351.patch')"`, inspect: HEAD_COMMIT },
-  { name: "clone r.git <directory not UTF-8>", cwd: ".", script: `git clone r.git ${DEST}`, inspect: `ls | od -An -c; cd ${DEST} && ${REFS}` },
-  { name: "merge --no-ff -m <message not UTF-8>", script: `git merge --no-ff -m ${CAFE} feature`, inspect: HEAD_COMMIT },
+  {
+    name: "clone r.git <directory not UTF-8>",
+    cwd: ".",
+    script: `git clone r.git ${DEST}`,
+    inspect: `ls | od -An -c; cd ${DEST} && ${REFS}`,
+  },
+  {
+    name: "merge --no-ff -m <message not UTF-8>",
+    script: `git merge --no-ff -m ${CAFE} feature`,
+    inspect: HEAD_COMMIT,
+  },
   { name: "cherry-pick <branch not UTF-8>", script: `git cherry-pick ${BR}`, inspect: HEAD_COMMIT },
-  { name: "revert <branch not UTF-8>", prepare: `git branch -f ${BR} HEAD`, script: `git revert --no-edit ${BR}`, inspect: HEAD_COMMIT },
-  { name: "commit -m <message not UTF-8> under GIT_TRACES_SYNC=1", script: `GIT_TRACES_SYNC=1 git commit --allow-empty -m ${CAFE}`, inspect: HEAD_COMMIT },
+  {
+    name: "revert <branch not UTF-8>",
+    prepare: `git branch -f ${BR} HEAD`,
+    script: `git revert --no-edit ${BR}`,
+    inspect: HEAD_COMMIT,
+  },
+  {
+    name: "commit -m <message not UTF-8> under GIT_TRACES_SYNC=1",
+    script: `GIT_TRACES_SYNC=1 git commit --allow-empty -m ${CAFE}`,
+    inspect: HEAD_COMMIT,
+  },
   // Options of ours inserted before the user's (notes.rewriteRef once our notes exist), by execve.
-  { name: "commit --amend -m <message not UTF-8>", prepare: "git notes --ref=traces add -m x HEAD", script: `git commit --amend -m ${CAFE}`, inspect: HEAD_COMMIT },
+  {
+    name: "commit --amend -m <message not UTF-8>",
+    prepare: "git notes --ref=traces add -m x HEAD",
+    script: `git commit --amend -m ${CAFE}`,
+    inspect: HEAD_COMMIT,
+  },
   // git as a child holds the descriptors (an inherited fd 7 too) and signal dispositions it holds without the shim
   // (looked at once git has settled down to wait for its hook: it closes a few of its own).
   {

@@ -19,7 +19,9 @@ function processesMatching(marker: string): string {
 
 /** Whether a process whose command line holds `marker` is git's own binary (not the shim before its exec). */
 function isRealGitRunning(marker: string): boolean {
-  const pids = run(["/usr/bin/pgrep", "-f", marker], { env: { PATH: "/usr/bin:/bin" } }).out.split("\n").filter(Boolean);
+  const pids = run(["/usr/bin/pgrep", "-f", marker], { env: { PATH: "/usr/bin:/bin" } })
+    .out.split("\n")
+    .filter(Boolean);
   return pids.some((pid) => {
     try {
       return realpathSync(`/proc/${pid}/exe`) === realpathSync(REAL_GIT);
@@ -31,7 +33,15 @@ function isRealGitRunning(marker: string): boolean {
 
 /** Starts `cmd` with stdin held open, waits until git is reading it, sends `signal`. */
 async function interrupt(cmd: string[], env: Record<string, string>, signal: NodeJS.Signals, marker: string) {
-  const proc = Bun.spawn({ cmd, argv0: cmd[0] === process.execPath ? undefined : "git", env, stdin: "pipe", stdout: "pipe", stderr: "pipe", cwd: box.home });
+  const proc = Bun.spawn({
+    cmd,
+    argv0: cmd[0] === process.execPath ? undefined : "git",
+    env,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd: box.home,
+  });
   // Wait for git itself to be running (it blocks on stdin): the shim's process matches the
   // marker too until it execs git, and its command line can read empty while it does.
   let running = false;
@@ -48,9 +58,19 @@ async function interrupt(cmd: string[], env: Record<string, string>, signal: Nod
 
 test("SIGINT ends git through the shim exactly as it ends the real git", async () => {
   const marker = `sigint-shim-${process.pid}`;
-  const viaShim = await interrupt([join(box.bin, "git"), "hash-object", "--stdin", `--path=${marker}`], box.env, "SIGINT", marker);
+  const viaShim = await interrupt(
+    [join(box.bin, "git"), "hash-object", "--stdin", `--path=${marker}`],
+    box.env,
+    "SIGINT",
+    marker,
+  );
   const marker2 = `sigint-git-${process.pid}`;
-  const viaGit = await interrupt([REAL_GIT, "hash-object", "--stdin", `--path=${marker2}`], box.realEnv, "SIGINT", marker2);
+  const viaGit = await interrupt(
+    [REAL_GIT, "hash-object", "--stdin", `--path=${marker2}`],
+    box.realEnv,
+    "SIGINT",
+    marker2,
+  );
   expect(viaGit.signal).toBe("SIGINT");
   expect(viaShim.signal).toBe(viaGit.signal);
   expect(viaShim.code).toBe(viaGit.code);
@@ -61,7 +81,12 @@ test("a parent that waits for git forwards SIGINT and SIGTERM and dies the same 
   const runner = join(import.meta.dir, "..", "fixtures", "run-child.ts");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     const marker = `${signal}-child-${process.pid}`;
-    const r = await interrupt([process.execPath, runner, "hash-object", "--stdin", `--path=${marker}`], box.realEnv, signal, marker);
+    const r = await interrupt(
+      [process.execPath, runner, "hash-object", "--stdin", `--path=${marker}`],
+      box.realEnv,
+      signal,
+      marker,
+    );
     expect(r.signal).toBe(signal);
     expect(r.left).toBe(""); // no orphaned git
   }
@@ -80,11 +105,15 @@ test("a parent that waits for git exits with git's status", () => {
 });
 
 test("signals reach git run as a child with arguments that are not UTF-8 (started through libc)", async () => {
-  run(["/bin/sh", "-c", "git init -q raw-signals && git -C raw-signals commit -q --allow-empty -m first"], { cwd: box.home, env: box.realEnv });
+  run(["/bin/sh", "-c", "git init -q raw-signals && git -C raw-signals commit -q --allow-empty -m first"], {
+    cwd: box.home,
+    env: box.realEnv,
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // git am waits on stdin for its mailbox (an interrupted one leaves its state behind); the
     // argument's last byte is not UTF-8.
-    const script = (marker: string) => `cd raw-signals && rm -rf .git/rebase-apply && exec git am --directory="${marker}$(printf '\\351')"`;
+    const script = (marker: string) =>
+      `cd raw-signals && rm -rf .git/rebase-apply && exec git am --directory="${marker}$(printf '\\351')"`;
     // pgrep in the C locale: one byte after the marker, not the three of U+FFFD in UTF-8.
     const marker = `raw-${signal}-shim-${process.pid}`;
     const viaShim = await interrupt(["/bin/sh", "-c", script(marker)], box.env, signal, `${marker}.$`);

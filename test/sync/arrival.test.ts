@@ -94,7 +94,9 @@ test("a depth-1 clone brings every note, and stays depth 1", () => {
   // The notes' own history came whole; the code's did not deepen.
   expect(lines(join(clone, ".git", "shallow"))).toEqual([real(["rev-parse", "HEAD"], clone).out.trim()]);
   expect(real(["rev-list", "--count", "HEAD"], clone).out.trim()).toBe("1");
-  expect(real(["config", "--get-all", "remote.origin.fetch"], clone).out).toContain("+refs/notes/traces*:refs/notes/remotes/origin/traces*");
+  expect(real(["config", "--get-all", "remote.origin.fetch"], clone).out).toContain(
+    "+refs/notes/traces*:refs/notes/remotes/origin/traces*",
+  );
 });
 
 test("a single-branch clone of one branch brings every note", () => {
@@ -116,7 +118,18 @@ test("a CI checkout (init, remote add, fetch --depth=1 of one commit) brings eve
   mkdirSync(work);
   real(["init", "-q"], work);
   real(["remote", "add", "origin", remote.url], work);
-  const r = shim(["fetch", "--no-tags", "--prune", "--no-recurse-submodules", "--depth=1", "origin", `+${sha}:refs/remotes/origin/main`], work);
+  const r = shim(
+    [
+      "fetch",
+      "--no-tags",
+      "--prune",
+      "--no-recurse-submodules",
+      "--depth=1",
+      "origin",
+      `+${sha}:refs/remotes/origin/main`,
+    ],
+    work,
+  );
   expect(r.exitCode).toBe(0);
   expect(notes(work)).toEqual(notes(remote.path));
   real(["checkout", "-q", "--detach", "refs/remotes/origin/main"], work);
@@ -137,7 +150,9 @@ test("`git fetch origin main` brings the notes; FETCH_HEAD names main alone, as 
   expect(fetchHead).toHaveLength(1);
   expect(fetchHead[0]).toMatch(/^[0-9a-f]{40}\t\tbranch 'main' of /);
   // What git itself printed, and nothing else.
-  expect(r.err).toMatch(/^From .*\n \* branch +main +-> FETCH_HEAD\n +[0-9a-f]+\.\.[0-9a-f]+ +main +-> origin\/main\n$/);
+  expect(r.err).toMatch(
+    /^From .*\n \* branch +main +-> FETCH_HEAD\n +[0-9a-f]+\.\.[0-9a-f]+ +main +-> origin\/main\n$/,
+  );
 });
 
 test("`git pull origin main` fast-forwards to main alone and brings its notes", () => {
@@ -166,7 +181,9 @@ test("a fetch or pull from a URL that is no named remote brings that repository'
   expect(notes(clone)).toEqual(notes(fork.path));
   expect(headTraces(clone)).toContain("u-fork");
   // Tracked under the URL's key, as a push to a URL is.
-  expect(real(["for-each-ref", "--format=%(refname)", "refs/notes/remotes"], clone).out).toMatch(/refs\/notes\/remotes\/_url-[0-9a-f]{12}\/traces/);
+  expect(real(["for-each-ref", "--format=%(refname)", "refs/notes/remotes"], clone).out).toMatch(
+    /refs\/notes\/remotes\/_url-[0-9a-f]{12}\/traces/,
+  );
 });
 
 test("`git fetch --all` brings the notes of every remote", () => {
@@ -201,8 +218,12 @@ test("a clone with --recurse-submodules brings the submodules' notes; later recu
   const sub = join(clone, "vendor", "lib");
   expect(notes(sub)).toEqual(notes(lib.path));
   expect(headTraces(sub)).toContain("lib-1");
-  expect(real(["config", "--get-all", "remote.origin.fetch"], clone).out).toContain("+refs/notes/traces*:refs/notes/remotes/origin/traces*");
-  expect(real(["config", "--get-all", "remote.origin.fetch"], sub).out).toContain("+refs/notes/traces*:refs/notes/remotes/origin/traces*");
+  expect(real(["config", "--get-all", "remote.origin.fetch"], clone).out).toContain(
+    "+refs/notes/traces*:refs/notes/remotes/origin/traces*",
+  );
+  expect(real(["config", "--get-all", "remote.origin.fetch"], sub).out).toContain(
+    "+refs/notes/traces*:refs/notes/remotes/origin/traces*",
+  );
 
   // A note added upstream to the submodule's commit arrives with the superproject's fetch.
   real(["notes", "--ref=traces", "append", "-m", "traces:lib-late", "main"], lib.seed);

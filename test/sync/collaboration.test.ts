@@ -85,7 +85,10 @@ for (const [label, urlOf] of transports) {
       expect(bob.traces(b)).toEqual(["bob-2"]); // the rebased commit kept its note
       expect(bob.git(["push", "-q"], b).exitCode).toBe(0);
       expect(alice.git(["fetch", "-q"], a).exitCode).toBe(0);
-      for (const [user, dir] of [[alice, a], [bob, b]] as const) {
+      for (const [user, dir] of [
+        [alice, a],
+        [bob, b],
+      ] as const) {
         expect(user.allTraces(dir, "origin/main")).toEqual(["alice-1", "alice-2", "bob-1", "bob-2"]);
       }
     });
@@ -111,9 +114,10 @@ test("three clones, interleaved, and two pushing notes at once: every note every
   try {
     const url = join(root, "served", makeRemote(join(root, "served"), "trio.git").split("/").pop()!);
     const dirs = users.map((u) => join(u.box.home, "trio"));
-    users.forEach((u, i) => expect(u.git(["clone", "-q", url, dirs[i]!], u.box.home).exitCode).toBe(0));
+    for (const [i, u] of users.entries()) expect(u.git(["clone", "-q", url, dirs[i]!], u.box.home).exitCode).toBe(0);
     // Round 1: everyone commits; pushes in an order that forces rebases.
-    users.forEach((u, i) => expect(u.agentCommit(dirs[i]!, `f/${u.name}-1.txt`, `${u.name}-1`).exitCode).toBe(0));
+    for (const [i, u] of users.entries())
+      expect(u.agentCommit(dirs[i]!, `f/${u.name}-1.txt`, `${u.name}-1`).exitCode).toBe(0);
     for (const [i, u] of users.entries()) {
       if (u.git(["push", "-q"], dirs[i]!).exitCode !== 0) {
         expect(u.git(["pull", "-q", "--rebase"], dirs[i]!).exitCode).toBe(0);
@@ -121,10 +125,14 @@ test("three clones, interleaved, and two pushing notes at once: every note every
       }
     }
     // Round 2: two notes pushed at the same moment, from two clones.
-    users.forEach((u, i) => expect(u.git(["pull", "-q", "--rebase"], dirs[i]!).exitCode).toBe(0));
+    for (const [i, u] of users.entries()) expect(u.git(["pull", "-q", "--rebase"], dirs[i]!).exitCode).toBe(0);
     const [c, d] = users;
     // A note added to an existing commit: only the notes sync carries it.
-    const attach = (u: User, dir: string, id: string) => run(["/usr/bin/git", "notes", "--ref=traces", "append", "-m", `traces:${id}`, "HEAD"], { cwd: dir, env: u.box.realEnv });
+    const attach = (u: User, dir: string, id: string) =>
+      run(["/usr/bin/git", "notes", "--ref=traces", "append", "-m", `traces:${id}`, "HEAD"], {
+        cwd: dir,
+        env: u.box.realEnv,
+      });
     attach(c!, dirs[0]!, "carol-extra");
     attach(d!, dirs[1]!, "dave-extra");
     const both = await Promise.all(
@@ -132,15 +140,21 @@ test("three clones, interleaved, and two pushing notes at once: every note every
         [c!, dirs[0]!],
         [d!, dirs[1]!],
       ].map(async ([u, dir]) => {
-        const p = Bun.spawn({ cmd: [join((u as User).box.bin, "git"), "traces", "sync"], cwd: dir as string, env: (u as User).env, stdout: "pipe", stderr: "pipe" });
+        const p = Bun.spawn({
+          cmd: [join((u as User).box.bin, "git"), "traces", "sync"],
+          cwd: dir as string,
+          env: (u as User).env,
+          stdout: "pipe",
+          stderr: "pipe",
+        });
         const code = await p.exited;
         if (code !== 0) console.error(await new Response(p.stdout).text(), await new Response(p.stderr).text());
         return code;
       }),
     );
     expect(both).toEqual([0, 0]);
-    users.forEach((u, i) => expect(u.git(["traces", "sync"], dirs[i]!).exitCode).toBe(0));
-    users.forEach((u, i) => expect(u.git(["pull", "-q", "--rebase"], dirs[i]!).exitCode).toBe(0));
+    for (const [i, u] of users.entries()) expect(u.git(["traces", "sync"], dirs[i]!).exitCode).toBe(0);
+    for (const [i, u] of users.entries()) expect(u.git(["pull", "-q", "--rebase"], dirs[i]!).exitCode).toBe(0);
     const expected = ["carol-1", "carol-extra", "dave-1", "dave-extra", "erin-1"];
     for (const [i, u] of users.entries()) {
       const ids = u.allTraces(dirs[i]!);
@@ -148,6 +162,6 @@ test("three clones, interleaved, and two pushing notes at once: every note every
       expect(ids).toHaveLength(expected.length); // none twice on the history
     }
   } finally {
-    users.forEach((u) => u.cleanup());
+    for (const u of users) u.cleanup();
   }
 });

@@ -38,7 +38,8 @@ test("notes commits, merged ones included, carry the users' own identities and n
   expect(bob.git(["push", "-q"], b).exitCode).toBe(1);
   expect(bob.git(["pull", "-q", "--rebase"], b).exitCode).toBe(0);
   expect(bob.git(["push", "-q"], b).exitCode).toBe(0);
-  const logOf = (cwd: string) => run([REAL_GIT, "log", "--format=%an <%ae>|%cn <%ce>|%G?|%P", "refs/notes/traces"], { cwd }).out.trim().split("\n");
+  const logOf = (cwd: string) =>
+    run([REAL_GIT, "log", "--format=%an <%ae>|%cn <%ce>|%G?|%P", "refs/notes/traces"], { cwd }).out.trim().split("\n");
   const merges = logOf(b);
   expect(merges.some((l) => l.split("|")[3]!.includes(" "))).toBe(true); // there was a merge
   const log = [...logOf(remote), ...merges];
@@ -60,7 +61,12 @@ test("the notes push runs the user's pre-push hook, and skips it only with the u
   writeFileSync(hook, `#!/bin/sh\ncat >> ${JSON.stringify(seen)}\n`);
   chmodSync(hook, 0o755);
   // `<local ref> <local oid> <remote ref> <remote oid>`: the notes push sends a commit built for the remote, by ID.
-  const notesPushes = () => (existsSync(seen) ? readFileSync(seen, "utf8").split("\n").filter((l) => l.split(" ")[2] === "refs/notes/traces").length : 0);
+  const notesPushes = () =>
+    existsSync(seen)
+      ? readFileSync(seen, "utf8")
+          .split("\n")
+          .filter((l) => l.split(" ")[2] === "refs/notes/traces").length
+      : 0;
 
   expect(alice.agentCommit(a, "src/a.py", "alice-1").exitCode).toBe(0);
   expect(alice.git(["push", "-q"], a).exitCode).toBe(0);

@@ -74,8 +74,15 @@ test("a merge killed with SIGKILL leaves at most a scratch ref, and the next mer
   // Bring Alice's notes into the tracking ref with git alone, then let `git traces status`
   // merge them, killed as soon as its scratch ref appears.
   expect(run([REAL_GIT, "fetch", "-q"], { cwd: b, env: bob.box.realEnv }).exitCode).toBe(0);
-  const status = Bun.spawn({ cmd: [join(bob.box.bin, "git"), "traces", "status"], cwd: b, env: bob.env, stdout: "ignore", stderr: "ignore" });
-  const scratch = () => run([REAL_GIT, "for-each-ref", "--format=%(refname)", "refs/notes/git-traces-merge-*"], { cwd: b }).out.trim();
+  const status = Bun.spawn({
+    cmd: [join(bob.box.bin, "git"), "traces", "status"],
+    cwd: b,
+    env: bob.env,
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  const scratch = () =>
+    run([REAL_GIT, "for-each-ref", "--format=%(refname)", "refs/notes/git-traces-merge-*"], { cwd: b }).out.trim();
   const deadline = Date.now() + 10_000;
   while (!scratch() && status.exitCode === null && Date.now() < deadline) Bun.sleepSync(1);
   status.kill("SIGKILL");

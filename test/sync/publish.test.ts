@@ -103,9 +103,13 @@ test("pushing main to a new remote publishes the notes of main's commits only; t
   // `git traces sync` follows the same rule, and says what stays here.
   const sync = alice.git(["traces", "sync", "pub"], a);
   expect(sync.exitCode).toBe(0);
-  expect(sync.out).toBe("pub: no new notes; it has our notes of its commits; 3 notes of commits it does not have stay here until those commits are pushed there\n");
+  expect(sync.out).toBe(
+    "pub: no new notes; it has our notes of its commits; 3 notes of commits it does not have stay here until those commits are pushed there\n",
+  );
   expect(notesOf(pub).size).toBe(2);
-  expect(alice.git(["traces", "status"], a).out).toContain("pub: notes fetched with every fetch\n  not pushed yet: 0 notes\n  held back: 3 notes of commits it does not have\n");
+  expect(alice.git(["traces", "status"], a).out).toContain(
+    "pub: notes fetched with every fetch\n  not pushed yet: 0 notes\n  held back: 3 notes of commits it does not have\n",
+  );
 
   // The feature branch's note goes with the feature branch; the note of its version before
   // the rebase and the throw-away branch's never do.

@@ -3,7 +3,17 @@
 
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { AgentTraceRecordSchema, buildRecord, contentHash, fileUri, recordId, toUri, uuidV5, type LocalTrace, type RecordInput } from "../../src/views/agent-trace.ts";
+import {
+  AgentTraceRecordSchema,
+  buildRecord,
+  contentHash,
+  fileUri,
+  recordId,
+  toUri,
+  uuidV5,
+  type LocalTrace,
+  type RecordInput,
+} from "../../src/views/agent-trace.ts";
 import type { AttachedTrace } from "../../src/views/attached.ts";
 import type { FileAdditions } from "../../src/views/diff-hunks.ts";
 import { modelId, providerOf } from "../../src/traces/model-id.ts";
@@ -39,7 +49,13 @@ function record(over: Partial<RecordInput> = {}) {
 }
 
 describe("buildRecord", () => {
-  const claude = trace("claude-1", { agent: "claude-code", models: ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"], title: "Add login", files: ["src/auth.py"], url: "https://traces.example.com/t/claude-1" });
+  const claude = trace("claude-1", {
+    agent: "claude-code",
+    models: ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"],
+    title: "Add login",
+    files: ["src/auth.py"],
+    url: "https://traces.example.com/t/claude-1",
+  });
   const codex = trace("codex-1", { agent: "codex", models: ["gpt-5-codex"], files: ["tests/test_auth.py"] });
 
   test("the record's frame: version, deterministic ID, commit date, vcs, tool, metadata", () => {
@@ -52,12 +68,24 @@ describe("buildRecord", () => {
     expect(r.tool).toEqual({ name: "git-traces", version: "0.1.0" });
     expect(r.metadata["dev.git-traces"]).toEqual({
       diff_base: PARENT,
-      traces: [{ id: "claude-1", source: "git-traces", agent: "claude-code", models: ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"], title: "Add login", files: ["src/auth.py"] }],
+      traces: [
+        {
+          id: "claude-1",
+          source: "git-traces",
+          agent: "claude-code",
+          models: ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"],
+          title: "Add login",
+          files: ["src/auth.py"],
+        },
+      ],
     });
   });
 
   test("two sessions on different files: each file names its own conversation", () => {
-    const r = record({ traces: [claude, codex], files: [file("tests/test_auth.py", [1, 2, "x\ny\n"]), file("src/auth.py", [2, 4, "a\nb\nc\n"], [9, 9, "z\n"])] });
+    const r = record({
+      traces: [claude, codex],
+      files: [file("tests/test_auth.py", [1, 2, "x\ny\n"]), file("src/auth.py", [2, 4, "a\nb\nc\n"], [9, 9, "z\n"])],
+    });
     expect(r.files.map((f) => f.path)).toEqual(["src/auth.py", "tests/test_auth.py"]);
     expect(r.files[0]!.conversations).toEqual([
       {
@@ -69,20 +97,33 @@ describe("buildRecord", () => {
         ],
       },
     ]);
-    expect(r.files[1]!.conversations).toEqual([{ contributor: { type: "ai", model_id: "openai/gpt-5-codex" }, ranges: [{ start_line: 1, end_line: 2, content_hash: contentHash(enc.encode("x\ny\n")) }] }]);
+    expect(r.files[1]!.conversations).toEqual([
+      {
+        contributor: { type: "ai", model_id: "openai/gpt-5-codex" },
+        ranges: [{ start_line: 1, end_line: 2, content_hash: contentHash(enc.encode("x\ny\n")) }],
+      },
+    ]);
   });
 
   test("two sessions on one file: both conversations carry all of its lines", () => {
     const both = trace("codex-2", { models: ["gpt-5-codex"], files: ["src/auth.py"] });
     const r = record({ traces: [claude, both], files: [file("src/auth.py", [1, 1, "a\n"])] });
-    expect(r.files[0]!.conversations.map((c) => c.contributor.model_id)).toEqual(["anthropic/claude-sonnet-4-5-20250929", "openai/gpt-5-codex"]);
+    expect(r.files[0]!.conversations.map((c) => c.contributor.model_id)).toEqual([
+      "anthropic/claude-sonnet-4-5-20250929",
+      "openai/gpt-5-codex",
+    ]);
     expect(r.files[0]!.conversations[0]!.ranges).toEqual(r.files[0]!.conversations[1]!.ranges);
   });
 
   test("a file no session edited is human; unknown when a note does not list its files", () => {
     const files = [file("src/auth.py", [1, 1, "a\n"]), file("README.md", [3, 3, "by hand\n"])];
     const r = record({ traces: [claude], files });
-    expect(r.files.find((f) => f.path === "README.md")!.conversations).toEqual([{ contributor: { type: "human" }, ranges: [{ start_line: 3, end_line: 3, content_hash: contentHash(enc.encode("by hand\n")) }] }]);
+    expect(r.files.find((f) => f.path === "README.md")!.conversations).toEqual([
+      {
+        contributor: { type: "human" },
+        ranges: [{ start_line: 3, end_line: 3, content_hash: contentHash(enc.encode("by hand\n")) }],
+      },
+    ]);
     const bare = trace("bare-1", { url: "https://traces.example.com/t/bare-1" });
     const u = record({ traces: [claude, bare], files });
     expect(u.files.find((f) => f.path === "README.md")!.conversations[0]!.contributor).toEqual({ type: "unknown" });
@@ -90,28 +131,54 @@ describe("buildRecord", () => {
   });
 
   test("a merge: diffed against its first parent, files no session edited left out", () => {
-    const r = record({ commit: { oid: OID, parents: [PARENT, OTHER], date: "2026-11-20T10:08:00Z" }, traces: [claude], files: [file("src/auth.py", [1, 1, "a\n"]), file("merged.txt", [1, 9, "x\n"])] });
+    const r = record({
+      commit: { oid: OID, parents: [PARENT, OTHER], date: "2026-11-20T10:08:00Z" },
+      traces: [claude],
+      files: [file("src/auth.py", [1, 1, "a\n"]), file("merged.txt", [1, 9, "x\n"])],
+    });
     expect(r.files.map((f) => f.path)).toEqual(["src/auth.py"]);
     expect(r.metadata["dev.git-traces"].diff_base).toBe(PARENT);
   });
 
   test("a root commit has no diff base; a commit with traces and no added line has no files", () => {
-    expect(record({ commit: { oid: OID, parents: [], date: "2026-11-20T10:08:00Z" }, traces: [claude] }).metadata["dev.git-traces"].diff_base).toBeNull();
+    expect(
+      record({ commit: { oid: OID, parents: [], date: "2026-11-20T10:08:00Z" }, traces: [claude] }).metadata[
+        "dev.git-traces"
+      ].diff_base,
+    ).toBeNull();
     expect(record({ traces: [claude] }).files).toEqual([]);
   });
 
   test("URLs: the note's first, else the transcript on this machine, else none", () => {
     const noUrl = trace("local-1", { files: ["a"] });
-    const local = new Map<string, LocalTrace>([["local-1", { url: "file:///home/dev/.claude/projects/x/local-1.jsonl", model: "claude-haiku-4-5", provider: "anthropic" }]]);
+    const local = new Map<string, LocalTrace>([
+      [
+        "local-1",
+        { url: "file:///home/dev/.claude/projects/x/local-1.jsonl", model: "claude-haiku-4-5", provider: "anthropic" },
+      ],
+    ]);
     const files = [file("a", [1, 1, "a\n"])];
-    expect(record({ traces: [noUrl], files, local }).files[0]!.conversations[0]).toMatchObject({ url: "file:///home/dev/.claude/projects/x/local-1.jsonl", contributor: { type: "ai", model_id: "anthropic/claude-haiku-4-5" } });
-    expect(record({ traces: [noUrl], files }).files[0]!.conversations[0]).toEqual({ contributor: { type: "ai" }, ranges: [{ start_line: 1, end_line: 1, content_hash: contentHash(enc.encode("a\n")) }] });
+    expect(record({ traces: [noUrl], files, local }).files[0]!.conversations[0]).toMatchObject({
+      url: "file:///home/dev/.claude/projects/x/local-1.jsonl",
+      contributor: { type: "ai", model_id: "anthropic/claude-haiku-4-5" },
+    });
+    expect(record({ traces: [noUrl], files }).files[0]!.conversations[0]).toEqual({
+      contributor: { type: "ai" },
+      ranges: [{ start_line: 1, end_line: 1, content_hash: contentHash(enc.encode("a\n")) }],
+    });
     const withUrl = trace("local-1", { files: ["a"], url: "https://traces.example.com/t/local-1" });
-    expect(record({ traces: [withUrl], files, local }).files[0]!.conversations[0]!.url).toBe("https://traces.example.com/t/local-1");
+    expect(record({ traces: [withUrl], files, local }).files[0]!.conversations[0]!.url).toBe(
+      "https://traces.example.com/t/local-1",
+    );
   });
 
   test("hostile note values stay data: over-long model, odd URL, control characters", () => {
-    const evil = trace("evil-1", { models: [`claude-${"x".repeat(400)}`], files: ["a"], url: "https://user:secret@example.com/a|b^c[d]%zz\u001b", title: "\u001b[31mred\u009b\u202e" });
+    const evil = trace("evil-1", {
+      models: [`claude-${"x".repeat(400)}`],
+      files: ["a"],
+      url: "https://user:secret@example.com/a|b^c[d]%zz\u001b",
+      title: "\u001b[31mred\u009b\u202e",
+    });
     const r = record({ traces: [evil], files: [file("a", [1, 1, "a\n"])] });
     const c = r.files[0]!.conversations[0]!;
     expect(Array.from(c.contributor.model_id!).length).toBe(250);
@@ -124,7 +191,9 @@ describe("buildRecord", () => {
 
 describe("identifiers and hashes", () => {
   test("UUIDv5 matches RFC 9562's example", () => {
-    expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
+    expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com")).toBe(
+      "2ed6657d-e927-568b-95e1-2665a8aea6a2",
+    );
   });
 
   test("record IDs: the same for the same commit, different for another", () => {
@@ -159,7 +228,8 @@ describe("model IDs", () => {
   test("bare names get their family's provider", () => {
     expect(modelId("claude-sonnet-4-5-20250929")).toBe("anthropic/claude-sonnet-4-5-20250929");
     expect(modelId("claude-4.5-sonnet")).toBe("anthropic/claude-4.5-sonnet");
-    for (const m of ["gpt-5-codex", "gpt-4.1", "o1", "o1-mini", "o3", "o3-pro", "o4-mini", "codex-mini-latest"]) expect(modelId(m)).toBe(`openai/${m}`);
+    for (const m of ["gpt-5-codex", "gpt-4.1", "o1", "o1-mini", "o3", "o3-pro", "o4-mini", "codex-mini-latest"])
+      expect(modelId(m)).toBe(`openai/${m}`);
     expect(modelId("gemini-2.5-pro")).toBe("google/gemini-2.5-pro");
     expect(modelId("GPT-4o")).toBe("openai/GPT-4o");
   });

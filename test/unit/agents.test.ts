@@ -21,8 +21,24 @@ import { FIXTURES, SESSIONS } from "../helpers/agents.ts";
 import { ROOT } from "../helpers/sandbox.ts";
 
 const ROOTS = ["/home/dev/work/shop"];
-const claudePath = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
-const codexPath = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", `rollout-2026-11-20T10-00-00-${SESSIONS.codex}.jsonl`);
+const claudePath = join(
+  FIXTURES,
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  `${SESSIONS.claude}.jsonl`,
+);
+const codexPath = join(
+  FIXTURES,
+  "codex",
+  ".codex",
+  "sessions",
+  "2026",
+  "11",
+  "20",
+  `rollout-2026-11-20T10-00-00-${SESSIONS.codex}.jsonl`,
+);
 const URL = "https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks";
 
 describe("Claude Code", () => {
@@ -47,7 +63,10 @@ describe("Claude Code", () => {
     expect(t.tools.find((x) => x.kind === "web_fetch")!.url).toBe(URL);
     expect(t.tools.find((x) => x.kind === "shell")!.command).toBe("pytest -q tests/test_auth.py");
     expect(t.tools.find((x) => x.name === "Edit")!.at).toBe("2026-11-20T10:01:02.728Z");
-    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
+    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "Add login with rate limiting to src/auth.py and a test",
+      "The SQL looks injectable",
+    ]);
     expect(t.messages.find((m) => m.model === "claude-opus-4-1-20250805")).toBeDefined();
     // Usage is counted once per API response, not once per content block.
     expect(t.tokens.output).toBeGreaterThan(0);
@@ -106,15 +125,25 @@ describe("Codex", () => {
     });
     expect(toolCounts(t)).toEqual({ shell: 1, web_search_call: 2, apply_patch: 3, shell_command: 1 });
     expect(editedFiles(t)).toEqual(["src/auth.py", "tests/test_auth.py"]);
-    expect(t.tools.filter((x) => x.kind === "shell").map((x) => x.command)).toEqual(["cat src/auth.py", "pytest -q tests/test_auth.py"]);
-    expect(t.tools.find((x) => x.kind === "web_search")!.query).toBe("OWASP blocking brute force attacks login rate limiting");
+    expect(t.tools.filter((x) => x.kind === "shell").map((x) => x.command)).toEqual([
+      "cat src/auth.py",
+      "pytest -q tests/test_auth.py",
+    ]);
+    expect(t.tools.find((x) => x.kind === "web_search")!.query).toBe(
+      "OWASP blocking brute force attacks login rate limiting",
+    );
     expect(t.tools.find((x) => x.kind === "web_fetch")!.url).toBe(URL);
-    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
+    expect(t.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "Add login with rate limiting to src/auth.py and a test",
+      "The SQL looks injectable",
+    ]);
     expect(t.tokens).toEqual({ input: 127354, output: 3252, cacheRead: 115584, cacheWrite: 0, reasoning: 896 });
   });
 
   test("without session_meta: ID from the file name, cwd and model from turn_context, no branch", async () => {
-    const t = await readCodexRollout(join(FIXTURES, "malformed", "codex", "rollout-2026-11-20T10-10-00-01a1f86f-34c0-7e7b-83f6-79802b2863bb.jsonl"));
+    const t = await readCodexRollout(
+      join(FIXTURES, "malformed", "codex", "rollout-2026-11-20T10-10-00-01a1f86f-34c0-7e7b-83f6-79802b2863bb.jsonl"),
+    );
     expect(t.id).toBe("01a1f86f-34c0-7e7b-83f6-79802b2863bb");
     expect(t.cwd).toBe("/home/dev/work/shop");
     expect(t.models).toEqual(["gpt-5-codex"]);
@@ -122,7 +151,8 @@ describe("Codex", () => {
   });
 
   test("apply_patch names the files it touches", () => {
-    const patch = "*** Begin Patch\n*** Update File: src/a.py\n@@\n-x\n+y\n*** Add File: b.py\n+z\n*** Delete File: c.py\n*** Update File: d.py\n*** Move to: e.py\n*** End Patch";
+    const patch =
+      "*** Begin Patch\n*** Update File: src/a.py\n@@\n-x\n+y\n*** Add File: b.py\n+z\n*** Delete File: c.py\n*** Update File: d.py\n*** Move to: e.py\n*** End Patch";
     expect(patchFiles(patch)).toEqual(["src/a.py", "b.py", "c.py", "d.py", "e.py"]);
   });
 
@@ -162,7 +192,11 @@ describe("the agent registry", () => {
       expect(watched.length).toBeGreaterThan(0);
       expect(watched.filter((w) => !sessions.dataDirs(env).some((d) => w === d || w.startsWith(`${d}/`)))).toEqual([]);
       const parse = await a.payload();
-      expect(parse({ session_id: id, cwd: "/home/dev/work/shop", hook_event_name: "Stop" }, "Stop")).toMatchObject({ agent: a.name, sessionId: id, cwd: "/home/dev/work/shop" });
+      expect(parse({ session_id: id, cwd: "/home/dev/work/shop", hook_event_name: "Stop" }, "Stop")).toMatchObject({
+        agent: a.name,
+        sessionId: id,
+        cwd: "/home/dev/work/shop",
+      });
       expect(parse({ session_id: "../x" }, "Stop")).toBeNull();
       expect((await a.read())(join(scratch, "missing.jsonl"))).rejects.toBeInstanceOf(TranscriptError);
       expect((await (await a.hooks()).status({ env })).agent).toBe(a.name);
@@ -172,12 +206,24 @@ describe("the agent registry", () => {
   test("the parts a commit and a hook load pull in no reader, schema or config installer", () => {
     const out = join(scratch, "build");
     const build = Bun.spawnSync({
-      cmd: ["bun", "build", join(ROOT, "src", "agents", "index.ts"), "--target=bun", "--splitting", "--format=esm", "--outdir", out, `--metafile=${join(out, "meta.json")}`],
+      cmd: [
+        "bun",
+        "build",
+        join(ROOT, "src", "agents", "index.ts"),
+        "--target=bun",
+        "--splitting",
+        "--format=esm",
+        "--outdir",
+        out,
+        `--metafile=${join(out, "meta.json")}`,
+      ],
       cwd: ROOT,
       stderr: "pipe",
     });
     if (build.exitCode !== 0) throw new Error(build.stderr.toString());
-    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as { inputs: Record<string, { imports: { path: string; kind: string }[] }> };
+    const meta = JSON.parse(readFileSync(join(out, "meta.json"), "utf8")) as {
+      inputs: Record<string, { imports: { path: string; kind: string }[] }>;
+    };
     const loads = (from: string) => {
       const seen = new Set<string>();
       const visit = (path: string) => {
@@ -191,11 +237,15 @@ describe("the agent registry", () => {
     // The registry itself loads nothing.
     expect(loads("src/agents/index.ts")).toEqual(["src/agents/index.ts"]);
     for (const name of supportedAgents()) {
-      const found = loads(`src/agents/${name}/discover.ts`).filter((p) => /valibot|jsonc-parser|\/read\.ts$|traces\/model\.ts|hooks\.ts$|json-file\.ts$/.test(p));
+      const found = loads(`src/agents/${name}/discover.ts`).filter((p) =>
+        /valibot|jsonc-parser|\/read\.ts$|traces\/model\.ts|hooks\.ts$|json-file\.ts$/.test(p),
+      );
       expect(`${name}: ${found.join(", ")}`).toBe(`${name}: `);
     }
     for (const parser of ["shared/hook-payload.ts", "cursor/payload.ts", "copilot-cli/payload.ts"]) {
-      const found = loads(`src/agents/${parser}`).filter((p) => /jsonc-parser|\/read\.ts$|hooks\.ts$|json-file\.ts$/.test(p));
+      const found = loads(`src/agents/${parser}`).filter((p) =>
+        /jsonc-parser|\/read\.ts$|hooks\.ts$|json-file\.ts$/.test(p),
+      );
       expect(`${parser}: ${found.join(", ")}`).toBe(`${parser}: `);
     }
   });
@@ -216,7 +266,11 @@ describe("a damaged value costs its field, not the record or the session", () =>
     const path = file(`${ID}.jsonl`, [
       { ...user, sessionId: "", cwd: "" },
       { ...user, sessionId: ID, cwd: "/w" },
-      { type: "assistant", timestamp: "2026-11-20T10:00:01Z", message: { id: "m1", model: "claude-x", content: "ok", usage: { input_tokens: -50, output_tokens: 7 } } },
+      {
+        type: "assistant",
+        timestamp: "2026-11-20T10:00:01Z",
+        message: { id: "m1", model: "claude-x", content: "ok", usage: { input_tokens: -50, output_tokens: 7 } },
+      },
     ]);
     const trace = await readClaudeTranscript(path);
     expect(trace).toMatchObject({ id: ID, cwd: "/w", models: ["claude-x"] });
@@ -229,13 +283,26 @@ describe("a damaged value costs its field, not the record or the session", () =>
       { id: "u1", timestamp: "2026-11-20T10:00:01Z", type: "user", content: [{ text: "Fix it" }] },
       { $set: { sessionId: 5, lastUpdated: "2026-11-20T10:00:02Z" } },
     ]);
-    expect(await readGeminiChat(path)).toMatchObject({ id: ID, title: "Fix it", start: "2026-11-20T10:00:00Z", end: "2026-11-20T10:00:02Z" });
+    expect(await readGeminiChat(path)).toMatchObject({
+      id: ID,
+      title: "Fix it",
+      start: "2026-11-20T10:00:00Z",
+      end: "2026-11-20T10:00:02Z",
+    });
   });
 
   test("Copilot CLI and Codex: header fields of another type read as absent, the rest is kept", async () => {
     const copilot = file("events.jsonl", [
-      { type: "session.start", timestamp: "2026-11-20T10:00:00Z", data: { sessionId: ID, copilotVersion: 1, selectedModel: "gpt-x", context: { cwd: "/w", branch: ["main"] } } },
-      { type: "session.shutdown", timestamp: "2026-11-20T10:01:00Z", data: { modelMetrics: { "gpt-x": { usage: { inputTokens: 10, outputTokens: "7" } }, broken: 3 } } },
+      {
+        type: "session.start",
+        timestamp: "2026-11-20T10:00:00Z",
+        data: { sessionId: ID, copilotVersion: 1, selectedModel: "gpt-x", context: { cwd: "/w", branch: ["main"] } },
+      },
+      {
+        type: "session.shutdown",
+        timestamp: "2026-11-20T10:01:00Z",
+        data: { modelMetrics: { "gpt-x": { usage: { inputTokens: 10, outputTokens: "7" } }, broken: 3 } },
+      },
     ]);
     const trace = await readCopilotEvents(copilot);
     expect(trace).toMatchObject({ id: ID, cwd: "/w", models: ["gpt-x"] });
@@ -243,10 +310,19 @@ describe("a damaged value costs its field, not the record or the session", () =>
     expect(trace.branch).toBeUndefined();
     expect(trace.tokens).toMatchObject({ input: 10, output: 0 });
     const codex = file(`rollout-2026-11-20T10-00-00-${ID}.jsonl`, [
-      { type: "session_meta", timestamp: "2026-11-20T10:00:00Z", payload: { id: ID, cwd: 5, cli_version: "0.60.0", git: "main" } },
+      {
+        type: "session_meta",
+        timestamp: "2026-11-20T10:00:00Z",
+        payload: { id: ID, cwd: 5, cli_version: "0.60.0", git: "main" },
+      },
       { type: "turn_context", timestamp: "2026-11-20T10:00:01Z", payload: { cwd: "/w", model: "gpt-5" } },
     ]);
-    expect(await readCodexRollout(codex)).toMatchObject({ id: ID, cwd: "/w", agentVersion: "0.60.0", models: ["gpt-5"] });
+    expect(await readCodexRollout(codex)).toMatchObject({
+      id: ID,
+      cwd: "/w",
+      agentVersion: "0.60.0",
+      models: ["gpt-5"],
+    });
   });
 });
 
@@ -257,14 +333,23 @@ describe("hook payloads", () => {
       ["codex", "Stop", SESSIONS.codex],
     ] as const) {
       const payload = JSON.parse(await Bun.file(join(FIXTURES, "hook-payloads", agent, `${file}.json`)).text());
-      expect(commonHookEvent(agent, payload, file)).toMatchObject({ agent, sessionId: id, event: file, cwd: "/home/dev/work/shop" });
+      expect(commonHookEvent(agent, payload, file)).toMatchObject({
+        agent,
+        sessionId: id,
+        event: file,
+        cwd: "/home/dev/work/shop",
+      });
     }
   });
   test("an unsafe or missing session ID gives nothing", () => {
     expect(commonHookEvent("claude-code", { session_id: "../x" }, "Stop")).toBeNull();
     expect(commonHookEvent("claude-code", { cwd: "/x" }, "Stop")).toBeNull();
     expect(commonHookEvent("claude-code", [1], "Stop")).toBeNull();
-    expect(commonHookEvent("claude-code", { session_id: "a", cwd: "relative" }, "Stop")).toEqual({ agent: "claude-code", sessionId: "a", event: "Stop" });
+    expect(commonHookEvent("claude-code", { session_id: "a", cwd: "relative" }, "Stop")).toEqual({
+      agent: "claude-code",
+      sessionId: "a",
+      event: "Stop",
+    });
   });
 });
 

@@ -1,7 +1,13 @@
 // The git blame porcelain parser: exact inputs in git's format, every field checked.
 
 import { describe, expect, test } from "bun:test";
-import { decodeBytes, decodeContent, parsePorcelain, PorcelainParser, unquoteBytes } from "../../src/views/blame-porcelain.ts";
+import {
+  decodeBytes,
+  decodeContent,
+  parsePorcelain,
+  PorcelainParser,
+  unquoteBytes,
+} from "../../src/views/blame-porcelain.ts";
 
 const A = "030bb3bc716098a2a66b24bb8f3447b6240817fb";
 const B = "7c7204486773261b974a96c520853118629dad2f";
@@ -114,8 +120,14 @@ describe("parsePorcelain", () => {
   });
 
   test("--line-porcelain: the details on every line give the same result", () => {
-    const line = (sha: string, n: number, name: string, content: string) => [`${sha} ${n} ${n} 1`, ...details(name, 5, "s", ["filename f"]), `\t${content}`];
-    const blame = parsePorcelain([...line(A, 1, "Alice", "x"), ...line(B, 2, "Bob", "y"), ...line(A, 3, "Alice", "z"), ""].join("\n"));
+    const line = (sha: string, n: number, name: string, content: string) => [
+      `${sha} ${n} ${n} 1`,
+      ...details(name, 5, "s", ["filename f"]),
+      `\t${content}`,
+    ];
+    const blame = parsePorcelain(
+      [...line(A, 1, "Alice", "x"), ...line(B, 2, "Bob", "y"), ...line(A, 3, "Alice", "z"), ""].join("\n"),
+    );
     expect(blame.commits.size).toBe(2);
     expect(blame.lines.map((l) => [l.sha, l.line, l.content])).toEqual([
       [A, 1, "x"],
@@ -125,7 +137,11 @@ describe("parsePorcelain", () => {
   });
 
   test("work-tree changes: the all-zero commit is marked not committed", () => {
-    const text = [`${ZERO} 5 5 1`, ...details("Not Committed Yet", 9, "Version of f from f", ["filename f"]), "\tnew"].join("\n");
+    const text = [
+      `${ZERO} 5 5 1`,
+      ...details("Not Committed Yet", 9, "Version of f from f", ["filename f"]),
+      "\tnew",
+    ].join("\n");
     const blame = parsePorcelain(text);
     expect(blame.commits.get(ZERO)!.uncommitted).toBe(true);
     expect(blame.commits.get(ZERO)!.author).toBe("Not Committed Yet");
@@ -139,7 +155,10 @@ describe("parsePorcelain", () => {
 
   test("UTF-8 in headers is decoded; content keeps its bytes, even when not UTF-8", () => {
     const latin1Content = "caf\xe9"; // "café" in latin1: not valid UTF-8
-    const text = bytes([`${A} 1 1 1`, ...details("Zoë Ångström", 1, "Ünïcode", ["filename dïr/fïle.py"]), "\t"].join("\n")) + latin1Content + bytes("\n");
+    const text =
+      bytes([`${A} 1 1 1`, ...details("Zoë Ångström", 1, "Ünïcode", ["filename dïr/fïle.py"]), "\t"].join("\n")) +
+      latin1Content +
+      bytes("\n");
     const blame = parsePorcelain(text);
     expect(blame.commits.get(A)!.author).toBe("Zoë Ångström");
     expect(blame.commits.get(A)!.summary).toBe("Ünïcode");
@@ -150,14 +169,18 @@ describe("parsePorcelain", () => {
   });
 
   test("tabs and control characters in content stay as they are (the renderer decides)", () => {
-    const blame = parsePorcelain([`${A} 1 1 1`, ...details("A", 1, "s", ["filename f"]), "\t\tindented\x1b[31m red"].join("\n"));
+    const blame = parsePorcelain(
+      [`${A} 1 1 1`, ...details("A", 1, "s", ["filename f"]), "\t\tindented\x1b[31m red"].join("\n"),
+    );
     expect(blame.lines[0]!.content).toBe("\tindented\x1b[31m red");
   });
 
   test("garbage and unknown headers are skipped, never fatal", () => {
     expect(parsePorcelain("").lines).toEqual([]);
     expect(parsePorcelain("not porcelain\nat all\n\tcontent\n").lines).toEqual([]);
-    const blame = parsePorcelain([`${A} 1 1 1`, ...details("A", 1, "s", ["some-future-header with value", "filename f"]), "\tx"].join("\n"));
+    const blame = parsePorcelain(
+      [`${A} 1 1 1`, ...details("A", 1, "s", ["some-future-header with value", "filename f"]), "\tx"].join("\n"),
+    );
     expect(blame.lines).toEqual([{ sha: A, originalLine: 1, line: 1, filename: "f", content: "x" }]);
   });
 });

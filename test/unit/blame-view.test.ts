@@ -18,11 +18,20 @@ const B = "7c7204486773261b974a96c520853118629dad2f";
 const C = "c0ffee0000000000000000000000000000000001";
 const ZERO = "0".repeat(40);
 
-function trace(id: string, agent: string | undefined, model: string | undefined, files: string[] | undefined, source: AttachedTrace["source"] = "git-traces"): AttachedTrace {
+function trace(
+  id: string,
+  agent: string | undefined,
+  model: string | undefined,
+  files: string[] | undefined,
+  source: AttachedTrace["source"] = "git-traces",
+): AttachedTrace {
   return { id, source, ...(agent ? { agent } : {}), models: model ? [model] : [], ...(files ? { files } : {}) };
 }
 
-const claude = trace("3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", "claude-code", "claude-sonnet-4-5-20250929", ["src/auth.py", "tests/test_auth.py"]);
+const claude = trace("3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", "claude-code", "claude-sonnet-4-5-20250929", [
+  "src/auth.py",
+  "tests/test_auth.py",
+]);
 const codex = trace("01a1f866-0d00-7aef-b735-c77a7fcfe598", "codex", "gpt-5-codex", ["src/auth.py"]);
 const elsewhere = trace("elsewhere-1", "codex", "gpt-5-codex", ["README.md"]);
 const fileless = trace("atrace-session", undefined, undefined, undefined, "git-atrace");
@@ -41,8 +50,16 @@ describe("which traces wrote a line", () => {
 
   test("a note without a file list gives the line only when no listed trace has it", () => {
     expect(tracesForFile([fileless], "any.py")).toEqual({ attribution: "agent", traces: [fileless], match: "commit" });
-    expect(tracesForFile([claude, fileless], "src/auth.py")).toEqual({ attribution: "agent", traces: [claude], match: "file" });
-    expect(tracesForFile([elsewhere, fileless], "src/auth.py")).toEqual({ attribution: "agent", traces: [fileless], match: "commit" });
+    expect(tracesForFile([claude, fileless], "src/auth.py")).toEqual({
+      attribution: "agent",
+      traces: [claude],
+      match: "file",
+    });
+    expect(tracesForFile([elsewhere, fileless], "src/auth.py")).toEqual({
+      attribution: "agent",
+      traces: [fileless],
+      match: "commit",
+    });
   });
 
   test("one session named by two tools' notes counts once, ours first", () => {
@@ -60,15 +77,27 @@ describe("which traces wrote a line", () => {
 describe("summary", () => {
   test("counted from the blame's runs of lines, the same as line by line", () => {
     const blame = parsePorcelain(PORCELAIN);
-    expect(summarizeBlame(blame, lineTracesOf(ATTACHED, blame.commits))).toEqual(summarize(attributeBlame(blame, ATTACHED)));
+    expect(summarizeBlame(blame, lineTracesOf(ATTACHED, blame.commits))).toEqual(
+      summarize(attributeBlame(blame, ATTACHED)),
+    );
   });
 
   test("shares add up to every line; several traces on a line make one group", () => {
-    const lines = [tracesForFile([claude], "src/auth.py"), tracesForFile([claude], "src/auth.py"), tracesForFile([claude, codex], "src/auth.py"), tracesForFile([], "x")];
+    const lines = [
+      tracesForFile([claude], "src/auth.py"),
+      tracesForFile([claude], "src/auth.py"),
+      tracesForFile([claude, codex], "src/auth.py"),
+      tracesForFile([], "x"),
+    ];
     const s = summarize(lines);
     expect(s.lines).toBe(4);
     expect(s.shares).toEqual([
-      { attribution: "agent", by: [{ agent: "claude-code", model: "claude-sonnet-4-5-20250929", source: "git-traces" }], lines: 2, share: 0.5 },
+      {
+        attribution: "agent",
+        by: [{ agent: "claude-code", model: "claude-sonnet-4-5-20250929", source: "git-traces" }],
+        lines: 2,
+        share: 0.5,
+      },
       {
         attribution: "agent",
         by: [
@@ -93,7 +122,15 @@ describe("summary", () => {
 });
 
 function details(sha: string, name: string, time: number, filename: string, extra: string[] = []): string[] {
-  return [`author ${name}`, `author-mail <${name.toLowerCase()}@example.com>`, `author-time ${time}`, "author-tz +0000", `summary commit ${sha.slice(0, 4)}`, ...extra, `filename ${filename}`];
+  return [
+    `author ${name}`,
+    `author-mail <${name.toLowerCase()}@example.com>`,
+    `author-time ${time}`,
+    "author-tz +0000",
+    `summary commit ${sha.slice(0, 4)}`,
+    ...extra,
+    `filename ${filename}`,
+  ];
 }
 
 // Line 1 from the root commit A (human), 2-3 from B (Claude Code and Codex), 4 from C (Codex) under the file's old name.
@@ -123,7 +160,11 @@ describe("text view", () => {
   const tracesOf = lineTracesOf(ATTACHED, blame.commits);
 
   test("as a pipe: git blame's columns, the trace column, content bytes untouched", () => {
-    const text = renderText(blame, tracesOf, { paint: painter({ color: false }), terminal: false, path: "src/auth.py" });
+    const text = renderText(blame, tracesOf, {
+      paint: painter({ color: false }),
+      terminal: false,
+      path: "src/auth.py",
+    });
     expect(text.split("\n")).toEqual([
       '^030bb3b src/auth.py human                                  (Alice        2026-11-24 06:00:00 +0000 1) """Authentication helpers."""',
       "7c720448 src/auth.py claude-code,codex 2 traces    3f6c1d2e (Bob          2026-11-24 07:00:00 +0000 2) class RateLimiter:",
@@ -144,15 +185,37 @@ describe("text view", () => {
 
   test("git blame's own options: -s -n -l -e -t -b --abbrev, and no file column when all lines have the blamed name", () => {
     const runs = blame.runs.filter((r) => r.from < 2).map((r) => ({ ...r, to: Math.min(r.to, 2) }));
-    const one = { commits: blame.commits, lines: blame.lines.slice(0, 2), sources: [...new Set(runs.map((r) => r.source))], runs };
+    const one = {
+      commits: blame.commits,
+      lines: blame.lines.slice(0, 2),
+      sources: [...new Set(runs.map((r) => r.source))],
+      runs,
+    };
     const paint = painter({ color: false });
-    expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", suppressAuthor: true, showNumber: true }).split("\n")[1]).toBe(
-      "7c720448 2 claude-code,codex 2 traces 3f6c1d2e 2) class RateLimiter:",
-    );
-    expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", longHash: true, showEmail: true, rawTime: true }).split("\n")[1]).toBe(
-      `${B} claude-code,codex 2 traces 3f6c1d2e (<bob@example.com>   1795503600 +0000 2) class RateLimiter:`,
-    );
-    expect(renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", blankBoundary: true, abbrev: 10 }).split("\n")[0]).toStartWith("            human");
+    expect(
+      renderText(one, tracesOf, {
+        paint,
+        terminal: false,
+        path: "src/auth.py",
+        suppressAuthor: true,
+        showNumber: true,
+      }).split("\n")[1],
+    ).toBe("7c720448 2 claude-code,codex 2 traces 3f6c1d2e 2) class RateLimiter:");
+    expect(
+      renderText(one, tracesOf, {
+        paint,
+        terminal: false,
+        path: "src/auth.py",
+        longHash: true,
+        showEmail: true,
+        rawTime: true,
+      }).split("\n")[1],
+    ).toBe(`${B} claude-code,codex 2 traces 3f6c1d2e (<bob@example.com>   1795503600 +0000 2) class RateLimiter:`);
+    expect(
+      renderText(one, tracesOf, { paint, terminal: false, path: "src/auth.py", blankBoundary: true, abbrev: 10 }).split(
+        "\n",
+      )[0],
+    ).toStartWith("            human");
   });
 
   test("dates as git prints them, in the author's zone", () => {
@@ -179,7 +242,10 @@ describe("porcelain", () => {
   test("untrusted agent and model names become one safe token each; unknown is -", () => {
     const evil = trace("evil-1", "bad agent\x1b[31m", undefined, ["f"]);
     const blame = parsePorcelain([`${A} 1 1 1`, ...details(A, "A", 1, "f"), "\tx"].join("\n"));
-    const out = annotatePorcelain([`${A} 1 1 1`, ...details(A, "A", 1, "f"), "\tx"].join("\n"), lineTracesOf(new Map([[A, [evil]]]), blame.commits));
+    const out = annotatePorcelain(
+      [`${A} 1 1 1`, ...details(A, "A", 1, "f"), "\tx"].join("\n"),
+      lineTracesOf(new Map([[A, [evil]]]), blame.commits),
+    );
     expect(out).toContain("trace evil-1 bad_agent^[[31m -\n");
   });
 });
@@ -225,8 +291,14 @@ describe("the command line, read as git blame reads it", () => {
     [["-w", "-M", "-C", "-C", "-M30", "f.py"], { gitArgs: ["-w", "-M", "-C", "-C", "-M30", "f.py"] }],
     [["-wM", "-CC", "f.py"], { gitArgs: ["-w", "-M", "-C", "-C", "f.py"] }],
     [["-sn", "f.py"], { gitArgs: ["f.py"], text: { suppressAuthor: true, showNumber: true } }],
-    [["-e", "-l", "-t", "-f", "-b", "--abbrev=12", "f.py"], { text: { showEmail: true, longHash: true, rawTime: true, showName: true, blankBoundary: true, abbrev: 12 } }],
-    [["--ignore-rev", "abc", "--ignore-revs-file=.revs", "--since=2.weeks", "f.py"], { gitArgs: ["--ignore-rev=abc", "--ignore-revs-file=.revs", "--since=2.weeks", "f.py"] }],
+    [
+      ["-e", "-l", "-t", "-f", "-b", "--abbrev=12", "f.py"],
+      { text: { showEmail: true, longHash: true, rawTime: true, showName: true, blankBoundary: true, abbrev: 12 } },
+    ],
+    [
+      ["--ignore-rev", "abc", "--ignore-revs-file=.revs", "--since=2.weeks", "f.py"],
+      { gitArgs: ["--ignore-rev=abc", "--ignore-revs-file=.revs", "--since=2.weeks", "f.py"] },
+    ],
     [["--porcelain", "f.py"], { format: "porcelain" }],
     [["-p", "--porcelain", "f.py"], { format: "porcelain" }],
     [["--line-porcelain", "f.py"], { format: "line-porcelain" }],

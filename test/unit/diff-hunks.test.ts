@@ -49,14 +49,43 @@ describe("parsePatches", () => {
     const parsed = parsePatches(bytes(out));
     expect([...parsed.keys()]).toEqual([C1, C2]);
     expect(shape(parsed.get(C1))).toEqual([["f.txt", [[1, 3, "a\nb\nc\n"]]]]);
-    expect(shape(parsed.get(C2))).toEqual([["f.txt", [[2, 2, "B\n"], [4, 5, "d\ne\n"]]]]);
+    expect(shape(parsed.get(C2))).toEqual([
+      [
+        "f.txt",
+        [
+          [2, 2, "B\n"],
+          [4, 5, "d\ne\n"],
+        ],
+      ],
+    ]);
   });
 
   test("the last line without a line end is hashed without one", () => {
-    const out = [C1, "diff --git a/f b/f", "index 1..2 100644", "--- a/f", "+++ b/f", "@@ -3,0 +4 @@ c", "+d", "\\ No newline at end of file", ""].join("\n");
+    const out = [
+      C1,
+      "diff --git a/f b/f",
+      "index 1..2 100644",
+      "--- a/f",
+      "+++ b/f",
+      "@@ -3,0 +4 @@ c",
+      "+d",
+      "\\ No newline at end of file",
+      "",
+    ].join("\n");
     expect(shape(parsePatches(bytes(out)).get(C1))).toEqual([["f", [[4, 4, "d"]]]]);
     // A removed last line without a line end, replaced by one with it.
-    const out2 = [C1, "diff --git a/f b/f", "index 1..2 100644", "--- a/f", "+++ b/f", "@@ -1 +1 @@", "-x", "\\ No newline at end of file", "+x", ""].join("\n");
+    const out2 = [
+      C1,
+      "diff --git a/f b/f",
+      "index 1..2 100644",
+      "--- a/f",
+      "+++ b/f",
+      "@@ -1 +1 @@",
+      "-x",
+      "\\ No newline at end of file",
+      "+x",
+      "",
+    ].join("\n");
     expect(shape(parsePatches(bytes(out2)).get(C1))).toEqual([["f", [[1, 1, "x\n"]]]]);
   });
 
@@ -207,7 +236,18 @@ describe("parsePatches", () => {
   });
 
   test("bytes stay exact: CRLF line ends and invalid UTF-8", () => {
-    const head = bytes([C1, "diff --git a/w b/w", "new file mode 100644", "index 0000000..1234567", "--- /dev/null", "+++ b/w", "@@ -0,0 +1,2 @@", ""].join("\n"));
+    const head = bytes(
+      [
+        C1,
+        "diff --git a/w b/w",
+        "new file mode 100644",
+        "index 0000000..1234567",
+        "--- /dev/null",
+        "+++ b/w",
+        "@@ -0,0 +1,2 @@",
+        "",
+      ].join("\n"),
+    );
     const body = Uint8Array.from([0x2b, 0x61, 0x0d, 0x0a, 0x2b, 0xc3, 0x28, 0xff, 0x0d, 0x0a]);
     const parsed = parsePatches(Buffer.concat([head, body]));
     const r = parsed.get(C1)![0]!.ranges[0]!;
@@ -218,7 +258,15 @@ describe("parsePatches", () => {
   test("empty input, garbage, truncated output: no throw", () => {
     expect(parsePatches(new Uint8Array()).size).toBe(0);
     expect(parsePatches(bytes("garbage\n@@ nonsense @@\n+x\n")).size).toBe(0);
-    const truncated = [C1, "diff --git a/f b/f", "new file mode 100644", "--- /dev/null", "+++ b/f", "@@ -0,0 +1,3 @@", "+a"].join("\n");
+    const truncated = [
+      C1,
+      "diff --git a/f b/f",
+      "new file mode 100644",
+      "--- /dev/null",
+      "+++ b/f",
+      "@@ -0,0 +1,3 @@",
+      "+a",
+    ].join("\n");
     expect(shape(parsePatches(bytes(truncated)).get(C1))).toEqual([["f", [[1, 1, "a\n"]]]]);
   });
 });

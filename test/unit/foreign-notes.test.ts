@@ -4,7 +4,13 @@
 
 import { describe, expect, test } from "bun:test";
 import { parseOurNote } from "../../src/views/attached.ts";
-import { FOREIGN_NOTES, hfTraceId, parseAtraceNote, parseGitAiNote, parseHfTracesNote } from "../../src/views/foreign.ts";
+import {
+  FOREIGN_NOTES,
+  hfTraceId,
+  parseAtraceNote,
+  parseGitAiNote,
+  parseHfTracesNote,
+} from "../../src/views/foreign.ts";
 
 const CLAUDE = "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48";
 
@@ -47,16 +53,31 @@ src/lib.rs
 describe("git-ai (refs/notes/ai, authorship/3.0.0)", () => {
   test("sessions and legacy prompts, with the files their attestations name", () => {
     expect(parseGitAiNote(GIT_AI)).toEqual([
-      { id: CLAUDE, source: "git-ai", agent: "claude-code", models: ["claude-sonnet-4-5-20250929"], files: ["src/auth.py", "tests/test auth.py"] },
+      {
+        id: CLAUDE,
+        source: "git-ai",
+        agent: "claude-code",
+        models: ["claude-sonnet-4-5-20250929"],
+        files: ["src/auth.py", "tests/test auth.py"],
+      },
       { id: "conv_abc123def456", source: "git-ai", agent: "windsurf", models: ["swe-1"], files: ["src/lib.rs"] },
       // The agent's own ID is not a valid trace ID: git-ai's key for the session stands in.
-      { id: "abcd1234abcd1234", source: "git-ai", url: "https://example.com/t/abcd", agent: "cursor", models: ["gpt-4"], files: ["src/lib.rs"] },
+      {
+        id: "abcd1234abcd1234",
+        source: "git-ai",
+        url: "https://example.com/t/abcd",
+        agent: "cursor",
+        models: ["gpt-4"],
+        files: ["src/lib.rs"],
+      },
     ]);
   });
 
   test("CRLF line ends, an empty attestation section, missing optional maps", () => {
     const note = `---\r\n{"schema_version":"authorship/3.0.0","base_commit_sha":"x","prompts":{},"sessions":{"s_00000000000000":{"agent_id":{"tool":"codex","id":"01a1f866-0d00-7aef-b735-c77a7fcfe598","model":"gpt-5-codex"}}}}\r\n`;
-    expect(parseGitAiNote(note)).toEqual([{ id: "01a1f866-0d00-7aef-b735-c77a7fcfe598", source: "git-ai", agent: "codex", models: ["gpt-5-codex"] }]);
+    expect(parseGitAiNote(note)).toEqual([
+      { id: "01a1f866-0d00-7aef-b735-c77a7fcfe598", source: "git-ai", agent: "codex", models: ["gpt-5-codex"] },
+    ]);
   });
 
   test("unsafe file names and URLs are dropped, the session kept", () => {
@@ -96,21 +117,37 @@ describe("git-atrace (refs/notes/atrace, one session ID a line)", () => {
   });
 
   test("garbage gives no trace", () => {
-    for (const g of ["", "\n\n", "../../etc/passwd", "a b c", "\u001b[2Jboom", "é", "x".repeat(129), "id\u0000zero", "traces:abc"]) {
+    for (const g of [
+      "",
+      "\n\n",
+      "../../etc/passwd",
+      "a b c",
+      "\u001b[2Jboom",
+      "é",
+      "x".repeat(129),
+      "id\u0000zero",
+      "traces:abc",
+    ]) {
       expect(parseAtraceNote(g)).toEqual([]);
     }
   });
 });
 
 describe("Hugging Face hf-traces (refs/notes/hf-traces)", () => {
-  const URL_CODEX = "https://huggingface.co/buckets/acme/agent-traces/tree/shop/main/sessions/codex-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl";
+  const URL_CODEX =
+    "https://huggingface.co/buckets/acme/agent-traces/tree/shop/main/sessions/codex-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl";
 
   test("the session ID and agent from the uploaded file's name, the URL kept", () => {
     expect(parseHfTracesNote(`hf-trace: ${URL_CODEX}\nsomething else\n`)).toEqual([
       { id: "01a1f866-0d00-7aef-b735-c77a7fcfe598", source: "hf-traces", url: URL_CODEX, agent: "codex", models: [] },
     ]);
-    expect(hfTraceId("https://huggingface.co/x/sessions/claude-abc.jsonl")).toEqual({ id: "abc", agent: "claude-code" });
-    expect(hfTraceId("https://huggingface.co/datasets/acme/traces/blob/main/run_42.json?download=1")).toEqual({ id: "run_42" });
+    expect(hfTraceId("https://huggingface.co/x/sessions/claude-abc.jsonl")).toEqual({
+      id: "abc",
+      agent: "claude-code",
+    });
+    expect(hfTraceId("https://huggingface.co/datasets/acme/traces/blob/main/run_42.json?download=1")).toEqual({
+      id: "run_42",
+    });
   });
 
   test("a URL whose last segment is no ID gets a stable short hash", () => {
@@ -122,7 +159,16 @@ describe("Hugging Face hf-traces (refs/notes/hf-traces)", () => {
   });
 
   test("garbage gives no trace", () => {
-    for (const g of ["", "hf-trace:", "hf-trace: not-a-url", "hf-trace: javascript:alert(1)", "hf-trace: file:///etc/passwd", "hf-trace: https://a b", "hf-trace: https://x/\u001b[31m", "traces:abc https://x/y"]) {
+    for (const g of [
+      "",
+      "hf-trace:",
+      "hf-trace: not-a-url",
+      "hf-trace: javascript:alert(1)",
+      "hf-trace: file:///etc/passwd",
+      "hf-trace: https://a b",
+      "hf-trace: https://x/\u001b[31m",
+      "traces:abc https://x/y",
+    ]) {
       expect(parseHfTracesNote(g)).toEqual([]);
     }
   });
@@ -130,7 +176,17 @@ describe("Hugging Face hf-traces (refs/notes/hf-traces)", () => {
 
 describe("every parser is total", () => {
   test("no input makes any of them throw", () => {
-    const inputs = ["", "\0", "---", "\uD800", "{}", "---\n{}", "---\nnull", "---\n" + JSON.stringify({ schema_version: "authorship/3.0.0", sessions: { ["__proto__"]: { agent_id: { id: "p" } } } })];
+    const inputs = [
+      "",
+      "\0",
+      "---",
+      "\uD800",
+      "{}",
+      "---\n{}",
+      "---\nnull",
+      "---\n" +
+        JSON.stringify({ schema_version: "authorship/3.0.0", sessions: { ["__proto__"]: { agent_id: { id: "p" } } } }),
+    ];
     for (const source of FOREIGN_NOTES) for (const i of inputs) expect(() => source.parse(i)).not.toThrow();
     expect(FOREIGN_NOTES.map((f) => [f.source, f.ref])).toEqual([
       ["git-ai", "refs/notes/ai"],

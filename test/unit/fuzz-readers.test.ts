@@ -8,7 +8,14 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readOurNote } from "../../src/views/attached.ts";
 import { readAtraceNote, readGitAiNote, readHfTracesNote } from "../../src/views/foreign.ts";
-import { MAX_LINE, MAX_NOTE_TRACES, mergeIntoNote, parseNote, removeFromNote, TRACES_LINE } from "../../src/notes/format.ts";
+import {
+  MAX_LINE,
+  MAX_NOTE_TRACES,
+  mergeIntoNote,
+  parseNote,
+  removeFromNote,
+  TRACES_LINE,
+} from "../../src/notes/format.ts";
 import { readSharedTrace } from "../../src/content/trace-json.ts";
 import { isTraceId } from "../../src/traces/id.ts";
 
@@ -37,8 +44,48 @@ function prng(seed: number) {
 type Rng = ReturnType<typeof prng>;
 
 const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
-const NASTY = ["\u0000", "\u0007", "\u001b[31m", "\u001b]0;x\u0007", "\u009b", "\u007f", "\r", "\t", "\u202e", "\u2028", "\ud800", "\udfff", "\ufffd", "é", "😀", "\\", '"', "{", "}", "[", "]", " ", ":", "..", "/", "%00"];
-const KEYS = ["__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "valueOf", "files", "agent", "v", "tools", "tokens", "title"];
+const NASTY = [
+  "\u0000",
+  "\u0007",
+  "\u001b[31m",
+  "\u001b]0;x\u0007",
+  "\u009b",
+  "\u007f",
+  "\r",
+  "\t",
+  "\u202e",
+  "\u2028",
+  "\ud800",
+  "\udfff",
+  "\ufffd",
+  "é",
+  "😀",
+  "\\",
+  '"',
+  "{",
+  "}",
+  "[",
+  "]",
+  " ",
+  ":",
+  "..",
+  "/",
+  "%00",
+];
+const KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "hasOwnProperty",
+  "toString",
+  "valueOf",
+  "files",
+  "agent",
+  "v",
+  "tools",
+  "tokens",
+  "title",
+];
 
 function id(r: Rng): string {
   if (r.chance(0.05)) return r.pick(["", "../../etc/passwd", "a b", "x".repeat(129), "é", "__proto__", "constructor"]);
@@ -49,7 +96,18 @@ function id(r: Rng): string {
 }
 
 function url(r: Rng): string {
-  return r.pick(["https://traces.example.com/t/", "http://h/", "https://huggingface.co/buckets/a/b/tree/main/sessions/", "javascript:alert(1)//", "file:///etc/", "https://a b/"]) + id(r) + r.pick(["", ".jsonl", ".json", "?q=1", "#x"]);
+  return (
+    r.pick([
+      "https://traces.example.com/t/",
+      "http://h/",
+      "https://huggingface.co/buckets/a/b/tree/main/sessions/",
+      "javascript:alert(1)//",
+      "file:///etc/",
+      "https://a b/",
+    ]) +
+    id(r) +
+    r.pick(["", ".jsonl", ".json", "?q=1", "#x"])
+  );
 }
 
 function deep(r: Rng): string {
@@ -64,7 +122,10 @@ function value(r: Rng, depth = 0): unknown {
     case 1:
       return r.pick([null, true, false, 1e400, -0, 0.5]);
     case 2:
-      return r.pick(["claude-code", "codex", "m1", "src/a.py", "2026-11-20T10:00:00Z", "/etc/shadow", "../x", ""]) + (r.chance(0.2) ? r.pick(NASTY) : "");
+      return (
+        r.pick(["claude-code", "codex", "m1", "src/a.py", "2026-11-20T10:00:00Z", "/etc/shadow", "../x", ""]) +
+        (r.chance(0.2) ? r.pick(NASTY) : "")
+      );
     case 3:
       return r.pick(NASTY).repeat(1 + r.int(3));
     case 4:
@@ -110,13 +171,26 @@ function noteLine(r: Rng, ids: string[], long = false): string {
     case 6:
       return r.pick(["hf-trace: ", "agent-trace: ", "HF-TRACE:"]) + url(r);
     case 7:
-      return r.pick(["traces:", "traces-meta:", "traces-meta:x", "traces-meta:x {", "traces-meta:x []", "#comment", "---", "  s_abc::t_def 1-2"]);
+      return r.pick([
+        "traces:",
+        "traces-meta:",
+        "traces-meta:x",
+        "traces-meta:x {",
+        "traces-meta:x []",
+        "#comment",
+        "---",
+        "  s_abc::t_def 1-2",
+      ]);
     case 8:
       // Huge lines, now and then (a long note of them would be megabytes).
       if (long || r.chance(0.85)) return `traces:${known()}${r.pick(["", " ", "\t", " https://x/y z"])}`;
-      return r.chance(0.3) ? `traces:${"a".repeat(MAX_LINE + r.int(10))}` : `traces-meta:${known()} {"title":"${"t".repeat(r.int(2) ? 100 : MAX_LINE)}"}`;
+      return r.chance(0.3)
+        ? `traces:${"a".repeat(MAX_LINE + r.int(10))}`
+        : `traces-meta:${known()} {"title":"${"t".repeat(r.int(2) ? 100 : MAX_LINE)}"}`;
     default:
-      return Array.from({ length: 1 + r.int(20) }, () => (r.chance(0.3) ? r.pick(NASTY) : ID_CHARS[r.int(ID_CHARS.length)])).join("");
+      return Array.from({ length: 1 + r.int(20) }, () =>
+        r.chance(0.3) ? r.pick(NASTY) : ID_CHARS[r.int(ID_CHARS.length)],
+      ).join("");
   }
 }
 
@@ -160,10 +234,26 @@ function gitAiNote(r: Rng): string {
   const attest: string[] = [];
   for (let i = r.int(6); i > 0; i--) {
     const key = r.chance(0.8) ? `s_${r.int(1e9).toString(16)}` : r.pick(KEYS);
-    sessions[key] = r.chance(0.8) ? { agent_id: { tool: r.pick(["claude", "codex", "windsurf", 5]), id: r.chance(0.7) ? id(r) : value(r), model: value(r) }, messages_url: r.chance(0.5) ? url(r) : value(r) } : value(r);
-    attest.push(r.pick(["src/a.py", '"b c.py"', "/abs", "../up", ".git/config", "x/./y"]), `  ${key}::t_${r.int(1e6)} 1-${r.int(50)}`);
+    sessions[key] = r.chance(0.8)
+      ? {
+          agent_id: {
+            tool: r.pick(["claude", "codex", "windsurf", 5]),
+            id: r.chance(0.7) ? id(r) : value(r),
+            model: value(r),
+          },
+          messages_url: r.chance(0.5) ? url(r) : value(r),
+        }
+      : value(r);
+    attest.push(
+      r.pick(["src/a.py", '"b c.py"', "/abs", "../up", ".git/config", "x/./y"]),
+      `  ${key}::t_${r.int(1e6)} 1-${r.int(50)}`,
+    );
   }
-  const meta = { schema_version: r.chance(0.9) ? "authorship/3.0.0" : value(r), sessions, prompts: r.chance(0.3) ? { abcd: { agent_id: { tool: "cursor", id: id(r) } } } : value(r) };
+  const meta = {
+    schema_version: r.chance(0.9) ? "authorship/3.0.0" : value(r),
+    sessions,
+    prompts: r.chance(0.3) ? { abcd: { agent_id: { tool: "cursor", id: id(r) } } } : value(r),
+  };
   let json = JSON.stringify(meta);
   if (r.chance(0.1)) json = json.replace(/^\{/, '{"__proto__":{"polluted":true},');
   const text = `${attest.join("\n")}\n---\n${json}\n`;
@@ -176,8 +266,15 @@ function sharedJson(r: Rng, traceId: string): string {
     agent: r.chance(0.9) ? "claude-code" : value(r),
     models: r.chance(0.9) ? ["m1"] : value(r),
     title: "t",
-    tools: Array.from({ length: r.int(5) }, () => ({ kind: r.pick(["read", "edit", "shell", "other", "evil"]), name: "Edit", ...(r.chance(0.5) ? { paths: [value(r, 3)] } : {}) })),
-    messages: Array.from({ length: r.int(5) }, () => ({ role: r.pick(["user", "assistant", "system"]), text: String(value(r, 3)) })),
+    tools: Array.from({ length: r.int(5) }, () => ({
+      kind: r.pick(["read", "edit", "shell", "other", "evil"]),
+      name: "Edit",
+      ...(r.chance(0.5) ? { paths: [value(r, 3)] } : {}),
+    })),
+    messages: Array.from({ length: r.int(5) }, () => ({
+      role: r.pick(["user", "assistant", "system"]),
+      text: String(value(r, 3)),
+    })),
     tokens: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0, reasoning: r.chance(0.95) ? 0 : "x" },
   };
   if (r.chance(0.5)) trace.transcript = r.pick(["/etc/shadow", "~/.ssh/id_rsa", value(r)]);
@@ -212,7 +309,11 @@ function checkParsed(text: string, cap?: number): void {
     must(t.url === undefined || HTTP.test(t.url), "a URL that is not http(s)", t.url);
     if (t.meta !== undefined) {
       must(Object.getPrototypeOf(t.meta) === Object.prototype, "meta with another prototype");
-      must(t.meta.files === undefined || (Array.isArray(t.meta.files) && t.meta.files.every((f) => typeof f === "string")), "files not strings", t.meta.files);
+      must(
+        t.meta.files === undefined || (Array.isArray(t.meta.files) && t.meta.files.every((f) => typeof f === "string")),
+        "files not strings",
+        t.meta.files,
+      );
       must(t.meta.agent === undefined || typeof t.meta.agent === "string", "agent not a string", t.meta.agent);
     }
   }
@@ -231,12 +332,22 @@ function checkParsed(text: string, cap?: number): void {
 /** Writers never lose a line: merging nothing keeps every line; removing a trace keeps every other line. */
 function checkWriters(text: string): void {
   // The lines as a reader sees them (one \r before each \n is a line end), and as written.
-  const lines = (t: string) => new Set(t.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)).filter((l) => l !== ""));
+  const lines = (t: string) =>
+    new Set(
+      t
+        .split("\n")
+        .map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l))
+        .filter((l) => l !== ""),
+    );
   const written = (t: string) => new Set(t.split("\n").filter((l) => l !== ""));
   const before = lines(text);
   const merged = written(mergeIntoNote(text, []));
   must(merged.size === before.size && [...before].every((l) => merged.has(l)), "mergeIntoNote changed the lines");
-  const gone = new Set(parseNote(text).traces.slice(0, 1).map((t) => t.id));
+  const gone = new Set(
+    parseNote(text)
+      .traces.slice(0, 1)
+      .map((t) => t.id),
+  );
   const kept = lines(removeFromNote(text, gone));
   for (const l of before) {
     const about = TRACES_LINE.exec(l)?.[1] ?? /^traces-meta:([A-Za-z0-9_-]+) \{/.exec(l)?.[1];
@@ -245,7 +356,10 @@ function checkWriters(text: string): void {
 }
 
 /** What a reader gives: capped, valid IDs, http(s) URLs; other tools' file names repo-relative (ours are data, as written). */
-function checkRead(read: { traces: { id: string; url?: string; files?: string[] }[]; leftOut: number }, foreign = true): void {
+function checkRead(
+  read: { traces: { id: string; url?: string; files?: string[] }[]; leftOut: number },
+  foreign = true,
+): void {
   must(read.traces.length <= MAX_NOTE_TRACES, "more traces than the cap");
   must(Number.isSafeInteger(read.leftOut) && read.leftOut >= 0, "leftOut", read.leftOut);
   for (const t of read.traces) {
@@ -253,7 +367,13 @@ function checkRead(read: { traces: { id: string; url?: string; files?: string[] 
     must(t.url === undefined || HTTP.test(t.url), "a URL that is not http(s)", t.url);
     for (const f of t.files ?? []) {
       must(typeof f === "string", "a file that is not a string", f);
-      if (foreign) must(!f.startsWith("/") && !f.split("/").some((p) => p === ".." || p === "." || p === "" || p.toLowerCase() === ".git"), "a file outside the repository", f);
+      if (foreign)
+        must(
+          !f.startsWith("/") &&
+            !f.split("/").some((p) => p === ".." || p === "." || p === "" || p.toLowerCase() === ".git"),
+          "a file outside the repository",
+          f,
+        );
     }
   }
 }
@@ -275,7 +395,9 @@ function fuzz(name: string, cases: number, one: (r: Rng, i: number) => void): vo
       one(r, i);
     } catch (e) {
       if (process.env.FUZZ_DEBUG) console.error(e);
-      throw new Error(`fuzz "${name}" failed at case ${i} with FUZZ_SEED=${SEED}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(
+        `fuzz "${name}" failed at case ${i} with FUZZ_SEED=${SEED}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }
@@ -357,7 +479,14 @@ describe("linear time: twice the input, at most three times the time", () => {
   test("our note: distinct traces, meta lines, other lines; with and without the cap", () => {
     const make = (n: number) => {
       const lines: string[] = [];
-      for (let i = 0; i < n; i++) lines.push(i % 3 === 0 ? `traces-meta:${uuid(i)} {"v":1,"agent":"codex","files":["a.py"]}` : i % 3 === 1 ? `traces:${uuid(i)}` : `hf-trace: https://h/${i}`);
+      for (let i = 0; i < n; i++)
+        lines.push(
+          i % 3 === 0
+            ? `traces-meta:${uuid(i)} {"v":1,"agent":"codex","files":["a.py"]}`
+            : i % 3 === 1
+              ? `traces:${uuid(i)}`
+              : `hf-trace: https://h/${i}`,
+        );
       return `${lines.join("\n")}\n`;
     };
     expectLinear(make, (t) => parseNote(t), 40_000);
@@ -400,7 +529,11 @@ describe("what one note contributes: the first 1,000 traces, the rest counted", 
   test("ours: in order of first mention, meta lines too; URLs and meta of the traces read still count", () => {
     const lines = [`traces-meta:${n(0)} {"agent":"codex"}`];
     for (let i = 0; i < 1500; i++) lines.push(`traces:${n(i)}`, `traces:${n(i)}`);
-    lines.push(`traces:${n(5)} https://t.example/5`, `traces-meta:${n(2000)} {"agent":"x"}`, `traces-meta:${n(1)} {"agent":"claude-code"}`);
+    lines.push(
+      `traces:${n(5)} https://t.example/5`,
+      `traces-meta:${n(2000)} {"agent":"x"}`,
+      `traces-meta:${n(1)} {"agent":"claude-code"}`,
+    );
     const note = parseNote(lines.join("\n"), { maxTraces: MAX_NOTE_TRACES });
     expect(note.traces).toHaveLength(1000);
     expect(note.traces.at(-1)!.id).toBe(n(999));
@@ -408,7 +541,12 @@ describe("what one note contributes: the first 1,000 traces, the rest counted", 
     expect(note.traces[0]!.meta).toEqual({ agent: "codex" });
     expect(note.traces[1]!.meta).toEqual({ agent: "claude-code" });
     expect(note.traces[5]!.url).toBe("https://t.example/5");
-    expect(note.problems).toEqual([{ line: 2002, reason: "names more than 1,000 traces: readers leave out this one and every other trace first named after it" }]);
+    expect(note.problems).toEqual([
+      {
+        line: 2002,
+        reason: "names more than 1,000 traces: readers leave out this one and every other trace first named after it",
+      },
+    ]);
     // Writers see everything.
     expect(parseNote(lines.join("\n")).traces).toHaveLength(1501);
     expect(readOurNote(lines.join("\n")).leftOut).toBe(501);
@@ -421,10 +559,15 @@ describe("what one note contributes: the first 1,000 traces, the rest counted", 
     const read = readHfTracesNote([...hf, ...hf].join("\n"));
     expect(read.traces).toHaveLength(1000);
     expect(read.leftOut).toBe(200);
-    const sessions = Object.fromEntries(ids.map((id, i) => [`s_${i.toString(16)}`, { agent_id: { tool: "codex", id } }]));
+    const sessions = Object.fromEntries(
+      ids.map((id, i) => [`s_${i.toString(16)}`, { agent_id: { tool: "codex", id } }]),
+    );
     const ai = readGitAiNote(`---\n${JSON.stringify({ schema_version: "authorship/3.0.0", sessions })}\n`);
     expect(ai.traces).toHaveLength(1000);
     expect(ai.leftOut).toBe(200);
-    expect(readAtraceNote("a\nb\n")).toEqual({ traces: [expect.objectContaining({ id: "a" }), expect.objectContaining({ id: "b" })], leftOut: 0 });
+    expect(readAtraceNote("a\nb\n")).toEqual({
+      traces: [expect.objectContaining({ id: "a" }), expect.objectContaining({ id: "b" })],
+      leftOut: 0,
+    });
   });
 });

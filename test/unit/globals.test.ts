@@ -16,8 +16,18 @@ describe("parseCommandLine", () => {
     [["--config-env=core.editor=ED", "commit"], "commit", ["--config-env=core.editor=ED"], []],
     [["--exec-path=/x", "fetch"], "fetch", ["--exec-path=/x"], []],
     [["-p", "-P", "--no-pager", "--paginate", "log"], "log", ["-p", "-P", "--no-pager", "--paginate"], []],
-    [["--bare", "--no-replace-objects", "--literal-pathspecs", "ls-files"], "ls-files", ["--bare", "--no-replace-objects", "--literal-pathspecs"], []],
-    [["--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-optional-locks", "status"], "status", ["--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-optional-locks"], []],
+    [
+      ["--bare", "--no-replace-objects", "--literal-pathspecs", "ls-files"],
+      "ls-files",
+      ["--bare", "--no-replace-objects", "--literal-pathspecs"],
+      [],
+    ],
+    [
+      ["--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-optional-locks", "status"],
+      "status",
+      ["--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-optional-locks"],
+      [],
+    ],
     [["-C", "-c", "commit"], "commit", ["-C", "-c"], []], // -C's value may look like an option
     [["traces", "log", "--json"], "traces", [], ["log", "--json"]],
     [["--version"], null, [], []],

@@ -15,8 +15,14 @@ describe("git traces log's command line", () => {
   const cases: [string[], Partial<ReturnType<typeof parseLogArgs>>][] = [
     [[], { gitArgs: [], oneline: false, json: false, tracesOnly: false }],
     [["--oneline", "-n", "3"], { gitArgs: ["-n", "3"], oneline: true }],
-    [["-3", "main..feature", "--", "src/", "--json"], { gitArgs: ["-3", "main..feature", "--", "src/", "--json"], json: false }],
-    [["--json", "--traces-only", "--author", "--json"], { gitArgs: ["--author", "--json"], json: true, tracesOnly: true }],
+    [
+      ["-3", "main..feature", "--", "src/", "--json"],
+      { gitArgs: ["-3", "main..feature", "--", "src/", "--json"], json: false },
+    ],
+    [
+      ["--json", "--traces-only", "--author", "--json"],
+      { gitArgs: ["--author", "--json"], json: true, tracesOnly: true },
+    ],
     [["--grep", "-p", "HEAD"], { gitArgs: ["--grep", "-p", "HEAD"] }],
     [["--color=always"], { color: true, gitArgs: [] }],
     [["--color=auto", "--no-color"], { color: false }],
@@ -34,7 +40,27 @@ describe("git traces log's command line", () => {
   }
 
   test("options that change git's output are refused, naming the option", () => {
-    for (const opt of ["-p", "-u", "--patch", "--stat", "--stat=80", "--numstat", "--format=%H", "--pretty", "--pretty=raw", "--graph", "-z", "--name-status", "-L1,3:a", "-U5", "--notes=foo", "--show-signature", "--cc", "-m", "--output=x"]) {
+    for (const opt of [
+      "-p",
+      "-u",
+      "--patch",
+      "--stat",
+      "--stat=80",
+      "--numstat",
+      "--format=%H",
+      "--pretty",
+      "--pretty=raw",
+      "--graph",
+      "-z",
+      "--name-status",
+      "-L1,3:a",
+      "-U5",
+      "--notes=foo",
+      "--show-signature",
+      "--cc",
+      "-m",
+      "--output=x",
+    ]) {
       expect(() => parseLogArgs([opt])).toThrow(/prints its own format/);
     }
     expect(() => parseLogArgs(["--color=sometimes"])).toThrow(/--color/);
@@ -59,12 +85,33 @@ const C = (over: Partial<LogCommit>): LogCommit => ({
   message: "Add login\n\nWith a body.\n",
   ...over,
 });
-const T: AttachedTrace = { id: "3f6c1d2e-8b4a", source: "git-traces", agent: "claude-code", models: ["claude-sonnet-4-5"], title: "Add login" };
+const T: AttachedTrace = {
+  id: "3f6c1d2e-8b4a",
+  source: "git-traces",
+  agent: "claude-code",
+  models: ["claude-sonnet-4-5"],
+  title: "Add login",
+};
 const LAYOUT = { oneline: false, abbrevCommit: false, decorate: false, marks: false, reflog: false };
 
 describe("log renderer", () => {
   test("git's -z format is read by field count; garbage records are skipped", () => {
-    const rec = [">" + "c".repeat(40), "ccccccc", "", "", "A", "a@x", "2026-01-01T00:00:00+00:00", "date", "", "", " <>", "", "subj", "subj\n"];
+    const rec = [
+      ">" + "c".repeat(40),
+      "ccccccc",
+      "",
+      "",
+      "A",
+      "a@x",
+      "2026-01-01T00:00:00+00:00",
+      "date",
+      "",
+      "",
+      " <>",
+      "",
+      "subj",
+      "subj\n",
+    ];
     const parsed = parseLog(`${rec.join("\0")}\0${["nothash", ...rec.slice(1)].join("\0")}\0`);
     expect(parsed).toHaveLength(1);
     expect(parsed[0]).toMatchObject({ oid: "c".repeat(40), mark: ">", parents: [], reflogIdent: "", subject: "subj" });
@@ -77,7 +124,11 @@ describe("log renderer", () => {
   });
 
   test("a terminal: colours and decorations", () => {
-    const out = renderLog([{ commit: C({}), traces: [T] }], { ...LAYOUT, oneline: true, abbrevCommit: true, decorate: true }, painter({ color: true }));
+    const out = renderLog(
+      [{ commit: C({}), traces: [T] }],
+      { ...LAYOUT, oneline: true, abbrevCommit: true, decorate: true },
+      painter({ color: true }),
+    );
     expect(out).toBe(
       "\u001b[33maaaaaaa\u001b[0m \u001b[33m(\u001b[0m\u001b[36m\u001b[1mHEAD\u001b[0m\u001b[0m\u001b[33m -> \u001b[0m\u001b[32m\u001b[1mmain\u001b[0m\u001b[0m\u001b[33m, \u001b[0m\u001b[33m\u001b[1mtag: v1\u001b[0m\u001b[0m\u001b[33m)\u001b[0m Add login\n" +
         "        \u001b[33m3f6c1d2e\u001b[0m \u001b[36mclaude-code\u001b[0m \u001b[35mclaude-sonnet-4-5\u001b[0m Add login\n",
@@ -86,18 +137,48 @@ describe("log renderer", () => {
 
   test("marks, reflog entries and merges as git shows them", () => {
     const paint = painter({ color: false });
-    expect(renderLog([{ commit: C({ mark: "<" }), traces: [] }], { ...LAYOUT, oneline: true, abbrevCommit: true, marks: true }, paint)).toBe("< aaaaaaa Add login\n");
-    expect(renderLog([{ commit: C({ mark: "-" }), traces: [] }], { ...LAYOUT, oneline: true, abbrevCommit: true }, paint)).toBe("- aaaaaaa Add login\n");
-    const reflog = C({ reflogSelector: "HEAD@{0}", reflogIdent: "Dev <dev@example.com>", reflogSubject: "commit: Add login" });
-    expect(renderLog([{ commit: reflog, traces: [] }], { ...LAYOUT, oneline: true, abbrevCommit: true, reflog: true }, paint)).toBe("aaaaaaa HEAD@{0}: commit: Add login\n");
-    expect(renderLog([{ commit: reflog, traces: [] }], { ...LAYOUT, reflog: true }, paint)).toContain("\nReflog: HEAD@{0} (Dev <dev@example.com>)\nReflog message: commit: Add login\nAuthor:");
+    expect(
+      renderLog(
+        [{ commit: C({ mark: "<" }), traces: [] }],
+        { ...LAYOUT, oneline: true, abbrevCommit: true, marks: true },
+        paint,
+      ),
+    ).toBe("< aaaaaaa Add login\n");
+    expect(
+      renderLog([{ commit: C({ mark: "-" }), traces: [] }], { ...LAYOUT, oneline: true, abbrevCommit: true }, paint),
+    ).toBe("- aaaaaaa Add login\n");
+    const reflog = C({
+      reflogSelector: "HEAD@{0}",
+      reflogIdent: "Dev <dev@example.com>",
+      reflogSubject: "commit: Add login",
+    });
+    expect(
+      renderLog(
+        [{ commit: reflog, traces: [] }],
+        { ...LAYOUT, oneline: true, abbrevCommit: true, reflog: true },
+        paint,
+      ),
+    ).toBe("aaaaaaa HEAD@{0}: commit: Add login\n");
+    expect(renderLog([{ commit: reflog, traces: [] }], { ...LAYOUT, reflog: true }, paint)).toContain(
+      "\nReflog: HEAD@{0} (Dev <dev@example.com>)\nReflog message: commit: Add login\nAuthor:",
+    );
     const merge = C({ parents: ["b".repeat(40), "c".repeat(40)], abbrevParents: ["bbbbbbb", "ccccccc"] });
-    expect(renderLog([{ commit: merge, traces: [] }], LAYOUT, paint)).toContain(`commit ${"a".repeat(40)}\nMerge: bbbbbbb ccccccc\nAuthor:`);
+    expect(renderLog([{ commit: merge, traces: [] }], LAYOUT, paint)).toContain(
+      `commit ${"a".repeat(40)}\nMerge: bbbbbbb ccccccc\nAuthor:`,
+    );
   });
 
   test("JSON: stable fields, decorations as a list", () => {
     expect(logJson([{ commit: C({}), traces: [T] }])).toEqual([
-      { commit: "a".repeat(40), parents: ["b".repeat(40)], author: { name: "Dev", email: "dev@example.com" }, date: "2026-11-20T10:08:00+00:00", subject: "Add login", refs: ["HEAD -> main", "tag: v1"], traces: [T] },
+      {
+        commit: "a".repeat(40),
+        parents: ["b".repeat(40)],
+        author: { name: "Dev", email: "dev@example.com" },
+        date: "2026-11-20T10:08:00+00:00",
+        subject: "Add login",
+        refs: ["HEAD -> main", "tag: v1"],
+        traces: [T],
+      },
     ]);
   });
 });
@@ -114,8 +195,22 @@ describe("list renderer", () => {
     attachedBy: ["git-traces"],
     commits: [{ oid: "a".repeat(40), abbrev: "aaaaaaa", subject: "Add login", date: "2026-11-20T10:08:00.000Z" }],
   };
-  const notesOnly: SessionRow = { id: "cli-test-session", models: [], transcript: null, attachedBy: ["git-atrace"], commits: [{ oid: "d".repeat(40), abbrev: null, subject: null, date: null }] };
-  const loose: SessionRow = { id: "01a1f866", agent: "codex", models: [], lastActivity: "2026-11-18T09:00:00Z", transcript: "/x", attachedBy: [], commits: [] };
+  const notesOnly: SessionRow = {
+    id: "cli-test-session",
+    models: [],
+    transcript: null,
+    attachedBy: ["git-atrace"],
+    commits: [{ oid: "d".repeat(40), abbrev: null, subject: null, date: null }],
+  };
+  const loose: SessionRow = {
+    id: "01a1f866",
+    agent: "codex",
+    models: [],
+    lastActivity: "2026-11-18T09:00:00Z",
+    transcript: "/x",
+    attachedBy: [],
+    commits: [],
+  };
 
   test("relative times", () => {
     expect(relativeTime("2026-11-20T13:09:40Z", NOW)).toBe("just now");
@@ -145,14 +240,24 @@ describe("list renderer", () => {
         "",
       ].join("\n"),
     );
-    expect(renderSessions([here], { tty: true, paint: painter({ color: true }), now: NOW })).toContain("    \u001b[2m3 hours ago\u001b[0m\n    \u001b[33maaaaaaa\u001b[0m Add login\n");
+    expect(renderSessions([here], { tty: true, paint: painter({ color: true }), now: NOW })).toContain(
+      "    \u001b[2m3 hours ago\u001b[0m\n    \u001b[33maaaaaaa\u001b[0m Add login\n",
+    );
   });
 
   test("a pipe: tab-separated rows, RFC 3339 times, untrusted text made visible", () => {
     const hostile: SessionRow = { ...loose, id: "evil", title: "a\tb\u001b[2J", agent: "x\ny" };
     expect(renderSessions([here, notesOnly, hostile], { tty: false, paint: painter({ color: true }), now: NOW })).toBe(
       [
-        ["3f6c1d2e-8b4a", "claude-code", "claude-sonnet-4-5", "2026-11-20T10:06:53Z", "here", "a".repeat(40), "Add login"].join("\t"),
+        [
+          "3f6c1d2e-8b4a",
+          "claude-code",
+          "claude-sonnet-4-5",
+          "2026-11-20T10:06:53Z",
+          "here",
+          "a".repeat(40),
+          "Add login",
+        ].join("\t"),
         ["cli-test-session", "unknown agent (git-atrace)", "", "", "notes", "d".repeat(40), ""].join("\t"),
         ["evil", "x^Jy", "", "2026-11-18T09:00:00Z", "here", "-", "a^Ib^[[2J"].join("\t"),
         "",
@@ -162,7 +267,13 @@ describe("list renderer", () => {
 
   test("--all: a heading per repository", () => {
     const groups = [
-      { key: "git@github.com:acme/shop.git", path: "/w/shop", remote: "git@github.com:acme/shop.git", git: true, sessions: [here] },
+      {
+        key: "git@github.com:acme/shop.git",
+        path: "/w/shop",
+        remote: "git@github.com:acme/shop.git",
+        git: true,
+        sessions: [here],
+      },
       { key: "/w/scratch", path: "/w/scratch", remote: null, git: false, sessions: [loose] },
     ];
     expect(renderGroups(groups, { tty: true, paint: painter({ color: false }), now: NOW })).toBe(
@@ -179,7 +290,11 @@ describe("list renderer", () => {
         "",
       ].join("\n"),
     );
-    expect(renderGroups(groups, { tty: false, paint: painter({ color: false }), now: NOW }).split("\n").map((l) => l.split("\t")[0])).toEqual(["git@github.com:acme/shop.git", "/w/scratch", ""]);
+    expect(
+      renderGroups(groups, { tty: false, paint: painter({ color: false }), now: NOW })
+        .split("\n")
+        .map((l) => l.split("\t")[0]),
+    ).toEqual(["git@github.com:acme/shop.git", "/w/scratch", ""]);
   });
 
   test("credentials in a remote URL are left out", () => {
@@ -198,7 +313,10 @@ test("sanitize's quick test agrees with what it replaces, for every character up
     const text = `a${String.fromCharCode(code)}b`;
     const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || bidi.includes(code);
     expect({ code, changed: sanitizeLine(text) !== text }).toEqual({ code, changed: control });
-    expect({ code, changed: sanitize(text) !== text }).toEqual({ code, changed: control && code !== 0x0a && code !== 0x09 });
+    expect({ code, changed: sanitize(text) !== text }).toEqual({
+      code,
+      changed: control && code !== 0x0a && code !== 0x09,
+    });
   }
   expect(sanitize("\u001b[31m\u009b2J\u202e")).toBe("^[[31mM-^[2J<U+202E>");
 });

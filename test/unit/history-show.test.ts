@@ -59,12 +59,29 @@ const note: AttachedTrace = {
 
 describe("the view of a trace", () => {
   test("messages and tool calls in the order they happened", () => {
-    const steps = timeline(session()).map((s) => (s.type === "message" ? `${s.message.role}:${s.message.text}` : `tool:${s.call.name}`));
-    expect(steps).toEqual(["user:Add login", "assistant:Reading first.", "tool:Read", "tool:WebFetch", "tool:Edit", "tool:Bash", "tool:WebSearch", "assistant:Done."]);
+    const steps = timeline(session()).map((s) =>
+      s.type === "message" ? `${s.message.role}:${s.message.text}` : `tool:${s.call.name}`,
+    );
+    expect(steps).toEqual([
+      "user:Add login",
+      "assistant:Reading first.",
+      "tool:Read",
+      "tool:WebFetch",
+      "tool:Edit",
+      "tool:Bash",
+      "tool:WebSearch",
+      "assistant:Done.",
+    ]);
   });
 
   test("items without a time stay after the one before them in their own list", () => {
-    const t = session({ messages: [{ role: "user", text: "a" }, { role: "assistant", text: "b" }], tools: [{ kind: "read", name: "Read", at: "2026-11-20T10:00:00Z" }] });
+    const t = session({
+      messages: [
+        { role: "user", text: "a" },
+        { role: "assistant", text: "b" },
+      ],
+      tools: [{ kind: "read", name: "Read", at: "2026-11-20T10:00:00Z" }],
+    });
     expect(timeline(t).map((s) => s.type)).toEqual(["message", "message", "tool"]);
   });
 
@@ -75,7 +92,10 @@ describe("the view of a trace", () => {
     expect(edit).toEqual({ verb: "edit", object: "src/auth.py" });
     expect(run).toEqual({ verb: "run", object: "pytest -q", command: "pytest -q" });
     expect(search).toEqual({ verb: "search", object: "rate limiting" });
-    expect(summarizeTool({ kind: "other", name: "Task", detail: "Explore" })).toEqual({ verb: "Task", object: "Explore" });
+    expect(summarizeTool({ kind: "other", name: "Task", detail: "Explore" })).toEqual({
+      verb: "Task",
+      object: "Explore",
+    });
   });
 
   test("files, tool kinds and tokens: the session when here, else the note", () => {
@@ -83,10 +103,23 @@ describe("the view of a trace", () => {
       { path: "src/auth.py", read: true, edited: true },
       { path: "tests/test_auth.py", read: false, edited: true },
     ]);
-    expect(toolKinds({ trace: session() })).toEqual({ read: 1, edit: 1, shell: 1, web_fetch: 1, web_search: 1, other: 0 });
+    expect(toolKinds({ trace: session() })).toEqual({
+      read: 1,
+      edit: 1,
+      shell: 1,
+      web_fetch: 1,
+      web_search: 1,
+      other: 0,
+    });
     expect(toolKinds({ note })).toEqual({ read: 1, edit: 2, shell: 1, web_fetch: 1, web_search: 0, other: 0 });
     expect(tokensOf({ note })).toEqual({ input: 10, output: 20, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
-    expect(tokensOf({ note: { ...note, tokens: { input: -1, output: 1e400, cacheRead: 2.6 } } })).toEqual({ input: 0, output: 0, cacheRead: 3, cacheWrite: 0, reasoning: 0 });
+    expect(tokensOf({ note: { ...note, tokens: { input: -1, output: 1e400, cacheRead: 2.6 } } })).toEqual({
+      input: 0,
+      output: 0,
+      cacheRead: 3,
+      cacheWrite: 0,
+      reasoning: 0,
+    });
     expect(tokensOf({})).toBeUndefined();
   });
 });
@@ -148,7 +181,9 @@ describe("text", () => {
   test("a multi-line command takes one line unless --full", () => {
     const t = session({ tools: [{ kind: "shell", name: "Bash", command: "set -e\nmake\nmake test" }] });
     expect(renderTraceText({ ...view, trace: t }, { full: false }, plain)).toContain("    · run    set -e …\n");
-    expect(renderTraceText({ ...view, trace: t }, { full: true }, plain)).toContain("    · run    set -e\n             make\n             make test\n");
+    expect(renderTraceText({ ...view, trace: t }, { full: true }, plain)).toContain(
+      "    · run    set -e\n             make\n             make test\n",
+    );
   });
 
   test("hostile text is shown, never obeyed", () => {
@@ -165,7 +200,11 @@ describe("text", () => {
   });
 
   test("a trace known only from its note: what the note carries, and the plain sentence", () => {
-    const out = renderTraceText({ id: ID, note, commits: [{ oid: COMMIT, subject: "Add login" }] }, { full: false }, plain);
+    const out = renderTraceText(
+      { id: ID, note, commits: [{ oid: COMMIT, subject: "Add login" }] },
+      { full: false },
+      plain,
+    );
     expect(out).toContain(NOT_HERE);
     expect(out).toContain("Agent:      claude-code\n");
     expect(out).toContain("URL:        https://traces.example.com/t/3f6c");
@@ -191,7 +230,9 @@ describe("Markdown", () => {
     expect(md).toContain("| Commits | `13b69414d492` Add \\*login\\* \\| now |");
     expect(md).toContain("| URL | <https://traces.example.com/t/3f6c> |");
     expect(md).toContain("**User** (10:00:00)\n\n> Add login\n");
-    expect(md).toContain("- **read** `src/auth.py`\n- **fetch** <https://owasp.org/x>\n- **edit** `src/auth.py`\n- **run**\n  ```sh\n  pytest -q\n  ```\n- **search** rate limiting");
+    expect(md).toContain(
+      "- **read** `src/auth.py`\n- **fetch** <https://owasp.org/x>\n- **edit** `src/auth.py`\n- **run**\n  ```sh\n  pytest -q\n  ```\n- **search** rate limiting",
+    );
     expect(md).toContain("**Tool calls:** 5 (1 read, 1 edit, 1 shell, 1 web fetch, 1 web search)");
     expect(md).toContain("**Tokens:** 67 input, 3,242 output");
   });
@@ -226,7 +267,23 @@ describe("Markdown", () => {
 
 describe("JSON", () => {
   test("the output schema accepts what show prints, and JSON escapes C1 and bidi controls", () => {
-    const out = { query: "3f6c", resolvedAs: "trace", commit: null, redacted: false, traces: [{ id: ID, available: true, source: "transcript", commits: [], note, trace: session({ title: "a\u009bb\u202e" }), unreadable: null }] };
+    const out = {
+      query: "3f6c",
+      resolvedAs: "trace",
+      commit: null,
+      redacted: false,
+      traces: [
+        {
+          id: ID,
+          available: true,
+          source: "transcript",
+          commits: [],
+          note,
+          trace: session({ title: "a\u009bb\u202e" }),
+          unreadable: null,
+        },
+      ],
+    };
     expect(v.safeParse(ShowOutputSchema, out).success).toBe(true);
     const text = safeJson(out, 2);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
@@ -239,9 +296,18 @@ describe("the wiring: arguments to options", () => {
     const { showOptions } = await import("../../src/cli/commands/show.ts");
     const cases: [Parameters<typeof showOptions>[0], unknown][] = [
       [{ _: ["HEAD"] }, { target: "HEAD", format: "text", full: false, redacted: false }],
-      [{ _: ["3f6c"], markdown: true, full: true }, { target: "3f6c", format: "markdown", full: true, redacted: false }],
-      [{ _: ["3f6c"], json: true }, { target: "3f6c", format: "json", full: false, redacted: false }],
-      [{ _: ["3f6c"], redacted: true }, { target: "3f6c", format: "text", full: false, redacted: true }],
+      [
+        { _: ["3f6c"], markdown: true, full: true },
+        { target: "3f6c", format: "markdown", full: true, redacted: false },
+      ],
+      [
+        { _: ["3f6c"], json: true },
+        { target: "3f6c", format: "json", full: false, redacted: false },
+      ],
+      [
+        { _: ["3f6c"], redacted: true },
+        { target: "3f6c", format: "text", full: false, redacted: true },
+      ],
     ];
     for (const [args, want] of cases) expect(showOptions(args)).toEqual(want as never);
     for (const bad of [{ _: [] }, { _: [""] }, { _: ["a", "b"] }, { _: ["a"], markdown: true, json: true }]) {
@@ -252,7 +318,12 @@ describe("the wiring: arguments to options", () => {
   test("summary", async () => {
     const { summaryOptions } = await import("../../src/cli/commands/summary.ts");
     expect(summaryOptions({ _: [] })).toEqual({ revs: [], format: "text" });
-    expect(summaryOptions({ _: ["^main", "HEAD"], markdown: true })).toEqual({ revs: ["^main", "HEAD"], format: "markdown" });
-    expect(() => summaryOptions({ _: ["x"], markdown: true, json: true })).toThrow("--markdown and --json cannot be used together");
+    expect(summaryOptions({ _: ["^main", "HEAD"], markdown: true })).toEqual({
+      revs: ["^main", "HEAD"],
+      format: "markdown",
+    });
+    expect(() => summaryOptions({ _: ["x"], markdown: true, json: true })).toThrow(
+      "--markdown and --json cannot be used together",
+    );
   });
 });

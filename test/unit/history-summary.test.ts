@@ -24,8 +24,26 @@ const commits: RangeCommit[] = [
   { oid: M, parents: [C3, "5".repeat(40)], subject: "Merge branch x" },
 ];
 
-const claudeNote: AttachedTrace = { id: CLAUDE, source: "git-traces", url: "https://traces.example.com/t/abc", agent: "claude-code", models: ["claude-sonnet-4-5"], title: "Add login", files: ["src/auth.py"], tools: { Read: 1 } };
-const codexNote: AttachedTrace = { id: CODEX, source: "git-traces", agent: "codex", models: ["gpt-5-codex"], title: "Add login too", files: ["tests/test_auth.py"], tools: { shell: 2, web_search_call: 2, apply_patch: 3 }, tokens: { input: 100, output: 10 } };
+const claudeNote: AttachedTrace = {
+  id: CLAUDE,
+  source: "git-traces",
+  url: "https://traces.example.com/t/abc",
+  agent: "claude-code",
+  models: ["claude-sonnet-4-5"],
+  title: "Add login",
+  files: ["src/auth.py"],
+  tools: { Read: 1 },
+};
+const codexNote: AttachedTrace = {
+  id: CODEX,
+  source: "git-traces",
+  agent: "codex",
+  models: ["gpt-5-codex"],
+  title: "Add login too",
+  files: ["tests/test_auth.py"],
+  tools: { shell: 2, web_search_call: 2, apply_patch: 3 },
+  tokens: { input: 100, output: 10 },
+};
 
 const claudeSession: Trace = {
   id: CLAUDE,
@@ -77,7 +95,11 @@ describe("summarize", () => {
   });
 
   test("web pages and searches come from the sessions that are here", () => {
-    expect(s.web).toEqual({ fetched: [{ url: "https://owasp.org/x", count: 2 }], searches: [{ query: "brute force", count: 1 }], tracesWithContent: 1 });
+    expect(s.web).toEqual({
+      fetched: [{ url: "https://owasp.org/x", count: 2 }],
+      searches: [{ query: "brute force", count: 1 }],
+      tracesWithContent: 1,
+    });
   });
 
   test("files of the range, with the traces that touched them; tokens summed", () => {
@@ -91,8 +113,26 @@ describe("summarize", () => {
 
   test("one entry per trace, with its link, commits and whether it is here", () => {
     expect(s.traces).toEqual([
-      { id: CLAUDE, source: "git-traces", agent: "claude-code", models: ["claude-sonnet-4-5", "claude-opus-4-1"], title: "Add login", url: "https://traces.example.com/t/abc", commits: [C1, C2], available: true },
-      { id: CODEX, source: "git-traces", agent: "codex", models: ["gpt-5-codex"], title: "Add login too", url: null, commits: [C1], available: false },
+      {
+        id: CLAUDE,
+        source: "git-traces",
+        agent: "claude-code",
+        models: ["claude-sonnet-4-5", "claude-opus-4-1"],
+        title: "Add login",
+        url: "https://traces.example.com/t/abc",
+        commits: [C1, C2],
+        available: true,
+      },
+      {
+        id: CODEX,
+        source: "git-traces",
+        agent: "codex",
+        models: ["gpt-5-codex"],
+        title: "Add login too",
+        url: null,
+        commits: [C1],
+        available: false,
+      },
     ]);
   });
 
@@ -102,22 +142,39 @@ describe("summarize", () => {
 
   test("text", () => {
     const out = renderSummaryText(s, plain);
-    expect(out.split("\n").slice(0, 2)).toEqual(["Agent traces in origin/main..HEAD", "4 commits: 2 with agent traces, 1 by a human, 1 merge."]);
-    expect(out).toContain("    claude-code  2 commits  1 trace\n    codex        1 commit   1 trace\n    human        1 commit\n");
+    expect(out.split("\n").slice(0, 2)).toEqual([
+      "Agent traces in origin/main..HEAD",
+      "4 commits: 2 with agent traces, 1 by a human, 1 merge.",
+    ]);
+    expect(out).toContain(
+      "    claude-code  2 commits  1 trace\n    codex        1 commit   1 trace\n    human        1 commit\n",
+    );
     expect(out).toContain("Tool calls: 13 (1 read, 4 edit, 3 shell, 2 web fetch, 3 web search)");
-    expect(out).toContain("Web pages loaded: 1 (only from 1 of 2 traces: the others' transcripts are not on this machine)\n    https://owasp.org/x (2×)\n");
-    expect(out).toContain(`    ${CODEX}  codex  gpt-5-codex  Add login too\n        commit 111111111111; transcript not on this machine\n`);
+    expect(out).toContain(
+      "Web pages loaded: 1 (only from 1 of 2 traces: the others' transcripts are not on this machine)\n    https://owasp.org/x (2×)\n",
+    );
+    expect(out).toContain(
+      `    ${CODEX}  codex  gpt-5-codex  Add login too\n        commit 111111111111; transcript not on this machine\n`,
+    );
     expect(out).toContain("        https://traces.example.com/t/abc; commits 111111111111, 222222222222\n");
   });
 
   test("Markdown", () => {
     const md = renderSummaryMarkdown(s);
-    expect(md.startsWith("### Agent traces in `origin/main..HEAD`\n\n4 commits: 2 with agent traces, 1 by a human, 1 merge.\n")).toBe(true);
-    expect(md).toContain("| Agent | Commits | Traces |\n| --- | ---: | ---: |\n| claude-code | 2 | 1 |\n| codex | 1 | 1 |\n| human | 1 | |\n");
+    expect(
+      md.startsWith(
+        "### Agent traces in `origin/main..HEAD`\n\n4 commits: 2 with agent traces, 1 by a human, 1 merge.\n",
+      ),
+    ).toBe(true);
+    expect(md).toContain(
+      "| Agent | Commits | Traces |\n| --- | ---: | ---: |\n| claude-code | 2 | 1 |\n| codex | 1 | 1 |\n| human | 1 | |\n",
+    );
     expect(md).toContain("| `gpt-5-codex` | codex | 1 | 1 |");
     expect(md).toContain("- <https://owasp.org/x> (2×)");
     expect(md).toContain("- `src/db.py`");
-    expect(md).toContain("- [`3f6c1d2e`](https://traces.example.com/t/abc) · **claude-code** · `claude-sonnet-4-5` · Add login (commits `111111111111`, `222222222222`)");
+    expect(md).toContain(
+      "- [`3f6c1d2e`](https://traces.example.com/t/abc) · **claude-code** · `claude-sonnet-4-5` · Add login (commits `111111111111`, `222222222222`)",
+    );
     expect(md).toContain(`- \`${CODEX}\` · **codex** ·`);
   });
 });
@@ -139,8 +196,21 @@ describe("empty states", () => {
   });
 
   test("untrusted notes: controls shown, not obeyed, in text and Markdown", () => {
-    const bad: AttachedTrace = { id: "evil", source: "git-traces", url: "https://x.test/\u001b[2J", agent: "a\u001b]0;x\u0007", models: ["m\u009b1m"], title: "t\u202e", files: ["f\u001b[31m.py"] };
-    const s = summarize({ range: "r\u001b", commits: commits.slice(0, 1), attached: new Map([[C1, [bad]]]), sessions: new Map() });
+    const bad: AttachedTrace = {
+      id: "evil",
+      source: "git-traces",
+      url: "https://x.test/\u001b[2J",
+      agent: "a\u001b]0;x\u0007",
+      models: ["m\u009b1m"],
+      title: "t\u202e",
+      files: ["f\u001b[31m.py"],
+    };
+    const s = summarize({
+      range: "r\u001b",
+      commits: commits.slice(0, 1),
+      attached: new Map([[C1, [bad]]]),
+      sessions: new Map(),
+    });
     for (const out of [renderSummaryText(s, plain), renderSummaryMarkdown(s)]) {
       expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
       expect(out).toContain("f^[[31m.py");

@@ -8,7 +8,9 @@ import { kindOfToolName, kindsFromToolCounts } from "../../src/traces/tool-kinds
 
 describe("Markdown from untrusted text", () => {
   test("inline text shows as typed: emphasis, links, HTML, mentions and tables are escaped", () => {
-    expect(mdText("use *foo* and [x](y) <b> @alice #12 a|b")).toBe("use \\*foo\\* and \\[x\\](y) \\<b\\> \\@alice \\#12 a\\|b");
+    expect(mdText("use *foo* and [x](y) <b> @alice #12 a|b")).toBe(
+      "use \\*foo\\* and \\[x\\](y) \\<b\\> \\@alice \\#12 a\\|b",
+    );
     expect(mdText("- not a list")).toBe("\\- not a list");
     expect(mdText("1. not a list either")).toBe("1\\. not a list either");
     expect(mdText("plain words stay plain")).toBe("plain words stay plain");
@@ -77,13 +79,34 @@ describe("text cut to size", () => {
 
 describe("tool kinds from a note's counts by name", () => {
   test("Claude Code and Codex names", () => {
-    expect(kindsFromToolCounts({ Read: 1, Task: 1, WebFetch: 1, Edit: 2, Write: 1, Bash: 1 })).toEqual({ read: 1, edit: 3, shell: 1, web_fetch: 1, web_search: 0, other: 1 });
-    expect(kindsFromToolCounts({ shell: 1, web_search_call: 2, apply_patch: 3, shell_command: 1 })).toEqual({ read: 0, edit: 3, shell: 2, web_fetch: 0, web_search: 2, other: 0 });
+    expect(kindsFromToolCounts({ Read: 1, Task: 1, WebFetch: 1, Edit: 2, Write: 1, Bash: 1 })).toEqual({
+      read: 1,
+      edit: 3,
+      shell: 1,
+      web_fetch: 1,
+      web_search: 0,
+      other: 1,
+    });
+    expect(kindsFromToolCounts({ shell: 1, web_search_call: 2, apply_patch: 3, shell_command: 1 })).toEqual({
+      read: 0,
+      edit: 3,
+      shell: 2,
+      web_fetch: 0,
+      web_search: 2,
+      other: 0,
+    });
   });
 
   test("unknown names are other; counts that are no whole non-negative number are ignored", () => {
     expect(kindOfToolName("constructor")).toBe("other");
     expect(kindOfToolName("__proto__")).toBe("other");
-    expect(kindsFromToolCounts({ Edit: -3, Bash: 1.5, Read: 1e300, Grep: 2, Frob: 4 })).toEqual({ read: 2, edit: 0, shell: 0, web_fetch: 0, web_search: 0, other: 4 });
+    expect(kindsFromToolCounts({ Edit: -3, Bash: 1.5, Read: 1e300, Grep: 2, Frob: 4 })).toEqual({
+      read: 2,
+      edit: 0,
+      shell: 0,
+      web_fetch: 0,
+      web_search: 0,
+      other: 4,
+    });
   });
 });

@@ -16,7 +16,9 @@ test("reading a command's options: values are skipped, bundles and -- are unders
   expect(hasOption(["-mfoo", "--dry-run"], ["--dry-run"], COMMIT_ARGS)).toBe(true);
   expect(hasOption(["--", "--dry-run"], ["--dry-run"], COMMIT_ARGS)).toBe(false);
   expect(hasOption(["--cleanup=strip", "--porcelain"], ["--porcelain"], COMMIT_ARGS)).toBe(true);
-  expect(operands(["-m", "1", "abc", "--strategy", "ours", "def", "--", "x"], { withValue: ["-m", "--strategy"] })).toEqual(["abc", "def", "x"]);
+  expect(
+    operands(["-m", "1", "abc", "--strategy", "ours", "def", "--", "x"], { withValue: ["-m", "--strategy"] }),
+  ).toEqual(["abc", "def", "x"]);
 });
 
 test("the notes push takes the user's own --signed option as given", async () => {

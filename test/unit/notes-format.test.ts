@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { combineMeta, mergeIntoNote, metaLine, parseNote, removeFromNote, renderNote, tracesLine } from "../../src/notes/format.ts";
+import {
+  combineMeta,
+  mergeIntoNote,
+  metaLine,
+  parseNote,
+  removeFromNote,
+  renderNote,
+  tracesLine,
+} from "../../src/notes/format.ts";
 
 const TRACES_COM = /^traces:([a-zA-Z0-9_-]+)(?:\s+(https?:\/\/\S+))?$/;
 const ID = "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48";
@@ -7,7 +15,9 @@ const ID = "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48";
 describe("encoding: exact bytes", () => {
   test("traces: lines, as the traces.com CLI writes them", () => {
     expect(tracesLine(ID)).toBe(`traces:${ID}`);
-    expect(tracesLine("abc_DEF-1", "https://traces.example.com/t/abc")).toBe("traces:abc_DEF-1 https://traces.example.com/t/abc");
+    expect(tracesLine("abc_DEF-1", "https://traces.example.com/t/abc")).toBe(
+      "traces:abc_DEF-1 https://traces.example.com/t/abc",
+    );
     for (const l of [tracesLine(ID), tracesLine("x", "http://h/p")]) expect(TRACES_COM.test(l)).toBe(true);
   });
 
@@ -31,7 +41,9 @@ describe("encoding: exact bytes", () => {
   });
 
   test("a note is its lines, each once, sorted by bytes, newline-terminated", () => {
-    expect(renderNote(["traces:b", "traces:a", "traces:b", "", "traces-meta:a {}"])).toBe("traces-meta:a {}\ntraces:a\ntraces:b\n");
+    expect(renderNote(["traces:b", "traces:a", "traces:b", "", "traces-meta:a {}"])).toBe(
+      "traces-meta:a {}\ntraces:a\ntraces:b\n",
+    );
     expect(renderNote([])).toBe("");
   });
 });
@@ -57,7 +69,16 @@ describe("decoding", () => {
   });
 
   test("garbage of every kind: no throw", () => {
-    for (const text of ["\u0000\u0001", "traces:", "traces-meta:", "\r\n\r\n", "traces:a\r\n", "{}", "traces-meta:a {", "\uFFFD".repeat(10)]) {
+    for (const text of [
+      "\u0000\u0001",
+      "traces:",
+      "traces-meta:",
+      "\r\n\r\n",
+      "traces:a\r\n",
+      "{}",
+      "traces-meta:a {",
+      "\uFFFD".repeat(10),
+    ]) {
       expect(() => parseNote(text)).not.toThrow();
     }
     expect(parseNote("traces:a\r\n").traces.map((t) => t.id)).toEqual(["a"]);
@@ -98,7 +119,11 @@ describe("merging", () => {
     const a = mergeIntoNote("", [tracesLine("a"), metaLine("a", { end: "1" })]);
     const b = mergeIntoNote("", [tracesLine("b"), metaLine("b", { end: "1" })]);
     const union = renderNote([...a.split("\n"), ...b.split("\n")]);
-    expect(parseNote(union).traces.map((t) => t.id).sort()).toEqual(["a", "b"]);
+    expect(
+      parseNote(union)
+        .traces.map((t) => t.id)
+        .sort(),
+    ).toEqual(["a", "b"]);
   });
 
   test("detach removes exactly the trace's lines", () => {

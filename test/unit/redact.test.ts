@@ -72,20 +72,29 @@ describe("home directory", () => {
     expect(redactText("/home/a.b+c/x /home/aXb+c/x", { home: "/home/a.b+c" })).toBe("~/x /home/aXb+c/x");
   });
   test("inside longer text and JSON", () => {
-    expect(redactText('{"cwd":"/home/dev/work/shop","msg":"edited /home/dev/work/shop/src/auth.py"}', ctx)).toBe('{"cwd":"~/work/shop","msg":"edited ~/work/shop/src/auth.py"}');
+    expect(redactText('{"cwd":"/home/dev/work/shop","msg":"edited /home/dev/work/shop/src/auth.py"}', ctx)).toBe(
+      '{"cwd":"~/work/shop","msg":"edited ~/work/shop/src/auth.py"}',
+    );
   });
 });
 
 describe("private keys", () => {
-  const body = Array.from({ length: 25 }, (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, "0")}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV+/`).join("\n");
+  const body = Array.from(
+    { length: 25 },
+    (_, i) => `MIIEpAIBAAKCAQEA${String(i).padStart(2, "0")}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV+/`,
+  ).join("\n");
   test("a whole multi-line key, and the text around it stays", () => {
     const text = `before\n-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n${body}\n-----END RSA PRIVATE KEY-----\nafter`;
-    expect(redactText(text, ctx)).toBe("before\n-----BEGIN RSA PRIVATE KEY-----[REDACTED:private-key]-----END RSA PRIVATE KEY-----\nafter");
+    expect(redactText(text, ctx)).toBe(
+      "before\n-----BEGIN RSA PRIVATE KEY-----[REDACTED:private-key]-----END RSA PRIVATE KEY-----\nafter",
+    );
   });
   test("two keys in one text are two markers, not one span", () => {
     const key = (t: string) => `-----BEGIN ${t}PRIVATE KEY-----\n${body}\n-----END ${t}PRIVATE KEY-----`;
     const out = redactText(`${key("")}\nmiddle\n${key("EC ")}`, ctx);
-    expect(out).toBe("-----BEGIN PRIVATE KEY-----[REDACTED:private-key]-----END PRIVATE KEY-----\nmiddle\n-----BEGIN EC PRIVATE KEY-----[REDACTED:private-key]-----END EC PRIVATE KEY-----");
+    expect(out).toBe(
+      "-----BEGIN PRIVATE KEY-----[REDACTED:private-key]-----END PRIVATE KEY-----\nmiddle\n-----BEGIN EC PRIVATE KEY-----[REDACTED:private-key]-----END EC PRIVATE KEY-----",
+    );
   });
   test("a key without its END line loses its base64 lines, not the prose after them", () => {
     const out = redactText(`-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\nThat was the key.`, ctx);
@@ -93,7 +102,10 @@ describe("private keys", () => {
     expect(redactText(out, ctx)).toBe(out);
   });
   test("CRLF line ends", () => {
-    const out = redactText(`-----BEGIN PRIVATE KEY-----\r\n${body.replaceAll("\n", "\r\n")}\r\n-----END PRIVATE KEY-----\r\n`, ctx);
+    const out = redactText(
+      `-----BEGIN PRIVATE KEY-----\r\n${body.replaceAll("\n", "\r\n")}\r\n-----END PRIVATE KEY-----\r\n`,
+      ctx,
+    );
     expect(out).toBe("-----BEGIN PRIVATE KEY-----[REDACTED:private-key]-----END PRIVATE KEY-----\r\n");
   });
 });
@@ -185,7 +197,9 @@ describe("redactTrace", () => {
   test("a title is made from the redacted prompt: redacted, then cut", () => {
     const key = `ghp_${"Ab3dEf0123".repeat(4)}`;
     const prompt = `try https://example.com/callback/path/segment?x=1&key=${key} please`;
-    expect(titleFrom(prompt, ctx)).toBe("try https://example.com/callback/path/segment?x=1&key=[REDACTED:github-token]…");
+    expect(titleFrom(prompt, ctx)).toBe(
+      "try https://example.com/callback/path/segment?x=1&key=[REDACTED:github-token]…",
+    );
     // Cut first, the piece left is too short for any rule to recognise on its own.
     const cutFirst = `${prompt.slice(0, 79)}…`;
     expect(cutFirst).toEndWith("&key=ghp_Ab3dEf0123Ab3dEf0123A…");
@@ -200,7 +214,8 @@ describe("redactTrace", () => {
   });
 
   test("a token the cut goes through leaves nothing of itself in the title", () => {
-    const at79 = (lead: string, token: string, keep: number) => `${lead.padEnd(78 - keep, "x")}=${token} and more words after it`;
+    const at79 = (lead: string, token: string, keep: number) =>
+      `${lead.padEnd(78 - keep, "x")}=${token} and more words after it`;
     const tokens = [
       `ghp_${"Tt1Uu2Vv3Ww4Xx5Yy6Zz7Aa8Bb9Cc0Dd1Ee"}`,
       `sk-proj-${"Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3"}`,
@@ -241,7 +256,14 @@ describe("redactTrace", () => {
 });
 
 describe("agent fixtures", () => {
-  const claudePath = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
+  const claudePath = join(
+    FIXTURES,
+    "claude-code",
+    ".claude",
+    "projects",
+    "-home-dev-work-shop",
+    `${SESSIONS.claude}.jsonl`,
+  );
 
   test("the Claude Code scenario, read and redacted, holds no trace of the secret or the home", async () => {
     const t = await readClaudeTranscript(claudePath, { roots: [FIXTURE_REPO] });
@@ -257,7 +279,16 @@ describe("agent fixtures", () => {
   });
 
   test("the Codex scenario, read and redacted", async () => {
-    const path = join(FIXTURES, "codex", ".codex", "sessions", "2026", "11", "20", `rollout-2026-11-20T10-00-00-${SESSIONS.codex}.jsonl`);
+    const path = join(
+      FIXTURES,
+      "codex",
+      ".codex",
+      "sessions",
+      "2026",
+      "11",
+      "20",
+      `rollout-2026-11-20T10-00-00-${SESSIONS.codex}.jsonl`,
+    );
     const json = JSON.stringify(redactTrace(await readCodexRollout(path, { roots: [FIXTURE_REPO] }), ctx));
     expect(json).not.toContain(SECRET);
     expect(json).not.toContain(FIXTURE_HOME);
@@ -279,14 +310,17 @@ describe("agent fixtures", () => {
     expect(withSecret.length).toBeGreaterThanOrEqual(6);
   });
 
-  test.each(withSecret.map((f) => [f.slice(FIXTURES.length + 1), f]))("raw %s: no secret after redaction", async (_name, file) => {
-    const text = await Bun.file(file).text();
-    const out = redactText(text, ctx);
-    expect(out).not.toContain(SECRET);
-    expect(out).not.toContain("wJalrXUtnFEMI");
-    expect(out).toContain("AWS_SECRET_ACCESS_KEY=[REDACTED:secret]");
-    expect(redactText(out, ctx)).toBe(out);
-  });
+  test.each(withSecret.map((f) => [f.slice(FIXTURES.length + 1), f]))(
+    "raw %s: no secret after redaction",
+    async (_name, file) => {
+      const text = await Bun.file(file).text();
+      const out = redactText(text, ctx);
+      expect(out).not.toContain(SECRET);
+      expect(out).not.toContain("wJalrXUtnFEMI");
+      expect(out).toContain("AWS_SECRET_ACCESS_KEY=[REDACTED:secret]");
+      expect(redactText(out, ctx)).toBe(out);
+    },
+  );
 
   test("the raw transcripts lose nothing else: each marker stands for the one secret", () => {
     for (const f of withSecret) {

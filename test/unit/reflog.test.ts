@@ -31,7 +31,14 @@ test("amend, merge and initial entries; other kinds are not commits made by git 
   expect(commitMade([anchor.line, entry(H, A, "commit (amend): A"), ""].join("\n"), anchor, true, "A")).toBe(A);
   expect(commitMade([anchor.line, entry(H, A, "commit (amend): A"), ""].join("\n"), anchor, false, null)).toBeNull();
   expect(commitMade([anchor.line, entry(H, A, "commit (merge): Merge x"), ""].join("\n"), anchor, false, null)).toBe(A);
-  expect(commitMade([anchor.line, entry(H, A, "cherry-pick: A"), entry(H, B, "reset: moving to HEAD"), ""].join("\n"), anchor, false, null)).toBeNull();
+  expect(
+    commitMade(
+      [anchor.line, entry(H, A, "cherry-pick: A"), entry(H, B, "reset: moving to HEAD"), ""].join("\n"),
+      anchor,
+      false,
+      null,
+    ),
+  ).toBeNull();
 });
 
 test("no commit after the anchor: none", () => {

@@ -52,10 +52,16 @@ describe("mergeEntries", () => {
     expect(Object.fromEntries(mergeEntries(m({}), m({ a: "1" }), m({ b: "2" }), pick))).toEqual({ a: "1", b: "2" });
   });
   test("a change on one side is taken; both changed: pick", () => {
-    expect(Object.fromEntries(mergeEntries(m({ a: "1", b: "1" }), m({ a: "2", b: "3" }), m({ a: "1", b: "4" }), pick))).toEqual({ a: "2", b: "4" });
+    expect(
+      Object.fromEntries(mergeEntries(m({ a: "1", b: "1" }), m({ a: "2", b: "3" }), m({ a: "1", b: "4" }), pick)),
+    ).toEqual({ a: "2", b: "4" });
   });
   test("a removal on one side stays removed; removed on one side and changed on the other: removed", () => {
-    expect(Object.fromEntries(mergeEntries(m({ a: "1", b: "1", c: "1" }), m({ b: "1", c: "2" }), m({ a: "1", c: "1" }), pick))).toEqual({ c: "2" });
+    expect(
+      Object.fromEntries(
+        mergeEntries(m({ a: "1", b: "1", c: "1" }), m({ b: "1", c: "2" }), m({ a: "1", c: "1" }), pick),
+      ),
+    ).toEqual({ c: "2" });
     expect(Object.fromEntries(mergeEntries(m({ a: "1" }), m({}), m({ a: "2" }), pick))).toEqual({});
   });
 });
@@ -70,10 +76,14 @@ describe("the shared form", () => {
     expect(s.id).toBe("s-1");
   });
   test("canonical bytes: keys sorted at every level, no blanks, one final newline; the same for the same trace", () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[{"y":2,"z":1}]},"b":1}\n');
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[{"y":2,"z":1}]},"b":1}\n',
+    );
     const one = canonicalJson(sharedForm(trace(), "/home/dev"));
     const reordered = trace();
-    const two = canonicalJson(sharedForm(Object.fromEntries(Object.entries(reordered).reverse()) as Trace, "/home/dev"));
+    const two = canonicalJson(
+      sharedForm(Object.fromEntries(Object.entries(reordered).reverse()) as Trace, "/home/dev"),
+    );
     expect(two).toBe(one);
     expect(canonicalJson(sharedForm(decodeTraceText(one, "s-1")!, "/home/other"))).toBe(one); // idempotent
   });

@@ -16,7 +16,19 @@ import { runShellCommand } from "../../src/upload/run.ts";
 const ID = "3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48";
 
 describe("values in the command", () => {
-  const awkward = ["plain", "with space", "it's", "$(touch /tmp/x)", "`id`", "a\nb", "\"q\"", "';rm -rf ~;'", "*", "-n", ""];
+  const awkward = [
+    "plain",
+    "with space",
+    "it's",
+    "$(touch /tmp/x)",
+    "`id`",
+    "a\nb",
+    '"q"',
+    "';rm -rf ~;'",
+    "*",
+    "-n",
+    "",
+  ];
   for (const value of awkward) {
     test(`shellQuote keeps ${JSON.stringify(value)} one word, as it is`, () => {
       const p = Bun.spawnSync({ cmd: ["/bin/sh", "-c", `printf '%s|' ${shellQuote(value)}`] });
@@ -25,12 +37,17 @@ describe("values in the command", () => {
   }
 
   test("{id} and {file} are replaced everywhere, quoted; other braces stay", () => {
-    expect(expandCommand("up --id {id} --file {file} {id} {other}", ID, "/tmp/a b/x.json")).toBe(`up --id '${ID}' --file '/tmp/a b/x.json' '${ID}' {other}`);
-    expect(expandCommand("aws s3 cp {file} s3://bucket/traces/{id}.json", "abc", "/t/f")).toBe("aws s3 cp '/t/f' s3://bucket/traces/'abc'.json");
+    expect(expandCommand("up --id {id} --file {file} {id} {other}", ID, "/tmp/a b/x.json")).toBe(
+      `up --id '${ID}' --file '/tmp/a b/x.json' '${ID}' {other}`,
+    );
+    expect(expandCommand("aws s3 cp {file} s3://bucket/traces/{id}.json", "abc", "/t/f")).toBe(
+      "aws s3 cp '/t/f' s3://bucket/traces/'abc'.json",
+    );
   });
 
   test("an invalid ID never reaches a command", () => {
-    for (const bad of ["a;b", "a b", "$(x)", "", "../x", "a".repeat(129), "é"]) expect(() => expandCommand("up {id}", bad, "/f")).toThrow(/not a valid trace ID/);
+    for (const bad of ["a;b", "a b", "$(x)", "", "../x", "a".repeat(129), "é"])
+      expect(() => expandCommand("up {id}", bad, "/f")).toThrow(/not a valid trace ID/);
   });
 });
 
@@ -45,7 +62,11 @@ describe("the URL in the output", () => {
     ["query and fragment kept", "https://x.example/t?id=abc&v=2#top", "https://x.example/t?id=abc&v=2#top"],
     ["JSON url", '{"url":"https://x.example/a"}', "https://x.example/a"],
     ["JSON shareUrl", '{"shareUrl":"https://x.example/a","other":"https://y.example"}', "https://x.example/a"],
-    ["the traces.com CLI's --json", '{"ok":true,"data":{"traceId":"abc","sharedUrl":"https://www.traces.com/s/jd7abc","visibility":"direct"}}\n', "https://www.traces.com/s/jd7abc"],
+    [
+      "the traces.com CLI's --json",
+      '{"ok":true,"data":{"traceId":"abc","sharedUrl":"https://www.traces.com/s/jd7abc","visibility":"direct"}}\n',
+      "https://www.traces.com/s/jd7abc",
+    ],
     ["a JSON line after log lines", 'uploading\n{"url":"https://x.example/a"}\n', "https://x.example/a"],
     ["CRLF line ends", "done\r\nhttps://x.example/a\r\n", "https://x.example/a"],
   ];
@@ -92,10 +113,14 @@ describe("the URL in the output", () => {
 describe("setTraceUrl", () => {
   const meta = `traces-meta:${ID} {"v":1,"agent":"claude-code"}`;
   test("the bare line becomes the line with the URL; other lines stay, canonical", () => {
-    expect(setTraceUrl(`${meta}\ntraces:${ID}\nother-tool: x\n`, ID, "https://x.example/a")).toBe(`other-tool: x\ntraces-meta:${ID} {"v":1,"agent":"claude-code"}\ntraces:${ID} https://x.example/a\n`);
+    expect(setTraceUrl(`${meta}\ntraces:${ID}\nother-tool: x\n`, ID, "https://x.example/a")).toBe(
+      `other-tool: x\ntraces-meta:${ID} {"v":1,"agent":"claude-code"}\ntraces:${ID} https://x.example/a\n`,
+    );
   });
   test("CRLF and duplicate bare lines", () => {
-    expect(setTraceUrl(`traces:${ID}\r\ntraces:${ID}\r\n`, ID, "https://x.example/a")).toBe(`traces:${ID} https://x.example/a\n`);
+    expect(setTraceUrl(`traces:${ID}\r\ntraces:${ID}\r\n`, ID, "https://x.example/a")).toBe(
+      `traces:${ID} https://x.example/a\n`,
+    );
   });
   test("a URL already there is not replaced; a trace not named is not added", () => {
     expect(setTraceUrl(`traces:${ID}\ntraces:${ID} https://old.example/a\n`, ID, "https://x.example/a")).toBeNull();
@@ -103,7 +128,9 @@ describe("setTraceUrl", () => {
     expect(setTraceUrl("", ID, "https://x.example/a")).toBeNull();
   });
   test("another trace's bare line stays bare", () => {
-    expect(setTraceUrl(`traces:${ID}\ntraces:other\n`, ID, "https://x.example/a")).toBe(`traces:${ID} https://x.example/a\ntraces:other\n`);
+    expect(setTraceUrl(`traces:${ID}\ntraces:other\n`, ID, "https://x.example/a")).toBe(
+      `traces:${ID} https://x.example/a\ntraces:other\n`,
+    );
   });
 });
 
@@ -118,7 +145,14 @@ describe("the retry queue", () => {
 
   test("a trace queued again gains the commit; a given-up one gets its attempts back", () => {
     enqueue(common, [{ id: "t1", commit: A }], 1000);
-    enqueue(common, [{ id: "t1", commit: B }, { id: "t2", commit: B }], 2000);
+    enqueue(
+      common,
+      [
+        { id: "t1", commit: B },
+        { id: "t2", commit: B },
+      ],
+      2000,
+    );
     expect(readQueue(common).jobs).toEqual([
       { id: "t1", commits: [A, B], attempts: 0, next: 1000, added: 1000 },
       { id: "t2", commits: [B], attempts: 0, next: 2000, added: 2000 },
@@ -140,7 +174,17 @@ describe("the retry queue", () => {
     writeFileSync(join(common, "traces", "uploads.json"), "{not json");
     expect(readQueue(common).jobs).toEqual([]);
     expect(readFileSync(join(common, "traces", "uploads.json.bad"), "utf8")).toBe("{not json");
-    writeFileSync(join(common, "traces", "uploads.json"), JSON.stringify({ v: 1, jobs: [{ id: "a;b", commits: [], attempts: 0, next: 0, added: 0 }, { id: "ok", commits: ["../x"], attempts: 0, next: 0, added: 0 }, { id: "ok", commits: [A], attempts: 1, next: 0, added: 0 }] }));
+    writeFileSync(
+      join(common, "traces", "uploads.json"),
+      JSON.stringify({
+        v: 1,
+        jobs: [
+          { id: "a;b", commits: [], attempts: 0, next: 0, added: 0 },
+          { id: "ok", commits: ["../x"], attempts: 0, next: 0, added: 0 },
+          { id: "ok", commits: [A], attempts: 1, next: 0, added: 0 },
+        ],
+      }),
+    );
     expect(readQueue(common).jobs.map((j) => j.id)).toEqual(["ok"]);
   });
 
@@ -148,7 +192,11 @@ describe("the retry queue", () => {
     const queueModule = join(import.meta.dir, "..", "..", "src", "upload", "queue.ts");
     const procs = Array.from({ length: 6 }, (_, p) =>
       Bun.spawn({
-        cmd: [process.execPath, "-e", `const { enqueue } = await import(${JSON.stringify(queueModule)}); for (let i = 0; i < 15; i++) enqueue(${JSON.stringify(common)}, [{ id: "p${p}-" + i, commit: "${A}" }], Date.now());`],
+        cmd: [
+          process.execPath,
+          "-e",
+          `const { enqueue } = await import(${JSON.stringify(queueModule)}); for (let i = 0; i < 15; i++) enqueue(${JSON.stringify(common)}, [{ id: "p${p}-" + i, commit: "${A}" }], Date.now());`,
+        ],
         stdout: "ignore",
         stderr: "pipe",
       }),
@@ -163,7 +211,9 @@ describe("the retry queue", () => {
     expect(lock).not.toBeNull();
     expect(tryRunLock(common)).toBeNull();
     lock.release();
-    const dead = Bun.spawnSync({ cmd: ["/bin/sh", "-c", "echo $$"] }).stdout.toString().trim();
+    const dead = Bun.spawnSync({ cmd: ["/bin/sh", "-c", "echo $$"] })
+      .stdout.toString()
+      .trim();
     writeFileSync(runLockFile(common), `${dead}\n`);
     const again = tryRunLock(common);
     expect(again).not.toBeNull();
@@ -174,7 +224,11 @@ describe("the retry queue", () => {
 describe("running the command", () => {
   test("out of time: the whole process group is stopped", async () => {
     const started = Date.now();
-    const r = await runShellCommand("sleep 30 & sleep 30; echo never", { cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, timeoutMs: 300 });
+    const r = await runShellCommand("sleep 30 & sleep 30; echo never", {
+      cwd: tmpdir(),
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 300,
+    });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
     expect(r.stdout).toBe("");
@@ -182,12 +236,20 @@ describe("running the command", () => {
   });
 
   test("stdin is empty; exit status, stdout and stderr are kept", async () => {
-    const r = await runShellCommand("cat; echo out; echo err >&2; exit 7", { cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, timeoutMs: 5000 });
+    const r = await runShellCommand("cat; echo out; echo err >&2; exit 7", {
+      cwd: tmpdir(),
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 5000,
+    });
     expect(r).toMatchObject({ exitCode: 7, timedOut: false, stdout: "out\n", stderr: "err\n" });
   });
 
   test("a flood of output is read, and only its start kept", async () => {
-    const r = await runShellCommand("head -c 5000000 /dev/zero | tr '\\0' x", { cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, timeoutMs: 10_000 });
+    const r = await runShellCommand("head -c 5000000 /dev/zero | tr '\\0' x", {
+      cwd: tmpdir(),
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 10_000,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.length).toBe(256 * 1024);
   });
@@ -195,7 +257,11 @@ describe("running the command", () => {
   test("a child that keeps the output open does not keep us waiting", async () => {
     const started = Date.now();
     // The child leaves the process group (its own session) with the output still open.
-    const r = await runShellCommand("setsid sleep 5 & sleep 0.3; echo https://x.example/a", { cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, timeoutMs: 10_000 });
+    const r = await runShellCommand("setsid sleep 5 & sleep 0.3; echo https://x.example/a", {
+      cwd: tmpdir(),
+      env: { PATH: "/usr/bin:/bin" },
+      timeoutMs: 10_000,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe("https://x.example/a\n");
     expect(Date.now() - started).toBeGreaterThan(1000); // waited for the output a little...

@@ -27,7 +27,10 @@ function real(args: string[], iso = "2026-11-20T10:10:00Z", cwd = shop.repo): Re
 }
 
 function traces(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Result {
-  return run([join(box.bin, "git"), "traces", ...args], { cwd: opts.cwd ?? shop.repo, env: { ...box.env, ...opts.env } });
+  return run([join(box.bin, "git"), "traces", ...args], {
+    cwd: opts.cwd ?? shop.repo,
+    env: { ...box.env, ...opts.env },
+  });
 }
 
 function write(file: string, text: string): void {
@@ -44,7 +47,14 @@ function session(agent: "claude-code" | "codex", id: string, file: string): void
   const home = box.home;
   const repo = shop.repo;
   if (agent === "claude-code") {
-    const template = join(FIXTURES, "claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`);
+    const template = join(
+      FIXTURES,
+      "claude-code",
+      ".claude",
+      "projects",
+      "-home-dev-work-shop",
+      `${SESSIONS.claude}.jsonl`,
+    );
     const text = readFileSync(template, "utf8")
       .replaceAll(SESSIONS.claude, id)
       .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
@@ -107,7 +117,9 @@ function jsonOf(r: Result): { lines: LineJson[]; summary: v.InferOutput<typeof B
 
 /** line number -> trace IDs (or "human"). */
 function who(lines: LineJson[]): Record<number, string> {
-  return Object.fromEntries(lines.map((l) => [l.line, l.attribution === "agent" ? l.traces.map((t) => t.id).join("+") : l.attribution]));
+  return Object.fromEntries(
+    lines.map((l) => [l.line, l.attribution === "agent" ? l.traces.map((t) => t.id).join("+") : l.attribution]),
+  );
 }
 
 // In the note's order: canonical notes sort their lines, so Codex's 01a1... comes first.
@@ -138,12 +150,18 @@ beforeAll(() => {
   real(["commit", "-qm", "Rename auth to login"], "2026-11-20T10:30:00Z");
   // C5: a Claude Code session writes src/util.py.
   session("claude-code", CLAUDE_2, "src/util.py");
-  write("src/util.py", 'def normalise_username(name: str) -> str:\n    return name.strip().lower().replace(" ", "_")\n\n\ndef keep_me():\n    return "this stays in util"\n');
+  write(
+    "src/util.py",
+    'def normalise_username(name: str) -> str:\n    return name.strip().lower().replace(" ", "_")\n\n\ndef keep_me():\n    return "this stays in util"\n',
+  );
   real(["add", "-A"]);
   agentCommit("Add util", "2026-11-20T10:40:00Z", CLAUDE_2);
   // C6 (human): moves normalise_username from util.py to login.py.
   write("src/util.py", 'def keep_me():\n    return "this stays in util"\n');
-  append("src/login.py", '\ndef normalise_username(name: str) -> str:\n    return name.strip().lower().replace(" ", "_")\n');
+  append(
+    "src/login.py",
+    '\ndef normalise_username(name: str) -> str:\n    return name.strip().lower().replace(" ", "_")\n',
+  );
   real(["commit", "-qam", "Move normalise_username"], "2026-11-20T10:50:00Z");
   commits.c6 = head();
   // A side branch where a Codex session adds a constant; main edits the README; a merge
@@ -204,7 +222,12 @@ describe("who wrote each line", () => {
       lines: 13,
       shares: [
         { attribution: "human", by: [], lines: 4, share: 4 / 13 },
-        { attribution: "agent", by: [{ agent: "claude-code", model: "claude-sonnet-4-5-20250929", source: "git-traces" }], lines: 3, share: 3 / 13 },
+        {
+          attribution: "agent",
+          by: [{ agent: "claude-code", model: "claude-sonnet-4-5-20250929", source: "git-traces" }],
+          lines: 3,
+          share: 3 / 13,
+        },
         {
           attribution: "agent",
           by: [
@@ -214,7 +237,12 @@ describe("who wrote each line", () => {
           lines: 3,
           share: 3 / 13,
         },
-        { attribution: "agent", by: [{ agent: "codex", model: "gpt-5-codex", source: "git-traces" }], lines: 3, share: 3 / 13 },
+        {
+          attribution: "agent",
+          by: [{ agent: "codex", model: "gpt-5-codex", source: "git-traces" }],
+          lines: 3,
+          share: 3 / 13,
+        },
       ],
     });
   });
@@ -232,7 +260,10 @@ describe("who wrote each line", () => {
   });
 
   test("-L with one range and with two", () => {
-    expect(who(jsonOf(traces(["blame", "--json", "-L", "8,9", "src/login.py"])).lines)).toEqual({ 8: CODEX_2, 9: CODEX_2 });
+    expect(who(jsonOf(traces(["blame", "--json", "-L", "8,9", "src/login.py"])).lines)).toEqual({
+      8: CODEX_2,
+      9: CODEX_2,
+    });
     const two = jsonOf(traces(["blame", "--json", "-C", "-L", "2,3", "-L11,+2", "src/login.py"]));
     expect(who(two.lines)).toEqual({ 2: CODEX_3, 3: BOTH, 11: CLAUDE_2, 12: CLAUDE_2 });
     expect(two.summary!.lines).toBe(4);
@@ -264,7 +295,9 @@ describe("who wrote each line", () => {
       const { lines, summary } = jsonOf(traces(["blame", "--json", "README.md"]));
       expect(lines.at(-1)).toMatchObject({ attribution: "uncommitted", commit: "0".repeat(40), traces: [] });
       expect(summary!.shares.map((s) => s.attribution).sort()).toEqual(["human", "uncommitted"]);
-      expect(traces(["blame", "README.md"]).out).toMatch(/^00000000 uncommitted \(Not Committed Yet .* 4\) work in progress$/m);
+      expect(traces(["blame", "README.md"]).out).toMatch(
+        /^00000000 uncommitted \(Not Committed Yet .* 4\) work in progress$/m,
+      );
     } finally {
       real(["checkout", "--", "README.md"]);
     }
@@ -279,25 +312,44 @@ describe("output formats", () => {
     const rows = r.out.split("\n");
     const c1 = commits.c1!.slice(0, 8);
     // Lines from other names (the rename, -C) bring git's file-name column.
-    expect(rows[0]).toMatch(/^\^[0-9a-f]{7} src\/auth\.py  human +\(Dev Eloper 2026-11-20 09:00:00 \+0000  1\) """Authentication helpers for the shop backend\."""$/);
-    expect(rows[2]).toBe(`${c1} src/auth.py  codex,claude-code 2 traces                   01a1f866 (Dev Eloper 2026-11-20 10:08:00 +0000  3) `);
-    expect(rows[7]).toMatch(/^[0-9a-f]{8} src\/auth\.py  codex +gpt-5-codex +0b2c3d4e \(Dev Eloper 2026-11-20 10:20:00 \+0000  8\) def login\(user\):$/);
-    expect(rows[10]).toMatch(/^[0-9a-f]{8} src\/util\.py  claude-code +claude-sonnet-4-5-20250929 a1b2c3d4 \(Dev Eloper 2026-11-20 10:40:00 \+0000 11\) def normalise_username/);
-    expect(r.out).toContain("\nSummary of 13 lines\n  30.8%  4  human\n  23.1%  3  claude-code claude-sonnet-4-5-20250929\n  23.1%  3  claude-code claude-sonnet-4-5-20250929 + codex gpt-5-codex\n  23.1%  3  codex gpt-5-codex\n");
+    expect(rows[0]).toMatch(
+      /^\^[0-9a-f]{7} src\/auth\.py {2}human +\(Dev Eloper 2026-11-20 09:00:00 \+0000 {2}1\) """Authentication helpers for the shop backend\."""$/,
+    );
+    expect(rows[2]).toBe(
+      `${c1} src/auth.py  codex,claude-code 2 traces                   01a1f866 (Dev Eloper 2026-11-20 10:08:00 +0000  3) `,
+    );
+    expect(rows[7]).toMatch(
+      /^[0-9a-f]{8} src\/auth\.py {2}codex +gpt-5-codex +0b2c3d4e \(Dev Eloper 2026-11-20 10:20:00 \+0000 {2}8\) def login\(user\):$/,
+    );
+    expect(rows[10]).toMatch(
+      /^[0-9a-f]{8} src\/util\.py {2}claude-code +claude-sonnet-4-5-20250929 a1b2c3d4 \(Dev Eloper 2026-11-20 10:40:00 \+0000 11\) def normalise_username/,
+    );
+    expect(r.out).toContain(
+      "\nSummary of 13 lines\n  30.8%  4  human\n  23.1%  3  claude-code claude-sonnet-4-5-20250929\n  23.1%  3  claude-code claude-sonnet-4-5-20250929 + codex gpt-5-codex\n  23.1%  3  codex gpt-5-codex\n",
+    );
     expect(r.out).not.toContain("\x1b");
-    expect(traces(["blame", "--no-summary", "-C", "src/login.py"]).out).toBe(r.out.slice(0, r.out.indexOf("\nSummary")));
+    expect(traces(["blame", "--no-summary", "-C", "src/login.py"]).out).toBe(
+      r.out.slice(0, r.out.indexOf("\nSummary")),
+    );
   });
 
   test("text from a subdirectory, with git blame's own -s -n -e options", () => {
     const r = traces(["blame", "-s", "-n", "-L", "8,8", "login.py"], { cwd: join(shop.repo, "src") });
     expect(r.exitCode).toBe(0);
     // Only lines from src/auth.py: git's name column appears, and so does ours.
-    expect(r.out.split("\n")[0]).toMatch(/^[0-9a-f]{8} src\/auth\.py 7 codex gpt-5-codex 0b2c3d4e 8\) def login\(user\):$/);
+    expect(r.out.split("\n")[0]).toMatch(
+      /^[0-9a-f]{8} src\/auth\.py 7 codex gpt-5-codex 0b2c3d4e 8\) def login\(user\):$/,
+    );
     const readme = traces(["blame", "-e", "-L", "1,1", "../README.md"], { cwd: join(shop.repo, "src") });
     // git -C <dir> traces blame works as git -C does.
-    const viaC = run([join(box.bin, "git"), "-C", join(shop.repo, "src"), "traces", "blame", "-s", "-n", "-L", "8,8", "login.py"], { cwd: box.dir, env: box.env });
+    const viaC = run(
+      [join(box.bin, "git"), "-C", join(shop.repo, "src"), "traces", "blame", "-s", "-n", "-L", "8,8", "login.py"],
+      { cwd: box.dir, env: box.env },
+    );
     expect(viaC.out).toBe(r.out);
-    expect(readme.out.split("\n")[0]).toMatch(/^\^[0-9a-f]{7} human \(<dev@example\.com> 2026-11-20 09:00:00 \+0000 1\) # shop$/);
+    expect(readme.out.split("\n")[0]).toMatch(
+      /^\^[0-9a-f]{7} human \(<dev@example\.com> 2026-11-20 09:00:00 \+0000 1\) # shop$/,
+    );
   });
 
   test("--porcelain: git's own bytes plus a trace line per trace before the file name", () => {
@@ -308,7 +360,11 @@ describe("output formats", () => {
     const rows = ours.out.split("\n");
     const c1 = rows.indexOf(rows.find((l) => l.startsWith(`${commits.c1} `))!);
     const block = rows.slice(c1, rows.indexOf("filename src/auth.py", c1) + 1);
-    expect(block.slice(-3)).toEqual([`trace ${SESSIONS.codex} codex gpt-5-codex`, `trace ${SESSIONS.claude} claude-code claude-sonnet-4-5-20250929`, "filename src/auth.py"]);
+    expect(block.slice(-3)).toEqual([
+      `trace ${SESSIONS.codex} codex gpt-5-codex`,
+      `trace ${SESSIONS.claude} claude-code claude-sonnet-4-5-20250929`,
+      "filename src/auth.py",
+    ]);
     expect(rows.filter((l) => l.startsWith("trace ")).length).toBe(2 + 1 + 1 + 1 + 1);
     expect(ours.out).not.toContain("Summary");
   });
@@ -324,14 +380,23 @@ describe("output formats", () => {
   test("--json: JSON Lines valid against the schemas; --no-summary leaves the summary out", () => {
     const full = jsonOf(traces(["blame", "--json", "src/login.py"]));
     expect(full.lines.length).toBe(13);
-    expect(full.lines[7]).toMatchObject({ line: 8, originalLine: 7, path: "src/auth.py", content: "def login(user):", attribution: "agent", match: "file" });
+    expect(full.lines[7]).toMatchObject({
+      line: 8,
+      originalLine: 7,
+      path: "src/auth.py",
+      content: "def login(user):",
+      attribution: "agent",
+      match: "file",
+    });
     const bare = jsonOf(traces(["blame", "--json", "--no-summary", "src/login.py"]));
     expect(bare.summary).toBeUndefined();
     expect(bare.lines).toEqual(full.lines);
   });
 
   test("colour only when asked: NO_COLOR wins, CLICOLOR_FORCE turns it on in a pipe", () => {
-    expect(traces(["blame", "src/login.py"], { env: { NO_COLOR: "1", CLICOLOR_FORCE: "1" } }).out).not.toContain("\x1b");
+    expect(traces(["blame", "src/login.py"], { env: { NO_COLOR: "1", CLICOLOR_FORCE: "1" } }).out).not.toContain(
+      "\x1b",
+    );
     const forced = traces(["blame", "src/login.py"], { env: { NO_COLOR: undefined, CLICOLOR_FORCE: "1" } });
     expect(forced.out).toContain(`\x1b[36mcodex\x1b[0m`);
     expect(forced.out).toContain(`\x1b[2mhuman\x1b[0m`);
@@ -369,7 +434,9 @@ describe("errors are git's, in one line, with git's status", () => {
   test("options it does not take: usage, exit 129, the reason in one line", () => {
     const r = traces(["blame", "--incremental", "src/login.py"]);
     expect(r.exitCode).toBe(129);
-    expect(r.err.trim().split("\n").at(-1)).toBe("git-traces: option '--incremental' is not supported by git traces blame: use --porcelain or --json");
+    expect(r.err.trim().split("\n").at(-1)).toBe(
+      "git-traces: option '--incremental' is not supported by git traces blame: use --porcelain or --json",
+    );
     expect(r.err).not.toContain("    at ");
     expect(traces(["blame"]).exitCode).toBe(129);
   });
@@ -379,7 +446,8 @@ describe("notes without a file list", () => {
   test("a traces.com-style note (ID and URL only) gives its commit's lines, marked match: commit", () => {
     const repo = join(box.dir, "plain-note");
     mkdirSync(repo);
-    const git = (args: string[], iso = "2026-11-20T12:00:00Z") => run(["/usr/bin/git", ...args], { cwd: repo, env: at(box.realEnv, iso) });
+    const git = (args: string[], iso = "2026-11-20T12:00:00Z") =>
+      run(["/usr/bin/git", ...args], { cwd: repo, env: at(box.realEnv, iso) });
     git(["init", "-q"]);
     writeFileSync(join(repo, "a.txt"), "one\n");
     git(["add", "-A"]);
@@ -390,9 +458,15 @@ describe("notes without a file list", () => {
     const r = run([join(box.bin, "git"), "traces", "blame", "--json", "a.txt"], { cwd: repo, env: box.env });
     const { lines } = jsonOf(r);
     expect(lines[0]).toMatchObject({ attribution: "human", match: null });
-    expect(lines[1]).toMatchObject({ attribution: "agent", match: "commit", traces: [{ id: "sess_42", agent: null, model: null, url: "https://www.traces.com/s/sess_42" }] });
+    expect(lines[1]).toMatchObject({
+      attribution: "agent",
+      match: "commit",
+      traces: [{ id: "sess_42", agent: null, model: null, url: "https://www.traces.com/s/sess_42" }],
+    });
     const text = run([join(box.bin, "git"), "traces", "blame", "a.txt"], { cwd: repo, env: box.env });
-    expect(text.out.split("\n")[1]).toMatch(/^[0-9a-f]{8} unknown agent  sess_42 \(Dev Eloper 2026-11-20 12:10:00 \+0000 2\) two$/);
+    expect(text.out.split("\n")[1]).toMatch(
+      /^[0-9a-f]{8} unknown agent {2}sess_42 \(Dev Eloper 2026-11-20 12:10:00 \+0000 2\) two$/,
+    );
     expect(text.out).toContain("50.0%  1  unknown agent\n");
   });
 });
@@ -410,7 +484,12 @@ describe("untrusted notes and content", () => {
     const note = Buffer.concat([
       Buffer.from(
         [
-          meta("evil-1", { v: 1, agent: "claude-code\u001b[2J\u001b]8;;http://x\u0007", model: "gpt\u009b31m-evil", files: ["evil.txt"] }),
+          meta("evil-1", {
+            v: 1,
+            agent: "claude-code\u001b[2J\u001b]8;;http://x\u0007",
+            model: "gpt\u009b31m-evil",
+            files: ["evil.txt"],
+          }),
           "traces:evil-1",
           meta("../../../etc/passwd", { agent: "traversal", files: ["evil.txt"] }),
           "traces:../../../etc/passwd",
@@ -435,13 +514,19 @@ describe("untrusted notes and content", () => {
     expect(text.out.split("\n").slice(0, 1).join()).not.toContain("\x1b");
 
     // Towards a terminal (colour forced on here), the content is made safe too.
-    const tty = run([join(box.bin, "git"), "traces", "blame", "--no-summary", "evil.txt"], { cwd: repo, env: { ...box.env, NO_COLOR: undefined, CLICOLOR_FORCE: "1" } });
+    const tty = run([join(box.bin, "git"), "traces", "blame", "--no-summary", "evil.txt"], {
+      cwd: repo,
+      env: { ...box.env, NO_COLOR: undefined, CLICOLOR_FORCE: "1" },
+    });
     const plain = tty.out.replace(/\x1b\[[0-9;]*m/g, "");
     expect(plain).toContain("red ^[[31malert^[[0m and a bell^G");
     expect(plain).not.toContain("\x1b");
     expect(plain).not.toContain("\x07");
 
-    const porcelain = run([join(box.bin, "git"), "traces", "blame", "--porcelain", "evil.txt"], { cwd: repo, env: box.env });
+    const porcelain = run([join(box.bin, "git"), "traces", "blame", "--porcelain", "evil.txt"], {
+      cwd: repo,
+      env: box.env,
+    });
     const traceLines = porcelain.out.split("\n").filter((l) => l.startsWith("trace "));
     expect(traceLines).toEqual(["trace evil-1 claude-code^[[2J^[]8;;http://x^G gptM-^[31m-evil"]);
 

@@ -45,7 +45,9 @@ function checkRecord(repo: string, r: AgentTraceRecord): AgentTraceRecord {
       for (const range of c.ranges) {
         expect(range.end_line).toBeLessThanOrEqual(lines.length);
         const bytes = Buffer.concat(lines.slice(range.start_line - 1, range.end_line));
-        expect(range.content_hash).toBe(`murmur3:${(Bun.hash.murmur32v3(bytes, 0) >>> 0).toString(16).padStart(8, "0")}`);
+        expect(range.content_hash).toBe(
+          `murmur3:${(Bun.hash.murmur32v3(bytes, 0) >>> 0).toString(16).padStart(8, "0")}`,
+        );
       }
     }
   }
@@ -60,7 +62,11 @@ function exportOne(repo: string, ...args: string[]): AgentTraceRecord {
 }
 
 function realGit(repo: string, args: string[], iso = "2026-11-20T10:30:00Z", input?: string): string {
-  const r = run(["/usr/bin/git", ...args], { cwd: repo, env: at(box.realEnv, iso), ...(input !== undefined ? { input } : {}) });
+  const r = run(["/usr/bin/git", ...args], {
+    cwd: repo,
+    env: at(box.realEnv, iso),
+    ...(input !== undefined ? { input } : {}),
+  });
   if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.err}`);
   return r.out.trim();
 }
@@ -80,7 +86,8 @@ function commitAll(repo: string, message: string, iso = "2026-11-20T10:30:00Z"):
   return realGit(repo, ["rev-parse", "HEAD"]);
 }
 
-const conversationsOf = (r: AgentTraceRecord, path: string) => r.files.find((f) => f.path === path)?.conversations ?? [];
+const conversationsOf = (r: AgentTraceRecord, path: string) =>
+  r.files.find((f) => f.path === path)?.conversations ?? [];
 
 describe("a commit made through the shim with the fixture sessions", () => {
   let shop: Shop;
@@ -101,7 +108,10 @@ describe("a commit made through the shim with the fixture sessions", () => {
     // src/auth.py had one line; the sessions' edit added lines 2-4. The test file is new.
     for (const path of ["src/auth.py", "tests/test_auth.py"]) {
       const convs = conversationsOf(r, path);
-      expect(convs.map((c) => c.contributor.model_id).sort()).toEqual(["anthropic/claude-sonnet-4-5-20250929", "openai/gpt-5-codex"]);
+      expect(convs.map((c) => c.contributor.model_id).sort()).toEqual([
+        "anthropic/claude-sonnet-4-5-20250929",
+        "openai/gpt-5-codex",
+      ]);
       for (const c of convs) {
         expect(c.contributor.type).toBe("ai");
         expect(c.url).toStartWith("file:///");
@@ -109,15 +119,22 @@ describe("a commit made through the shim with the fixture sessions", () => {
       }
     }
     expect(conversationsOf(r, "src/auth.py")[0]!.ranges.map((x) => [x.start_line, x.end_line])).toEqual([[2, 4]]);
-    expect(conversationsOf(r, "tests/test_auth.py")[0]!.ranges.map((x) => [x.start_line, x.end_line])).toEqual([[1, 2]]);
-    const codexUrl = conversationsOf(r, "src/auth.py").find((c) => c.contributor.model_id === "openai/gpt-5-codex")!.url!;
+    expect(conversationsOf(r, "tests/test_auth.py")[0]!.ranges.map((x) => [x.start_line, x.end_line])).toEqual([
+      [1, 2],
+    ]);
+    const codexUrl = conversationsOf(r, "src/auth.py").find((c) => c.contributor.model_id === "openai/gpt-5-codex")!
+      .url!;
     expect(codexUrl).toContain(".codex/sessions/");
     const traces = r.metadata["dev.git-traces"].traces;
-    expect(traces.map((t) => [t.id, t.agent]).sort()).toEqual([
-      [SESSIONS.codex, "codex"],
-      [SESSIONS.claude, "claude-code"],
-    ].sort());
-    expect(traces.find((t) => t.agent === "claude-code")!.title).toBe("Add login with rate limiting to src/auth.py and a test");
+    expect(traces.map((t) => [t.id, t.agent]).sort()).toEqual(
+      [
+        [SESSIONS.codex, "codex"],
+        [SESSIONS.claude, "claude-code"],
+      ].sort(),
+    );
+    expect(traces.find((t) => t.agent === "claude-code")!.title).toBe(
+      "Add login with rate limiting to src/auth.py and a test",
+    );
   });
 
   test("deterministic: two exports are byte-identical, --output writes the same bytes, -o - is stdout", () => {
@@ -155,7 +172,9 @@ describe("crafted notes", () => {
       meta(SESSIONS.codex, { agent: "codex", model: "gpt-5-codex", files: ["tests/test_auth.py"] }),
     ]);
     const r = exportOne(shop.repo, commit);
-    expect(r.files.map((f) => [f.path, f.conversations.map((c) => c.contributor.model_id ?? c.contributor.type)])).toEqual([
+    expect(
+      r.files.map((f) => [f.path, f.conversations.map((c) => c.contributor.model_id ?? c.contributor.type)]),
+    ).toEqual([
       ["README.md", ["human"]],
       ["src/auth.py", ["anthropic/claude-sonnet-4-5-20250929"]],
       ["tests/test_auth.py", ["openai/gpt-5-codex"]],
@@ -172,14 +191,29 @@ describe("crafted notes", () => {
     writeFileSync(join(shop.repo, "src", "auth.py"), "one\ntwo\n");
     writeFileSync(join(shop.repo, "notes.txt"), "n\n");
     const commit = commitAll(shop.repo, "Elsewhere");
-    note(shop.repo, commit, ["traces:remote-session-1", meta("remote-session-1", { agent: "claude-code", model: "claude-opus-4-1-20250805", files: ["src/auth.py"], title: "Made on another machine" })]);
+    note(shop.repo, commit, [
+      "traces:remote-session-1",
+      meta("remote-session-1", {
+        agent: "claude-code",
+        model: "claude-opus-4-1-20250805",
+        files: ["src/auth.py"],
+        title: "Made on another machine",
+      }),
+    ]);
     const r = exportOne(shop.repo, commit);
     expect(conversationsOf(r, "src/auth.py")).toEqual([
-      { contributor: { type: "ai", model_id: "anthropic/claude-opus-4-1-20250805" }, ranges: [{ start_line: 1, end_line: 2, content_hash: expect.stringMatching(/^murmur3:[0-9a-f]{8}$/) }] },
+      {
+        contributor: { type: "ai", model_id: "anthropic/claude-opus-4-1-20250805" },
+        ranges: [{ start_line: 1, end_line: 2, content_hash: expect.stringMatching(/^murmur3:[0-9a-f]{8}$/) }],
+      },
     ]);
     expect(conversationsOf(r, "notes.txt")[0]!.contributor).toEqual({ type: "human" });
     // A traces.com line: a URL, no meta, so no file list: its lines' author is unknown.
-    note(shop.repo, commit, ["traces:tc-123 https://www.traces.com/s/tc-123", "traces:remote-session-1", meta("remote-session-1", { model: "claude-opus-4-1-20250805", files: ["src/auth.py"] })]);
+    note(shop.repo, commit, [
+      "traces:tc-123 https://www.traces.com/s/tc-123",
+      "traces:remote-session-1",
+      meta("remote-session-1", { model: "claude-opus-4-1-20250805", files: ["src/auth.py"] }),
+    ]);
     const u = exportOne(shop.repo, commit);
     expect(conversationsOf(u, "src/auth.py").map((c) => c.url)).toEqual([undefined]);
     expect(conversationsOf(u, "notes.txt")[0]!.contributor).toEqual({ type: "unknown" });
@@ -192,9 +226,13 @@ describe("crafted notes", () => {
   test("a note's URL wins over the transcript on this machine", () => {
     const shop = makeShop(box, ["claude-code"]);
     const commit = commitAll(shop.repo, "Add login");
-    note(shop.repo, commit, [`traces:${SESSIONS.claude} https://traces.example.com/t/${SESSIONS.claude}`, meta(SESSIONS.claude, { model: "claude-sonnet-4-5-20250929", files: ["src/auth.py", "tests/test_auth.py"] })]);
+    note(shop.repo, commit, [
+      `traces:${SESSIONS.claude} https://traces.example.com/t/${SESSIONS.claude}`,
+      meta(SESSIONS.claude, { model: "claude-sonnet-4-5-20250929", files: ["src/auth.py", "tests/test_auth.py"] }),
+    ]);
     const r = exportOne(shop.repo, commit);
-    for (const f of r.files) expect(f.conversations.map((c) => c.url)).toEqual([`https://traces.example.com/t/${SESSIONS.claude}`]);
+    for (const f of r.files)
+      expect(f.conversations.map((c) => c.url)).toEqual([`https://traces.example.com/t/${SESSIONS.claude}`]);
   });
 
   test("a root commit is diffed against the empty tree", () => {
@@ -203,10 +241,23 @@ describe("crafted notes", () => {
     realGit(repo, ["init", "-q", "-b", "main"]);
     writeFileSync(join(repo, "main.py"), "print('a')\nprint('b')\nprint('c')\n");
     const root = commitAll(repo, "Start");
-    note(repo, root, ["traces:first-session", meta("first-session", { agent: "codex", model: "gpt-5-codex", files: ["main.py"] })]);
+    note(repo, root, [
+      "traces:first-session",
+      meta("first-session", { agent: "codex", model: "gpt-5-codex", files: ["main.py"] }),
+    ]);
     const r = exportOne(repo, "HEAD");
     expect(r.metadata["dev.git-traces"].diff_base).toBeNull();
-    expect(r.files).toEqual([{ path: "main.py", conversations: [{ contributor: { type: "ai", model_id: "openai/gpt-5-codex" }, ranges: [{ start_line: 1, end_line: 3, content_hash: expect.any(String) }] }] }]);
+    expect(r.files).toEqual([
+      {
+        path: "main.py",
+        conversations: [
+          {
+            contributor: { type: "ai", model_id: "openai/gpt-5-codex" },
+            ranges: [{ start_line: 1, end_line: 3, content_hash: expect.any(String) }],
+          },
+        ],
+      },
+    ]);
   });
 
   test("a renamed file: named by its new path, only the lines the commit added", () => {
@@ -218,7 +269,10 @@ describe("crafted notes", () => {
     writeFileSync(join(shop.repo, "src", "new_name.py"), body.replace("line 7\n", "line 7\nadded by the agent\n"));
     const commit = commitAll(shop.repo, "Rename and edit");
     expect(realGit(shop.repo, ["show", "--format=", "-M", "--name-status", commit])).toStartWith("R");
-    note(shop.repo, commit, ["traces:rename-session", meta("rename-session", { agent: "claude-code", model: "claude-sonnet-4-5-20250929", files: ["src/new_name.py"] })]);
+    note(shop.repo, commit, [
+      "traces:rename-session",
+      meta("rename-session", { agent: "claude-code", model: "claude-sonnet-4-5-20250929", files: ["src/new_name.py"] }),
+    ]);
     const r = exportOne(shop.repo, commit);
     expect(r.files.map((f) => f.path)).toEqual(["src/new_name.py"]);
     expect(r.files[0]!.conversations[0]!.ranges.map((x) => [x.start_line, x.end_line])).toEqual([[8, 8]]);
@@ -231,7 +285,10 @@ describe("crafted notes", () => {
     realGit(shop.repo, ["rm", "-q", "README.md"]);
     sh("ln -s kept.txt link", { cwd: shop.repo });
     const commit = commitAll(shop.repo, "Assets");
-    note(shop.repo, commit, ["traces:assets-1", meta("assets-1", { files: ["logo.png", "README.md", "link", "kept.txt"] })]);
+    note(shop.repo, commit, [
+      "traces:assets-1",
+      meta("assets-1", { files: ["logo.png", "README.md", "link", "kept.txt"] }),
+    ]);
     expect(exportOne(shop.repo, commit).files.map((f) => f.path)).toEqual(["kept.txt"]);
 
     realGit(shop.repo, ["checkout", "-q", "-b", "side", "HEAD~1"]);
@@ -247,7 +304,9 @@ describe("crafted notes", () => {
     note(shop.repo, merge, ["traces:merge-1", meta("merge-1", { model: "gpt-5", files: ["kept.txt"] })]);
     const r = exportOne(shop.repo, "HEAD");
     expect(r.metadata["dev.git-traces"].diff_base).toBe(realGit(shop.repo, ["rev-parse", "HEAD^1"]));
-    expect(r.files.map((f) => [f.path, f.conversations.map((c) => c.ranges.map((x) => [x.start_line, x.end_line]))])).toEqual([["kept.txt", [[[3, 3]]]]]);
+    expect(
+      r.files.map((f) => [f.path, f.conversations.map((c) => c.ranges.map((x) => [x.start_line, x.end_line]))]),
+    ).toEqual([["kept.txt", [[[3, 3]]]]]);
   });
 
   test("hostile notes: escapes stay escaped, bad IDs are ignored", () => {
@@ -274,12 +333,18 @@ describe("ranges", () => {
     const base = realGit(shop.repo, ["rev-parse", "HEAD"]);
     writeFileSync(join(shop.repo, "src", "auth.py"), "x = 1\n");
     const a = commitAll(shop.repo, "Agent A", "2026-11-20T10:20:00Z");
-    note(shop.repo, a, [`traces:${SESSIONS.claude}`, meta(SESSIONS.claude, { agent: "claude-code", model: "claude-sonnet-4-5-20250929", files: ["src/auth.py"] })]);
+    note(shop.repo, a, [
+      `traces:${SESSIONS.claude}`,
+      meta(SESSIONS.claude, { agent: "claude-code", model: "claude-sonnet-4-5-20250929", files: ["src/auth.py"] }),
+    ]);
     writeFileSync(join(shop.repo, "README.md"), "# shop\nby hand\n");
     const human = commitAll(shop.repo, "Human", "2026-11-20T10:21:00Z");
     writeFileSync(join(shop.repo, "tests", "test_auth.py"), "def test():\n    pass\n");
     const b = commitAll(shop.repo, "Agent B", "2026-11-20T10:22:00Z");
-    note(shop.repo, b, [`traces:${SESSIONS.codex}`, meta(SESSIONS.codex, { agent: "codex", model: "gpt-5-codex", files: ["tests/test_auth.py"] })]);
+    note(shop.repo, b, [
+      `traces:${SESSIONS.codex}`,
+      meta(SESSIONS.codex, { agent: "codex", model: "gpt-5-codex", files: ["tests/test_auth.py"] }),
+    ]);
     return { shop, commits: [base, a, human, b] };
   }
 
@@ -294,10 +359,17 @@ describe("ranges", () => {
     expect(records[0]!.timestamp).toBe("2026-11-20T10:20:00+00:00");
     expect(new Set(records.map((x) => x.id)).size).toBe(2);
     const jsonl = exportRun(shop.repo, `${base}..HEAD`, "--jsonl");
-    expect(jsonl.out.trimEnd().split("\n").map((l) => JSON.parse(l))).toEqual(records);
+    expect(
+      jsonl.out
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual(records);
     // Other spellings of a range: ^A B, and C^! for one commit as a range.
     expect(JSON.parse(exportRun(shop.repo, `^${base}`, "HEAD").out)).toEqual(records);
-    expect((JSON.parse(exportRun(shop.repo, `${b}^!`).out) as AgentTraceRecord[]).map((x) => x.vcs.revision)).toEqual([b]);
+    expect((JSON.parse(exportRun(shop.repo, `${b}^!`).out) as AgentTraceRecord[]).map((x) => x.vcs.revision)).toEqual([
+      b,
+    ]);
     expect(exportRun(shop.repo, `${base}..HEAD`).out).toBe(r.out);
   });
 
@@ -345,7 +417,10 @@ describe("errors", () => {
     const commit = commitAll(shop.repo, "A");
     note(shop.repo, commit, ["traces:s-1", meta("s-1", { files: ["a.txt"] })]);
     const w = exportRun(shop.repo, "HEAD", "--output", join(box.dir, "missing-dir", "x.json"));
-    expect([w.exitCode, w.err]).toEqual([1, `git-traces: cannot write '${join(box.dir, "missing-dir", "x.json")}': ENOENT\n`]);
+    expect([w.exitCode, w.err]).toEqual([
+      1,
+      `git-traces: cannot write '${join(box.dir, "missing-dir", "x.json")}': ENOENT\n`,
+    ]);
   });
 
   test("--help lists the format and gives examples", () => {

@@ -23,18 +23,41 @@ let clone: string;
 const times: string[] = [];
 
 const tokens = { input: 1, output: 2, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
-const base = (id: string) => ({ id, agent: "claude-code", models: ["m1"], title: `trace ${id}`, start: "2026-11-20T10:00:00Z", end: "2026-11-20T11:00:00Z", tools: [], messages: [], tokens });
+const base = (id: string) => ({
+  id,
+  agent: "claude-code",
+  models: ["m1"],
+  title: `trace ${id}`,
+  start: "2026-11-20T10:00:00Z",
+  end: "2026-11-20T11:00:00Z",
+  tools: [],
+  messages: [],
+  tokens,
+});
 
 function huge(id: string) {
-  const messages = Array.from({ length: MESSAGES }, (_, i) => ({ role: i % 2 ? "assistant" : "user", text: `message ${i}`, at: "2026-11-20T10:00:00Z" }));
-  const tools = Array.from({ length: CALLS }, (_, i) => ({ kind: i % 2 ? "read" : "edit", name: "Edit", paths: [`src/f${i}.ts`], at: "2026-11-20T10:00:00Z" }));
+  const messages = Array.from({ length: MESSAGES }, (_, i) => ({
+    role: i % 2 ? "assistant" : "user",
+    text: `message ${i}`,
+    at: "2026-11-20T10:00:00Z",
+  }));
+  const tools = Array.from({ length: CALLS }, (_, i) => ({
+    kind: i % 2 ? "read" : "edit",
+    name: "Edit",
+    paths: [`src/f${i}.ts`],
+    at: "2026-11-20T10:00:00Z",
+  }));
   return { ...base(id), transcript: "/etc/shadow", tools, messages };
 }
 
 /** Entries of the remote's refs/traces/content, as JSON text, by trace ID. */
 const CONTENT: Record<string, string> = {
   "huge-trace": JSON.stringify(huge("huge-trace")),
-  "with-path": JSON.stringify({ ...base("with-path"), transcript: "/etc/shadow", messages: [{ role: "user", text: "hello" }] }),
+  "with-path": JSON.stringify({
+    ...base("with-path"),
+    transcript: "/etc/shadow",
+    messages: [{ role: "user", text: "hello" }],
+  }),
   "not-json": "{nope",
   "bad-role": JSON.stringify({ ...base("bad-role"), messages: [{ role: "\u001b[31mroot", text: "x" }] }),
   "other-id": JSON.stringify(base("someone-else")),
@@ -45,7 +68,9 @@ function traces(args: string[]): Result & { ms: number } {
   const start = performance.now();
   const r = run([join(box.bin, "git"), "traces", ...args], { cwd: clone, env: box.env, timeout: 4 * BOUND_MS });
   const ms = performance.now() - start;
-  times.push(`${args.join(" ").padEnd(32)} ${ms.toFixed(0).padStart(6)} ms  ${(r.stdout.length / 1e6).toFixed(1).padStart(5)} MB`);
+  times.push(
+    `${args.join(" ").padEnd(32)} ${ms.toFixed(0).padStart(6)} ms  ${(r.stdout.length / 1e6).toFixed(1).padStart(5)} MB`,
+  );
   return { ...r, ms };
 }
 
@@ -64,7 +89,10 @@ beforeAll(() => {
   const work = join(box.dir, "work");
   clone = join(box.dir, "clone");
   const env = { env: box.realEnv };
-  sh(`git init -q --bare '${remote}' && git -C '${remote}' symbolic-ref HEAD refs/heads/main && git init -q '${work}'`, env);
+  sh(
+    `git init -q --bare '${remote}' && git -C '${remote}' symbolic-ref HEAD refs/heads/main && git init -q '${work}'`,
+    env,
+  );
   sh(`cd '${work}' && printf 'x\\n' > app.py && git add app.py && git commit -q -m 'Add app'`, env);
   const lines = Object.keys(CONTENT).map((id) => `traces:${id}`);
   writeFileSync(join(box.dir, "note.txt"), `${lines.join("\n")}\n`);
@@ -78,7 +106,10 @@ beforeAll(() => {
   }
   const treeOid = run([REAL_GIT, "mktree"], { cwd: work, env: box.realEnv, input: tree }).out.trim();
   const commit = sh(`git commit-tree ${treeOid} -m content`, { cwd: work, ...env }).trim();
-  sh(`cd '${work}' && git update-ref refs/traces/content ${commit} && git push -q '${remote}' HEAD:refs/heads/main refs/notes/traces refs/traces/content`, env);
+  sh(
+    `cd '${work}' && git update-ref refs/traces/content ${commit} && git push -q '${remote}' HEAD:refs/heads/main refs/notes/traces refs/traces/content`,
+    env,
+  );
   // A collaborator's clone through the shim: it fetches the notes and the shared content
   // (and merges the content into its refs/traces/content).
   const r = run([join(box.bin, "git"), "clone", "-q", remote, clone], { cwd: box.dir, env: box.env });
@@ -86,7 +117,9 @@ beforeAll(() => {
   expect(sh("git for-each-ref --format='%(refname)' refs/traces/", { cwd: clone, ...env })).toContain("content");
 });
 afterAll(() => {
-  console.log(`shared trace of ${MESSAGES.toLocaleString("en-US")} messages and ${CALLS.toLocaleString("en-US")} tool calls:\n  ${times.join("\n  ")}`);
+  console.log(
+    `shared trace of ${MESSAGES.toLocaleString("en-US")} messages and ${CALLS.toLocaleString("en-US")} tool calls:\n  ${times.join("\n  ")}`,
+  );
   box?.cleanup();
 });
 
@@ -128,14 +161,24 @@ test("the commit's every trace, its summary and its export: no crash, no local p
 });
 
 test("a transcript path in shared content is never shown nor exported, imported or not", () => {
-  for (const args of [["show", "with-path"], ["show", "with-path", "--json"], ["show", "with-path", "--markdown"], ["export", "HEAD"]]) {
+  for (const args of [
+    ["show", "with-path"],
+    ["show", "with-path", "--json"],
+    ["show", "with-path", "--markdown"],
+    ["export", "HEAD"],
+  ]) {
     const r = traces(args);
     ok(r);
   }
   expect(traces(["show", "with-path"]).out).toContain("hello");
   const imported = traces(["import", "with-path"]);
   expect(imported.exitCode).toBe(0);
-  for (const args of [["show", "with-path"], ["show", "with-path", "--json"], ["export", "HEAD"]]) ok(traces(args));
+  for (const args of [
+    ["show", "with-path"],
+    ["show", "with-path", "--json"],
+    ["export", "HEAD"],
+  ])
+    ok(traces(args));
   expect(traces(["show", "with-path"]).out).toContain("Content:    imported from shared content (redacted)");
 });
 
@@ -150,7 +193,9 @@ test("content that is not a valid trace: one clear sentence, never a stack trace
     const r = traces(["show", id]);
     ok(r);
     const sentence = r.out.split("\n").find((l) => l.startsWith("The content of this trace is not available here"));
-    expect(sentence).toStartWith("The content of this trace is not available here: its shared content is not a valid trace (refs/traces/content: ");
+    expect(sentence).toStartWith(
+      "The content of this trace is not available here: its shared content is not a valid trace (refs/traces/content: ",
+    );
     expect(sentence).toContain(why);
     expect(r.out).not.toContain("\u001b");
     const json = traces(["show", id, "--json"]);

@@ -31,7 +31,12 @@ function traces(args: string[], cached = false): Result & { ms: number } {
   // A run that takes far longer than the bound is stopped: the test fails fast.
   const r = run([join(box.bin, "git"), "traces", ...args], { cwd: repo, env: box.env, timeout: 4 * BOUND_MS });
   const ms = performance.now() - start;
-  times.push(`${args.map((a) => (/^[0-9a-f]{40}/.test(a) ? `<commit>${a.slice(40)}` : a)).join(" ").padEnd(28)}${cached ? " (cached)" : "         "} ${ms.toFixed(0).padStart(6)} ms`);
+  times.push(
+    `${args
+      .map((a) => (/^[0-9a-f]{40}/.test(a) ? `<commit>${a.slice(40)}` : a))
+      .join(" ")
+      .padEnd(28)}${cached ? " (cached)" : "         "} ${ms.toFixed(0).padStart(6)} ms`,
+  );
   return { ...r, ms };
 }
 
@@ -45,7 +50,10 @@ beforeAll(() => {
   requireBinary();
   box = makeSandbox("large-note");
   repo = join(box.dir, "repo");
-  sh(`mkdir -p '${repo}' && cd '${repo}' && git init -q && printf 'one\\ntwo\\n' > app.py && git add app.py && git commit -q -m 'Add app'`, { env: box.realEnv });
+  sh(
+    `mkdir -p '${repo}' && cd '${repo}' && git init -q && printf 'one\\ntwo\\n' > app.py && git add app.py && git commit -q -m 'Add app'`,
+    { env: box.realEnv },
+  );
   big = sh("git rev-parse HEAD", { cwd: repo, env: box.realEnv }).trim();
   sh(`printf 'three\\n' >> app.py && git commit -q -am 'More app'`, { cwd: repo, env: box.realEnv });
   foreign = sh("git rev-parse HEAD", { cwd: repo, env: box.realEnv }).trim();
@@ -57,7 +65,9 @@ beforeAll(() => {
   note("refs/notes/atrace", foreign, `${Array.from({ length: 1500 }, (_, i) => `atrace-${i}`).join("\n")}\n`);
 });
 afterAll(() => {
-  console.log(`${LINES.toLocaleString("en-US")}-line note, times through the compiled binary:\n  ${times.join("\n  ")}`);
+  console.log(
+    `${LINES.toLocaleString("en-US")}-line note, times through the compiled binary:\n  ${times.join("\n  ")}`,
+  );
   box?.cleanup();
 });
 

@@ -46,7 +46,15 @@ describe("this repository", () => {
     expect(r.exitCode).toBe(0);
     expect(r.out).toBe(
       [
-        [SESSIONS.claude, "claude-code", "claude-sonnet-4-5-20250929", "2026-11-20T10:06:53.257Z", "here", login, CLAUDE_TITLE].join("\t"),
+        [
+          SESSIONS.claude,
+          "claude-code",
+          "claude-sonnet-4-5-20250929",
+          "2026-11-20T10:06:53.257Z",
+          "here",
+          login,
+          CLAUDE_TITLE,
+        ].join("\t"),
         [SESSIONS.codex, "codex", "gpt-5-codex", "2026-11-20T10:06:52.577Z", "here", login, CLAUDE_TITLE].join("\t"),
         "",
       ].join("\n"),
@@ -56,7 +64,9 @@ describe("this repository", () => {
   test("a session no commit took yet is listed as not attached", () => {
     const shop = makeShop(box, ["codex"]);
     const r = list([], shop.repo);
-    expect(r.out).toBe(`${[SESSIONS.codex, "codex", "gpt-5-codex", "2026-11-20T10:06:52.577Z", "here", "-", CLAUDE_TITLE].join("\t")}\n`);
+    expect(r.out).toBe(
+      `${[SESSIONS.codex, "codex", "gpt-5-codex", "2026-11-20T10:06:52.577Z", "here", "-", CLAUDE_TITLE].join("\t")}\n`,
+    );
     const json = v.parse(ListJsonSchema, JSON.parse(list(["--json"], shop.repo).out));
     expect(json.sessions.map((s) => [s.id, s.commits, s.attachedBy])).toEqual([[SESSIONS.codex, [], []]]);
   });
@@ -67,7 +77,12 @@ describe("this repository", () => {
     const r = list(["--json"], shop.repo);
     expect(r.exitCode).toBe(0);
     const json = v.parse(ListJsonSchema, JSON.parse(r.out));
-    expect(json.repository).toEqual({ key: "https://example.com/acme/shop.git", path: shop.repo, remote: "https://example.com/acme/shop.git", git: true });
+    expect(json.repository).toEqual({
+      key: "https://example.com/acme/shop.git",
+      path: shop.repo,
+      remote: "https://example.com/acme/shop.git",
+      git: true,
+    });
     expect(r.out).not.toContain("s3cret");
     expect(r.out).not.toContain("alice");
     const [claude, codex] = json.sessions;
@@ -90,12 +105,22 @@ describe("this repository", () => {
   test("sessions known only from notes (ours or other tools') are listed and marked", () => {
     const { shop, login } = committedShop();
     const initial = real(shop, ["rev-parse", "HEAD~1"]).trim();
-    real(shop, ["notes", "--ref=refs/notes/traces", "add", "-m", 'traces:remote-1 https://traces.example.com/t/remote-1\ntraces-meta:remote-1 {"agent":"codex","model":"gpt-5","title":"A teammate\'s session","end":"2026-11-20T08:00:00Z"}', initial]);
+    real(shop, [
+      "notes",
+      "--ref=refs/notes/traces",
+      "add",
+      "-m",
+      'traces:remote-1 https://traces.example.com/t/remote-1\ntraces-meta:remote-1 {"agent":"codex","model":"gpt-5","title":"A teammate\'s session","end":"2026-11-20T08:00:00Z"}',
+      initial,
+    ]);
     real(shop, ["notes", "--ref=refs/notes/atrace", "add", "-m", "atrace-session-9", initial]);
     // git-ai names the Claude session too: one row, attached by both tools.
     const gitAi = `src/auth.py\n  s_c9883b05a2487d::t_9f8e7d6c5b4a32 1-3\n---\n${JSON.stringify({ schema_version: "authorship/3.0.0", base_commit_sha: initial, prompts: {}, sessions: { s_c9883b05a2487d: { agent_id: { tool: "claude", id: SESSIONS.claude, model: "claude-sonnet-4-5-20250929" } } } })}`;
     real(shop, ["notes", "--ref=refs/notes/ai", "add", "-m", gitAi, login]);
-    const rows = list([], shop.repo).out.trimEnd().split("\n").map((l) => l.split("\t"));
+    const rows = list([], shop.repo)
+      .out.trimEnd()
+      .split("\n")
+      .map((l) => l.split("\t"));
     expect(rows.map((r) => [r[0], r[1], r[4], r[5]])).toEqual([
       [SESSIONS.claude, "claude-code", "here", login],
       [SESSIONS.codex, "codex", "here", login],
@@ -105,7 +130,13 @@ describe("this repository", () => {
     ]);
     const json = v.parse(ListJsonSchema, JSON.parse(list(["--json"], shop.repo).out));
     expect(json.sessions[0]!.attachedBy).toEqual(["git-traces", "git-ai"]);
-    expect(json.sessions[3]).toMatchObject({ id: "remote-1", transcript: null, url: "https://traces.example.com/t/remote-1", title: "A teammate's session", lastActivity: "2026-11-20T08:00:00Z" });
+    expect(json.sessions[3]).toMatchObject({
+      id: "remote-1",
+      transcript: null,
+      url: "https://traces.example.com/t/remote-1",
+      title: "A teammate's session",
+      lastActivity: "2026-11-20T08:00:00Z",
+    });
     expect(json.sessions[2]).toMatchObject({ id: "atrace-session-9", transcript: null, attachedBy: ["git-atrace"] });
   });
 
@@ -122,7 +153,9 @@ describe("this repository", () => {
     const shop = makeShop(box, [], { edits: false });
     const folder = join(box.home, ".claude", "projects", claudeFolder(shop.repo));
     mkdirSync(folder, { recursive: true });
-    const hostile = readFileSync(join(FIXTURES, "malformed", "claude-code", "hostile-strings.jsonl"), "utf8").split("/home/dev/work/shop").join(shop.repo);
+    const hostile = readFileSync(join(FIXTURES, "malformed", "claude-code", "hostile-strings.jsonl"), "utf8")
+      .split("/home/dev/work/shop")
+      .join(shop.repo);
     // Readable with a valid ID; under a file name that is no ID, never found.
     writeFileSync(join(folder, "hostile-1.jsonl"), hostile.split("../../../../tmp/evil").join("hostile-1"));
     writeFileSync(join(folder, "..%2F..%2Fetc.jsonl"), hostile);
@@ -160,7 +193,13 @@ describe("--all: every session on this machine, by repository", () => {
     expect(r.exitCode).toBe(0);
     const json = v.parse(ListAllJsonSchema, JSON.parse(r.out));
     expect(json.repositories.map((g) => [g.key, g.path, g.remote, g.git, g.sessions.map((s) => s.id)])).toEqual([
-      ["git@github.com:acme/shop.git", shop.repo, "git@github.com:acme/shop.git", true, [SESSIONS.claude, SESSIONS.codex]],
+      [
+        "git@github.com:acme/shop.git",
+        shop.repo,
+        "git@github.com:acme/shop.git",
+        true,
+        [SESSIONS.claude, SESSIONS.codex],
+      ],
       [otherDir, otherDir, null, false, [SESSIONS.claudeOther]],
     ]);
     expect(json.repositories[0]!.sessions[0]!.commits.map((c) => c.oid)).toEqual([login]);
@@ -174,7 +213,10 @@ describe("--all: every session on this machine, by repository", () => {
       [otherDir, true],
     ]);
     // Tab-separated, the repository first.
-    const tsv = list(["--all"], box.home).out.trimEnd().split("\n").map((l) => l.split("\t").slice(0, 2));
+    const tsv = list(["--all"], box.home)
+      .out.trimEnd()
+      .split("\n")
+      .map((l) => l.split("\t").slice(0, 2));
     expect(tsv).toEqual([
       ["git@github.com:acme/shop.git", SESSIONS.claude],
       ["git@github.com:acme/shop.git", SESSIONS.codex],
@@ -189,7 +231,9 @@ describe("--all: every session on this machine, by repository", () => {
     real(shop, ["clone", "-q", shop.repo, other], box.home);
     real(shop, ["remote", "set-url", "origin", "https://example.com/acme/shop.git"], other);
     const json = v.parse(ListAllJsonSchema, JSON.parse(list(["--all", "--json"], box.dir).out));
-    expect(json.repositories.map((g) => [g.key, g.sessions.map((s) => s.id)])).toEqual([["https://example.com/acme/shop.git", [SESSIONS.claude, SESSIONS.codex, SESSIONS.claudeOther]]]);
+    expect(json.repositories.map((g) => [g.key, g.sessions.map((s) => s.id)])).toEqual([
+      ["https://example.com/acme/shop.git", [SESSIONS.claude, SESSIONS.codex, SESSIONS.claudeOther]],
+    ]);
   });
 
   test("no sessions at all: nothing printed, exit 0, also outside any repository", () => {

@@ -18,7 +18,11 @@ type Key = (typeof KEYS)[number];
 const sha = {} as Record<Key | `${Key}7`, string>;
 
 function real(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}) {
-  const r = run([REAL_GIT, ...args], { cwd: opts.cwd ?? shop.repo, env: { ...box.realEnv, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  const r = run([REAL_GIT, ...args], {
+    cwd: opts.cwd ?? shop.repo,
+    env: { ...box.realEnv, ...opts.env },
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+  });
   if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.err}`);
   return r.out;
 }
@@ -65,22 +69,38 @@ beforeAll(() => {
       git_ai_version: "1.4.5",
       base_commit_sha: sha.docs,
       prompts: {},
-      sessions: { s_c9883b05a2487d: { agent_id: { tool: "cursor", id: "6ef2299e-a67f-432b-aa80-3d2fb4d28999", model: "claude-sonnet-4-5-20250514" } } },
+      sessions: {
+        s_c9883b05a2487d: {
+          agent_id: { tool: "cursor", id: "6ef2299e-a67f-432b-aa80-3d2fb4d28999", model: "claude-sonnet-4-5-20250514" },
+        },
+      },
     })}\n`,
   );
   note("refs/notes/atrace", sha.side, "cli-test-session\n");
-  note("refs/notes/hf-traces", sha.side, "hf-trace: https://huggingface.co/buckets/acme/agent-traces/tree/shop/main/sessions/codex-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl\n");
+  note(
+    "refs/notes/hf-traces",
+    sha.side,
+    "hf-trace: https://huggingface.co/buckets/acme/agent-traces/tree/shop/main/sessions/codex-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl\n",
+  );
 
   // A hostile note and commit message, on a branch of their own.
   real(["checkout", "-q", "-b", "hostile", sha.docs]);
-  real(["commit", "-q", "--allow-empty", "-m", "Evil \u001b[2J\u001b]0;pwned\u0007 subject"], { env: at(box.realEnv, "2026-11-20T11:00:00Z") });
+  real(["commit", "-q", "--allow-empty", "-m", "Evil \u001b[2J\u001b]0;pwned\u0007 subject"], {
+    env: at(box.realEnv, "2026-11-20T11:00:00Z"),
+  });
   sha.hostile = real(["rev-parse", "HEAD"]).trim();
-  const meta = JSON.stringify({ agent: "\u001b[31mclaude-code", model: "m\u009b2J", title: "steal \u001b]52;c;Zm9v\u0007 \u202etxt.exe" });
+  const meta = JSON.stringify({
+    agent: "\u001b[31mclaude-code",
+    model: "m\u009b2J",
+    title: "steal \u001b]52;c;Zm9v\u0007 \u202etxt.exe",
+  });
   note(
     "refs/notes/traces",
     sha.hostile,
     Buffer.concat([
-      Buffer.from(`traces:../../etc/passwd\ntraces-meta:../../etc/passwd {"title":"traversal"}\ntraces:evil-1\ntraces-meta:evil-1 ${meta}\n`),
+      Buffer.from(
+        `traces:../../etc/passwd\ntraces-meta:../../etc/passwd {"title":"traversal"}\ntraces:evil-1\ntraces-meta:evil-1 ${meta}\n`,
+      ),
       Buffer.from(`traces:long-1\ntraces-meta:long-1 {"title":"${"x".repeat(70_000)}"}\n`),
       Buffer.from('traces:bytes-1\ntraces-meta:bytes-1 {"title":"caf'),
       Buffer.from([0xe9, 0x20, 0xff, 0xfe]),
@@ -95,7 +115,8 @@ beforeAll(() => {
 
 afterAll(() => box?.cleanup());
 
-const CLAUDE_LINE = "3f6c1d2e claude-code claude-sonnet-4-5-20250929 Add login with rate limiting to src/auth.py and a test";
+const CLAUDE_LINE =
+  "3f6c1d2e claude-code claude-sonnet-4-5-20250929 Add login with rate limiting to src/auth.py and a test";
 const CODEX_LINE = "01a1f866 codex gpt-5-codex Add login with rate limiting to src/auth.py and a test";
 
 describe("what git log lists, with traces", () => {
@@ -144,8 +165,15 @@ describe("what git log lists, with traces", () => {
 
   test("the medium layout is git log's own: paragraphs, tabs and --date exactly as git prints them", () => {
     const tree = real(["rev-parse", `${sha.login}^{tree}`]).trim();
-    const prose = real(["commit-tree", tree, "-p", sha.login], { input: "Prose\n\nFirst paragraph.\n\n\tindented\twith tabs\n  and spaces\n", env: at(box.realEnv, "2026-11-21T08:00:00Z") }).trim();
-    for (const args of [[prose, "-1"], [prose, "-1", "--date=iso"], [prose, "-1", "--decorate"]]) {
+    const prose = real(["commit-tree", tree, "-p", sha.login], {
+      input: "Prose\n\nFirst paragraph.\n\n\tindented\twith tabs\n  and spaces\n",
+      env: at(box.realEnv, "2026-11-21T08:00:00Z"),
+    }).trim();
+    for (const args of [
+      [prose, "-1"],
+      [prose, "-1", "--date=iso"],
+      [prose, "-1", "--decorate"],
+    ]) {
       const r = log(args);
       expect(r.exitCode).toBe(0);
       expect(r.out).toBe(real(["log", ...args]));
@@ -168,7 +196,9 @@ describe("what git log lists, with traces", () => {
   test("a merge shows its parents as git log does; an URL from a note is shown under its trace", () => {
     const r = log(["-2"]);
     expect(r.out).toContain(`commit ${sha.merge}\nMerge: ${sha.docs7} ${sha.side7}\nAuthor: Dev Eloper`);
-    expect(r.out).toContain("    01a1f866 codex (hf-traces)\n        https://huggingface.co/buckets/acme/agent-traces/tree/shop/main/sessions/codex-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl\n");
+    expect(r.out).toContain(
+      "    01a1f866 codex (hf-traces)\n        https://huggingface.co/buckets/acme/agent-traces/tree/shop/main/sessions/codex-01a1f866-0d00-7aef-b735-c77a7fcfe598.jsonl\n",
+    );
     expect(r.out).toContain("\n\ncommit ");
   });
 
@@ -194,15 +224,23 @@ describe("what git log lists, with traces", () => {
     for (const args of cases) {
       const ours = log(["--oneline", "--no-abbrev-commit", ...args]);
       expect(ours.exitCode).toBe(0);
-      const listed = ours.out.split("\n").filter((l) => /^[0-9a-f]{40} /.test(l)).map((l) => l.slice(0, 40));
-      const theirs = real(["log", "--format=%H", ...args]).split("\n").filter(Boolean);
+      const listed = ours.out
+        .split("\n")
+        .filter((l) => /^[0-9a-f]{40} /.test(l))
+        .map((l) => l.slice(0, 40));
+      const theirs = real(["log", "--format=%H", ...args])
+        .split("\n")
+        .filter(Boolean);
       expect({ args, listed }).toEqual({ args, listed: theirs });
     }
   }, 30_000);
 
   test("--traces-only keeps the commits that have traces", () => {
     const r = log(["--oneline", "--traces-only"]);
-    expect(r.out.split("\n").filter((l) => /^[0-9a-f]{7} /.test(l))).toEqual([`${sha.side7} Side work`, `${sha.login7} Add login`]);
+    expect(r.out.split("\n").filter((l) => /^[0-9a-f]{7} /.test(l))).toEqual([
+      `${sha.side7} Side work`,
+      `${sha.login7} Add login`,
+    ]);
     const none = log(["--traces-only", `${sha.initial}`]);
     expect(none.exitCode).toBe(0);
     expect(none.out).toBe("");
@@ -226,7 +264,11 @@ describe("--json", () => {
       [SESSIONS.codex, "git-traces", "codex"],
       [SESSIONS.claude, "git-traces", "claude-code"],
     ]);
-    expect(login.traces[1]).toMatchObject({ models: ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"], files: ["src/auth.py", "tests/test_auth.py"], start: "2026-11-20T10:00:05.112Z" });
+    expect(login.traces[1]).toMatchObject({
+      models: ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"],
+      files: ["src/auth.py", "tests/test_auth.py"],
+      start: "2026-11-20T10:00:05.112Z",
+    });
     const side = parsed.find((c) => c.commit === sha.side)!;
     expect(side.traces.map((t) => [t.source, t.id])).toEqual([
       ["git-ai", "6ef2299e-a67f-432b-aa80-3d2fb4d28999"],
@@ -239,7 +281,11 @@ describe("--json", () => {
   });
 
   test("with filters, and an empty array when nothing matches", () => {
-    expect(v.parse(LogJsonSchema, JSON.parse(log(["--json", "-1", "--traces-only", "--", "tests/"]).out)).map((c) => c.commit)).toEqual([sha.login]);
+    expect(
+      v
+        .parse(LogJsonSchema, JSON.parse(log(["--json", "-1", "--traces-only", "--", "tests/"]).out))
+        .map((c) => c.commit),
+    ).toEqual([sha.login]);
     expect(JSON.parse(log(["--json", "--author=nobody"]).out)).toEqual([]);
   });
 });
@@ -250,10 +296,14 @@ describe("colour", () => {
     expect(log(["--oneline", "-4"], { NO_COLOR: undefined }).out).not.toContain("\u001b");
     const forced = log(["--oneline", "-4"], { NO_COLOR: undefined, CLICOLOR_FORCE: "1" }).out;
     expect(forced).toContain(`\u001b[33m${sha.login7}\u001b[0m Add login`);
-    expect(forced).toContain("\u001b[33m3f6c1d2e\u001b[0m \u001b[36mclaude-code\u001b[0m \u001b[35mclaude-sonnet-4-5-20250929\u001b[0m Add login");
+    expect(forced).toContain(
+      "\u001b[33m3f6c1d2e\u001b[0m \u001b[36mclaude-code\u001b[0m \u001b[35mclaude-sonnet-4-5-20250929\u001b[0m Add login",
+    );
     expect(log(["--oneline", "-4"], { NO_COLOR: "1", CLICOLOR_FORCE: "1" }).out).not.toContain("\u001b");
     expect(log(["--oneline", "-1", "--color=always"]).out).toContain("\u001b[33m");
-    expect(log(["--oneline", "-1", "--no-color"], { NO_COLOR: undefined, CLICOLOR_FORCE: "1" }).out).not.toContain("\u001b");
+    expect(log(["--oneline", "-1", "--no-color"], { NO_COLOR: undefined, CLICOLOR_FORCE: "1" }).out).not.toContain(
+      "\u001b",
+    );
   });
 
   test("--decorate names the branches and tags, as git does", () => {
@@ -263,11 +313,22 @@ describe("colour", () => {
 
 describe("errors and empty states, as git has them", () => {
   test("options that change the output format are refused with a usage error", () => {
-    for (const opt of ["-p", "--stat", "--format=%H", "--pretty=full", "--graph", "--name-only", "-L1,2:README.md", "--notes"]) {
+    for (const opt of [
+      "-p",
+      "--stat",
+      "--format=%H",
+      "--pretty=full",
+      "--graph",
+      "--name-only",
+      "-L1,2:README.md",
+      "--notes",
+    ]) {
       const r = log([opt]);
       expect(r.exitCode).toBe(129);
       expect(r.out).toBe("");
-      expect(r.err.trimEnd().split("\n").pop()).toMatch(/^git-traces: git traces log prints its own format; '.+' would change it/);
+      expect(r.err.trimEnd().split("\n").pop()).toMatch(
+        /^git-traces: git traces log prints its own format; '.+' would change it/,
+      );
     }
     expect(log(["--color=sometimes"]).exitCode).toBe(129);
   });
@@ -357,9 +418,15 @@ describe("untrusted notes and commits", () => {
 
 test("git -C and --git-dir pick the repository, as for git log", () => {
   const expected = log(["--oneline", "-2", sha.login]).out;
-  const viaC = run([join(box.bin, "git"), "-C", shop.repo, "traces", "log", "--oneline", "-2", sha.login], { cwd: box.home, env: box.env });
+  const viaC = run([join(box.bin, "git"), "-C", shop.repo, "traces", "log", "--oneline", "-2", sha.login], {
+    cwd: box.home,
+    env: box.env,
+  });
   expect(viaC.out).toBe(expected);
-  const viaGitDir = run([join(box.bin, "git"), `--git-dir=${join(shop.repo, ".git")}`, "traces", "log", "--oneline", "-2", sha.login], { cwd: box.home, env: box.env });
+  const viaGitDir = run(
+    [join(box.bin, "git"), `--git-dir=${join(shop.repo, ".git")}`, "traces", "log", "--oneline", "-2", sha.login],
+    { cwd: box.home, env: box.env },
+  );
   expect(viaGitDir.out).toBe(expected);
 });
 
@@ -373,10 +440,17 @@ describe("the notes cache (.git/traces/cache/notes.json)", () => {
     expect(log(["--oneline", "--all"]).out).toBe(first);
     // Every cached entry swapped for a hostile trace: rejected, the notes are read again.
     const cache = JSON.parse(readFileSync(cacheFile, "utf8"));
-    for (const k of Object.keys(cache.entries)) cache.entries[k] = [{ id: "../../etc/passwd", source: k.split(" ")[0], models: [] }];
+    for (const k of Object.keys(cache.entries))
+      cache.entries[k] = [{ id: "../../etc/passwd", source: k.split(" ")[0], models: [] }];
     // And listings naming things that are no object IDs.
-    expect(Object.keys(cache.listings).sort()).toEqual(["refs/notes/ai", "refs/notes/atrace", "refs/notes/hf-traces", "refs/notes/traces"]);
-    for (const l of Object.values(cache.listings) as { notes: Record<string, string> }[]) for (const c of Object.keys(l.notes)) l.notes[c] = "../../etc/passwd";
+    expect(Object.keys(cache.listings).sort()).toEqual([
+      "refs/notes/ai",
+      "refs/notes/atrace",
+      "refs/notes/hf-traces",
+      "refs/notes/traces",
+    ]);
+    for (const l of Object.values(cache.listings) as { notes: Record<string, string> }[])
+      for (const c of Object.keys(l.notes)) l.notes[c] = "../../etc/passwd";
     writeFileSync(cacheFile, JSON.stringify(cache));
     expect(log(["--oneline", "--all"]).out).toBe(first);
     // A note added since: the ref moved, its listing is read again.

@@ -60,10 +60,16 @@ describe("by trace ID, prefix and commit", () => {
     expect(r.exitCode).toBe(0);
     expect(r.err).toBe("");
     const out = r.out;
-    expect(out.startsWith(`trace ${SESSIONS.claude}\nAgent:      claude-code 2.0.69\nModels:     claude-sonnet-4-5-20250929, claude-opus-4-1-20250805\n`)).toBe(true);
+    expect(
+      out.startsWith(
+        `trace ${SESSIONS.claude}\nAgent:      claude-code 2.0.69\nModels:     claude-sonnet-4-5-20250929, claude-opus-4-1-20250805\n`,
+      ),
+    ).toBe(true);
     expect(out).toContain("Title:      Add login with rate limiting to src/auth.py and a test\n");
     expect(out).toContain("Started:    2026-11-20 10:00:05 UTC\nEnded:      2026-11-20 10:06:53 UTC (6m 48s)\n");
-    expect(out).toContain(`Directory:  ${shop.repo}\nBranch:     feature/login\nCommits:    ${login.slice(0, 12)} Add login\n`);
+    expect(out).toContain(
+      `Directory:  ${shop.repo}\nBranch:     feature/login\nCommits:    ${login.slice(0, 12)} Add login\n`,
+    );
     expect(out).toContain("user 10:00:05\n    Add login with rate limiting to src/auth.py and a test\n");
     expect(out).toContain("user 10:06:30\n    The SQL looks injectable\n");
     expect(out).toContain("assistant 10:06:36 claude-opus-4-1-20250805\n    You're right:");
@@ -85,7 +91,9 @@ describe("by trace ID, prefix and commit", () => {
 
   test("Codex: its web search and the page it opened, its shell commands", () => {
     const out = traces(["show", SESSIONS.codex]).out;
-    expect(out).toContain("    · run    cat src/auth.py\n    · search OWASP blocking brute force attacks login rate limiting\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n");
+    expect(out).toContain(
+      "    · run    cat src/auth.py\n    · search OWASP blocking brute force attacks login rate limiting\n    · fetch  https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks\n",
+    );
     expect(out).toContain("Tool calls: 7 (3 edit, 2 shell, 1 web fetch, 1 web search)\n");
     expect(out).toContain("Tokens:     127,354 input, 3,252 output, 115,584 cache read, 896 reasoning\n");
   });
@@ -113,7 +121,9 @@ describe("by trace ID, prefix and commit", () => {
     expect(r.exitCode).toBe(1);
     expect(r.out).toBe("");
     expect(r.err).toBe("git-traces: no trace or commit named '0000dead'\n");
-    expect(traces(["show", "3f6"]).err).toBe("git-traces: no trace or commit named '3f6' (a trace ID prefix needs at least 4 characters)\n");
+    expect(traces(["show", "3f6"]).err).toBe(
+      "git-traces: no trace or commit named '3f6' (a trace ID prefix needs at least 4 characters)\n",
+    );
   });
 
   test("a path is no trace ID: never looked up on disk, one line, status 1", () => {
@@ -154,9 +164,13 @@ describe("--markdown and --json", () => {
     const r = traces(["show", SESSIONS.claude, "--markdown"]);
     expect(r.exitCode).toBe(0);
     const md = r.out;
-    expect(md.startsWith(`## Trace \`${SESSIONS.claude}\`\n\n| | |\n| --- | --- |\n| Agent | claude-code 2.0.69 |\n`)).toBe(true);
+    expect(
+      md.startsWith(`## Trace \`${SESSIONS.claude}\`\n\n| | |\n| --- | --- |\n| Agent | claude-code 2.0.69 |\n`),
+    ).toBe(true);
     expect(md).toContain(`| Commits | \`${login.slice(0, 12)}\` Add login |`);
-    expect(md).toContain("### Conversation\n\n**User** (10:00:05)\n\n> Add login with rate limiting to src/auth.py and a test\n");
+    expect(md).toContain(
+      "### Conversation\n\n**User** (10:00:05)\n\n> Add login with rate limiting to src/auth.py and a test\n",
+    );
     expect(md).toContain("- **run**\n  ```sh\n  pytest -q tests/test_auth.py\n  ```\n");
     expect(md).toContain("- **fetch** <https://owasp.org/www-community/controls/Blocking_Brute_Force_Attacks>\n");
     expect(md).toContain("### Files touched\n\n- `src/auth.py` (read, edited)\n- `tests/test_auth.py` (edited)\n");
@@ -180,13 +194,32 @@ describe("--markdown and --json", () => {
     const claude = out.traces.find((t: { id: string }) => t.id === SESSIONS.claude);
     expect(claude.available).toBe(true);
     expect(claude.commits).toEqual([{ oid: login, subject: "Add login" }]);
-    expect(claude.note).toMatchObject({ source: "git-traces", agent: "claude-code", files: ["src/auth.py", "tests/test_auth.py"] });
-    expect(claude.trace.tools.map((t: { kind: string }) => t.kind)).toEqual(["read", "other", "web_fetch", "edit", "edit", "shell", "edit"]);
-    expect(claude.trace.messages.filter((m: { role: string }) => m.role === "user").map((m: { text: string }) => m.text)).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
+    expect(claude.note).toMatchObject({
+      source: "git-traces",
+      agent: "claude-code",
+      files: ["src/auth.py", "tests/test_auth.py"],
+    });
+    expect(claude.trace.tools.map((t: { kind: string }) => t.kind)).toEqual([
+      "read",
+      "other",
+      "web_fetch",
+      "edit",
+      "edit",
+      "shell",
+      "edit",
+    ]);
+    expect(
+      claude.trace.messages.filter((m: { role: string }) => m.role === "user").map((m: { text: string }) => m.text),
+    ).toEqual(["Add login with rate limiting to src/auth.py and a test", "The SQL looks injectable"]);
     const byId = JSON.parse(traces(["show", "01a1f866", "--json"]).out);
     expect(byId).toMatchObject({ query: "01a1f866", resolvedAs: "trace", commit: null });
     expect(byId.traces[0].trace.tools.filter((t: { kind: string }) => t.kind === "web_search")).toEqual([
-      { kind: "web_search", name: "web_search_call", at: "2026-11-20T10:00:14.207Z", query: "OWASP blocking brute force attacks login rate limiting" },
+      {
+        kind: "web_search",
+        name: "web_search_call",
+        at: "2026-11-20T10:00:14.207Z",
+        query: "OWASP blocking brute force attacks login rate limiting",
+      },
     ]);
   });
 });
@@ -196,11 +229,15 @@ describe("traces whose content is not here", () => {
     const moved = `${claudeTranscript(box.home, shop.repo)}.away`;
     // Neither its transcript nor a snapshot of it (docs/sharing.md), nor shared content.
     const snapshots = join(box.home, ".local", "share", "git-traces", "snapshots");
-    sh(`mv '${claudeTranscript(box.home, shop.repo)}' '${moved}' && mkdir -p '${snapshots}' && mv '${snapshots}' '${snapshots}.away'`);
+    sh(
+      `mv '${claudeTranscript(box.home, shop.repo)}' '${moved}' && mkdir -p '${snapshots}' && mv '${snapshots}' '${snapshots}.away'`,
+    );
     try {
       const r = traces(["show", "3f6c1d2e"]);
       expect(r.exitCode).toBe(0);
-      expect(r.out).toContain(`trace ${SESSIONS.claude}\nAgent:      claude-code\nModels:     claude-sonnet-4-5-20250929, claude-opus-4-1-20250805\nTitle:      Add login with rate limiting to src/auth.py and a test\n`);
+      expect(r.out).toContain(
+        `trace ${SESSIONS.claude}\nAgent:      claude-code\nModels:     claude-sonnet-4-5-20250929, claude-opus-4-1-20250805\nTitle:      Add login with rate limiting to src/auth.py and a test\n`,
+      );
       expect(r.out).toContain(`\n${NOT_HERE}\n`);
       expect(r.out).toContain("Tools:      Read 1, Task 1, WebFetch 1, Edit 2, Write 1, Bash 1\n");
       expect(r.out).toContain("Files touched:\n    src/auth.py         edited\n    tests/test_auth.py  edited\n");
@@ -211,7 +248,11 @@ describe("traces whose content is not here", () => {
       expect(md).toContain(`*${NOT_HERE}*`);
       const json = JSON.parse(traces(["show", "3f6c1d2e", "--json"]).out);
       expect(v.safeParse(ShowOutputSchema, json).success).toBe(true);
-      expect(json.traces[0]).toMatchObject({ available: false, trace: null, note: { agent: "claude-code", tools: { Read: 1 } } });
+      expect(json.traces[0]).toMatchObject({
+        available: false,
+        trace: null,
+        note: { agent: "claude-code", tools: { Read: 1 } },
+      });
     } finally {
       sh(`mv '${moved}' '${claudeTranscript(box.home, shop.repo)}' && mv '${snapshots}.away' '${snapshots}'`);
     }
@@ -254,7 +295,9 @@ describe("hand-made notes", () => {
       const r = traces(["show", login.slice(0, 8)]);
       expect(r.exitCode).toBe(0);
       expect(r.out).toStartWith(`trace ${id}\n`);
-      expect(r.err).toBe(`warning: '${login.slice(0, 8)}' starts a trace ID and names a commit; showing the trace ('${login.slice(0, 8)}^{commit}' shows the commit)\n`);
+      expect(r.err).toBe(
+        `warning: '${login.slice(0, 8)}' starts a trace ID and names a commit; showing the trace ('${login.slice(0, 8)}^{commit}' shows the commit)\n`,
+      );
       const commit = traces(["show", `${login.slice(0, 8)}^{commit}`]);
       expect(commit.out.match(/^trace /gm)).toHaveLength(2);
     } finally {
@@ -289,15 +332,20 @@ describe("hand-made notes", () => {
     const text = Buffer.concat([
       Buffer.from(`traces-meta:evil-trace ${metaJson}\n`),
       Buffer.from("traces:evil-trace https://traces.example.com/\u001b[2J\n"),
-      Buffer.from("traces-meta:bad-utf8 {\"title\":\"caf"),
+      Buffer.from('traces-meta:bad-utf8 {"title":"caf'),
       Buffer.from([0xe9, 0xff, 0xfe, 0x9b]),
-      Buffer.from("\",\"agent\":\"codex\"}\ntraces:bad-utf8\n"),
-      Buffer.from("traces:../../etc/passwd\ntraces-meta:../../etc/passwd {\"agent\":\"x\"}\n"),
+      Buffer.from('","agent":"codex"}\ntraces:bad-utf8\n'),
+      Buffer.from('traces:../../etc/passwd\ntraces-meta:../../etc/passwd {"agent":"x"}\n'),
       Buffer.from(`traces:${"L".repeat(70_000)}\n`),
     ]);
     craftNote(evil, text);
     try {
-      for (const args of [["show", evil], ["show", evil, "--markdown"], ["show", evil, "--full"], ["show", "evil-trace"]]) {
+      for (const args of [
+        ["show", evil],
+        ["show", evil, "--markdown"],
+        ["show", evil, "--full"],
+        ["show", "evil-trace"],
+      ]) {
         const r = traces(args);
         expect(r.exitCode).toBe(0);
         expect(r.err).toBe("");
@@ -308,7 +356,9 @@ describe("hand-made notes", () => {
         expect(r.out).toContain("evil-trace");
         if (args[1] === evil) expect(r.out).toContain("bad-utf8");
         if (args[1] === evil) expect(r.out).toContain("caf\ufffd");
-        expect(Math.max(...r.out.split("\n").map((l) => l.length))).toBeLessThan(args.includes("--full") ? 70_000 : 400);
+        expect(Math.max(...r.out.split("\n").map((l) => l.length))).toBeLessThan(
+          args.includes("--full") ? 70_000 : 400,
+        );
       }
       const text = traces(["show", "evil-trace"]).out;
       expect(text).toContain("Agent:      ^[[31mclaude^[[0m\n");
@@ -341,6 +391,11 @@ test("an empty repository: no commit, no notes, one clear line", () => {
   expect(r.err).toBe("git-traces: no trace or commit named 'HEAD'; this repository has no commits yet\n");
   const json = traces(["show", SESSIONS.claude, "--json"], empty);
   expect(json.exitCode).toBe(0); // the session is on this machine, no commit names it
-  expect(JSON.parse(json.out).traces[0]).toMatchObject({ id: SESSIONS.claude, available: true, commits: [], note: null });
+  expect(JSON.parse(json.out).traces[0]).toMatchObject({
+    id: SESSIONS.claude,
+    available: true,
+    commits: [],
+    note: null,
+  });
   rmSync(empty, { recursive: true, force: true });
 });

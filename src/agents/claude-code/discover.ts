@@ -53,7 +53,12 @@ export async function find(id: string, env: Env): Promise<string | null> {
 export function watch(opts: DiscoverOptions): string[] {
   const dir = claudeProjectsDir(opts.env);
   const prefixes = opts.roots?.map(projectFolderName);
-  return [dir, ...listDir(dir).filter((f) => f.isDir && (!prefixes || prefixes.some((p) => f.name.startsWith(p)))).map((f) => join(dir, f.name))];
+  return [
+    dir,
+    ...listDir(dir)
+      .filter((f) => f.isDir && (!prefixes || prefixes.some((p) => f.name.startsWith(p))))
+      .map((f) => join(dir, f.name)),
+  ];
 }
 
 /** The directories that hold this agent's sessions, honouring its own environment variables. */

@@ -2,7 +2,14 @@
 // <project>/.claude/settings.json with --project. Timeouts are in seconds.
 
 import { join } from "node:path";
-import { hookCommand, hookStatus, installCommandHooks, installedEvents, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import {
+  hookCommand,
+  hookStatus,
+  installCommandHooks,
+  installedEvents,
+  uninstallCommandHooks,
+  type HookSpec,
+} from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { claudeConfigDir } from "./discover.ts";
 
@@ -15,7 +22,9 @@ const EVENTS: { event: string; matcher?: string }[] = [
 ];
 
 function settingsPath(opts: HookInstallOptions): string {
-  return opts.project ? join(opts.project, ".claude", "settings.json") : join(claudeConfigDir(opts.env), "settings.json");
+  return opts.project
+    ? join(opts.project, ".claude", "settings.json")
+    : join(claudeConfigDir(opts.env), "settings.json");
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
@@ -24,13 +33,20 @@ function specs(opts: HookInstallOptions): HookSpec[] {
 
 export const claudeHooks: HookManager = {
   async install(opts) {
-    return [installCommandHooks(settingsPath(opts), specs(opts), opts.env, { agent: "claude-code", project: opts.project })];
+    return [
+      installCommandHooks(settingsPath(opts), specs(opts), opts.env, { agent: "claude-code", project: opts.project }),
+    ];
   },
   async uninstall(opts) {
     return [uninstallCommandHooks(settingsPath(opts), opts.env)];
   },
   async status(opts): Promise<HookStatus> {
     const file = settingsPath(opts);
-    return hookStatus("claude-code", file, installedEvents(file), EVENTS.map((e) => e.event));
+    return hookStatus(
+      "claude-code",
+      file,
+      installedEvents(file),
+      EVENTS.map((e) => e.event),
+    );
   },
 };

@@ -23,14 +23,22 @@ function promptText(record: Obj): string | undefined {
   let text: string | undefined;
   if (typeof content === "string") text = content;
   else if (Array.isArray(content)) {
-    const parts = content.filter(isObj).filter((b) => b.type === "text").map((b) => str(b.text) ?? "");
+    const parts = content
+      .filter(isObj)
+      .filter((b) => b.type === "text")
+      .map((b) => str(b.text) ?? "");
     if (parts.length === 0) return undefined; // tool results only
     text = parts.join("\n");
   }
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   // Slash commands and their output, and the caveat Claude Code adds before them.
-  if (trimmed === "" || trimmed.startsWith("<command-") || trimmed.startsWith("<local-command-") || trimmed.startsWith("Caveat: ")) {
+  if (
+    trimmed === "" ||
+    trimmed.startsWith("<command-") ||
+    trimmed.startsWith("<local-command-") ||
+    trimmed.startsWith("Caveat: ")
+  ) {
     return undefined;
   }
   return text;
@@ -39,7 +47,13 @@ function promptText(record: Obj): string | undefined {
 const READ_TOOLS = new Set(["Read", "NotebookRead"]);
 const EDIT_TOOLS = new Set(["Edit", "MultiEdit", "Write", "NotebookEdit"]);
 
-export function claudeToolCall(name: string, input: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+export function claudeToolCall(
+  name: string,
+  input: Obj,
+  at: string | undefined,
+  cwd: string | undefined,
+  roots: readonly string[],
+): ToolCall {
   const file = str(input.file_path) ?? str(input.notebook_path) ?? str(input.path);
   const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
   if (READ_TOOLS.has(name)) return { kind: "read", name, at, paths };
@@ -53,7 +67,10 @@ export function claudeToolCall(name: string, input: Obj, at: string | undefined,
 
 export async function readClaudeTranscript(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips tool results, the bulk of a transcript: they hold no tool call.
-  const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => l.includes('"tool_result"') && !/"type":\s?"tool_use"/.test(l) } : {});
+  const read = await readTranscriptJsonl(
+    path,
+    opts.summary ? { skim: (l) => l.includes('"tool_result"') && !/"type":\s?"tool_use"/.test(l) } : {},
+  );
   const t = new TraceDraft("claude-code", path, opts);
   t.provider = "anthropic";
   const { messages, tokens } = t;
@@ -98,7 +115,12 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
       tokens.cacheRead += count(usage.cache_read_input_tokens);
       tokens.cacheWrite += count(usage.cache_creation_input_tokens);
     }
-    const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : Array.isArray(message.content) ? message.content : [];
+    const blocks =
+      typeof message.content === "string"
+        ? [{ type: "text", text: message.content }]
+        : Array.isArray(message.content)
+          ? message.content
+          : [];
     for (const block of blocks) {
       if (!isObj(block)) continue;
       if (block.type === "text") {
@@ -106,7 +128,8 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
         if (!text) continue;
         const prev = messages[messages.length - 1];
         const kept = t.summary ? "" : text;
-        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId) prev.text += t.summary ? "" : `\n\n${text}`;
+        if (prev && prev.role === "assistant" && messageId && lastAssistantId === messageId)
+          prev.text += t.summary ? "" : `\n\n${text}`;
         else messages.push({ role: "assistant", text: kept, at, ...(realModel ? { model: realModel } : {}) });
         lastAssistantId = messageId;
       } else if (block.type === "tool_use") {

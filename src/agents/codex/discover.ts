@@ -49,7 +49,9 @@ function rolloutFiles(env: Env, sinceMs?: number, skip?: (name: string) => boole
         const dir = join(root, y.name, m.name, d.name);
         if (sinceDay && day > sinceDay) {
           const started = Date.parse(`${day}T00:00:00Z`);
-          for (const e of listDir(dir)) if (e.isFile && isRollout(e.name)) files.push({ path: join(dir, e.name), mtimeMs: started, size: Infinity });
+          for (const e of listDir(dir))
+            if (e.isFile && isRollout(e.name))
+              files.push({ path: join(dir, e.name), mtimeMs: started, size: Infinity });
         } else {
           files.push(...filesIn(dir, (n) => isRollout(n) && !skip?.(n), sinceMs));
         }
@@ -104,7 +106,8 @@ export function watch(opts: DiscoverOptions): string[] {
       if (!m.isDir || !/^\d{2}$/.test(m.name) || (sinceDay && `${y.name}-${m.name}` < sinceDay.slice(0, 7))) continue;
       out.push(join(root, y.name, m.name));
       for (const d of listDir(join(root, y.name, m.name))) {
-        if (d.isDir && (!sinceDay || `${y.name}-${m.name}-${d.name}` >= sinceDay)) out.push(join(root, y.name, m.name, d.name));
+        if (d.isDir && (!sinceDay || `${y.name}-${m.name}-${d.name}` >= sinceDay))
+          out.push(join(root, y.name, m.name, d.name));
       }
     }
   }

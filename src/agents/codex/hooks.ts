@@ -7,7 +7,16 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createdRecord, hookCommand, hookStatus, installCommandHooks, installedEvents, rememberCreated, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import {
+  createdRecord,
+  hookCommand,
+  hookStatus,
+  installCommandHooks,
+  installedEvents,
+  rememberCreated,
+  uninstallCommandHooks,
+  type HookSpec,
+} from "../shared/command-hooks.ts";
 import { deleteFile, writeTextFile } from "../shared/json-file.ts";
 import type { HookFileChange, HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { codexHome } from "./discover.ts";
@@ -45,7 +54,8 @@ function enableFeature(configPath: string, opts: HookInstallOptions): string[] {
   const toml = exists ? readFileSync(configPath, "utf8") : "";
   const current = hooksFeature(toml);
   if (current === true) return [];
-  if (current === false) return [`hooks are turned off in ${configPath} ([features]); turn them on for the hooks to run`];
+  if (current === false)
+    return [`hooks are turned off in ${configPath} ([features]); turn them on for the hooks to run`];
   const eol = toml.includes("\r\n") ? "\r\n" : "\n";
   const line = `codex_hooks = true ${MARK}`;
   const header = /^[ \t]*\[[ \t]*features[ \t]*\][ \t]*(#[^\r\n]*)?(?=\r?\n|$)/m.exec(toml);
@@ -61,13 +71,20 @@ function enableFeature(configPath: string, opts: HookInstallOptions): string[] {
     text = toml.slice(0, at) + `${eol}[features] ${MARK}${eol}${line}` + toml.slice(at);
   }
   writeTextFile(configPath, text);
-  if (!exists) rememberCreated(configPath, { file: true, keys: [], agent: "codex", ...(opts.project ? { project: opts.project } : {}) }, opts.env);
+  if (!exists)
+    rememberCreated(
+      configPath,
+      { file: true, keys: [], agent: "codex", ...(opts.project ? { project: opts.project } : {}) },
+      opts.env,
+    );
   return ["enabled codex_hooks"];
 }
 
 /** config.toml without our lines: each with the line break before it (the first line, with the one after). */
 export function withoutOurLines(toml: string): string {
-  return toml.replace(/\r?\n[^\r\n]*# added by git-traces[ \t]*(?=\r?\n|$)/g, "").replace(/^[^\r\n]*# added by git-traces[ \t]*(\r?\n|$)/, "");
+  return toml
+    .replace(/\r?\n[^\r\n]*# added by git-traces[ \t]*(?=\r?\n|$)/g, "")
+    .replace(/^[^\r\n]*# added by git-traces[ \t]*(\r?\n|$)/, "");
 }
 
 function disableFeature(configPath: string, opts: HookInstallOptions): string[] {
@@ -88,7 +105,10 @@ function disableFeature(configPath: string, opts: HookInstallOptions): string[] 
 export const codexHooks: HookManager = {
   async install(opts): Promise<HookFileChange[]> {
     const d = dir(opts);
-    const hooks = installCommandHooks(join(d, "hooks.json"), specs(opts), opts.env, { agent: "codex", project: opts.project });
+    const hooks = installCommandHooks(join(d, "hooks.json"), specs(opts), opts.env, {
+      agent: "codex",
+      project: opts.project,
+    });
     const config = join(d, "config.toml");
     return [hooks, { file: config, changes: enableFeature(config, opts) }];
   },

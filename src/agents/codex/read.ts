@@ -41,7 +41,13 @@ function commandText(command: unknown): string | undefined {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
 }
 
-function editCall(name: string, patch: string, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+function editCall(
+  name: string,
+  patch: string,
+  at: string | undefined,
+  cwd: string | undefined,
+  roots: readonly string[],
+): ToolCall {
   return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
 }
 
@@ -63,7 +69,12 @@ const TurnContextSchema = v.looseObject({
 
 export async function readCodexRollout(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips tool outputs and reasoning, the bulk of a rollout.
-  const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) } : {});
+  const read = await readTranscriptJsonl(
+    path,
+    opts.summary
+      ? { skim: (l) => /"type":\s?"(function_call_output|custom_tool_call_output|reasoning)"/.test(l.slice(0, 400)) }
+      : {},
+  );
   const t = new TraceDraft("codex", path, opts);
   const { roots, tools } = t;
   // The cwd of the turn (t.cwd is the session's).
@@ -103,7 +114,8 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
         break;
       }
       case "event_msg": {
-        if (p.type === "user_message" && typeof p.message === "string") prompts.push({ role: "user", text: p.message, at });
+        if (p.type === "user_message" && typeof p.message === "string")
+          prompts.push({ role: "user", text: p.message, at });
         if (p.type === "token_count" && isObj(p.info) && isObj(p.info.total_token_usage)) {
           const u = p.info.total_token_usage;
           t.tokens = {
@@ -120,11 +132,16 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
         const item = p.type;
         if (item === "message") {
           const text = Array.isArray(p.content)
-            ? p.content.filter(isObj).map((c) => str(c.text) ?? "").join("\n")
+            ? p.content
+                .filter(isObj)
+                .map((c) => str(c.text) ?? "")
+                .join("\n")
             : "";
           if (!text) break;
-          if (p.role === "assistant") replies.push({ role: "assistant", text: t.summary ? "" : text, at, ...(model ? { model } : {}) });
-          else if (p.role === "user" && !text.trimStart().startsWith("<")) fallbackPrompts.push({ role: "user", text, at });
+          if (p.role === "assistant")
+            replies.push({ role: "assistant", text: t.summary ? "" : text, at, ...(model ? { model } : {}) });
+          else if (p.role === "user" && !text.trimStart().startsWith("<"))
+            fallbackPrompts.push({ role: "user", text, at });
         } else if (item === "function_call") {
           const name = str(p.name) ?? "function_call";
           const args = parseArgs(p.arguments);
@@ -140,7 +157,12 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
             tools.push(editCall(name, str(args.input) ?? str(args.patch) ?? "", at, workdir, roots));
           } else if (name === "view_image") {
             const file = str(args.path);
-            tools.push({ kind: "read", name, at, ...(file ? { paths: [relativize(absolute(file, workdir), roots)] } : {}) });
+            tools.push({
+              kind: "read",
+              name,
+              at,
+              ...(file ? { paths: [relativize(absolute(file, workdir), roots)] } : {}),
+            });
           } else {
             tools.push({ kind: "other", name, at });
           }
@@ -150,8 +172,10 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
           else tools.push({ kind: "other", name, at });
         } else if (item === "web_search_call") {
           const action = isObj(p.action) ? p.action : {};
-          if (action.type === "open_page" && str(action.url)) tools.push({ kind: "web_fetch", name: "web_search_call", at, url: str(action.url) });
-          else if (action.type === "search") tools.push({ kind: "web_search", name: "web_search_call", at, query: str(action.query) });
+          if (action.type === "open_page" && str(action.url))
+            tools.push({ kind: "web_fetch", name: "web_search_call", at, url: str(action.url) });
+          else if (action.type === "search")
+            tools.push({ kind: "web_search", name: "web_search_call", at, query: str(action.query) });
           else tools.push({ kind: "other", name: "web_search_call", at });
         }
         break;
@@ -162,6 +186,8 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
   t.id ??= rolloutId(path);
   const userMessages = prompts.length ? prompts : fallbackPrompts;
   if (userMessages[0]) t.titleFrom(userMessages[0].text);
-  t.messages = [...userMessages, ...replies].sort((a, b) => ((a.at ?? "") < (b.at ?? "") ? -1 : (a.at ?? "") > (b.at ?? "") ? 1 : 0));
+  t.messages = [...userMessages, ...replies].sort((a, b) =>
+    (a.at ?? "") < (b.at ?? "") ? -1 : (a.at ?? "") > (b.at ?? "") ? 1 : 0,
+  );
   return t.finish();
 }

@@ -71,7 +71,14 @@ export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
     }
     if (opts.sinceMs !== undefined && f.mtimeMs < opts.sinceMs) continue;
     if (opts.roots && !(cwd && opts.roots.some((r) => isInside(cwd!, r)))) continue;
-    found.push({ agent: "copilot-cli", id: f.id, path: f.path, ...(cwd ? { cwd } : {}), mtimeMs: f.mtimeMs, size: f.size });
+    found.push({
+      agent: "copilot-cli",
+      id: f.id,
+      path: f.path,
+      ...(cwd ? { cwd } : {}),
+      mtimeMs: f.mtimeMs,
+      size: f.size,
+    });
   }
   cache.save();
   return found;

@@ -10,7 +10,15 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { hookCommand, hookStatus, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
+import {
+  hookCommand,
+  hookStatus,
+  installedFlatEvents,
+  installFlatHooks,
+  uninstallFlatHooks,
+  type FlatHookFormat,
+  type HookSpec,
+} from "../shared/command-hooks.ts";
 import type { HookFileChange, HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { copilotHome } from "./discover.ts";
 
@@ -26,7 +34,9 @@ const FORMAT: FlatHookFormat = {
 };
 
 function hookFile(opts: HookInstallOptions): string {
-  return opts.project ? join(opts.project, ".github", "hooks", HOOK_FILE) : join(copilotHome(opts.env), "hooks", HOOK_FILE);
+  return opts.project
+    ? join(opts.project, ".github", "hooks", HOOK_FILE)
+    : join(copilotHome(opts.env), "hooks", HOOK_FILE);
 }
 
 function specs(opts: HookInstallOptions): HookSpec[] {
@@ -36,7 +46,11 @@ function specs(opts: HookInstallOptions): HookSpec[] {
 /** Settings files (JSON with comments) that can turn every hook off. */
 function disablingSettings(opts: HookInstallOptions): string[] {
   const files = [join(copilotHome(opts.env), "settings.json"), join(copilotHome(opts.env), "config.json")];
-  if (opts.project) files.push(join(opts.project, ".github", "copilot", "settings.json"), join(opts.project, ".github", "copilot", "settings.local.json"));
+  if (opts.project)
+    files.push(
+      join(opts.project, ".github", "copilot", "settings.json"),
+      join(opts.project, ".github", "copilot", "settings.local.json"),
+    );
   return files.filter((f) => {
     try {
       return /"disableAllHooks"\s*:\s*true/.test(readFileSync(f, "utf8"));
@@ -48,7 +62,9 @@ function disablingSettings(opts: HookInstallOptions): string[] {
 
 export const copilotHooks: HookManager = {
   async install(opts): Promise<HookFileChange[]> {
-    return [installFlatHooks(hookFile(opts), specs(opts), FORMAT, opts.env, { agent: "copilot-cli", project: opts.project })];
+    return [
+      installFlatHooks(hookFile(opts), specs(opts), FORMAT, opts.env, { agent: "copilot-cli", project: opts.project }),
+    ];
   },
   async uninstall(opts): Promise<HookFileChange[]> {
     return [uninstallFlatHooks(hookFile(opts), FORMAT, opts.env)];

@@ -25,7 +25,13 @@ export function parseCopilotHookPayload(payload: unknown, event: string): HookEv
   const p = parsed.output;
   const transcript = p.transcriptPath ?? p.transcript_path;
   // Only Copilot's own event log is read as a transcript; anything else is found by ID.
-  return toHookEvent("copilot-cli", p, [p.sessionId, p.session_id].find(isTraceId), event, transcript?.endsWith(`/${EVENTS_FILE}`) ? transcript : undefined);
+  return toHookEvent(
+    "copilot-cli",
+    p,
+    [p.sessionId, p.session_id].find(isTraceId),
+    event,
+    transcript?.endsWith(`/${EVENTS_FILE}`) ? transcript : undefined,
+  );
 }
 
 /**

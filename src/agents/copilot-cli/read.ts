@@ -34,7 +34,13 @@ const EDIT_TOOLS = new Set(["create", "edit", "str_replace", "insert", "write", 
 const SHELL_TOOLS = new Set(["bash", "powershell", "shell", "run_in_terminal"]);
 
 /** One tool call in the common model, from the tool's name and arguments. */
-export function copilotToolCall(name: string, args: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+export function copilotToolCall(
+  name: string,
+  args: Obj,
+  at: string | undefined,
+  cwd: string | undefined,
+  roots: readonly string[],
+): ToolCall {
   const file = str(args.path) ?? str(args.file_path) ?? str(args.filePath);
   const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
   if (READ_TOOLS.has(name)) return { kind: "read", name, at, ...(paths ? { paths } : {}) };
@@ -47,9 +53,11 @@ export function copilotToolCall(name: string, args: Obj, at: string | undefined,
     const patch = str(args.input) ?? str(args.patch) ?? "";
     return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
   }
-  if (SHELL_TOOLS.has(name)) return { kind: "shell", name, at, ...(str(args.command) ? { command: str(args.command) } : {}) };
+  if (SHELL_TOOLS.has(name))
+    return { kind: "shell", name, at, ...(str(args.command) ? { command: str(args.command) } : {}) };
   if (name === "web_fetch") return { kind: "web_fetch", name, at, ...(str(args.url) ? { url: str(args.url) } : {}) };
-  if (name === "web_search") return { kind: "web_search", name, at, ...(str(args.query) ? { query: str(args.query) } : {}) };
+  if (name === "web_search")
+    return { kind: "web_search", name, at, ...(str(args.query) ? { query: str(args.query) } : {}) };
   const detail = str(args.description) ?? str(args.pattern) ?? str(args.intent) ?? str(args.agent_type);
   return { kind: "other", name, at, ...(detail ? { detail } : {}) };
 }
@@ -79,7 +87,13 @@ const ShutdownSchema = v.looseObject({
       v.string(),
       lenient(
         v.looseObject({
-          usage: v.looseObject({ inputTokens: CountSchema, outputTokens: CountSchema, cacheReadTokens: CountSchema, cacheWriteTokens: CountSchema, reasoningTokens: CountSchema }),
+          usage: v.looseObject({
+            inputTokens: CountSchema,
+            outputTokens: CountSchema,
+            cacheReadTokens: CountSchema,
+            cacheWriteTokens: CountSchema,
+            reasoningTokens: CountSchema,
+          }),
         }),
       ),
     ),
@@ -89,7 +103,12 @@ const ShutdownSchema = v.looseObject({
 export async function readCopilotEvents(path: string, opts: ReadOptions = {}): Promise<Trace> {
   // A summary skips the results of tools that succeeded, the bulk of a session: they hold
   // no call. (A failed one is kept: it turns its edit into a non-edit.)
-  const read = await readTranscriptJsonl(path, opts.summary ? { skim: (l) => /^\{"type":\s?"tool\.execution_complete"/.test(l) && /"success":\s?true/.test(l.slice(0, 400)) } : {});
+  const read = await readTranscriptJsonl(
+    path,
+    opts.summary
+      ? { skim: (l) => /^\{"type":\s?"tool\.execution_complete"/.test(l) && /"success":\s?true/.test(l.slice(0, 400)) }
+      : {},
+  );
   const t = new TraceDraft("copilot-cli", path, opts);
   const { roots, tools, messages } = t;
   // The cwd of the moment (t.cwd is the session's first).
@@ -101,7 +120,13 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
   let shutdownTokens = false;
   let outputFromMessages = 0;
 
-  const addCall = (callId: string | undefined, name: string, rawArgs: unknown, at: string | undefined, started: boolean) => {
+  const addCall = (
+    callId: string | undefined,
+    name: string,
+    rawArgs: unknown,
+    at: string | undefined,
+    started: boolean,
+  ) => {
     const existing = callId ? calls.get(callId) : undefined;
     if (existing) {
       // The request came first; the start says when it ran.
@@ -158,7 +183,13 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
         t.usedModel(answered);
         outputFromMessages += count(data.outputTokens);
         const text = typeof data.content === "string" ? data.content : "";
-        if (text.trim() !== "") messages.push({ role: "assistant", text: t.summary ? "" : text, at, ...(answered ? { model: answered } : {}) });
+        if (text.trim() !== "")
+          messages.push({
+            role: "assistant",
+            text: t.summary ? "" : text,
+            at,
+            ...(answered ? { model: answered } : {}),
+          });
         if (Array.isArray(data.toolRequests)) {
           for (const req of data.toolRequests) {
             if (!isObj(req)) continue;

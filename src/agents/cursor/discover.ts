@@ -55,7 +55,8 @@ export function transcriptsIn(projectDir: string, sinceMs?: number): FileEntry[]
   const dir = join(projectDir, "agent-transcripts");
   const files = filesIn(dir, isTranscriptName, sinceMs);
   for (const e of listDir(dir)) {
-    if (e.isDir && isTraceId(e.name)) files.push(...filesIn(join(dir, e.name), (n) => n === `${e.name}.jsonl` || n === `${e.name}.txt`, sinceMs));
+    if (e.isDir && isTraceId(e.name))
+      files.push(...filesIn(join(dir, e.name), (n) => n === `${e.name}.jsonl` || n === `${e.name}.txt`, sinceMs));
   }
   const byId = new Map<string, FileEntry>();
   for (const f of files) {
@@ -147,7 +148,12 @@ export async function find(id: string, env: Env): Promise<string | null> {
   for (const folder of listDir(dir)) {
     if (!folder.isDir) continue;
     const base = join(dir, folder.name, "agent-transcripts");
-    for (const path of [join(base, `${id}.jsonl`), join(base, id, `${id}.jsonl`), join(base, `${id}.txt`), join(base, id, `${id}.txt`)]) {
+    for (const path of [
+      join(base, `${id}.jsonl`),
+      join(base, id, `${id}.jsonl`),
+      join(base, `${id}.txt`),
+      join(base, id, `${id}.txt`),
+    ]) {
       if (existsSync(path)) return path;
     }
   }

@@ -5,7 +5,15 @@
 // (beforeSubmitPrompt, beforeShellExecution), so an empty answer can never block the agent.
 
 import { join } from "node:path";
-import { hookCommand, hookStatus, installedFlatEvents, installFlatHooks, uninstallFlatHooks, type FlatHookFormat, type HookSpec } from "../shared/command-hooks.ts";
+import {
+  hookCommand,
+  hookStatus,
+  installedFlatEvents,
+  installFlatHooks,
+  uninstallFlatHooks,
+  type FlatHookFormat,
+  type HookSpec,
+} from "../shared/command-hooks.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
 import { cursorHome } from "./discover.ts";
 
@@ -27,7 +35,12 @@ function specs(opts: HookInstallOptions): HookSpec[] {
 
 export const cursorHooks: HookManager = {
   async install(opts) {
-    return [installFlatHooks(cursorHooksFile(opts), specs(opts), FORMAT, opts.env, { agent: "cursor", project: opts.project })];
+    return [
+      installFlatHooks(cursorHooksFile(opts), specs(opts), FORMAT, opts.env, {
+        agent: "cursor",
+        project: opts.project,
+      }),
+    ];
   },
   async uninstall(opts) {
     return [uninstallFlatHooks(cursorHooksFile(opts), FORMAT, opts.env)];

@@ -17,27 +17,56 @@ import { guessWorkspace, projectFolderOf, projectKey, transcriptId, workspaceFro
 import { isObj, type Obj, str } from "../shared/json.ts";
 
 /** A prompt, a reply or a tool call, with the byte offset just past it in the file. */
-type Entry = { end: number } & ({ kind: "message"; role: "user" | "assistant"; text: string } | { kind: "tool"; name: string; input: Obj });
+type Entry = { end: number } & (
+  | { kind: "message"; role: "user" | "assistant"; text: string }
+  | { kind: "tool"; name: string; input: Obj }
+);
 
 const READ_TOOLS = new Set(["Read", "ReadFile", "read_file"]);
-const EDIT_TOOLS = new Set(["StrReplace", "MultiStrReplace", "Write", "Edit", "MultiEdit", "Delete", "DeleteFile", "EditNotebook", "search_replace", "edit_file", "write", "delete_file"]);
+const EDIT_TOOLS = new Set([
+  "StrReplace",
+  "MultiStrReplace",
+  "Write",
+  "Edit",
+  "MultiEdit",
+  "Delete",
+  "DeleteFile",
+  "EditNotebook",
+  "search_replace",
+  "edit_file",
+  "write",
+  "delete_file",
+]);
 const SHELL_TOOLS = new Set(["Shell", "run_terminal_cmd", "RunTerminalCommand", "Bash"]);
 const FETCH_TOOLS = new Set(["WebFetch", "mcp_web_fetch", "web_fetch", "FetchUrl"]);
 const SEARCH_TOOLS = new Set(["WebSearch", "web_search"]);
 
 /** The file a tool's input names, in any of the spellings releases use. */
 function fileOf(input: Obj): string | undefined {
-  return str(input.path) ?? str(input.file_path) ?? str(input.filePath) ?? str(input.target_file) ?? str(input.target_notebook);
+  return (
+    str(input.path) ??
+    str(input.file_path) ??
+    str(input.filePath) ??
+    str(input.target_file) ??
+    str(input.target_notebook)
+  );
 }
 
-export function cursorToolCall(name: string, input: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+export function cursorToolCall(
+  name: string,
+  input: Obj,
+  at: string | undefined,
+  cwd: string | undefined,
+  roots: readonly string[],
+): ToolCall {
   const file = fileOf(input);
   const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
   if (READ_TOOLS.has(name)) return { kind: "read", name, at, ...(paths ? { paths } : {}) };
   if (EDIT_TOOLS.has(name)) return { kind: "edit", name, at, ...(paths ? { paths } : {}) };
   if (SHELL_TOOLS.has(name)) return { kind: "shell", name, at, command: str(input.command) };
   if (FETCH_TOOLS.has(name)) return { kind: "web_fetch", name, at, url: str(input.url) };
-  if (SEARCH_TOOLS.has(name)) return { kind: "web_search", name, at, query: str(input.query) ?? str(input.search_term) };
+  if (SEARCH_TOOLS.has(name))
+    return { kind: "web_search", name, at, query: str(input.query) ?? str(input.search_term) };
   const detail = str(input.description) ?? str(input.pattern) ?? str(input.query) ?? str(input.glob_pattern);
   return { kind: "other", name, at, ...(detail ? { detail } : {}) };
 }
@@ -59,7 +88,8 @@ function jsonlEntries(text: string, summary: boolean): { entries: Entry[]; skipp
     const role = str(record.role) ?? str(record.type) ?? str(message.role);
     if (role !== "user" && role !== "assistant") return;
     const content = message.content;
-    const blocks = typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : [];
+    const blocks =
+      typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content : [];
     // Blocks in their order: the text before a tool call is said before it.
     let texts: string[] = [];
     const say = () => {
@@ -183,7 +213,9 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
     if (e.kind !== "tool") continue;
     for (const p of [fileOf(e.input), str(e.input.working_directory)]) if (p?.startsWith("/")) used.push(p);
   }
-  const cwd = workspaceFrom(used, key) ?? (key ? (roots.find((r) => projectKey(r) === key) ?? guessWorkspace(folder!)) : undefined);
+  const cwd =
+    workspaceFrom(used, key) ??
+    (key ? (roots.find((r) => projectKey(r) === key) ?? guessWorkspace(folder!)) : undefined);
 
   const t = new TraceDraft("cursor", path, opts);
   t.id = id;
@@ -195,7 +227,10 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
     first ??= atMs;
     if (e.kind === "tool") {
       // Every line may share the file's time: say where the call stands among the messages.
-      t.tools.push({ ...cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots), afterMessages: t.messages.length });
+      t.tools.push({
+        ...cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots),
+        afterMessages: t.messages.length,
+      });
     } else {
       // No time: the bound is no time a person would read as when the message was written.
       t.messages.push({ role: e.role, text: e.text });
@@ -207,7 +242,12 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
   // The start: the file's creation when the system keeps it and it makes sense, else the
   // first line's bound when earlier reads gave one better than the last write.
   const born = stat.birthtimeMs > 0 && stat.birthtimeMs <= stat.mtimeMs ? stat.birthtimeMs : undefined;
-  const startMs = born !== undefined ? Math.min(born, first ?? born) : first !== undefined && first < stat.mtimeMs ? first : undefined;
+  const startMs =
+    born !== undefined
+      ? Math.min(born, first ?? born)
+      : first !== undefined && first < stat.mtimeMs
+        ? first
+        : undefined;
   if (startMs !== undefined) t.start = new Date(startMs).toISOString();
   t.end = new Date(stat.mtimeMs).toISOString();
   return t.finish();

@@ -83,7 +83,12 @@ export class HashedPaths {
  * CLI repairs the registry from the markers when they disagree; reading the one registry
  * instead of a marker per folder keeps discovery to a few file reads.)
  */
-export function folderProject(folder: string, name: string, registry: Map<string, string>, hashed: HashedPaths): string | undefined {
+export function folderProject(
+  folder: string,
+  name: string,
+  registry: Map<string, string>,
+  hashed: HashedPaths,
+): string | undefined {
   if (HASH_FOLDER.test(name)) return hashed.get(name);
   return registry.get(name) ?? projectRootMarker(folder);
 }
@@ -116,7 +121,8 @@ export function projectFolders(env: Env, roots?: readonly string[]): ProjectFold
 }
 
 /** A main session's transcript (subagents' sit one folder deeper and are read with it). */
-export const isSessionFile = (name: string) => name.startsWith("session-") && (name.endsWith(".jsonl") || name.endsWith(".json"));
+export const isSessionFile = (name: string) =>
+  name.startsWith("session-") && (name.endsWith(".jsonl") || name.endsWith(".json"));
 
 const rank = (ref: SessionRef) => (ref.path.endsWith(".jsonl") ? 1 : 0);
 
@@ -126,12 +132,20 @@ export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
     for (const f of filesIn(join(folder.dir, "chats"), isSessionFile, opts.sinceMs)) {
       const id = headField(f.path, "sessionId", f.size);
       if (!isTraceId(id)) continue;
-      const ref: SessionRef = { agent: "gemini-cli", id, path: f.path, ...(folder.project ? { cwd: folder.project } : {}), mtimeMs: f.mtimeMs, size: f.size };
+      const ref: SessionRef = {
+        agent: "gemini-cli",
+        id,
+        path: f.path,
+        ...(folder.project ? { cwd: folder.project } : {}),
+        mtimeMs: f.mtimeMs,
+        size: f.size,
+      };
       // A resumed legacy session is carried on in <name>.jsonl next to its <name>.json:
       // the JSONL file holds all of it.
       const seen = byId.get(id);
       if (!seen) byId.set(id, ref);
-      else if (rank(ref) > rank(seen) || (rank(ref) === rank(seen) && ref.mtimeMs > seen.mtimeMs)) byId.set(id, { ...ref, mtimeMs: Math.max(ref.mtimeMs, seen.mtimeMs) });
+      else if (rank(ref) > rank(seen) || (rank(ref) === rank(seen) && ref.mtimeMs > seen.mtimeMs))
+        byId.set(id, { ...ref, mtimeMs: Math.max(ref.mtimeMs, seen.mtimeMs) });
       else seen.mtimeMs = Math.max(ref.mtimeMs, seen.mtimeMs);
     }
   }

@@ -5,7 +5,15 @@
 // hooks run only in folders the user trusts, and Gemini CLI warns once about new ones.
 
 import { join } from "node:path";
-import { hookCommand, hookStatus, installCommandHooks, installedEvents, isOurCommand, uninstallCommandHooks, type HookSpec } from "../shared/command-hooks.ts";
+import {
+  hookCommand,
+  hookStatus,
+  installCommandHooks,
+  installedEvents,
+  isOurCommand,
+  uninstallCommandHooks,
+  type HookSpec,
+} from "../shared/command-hooks.ts";
 import { docObject, readJsonDoc } from "../shared/json-file.ts";
 import { isObj } from "../shared/json.ts";
 import type { HookInstallOptions, HookManager, HookStatus } from "../types.ts";
@@ -36,8 +44,10 @@ export function hooksBlocked(settings: Record<string, unknown>, file: string): s
   if (!isObj(config)) return [];
   const notes: string[] = [];
   const { enabled, disabled } = config;
-  if (enabled === false) notes.push(`hooks are turned off in ${file} (hooksConfig.enabled); turn them on for the hooks to run`);
-  if (Array.isArray(disabled) && disabled.some(isOurCommand)) notes.push(`${file} lists git-traces hooks in hooksConfig.disabled`);
+  if (enabled === false)
+    notes.push(`hooks are turned off in ${file} (hooksConfig.enabled); turn them on for the hooks to run`);
+  if (Array.isArray(disabled) && disabled.some(isOurCommand))
+    notes.push(`${file} lists git-traces hooks in hooksConfig.disabled`);
   return notes;
 }
 
@@ -63,6 +73,12 @@ export const geminiHooks: HookManager = {
     const events = installedEvents(file);
     const notes = blockedIn(file);
     if (opts.project && events.length) notes.push("Gemini CLI runs project hooks only in trusted folders");
-    return hookStatus("gemini-cli", file, events, EVENTS.map((e) => e.event), notes);
+    return hookStatus(
+      "gemini-cli",
+      file,
+      events,
+      EVENTS.map((e) => e.event),
+      notes,
+    );
   },
 };

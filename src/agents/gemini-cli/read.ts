@@ -30,7 +30,9 @@ export function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   const parts = Array.isArray(content) ? content : [content];
   return parts
-    .map((p) => (typeof p === "string" ? p : isObj(p) && typeof p.text === "string" && p.thought !== true ? p.text : ""))
+    .map((p) =>
+      typeof p === "string" ? p : isObj(p) && typeof p.text === "string" && p.thought !== true ? p.text : "",
+    )
     .filter((t) => t !== "")
     .join("\n");
 }
@@ -38,7 +40,13 @@ export function contentText(content: unknown): string {
 /** What Gemini CLI itself does not count as a prompt: slash and `?` commands, injected context. */
 function isPrompt(text: string): boolean {
   const t = text.trim();
-  return t !== "" && !t.startsWith("/") && !t.startsWith("?") && !t.startsWith("<session_context>") && !t.startsWith("<hook_context>");
+  return (
+    t !== "" &&
+    !t.startsWith("/") &&
+    !t.startsWith("?") &&
+    !t.startsWith("<session_context>") &&
+    !t.startsWith("<hook_context>")
+  );
 }
 
 const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/;
@@ -63,7 +71,12 @@ export function firstUrl(text: string): string | undefined {
 const EDIT_TOOLS = new Set("replace write_file edit smart_edit".split(" "));
 const FAILED = new Set(["error", "cancelled"]);
 
-export function geminiToolCall(call: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall | undefined {
+export function geminiToolCall(
+  call: Obj,
+  at: string | undefined,
+  cwd: string | undefined,
+  roots: readonly string[],
+): ToolCall | undefined {
   const name = str(call.name);
   if (!name) return undefined;
   const args = isObj(call.args) ? call.args : {};
@@ -80,12 +93,14 @@ export function geminiToolCall(call: Obj, at: string | undefined, cwd: string | 
     const paths = (list ?? []).filter((p): p is string => typeof p === "string" && p !== "").map(rel);
     return { kind: "read", name, at: when, ...(paths.length ? { paths } : {}) };
   }
-  if (name === "run_shell_command") return { kind: "shell", name, at: when, ...(str(args.command) ? { command: str(args.command) } : {}) };
+  if (name === "run_shell_command")
+    return { kind: "shell", name, at: when, ...(str(args.command) ? { command: str(args.command) } : {}) };
   if (name === "web_fetch") {
     const url = str(args.url) ?? firstUrl(str(args.prompt) ?? "");
     return { kind: "web_fetch", name, at: when, ...(url ? { url } : {}) };
   }
-  if (name === "google_web_search") return { kind: "web_search", name, at: when, ...(str(args.query) ? { query: str(args.query) } : {}) };
+  if (name === "google_web_search")
+    return { kind: "web_search", name, at: when, ...(str(args.query) ? { query: str(args.query) } : {}) };
   const detail = str(args.description) ?? str(args.pattern) ?? str(args.dir_path) ?? str(args.name);
   return { kind: "other", name, at: when, ...(detail ? { detail } : {}) };
 }
@@ -172,7 +187,12 @@ function parseChat(path: string, text: string): unknown[] {
 }
 
 /** Tool calls, models and tokens of messages, in order, each call once. */
-function activity(messages: Iterable<Obj>, cwd: string | undefined, roots: readonly string[], out: { tools: ToolCall[]; models: string[]; tokens: Tokens; times: string[] }): void {
+function activity(
+  messages: Iterable<Obj>,
+  cwd: string | undefined,
+  roots: readonly string[],
+  out: { tools: ToolCall[]; models: string[]; tokens: Tokens; times: string[] },
+): void {
   const seenCalls = new Set<string>();
   for (const m of messages) {
     const at = str(m.timestamp);
@@ -294,7 +314,12 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
       const said = contentText(m.content);
       if (said.trim() === "") continue;
       const model = str(m.model);
-      messages.push({ role: "assistant", text: t.summary ? "" : said, ...(at ? { at } : {}), ...(model ? { model } : {}) });
+      messages.push({
+        role: "assistant",
+        text: t.summary ? "" : said,
+        ...(at ? { at } : {}),
+        ...(model ? { model } : {}),
+      });
     }
   }
 

@@ -26,12 +26,12 @@ const BUSY_TIMEOUT_MS = 100;
 
 export function opencodeDataDir(env: Env): string {
   // XDG: a relative value is invalid and ignored.
-  const xdg = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith("/") ? env.XDG_DATA_HOME : join(env.HOME ?? "", ".local", "share");
+  const xdg = env.XDG_DATA_HOME?.startsWith("/") ? env.XDG_DATA_HOME : join(env.HOME ?? "", ".local", "share");
   return join(xdg, "opencode");
 }
 
 export function opencodeConfigDir(env: Env): string {
-  const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith("/") ? env.XDG_CONFIG_HOME : join(env.HOME ?? "", ".config");
+  const xdg = env.XDG_CONFIG_HOME?.startsWith("/") ? env.XDG_CONFIG_HOME : join(env.HOME ?? "", ".config");
   return join(xdg, "opencode");
 }
 

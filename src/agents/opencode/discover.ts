@@ -16,7 +16,14 @@ import { HeaderCache } from "../shared/header-cache.ts";
 import { isInside } from "../shared/paths.ts";
 import { isTraceId } from "../../traces/id.ts";
 import type { DiscoverOptions, Env, SessionRef } from "../types.ts";
-import { opencodeConfigDir, opencodeDataDir, opencodeDbPath, opencodeStorageDir, sessionLocator, withDatabase } from "./db.ts";
+import {
+  opencodeConfigDir,
+  opencodeDataDir,
+  opencodeDbPath,
+  opencodeStorageDir,
+  sessionLocator,
+  withDatabase,
+} from "./db.ts";
 
 interface SessionRow {
   id: unknown;
@@ -34,7 +41,11 @@ const trimRoot = (r: string) => (r.length > 1 && r.endsWith("/") ? r.slice(0, -1
  * root is written as a range, `root/` <= directory < `root0` ('0' follows '/'), which
  * compares bytes the way isInside compares characters.
  */
-function dbSessions(dbPath: string, opts: DiscoverOptions, alsoInTree: readonly string[]): { found: SessionRef[]; copied: Set<string> } {
+function dbSessions(
+  dbPath: string,
+  opts: DiscoverOptions,
+  alsoInTree: readonly string[],
+): { found: SessionRef[]; copied: Set<string> } {
   if (Bun.file(dbPath).size === 0) return { found: [], copied: new Set() };
   const params: (string | number)[] = [];
   const where: string[] = [];
@@ -81,7 +92,9 @@ function summaryOf(text: string | undefined): FolderSummary | undefined {
   if (text === undefined) return undefined;
   try {
     const s = JSON.parse(text) as FolderSummary;
-    return typeof s.m === "number" && Array.isArray(s.cwds) && s.cwds.every((c) => typeof c === "string") ? s : undefined;
+    return typeof s.m === "number" && Array.isArray(s.cwds) && s.cwds.every((c) => typeof c === "string")
+      ? s
+      : undefined;
   } catch {
     return undefined;
   }
@@ -100,7 +113,8 @@ function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
   const folders = new HeaderCache(env, "opencode-folders");
   let files: HeaderCache | undefined;
   const fileCache = () => (files ??= new HeaderCache(env, "opencode-cwd"));
-  const inRoots = (cwd: string | undefined) => !opts.roots || (cwd !== undefined && opts.roots.some((r) => isInside(cwd, r)));
+  const inRoots = (cwd: string | undefined) =>
+    !opts.roots || (cwd !== undefined && opts.roots.some((r) => isInside(cwd, r)));
   const found: SessionRef[] = [];
   for (const project of listDir(root)) {
     if (!project.isDir || !isTraceId(project.name)) continue;
@@ -135,7 +149,8 @@ function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
         if (cwd !== undefined && recent) fileCache().set(key, cwd);
       }
       if (cwd !== undefined) cwds.add(cwd);
-      if (recent && inRoots(cwd)) found.push({ agent: "opencode", id, path, ...(cwd ? { cwd } : {}), mtimeMs: stat.mtimeMs, size: stat.size });
+      if (recent && inRoots(cwd))
+        found.push({ agent: "opencode", id, path, ...(cwd ? { cwd } : {}), mtimeMs: stat.mtimeMs, size: stat.size });
     }
     if (!current) folders.set(project.name, JSON.stringify({ m, cwds: [...cwds] } satisfies FolderSummary));
   }
@@ -147,7 +162,11 @@ function jsonSessions(env: Env, opts: DiscoverOptions): SessionRef[] {
 export async function discover(opts: DiscoverOptions): Promise<SessionRef[]> {
   const fromTree = jsonSessions(opts.env, opts);
   try {
-    const { found, copied } = dbSessions(opencodeDbPath(opts.env), opts, fromTree.map((s) => s.id));
+    const { found, copied } = dbSessions(
+      opencodeDbPath(opts.env),
+      opts,
+      fromTree.map((s) => s.id),
+    );
     // OpenCode copies the JSON tree into the database once: a session in both is the database's.
     return [...found, ...fromTree.filter((s) => !copied.has(s.id))];
   } catch {
@@ -186,7 +205,14 @@ export async function find(id: string, env: Env): Promise<string | null> {
 export function watch(opts: DiscoverOptions): string[] {
   const db = opencodeDbPath(opts.env);
   const sessions = join(opencodeStorageDir(opts.env), "session");
-  return [db, `${db}-wal`, sessions, ...listDir(sessions).filter((d) => d.isDir).map((d) => join(sessions, d.name))];
+  return [
+    db,
+    `${db}-wal`,
+    sessions,
+    ...listDir(sessions)
+      .filter((d) => d.isDir)
+      .map((d) => join(sessions, d.name)),
+  ];
 }
 
 /** The directories that hold this agent's sessions, honouring its own environment variables. */

@@ -142,7 +142,8 @@ export const opencodeHooks: HookManager = {
     const want = pluginSource(pluginCommand(opts));
     const { path, text } = locate(opts);
     if (text === want) return [{ file: path, changes: [] }];
-    if (text !== null && ourCommand(text) === null) throw new SettingsFileError(path, "a plugin that git-traces did not write is in the way");
+    if (text !== null && ourCommand(text) === null)
+      throw new SettingsFileError(path, "a plugin that git-traces did not write is in the way");
     if (text !== null) {
       writeAtomically(path, want);
       return [{ file: path, changes: ["updated the plugin"] }];
@@ -150,7 +151,17 @@ export const opencodeHooks: HookManager = {
     const dirs = missingDirs(dirname(path));
     mkdirSync(dirname(path), { recursive: true });
     writeAtomically(path, want);
-    rememberCreated(path, { file: true, keys: [], agent: "opencode", ...(opts.project ? { project: opts.project } : {}), ...(dirs.length ? { dirs } : {}) }, opts.env);
+    rememberCreated(
+      path,
+      {
+        file: true,
+        keys: [],
+        agent: "opencode",
+        ...(opts.project ? { project: opts.project } : {}),
+        ...(dirs.length ? { dirs } : {}),
+      },
+      opts.env,
+    );
     return [{ file: path, changes: ["added the plugin (OpenCode loads it when it starts)"] }];
   },
 
@@ -184,9 +195,18 @@ export const opencodeHooks: HookManager = {
     const notes: string[] = [];
     if (text !== null && !ours) notes.push(`${path} is a plugin git-traces did not write`);
     if (ours && text !== pluginSource(pluginCommand(opts))) {
-      notes.push("the plugin differs from what this git-traces writes; `git traces hooks install --agent opencode` updates it");
+      notes.push(
+        "the plugin differs from what this git-traces writes; `git traces hooks install --agent opencode` updates it",
+      );
     }
     if (ours) notes.push("OpenCode loads plugins when it starts: restart running OpenCode sessions");
-    return { agent: "opencode", file: path, exists: text !== null, events: ours ? [...EVENTS] : [], missing: ours ? [] : [...EVENTS], notes };
+    return {
+      agent: "opencode",
+      file: path,
+      exists: text !== null,
+      events: ours ? [...EVENTS] : [],
+      missing: ours ? [] : [...EVENTS],
+      notes,
+    };
   },
 };

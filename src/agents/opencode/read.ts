@@ -33,7 +33,11 @@ const MillisSchema = v.pipe(v.number(), v.gtValue(MS_AFTER), v.ltValue(MS_BEFORE
 const SESSION_FIELDS = { directory: lenient(TextSchema), title: lenient(TextSchema), version: lenient(TextSchema) };
 
 /** The session's row in opencode.db (the columns readFromDb selects). */
-const SessionRowSchema = v.looseObject({ ...SESSION_FIELDS, time_created: lenient(MillisSchema), time_updated: lenient(MillisSchema) });
+const SessionRowSchema = v.looseObject({
+  ...SESSION_FIELDS,
+  time_created: lenient(MillisSchema),
+  time_updated: lenient(MillisSchema),
+});
 
 /** The session's file in the JSON tree. */
 const SessionFileSchema = v.looseObject({
@@ -67,7 +71,13 @@ interface Records {
 const EDIT_TOOLS = new Set(["edit", "write", "multiedit"]);
 const PATCH_TOOLS = new Set(["patch", "apply_patch"]);
 
-export function opencodeToolCall(name: string, input: Obj, at: string | undefined, cwd: string | undefined, roots: readonly string[]): ToolCall {
+export function opencodeToolCall(
+  name: string,
+  input: Obj,
+  at: string | undefined,
+  cwd: string | undefined,
+  roots: readonly string[],
+): ToolCall {
   const file = str(input.filePath) ?? str(input.file_path) ?? str(input.path);
   const paths = file ? [relativize(absolute(file, cwd), roots)] : undefined;
   if (name === "read") return { kind: "read", name, at, paths };
@@ -85,7 +95,9 @@ export function opencodeToolCall(name: string, input: Obj, at: string | undefine
 
 /** Text parts the person typed or the model wrote (not OpenCode's own synthetic ones). */
 function textOf(parts: readonly Obj[]): string | undefined {
-  const texts = parts.filter((p) => p.type === "text" && p.synthetic !== true && p.ignored !== true).map((p) => str(p.text) ?? "");
+  const texts = parts
+    .filter((p) => p.type === "text" && p.synthetic !== true && p.ignored !== true)
+    .map((p) => str(p.text) ?? "");
   const text = texts.filter((t) => t.trim() !== "").join("\n\n");
   return text === "" ? undefined : text;
 }
@@ -147,7 +159,13 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
       }
     }
     const text = textOf(parts);
-    if (text !== undefined) t.messages.push({ role: "assistant", text: t.summary ? "" : text, ...(at ? { at } : {}), ...(model ? { model } : {}) });
+    if (text !== undefined)
+      t.messages.push({
+        role: "assistant",
+        text: t.summary ? "" : text,
+        ...(at ? { at } : {}),
+        ...(model ? { model } : {}),
+      });
     for (const p of parts) {
       if (p.type !== "tool") continue;
       const name = str(p.tool);
@@ -190,8 +208,14 @@ interface SummaryPartRow {
 }
 
 function summaryPart(row: SummaryPartRow): Obj {
-  if (row.type === "tool") return { type: "tool", tool: row.tool, state: { input: parseJson(row.input), time: { start: row.started, end: row.ended } } };
-  if (row.type === "text") return { type: "text", text: row.text, synthetic: row.synthetic === 1, ignored: row.ignored === 1 };
+  if (row.type === "tool")
+    return {
+      type: "tool",
+      tool: row.tool,
+      state: { input: parseJson(row.input), time: { start: row.started, end: row.ended } },
+    };
+  if (row.type === "text")
+    return { type: "text", text: row.text, synthetic: row.synthetic === 1, ignored: row.ignored === 1 };
   return { type: row.type };
 }
 
@@ -202,20 +226,29 @@ function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptio
     return withDatabase(dbPath, (db) =>
       // One read transaction: the three tables as of one moment, whatever OpenCode writes meanwhile.
       db.transaction(() => {
-        const row: unknown = db.prepare("SELECT id, directory, title, version, time_created, time_updated FROM session WHERE id = ?1").get(id);
+        const row: unknown = db
+          .prepare("SELECT id, directory, title, version, time_created, time_updated FROM session WHERE id = ?1")
+          .get(id);
         const parsed = v.safeParse(SessionRowSchema, row);
         if (!parsed.success) throw new TranscriptError(locator, "no such session in the database");
         const session: SessionInfo = { ...parsed.output, id };
         const messages: MessageRecord[] = [];
-        for (const m of db.prepare("SELECT id, data FROM message WHERE session_id = ?1").all(id) as { id: unknown; data: unknown }[]) {
+        for (const m of db.prepare("SELECT id, data FROM message WHERE session_id = ?1").all(id) as {
+          id: unknown;
+          data: unknown;
+        }[]) {
           const data = parseJson(m.data);
           if (typeof m.id === "string" && isObj(data)) messages.push({ id: m.id, data });
         }
         const parts: PartRecord[] = [];
         if (opts.summary) {
-          for (const p of db.prepare(SUMMARY_PARTS).all(id) as SummaryPartRow[]) if (typeof p.message_id === "string") parts.push({ messageId: p.message_id, data: summaryPart(p) });
+          for (const p of db.prepare(SUMMARY_PARTS).all(id) as SummaryPartRow[])
+            if (typeof p.message_id === "string") parts.push({ messageId: p.message_id, data: summaryPart(p) });
         } else {
-          for (const p of db.prepare("SELECT message_id, data FROM part WHERE session_id = ?1 ORDER BY id").all(id) as { message_id: unknown; data: unknown }[]) {
+          for (const p of db.prepare("SELECT message_id, data FROM part WHERE session_id = ?1 ORDER BY id").all(id) as {
+            message_id: unknown;
+            data: unknown;
+          }[]) {
             const data = parseJson(p.data);
             if (typeof p.message_id === "string" && isObj(data)) parts.push({ messageId: p.message_id, data });
           }
@@ -225,7 +258,10 @@ function readFromDb(locator: string, dbPath: string, id: string, opts: ReadOptio
     );
   } catch (e) {
     if (e instanceof TranscriptError) throw e;
-    throw new TranscriptError(locator, e instanceof OpencodeDbError ? e.reason : String((e as Error)?.message ?? e).split("\n")[0]!);
+    throw new TranscriptError(
+      locator,
+      e instanceof OpencodeDbError ? e.reason : String((e as Error)?.message ?? e).split("\n")[0]!,
+    );
   }
 }
 
@@ -248,7 +284,10 @@ function recordFiles(dir: string, prefix: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith(".json"))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 function readFromTree(path: string): Records {
@@ -265,7 +304,14 @@ function readFromTree(path: string): Records {
   const info = parsed.success ? parsed.output : {};
   const id = info.id ?? name.replace(/\.json$/, "");
   if (!isTraceId(id)) throw new TranscriptError(path, "the session ID is not a valid trace ID");
-  const session: SessionInfo = { id, directory: info.directory, title: info.title, version: info.version, time_created: info.time?.created, time_updated: info.time?.updated };
+  const session: SessionInfo = {
+    id,
+    directory: info.directory,
+    title: info.title,
+    version: info.version,
+    time_created: info.time?.created,
+    time_updated: info.time?.updated,
+  };
 
   const storage = dirname(dirname(dirname(path)));
   const messages: MessageRecord[] = [];

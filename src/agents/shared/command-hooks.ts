@@ -13,7 +13,21 @@ import { dirname, join } from "node:path";
 import { dataHome } from "../../base/home.ts";
 import type { AgentName } from "../../traces/model.ts";
 import type { Env, HookFileChange, HookInstallOptions, HookStatus } from "../types.ts";
-import { appendMember, deleteFile, docObject, isEmptyAt, readJsonDoc, removeMember, replaceValue, saveJsonDoc, SettingsFileError, startObject, valueAt, writeTextFile, type JsonDoc } from "./json-file.ts";
+import {
+  appendMember,
+  deleteFile,
+  docObject,
+  isEmptyAt,
+  readJsonDoc,
+  removeMember,
+  replaceValue,
+  saveJsonDoc,
+  SettingsFileError,
+  startObject,
+  valueAt,
+  writeTextFile,
+  type JsonDoc,
+} from "./json-file.ts";
 import { isObj, type Obj } from "./json.ts";
 
 export interface HookSpec {
@@ -47,7 +61,8 @@ export function hookCommand(opts: HookInstallOptions, agent: string, event: stri
   const binary = opts.command ?? "git-traces";
   // Installed as `git` alone (a package's layout), the binary is the CLI as `git traces`:
   // `git hook` is git's own command.
-  const named = binary.slice(binary.lastIndexOf("/") + 1) === "git" ? `${shellQuote(binary)} traces` : shellQuote(binary);
+  const named =
+    binary.slice(binary.lastIndexOf("/") + 1) === "git" ? `${shellQuote(binary)} traces` : shellQuote(binary);
   return `${named} ${args}`;
 }
 
@@ -216,7 +231,12 @@ function openForInstall(path: string, env: Env, owner: HookOwner): Install {
  * is none, left as it is when it is what we want, else the first one replaced, where it was,
  * and the others (another version's, or ours twice) removed. `isOurs` tells our entries.
  */
-function placeHooks(at: Install, specs: readonly HookSpec[], want: (spec: HookSpec) => unknown, isOurs: (entry: unknown) => boolean): void {
+function placeHooks(
+  at: Install,
+  specs: readonly HookSpec[],
+  want: (spec: HookSpec) => unknown,
+  isOurs: (entry: unknown) => boolean,
+): void {
   const { path, doc, created, changes } = at;
   if (docObject(doc).hooks === undefined) add(doc, created, [], "hooks", {});
   if (!isObj(valueAt(doc, ["hooks"]))) throw new SettingsFileError(path, `"hooks" is not an object`);
@@ -253,9 +273,17 @@ function closeInstall(at: Install, env: Env, owner: HookOwner): HookFileChange {
   return { file: path, changes };
 }
 
-export function installCommandHooks(path: string, specs: readonly HookSpec[], env: Env, owner: HookOwner): HookFileChange {
+export function installCommandHooks(
+  path: string,
+  specs: readonly HookSpec[],
+  env: Env,
+  owner: HookOwner,
+): HookFileChange {
   const at = openForInstall(path, env, owner);
-  const group = (spec: HookSpec): Obj => ({ ...(spec.matcher ? { matcher: spec.matcher } : {}), hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }] });
+  const group = (spec: HookSpec): Obj => ({
+    ...(spec.matcher ? { matcher: spec.matcher } : {}),
+    hooks: [{ type: "command", command: spec.command, timeout: spec.timeout }],
+  });
   placeHooks(at, specs, group, isOurGroup);
   return closeInstall(at, env, owner);
 }
@@ -288,7 +316,8 @@ export function uninstallCommandHooks(path: string, env: Env): HookFileChange {
         }
       }
       if (removed) changes.push(`removed the ${event} hook`);
-      if (created.keys.includes(`hooks.${event}`) && isEmptyAt(doc, ["hooks", event])) removeMember(doc, ["hooks", event], innerOf(created, ["hooks"]));
+      if (created.keys.includes(`hooks.${event}`) && isEmptyAt(doc, ["hooks", event]))
+        removeMember(doc, ["hooks", event], innerOf(created, ["hooks"]));
     }
     if (created.keys.includes("hooks") && isEmptyAt(doc, ["hooks"])) removeMember(doc, ["hooks"], innerOf(created, []));
   }
@@ -310,13 +339,21 @@ function eventsWhere(path: string, holdsOurs: (list: unknown[]) => boolean): str
 }
 
 /** What `git traces hooks status` says of a file: which of the `expected` events have our hook there. */
-export function hookStatus(agent: AgentName, file: string, events: string[], expected: readonly string[], notes: string[] = []): HookStatus {
+export function hookStatus(
+  agent: AgentName,
+  file: string,
+  events: string[],
+  expected: readonly string[],
+  notes: string[] = [],
+): HookStatus {
   return { agent, file, exists: existsSync(file), events, missing: expected.filter((e) => !events.includes(e)), notes };
 }
 
 /** Events that have our hook in the file. */
 export function installedEvents(path: string): string[] {
-  return eventsWhere(path, (groups) => groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))));
+  return eventsWhere(path, (groups) =>
+    groups.some((g) => isObj(g) && Array.isArray(g.hooks) && g.hooks.some((h) => isObj(h) && isOurCommand(h.command))),
+  );
 }
 
 // --- flat hook files ---------------------------------------------------------------------
@@ -361,7 +398,13 @@ export function removeCreatedDirs(dirs: readonly string[]): string[] {
   return removed;
 }
 
-export function installFlatHooks(path: string, specs: readonly HookSpec[], format: FlatHookFormat, env: Env, owner: HookOwner): HookFileChange {
+export function installFlatHooks(
+  path: string,
+  specs: readonly HookSpec[],
+  format: FlatHookFormat,
+  env: Env,
+  owner: HookOwner,
+): HookFileChange {
   const at = openForInstall(path, env, owner);
   const { doc, created, changes } = at;
   for (const [key, value] of Object.entries(format.header)) {
@@ -370,7 +413,10 @@ export function installFlatHooks(path: string, specs: readonly HookSpec[], forma
       add(doc, created, [], key, value);
       if (doc.exists && doc.root) changes.push(`set ${key}`);
     } else if (!sameJson(current, value)) {
-      throw new SettingsFileError(path, `"${key}" is ${JSON.stringify(current)}, git-traces writes ${JSON.stringify(value)}`);
+      throw new SettingsFileError(
+        path,
+        `"${key}" is ${JSON.stringify(current)}, git-traces writes ${JSON.stringify(value)}`,
+      );
     }
   }
   placeHooks(at, specs, format.handler, (h) => isObj(h) && isOurCommand(format.command(h)));
@@ -397,9 +443,11 @@ export function uninstallFlatHooks(path: string, format: FlatHookFormat, env: En
       }
       if (!removed) continue;
       changes.push(`removed the ${event} hook`);
-      if (ownsKey(`hooks.${event}`) && isEmptyAt(doc, ["hooks", event])) removeMember(doc, ["hooks", event], innerOf(created, ["hooks"]));
+      if (ownsKey(`hooks.${event}`) && isEmptyAt(doc, ["hooks", event]))
+        removeMember(doc, ["hooks", event], innerOf(created, ["hooks"]));
     }
-    if ((changes.length || created.keys.includes("hooks")) && ownsKey("hooks") && isEmptyAt(doc, ["hooks"])) removeMember(doc, ["hooks"], innerOf(created, []));
+    if ((changes.length || created.keys.includes("hooks")) && ownsKey("hooks") && isEmptyAt(doc, ["hooks"]))
+      removeMember(doc, ["hooks"], innerOf(created, []));
   }
   // The format keys we added go with the last hook; from a file of the user's (Cursor's
   // hooks.json), they go in any case, so that the file is as it was.

@@ -18,7 +18,11 @@ export interface FileEntry {
 /** Directory entries, or nothing when the directory does not exist or cannot be read. */
 export function listDir(dir: string): { name: string; isDir: boolean; isFile: boolean }[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory(), isFile: e.isFile() }));
+    return readdirSync(dir, { withFileTypes: true }).map((e) => ({
+      name: e.name,
+      isDir: e.isDirectory(),
+      isFile: e.isFile(),
+    }));
   } catch {
     return [];
   }

@@ -21,7 +21,13 @@ export const HookPayloadSchema = v.looseObject({
 export type HookPayload = v.InferOutput<typeof HookPayloadSchema>;
 
 /** The event a parsed payload reports, for the session `id`; null when that is no valid trace ID. */
-export function toHookEvent(agent: AgentName, p: HookPayload, id: unknown, event: string, transcript = p.transcript_path): HookEvent | null {
+export function toHookEvent(
+  agent: AgentName,
+  p: HookPayload,
+  id: unknown,
+  event: string,
+  transcript = p.transcript_path,
+): HookEvent | null {
   if (!isTraceId(id)) return null;
   return {
     agent,

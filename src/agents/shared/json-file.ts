@@ -14,9 +14,28 @@
 // Also: refuse what we cannot parse, write through symlinks, replace the file atomically
 // with its mode kept.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname } from "node:path";
-import { applyEdits, findNodeAtLocation, getNodeValue, parseTree, type Edit, type JSONPath, type Node, type ParseError } from "jsonc-parser";
+import {
+  applyEdits,
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  type Edit,
+  type JSONPath,
+  type Node,
+  type ParseError,
+} from "jsonc-parser";
 import { TracesError } from "../../base/errors.ts";
 
 export class SettingsFileError extends TracesError {
@@ -50,7 +69,7 @@ function parseText(path: string, text: string): Node | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length) throw new SettingsFileError(path, "not valid JSON");
-  if (!root || root.type !== "object") throw new SettingsFileError(path, "not a JSON object");
+  if (root?.type !== "object") throw new SettingsFileError(path, "not a JSON object");
   return root;
 }
 
@@ -131,19 +150,25 @@ function commaAfter(text: string, at: number): number | undefined {
 
 /** `value` as JSON on several lines, continuing at indentation `base`. */
 function render(doc: JsonDoc, value: unknown, base: string): string {
-  return JSON.stringify(value, null, doc.unit).split("\n").join(doc.eol + base);
+  return JSON.stringify(value, null, doc.unit)
+    .split("\n")
+    .join(doc.eol + base);
 }
 
 /** `value` as JSON on one line, spaced. */
 function inline(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(inline).join(", ")}]`;
-  if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(", ")}}`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`)
+      .join(", ")}}`;
   return JSON.stringify(value);
 }
 
 function containerAt(doc: JsonDoc, path: JSONPath): Node {
   const node = doc.root && (path.length ? findNodeAtLocation(doc.root, path) : doc.root);
-  if (!node || (node.type !== "object" && node.type !== "array")) throw new Error(`no object or list at ${path.join(".")}`);
+  if (!node || (node.type !== "object" && node.type !== "array"))
+    throw new Error(`no object or list at ${path.join(".")}`);
   return node;
 }
 
@@ -166,7 +191,12 @@ function apply(doc: JsonDoc, edits: Edit[]): void {
  * was inside the container when it was empty but not quite (blanks, a comment), so that
  * removing the member can put it back; undefined otherwise.
  */
-export function appendMember(doc: JsonDoc, path: JSONPath, key: string | undefined, value: unknown): string | undefined {
+export function appendMember(
+  doc: JsonDoc,
+  path: JSONPath,
+  key: string | undefined,
+  value: unknown,
+): string | undefined {
   const c = containerAt(doc, path);
   const text = doc.text;
   const open = c.offset;
@@ -182,7 +212,8 @@ export function appendMember(doc: JsonDoc, path: JSONPath, key: string | undefin
     const inner = text.slice(open + 1, close);
     // A file written on one line stays on one line; a bare `{}` is filled like a new file.
     const root = doc.root!;
-    const rootOneLine = !doc.fresh && (root.children?.length ?? 0) > 0 && !hasBreak(text.slice(root.offset, endOf(root)));
+    const rootOneLine =
+      !doc.fresh && (root.children?.length ?? 0) > 0 && !hasBreak(text.slice(root.offset, endOf(root)));
     if (inner.trim() === "") {
       const content = oneLine && rootOneLine ? entryInline() : doc.eol + ind1 + entry(ind1) + doc.eol + ind0;
       apply(doc, [{ offset: open + 1, length: inner.length, content }]);
@@ -194,7 +225,9 @@ export function appendMember(doc: JsonDoc, path: JSONPath, key: string | undefin
       apply(doc, [{ offset: closeLine, length: 0, content: ind1 + entry(ind1) + doc.eol }]);
       return undefined;
     }
-    apply(doc, [{ offset: open + 1, length: inner.length, content: inner + doc.eol + ind1 + entry(ind1) + doc.eol + ind0 }]);
+    apply(doc, [
+      { offset: open + 1, length: inner.length, content: inner + doc.eol + ind1 + entry(ind1) + doc.eol + ind0 },
+    ]);
     return inner;
   }
 
@@ -202,11 +235,18 @@ export function appendMember(doc: JsonDoc, path: JSONPath, key: string | undefin
   const lastEnd = endOf(last);
   const trailingComma = commaAfter(text, lastEnd);
   if (oneLine) {
-    apply(doc, [trailingComma === undefined ? { offset: lastEnd, length: 0, content: `, ${entryInline()}` } : { offset: trailingComma + 1, length: 0, content: ` ${entryInline()},` }]);
+    apply(doc, [
+      trailingComma === undefined
+        ? { offset: lastEnd, length: 0, content: `, ${entryInline()}` }
+        : { offset: trailingComma + 1, length: 0, content: ` ${entryInline()},` },
+    ]);
     return undefined;
   }
   const first = kids[0]!;
-  const childIndent = lineStart(text, first.offset) > open && text.slice(lineStart(text, first.offset), first.offset).trim() === "" ? indentAt(text, first.offset) : ind1;
+  const childIndent =
+    lineStart(text, first.offset) > open && text.slice(lineStart(text, first.offset), first.offset).trim() === ""
+      ? indentAt(text, first.offset)
+      : ind1;
   if (trailingComma !== undefined) {
     const br = skipTrivia(text, trailingComma + 1, true);
     apply(doc, [

@@ -79,7 +79,9 @@ class JsonlParser {
   }
 
   result(): JsonlRead {
-    return this.ends ? { records: this.records, skipped: this.skipped, ends: this.ends } : { records: this.records, skipped: this.skipped };
+    return this.ends
+      ? { records: this.records, skipped: this.skipped, ends: this.ends }
+      : { records: this.records, skipped: this.skipped };
   }
 }
 
@@ -103,7 +105,11 @@ export function readJsonlFile(path: string, opts: ParseOptions = {}): JsonlRead 
   const { fd, stat } = openRegular(path);
   try {
     const size = stat.size;
-    if (size > LIMITS.jsonl) throw new UnsafeFileError(path, `${formatBytes(size)}, larger than the ${formatBytes(LIMITS.jsonl)} a transcript may have; not read`);
+    if (size > LIMITS.jsonl)
+      throw new UnsafeFileError(
+        path,
+        `${formatBytes(size)}, larger than the ${formatBytes(LIMITS.jsonl)} a transcript may have; not read`,
+      );
     const parser = new JsonlParser(opts);
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size)));
     // The line being read: its start in the file, and its bytes so far when they span pieces.
@@ -125,7 +131,8 @@ export function readJsonlFile(path: string, opts: ParseOptions = {}): JsonlRead 
           pending.push(Buffer.from(piece));
           pendingBytes += n;
           if (pendingBytes > LIMITS.line) {
-            if (lineAt === 0) throw new UnsafeFileError(path, `no line break in its first ${formatBytes(LIMITS.line)}: not JSON Lines`);
+            if (lineAt === 0)
+              throw new UnsafeFileError(path, `no line break in its first ${formatBytes(LIMITS.line)}: not JSON Lines`);
             parser.skipped++;
             pending = [];
             pendingBytes = 0;

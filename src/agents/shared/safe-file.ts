@@ -116,7 +116,11 @@ export function readAt(fd: number, buf: Buffer, length: number, position: number
 export function readRegular(path: string, max: number = LIMITS.whole): { bytes: Buffer; stat: Stats } {
   const { fd, stat } = openRegular(path);
   try {
-    if (stat.size > max) throw new UnsafeFileError(path, `${formatBytes(stat.size)}, larger than the ${formatBytes(max)} a transcript may have; not read`);
+    if (stat.size > max)
+      throw new UnsafeFileError(
+        path,
+        `${formatBytes(stat.size)}, larger than the ${formatBytes(max)} a transcript may have; not read`,
+      );
     const bytes = Buffer.allocUnsafe(stat.size);
     const n = readAt(fd, bytes, stat.size, 0);
     return { bytes: n === stat.size ? bytes : bytes.subarray(0, n), stat: fstatSync(fd) };

@@ -3,7 +3,15 @@
 // version, first and last times, models, tool calls, messages, tokens, title) and closed
 // them into the same object; they share this one.
 
-import { emptyTokens, isTraceId, type AgentName, type Message, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import {
+  emptyTokens,
+  isTraceId,
+  type AgentName,
+  type Message,
+  type Tokens,
+  type ToolCall,
+  type Trace,
+} from "../../traces/model.ts";
 import { titleFrom } from "../../traces/redact.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { titleContext } from "./paths.ts";

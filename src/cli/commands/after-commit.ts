@@ -5,4 +5,9 @@ import { runCommitWorker } from "../../jobs/after-commit.ts";
 import { CommitJobSchema } from "../../jobs/schemas.ts";
 import { workerCommand } from "../shared/worker-job.ts";
 
-export default workerCommand("after-commit", "Record the traces of a commit once git has made it (started by the shim)", CommitJobSchema, (job, env) => runCommitWorker(job, env));
+export default workerCommand(
+  "after-commit",
+  "Record the traces of a commit once git has made it (started by the shim)",
+  CommitJobSchema,
+  (job, env) => runCommitWorker(job, env),
+);

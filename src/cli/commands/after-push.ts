@@ -5,4 +5,6 @@ import { pushWorker } from "../../jobs/after-push.ts";
 import { PushJobSchema } from "../../jobs/schemas.ts";
 import { workerCommand } from "../shared/worker-job.ts";
 
-export default workerCommand("after-push", "Send notes after a push (started by the shim)", PushJobSchema, (job, env) => pushWorker(job, env));
+export default workerCommand("after-push", "Send notes after a push (started by the shim)", PushJobSchema, (job, env) =>
+  pushWorker(job, env),
+);

@@ -27,7 +27,8 @@ function commitOrFail(deps: Deps, rev: string): string {
 
 function checkIds(ids: readonly string[]): void {
   const bad = ids.find((id) => !isTraceId(id));
-  if (bad !== undefined) throw new UsageError(`'${bad}' is not a trace ID (letters, digits, '-' and '_', at most 128)`, { id: bad });
+  if (bad !== undefined)
+    throw new UsageError(`'${bad}' is not a trace ID (letters, digits, '-' and '_', at most 128)`, { id: bad });
 }
 
 export async function runAttach(opts: AttachOptions, deps: Deps): Promise<number> {
@@ -52,9 +53,12 @@ export async function runAttach(opts: AttachOptions, deps: Deps): Promise<number
   }
   const changed = writeAttachments(git, attachments, "git-traces: attach");
   const rows = attachments.map((a) => ({ commit: oid, id: a.trace.id, agent: a.trace.agent, files: a.files }));
-  if (opts.json) deps.io.out(`${JSON.stringify({ commit: oid, attached: rows, changed: changed.length > 0 }, null, 2)}\n`);
+  if (opts.json)
+    deps.io.out(`${JSON.stringify({ commit: oid, attached: rows, changed: changed.length > 0 }, null, 2)}\n`);
   else if (!rows.length) deps.io.err("No agent session found for this commit.\n");
-  else for (const r of rows) deps.io.out(`${changed.length ? "attached" : "already attached"} ${r.agent} ${r.id} to ${oid.slice(0, 12)}\n`);
+  else
+    for (const r of rows)
+      deps.io.out(`${changed.length ? "attached" : "already attached"} ${r.agent} ${r.id} to ${oid.slice(0, 12)}\n`);
   return 0;
 }
 
@@ -67,7 +71,10 @@ export async function runDetach(opts: AttachOptions, deps: Deps): Promise<number
   const present = parseNote(note).traces.map((t) => t.id);
   const ids = new Set(opts.ids.length ? opts.ids : present);
   const missing = [...ids].filter((id) => !present.includes(id));
-  if (missing.length && opts.ids.length) throw new CliError(`commit ${oid.slice(0, 12)} has no trace ${missing.join(", ")}`, "TRACE_NOT_ATTACHED", { ids: missing });
+  if (missing.length && opts.ids.length)
+    throw new CliError(`commit ${oid.slice(0, 12)} has no trace ${missing.join(", ")}`, "TRACE_NOT_ATTACHED", {
+      ids: missing,
+    });
   updateNotes(git, [oid], (_c, current) => removeFromNote(current, ids), { message: "git-traces: detach" });
   if (opts.json) deps.io.out(`${JSON.stringify({ commit: oid, detached: [...ids] }, null, 2)}\n`);
   else if (!ids.size) deps.io.err("This commit has no traces.\n");

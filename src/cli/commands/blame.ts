@@ -25,7 +25,12 @@ export interface BlameOptions {
   file: string | null;
 }
 
-const FORMAT_FLAGS: Record<string, BlameFormat> = { "--json": "json", "--porcelain": "porcelain", "-p": "porcelain", "--line-porcelain": "line-porcelain" };
+const FORMAT_FLAGS: Record<string, BlameFormat> = {
+  "--json": "json",
+  "--porcelain": "porcelain",
+  "-p": "porcelain",
+  "--line-porcelain": "line-porcelain",
+};
 
 /** git blame options passed on as they are, without a value. */
 const GIT_FLAGS = new Set(["-w", "--root", "--minimal", "--first-parent"]);
@@ -61,7 +66,8 @@ const REFUSED: Record<string, string> = {
   "--encoding": "not available here",
 };
 
-const SUPPORTED = "-L <range>, -w, -M[<n>], -C[<n>], --root, --first-parent, --minimal, --ignore-rev, --ignore-revs-file, --since, --contents, -S, -e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>], --porcelain, --line-porcelain, --json, --no-summary";
+const SUPPORTED =
+  "-L <range>, -w, -M[<n>], -C[<n>], --root, --first-parent, --minimal, --ignore-rev, --ignore-revs-file, --since, --contents, -S, -e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>], --porcelain, --line-porcelain, --json, --no-summary";
 
 function refuse(option: string): never {
   const reason = REFUSED[option];
@@ -96,7 +102,8 @@ export function parseBlameArgs(raw: readonly string[]): BlameOptions {
   const positionals: string[] = [];
   let format: string | null = null;
   const setFormat = (flag: string) => {
-    if (format !== null && format !== flag && FORMAT_FLAGS[format] !== FORMAT_FLAGS[flag]) throw new UsageError(`${format} and ${flag} cannot be used together`);
+    if (format !== null && format !== flag && FORMAT_FLAGS[format] !== FORMAT_FLAGS[flag])
+      throw new UsageError(`${format} and ${flag} cannot be used together`);
     format = flag;
     opts.format = FORMAT_FLAGS[flag]!;
   };
@@ -134,7 +141,8 @@ export function parseBlameArgs(raw: readonly string[]): BlameOptions {
     } else if (GIT_FLAGS.has(arg) || /^-[MC]\d*$/.test(arg)) opts.gitArgs.push(arg);
     else if (arg === "-L" || arg.startsWith("-L")) {
       const value = arg.length > 2 ? arg.slice(2) : args[++i];
-      if (value === undefined || value === "") throw new UsageError("option '-L' needs a value: -L <start>,<end> or -L :<funcname>");
+      if (value === undefined || value === "")
+        throw new UsageError("option '-L' needs a value: -L <start>,<end> or -L :<funcname>");
       opts.gitArgs.push("-L", value);
     } else if (GIT_VALUE_OPTIONS.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
@@ -163,12 +171,25 @@ export default defineTracesCommand({
     description: "Show what git blame shows, plus the agent, model and trace that wrote each line",
   },
   args: {
-    rev: { type: "positional", required: false, description: "Blame the file as of this commit (default: the work tree)", valueHint: "rev" },
+    rev: {
+      type: "positional",
+      required: false,
+      description: "Blame the file as of this commit (default: the work tree)",
+      valueHint: "rev",
+    },
     file: { type: "positional", required: false, description: "The file to blame", valueHint: "file" },
-    porcelain: { type: "boolean", alias: "p", description: "git blame's porcelain with a `trace <id> <agent> <model>` header line per trace" },
+    porcelain: {
+      type: "boolean",
+      alias: "p",
+      description: "git blame's porcelain with a `trace <id> <agent> <model>` header line per trace",
+    },
     "line-porcelain": { type: "boolean", description: "Likewise, with the commit's details on every line" },
     ...jsonArgs,
-    summary: { type: "boolean", default: true, description: "The share of lines of each agent and model, and of humans" },
+    summary: {
+      type: "boolean",
+      default: true,
+      description: "The share of lines of each agent and model, and of humans",
+    },
   },
   gitOptions: {
     "-L <start>,<end>, -L :<funcname>": "only these lines (repeatable)",
@@ -178,13 +199,14 @@ export default defineTracesCommand({
     "--root, --first-parent, --minimal": "as in git blame",
     "--ignore-rev <rev>, --ignore-revs-file <file>": "as in git blame",
     "--since <date>, --contents <file>, -S <file>": "as in git blame",
-    "-e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>]": "the text view as in git blame: email, no author, long IDs, raw time, original line number, file name, blank boundary",
+    "-e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>]":
+      "the text view as in git blame: email, no author, long IDs, raw time, original line number, file name, blank boundary",
   },
   examples: [
     "git traces blame src/auth.py",
     "git traces blame -L 10,20 -L 40,50 src/auth.py",
     "git traces blame -M -C HEAD~3 -- src/auth.py",
-    "git traces blame --json src/auth.py | jq 'select(.type == \"line\" and .attribution == \"agent\")'",
+    'git traces blame --json src/auth.py | jq \'select(.type == "line" and .attribution == "agent")\'',
     "git traces blame --porcelain src/auth.py",
   ],
   gitArgs: true,

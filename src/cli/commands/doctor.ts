@@ -45,7 +45,14 @@ function readRecorded(execPath: string): { path: string; target: string | null; 
  */
 export function workerStarts(execPath: string, env: Record<string, string | undefined>): string | null {
   try {
-    const r = Bun.spawnSync({ cmd: [execPath, "after-commit"], env: { ...env, [JOB_ENV]: "{}" }, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 10_000 });
+    const r = Bun.spawnSync({
+      cmd: [execPath, "after-commit"],
+      env: { ...env, [JOB_ENV]: "{}" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      timeout: 10_000,
+    });
     const err = r.stderr.toString();
     if (r.exitCode === 1 && err.includes(`no valid job in ${JOB_ENV}`)) return null;
     return `exit ${r.exitCode ?? r.signalCode}: ${err.trim().split("\n")[0] ?? ""}`;

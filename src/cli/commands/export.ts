@@ -36,7 +36,8 @@ function gitComplaint(e: GitError): string {
 }
 
 export async function runExport(opts: ExportOptions, deps: Deps): Promise<number> {
-  if (!opts.revs.length) throw new UsageError("name a commit or a range to export (git traces export <commit | range>)");
+  if (!opts.revs.length)
+    throw new UsageError("name a commit or a range to export (git traces export <commit | range>)");
   requireRepo(deps);
   const git = deps.git();
   const shown = sanitizeLine(opts.revs.join(" "));
@@ -65,7 +66,9 @@ export async function runExport(opts: ExportOptions, deps: Deps): Promise<number
   if (result.commits === 0) throw new CliError(`'${shown}' names no commits`, "EMPTY_RANGE", { revs: opts.revs });
   const { records } = result;
   if (!result.range && !records.length) {
-    throw new CliError(`commit ${revs[0]!.slice(0, 12)} has no traces; nothing to export`, "NO_TRACES", { commit: revs[0] });
+    throw new CliError(`commit ${revs[0]!.slice(0, 12)} has no traces; nothing to export`, "NO_TRACES", {
+      commit: revs[0],
+    });
   }
   let text: string;
   if (opts.jsonl) text = records.map((r) => `${safeJson(r)}\n`).join("");
@@ -75,7 +78,9 @@ export async function runExport(opts: ExportOptions, deps: Deps): Promise<number
       writeFileSync(opts.output, text);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new CliError(`cannot write '${sanitizeLine(opts.output)}': ${reason}`, "WRITE_FAILED", { path: opts.output });
+      throw new CliError(`cannot write '${sanitizeLine(opts.output)}': ${reason}`, "WRITE_FAILED", {
+        path: opts.output,
+      });
     }
   } else deps.io.out(text);
   if (!records.length) deps.io.err("No commits with traces in this range.\n");
@@ -88,9 +93,22 @@ export default defineTracesCommand({
     description: "Export the traces of a commit or a range as Agent Trace records (JSON)",
   },
   args: {
-    revision: { type: "positional", description: "A commit, or a range: A..B, A...B, ^A B, C^!", valueHint: "commit|range", required: false },
-    format: { type: "enum", options: [...FORMATS], default: "agent-trace", description: "Output format (Agent Trace 0.1.0, the only one today)" },
-    jsonl: { type: "boolean", description: "One record per line (JSON Lines); without it a commit gives one object, a range an array" },
+    revision: {
+      type: "positional",
+      description: "A commit, or a range: A..B, A...B, ^A B, C^!",
+      valueHint: "commit|range",
+      required: false,
+    },
+    format: {
+      type: "enum",
+      options: [...FORMATS],
+      default: "agent-trace",
+      description: "Output format (Agent Trace 0.1.0, the only one today)",
+    },
+    jsonl: {
+      type: "boolean",
+      description: "One record per line (JSON Lines); without it a commit gives one object, a range an array",
+    },
     output: { type: "string", alias: "o", valueHint: "file", description: "Write to this file instead of stdout" },
   },
   examples: [

@@ -45,7 +45,10 @@ async function readStdin(): Promise<{ text: string; ended: boolean }> {
 }
 
 /** Copilot CLI runs a repository's Claude Code hooks with Claude's payload shape: its session folder tells. */
-async function copilotSession(payload: unknown, env: Record<string, string | undefined>): Promise<"copilot-cli" | null> {
+async function copilotSession(
+  payload: unknown,
+  env: Record<string, string | undefined>,
+): Promise<"copilot-cli" | null> {
   const { dataDirs } = await AGENTS["copilot-cli"].sessions();
   const { isCopilotPayload } = await import("../../agents/copilot-cli/payload.ts");
   return dataDirs(env).some((dir) => isCopilotPayload(payload, `${dir}`)) ? "copilot-cli" : null;
@@ -64,14 +67,20 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
     try {
       payload = JSON.parse(text);
     } catch {
-      say(ended ? `${named.displayName} sent a payload that is not JSON; ignored` : `no whole payload on stdin within ${STDIN_WAIT_MS / 1000} s; ignored`);
+      say(
+        ended
+          ? `${named.displayName} sent a payload that is not JSON; ignored`
+          : `no whole payload on stdin within ${STDIN_WAIT_MS / 1000} s; ignored`,
+      );
       return 0;
     }
     // The payload says who sent it; the hook's config may belong to another agent.
     const sender = identifyAgent(payload) ?? (await copilotSession(payload, deps.env));
     const a = sender && sender !== named.name ? agent(sender) : named;
     if (!a) {
-      say(`a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`);
+      say(
+        `a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`,
+      );
       return 0;
     }
     const parsed = (await a.payload())(payload, event);

@@ -19,8 +19,15 @@ export interface HooksOptions {
 }
 
 const agentArgs = {
-  agent: { type: "string", description: `Agent: ${["all", ...supportedAgents()].join(", ")} (default: every agent found on this machine)`, valueHint: "name" },
-  project: { type: "boolean", description: "Use the repository's own agent config (e.g. .claude/settings.json) instead of your user config" },
+  agent: {
+    type: "string",
+    description: `Agent: ${["all", ...supportedAgents()].join(", ")} (default: every agent found on this machine)`,
+    valueHint: "name",
+  },
+  project: {
+    type: "boolean",
+    description: "Use the repository's own agent config (e.g. .claude/settings.json) instead of your user config",
+  },
   ...jsonArgs,
 } as const;
 
@@ -28,7 +35,10 @@ const agentArgs = {
 async function chosenAdapters(opts: HooksOptions, deps: Deps, detectedOnly: boolean): Promise<AgentAdapter[]> {
   if (opts.agent && opts.agent !== "all") {
     const a = await adapter(opts.agent);
-    if (!a) throw new UsageError(`unknown agent '${opts.agent}'; one of: all, ${supportedAgents().join(", ")}`, { agent: opts.agent });
+    if (!a)
+      throw new UsageError(`unknown agent '${opts.agent}'; one of: all, ${supportedAgents().join(", ")}`, {
+        agent: opts.agent,
+      });
     return [a];
   }
   const all = await Promise.all(supportedAgents().map((n) => adapter(n)));
@@ -46,7 +56,7 @@ export function hookBinary(env: Record<string, string | undefined>, execPath = p
   if (/^(bun|node)(\.exe)?$/.test(basename(execPath))) return undefined;
   const self = realOrNull(execPath) ?? execPath;
   const onPath = Bun.which("git-traces", { PATH: env.PATH ?? "" });
-  if (onPath && onPath.startsWith("/") && realOrNull(onPath) === self) return onPath;
+  if (onPath?.startsWith("/") && realOrNull(onPath) === self) return onPath;
   return execPath;
 }
 
@@ -80,10 +90,13 @@ export async function runHooksInstall(opts: HooksOptions, deps: Deps): Promise<n
   const result: { agent: string; changes: HookFileChange[] }[] = [];
   for (const a of agents) result.push({ agent: a.name, changes: await a.hooks.install(installOpts(opts, deps)) });
   if (opts.json) deps.io.out(`${JSON.stringify(result, null, 2)}\n`);
-  else for (const r of result) printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "hooks already installed");
+  else
+    for (const r of result)
+      printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "hooks already installed");
   if (!opts.agent && !opts.json) {
     const skipped = supportedAgents().filter((n) => !agents.some((a) => a.name === n));
-    if (skipped.length) say.info(`Not found on this machine, so left alone: ${skipped.join(", ")} (install anyway with --agent <name>)`);
+    if (skipped.length)
+      say.info(`Not found on this machine, so left alone: ${skipped.join(", ")} (install anyway with --agent <name>)`);
   }
   return 0;
 }
@@ -93,14 +106,17 @@ export async function runHooksUninstall(opts: HooksOptions, deps: Deps): Promise
   const result: { agent: string; changes: HookFileChange[] }[] = [];
   for (const a of agents) result.push({ agent: a.name, changes: await a.hooks.uninstall(installOpts(opts, deps)) });
   if (opts.json) deps.io.out(`${JSON.stringify(result, null, 2)}\n`);
-  else for (const r of result) printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "no git-traces hooks to remove");
+  else
+    for (const r of result)
+      printChanges(deps, agents.find((a) => a.name === r.agent)!, r.changes, "no git-traces hooks to remove");
   return 0;
 }
 
 export async function runHooksStatus(opts: HooksOptions, deps: Deps): Promise<number> {
   const agents = await chosenAdapters(opts, deps, false);
   const statuses: (HookStatus & { scope: string })[] = [];
-  for (const a of agents) statuses.push({ scope: opts.project ? "project" : "user", ...(await a.hooks.status(installOpts(opts, deps))) });
+  for (const a of agents)
+    statuses.push({ scope: opts.project ? "project" : "user", ...(await a.hooks.status(installOpts(opts, deps))) });
   const onPath = Bun.which("git-traces", { PATH: deps.env.PATH ?? "" });
   const fallback = DEFAULT_BINARY.replace("~", deps.env.HOME ?? "~");
   if (opts.json) {
@@ -109,14 +125,21 @@ export async function runHooksStatus(opts: HooksOptions, deps: Deps): Promise<nu
   }
   for (const s of statuses) {
     const name = agents.find((a) => a.name === s.agent)!.displayName;
-    const state = s.events.length === 0 ? "not installed" : s.missing.length ? `partly installed (missing: ${s.missing.join(", ")})` : "installed";
+    const state =
+      s.events.length === 0
+        ? "not installed"
+        : s.missing.length
+          ? `partly installed (missing: ${s.missing.join(", ")})`
+          : "installed";
     deps.io.out(`${name}: ${state}\n  file: ${s.file}${s.exists ? "" : " (does not exist)"}\n`);
     if (s.events.length) deps.io.out(`  events: ${s.events.join(", ")}\n`);
     for (const n of s.notes) deps.io.out(`  note: ${n}\n`);
   }
   // The user's hooks name the binary by its path; a project's look for it on PATH and where the installer puts it.
   if (opts.project && !onPath && !existsSync(fallback) && statuses.some((s) => s.events.length)) {
-    messages(deps.io).warn(`neither \`git-traces\` on PATH nor ${fallback}: the project's hooks do nothing here; run scripts/install.sh`);
+    messages(deps.io).warn(
+      `neither \`git-traces\` on PATH nor ${fallback}: the project's hooks do nothing here; run scripts/install.sh`,
+    );
   }
   return 0;
 }

@@ -42,10 +42,18 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
     }
     const found = shared.get(id);
     if (!found && invalid.has(id)) {
-      throw new CliError(`the shared content of trace ${id} is not a valid trace (${clipLine(invalid.get(id)!, 300)}); nothing imported`, "SHARED_CONTENT_INVALID", { id });
+      throw new CliError(
+        `the shared content of trace ${id} is not a valid trace (${clipLine(invalid.get(id)!, 300)}); nothing imported`,
+        "SHARED_CONTENT_INVALID",
+        { id },
+      );
     }
     if (!found) {
-      throw new CliError(`no shared content for trace ${id} here: fetch first (git fetch), or ask its author to run git traces share ${id}`, "TRACE_NOT_SHARED", { id });
+      throw new CliError(
+        `no shared content for trace ${id} here: fetch first (git fetch), or ask its author to run git traces share ${id}`,
+        "TRACE_NOT_SHARED",
+        { id },
+      );
     }
     // An earlier import of a newer version stays.
     const older = snap && Date.parse(snap.trace.end ?? "") > Date.parse(found.trace.end ?? "");
@@ -58,18 +66,28 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
   }
   for (const r of rows) {
     if (r.status === "here") deps.io.out(`${r.id} is on this machine already (its ${r.from}); nothing to import\n`);
-    else deps.io.out(`${r.status === "imported" ? "imported" : "already imported, unchanged:"} ${r.id} from ${r.from} (redacted) into ${r.file}\n`);
+    else
+      deps.io.out(
+        `${r.status === "imported" ? "imported" : "already imported, unchanged:"} ${r.id} from ${r.from} (redacted) into ${r.file}\n`,
+      );
   }
-  if (rows.some((r) => r.status !== "here")) deps.io.err("`git traces show <id> --markdown` prints it for an agent's context.\n");
+  if (rows.some((r) => r.status !== "here"))
+    deps.io.err("`git traces show <id> --markdown` prints it for an agent's context.\n");
   return 0;
 }
 
 export default defineTracesCommand({
-  meta: { name: "import", description: "Keep traces others shared on this machine, to read them or hand them to an agent" },
+  meta: {
+    name: "import",
+    description: "Keep traces others shared on this machine, to read them or hand them to an agent",
+  },
   args: {
     id: { type: "positional", description: "Trace IDs", valueHint: "trace-id", required: false },
     ...jsonArgs,
   },
-  examples: ["git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", "git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 && git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --markdown > context.md"],
+  examples: [
+    "git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48",
+    "git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 && git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --markdown > context.md",
+  ],
   run: (ctx) => runImport({ ids: traceIds(ctx.args._, "import"), json: Boolean(ctx.args.json) }, depsOf(ctx)),
 });

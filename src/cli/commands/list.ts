@@ -8,7 +8,17 @@ import { traceMark } from "../../git/trace.ts";
 import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { allAttached, leftOutWarning, traceIndex, type LeftOut } from "../../views/attached.ts";
-import { newestFirst, renderGroups, renderSessions, sessionRows, sortGroups, sourcesById, type ListView, type RepositoryGroup, type SessionRow } from "../../views/list.ts";
+import {
+  newestFirst,
+  renderGroups,
+  renderSessions,
+  sessionRows,
+  sortGroups,
+  sourcesById,
+  type ListView,
+  type RepositoryGroup,
+  type SessionRow,
+} from "../../views/list.ts";
 import { findSessions, type FoundSession } from "../../views/discovered.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
@@ -22,7 +32,13 @@ export interface ListOptions {
 }
 
 /** The rows of one repository: its sessions found here, with what its notes say of them; and the notes cut. */
-function rowsOf(git: GitRunner, found: readonly FoundSession[], notesOnly: boolean, deps: Deps, warn: (ref: string) => void): { rows: SessionRow[]; leftOut: LeftOut[] } {
+function rowsOf(
+  git: GitRunner,
+  found: readonly FoundSession[],
+  notesOnly: boolean,
+  deps: Deps,
+  warn: (ref: string) => void,
+): { rows: SessionRow[]; leftOut: LeftOut[] } {
   const leftOut: LeftOut[] = [];
   const attached = allAttached(git, {
     onBroken: warn,
@@ -34,7 +50,16 @@ function rowsOf(git: GitRunner, found: readonly FoundSession[], notesOnly: boole
   const index = traceIndex(attached);
   const ids = notesOnly ? [...index.keys()] : found.map((f) => f.ref.id);
   const commits = [...new Set(ids.flatMap((id) => index.get(id)?.commits ?? []))];
-  return { rows: sessionRows({ found, index, sources: sourcesById(attached), summaries: commitSummaries(git, commits), notesOnly }), leftOut };
+  return {
+    rows: sessionRows({
+      found,
+      index,
+      sources: sourcesById(attached),
+      summaries: commitSummaries(git, commits),
+      notesOnly,
+    }),
+    leftOut,
+  };
 }
 
 function warner(deps: Deps): (ref: string) => void {
@@ -47,7 +72,14 @@ function warner(deps: Deps): (ref: string) => void {
 }
 
 /** JSON, or text; with nothing to show, a word on a terminal and nothing in a pipe. */
-function print(deps: Deps, opts: ListOptions, data: unknown, empty: boolean, text: (view: ListView) => string, none: string): number {
+function print(
+  deps: Deps,
+  opts: ListOptions,
+  data: unknown,
+  empty: boolean,
+  text: (view: ListView) => string,
+  none: string,
+): number {
   if (opts.json) deps.io.out(`${safeJson(data, 2)}\n`);
   else if (!empty) deps.io.out(text({ tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
   else if (deps.io.stdoutIsTTY) deps.io.err(`${none}\n`);
@@ -65,8 +97,19 @@ async function listHere(opts: ListOptions, deps: Deps): Promise<number> {
   const { rows, leftOut } = rowsOf(git, found, true, deps, warner(deps));
   const remote = remoteUrl(git);
   const path = tops[0] ?? state.gitDir;
-  const data = { repository: { key: remote ?? path, path, remote, git: true }, sessions: rows, ...(leftOut.length ? { leftOut } : {}) };
-  return print(deps, opts, data, !rows.length, (view) => renderSessions(rows, view), "No agent sessions found for this repository, on this machine or in its notes.");
+  const data = {
+    repository: { key: remote ?? path, path, remote, git: true },
+    sessions: rows,
+    ...(leftOut.length ? { leftOut } : {}),
+  };
+  return print(
+    deps,
+    opts,
+    data,
+    !rows.length,
+    (view) => renderSessions(rows, view),
+    "No agent sessions found for this repository, on this machine or in its notes.",
+  );
 }
 
 /**
@@ -100,12 +143,26 @@ function groupByRepository(git: GitRunner, found: readonly FoundSession[], deps:
     if (known) {
       known.sessions = [...known.sessions, ...rows].sort(newestFirst);
       if (leftOut.length) known.leftOut = [...(known.leftOut ?? []), ...leftOut];
-    } else groups.set(key, { key, path: topLevel, remote, git: true, sessions: rows, ...(leftOut.length ? { leftOut } : {}) });
+    } else
+      groups.set(key, {
+        key,
+        path: topLevel,
+        remote,
+        git: true,
+        sessions: rows,
+        ...(leftOut.length ? { leftOut } : {}),
+      });
   }
   const noNotes = { index: new Map(), sources: new Map(), summaries: new Map(), notesOnly: false };
   for (const [cwd, mine] of elsewhere) {
     const key = cwd || "(unknown directory)";
-    groups.set(`\0${key}`, { key, path: cwd, remote: null, git: false, sessions: sessionRows({ found: mine, ...noNotes }) });
+    groups.set(`\0${key}`, {
+      key,
+      path: cwd,
+      remote: null,
+      git: false,
+      sessions: sessionRows({ found: mine, ...noNotes }),
+    });
   }
   return sortGroups([...groups.values()]);
 }
@@ -115,7 +172,14 @@ async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
   const found = await findSessions(deps.env);
   traceMark(`list --all: ${found.length} sessions found`);
   const groups = groupByRepository(git, found, deps);
-  return print(deps, opts, { repositories: groups }, !groups.length, (view) => renderGroups(groups, view), "No agent sessions found on this machine.");
+  return print(
+    deps,
+    opts,
+    { repositories: groups },
+    !groups.length,
+    (view) => renderGroups(groups, view),
+    "No agent sessions found on this machine.",
+  );
 }
 
 export function runList(opts: ListOptions, deps: Deps): Promise<number> {
@@ -128,9 +192,16 @@ export default defineTracesCommand({
     description: "List the agent sessions of this repository, newest first, with the commits each is attached to",
   },
   args: {
-    all: { type: "boolean", description: "Every session on this machine, grouped by repository (remote URL, else path)" },
+    all: {
+      type: "boolean",
+      description: "Every session on this machine, grouped by repository (remote URL, else path)",
+    },
     ...jsonArgs,
   },
-  examples: ["git traces list", "git traces list --json | jq '.sessions[] | select(.commits == [])'", "git traces list --all"],
+  examples: [
+    "git traces list",
+    "git traces list --json | jq '.sessions[] | select(.commits == [])'",
+    "git traces list --all",
+  ],
   run: (ctx) => runList({ all: Boolean(ctx.args.all), json: Boolean(ctx.args.json) }, depsOf(ctx)),
 });

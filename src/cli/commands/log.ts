@@ -13,7 +13,9 @@ export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
   // short IDs are made from git's fields.
   const layout = logLayout(opts, deps.io);
   const native = !layout.oneline && !opts.json && !layout.abbrevCommit;
-  const log = native ? streamLogText(git, opts.gitArgs, { decorate: layout.decorate }) : streamLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
+  const log = native
+    ? streamLogText(git, opts.gitArgs, { decorate: layout.decorate })
+    : streamLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
   const { printLog } = await import("../shared/log-print.ts");
   return printLog(opts, layout, deps, git, log, native);
 }
@@ -24,11 +26,22 @@ export default defineTracesCommand({
     description: "Show commits as git log does, each with the agent sessions (traces) attached to it",
   },
   args: {
-    "revision-range": { type: "positional", required: false, description: "Commits to show, and any git log option that picks them (-n, --author, --since, -- <paths>, ...)" },
+    "revision-range": {
+      type: "positional",
+      required: false,
+      description: "Commits to show, and any git log option that picks them (-n, --author, --since, -- <paths>, ...)",
+    },
     oneline: { type: "boolean", description: "One line per commit, its traces indented under it" },
     "traces-only": { type: "boolean", description: "Only the commits that have traces" },
-    json: { type: "boolean", description: "Print a JSON array, one object per commit (commit, parents, author, date, subject, refs, traces)" },
-    color: { type: "string", description: "always, never or auto (default: on a terminal, unless NO_COLOR)", valueHint: "when" },
+    json: {
+      type: "boolean",
+      description: "Print a JSON array, one object per commit (commit, parents, author, date, subject, refs, traces)",
+    },
+    color: {
+      type: "string",
+      description: "always, never or auto (default: on a terminal, unless NO_COLOR)",
+      valueHint: "when",
+    },
   },
   gitArgs: true,
   examples: [

@@ -13,7 +13,9 @@ export function runLogs(which: string | undefined, json: boolean, deps: Deps): n
   const dir = logDir(requireRepo(deps).gitDir);
   let files: string[] = [];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith(".log")).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith(".log"))
+      .sort();
   } catch {
     files = [];
   }
@@ -27,7 +29,14 @@ export function runLogs(which: string | undefined, json: boolean, deps: Deps): n
     deps.io.out(json ? `${JSON.stringify({ file: join(dir, last), text })}\n` : sanitize(text));
     return 0;
   }
-  if (json) deps.io.out(`${JSON.stringify(files.map((f) => join(dir, f)), null, 2)}\n`);
+  if (json)
+    deps.io.out(
+      `${JSON.stringify(
+        files.map((f) => join(dir, f)),
+        null,
+        2,
+      )}\n`,
+    );
   else if (!files.length) deps.io.err("No logs: nothing has gone wrong here.\n");
   else for (const f of files) deps.io.out(`${join(dir, f)}\n`);
   return 0;

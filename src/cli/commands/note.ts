@@ -17,11 +17,17 @@ export async function runNoteCheck(file: string, json: boolean, deps: Deps): Pro
   }
   // As the readers see it: the traces beyond what they take from one note are a problem.
   const note = parseNote(text, { maxTraces: MAX_NOTE_TRACES });
-  if (json) deps.io.out(`${JSON.stringify({ valid: note.problems.length === 0, traces: note.traces, problems: note.problems, ...(note.leftOut ? { leftOut: note.leftOut } : {}) }, null, 2)}\n`);
+  if (json)
+    deps.io.out(
+      `${JSON.stringify({ valid: note.problems.length === 0, traces: note.traces, problems: note.problems, ...(note.leftOut ? { leftOut: note.leftOut } : {}) }, null, 2)}\n`,
+    );
   else {
     for (const p of note.problems) deps.io.out(`line ${p.line}: ${p.reason}\n`);
-    deps.io.out(note.problems.length ? `${note.problems.length} problem(s)\n` : `valid: ${note.traces.length} trace(s)\n`);
-    for (const t of note.traces) deps.io.out(sanitize(`  ${t.id}${t.url ? ` ${t.url}` : ""}${t.meta ? ` (${t.meta.agent ?? "?"})` : ""}\n`));
+    deps.io.out(
+      note.problems.length ? `${note.problems.length} problem(s)\n` : `valid: ${note.traces.length} trace(s)\n`,
+    );
+    for (const t of note.traces)
+      deps.io.out(sanitize(`  ${t.id}${t.url ? ` ${t.url}` : ""}${t.meta ? ` (${t.meta.agent ?? "?"})` : ""}\n`));
   }
   return note.problems.length ? 1 : 0;
 }

@@ -29,7 +29,11 @@ export function traceIds(args: readonly string[], verb: string): string[] {
   const ids = args.filter((a) => a !== "");
   if (!ids.length) throw new UsageError(`missing <trace-id>: say which trace to ${verb}`);
   const bad = ids.find((id) => !isTraceId(id));
-  if (bad !== undefined) throw new UsageError(`'${String(bad).slice(0, 140)}' is not a trace ID (letters, digits, '-' and '_', at most 128)`, { id: bad });
+  if (bad !== undefined)
+    throw new UsageError(
+      `'${String(bad).slice(0, 140)}' is not a trace ID (letters, digits, '-' and '_', at most 128)`,
+      { id: bad },
+    );
   return [...new Set(ids)];
 }
 
@@ -58,14 +62,27 @@ export async function runShare(opts: ShareOptions, deps: Deps): Promise<number> 
   for (const id of opts.ids) {
     const found = await localTrace(id, deps.env, roots);
     if (!found) {
-      throw new CliError(`no transcript or snapshot of trace ${id} on this machine: only a machine that has its session can share it`, "TRACE_NOT_FOUND", { id });
+      throw new CliError(
+        `no transcript or snapshot of trace ${id} on this machine: only a machine that has its session can share it`,
+        "TRACE_NOT_FOUND",
+        { id },
+      );
     }
     const text = canonicalJson(sharedForm(found.trace, home));
     texts.set(id, text);
-    rows.push({ id, source: found.source === "snapshot" ? "snapshot" : "transcript", redactions: text.match(MARKER)?.length ?? 0, changed: false });
+    rows.push({
+      id,
+      source: found.source === "snapshot" ? "snapshot" : "transcript",
+      redactions: text.match(MARKER)?.length ?? 0,
+      changed: false,
+    });
   }
   markUnshared(state.gitDir, opts.ids, false);
-  const changed = new Set(updateContent(git, texts, { message: `git-traces: share ${opts.ids.length === 1 ? opts.ids[0] : `${opts.ids.length} traces`}` }));
+  const changed = new Set(
+    updateContent(git, texts, {
+      message: `git-traces: share ${opts.ids.length === 1 ? opts.ids[0] : `${opts.ids.length} traces`}`,
+    }),
+  );
   for (const r of rows) r.changed = changed.has(r.id);
   if (opts.json) {
     deps.io.out(`${JSON.stringify({ ref: CONTENT_REF, shared: rows }, null, 2)}\n`);
@@ -75,7 +92,9 @@ export async function runShare(opts: ShareOptions, deps: Deps): Promise<number> 
     const what = r.redactions ? `${r.redactions} value${r.redactions === 1 ? "" : "s"} redacted` : "nothing to redact";
     deps.io.out(`${r.changed ? "shared" : "already shared, unchanged:"} ${r.id} (from its ${r.source}; ${what})\n`);
   }
-  messages(deps.io).info(`Stored in ${CONTENT_REF}; it goes to the remote with your next git push (or now: git traces sync). \`git traces show <id> --redacted\` shows exactly what is shared.`);
+  messages(deps.io).info(
+    `Stored in ${CONTENT_REF}; it goes to the remote with your next git push (or now: git traces sync). \`git traces show <id> --redacted\` shows exactly what is shared.`,
+  );
   return 0;
 }
 
@@ -84,24 +103,38 @@ export function runUnshare(opts: ShareOptions, deps: Deps): number {
   const git = deps.git();
   // What any fetch brought is ours to remove too.
   mergePendingContent(git, state.gitDir);
-  const removed = new Set(updateContent(git, new Map(opts.ids.map((id) => [id, null])), { message: `git-traces: unshare ${opts.ids.length === 1 ? opts.ids[0] : `${opts.ids.length} traces`}` }));
+  const removed = new Set(
+    updateContent(git, new Map(opts.ids.map((id) => [id, null])), {
+      message: `git-traces: unshare ${opts.ids.length === 1 ? opts.ids[0] : `${opts.ids.length} traces`}`,
+    }),
+  );
   // Automatic sharing (traces.share) leaves them alone from now on.
   markUnshared(state.gitDir, opts.ids, true);
   const remotes = pushedTo(deps, opts.ids);
   const rows = opts.ids.map((id) => ({ id, removed: removed.has(id), pushedTo: remotes.get(id) ?? [] }));
   if (opts.json) {
-    deps.io.out(`${JSON.stringify({ ref: CONTENT_REF, unshared: rows, note: "copies already pushed stay in the remote's history" }, null, 2)}\n`);
+    deps.io.out(
+      `${JSON.stringify({ ref: CONTENT_REF, unshared: rows, note: "copies already pushed stay in the remote's history" }, null, 2)}\n`,
+    );
     return 0;
   }
   for (const r of rows) {
-    if (!r.removed) deps.io.out(`${r.id} was not shared here; nothing removed (it will not be shared automatically either)\n`);
-    else deps.io.out(`unshared ${r.id}: removed from ${CONTENT_REF}${r.pushedTo.length ? `; your next push removes it from ${r.pushedTo.join(", ")}` : ""}\n`);
+    if (!r.removed)
+      deps.io.out(`${r.id} was not shared here; nothing removed (it will not be shared automatically either)\n`);
+    else
+      deps.io.out(
+        `unshared ${r.id}: removed from ${CONTENT_REF}${r.pushedTo.length ? `; your next push removes it from ${r.pushedTo.join(", ")}` : ""}\n`,
+      );
   }
   const say = messages(deps.io);
   if (rows.some((r) => r.pushedTo.length)) {
-    say.warn("Copies already pushed stay in the remote's history, and in every clone that fetched them: unsharing stops sharing from now on, it cannot take back what was sent.");
+    say.warn(
+      "Copies already pushed stay in the remote's history, and in every clone that fetched them: unsharing stops sharing from now on, it cannot take back what was sent.",
+    );
   } else if (rows.some((r) => r.removed)) {
-    say.info("As far as the last fetch or push knows it was not pushed yet. Copies already pushed would stay in the remote's history.");
+    say.info(
+      "As far as the last fetch or push knows it was not pushed yet. Copies already pushed would stay in the remote's history.",
+    );
   }
   return 0;
 }
@@ -116,14 +149,23 @@ function optionsOf(ctx: { args: Record<string, unknown> & { _: string[] } }, ver
 }
 
 export const unshare = defineTracesCommand({
-  meta: { name: "unshare", description: "Stop sharing traces: remove them from refs/traces/content from the next push on" },
+  meta: {
+    name: "unshare",
+    description: "Stop sharing traces: remove them from refs/traces/content from the next push on",
+  },
   args,
-  examples: ["git traces unshare 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48", "git traces unshare 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --json"],
+  examples: [
+    "git traces unshare 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48",
+    "git traces unshare 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --json",
+  ],
   run: (ctx) => runUnshare(optionsOf(ctx, "unshare"), depsOf(ctx)),
 });
 
 export default defineTracesCommand({
-  meta: { name: "share", description: "Share traces with collaborators: store them, redacted, in refs/traces/content, pushed with the notes" },
+  meta: {
+    name: "share",
+    description: "Share traces with collaborators: store them, redacted, in refs/traces/content, pushed with the notes",
+  },
   args,
   examples: [
     "git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --redacted   # what would be shared",

@@ -11,7 +11,15 @@
 import { worktreeRoots } from "../../attach/detect.ts";
 import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
 import { commitStamps } from "../../git/revisions.ts";
-import { allAttached, leftOutWarning, matchTraceId, traceIndex, type AttachedTrace, type LeftOut, type TraceUse } from "../../views/attached.ts";
+import {
+  allAttached,
+  leftOutWarning,
+  matchTraceId,
+  traceIndex,
+  type AttachedTrace,
+  type LeftOut,
+  type TraceUse,
+} from "../../views/attached.ts";
 import type { ShowOutput } from "../../views/schemas.ts";
 import { localSessions } from "../../views/sessions.ts";
 import { renderTraceMarkdown, renderTraceText } from "../../views/show-render.ts";
@@ -43,16 +51,28 @@ interface Resolved {
 const MIN_PREFIX = 4;
 
 function ambiguous(target: string, matches: TraceUse[], alsoCommit: boolean): CliError {
-  const shown = matches.slice(0, 20).map((u) => `  ${u.trace.id}  ${agentLabel(u.trace)}${u.trace.title ? `  ${clipLine(u.trace.title, 80)}` : ""}`);
+  const shown = matches
+    .slice(0, 20)
+    .map((u) => `  ${u.trace.id}  ${agentLabel(u.trace)}${u.trace.title ? `  ${clipLine(u.trace.title, 80)}` : ""}`);
   if (matches.length > shown.length) shown.push(`  … and ${matches.length - shown.length} more`);
   const hint = alsoCommit ? `\n(it is also a commit: '${clipLine(target)}^{commit}' shows that)` : "";
-  return new CliError(`trace ID prefix '${clipLine(target)}' is ambiguous; it starts ${matches.length} trace IDs:\n${shown.join("\n")}${hint}`, "AMBIGUOUS_TRACE_ID", {
-    prefix: target,
-    candidates: matches.map((u) => u.trace.id),
-  });
+  return new CliError(
+    `trace ID prefix '${clipLine(target)}' is ambiguous; it starts ${matches.length} trace IDs:\n${shown.join("\n")}${hint}`,
+    "AMBIGUOUS_TRACE_ID",
+    {
+      prefix: target,
+      candidates: matches.map((u) => u.trace.id),
+    },
+  );
 }
 
-async function resolve(opts: ShowOptions, deps: Deps, state: RepoState | null, index: Map<string, TraceUse>, attachedOf: (oid: string) => string[]): Promise<Resolved> {
+async function resolve(
+  opts: ShowOptions,
+  deps: Deps,
+  state: RepoState | null,
+  index: Map<string, TraceUse>,
+  attachedOf: (oid: string) => string[],
+): Promise<Resolved> {
   const { target } = opts;
   const git = deps.git();
   const isId = isTraceId(target);
@@ -62,13 +82,20 @@ async function resolve(opts: ShowOptions, deps: Deps, state: RepoState | null, i
     const [use] = matches;
     if (use) {
       if (use.trace.id !== target && resolveCommit(git, target)) {
-        deps.io.err(`warning: '${clipLine(target)}' starts a trace ID and names a commit; showing the trace ('${clipLine(target)}^{commit}' shows the commit)\n`);
+        deps.io.err(
+          `warning: '${clipLine(target)}' starts a trace ID and names a commit; showing the trace ('${clipLine(target)}^{commit}' shows the commit)\n`,
+        );
       }
       return { resolvedAs: "trace", commit: null, uses: [{ id: use.trace.id, use }] };
     }
   }
   const oid = state ? resolveCommit(git, target) : null;
-  if (oid) return { resolvedAs: "commit", commit: oid, uses: attachedOf(oid).map((id) => ({ id, ...(index.has(id) ? { use: index.get(id)! } : {}) })) };
+  if (oid)
+    return {
+      resolvedAs: "commit",
+      commit: oid,
+      uses: attachedOf(oid).map((id) => ({ id, ...(index.has(id) ? { use: index.get(id)! } : {}) })),
+    };
   // A session on this machine that no note names yet: by its exact ID only.
   if (isId) return { resolvedAs: "trace", commit: null, uses: [{ id: target }] };
   throw unknown(target, state);
@@ -77,8 +104,17 @@ async function resolve(opts: ShowOptions, deps: Deps, state: RepoState | null, i
 function unknown(target: string, state: RepoState | null): CliError {
   const what = `'${clipLine(target)}'`;
   const data = { target };
-  if (!state) return new CliError(`no trace on this machine has the ID ${what}, and this is not a git repository to look for commits or notes in (run inside one or pass -C <dir>)`, "UNKNOWN_TARGET", data);
-  const why = !isTraceId(target) ? " (it is not a valid trace ID either)" : target.length < MIN_PREFIX ? ` (a trace ID prefix needs at least ${MIN_PREFIX} characters)` : "";
+  if (!state)
+    return new CliError(
+      `no trace on this machine has the ID ${what}, and this is not a git repository to look for commits or notes in (run inside one or pass -C <dir>)`,
+      "UNKNOWN_TARGET",
+      data,
+    );
+  const why = !isTraceId(target)
+    ? " (it is not a valid trace ID either)"
+    : target.length < MIN_PREFIX
+      ? ` (a trace ID prefix needs at least ${MIN_PREFIX} characters)`
+      : "";
   const empty = state.head === null ? "; this repository has no commits yet" : "";
   return new CliError(`no trace or commit named ${what}${why}${empty}`, "UNKNOWN_TARGET", data);
 }
@@ -98,7 +134,9 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   const index = traceIndex(attached);
   let resolved: Resolved;
   try {
-    resolved = await resolve(opts, deps, state, index, (oid) => [...new Set((attached.get(oid) ?? []).map((t) => t.id))]);
+    resolved = await resolve(opts, deps, state, index, (oid) => [
+      ...new Set((attached.get(oid) ?? []).map((t) => t.id)),
+    ]);
   } catch (e) {
     // An ID not found may be among the traces a note named beyond what is read.
     for (const l of leftOut) deps.io.err(leftOutWarning(l));
@@ -129,7 +167,11 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   const views: TraceView[] = resolved.uses.map(({ id, use }) => {
     const local = sessions.get(id) ?? {};
     const commits: CommitRef[] = (use?.commits ?? [])
-      .map((oid) => ({ oid, subject: commitInfo.get(oid)?.subject ?? "", time: Date.parse(commitInfo.get(oid)?.date ?? "") || 0 }))
+      .map((oid) => ({
+        oid,
+        subject: commitInfo.get(oid)?.subject ?? "",
+        time: Date.parse(commitInfo.get(oid)?.date ?? "") || 0,
+      }))
       .sort((a, b) => a.time - b.time)
       .map(({ oid, subject }) => ({ oid, subject }));
     return {
@@ -169,15 +211,28 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
     deps.io.err(`Commit ${resolved.commit!.slice(0, 12)} has no traces.\n`);
     return 0;
   }
-  const render = opts.format === "markdown" ? (v: TraceView) => renderTraceMarkdown(v, opts) : (v: TraceView) => renderTraceText(v, opts, painter(deps.io));
+  const render =
+    opts.format === "markdown"
+      ? (v: TraceView) => renderTraceMarkdown(v, opts)
+      : (v: TraceView) => renderTraceText(v, opts, painter(deps.io));
   deps.io.out(views.map(render).join(opts.format === "markdown" ? "\n---\n\n" : "\n"));
-  if (resolved.resolvedAs === "commit" && views.length > 1 && deps.io.stderrIsTTY) deps.io.err(`${views.length} traces on commit ${resolved.commit!.slice(0, 12)}: ${views.map((v) => shortId(v.id)).join(", ")}\n`);
+  if (resolved.resolvedAs === "commit" && views.length > 1 && deps.io.stderrIsTTY)
+    deps.io.err(
+      `${views.length} traces on commit ${resolved.commit!.slice(0, 12)}: ${views.map((v) => shortId(v.id)).join(", ")}\n`,
+    );
   return 0;
 }
 
-export function showOptions(args: { _: string[]; markdown?: boolean; json?: boolean; full?: boolean; redacted?: boolean }): ShowOptions {
+export function showOptions(args: {
+  _: string[];
+  markdown?: boolean;
+  json?: boolean;
+  full?: boolean;
+  redacted?: boolean;
+}): ShowOptions {
   const [target, ...extra] = args._;
-  if (target === undefined || target === "") throw new UsageError("missing <commit | trace-id>: say which trace or commit to show");
+  if (target === undefined || target === "")
+    throw new UsageError("missing <commit | trace-id>: say which trace or commit to show");
   if (extra.length) throw new UsageError(`one commit or trace at a time; unexpected '${clipLine(extra[0]!)}'`);
   return { target, format: outputFormat(args), full: Boolean(args.full), redacted: Boolean(args.redacted) };
 }
@@ -188,8 +243,16 @@ export default defineTracesCommand({
     description: "Show a whole agent session by trace ID, unique ID prefix or commit",
   },
   args: {
-    target: { type: "positional", description: "A trace ID, a unique prefix of one, or a commit", valueHint: "commit | trace-id", required: false },
-    full: { type: "boolean", description: "Print long replies, prompts, commands and lists whole instead of cutting them" },
+    target: {
+      type: "positional",
+      description: "A trace ID, a unique prefix of one, or a commit",
+      valueHint: "commit | trace-id",
+      required: false,
+    },
+    full: {
+      type: "boolean",
+      description: "Print long replies, prompts, commands and lists whole instead of cutting them",
+    },
     redacted: { type: "boolean", description: "Show the trace redacted, exactly as `git traces share` would store it" },
     ...formatArgs,
   },

@@ -31,9 +31,13 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
   const git = deps.git();
   let revs = opts.revs;
   if (!revs.length) {
-    if (state.head === null) throw new CliError("this repository has no commits yet: nothing to summarize", "NO_COMMITS", {}, 128);
+    if (state.head === null)
+      throw new CliError("this repository has no commits yet: nothing to summarize", "NO_COMMITS", {}, 128);
     const upstream = upstreamRef(git);
-    if (!upstream) throw new UsageError("which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)");
+    if (!upstream)
+      throw new UsageError(
+        "which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)",
+      );
     revs = [`${upstream}..HEAD`];
   }
   let stamps: CommitStamp[];
@@ -42,7 +46,11 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
   } catch (e) {
     if (!(e instanceof GitError)) throw e;
     // git's own words, as `git log` would print them: "bad revision 'x'".
-    const said = e.stderr.split("\n").find((l) => l.startsWith("fatal: "))?.slice("fatal: ".length) ?? `cannot read the revisions ${revs.join(" ")}`;
+    const said =
+      e.stderr
+        .split("\n")
+        .find((l) => l.startsWith("fatal: "))
+        ?.slice("fatal: ".length) ?? `cannot read the revisions ${revs.join(" ")}`;
     const empty = state.head === null ? " (this repository has no commits yet)" : "";
     throw new CliError(`${clipLine(said, 300)}${empty}`, "BAD_REVISION", { revs }, 128);
   }
@@ -61,11 +69,16 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
   );
   const ids = [...attached.values()].flatMap((ts) => ts.map((t) => t.id));
   // Transcripts here, else snapshots, else content shared through git.
-  const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], { elsewhere: { git } });
+  const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], {
+    elsewhere: { git },
+  });
   const sessions = new Map<string, Trace>();
   for (const [id, s] of local) {
     if (s.trace) sessions.set(id, s.trace);
-    else if (s.sharedError) deps.io.err(`git-traces: warning: the shared content of trace ${id} is not a valid trace (${clipLine(s.sharedError, 300)}); only its notes count\n`);
+    else if (s.sharedError)
+      deps.io.err(
+        `git-traces: warning: the shared content of trace ${id} is not a valid trace (${clipLine(s.sharedError, 300)}); only its notes count\n`,
+      );
   }
   const summary = summarize({ range: revs.join(" "), commits, attached, sessions, leftOut });
   if (opts.format === "json") deps.io.out(`${safeJson(summary, 2)}\n`);
@@ -84,9 +97,19 @@ export default defineTracesCommand({
     description: "Summarize the agent work in a range of commits, for a pull request",
   },
   args: {
-    range: { type: "positional", description: "Commits to summarize: a range (A..B) or one commit; default @{upstream}..HEAD", valueHint: "range", required: false },
+    range: {
+      type: "positional",
+      description: "Commits to summarize: a range (A..B) or one commit; default @{upstream}..HEAD",
+      valueHint: "range",
+      required: false,
+    },
     ...formatArgs,
   },
-  examples: ["git traces summary origin/main..HEAD", "git traces summary origin/main..HEAD --markdown | gh pr comment --body-file -", "git traces summary HEAD", "git traces summary main..feature --json"],
+  examples: [
+    "git traces summary origin/main..HEAD",
+    "git traces summary origin/main..HEAD --markdown | gh pr comment --body-file -",
+    "git traces summary HEAD",
+    "git traces summary main..feature --json",
+  ],
   run: (ctx) => runSummary(summaryOptions(ctx.args as never), depsOf(ctx)),
 });

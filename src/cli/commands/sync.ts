@@ -7,7 +7,13 @@ import { commonDir } from "../../git/repo.ts";
 import { NotesRefCorrupt, NotesTreeInvalid } from "../../notes/store.ts";
 import { brokenNotesWarning, mergeFetchedContent, mergeFetchedNotes } from "../../sync/merge.ts";
 import { fetchNotes, pushNotes } from "../../sync/push.ts";
-import { defaultPushRemote, ensureNotesRefspecs, listRemotes, removeNotesRefspecs, remoteKey } from "../../sync/remotes.ts";
+import {
+  defaultPushRemote,
+  ensureNotesRefspecs,
+  listRemotes,
+  removeNotesRefspecs,
+  remoteKey,
+} from "../../sync/remotes.ts";
 import { remoteState, updateSyncState } from "../../sync/state.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
@@ -35,8 +41,14 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
     if (opts.json) deps.io.out(`${JSON.stringify({ removed, autoSync: opts.remote ? undefined : false }, null, 2)}\n`);
     else {
       if (!removed.length) say.info("No notes refspec to remove.");
-      for (const r of removed) deps.io.out(`${r}: removed the notes and shared traces refspecs, refs/notes/remotes/${r}/traces and refs/traces/remotes/${r}/content\n`);
-      if (!opts.remote) say.info("Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.");
+      for (const r of removed)
+        deps.io.out(
+          `${r}: removed the notes and shared traces refspecs, refs/notes/remotes/${r}/traces and refs/traces/remotes/${r}/content\n`,
+        );
+      if (!opts.remote)
+        say.info(
+          "Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.",
+        );
     }
     return 0;
   }
@@ -44,9 +56,14 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
   if (!remote) throw new CliError("no remote to sync with; name one: git traces sync <remote>", "NO_REMOTE");
   const names = remotes.map((r) => r.name);
   const key = remoteKey(remote, names);
-  if (names.includes(remote)) ensureNotesRefspecs(git, remotes.filter((r) => r.name === remote));
+  if (names.includes(remote))
+    ensureNotesRefspecs(
+      git,
+      remotes.filter((r) => r.name === remote),
+    );
   const fetched = fetchNotes(git, remote, key);
-  if (!fetched.ok) throw new CliError(`could not fetch notes from ${remote}: ${fetched.detail}`, "FETCH_FAILED", { remote });
+  if (!fetched.ok)
+    throw new CliError(`could not fetch notes from ${remote}: ${fetched.detail}`, "FETCH_FAILED", { remote });
   let merged: MergeResult | "left out" | undefined;
   try {
     merged = mergeFetchedNotes(git, state.gitDir, [key]).get(key);
@@ -66,15 +83,37 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
   const content = pushed.content;
   const ok = (o?: { status: string }) => !o || o.status === "pushed" || o.status === "up-to-date";
   if (opts.json) {
-    const shared = content ? { merged: sharedMerged ?? "up-to-date", pushed: content.status, detail: content.detail ?? null } : { merged: sharedMerged ?? "up-to-date", pushed: null, detail: null };
-    deps.io.out(`${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, held: pushed.held ?? 0, shared }, null, 2)}\n`);
+    const shared = content
+      ? { merged: sharedMerged ?? "up-to-date", pushed: content.status, detail: content.detail ?? null }
+      : { merged: sharedMerged ?? "up-to-date", pushed: null, detail: null };
+    deps.io.out(
+      `${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, held: pushed.held ?? 0, shared }, null, 2)}\n`,
+    );
   } else {
-    const theirs = merged === "up-to-date" ? "no new notes" : merged === "left out" ? "its notes left out" : `notes merged (${merged})`;
-    const ours = pushed.status === "pushed" ? "our notes pushed" : pushed.status === "up-to-date" ? (pushed.held ? "it has our notes of its commits" : "it has all our notes") : `push ${pushed.status}: ${pushed.detail}`;
-    const held = pushed.held ? `; ${pushed.held} note${pushed.held === 1 ? "" : "s"} of commits it does not have stay${pushed.held === 1 ? "s" : ""} here until those commits are pushed there` : "";
+    const theirs =
+      merged === "up-to-date"
+        ? "no new notes"
+        : merged === "left out"
+          ? "its notes left out"
+          : `notes merged (${merged})`;
+    const ours =
+      pushed.status === "pushed"
+        ? "our notes pushed"
+        : pushed.status === "up-to-date"
+          ? pushed.held
+            ? "it has our notes of its commits"
+            : "it has all our notes"
+          : `push ${pushed.status}: ${pushed.detail}`;
+    const held = pushed.held
+      ? `; ${pushed.held} note${pushed.held === 1 ? "" : "s"} of commits it does not have stay${pushed.held === 1 ? "s" : ""} here until those commits are pushed there`
+      : "";
     deps.io.out(`${remote}: ${theirs}; ${ours}${held}\n`);
-    if (sharedMerged && sharedMerged !== "up-to-date") deps.io.out(`${remote}: shared traces merged (${sharedMerged})\n`);
-    if (content) deps.io.out(`${remote}: ${content.status === "pushed" ? "our shared traces pushed" : content.status === "up-to-date" ? "it has all our shared traces" : `shared traces push ${content.status}: ${content.detail}`}\n`);
+    if (sharedMerged && sharedMerged !== "up-to-date")
+      deps.io.out(`${remote}: shared traces merged (${sharedMerged})\n`);
+    if (content)
+      deps.io.out(
+        `${remote}: ${content.status === "pushed" ? "our shared traces pushed" : content.status === "up-to-date" ? "it has all our shared traces" : `shared traces push ${content.status}: ${content.detail}`}\n`,
+      );
   }
   return ok(pushed) && ok(content) ? 0 : 1;
 }
@@ -83,9 +122,20 @@ export default defineTracesCommand({
   meta: { name: "sync", description: "Fetch, merge and push the notes with a remote, now" },
   args: {
     remote: { type: "positional", description: "Remote name or URL (default: where git push goes)", required: false },
-    removeConfig: { type: "boolean", description: "Remove the notes fetch refspecs git-traces added (all remotes, or the one named)" },
+    removeConfig: {
+      type: "boolean",
+      description: "Remove the notes fetch refspecs git-traces added (all remotes, or the one named)",
+    },
     ...jsonArgs,
   },
   examples: ["git traces sync", "git traces sync upstream", "git traces sync --remove-config"],
-  run: (ctx) => runSync({ ...(ctx.args.remote ? { remote: String(ctx.args.remote) } : {}), removeConfig: Boolean(ctx.args.removeConfig), json: Boolean(ctx.args.json) }, depsOf(ctx)),
+  run: (ctx) =>
+    runSync(
+      {
+        ...(ctx.args.remote ? { remote: String(ctx.args.remote) } : {}),
+        removeConfig: Boolean(ctx.args.removeConfig),
+        json: Boolean(ctx.args.json),
+      },
+      depsOf(ctx),
+    ),
 });

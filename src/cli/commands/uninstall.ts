@@ -91,7 +91,9 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
   let failures = 0;
 
   // 1. Hooks: every agent's user config, then every recorded project config.
-  const agents = (await Promise.all(supportedAgents().map((n) => adapter(n)))).filter((a): a is AgentAdapter => a !== null);
+  const agents = (await Promise.all(supportedAgents().map((n) => adapter(n)))).filter(
+    (a): a is AgentAdapter => a !== null,
+  );
   const targets: { agent: AgentAdapter; project?: string }[] = agents.map((agent) => ({ agent }));
   for (const { agent, project } of recordedProjects(env)) {
     const a = agents.find((x) => x.name === agent);
@@ -120,7 +122,9 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
     const byConfig = new Map<string, string[]>();
     for (const e of r.removed) byConfig.set(e.config, [...new Set([...(byConfig.get(e.config) ?? []), e.remote])]);
     for (const [config, remotes] of byConfig) {
-      say.success(`Removed the notes fetch refspecs git-traces had added to ${dirname(config)} (remote ${remotes.join(", ")})`);
+      say.success(
+        `Removed the notes fetch refspecs git-traces had added to ${dirname(config)} (remote ${remotes.join(", ")})`,
+      );
     }
     for (const e of r.failed) {
       failures++;
@@ -139,7 +143,14 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
   if (opts.purge) {
     if (count || existsSync(snapshots)) say.info(`Deleting ${what}.`);
     // Only what git-traces puts there, in case the data home was pointed somewhere shared.
-    for (const name of ["snapshots", "cache", "pending", "warnings.log", "hooks-installed.json", "refspecs-added.jsonl"]) {
+    for (const name of [
+      "snapshots",
+      "cache",
+      "pending",
+      "warnings.log",
+      "hooks-installed.json",
+      "refspecs-added.jsonl",
+    ]) {
       rmSync(join(home, name), { recursive: true, force: true });
     }
     try {
@@ -149,12 +160,16 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
       if (existsSync(home)) say.info(`Left ${home}: it holds files git-traces did not write.`);
     }
   } else {
-    if (count) say.info(`Kept ${what}. To delete them: rm -r '${snapshots.replaceAll("'", `'\\''`)}' (or run the uninstall again with --purge).`);
+    if (count)
+      say.info(
+        `Kept ${what}. To delete them: rm -r '${snapshots.replaceAll("'", `'\\''`)}' (or run the uninstall again with --purge).`,
+      );
     rmSync(join(home, "cache"), { recursive: true, force: true }); // read again from the agents' files whenever needed
     try {
       rmdirSync(home); // nothing left in it
     } catch {
-      if (!count && existsSync(home)) say.info(`Kept ${home} (git-traces' log and data); --purge deletes what git-traces wrote there.`);
+      if (!count && existsSync(home))
+        say.info(`Kept ${home} (git-traces' log and data); --purge deletes what git-traces wrote there.`);
     }
   }
   return failures ? 1 : 0;
@@ -163,11 +178,16 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
 export default defineTracesCommand({
   meta: {
     name: "uninstall",
-    description: "Remove the agent hooks and repository settings git-traces added (run by scripts/install.sh --uninstall)",
+    description:
+      "Remove the agent hooks and repository settings git-traces added (run by scripts/install.sh --uninstall)",
     hidden: true,
   },
   args: {
-    purge: { type: "boolean", description: "Also delete the snapshots of sessions (unredacted copies of transcripts) and the rest of git-traces' data" },
+    purge: {
+      type: "boolean",
+      description:
+        "Also delete the snapshots of sessions (unredacted copies of transcripts) and the rest of git-traces' data",
+    },
   },
   run: (ctx) => runUninstall({ purge: Boolean(ctx.args.purge) }, depsOf(ctx)),
 });

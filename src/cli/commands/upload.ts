@@ -9,7 +9,14 @@ import { clipLine } from "../../traces/text.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { editQueue, MAX_ATTEMPTS, readQueue, tryRunLock, waitRunLock, type UploadJob } from "../../upload/queue.ts";
-import { commitsWithoutUrl, settleSuccesses, uploadSettings, uploadTrace, type Outcome, type Uploaded } from "../../upload/upload.ts";
+import {
+  commitsWithoutUrl,
+  settleSuccesses,
+  uploadSettings,
+  uploadTrace,
+  type Outcome,
+  type Uploaded,
+} from "../../upload/upload.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -24,12 +31,17 @@ export interface UploadOptions {
 
 export function uploadOptions(args: { _?: string[]; list?: boolean; json?: boolean }): UploadOptions {
   const ids = (args._ ?? []).filter((a) => a !== "");
-  for (const id of ids) if (!isTraceId(id)) throw new UsageError(`not a valid trace ID: '${clipLine(id, 80)}' (IDs are letters, digits, '-' and '_')`, { id });
+  for (const id of ids)
+    if (!isTraceId(id))
+      throw new UsageError(`not a valid trace ID: '${clipLine(id, 80)}' (IDs are letters, digits, '-' and '_')`, {
+        id,
+      });
   if (args.list && ids.length) throw new UsageError("--list takes no trace IDs");
   return { ids: [...new Set(ids)], list: Boolean(args.list), json: Boolean(args.json) };
 }
 
-const NO_COMMAND = "no upload command is set; set one with: git config traces.upload '<command with {id} and {file}>' (add --global for every repository)";
+const NO_COMMAND =
+  "no upload command is set; set one with: git config traces.upload '<command with {id} and {file}>' (add --global for every repository)";
 
 function jobJson(j: UploadJob) {
   return {
@@ -56,11 +68,21 @@ function runList(opts: UploadOptions, deps: Deps): number {
   }
   const sep = deps.io.stdoutIsTTY ? "  " : "\t";
   for (const j of jobs) {
-    const status = j.gaveUp ? "gave up" : j.next <= deps.now().getTime() ? "due" : `retry after ${new Date(j.next).toISOString()}`;
-    const fields = [j.id, status, `${j.attempts}/${MAX_ATTEMPTS} attempts`, j.error ? clipLine(j.error.message, 200) : ""];
+    const status = j.gaveUp
+      ? "gave up"
+      : j.next <= deps.now().getTime()
+        ? "due"
+        : `retry after ${new Date(j.next).toISOString()}`;
+    const fields = [
+      j.id,
+      status,
+      `${j.attempts}/${MAX_ATTEMPTS} attempts`,
+      j.error ? clipLine(j.error.message, 200) : "",
+    ];
     deps.io.out(`${fields.join(sep).trimEnd()}\n`);
   }
-  if (deps.io.stderrIsTTY && jobs.some((j) => j.gaveUp)) deps.io.err("Run 'git traces upload' to try them all again now.\n");
+  if (deps.io.stderrIsTTY && jobs.some((j) => j.gaveUp))
+    deps.io.err("Run 'git traces upload' to try them all again now.\n");
   return 0;
 }
 
@@ -123,7 +145,13 @@ export async function runUpload(opts: UploadOptions, deps: Deps): Promise<number
     const uploads = results.map((r) =>
       r.outcome.ok
         ? { id: r.id, ok: true, url: r.outcome.url, notesUpdated: r.commits, error: null }
-        : { id: r.id, ok: false, url: null, notesUpdated: [], error: { kind: r.outcome.kind, message: r.outcome.message } },
+        : {
+            id: r.id,
+            ok: false,
+            url: null,
+            notesUpdated: [],
+            error: { kind: r.outcome.kind, message: r.outcome.message },
+          },
     );
     deps.io.out(`${safeJson({ uploads }, 2)}\n`);
     return failed ? 1 : 0;
@@ -132,7 +160,11 @@ export async function runUpload(opts: UploadOptions, deps: Deps): Promise<number
     if (r.outcome.ok) {
       deps.io.out(`${r.outcome.url}\n`);
       const n = r.commits.length;
-      deps.io.err(n ? `Uploaded trace ${r.id}; the note of ${n} commit${n === 1 ? "" : "s"} now links it.\n` : `Uploaded trace ${r.id}; no note names it without a URL, so no note changed.\n`);
+      deps.io.err(
+        n
+          ? `Uploaded trace ${r.id}; the note of ${n} commit${n === 1 ? "" : "s"} now links it.\n`
+          : `Uploaded trace ${r.id}; no note names it without a URL, so no note changed.\n`,
+      );
     } else {
       deps.io.err(`git-traces: upload of trace ${r.id} failed: ${r.outcome.message}\n`);
     }
@@ -146,7 +178,11 @@ export default defineTracesCommand({
     description: "Upload traces now with your upload command (traces.upload); the URL goes into their notes",
   },
   args: {
-    "trace-id": { type: "positional", description: "Trace IDs to upload (several may be given); without any, every upload waiting for a retry", required: false },
+    "trace-id": {
+      type: "positional",
+      description: "Trace IDs to upload (several may be given); without any, every upload waiting for a retry",
+      required: false,
+    },
     list: { type: "boolean", description: "List the uploads waiting for a retry, with their last error" },
     ...jsonArgs,
   },

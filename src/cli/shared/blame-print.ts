@@ -22,7 +22,13 @@ function repoPath(file: string, prefix: string | null): string | undefined {
   return p.startsWith("../") ? undefined : p;
 }
 
-export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner, blaming: ReturnType<typeof blamePorcelain>, prefixed: Promise<string | null>): Promise<number> {
+export async function printBlame(
+  opts: BlameOptions,
+  deps: Deps,
+  git: GitRunner,
+  blaming: ReturnType<typeof blamePorcelain>,
+  prefixed: Promise<string | null>,
+): Promise<number> {
   const { io } = deps;
   // Opened while git blame works out the lines; its output is parsed as git writes it.
   const leftOut: LeftOut[] = [];
@@ -70,7 +76,15 @@ export async function printBlame(opts: BlameOptions, deps: Deps, git: GitRunner,
     }
     const paint = painter(io);
     const path = opts.file === null ? undefined : repoPath(opts.file, prefix);
-    io.out(renderText(blame, tracesOf, { ...opts.text, paint, terminal: io.stdoutIsTTY || io.color, ...(path !== undefined ? { path } : {}) }), "latin1");
+    io.out(
+      renderText(blame, tracesOf, {
+        ...opts.text,
+        paint,
+        terminal: io.stdoutIsTTY || io.color,
+        ...(path !== undefined ? { path } : {}),
+      }),
+      "latin1",
+    );
     if (opts.summary) io.out(renderSummary(summarizeBlame(blame, tracesOf), paint), "latin1");
     traceMark("blame: written");
     return 0;

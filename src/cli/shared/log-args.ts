@@ -155,7 +155,10 @@ export function parseLogArgs(raw: readonly string[]): LogOptions {
     }
     const refused = refusedFormat(arg);
     if (refused) {
-      throw new UsageError(`git traces log prints its own format; '${refused}' would change it (use git log for patches, stats and other formats, or --json)`, { option: refused });
+      throw new UsageError(
+        `git traces log prints its own format; '${refused}' would change it (use git log for patches, stats and other formats, or --json)`,
+        { option: refused },
+      );
     }
     if (arg === "--decorate" || arg.startsWith("--decorate=")) opts.decorate = true;
     if (arg === "--left-right" || arg === "--cherry-mark" || arg === "--cherry") opts.marks = true;

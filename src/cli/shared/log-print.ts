@@ -4,7 +4,13 @@
 import type { LogCommit, LogStream, LogText } from "../../git/log.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { traceMark } from "../../git/trace.ts";
-import { leftOutWarning, notesReader, type AttachedTrace, type LeftOut, type NotesReader } from "../../views/attached.ts";
+import {
+  leftOutWarning,
+  notesReader,
+  type AttachedTrace,
+  type LeftOut,
+  type NotesReader,
+} from "../../views/attached.ts";
 import { notesOnDisk } from "../../views/note-cache.ts";
 import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } from "../../views/log.ts";
 import { safeJson } from "../../traces/safe-json.ts";
@@ -16,7 +22,14 @@ import { painter } from "../../views/render.ts";
  * Prints the commits of `log` as they come: either as parsed from git's fields (--oneline,
  * --json, --abbrev-commit), or as git itself laid them out (streamLogText), with traces.
  */
-export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, git: GitRunner, log: LogStream<LogCommit> | LogStream<LogText>, native: boolean): Promise<number> {
+export async function printLog(
+  opts: LogOptions,
+  layout: LogLayout,
+  deps: Deps,
+  git: GitRunner,
+  log: LogStream<LogCommit> | LogStream<LogText>,
+  native: boolean,
+): Promise<number> {
   const { io } = deps;
   // The notes refs are listed (or taken from the cache) while git log runs.
   const broken = new Set<string>();
@@ -27,7 +40,11 @@ export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, 
     io.err(leftOutWarning(l));
   };
   let reader: NotesReader | undefined;
-  const opening = notesReader(git, { onBroken: (ref) => broken.add(ref), onLeftOut, ...notesOnDisk(git, deps.env) }).then((r) => (reader = r));
+  const opening = notesReader(git, {
+    onBroken: (ref) => broken.add(ref),
+    onLeftOut,
+    ...notesOnDisk(git, deps.env),
+  }).then((r) => (reader = r));
   opening.catch(() => undefined); // awaited below
   const paint = painter({ color: opts.color ?? io.color });
 
@@ -46,7 +63,12 @@ export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, 
       if (opts.tracesOnly && found.length === 0) continue;
       const separator = shown > 0 && !layout.oneline ? "\n" : "";
       if (native) text += separator + renderGitText({ commit: commit as LogText, traces: found }, paint);
-      else if (opts.json) json.push({ commit: commit as LogCommit, traces: found, ...(leftOut.has(commit.oid) ? { leftOut: leftOut.get(commit.oid)! } : {}) });
+      else if (opts.json)
+        json.push({
+          commit: commit as LogCommit,
+          traces: found,
+          ...(leftOut.has(commit.oid) ? { leftOut: leftOut.get(commit.oid)! } : {}),
+        });
       else text += separator + renderEntry({ commit: commit as LogCommit, traces: found }, layout, paint);
       shown++;
     }
@@ -82,8 +104,8 @@ export async function printLog(opts: LogOptions, layout: LogLayout, deps: Deps, 
     await notes.close();
   }
   if (opts.json) io.out(`${safeJson(logJson(json), 2)}\n`);
-  else if (shown === 0 && io.stdoutIsTTY) io.err(listed ? "No commits with traces in this range.\n" : "No commits in this range.\n");
+  else if (shown === 0 && io.stdoutIsTTY)
+    io.err(listed ? "No commits with traces in this range.\n" : "No commits in this range.\n");
   traceMark("log: written");
   return 0;
 }
-

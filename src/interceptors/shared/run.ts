@@ -82,7 +82,12 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
   const real = locateRealGit();
   if (!real) passThrough(); // reports the missing git and exits 127
   const env = process.env;
-  const ctx: InterceptContext = { inv, real, git: new GitRunner({ git: real.path, context: contextTokens(inv.globals), env }), env };
+  const ctx: InterceptContext = {
+    inv,
+    real,
+    git: new GitRunner({ git: real.path, context: contextTokens(inv.globals), env }),
+    env,
+  };
   const quiet = quietInvocation(inv);
   try {
     await settleRepository(inv, ctx.git, quiet);
@@ -109,7 +114,10 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
     passThrough();
   }
   // git is running (the spawn happened inside runChild before its first await).
-  const early = state !== undefined && state !== null && plan.during ? plan.during(ctx, state).catch(() => undefined) : Promise.resolve(undefined);
+  const early =
+    state !== undefined && state !== null && plan.during
+      ? plan.during(ctx, state).catch(() => undefined)
+      : Promise.resolve(undefined);
   let result;
   try {
     result = await running;
@@ -122,7 +130,12 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
     try {
       await plan.after(ctx, state, await early);
     } catch (e) {
-      reportFailure(ctx.gitDir ?? plan.gitDirOf?.(state) ?? null, inv.command, `could not record traces for this ${inv.command}`, e);
+      reportFailure(
+        ctx.gitDir ?? plan.gitDirOf?.(state) ?? null,
+        inv.command,
+        `could not record traces for this ${inv.command}`,
+        e,
+      );
     }
   }
   traceMark("trace work done");
