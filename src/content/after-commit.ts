@@ -136,7 +136,8 @@ export async function keepTraces(
     if (background)
       deferWarning(
         ctx.env,
-        `keeping the content of the traces of commit ${made.oid.slice(0, 12)} failed: ${(e as Error).message.split("\n")[0]} (git traces logs)`,
+        `keeping the content of the traces of commit ${made.oid.slice(0, 12)} failed: ` +
+          `${(e as Error).message.split("\n")[0]} (git traces logs)`,
       );
   }
   return kept;

@@ -34,7 +34,8 @@ export class RefLocked extends TracesError {
     readonly lockFile: string,
   ) {
     super(
-      `${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; if no git is running, remove that file)`,
+      `${ref} is locked: ${lockFile} exists (another git is writing it, or one was killed while it did; ` +
+        "if no git is running, remove that file)",
       { ref, lockFile },
     );
   }
@@ -89,7 +90,9 @@ export function writeCommitObject(
   opts: { who?: string; oidLength?: number } = {},
 ): string {
   const zero = "0".repeat(parent?.length ?? opts.oidLength ?? 40);
-  const head = `reset ${scratch}\n\ncommit ${scratch}\nmark :1\ncommitter ${committerIdent(git, opts.who)}\n${fastImportData(message)}${parent ? `from ${parent}\n` : ""}`;
+  const committer = `committer ${committerIdent(git, opts.who)}\n`;
+  const from = parent ? `from ${parent}\n` : "";
+  const head = `reset ${scratch}\n\ncommit ${scratch}\nmark :1\n${committer}${fastImportData(message)}${from}`;
   const tail = `\nreset ${scratch}\nfrom ${zero}\n\nget-mark :1\n`;
   const stream = Buffer.concat([
     Buffer.from(head),

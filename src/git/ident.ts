@@ -6,7 +6,8 @@ import type { GitRunner } from "./runner.ts";
 function tzOffset(date: Date): string {
   const minutes = -date.getTimezoneOffset();
   const abs = Math.abs(minutes);
-  return `${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, "0")}${String(abs % 60).padStart(2, "0")}`;
+  return `${minutes < 0 ? "-" : "+"}${hhmm}`;
 }
 
 /** `Name <email> <time> <zone>` now: `who` (`Name <email>`) when given, else git's committer identity. */

@@ -101,7 +101,10 @@ export interface RefMerge {
   theirs(): string | null;
   /** Our commit (the ref's), read again on each attempt; null: the ref does not exist. */
   ours(): string | null;
-  /** Called with their commit before anything of it enters ours (not when ours has it already); throws to keep it out. */
+  /**
+   * Called with their commit before anything of it enters ours (not when ours has it
+   * already); throws to keep it out.
+   */
   check?(theirs: string): void;
   /** A commit with both histories, when neither contains the other; null: none this time (tried again). */
   merge(ours: string, theirs: string, attempt: number): string | null;

@@ -29,7 +29,10 @@ export interface PushOptions {
 
 /** What `git push --porcelain` said of one `src:dst` pair. */
 export interface PushedRef {
-  /** `=` up to date, ` ` fast-forward, `+` forced, `*` new, `-` deleted, `!` rejected; "" when git said nothing of it. */
+  /**
+   * `=` up to date, ` ` fast-forward, `+` forced, `*` new, `-` deleted, `!` rejected; ""
+   * when git said nothing of it.
+   */
   flag: string;
   /** The summary column (`[rejected] (fetch first)`, `[remote rejected] (hook declined)`, ...). */
   summary: string;

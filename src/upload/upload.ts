@@ -138,7 +138,9 @@ export async function uploadTrace(
       const first = r.stdout.trim().split("\n")[0]?.trim() ?? "";
       return fail(
         "no-url",
-        `the upload command printed no usable http(s) URL (${first ? `its output began: ${clipLine(first, 80)}` : "it printed nothing"})`,
+        `the upload command printed no usable http(s) URL (${
+          first ? `its output began: ${clipLine(first, 80)}` : "it printed nothing"
+        })`,
       );
     }
     return { ok: true, url };
@@ -229,7 +231,8 @@ function settleFailure(
     if (job.attempts >= MAX_ATTEMPTS) {
       job.gaveUp = true;
       warnings.push(
-        `gave up uploading trace ${id} after ${job.attempts} attempts: ${outcome.message}; run 'git traces upload ${id}' to try again`,
+        `gave up uploading trace ${id} after ${job.attempts} attempts: ${outcome.message}; ` +
+          `run 'git traces upload ${id}' to try again`,
       );
       return;
     }
@@ -237,7 +240,8 @@ function settleFailure(
     if (!q.warned.includes(outcome.kind)) {
       q.warned.push(outcome.kind);
       warnings.push(
-        `uploading trace ${id.slice(0, 12)} failed: ${outcome.message}; it is tried again after the next commit or push (${LIST_HINT})`,
+        `uploading trace ${id.slice(0, 12)} failed: ${outcome.message}; ` +
+          `it is tried again after the next commit or push (${LIST_HINT})`,
       );
     }
   });

@@ -62,7 +62,8 @@ function dbSessions(
     params.push(Math.floor(opts.sinceMs));
     where.push(`time_updated >= ?${params.length}`);
   }
-  const sql = `SELECT id, directory, time_updated FROM session${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY time_updated DESC`;
+  const filter = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+  const sql = `SELECT id, directory, time_updated FROM session${filter} ORDER BY time_updated DESC`;
   const [rows, copied] = withDatabase(dbPath, (db) => {
     const rows = db.prepare(sql).all(...params) as SessionRow[];
     // The tree's sessions that OpenCode copied into the database, however old their row.

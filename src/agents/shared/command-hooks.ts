@@ -56,7 +56,8 @@ const shellQuote = (s: string) => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${
 export function hookCommand(opts: HookInstallOptions, agent: string, event: string): string {
   const args = `hook ${agent} ${event}`;
   if (opts.project) {
-    return `if command -v git-traces >/dev/null 2>&1; then git-traces ${args}; elif [ -x ${DEFAULT_BINARY} ]; then ${DEFAULT_BINARY} ${args}; fi`;
+    const onPath = `command -v git-traces >/dev/null 2>&1; then git-traces ${args}`;
+    return `if ${onPath}; elif [ -x ${DEFAULT_BINARY} ]; then ${DEFAULT_BINARY} ${args}; fi`;
   }
   const binary = opts.command ?? "git-traces";
   // Installed as `git` alone (a package's layout), the binary is the CLI as `git traces`:

@@ -165,7 +165,8 @@ export function readJsonlFile(path: string, opts: ParseOptions = {}): JsonlRead 
         pendingBytes = n - from;
       }
     }
-    if (pendingBytes > 0) parser.feed(Buffer.concat(pending).toString("utf8"), lineAt); // a last line without its newline
+    // A last line without its newline.
+    if (pendingBytes > 0) parser.feed(Buffer.concat(pending).toString("utf8"), lineAt);
     return parser.result();
   } finally {
     closeSync(fd);

@@ -21,7 +21,10 @@ export const LIMITS = {
   whole: 256 * MiB,
   /** A JSON Lines transcript, read as a stream of lines (Claude Code, Codex, Copilot CLI). */
   jsonl: 1024 * MiB,
-  /** One line of a JSON Lines transcript; a longer one is skipped (and a file whose first line is longer is not JSON Lines). */
+  /**
+   * One line of a JSON Lines transcript; a longer one is skipped (and a file whose first
+   * line is longer is not JSON Lines).
+   */
   line: 32 * MiB,
   /** How far into a transcript discovery looks for a header field (its cwd, its session ID). */
   head: 4 * MiB,
