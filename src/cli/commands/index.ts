@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   attach: load(() => import("./attach.ts")),
   blame: load(() => import("./blame.ts")),
   carry: load(() => import("./carry.ts")),
+  check: load(() => import("./check.ts")),
   detach: () => import("./attach.ts").then((m) => m.detach),
   doctor: load(() => import("./doctor.ts")),
   export: load(() => import("./export.ts")),
