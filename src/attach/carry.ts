@@ -277,7 +277,8 @@ export function describeCarry(r: CarryResult): { out: string[]; err: string[] } 
     if (c.already.length) out.push(`${short(c.to)} has ${c.already.join(", ")} already`);
     if (c.linesDropped.length)
       err.push(
-        `line ranges of ${c.linesDropped.join(", ")} not carried to ${short(c.to)}: the file differs from the old commit's`,
+        `line ranges of ${c.linesDropped.join(", ")} not carried to ${short(c.to)}: ` +
+          "the file differs from the old commit's",
       );
   }
   for (const n of r.notCarried) err.push(`not carried from ${short(n.commit)} (${n.traces.join(", ")}): ${n.reason}`);

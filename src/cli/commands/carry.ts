@@ -68,7 +68,8 @@ function readRanges(deps: Deps, opts: CarryOptions): { from: CommitStamp[]; to: 
     if (!shallow.size || opts.remote === null || attempt >= DEPTHS.length) {
       if (failed >= 0) throw badRange(ranges[failed]!, (failed === 0 ? from : to) as GitError, shallow.size > 0);
       throw new CliError(
-        `a commit of the ranges is at the edge of this shallow clone: fetch more history (git fetch --deepen=<n> ${opts.remote ?? "origin"} <sha>)`,
+        "a commit of the ranges is at the edge of this shallow clone: fetch more history " +
+          `(git fetch --deepen=<n> ${opts.remote ?? "origin"} <sha>)`,
         "SHALLOW",
       );
     }
