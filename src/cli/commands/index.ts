@@ -15,6 +15,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   blame: load(() => import("./blame.ts")),
   carry: load(() => import("./carry.ts")),
   check: load(() => import("./check.ts")),
+  ci: load(() => import("./ci.ts")),
   detach: () => import("./attach.ts").then((m) => m.detach),
   doctor: load(() => import("./doctor.ts")),
   export: load(() => import("./export.ts")),
