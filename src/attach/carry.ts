@@ -211,6 +211,8 @@ export function carryTraces(
   for (const { rows } of plan.values())
     for (const row of rows) {
       row.traces = row.traces.filter((id) => !row.already.includes(id));
+      // Nothing new written here: no line ranges were left out either.
+      if (row.traces.length === 0) row.linesDropped = [];
       result.carried.push(row);
     }
   return result;

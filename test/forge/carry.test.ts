@@ -167,3 +167,37 @@ test("bad ranges are a clear error", () => {
   expect(r.err).not.toContain("    at ");
   expect(traces(forge, ["carry", "HEAD~1..HEAD"]).exitCode).toBe(129);
 });
+
+test("line ranges are kept where the file is the same blob, left out (and said) where it is not", () => {
+  const server = join(box.dir, "server.git");
+  git(box.dir, ["init", "-q", "--bare", "-b", "main", server]);
+  const author = join(box.dir, "author");
+  git(box.dir, ["clone", "-q", server, author]);
+  const write = (repo: string, file: string, text: string, msg: string) => {
+    writeFileSync(join(repo, file), text);
+    git(repo, ["add", file]);
+    git(repo, ["commit", "-q", "-m", msg]);
+    return git(repo, ["rev-parse", "HEAD"]);
+  };
+  write(author, "story.txt", "l1\nl2\nl3\nl4\nl5\nl6\n", "base");
+  git(author, ["push", "-q", "origin", "HEAD:main"]);
+  git(author, ["checkout", "-q", "-b", "feature"]);
+  const mine = write(author, "story.txt", "l1\nl2\nl3\nl4\nl5\nl6 by the agent\n", "agent edit");
+  const meta = { v: 1, agent: "codex", files: ["story.txt"], lines: { "story.txt": "6" } };
+  git(author, ["notes", "--ref=traces", "add", "-m", `traces:t-six\ntraces-meta:t-six ${JSON.stringify(meta)}`, mine]);
+  // On main, someone changes the first line: the rebased commit holds the same change, in another blob.
+  git(author, ["checkout", "-q", "main"]);
+  write(author, "story.txt", "L1\nl2\nl3\nl4\nl5\nl6\n", "other edit");
+  git(author, ["cherry-pick", mine]);
+  const rebased = git(author, ["rev-parse", "HEAD"]);
+  const r = traces(author, ["carry", `${mine}~1..${mine}`, `${rebased}~1..${rebased}`, "--json"]);
+  expect(r.exitCode).toBe(0);
+  const out = JSON.parse(r.out);
+  expect(out.carried[0].how).toBe("patch-id");
+  expect(out.carried[0].linesDropped).toEqual(["story.txt"]);
+  const note = notesOf(author).get(rebased)!;
+  const carried = JSON.parse(/^traces-meta:t-six (.*)$/m.exec(note)![1]!);
+  expect(carried.files).toEqual(["story.txt"]);
+  expect(carried.lines).toBeUndefined();
+  expect(traces(author, ["carry", `${mine}~1..${mine}`, `${rebased}~1..${rebased}`, "--dry-run"]).err).toBe("");
+});
