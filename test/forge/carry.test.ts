@@ -74,8 +74,8 @@ function setUp() {
 }
 
 /** A fresh depth-1 clone of main, as CI has it, with the pull request's head and the notes fetched. */
-function ciClone(server: string, head: string): string {
-  const ci = join(box.dir, "ci");
+function ciClone(server: string, head: string, name = "ci"): string {
+  const ci = join(box.dir, name);
   git(box.dir, ["clone", "-q", "--depth", "1", "--branch", "main", `file://${server}`, ci]);
   git(ci, ["fetch", "-q", "origin", head]);
   git(ci, ["fetch", "-q", "origin", "refs/notes/traces:refs/notes/traces"]);
@@ -88,6 +88,13 @@ test("a forge's squash merge: carry in a depth-1 clone brings every trace onto t
   git(forge, ["commit", "-q", "-m", "Feature (#1)"]);
   const squash = git(forge, ["rev-parse", "HEAD"]);
   git(forge, ["push", "-q", "origin", "main"]);
+
+  // With --no-fetch, a shallow clone that lacks the squash commit's parent is a clear error.
+  const bare = ciClone(server, head, "ci-no-fetch");
+  const refused = traces(bare, ["carry", `${head}~3..${head}`, `${squash}~1..${squash}`, "--no-fetch"]);
+  expect(refused.exitCode).toBe(1);
+  expect(refused.err).toContain("shallow clone");
+  expect(refused.err).not.toContain("    at ");
 
   const ci = ciClone(server, head);
   const r = traces(ci, ["carry", `${head}~3..${head}`, `${squash}~1..${squash}`, "--json"]);
