@@ -136,6 +136,17 @@ export function renderSummaryText(s: Summary, paint: Paint): string {
 
 // ---------------------------------------------------------------- markdown
 
+/** Lines that `fill` adds, inside `<details>` when the list is longer than FOLD_AT. */
+function folded(lines: string[], n: number, title: string, fill: () => void): void {
+  if (n <= FOLD_AT) {
+    fill();
+    return;
+  }
+  lines.push(`<details><summary>${count(n)} ${title.toLowerCase()}</summary>`, "");
+  fill();
+  lines.push("", "</details>");
+}
+
 export function renderSummaryMarkdown(s: Summary): string {
   const lines = [`### Agent traces in ${mdCode(clipLine(s.range, 200))}`, "", mdText(headlineText(s))];
   if (s.traces.length === 0) return `${lines.join("\n")}\n`;
@@ -162,43 +173,117 @@ export function renderSummaryMarkdown(s: Summary): string {
       return;
     }
     if (!items.length) lines.push("- none");
-    append(
-      lines,
-      shown.map((x) => `- ${item(x)}`),
-    );
-    if (more) lines.push(`- … and ${count(more)} more`);
+    folded(lines, items.length, title, () => {
+      append(
+        lines,
+        shown.map((x) => `- ${item(x)}`),
+      );
+      if (more) lines.push(`- … and ${count(more)} more`);
+    });
   };
   list("Web pages loaded", s.web.fetched, (f) => `${mdUrl(f.url)}${times(f.count)}`);
   list("Web searches", s.web.searches, (q) => `${mdText(clipLine(q.query, 300))}${times(q.count)}`);
 
   const files = capped(s.files);
   lines.push("", `**Files touched** (${count(s.files.length)})`, "");
-  append(
-    lines,
-    files.shown.map((f) => `- ${mdCode(clipLine(f.path, 300))}`),
-  );
-  if (files.more) lines.push(`- … and ${plural(files.more, "more file")}`);
+  folded(lines, s.files.length, "Files touched", () => {
+    append(
+      lines,
+      files.shown.map((f) => `- ${mdCode(clipLine(f.path, 300))}`),
+    );
+    if (files.more) lines.push(`- … and ${plural(files.more, "more file")}`);
+  });
   if (!s.files.length) lines.push("- none recorded");
 
   lines.push("", `**Tokens:** ${tokensLine(s.tokens) ?? "not recorded"}`);
 
-  const traces = capped(s.traces);
-  lines.push("", "**Traces**", "");
-  for (const t of traces.shown) {
-    // A link where the URL can be one as it is; else the whole ID, and the URL as code.
-    const url = t.url === null ? "" : sanitizeLine(t.url);
-    const id = /^https?:\/\/[^\s<>()[\]`\\]+$/.test(url)
-      ? `[${mdCode(shortId(t.id))}](${url})`
-      : `${mdCode(t.id)}${url ? ` ${mdUrl(url)}` : ""}`;
-    const parts = [
-      id,
-      `**${mdText(clipLine(agentName({ agent: t.agent ?? "unknown agent", source: t.source }), 60))}**`,
-    ];
-    if (t.models[0]) parts.push(mdCode(clipLine(t.models[0], 80)));
-    if (t.title) parts.push(mdText(clipLine(t.title, 100)));
-    const commits = t.commits.map((c) => mdCode(c.slice(0, 12))).join(", ");
-    lines.push(`- ${parts.join(" · ")} (${t.commits.length === 1 ? "commit" : "commits"} ${commits})`);
+  return fitComment(lines, s);
+}
+
+/**
+ * GitHub refuses a comment longer than 65,536 characters; the summary stays under this
+ * whatever the range holds: traces that do not fit are counted, never an error.
+ */
+export const MARKDOWN_MAX = 60_000;
+/** Lists longer than this are folded (`<details>`), so that a long pull request stays readable. */
+export const FOLD_AT = 10;
+
+export function durationText(seconds: number | null): string {
+  if (seconds === null) return "";
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+}
+
+function tokensTotal(tokens: Summary["traces"][number]["tokens"]): string {
+  if (!tokens) return "";
+  const total = Object.values(tokens).reduce((a, b) => a + b, 0);
+  return total ? count(total) : "";
+}
+
+/**
+ * One row of the traces table: its link (or the command that shows it), agent, model,
+ * title, duration, tokens, commits.
+ */
+function traceRow(t: Summary["traces"][number]): string {
+  // A link where the URL can be one as it is; else the command that shows it.
+  const url = t.url === null ? "" : sanitizeLine(t.url);
+  const where = /^https?:\/\/[^\s<>()[\]`\\|]+$/.test(url)
+    ? `[${mdCode(shortId(t.id))}](${url})`
+    : `${mdCode(`git traces show ${t.id}`)}${url ? ` ${mdUrl(url)}` : ""}`;
+  const agent = mdText(clipLine(agentName({ agent: t.agent ?? "unknown agent", source: t.source }), 60));
+  const cells = [
+    where,
+    agent,
+    t.models[0] ? mdCode(clipLine(t.models[0], 80)) : "",
+    t.title ? mdText(clipLine(t.title, 100)) : "",
+    durationText(t.durationS),
+    tokensTotal(t.tokens),
+    t.commits.map((c) => mdCode(c.slice(0, 12))).join(", "),
+  ];
+  return `| ${cells.map(mdCell).join(" | ")} |`;
+}
+
+const TRACE_HEAD = [
+  "| Trace | Agent | Model | Title | Duration | Tokens | Commits |",
+  "| --- | --- | --- | --- | ---: | ---: | --- |",
+];
+
+/**
+ * The summary's head, then as many trace rows as fit under MARKDOWN_MAX, folded when there
+ * are many; the rest counted. A head that alone is too long (hostile notes) is cut at a line,
+ * its open `<details>` closed.
+ */
+function fitComment(head: string[], s: Summary): string {
+  const more = (n: number) =>
+    `\n… and ${plural(n, "more trace")}: ` +
+    `${mdCode(`git traces summary ${clipLine(s.range, 200)} --json`)} lists them all\n`;
+  let text = `${head.join("\n")}\n`;
+  const reserve = 400;
+  if (text.length > MARKDOWN_MAX - reserve) {
+    const cut = text.lastIndexOf("\n", MARKDOWN_MAX - reserve * 2);
+    text = text.slice(0, cut + 1);
+    const open = (text.match(/<details>/g) ?? []).length - (text.match(/<\/details>/g) ?? []).length;
+    text += "\n</details>\n".repeat(Math.max(0, open));
+    text += "\n… cut here: the summary is longer than a comment can be\n";
+    return s.traces.length ? text + more(s.traces.length) : text;
   }
-  if (traces.more) lines.push(`- … and ${plural(traces.more, "more trace")}`);
-  return `${lines.join("\n")}\n`;
+  const fold = s.traces.length > FOLD_AT;
+  const open = fold
+    ? ["", `<details><summary><b>Traces</b> (${count(s.traces.length)})</summary>`, "", ...TRACE_HEAD]
+    : ["", "**Traces**", "", ...TRACE_HEAD];
+  const close = fold ? ["", "</details>"] : [];
+  text += `${open.join("\n")}\n`;
+  const budget = MARKDOWN_MAX - reserve - close.join("\n").length;
+  let shown = 0;
+  for (const t of s.traces) {
+    const row = `${traceRow(t)}\n`;
+    if (text.length + row.length > budget) break;
+    text += row;
+    shown++;
+  }
+  if (close.length) text += `${close.join("\n")}\n`;
+  if (shown < s.traces.length) text += more(s.traces.length - shown);
+  return text;
 }

@@ -72,6 +72,10 @@ export const SummarySchema = v.object({
       commits: v.array(v.string()),
       /** Whether its transcript is on this machine. */
       available: v.boolean(),
+      /** Seconds from the session's first record to its last, when both are known. */
+      durationS: v.nullable(count),
+      /** Its tokens, when its transcript or note says. */
+      tokens: v.nullable(TokensSchema),
     }),
   ),
   humanCommits: v.array(v.object({ oid: v.string(), subject: v.string() })),
@@ -87,6 +91,13 @@ interface Seen {
 
 function bump<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Whole seconds between two ISO times; null when either is missing or they make no sense. */
+export function durationOf(start: string | undefined, end: string | undefined): number | null {
+  if (!start || !end) return null;
+  const ms = Date.parse(end) - Date.parse(start);
+  return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : null;
 }
 
 export function summarize(input: SummaryInput): Summary {
@@ -193,6 +204,8 @@ export function summarize(input: SummaryInput): Summary {
       url: s.trace.url ?? null,
       commits: s.commits,
       available: Boolean(s.session),
+      durationS: durationOf(s.session?.start ?? s.trace.start, s.session?.end ?? s.trace.end),
+      tokens: tokensOf({ note: s.trace, ...(s.session ? { trace: s.session } : {}) }) ?? null,
     })),
     humanCommits,
     ...(input.leftOut?.length ? { leftOut: input.leftOut.map((l) => ({ ...l })) } : {}),

@@ -122,6 +122,8 @@ describe("summarize", () => {
         url: "https://traces.example.com/t/abc",
         commits: [C1, C2],
         available: true,
+        durationS: null,
+        tokens: { input: 5, output: 7, cacheRead: 100, cacheWrite: 0, reasoning: 0 },
       },
       {
         id: CODEX,
@@ -132,6 +134,8 @@ describe("summarize", () => {
         url: null,
         commits: [C1],
         available: false,
+        durationS: null,
+        tokens: { input: 100, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
       },
     ]);
   });
@@ -173,9 +177,11 @@ describe("summarize", () => {
     expect(md).toContain("- <https://owasp.org/x> (2×)");
     expect(md).toContain("- `src/db.py`");
     expect(md).toContain(
-      "- [`3f6c1d2e`](https://traces.example.com/t/abc) · **claude-code** · `claude-sonnet-4-5` · Add login (commits `111111111111`, `222222222222`)",
+      "| [`3f6c1d2e`](https://traces.example.com/t/abc) | claude-code | `claude-sonnet-4-5` | Add login |  | 112 | " +
+        "`111111111111`, `222222222222` |\n",
     );
-    expect(md).toContain(`- \`${CODEX}\` · **codex** ·`);
+    // No URL: the command that shows it.
+    expect(md).toContain(`| \`git traces show ${CODEX}\` | codex | \`gpt-5-codex\` | Add login too |  | 110 |`);
   });
 });
 

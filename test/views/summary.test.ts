@@ -93,7 +93,8 @@ describe("a range with two agents, humans and a merge", () => {
     expect(md).toContain("**Web searches**\n\n- OWASP blocking brute force attacks login rate limiting\n");
     expect(md).toContain("**Files touched** (2)\n\n- `src/auth.py`\n- `tests/test_auth.py`\n");
     expect(md).toContain(
-      `- \`${SESSIONS.claude}\` · **claude-code** · \`claude-sonnet-4-5-20250929\` · Add login with rate limiting to src/auth.py and a test (commit \`${login.slice(0, 12)}\`)\n`,
+      `| \`git traces show ${SESSIONS.claude}\` | claude-code | \`claude-sonnet-4-5-20250929\` | ` +
+        `Add login with rate limiting to src/auth.py and a test | 7 min | 163,721 | \`${login.slice(0, 12)}\` |\n`,
     );
   });
 
@@ -247,7 +248,7 @@ test("a hostile note in the range is summarized safely", () => {
     const md = traces(["summary", evil, "--markdown"]).out;
     expect(md).toContain("- `@everyone |x|`\n- `a^[]8;;x^G.py`\n");
     expect(md).toContain("| ^\\[\\[2Jagent | 1 | 1 |");
-    expect(md).toContain("- `evil` <https://x.test/^[[2J> · **^\\[\\[2Jagent**");
+    expect(md).toContain("| `git traces show evil` <https://x.test/^[[2J> | ^\\[\\[2Jagent |");
     expect(md).toContain(
       "**Web pages loaded** (unknown: no transcript of these traces is on this machine)\n\n**Web searches**",
     );

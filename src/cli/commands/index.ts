@@ -13,6 +13,9 @@ const load =
 export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null) as Record<string, Loader>, {
   attach: load(() => import("./attach.ts")),
   blame: load(() => import("./blame.ts")),
+  carry: load(() => import("./carry.ts")),
+  check: load(() => import("./check.ts")),
+  ci: load(() => import("./ci.ts")),
   detach: () => import("./attach.ts").then((m) => m.detach),
   doctor: load(() => import("./doctor.ts")),
   export: load(() => import("./export.ts")),
