@@ -3,8 +3,8 @@
 // everything else straight to the real git with its argv, status and bytes untouched.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { frontDoorC, frontDoorSh } from "../../scripts/lib/front-door.ts";
 import { GIT_COMMANDS } from "../../src/git/commands.ts";
 import { parseCommandLine } from "../../src/git/globals.ts";
@@ -282,6 +282,24 @@ describe("what runs", () => {
       const c = run([doors[form], "commit", "-m", "x"], { env, cwd: box.dir });
       expect(c.err).toContain("not a git repository");
       expect(c.exitCode).toBe(128);
+    });
+
+    test(`${form}: a recorded git that is gone: the shim finds git on PATH`, () => {
+      const recorded = join(prefix, "libexec", "git-traces", "git");
+      renameSync(recorded, `${recorded}.away`);
+      try {
+        // The front door's own directory first on PATH: the search must skip it, by its mark.
+        const r = Bun.spawnSync({
+          cmd: [doors[form], "rev-parse", "--sq-quote", "x y"],
+          env: { ...baseEnv, PATH: `${dirname(doors[form])}:/usr/bin:/bin` } as Record<string, string>,
+          stdout: "pipe",
+          timeout: 10_000,
+        });
+        expect(r.stdout.toString()).toBe(" 'x y'\n");
+        expect(r.exitCode).toBe(0);
+      } finally {
+        renameSync(`${recorded}.away`, recorded);
+      }
     });
 
     test(`${form}: a GIT_TRACES_REAL_GIT that cannot run is reported by the shim`, () => {
