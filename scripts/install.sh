@@ -242,7 +242,10 @@ install_git() {
   rm -f "$new"
   form=$FRONT_DOOR
   if [ "$form" = auto ]; then
-    if make_front_door c "$new"; then form=c; else form=sh; fi
+    if make_front_door c "$new"; then form=c
+    elif rm -f "$new" && make_front_door sh "$new"; then form=sh
+    else rm -f "$new"; say "no front-door sources next to $BINARY or in $REPO/dist: git will be the Bun binary itself"; form=none
+    fi
   fi
   case "$form" in
     none)
@@ -250,7 +253,7 @@ install_git() {
     c)
       [ -f "$new" ] || make_front_door c "$new" || { rm -f "$new"; die "could not build the C front door (is ${CC:-cc} there?); use --front-door sh"; } ;;
     sh)
-      make_front_door sh "$new" || { rm -f "$new"; die "no front-door.sh next to $BINARY or in $REPO/dist (run bun run build)"; } ;;
+      [ -f "$new" ] || make_front_door sh "$new" || { rm -f "$new"; die "no front-door.sh next to $BINARY or in $REPO/dist (run bun run build)"; } ;;
   esac
   if [ "$form" = sh ]; then
     mkdir -p "$LIBEXEC/shim"

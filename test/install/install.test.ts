@@ -215,6 +215,27 @@ describe("the front door's forms", () => {
     });
   }
 
+  test("without a working cc the installer writes the sh front door", () => {
+    const home = join(box.dir, "home-nocc");
+    mkdirSync(home, { recursive: true });
+    const prefix = join(box.dir, "prefix-nocc");
+    const env = { HOME: home, PATH: "/usr/bin:/bin", CC: "/bin/false", LC_ALL: "C" };
+    const r = run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env });
+    expect(r.exitCode).toBe(0);
+    expect(r.out).toContain("installed the sh front door as");
+    expect(readFileSync(join(prefix, "bin", "git"), "utf8")).toStartWith(`#!/bin/sh\nP="${prefix}"\n`);
+    const c = run(
+      ["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path", "--front-door", "c"],
+      {
+        env,
+      },
+    );
+    expect(c.exitCode).not.toBe(0);
+    expect(c.err).toContain("could not build the C front door");
+    expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env }).exitCode).toBe(0);
+    expect(existsSync(prefix)).toBe(false);
+  });
+
   test("a reinstall switches forms in place, and a git that is not ours is left alone", () => {
     const home = join(box.dir, "home-switch");
     mkdirSync(home, { recursive: true });
