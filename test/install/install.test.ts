@@ -215,6 +215,26 @@ describe("the front door's forms", () => {
     });
   }
 
+  test("doctor flags a front door built from other lists than the shim's", () => {
+    const home = join(box.dir, "home-stale");
+    mkdirSync(home, { recursive: true });
+    const prefix = join(box.dir, "prefix-stale");
+    const env = { HOME: home, PATH: `${prefix}/bin:/usr/bin:/bin`, LC_ALL: "C" };
+    expect(install(home, prefix, "--no-modify-path", "--front-door", "sh").exitCode).toBe(0);
+    const git = join(prefix, "bin", "git");
+    const text = readFileSync(git, "utf8");
+    writeFileSync(git, text.replace(/lists=%s\\n' "\$d" [0-9a-f]+/, 'lists=%s\\n\' "$d" 0123456789abcdef'));
+    expect(readFileSync(git, "utf8")).not.toBe(text);
+    const d = run(["git", "traces", "doctor"], { env, cwd: home });
+    expect(d.out).toContain("front_door=sh (lists 0123456789abcdef, the shim's ");
+    expect(d.err).toContain("built from other command lists than this shim");
+    expect(d.exitCode).toBe(1);
+    expect(install(home, prefix, "--no-modify-path", "--front-door", "sh").out).toContain(
+      "installed the sh front door",
+    );
+    expect(run(["git", "traces", "doctor"], { env, cwd: home }).exitCode).toBe(0);
+  });
+
   test("without a working cc the installer writes the sh front door", () => {
     const home = join(box.dir, "home-nocc");
     mkdirSync(home, { recursive: true });
