@@ -61,7 +61,7 @@ try {
   const { shim, path: shimPath } = installShim(root, binary, join(dir, "prefix"), env, ["--no-front-door"]);
   const refs = await buildReferences(join(dir, "refs"), REAL_GIT);
 
-  const commands = [["status"], ["rev-parse", "HEAD"], ["log", "-1"], ["-C", ".", "-c", "k=v", "diff", "--stat"]];
+  const commands = [["status"], ["rev-parse", "HEAD"], ["log", "-1"], ["-C", ".", "-c", "k.k=v", "diff", "--stat"]];
   console.log(`bench-passthrough: ${fileCount} files, ${rounds} rounds, medians; git ${REAL_GIT}, bun ${Bun.version}`);
   const rows: string[][] = [
     [
