@@ -13,8 +13,14 @@
 // The binary runs as `git` in every directory, so it must not pick up a project's .env or
 // bunfig.toml (Bun's standalone executables load both by default): either would change
 // the environment git sees.
+//
+// Beside the binary it writes the front door's two forms, dist/front-door.c and
+// dist/front-door.sh (scripts/lib/front-door.ts), generated from the same lists the shim
+// uses; the binary carries the hash of those lists (GIT_TRACES_FRONT_DOOR_LISTS) so that
+// `git traces doctor` can tell whether the installed front door agrees with it.
 
 import { $ } from "bun";
+import { frontDoorC, frontDoorSh, listsHash } from "./lib/front-door.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const outfile = process.argv[2] ?? `${root}dist/git-traces`;
@@ -26,5 +32,9 @@ const jit = (await $`${bun} build --help`.quiet().nothrow()).stdout.toString().i
   ? ["--compile-jit-policy=64"]
   : [];
 if (!jit.length) console.error(`bun ${Bun.version} has no --compile-jit-policy: building without it`);
-await $`${bun} build ${root}shim/main.ts --compile --minify --splitting --bytecode ${jit} --format=esm --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile ${outfile}`.quiet();
+const dist = outfile.slice(0, outfile.lastIndexOf("/") + 1);
+await Bun.write(`${dist}front-door.c`, frontDoorC());
+await Bun.write(`${dist}front-door.sh`, frontDoorSh());
+const define = `GIT_TRACES_FRONT_DOOR_LISTS=${JSON.stringify(listsHash())}`;
+await $`${bun} build ${root}shim/main.ts --compile --define ${define} --minify --splitting --bytecode ${jit} --format=esm --sourcemap=none --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile ${outfile}`.quiet();
 console.error(`built ${outfile}`);

@@ -2,7 +2,7 @@
 # Runs git's own test suite against the installed (stock) git and against the git-traces
 # shim, and compares the two. A reproduction script for humans: not run in CI.
 #
-#   scripts/git-test-suite.sh [--jobs N] [--binary FILE] [--keep] [tNNNN-name.sh ...]
+#   scripts/git-test-suite.sh [--jobs N] [--binary FILE] [--front-door c|sh | --no-front-door] [--keep] [tNNNN-name.sh ...]
 #
 # What it does (needs root for apt-get; Debian/Ubuntu only):
 #   1. Fetches the Debian source of the installed git (`dpkg-query -W git`), adding a
@@ -16,7 +16,9 @@
 #      $WORK/gts-binary (the build may be redone meanwhile) and installs that copy into
 #      $WORK/gts-prefix with the project's own
 #      installer (--no-modify-path: no shell file is touched). That gives
-#      $WORK/gts-prefix/bin/git -> git-traces, real git recorded as
+#      $WORK/gts-prefix/bin/git = the front door the installer chooses (C when cc works;
+#      --front-door sh or --no-front-door, i.e. git -> git-traces, to test the others; the
+#      front door's generated sources are copied beside the binary), real git recorded as
 #      $WORK/gts-prefix/libexec/git-traces/git -> /usr/bin/git.
 #   4. Runs each test script twice, from t/:
 #        stock: GIT_TEST_INSTALLED=/usr/bin
@@ -49,6 +51,7 @@ set -eu
 DEFAULT_TESTS="t0001-init.sh t1300-config.sh t3301-notes.sh t7501-commit-basic-functionality.sh t5516-fetch-push.sh t3400-rebase.sh"
 JOBS=1
 KEEP=0
+FRONT_DOOR_FLAG=""
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$SCRIPT_DIR")
 BINARY_SRC="$REPO/dist/git-traces"
@@ -60,6 +63,7 @@ usage() {
   sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
   echo "  --jobs N       run up to N test scripts at once (default 1)"
   echo "  --binary FILE  the shim binary to test (default $REPO/dist/git-traces; it is copied first)"
+  echo "  --front-door c|sh, --no-front-door  which git the installer puts first (default: its choice)"
   echo "  --keep         keep the trash directories (passes --debug to the tests)"
 }
 
@@ -71,6 +75,8 @@ while [ $# -gt 0 ]; do
     -j[0-9]*) JOBS=${1#-j}; shift ;;
     --binary) BINARY_SRC=$2; shift 2 ;;
     --binary=*) BINARY_SRC=${1#--binary=}; shift ;;
+    --front-door) FRONT_DOOR_FLAG="--front-door=$2"; shift 2 ;;
+    --front-door=*|--no-front-door) FRONT_DOOR_FLAG=$1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -184,14 +190,17 @@ PREFIX="$WORK/gts-prefix"
 [ -f "$BINARY_SRC" ] || { echo "no shim binary at $BINARY_SRC (run bun run build)" >&2; exit 1; }
 if [ "$(readlink -f "$BINARY_SRC")" != "$(readlink -f "$BIN_COPY")" ]; then
   cp "$BINARY_SRC" "$BIN_COPY.tmp" && mv -f "$BIN_COPY.tmp" "$BIN_COPY"
+  for f in front-door.c front-door.sh; do
+    if [ -f "$(dirname "$BINARY_SRC")/$f" ]; then cp "$(dirname "$BINARY_SRC")/$f" "$WORK/$f"; fi
+  done
 fi
 log "installing $BIN_COPY (sha256 $(sha256sum "$BIN_COPY" | cut -c1-12)) into $PREFIX"
 # PATH without any earlier git-traces install, so that the real git recorded is /usr/bin/git.
 INSTALL_PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/\.git-traces/bin$' -e '^/tmp/gts' | paste -sd: -)
-PATH="$INSTALL_PATH" sh "$REPO/scripts/install.sh" --binary "$BIN_COPY" --prefix "$PREFIX" --no-modify-path >"$WORK/gts-install.log" 2>&1 ||
+PATH="$INSTALL_PATH" sh "$REPO/scripts/install.sh" --binary "$BIN_COPY" --prefix "$PREFIX" --no-modify-path $FRONT_DOOR_FLAG >"$WORK/gts-install.log" 2>&1 ||
   { cat "$WORK/gts-install.log" >&2; exit 1; }
 SHIM_BIN="$PREFIX/bin"
-log "shim: $SHIM_BIN/git -> $(readlink "$SHIM_BIN/git"), real git: $(readlink "$PREFIX/libexec/git-traces/git")"
+log "shim: $(grep -e 'front door' -e 'linked' "$WORK/gts-install.log" | sed 's/^git-traces: //'), real git: $(readlink "$PREFIX/libexec/git-traces/git")"
 log "stock --exec-path: $("$STOCK_BIN/git" --exec-path); shim --exec-path: $("$SHIM_BIN/git" --exec-path)"
 
 # --- 4. runs -----------------------------------------------------------------------------

@@ -187,9 +187,20 @@ export function installShim(
   binary: string,
   prefix: string,
   env: Record<string, string>,
+  /** Installer flags, e.g. ["--front-door", "sh"] or ["--no-front-door"]; default: the installer's choice. */
+  flags: readonly string[] = [],
 ): { shim: string; path: string } {
   const inst = Bun.spawnSync({
-    cmd: ["sh", join(root, "scripts", "install.sh"), "--binary", binary, "--prefix", prefix, "--no-modify-path"],
+    cmd: [
+      "sh",
+      join(root, "scripts", "install.sh"),
+      "--binary",
+      binary,
+      "--prefix",
+      prefix,
+      "--no-modify-path",
+      ...flags,
+    ],
     env,
     stdout: "ignore",
     stderr: "pipe",

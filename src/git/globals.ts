@@ -1,8 +1,9 @@
 // Git's own command line, read the way git.c reads it: global options first, then the
 // subcommand. Pure string work with no imports, because the shim runs it on every call.
+// The front door (scripts/lib/front-door.ts) is generated from the sets exported here.
 
 /** Global options that take their value as the next argument (or after `=` for long ones). */
-const WITH_VALUE = new Set([
+export const WITH_VALUE: ReadonlySet<string> = new Set([
   "-C",
   "-c",
   "--git-dir",
@@ -18,10 +19,10 @@ const WITH_VALUE = new Set([
  * Long options git also accepts glued as `--opt=value` (the short `-C` / `-c` never are).
  * `--exec-path` only counts glued: alone it prints the path and exits.
  */
-const LONG_WITH_VALUE = [...[...WITH_VALUE].filter((o) => o.startsWith("--")), "--exec-path"];
+export const LONG_WITH_VALUE: readonly string[] = [...[...WITH_VALUE].filter((o) => o.startsWith("--")), "--exec-path"];
 
 /** Global options without a value that still let git go on to a subcommand. */
-const FLAGS = new Set([
+export const FLAGS: ReadonlySet<string> = new Set([
   "-p",
   "--paginate",
   "-P",

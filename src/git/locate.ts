@@ -74,7 +74,8 @@ export interface PathGit {
 
 /**
  * Every executable `git` on PATH, in order, each marked as the shim or not. The shim is
- * recognised by real path (a symlink to it) and by size and content (a copy of it).
+ * recognised by real path (a symlink to it), by size and content (a copy of it), and by the
+ * front door's mark (the small program installed as `git` that starts it).
  * Empty and relative PATH entries are skipped: they would make the cwd decide.
  */
 export function gitsOnPath(pathEnv: string | undefined = process.env.PATH, execPath = process.execPath): PathGit[] {
@@ -100,7 +101,7 @@ export function gitsOnPath(pathEnv: string | undefined = process.env.PATH, execP
     } catch {
       continue;
     }
-    out.push({ path: candidate, real, isShim: real === self || isCopyOf(real, self, fs) });
+    out.push({ path: candidate, real, isShim: real === self || isCopyOf(real, self, fs) || isFrontDoor(real, fs) });
   }
   return out;
 }
@@ -108,6 +109,16 @@ export function gitsOnPath(pathEnv: string | undefined = process.env.PATH, execP
 /** The first git on PATH that is not the shim: the real git when nothing was recorded. */
 export function searchPath(pathEnv: string | undefined = process.env.PATH, execPath = process.execPath): string | null {
   return gitsOnPath(pathEnv, execPath).find((g) => !g.isShim)?.path ?? null;
+}
+
+/** Text in every front door (scripts/lib/front-door.ts), the small `git` that runs before the shim. */
+export const FRONT_DOOR_MARK = "git-traces front door";
+
+/** A small file that carries the front door's mark: it hands commands to this shim, it is not git. */
+function isFrontDoor(path: string, fs: typeof import("node:fs")): boolean {
+  const size = fs.statSync(path).size;
+  if (size > 1 << 20) return false;
+  return fs.readFileSync(path).includes(FRONT_DOOR_MARK);
 }
 
 function isCopyOf(path: string, self: string, fs: typeof import("node:fs")): boolean {

@@ -74,7 +74,9 @@ describe("install, reinstall, uninstall", () => {
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain(`recorded the real git: /usr/bin/git`);
     expect(r.out).toContain("git traces doctor"); // says what to run next
-    expect(lstatSync(join(prefix, "bin", "git")).isSymbolicLink()).toBe(true);
+    // cc is there: the C front door is git, the Bun binary stays git-traces.
+    expect(r.out).toContain("installed the c front door as");
+    expect(lstatSync(join(prefix, "bin", "git")).isSymbolicLink()).toBe(false);
     expect(loginShell(home, ["/bin/bash", "-lc"], "command -v git").out).toBe(`${prefix}/bin/git\n`);
     expect(loginShell(home, ["/bin/sh", "-lc"], "command -v git").out).toBe(`${prefix}/bin/git\n`);
     // Interactive bash reads .bashrc, whose own PATH line comes before our block.
@@ -91,12 +93,14 @@ describe("install, reinstall, uninstall", () => {
     const r = loginShell(home, ["/bin/bash", "-lc"], "git traces doctor");
     expect(r.err).toBe("No problems found.\n");
     expect(r.out).toContain("shim_first_on_path=yes");
+    expect(r.out).toContain("front_door=c (agrees with the shim)");
     expect(r.out).toContain(`recorded_git=${prefix}/libexec/git-traces/git -> /usr/bin/git`);
     expect(r.exitCode).toBe(0);
   });
 
   test("a second install changes nothing", () => {
     const binStat = lstatSync(join(prefix, "bin", "git-traces"));
+    const doorStat = lstatSync(join(prefix, "bin", "git"));
     const r = install(home, prefix);
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain("is up to date");
@@ -104,6 +108,8 @@ describe("install, reinstall, uninstall", () => {
     expect(r.out).not.toContain("added");
     expect(snapshot(home)).toEqual(afterFirst);
     expect(lstatSync(join(prefix, "bin", "git-traces")).ino).toBe(binStat.ino);
+    expect(r.out).toContain("the c front door in");
+    expect(lstatSync(join(prefix, "bin", "git")).ino).toBe(doorStat.ino);
   });
 
   test("uninstall leaves every start-up file byte-identical and the prefix gone", () => {
@@ -163,4 +169,111 @@ test("bad options: a clear error and a non-zero status", () => {
   const q = run(["/bin/sh", INSTALL, "--prefix", '/tmp/a"b'], { env: { HOME: box.home, PATH: "/usr/bin:/bin" } });
   expect(q.exitCode).not.toBe(0);
   expect(q.err).toContain("may not contain");
+});
+
+describe("the front door's forms", () => {
+  const forms: [string, string[], string][] = [
+    ["c", ["--front-door", "c"], "c (agrees with the shim)"],
+    ["sh", ["--front-door=sh"], "sh (agrees with the shim)"],
+    ["none", ["--no-front-door"], "none (the Bun binary is git)"],
+  ];
+  for (const [form, flags, fact] of forms) {
+    test(`${form}: git runs plain and intercepted commands, doctor names it, uninstall removes it`, () => {
+      const home = join(box.dir, `home-form-${form}`);
+      mkdirSync(home, { recursive: true });
+      const prefix = join(box.dir, `prefix-form-${form}`);
+      const r = install(home, prefix, "--no-modify-path", ...flags);
+      expect(r.err).toBe("");
+      expect(r.exitCode).toBe(0);
+      const git = join(prefix, "bin", "git");
+      expect(lstatSync(git).isSymbolicLink()).toBe(form === "none");
+      const env = { HOME: home, PATH: `${prefix}/bin:/usr/bin:/bin`, LC_ALL: "C" };
+      const repo = join(home, "repo");
+      mkdirSync(repo);
+      expect(run(["git", "init", "-q"], { env, cwd: repo }).exitCode).toBe(0);
+      writeFileSync(join(repo, "a.txt"), "a\n");
+      const c = run(["git", "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qam", "x"], { env, cwd: repo });
+      expect(run(["git", "add", "a.txt"], { env, cwd: repo }).exitCode).toBe(0);
+      const commit = run(["git", "-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "x"], {
+        env,
+        cwd: repo,
+      });
+      expect(c.exitCode).not.toBe(0); // nothing added yet: git's own refusal, through the shim
+      expect(commit.exitCode).toBe(0);
+      expect(run(["git", "rev-parse", "--show-toplevel"], { env, cwd: repo }).out).toBe(`${repo}\n`);
+      const d = run(["git", "traces", "doctor"], { env, cwd: repo });
+      expect(d.out).toContain(`front_door=${fact}`);
+      expect(d.out).toContain(`shim_first_on_path=yes`);
+      expect(d.exitCode).toBe(0);
+      // A reinstall over another form switches it, and finds the real git behind the front door.
+      const again = install(home, prefix, "--no-modify-path", ...flags);
+      expect(again.out).toContain("real git already recorded: /usr/bin/git");
+      const u = run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env });
+      expect(u.exitCode).toBe(0);
+      expect(u.out).toContain(`removed ${git}`);
+      expect(existsSync(prefix)).toBe(false);
+    });
+  }
+
+  test("doctor flags a front door built from other lists than the shim's", () => {
+    const home = join(box.dir, "home-stale");
+    mkdirSync(home, { recursive: true });
+    const prefix = join(box.dir, "prefix-stale");
+    const env = { HOME: home, PATH: `${prefix}/bin:/usr/bin:/bin`, LC_ALL: "C" };
+    expect(install(home, prefix, "--no-modify-path", "--front-door", "sh").exitCode).toBe(0);
+    const git = join(prefix, "bin", "git");
+    const text = readFileSync(git, "utf8");
+    writeFileSync(git, text.replace(/lists=%s\\n' "\$d" [0-9a-f]+/, 'lists=%s\\n\' "$d" 0123456789abcdef'));
+    expect(readFileSync(git, "utf8")).not.toBe(text);
+    const d = run(["git", "traces", "doctor"], { env, cwd: home });
+    expect(d.out).toContain("front_door=sh (lists 0123456789abcdef, the shim's ");
+    expect(d.err).toContain("built from other command lists than this shim");
+    expect(d.exitCode).toBe(1);
+    expect(install(home, prefix, "--no-modify-path", "--front-door", "sh").out).toContain(
+      "installed the sh front door",
+    );
+    expect(run(["git", "traces", "doctor"], { env, cwd: home }).exitCode).toBe(0);
+  });
+
+  test("without a working cc the installer writes the sh front door", () => {
+    const home = join(box.dir, "home-nocc");
+    mkdirSync(home, { recursive: true });
+    const prefix = join(box.dir, "prefix-nocc");
+    const env = { HOME: home, PATH: "/usr/bin:/bin", CC: "/bin/false", LC_ALL: "C" };
+    const r = run(["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path"], { env });
+    expect(r.exitCode).toBe(0);
+    expect(r.out).toContain("installed the sh front door as");
+    expect(readFileSync(join(prefix, "bin", "git"), "utf8")).toStartWith(`#!/bin/sh\nP="${prefix}"\n`);
+    const c = run(
+      ["/bin/sh", INSTALL, "--binary", BINARY, "--prefix", prefix, "--no-modify-path", "--front-door", "c"],
+      {
+        env,
+      },
+    );
+    expect(c.exitCode).not.toBe(0);
+    expect(c.err).toContain("could not build the C front door");
+    expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env }).exitCode).toBe(0);
+    expect(existsSync(prefix)).toBe(false);
+  });
+
+  test("a reinstall switches forms in place, and a git that is not ours is left alone", () => {
+    const home = join(box.dir, "home-switch");
+    mkdirSync(home, { recursive: true });
+    const prefix = join(box.dir, "prefix-switch");
+    const env = { HOME: home, PATH: `${prefix}/bin:/usr/bin:/bin` };
+    expect(install(home, prefix, "--no-modify-path", "--front-door", "sh").exitCode).toBe(0);
+    expect(existsSync(join(prefix, "libexec", "git-traces", "shim", "git"))).toBe(true);
+    expect(install(home, prefix, "--no-modify-path").out).toContain("installed the c front door");
+    expect(existsSync(join(prefix, "libexec", "git-traces", "shim"))).toBe(false);
+    expect(install(home, prefix, "--no-modify-path", "--no-front-door").exitCode).toBe(0);
+    expect(lstatSync(join(prefix, "bin", "git")).isSymbolicLink()).toBe(true);
+    expect(run(["/bin/sh", INSTALL, "--uninstall", "--prefix", prefix], { env }).exitCode).toBe(0);
+    mkdirSync(join(prefix, "bin"), { recursive: true });
+    writeFileSync(join(prefix, "bin", "git"), "#!/bin/sh\necho someone else\n");
+    const r = install(home, prefix, "--no-modify-path");
+    expect(r.exitCode).not.toBe(0);
+    expect(r.err).toContain("exists and is not ours");
+    const bad = install(home, prefix, "--no-modify-path", "--front-door", "go");
+    expect(bad.err).toContain("--front-door takes c or sh");
+  });
 });

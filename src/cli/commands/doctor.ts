@@ -11,6 +11,45 @@ import { messages } from "../messages.ts";
 import { VERSION } from "../../base/version.ts";
 import { nodeFs } from "../../base/lazy-fs.ts";
 
+// The hash of the lists the front door is generated from, put in by scripts/build.ts
+// (--define); absent when the sources run uncompiled.
+declare const GIT_TRACES_FRONT_DOOR_LISTS: string | undefined;
+const SHIM_LISTS = typeof GIT_TRACES_FRONT_DOOR_LISTS === "string" ? GIT_TRACES_FRONT_DOOR_LISTS : "";
+
+export interface FrontDoor {
+  /** c or sh: a front door; none: the Bun binary itself is git; absent: no git there. */
+  form: "c" | "sh" | "none" | "absent" | "unknown";
+  /** The hash of the lists it was generated from (empty when none or unknown). */
+  lists: string;
+}
+
+/** Which `git` the installer put beside this binary, asked the way the tests ask it. */
+export function frontDoorOf(binDir: string, env: Record<string, string | undefined>): FrontDoor {
+  const fs = nodeFs();
+  const path = `${binDir}/git`;
+  try {
+    if (fs.lstatSync(path).isSymbolicLink() && fs.readlinkSync(path) === "git-traces")
+      return { form: "none", lists: "" };
+  } catch {
+    return { form: "absent", lists: "" };
+  }
+  try {
+    const r = Bun.spawnSync({
+      cmd: [path, "traces"],
+      env: { ...env, GIT_TRACES_FRONT_DOOR_EXPLAIN: "1" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "ignore",
+      timeout: 10_000,
+    });
+    const m = /front-door=(c|sh) lists=([0-9a-f]+)/.exec(r.stdout.toString());
+    if (m) return { form: m[1] as "c" | "sh", lists: m[2]! };
+  } catch {
+    // reported as unknown
+  }
+  return { form: "unknown", lists: "" };
+}
+
 export interface Problem {
   code: string;
   message: string;
@@ -90,6 +129,21 @@ export function diagnose(deps: Deps): DoctorReport {
     GIT_TRACES_SYNC: env.GIT_TRACES_SYNC ?? "",
     trace_work: foreground(env) ? "foreground (no terminal, or CI)" : "background",
   };
+  const door = frontDoorOf(binDir, env);
+  const agrees = door.lists !== "" && door.lists === SHIM_LISTS;
+  facts.front_door =
+    door.form === "none"
+      ? "none (the Bun binary is git)"
+      : door.form === "c" || door.form === "sh"
+        ? `${door.form} (${agrees ? "agrees with the shim" : `lists ${door.lists}, the shim's ${SHIM_LISTS || "unknown"}`})`
+        : door.form;
+  if ((door.form === "c" || door.form === "sh") && SHIM_LISTS && !agrees) {
+    problems.push({
+      code: "FRONT_DOOR_STALE",
+      message: `the ${door.form} front door ${binDir}/git was built from other command lists than this shim`,
+      fix: "run scripts/install.sh again: it rebuilds the front door with the binary",
+    });
+  }
   const worker = workerStarts(execPath, env);
   facts.worker = worker === null ? "ok" : `broken: ${worker}`;
   if (worker !== null) {
