@@ -8,11 +8,23 @@
 import type { ArgsDef, CommandContext } from "citty";
 import type { GlobalOption } from "../git/globals.ts";
 import { checkFlags } from "./flags.ts";
-import { type TracesCommand } from "./command.ts";
+import type { TracesCommand } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { makeDeps, type Deps } from "./deps.ts";
 import { CliError, reportError, UsageError } from "./errors.ts";
-import { stripAnsi, systemIO } from "./io.ts";
+import { stripAnsi, type SystemIO, systemIO } from "./io.ts";
+import {
+  choosePager,
+  decideColor,
+  type Pager,
+  pagerEnv,
+  startPager,
+  TERMINAL_CONFIG_PATTERN,
+  type TerminalConfig,
+  takeColorFlag,
+  terminalConfig,
+} from "./terminal.ts";
+import { type ConfigEntry, configEntries } from "../git/config.ts";
 import { VERSION } from "../base/version.ts";
 import { anyPending } from "../jobs/pending.ts";
 
@@ -40,7 +52,11 @@ export async function main(args: string[], ctx: CliContext): Promise<never> {
   try {
     // `git -C dir traces ...` runs in dir, as git does for its own commands.
     for (const g of ctx.globals) if (g.name === "-C" && g.value) changeDir(g.value);
-    const deps = makeDeps(io, env, ctx.globals.filter((g) => g.name !== "-C"));
+    const deps = makeDeps(
+      io,
+      env,
+      ctx.globals.filter((g) => g.name !== "-C"),
+    );
     status = await runCli(args, deps);
   } catch (e) {
     status = reportError(e, io, env);
@@ -52,7 +68,8 @@ function changeDir(dir: string): void {
   try {
     process.chdir(dir);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : String((e as Error).message);
+    const reason =
+      (e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : String((e as Error).message);
     throw new CliError(`cannot change to '${dir}': ${reason}`, "CHDIR", { dir }, 128);
   }
 }
@@ -137,9 +154,63 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
     return 0;
   }
   const argsDef = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
+  const name = (cmd.meta as { name?: string } | undefined)?.name ?? "";
+  const pager = setUpTerminal(name, argsDef, rest, deps);
+  if (pager) rest = pager.rest;
+  try {
+    return await runLeaf(cmd, parent, name, argsDef, rest, deps);
+  } finally {
+    await pager?.pager?.close();
+  }
+}
+
+/**
+ * Colour and pager for this call, as git decides them for its own commands
+ * (src/cli/terminal.ts): the command's --color/--no-color is taken out of its arguments here
+ * when it declares one, so every reading command reads it the same way.
+ */
+function setUpTerminal(
+  name: string,
+  argsDef: ArgsDef,
+  args: string[],
+  deps: Deps,
+): { rest: string[]; pager?: Pager } | undefined {
+  const io = deps.io as Partial<SystemIO>;
+  if (!io.setTerminal) return undefined;
+  let config: TerminalConfig | undefined;
+  const readConfig = () => {
+    if (config) return config;
+    let entries: ConfigEntry[] = [];
+    try {
+      if (deps.realGit()) entries = configEntries(deps.git(), TERMINAL_CONFIG_PATTERN);
+    } catch {
+      // No git, or a config git cannot read: git's own defaults.
+    }
+    return (config = terminalConfig(entries));
+  };
+  const flag = Object.hasOwn(argsDef, "color") ? takeColorFlag(args) : { when: undefined, rest: args };
+  const isTTY = deps.io.stdoutIsTTY;
+  const program = choosePager({ command: name, globals: deps.globals, env: deps.env, isTTY, config: readConfig });
+  const pager = program ? startPager(program, pagerEnv(deps.env, deps.io.width)) : undefined;
+  io.setTerminal({
+    pager,
+    color: () => decideColor({ flag: flag.when, config: readConfig, env: deps.env, isTTY, paging: !!pager }),
+  });
+  return { rest: flag.rest, pager };
+}
+
+async function runLeaf(
+  cmd: TracesCommand,
+  parent: TracesCommand | undefined,
+  name: string,
+  argsDef: ArgsDef,
+  rest: string[],
+  deps: Deps,
+): Promise<number> {
+  const { io } = deps;
   // Notes an earlier commit's background work is still writing belong in what we read.
-  const name = (cmd.meta as { name?: string } | undefined)?.name;
-  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env)) await settleHere(deps);
+  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env))
+    await settleHere(deps);
   try {
     let result: unknown;
     if (cmd.gitArgs) {

@@ -5,7 +5,7 @@
 
 import { blamePorcelain, showPrefix } from "../../git/blame.ts";
 import type { TextOptions } from "../../views/blame-render.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { UsageError } from "../errors.ts";
 
@@ -185,6 +185,7 @@ export default defineTracesCommand({
     },
     "line-porcelain": { type: "boolean", description: "Likewise, with the commit's details on every line" },
     ...jsonArgs,
+    ...colorArgs,
     summary: {
       type: "boolean",
       default: true,

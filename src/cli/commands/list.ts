@@ -21,7 +21,7 @@ import {
 } from "../../views/list.ts";
 import { findSessions, type FoundSession } from "../../views/discovered.ts";
 import { safeJson } from "../../traces/safe-json.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
 import { painter } from "../../views/render.ts";
@@ -197,6 +197,7 @@ export default defineTracesCommand({
       description: "Every session on this machine, grouped by repository (remote URL, else path)",
     },
     ...jsonArgs,
+    ...colorArgs,
   },
   examples: [
     "git traces list",

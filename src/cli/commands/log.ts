@@ -2,7 +2,7 @@
 // each with the traces attached to it (ours and other tools').
 
 import { streamLog, streamLogText } from "../../git/log.ts";
-import { defineTracesCommand, depsOf } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { logLayout, parseLogArgs, type LogOptions } from "../shared/log-args.ts";
 
@@ -37,11 +37,7 @@ export default defineTracesCommand({
       type: "boolean",
       description: "Print a JSON array, one object per commit (commit, parents, author, date, subject, refs, traces)",
     },
-    color: {
-      type: "string",
-      description: "always, never or auto (default: on a terminal, unless NO_COLOR)",
-      valueHint: "when",
-    },
+    ...colorArgs,
   },
   gitArgs: true,
   examples: [

@@ -11,7 +11,7 @@ import { mergePendingContent, mergePendingNotes } from "../../sync/merge.ts";
 import { notesPending } from "../../sync/push.ts";
 import { listRemotes, notesRefspec, remoteKey } from "../../sync/remotes.ts";
 import { readSyncState } from "../../sync/state.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
 
@@ -85,7 +85,7 @@ export function runStatus(json: boolean, deps: Deps): number {
 
 export default defineTracesCommand({
   meta: { name: "status", description: "Show, per remote, whether the notes are synced" },
-  args: { ...jsonArgs },
+  args: { ...jsonArgs, ...colorArgs },
   examples: ["git traces status", "git traces status --json"],
   run: (ctx) => runStatus(Boolean(ctx.args.json), depsOf(ctx)),
 });
