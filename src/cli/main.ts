@@ -9,7 +9,8 @@ import type { ArgsDef, CommandContext } from "citty";
 import type { GlobalOption } from "../git/globals.ts";
 import { checkFlags } from "./flags.ts";
 import type { TracesCommand } from "./command.ts";
-import { COMMANDS } from "./commands/index.ts";
+import { COMMANDS, HIDDEN } from "./commands/index.ts";
+import { suggest } from "./suggest.ts";
 import { makeDeps, type Deps } from "./deps.ts";
 import { CliError, reportError, UsageError } from "./errors.ts";
 import { stripAnsi, type SystemIO, systemIO } from "./io.ts";
@@ -110,6 +111,25 @@ async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, 
   return color ? text : stripAnsi(text);
 }
 
+/** `usage: git traces show [OPTIONS] [TARGET]`: the one line a usage error ends with. */
+async function usageLine(cmd: TracesCommand, parent: TracesCommand | undefined): Promise<string> {
+  if (cmd === ROOT) return "usage: git traces <command> [<args>]";
+  const text = stripAnsi(await usageText(cmd, parent, false));
+  const line = text.split("\n").find((l) => l.startsWith("USAGE "));
+  return line ? `usage: ${line.slice("USAGE ".length).trim()}` : "";
+}
+
+/** A usage error as git gives one: what is wrong on one line, then the usage line; status 129. */
+async function usageError(
+  message: string,
+  cmd: TracesCommand,
+  parent: TracesCommand | undefined,
+  data: Record<string, unknown> = {},
+): Promise<UsageError> {
+  const line = await usageLine(cmd, parent);
+  return new UsageError(line ? `${message}\n${line}` : message, data);
+}
+
 async function resolveSubCommands(cmd: TracesCommand): Promise<Record<string, unknown> | undefined> {
   const subs = cmd.subCommands;
   return (typeof subs === "function" ? await subs() : await subs) as Record<string, unknown> | undefined;
@@ -131,19 +151,30 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
         io.out(`git-traces ${VERSION}\n`);
         return 0;
       }
-      const help = name === undefined || wantsHelp(rest);
-      const text = await usageText(cmd, parent, help ? io.color : false);
-      if (help) {
-        io.out(`${text}\n`);
+      if (name === undefined || wantsHelp(rest)) {
+        io.out(`${await usageText(cmd, parent, io.color)}\n`);
         return 0;
       }
-      io.err(`${text}\n\n`);
-      throw new UsageError(`unknown option ${name}`);
+      throw await usageError(`unknown option '${name}'`, cmd, parent, { option: name });
+    }
+    // `git traces help [<command>]`, as `git help`.
+    if (cmd === ROOT && name === "help") {
+      const topic = rest[1];
+      if (topic === undefined || topic.startsWith("-")) {
+        io.out(`${await usageText(ROOT, undefined, io.color)}\n`);
+        return 0;
+      }
+      return runCli([topic, "--help"], deps);
     }
     const load = Object.hasOwn(subs, name) ? subs[name] : undefined;
     if (!load) {
       const where = cmd === ROOT ? "git traces" : `git traces ${String((cmd.meta as { name?: string })?.name ?? "")}`;
-      throw new UsageError(`'${name}' is not a ${where} command. See '${where} --help'.`, { command: name });
+      const visible = Object.keys(subs).filter((n) => cmd !== ROOT || !HIDDEN.has(n));
+      const close = suggest(name, visible);
+      const hint = close.length
+        ? `\n\nThe most similar command${close.length > 1 ? "s are" : " is"}\n${close.map((c) => `\t${c}`).join("\n")}`
+        : "";
+      throw new UsageError(`'${name}' is not a ${where} command. See '${where} --help'.${hint}`, { command: name });
     }
     parent = cmd;
     cmd = (typeof load === "function" ? await (load as () => Promise<TracesCommand>)() : load) as TracesCommand;
@@ -207,7 +238,6 @@ async function runLeaf(
   rest: string[],
   deps: Deps,
 ): Promise<number> {
-  const { io } = deps;
   // Notes an earlier commit's background work is still writing belong in what we read.
   if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env))
     await settleHere(deps);
@@ -226,7 +256,7 @@ async function runLeaf(
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && e.name === "CLIError");
     if (!usage) throw e;
-    io.err(`${await usageText(cmd, parent, false)}\n\n`);
-    throw e instanceof CliError ? e : new UsageError(stripAnsi(e.message));
+    const message = stripAnsi((e as Error).message);
+    throw await usageError(message, cmd, parent, e instanceof CliError ? (e.data as Record<string, unknown>) : {});
   }
 }
