@@ -99,7 +99,7 @@ function wantsHelp(args: readonly string[]): boolean {
 
 async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, color: boolean): Promise<string> {
   const { renderUsage } = await import("citty");
-  let text = await renderUsage(cmd as never, parent as never);
+  let text = await renderUsage({ ...cmd, args: await helpArgs(cmd) } as never, parent as never);
   const gitOptions = Object.entries(cmd.gitOptions ?? {});
   if (gitOptions.length) {
     const w = Math.max(...gitOptions.map(([o]) => o.length));
@@ -109,6 +109,24 @@ async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, 
     text += `\n\nEXAMPLES\n\n${cmd.examples.map((e) => `  $ ${e}`).join("\n")}`;
   }
   return color ? text : stripAnsi(text);
+}
+
+/**
+ * The flags as help shows them: kebab-case, and a flag that is on unless turned off as its
+ * `--no-` form alone (citty would print `--fetch (Default: true)` and an empty `--no-fetch`).
+ */
+async function helpArgs(cmd: TracesCommand): Promise<ArgsDef | undefined> {
+  const args = (typeof cmd.args === "function" ? await cmd.args() : await cmd.args) as ArgsDef | undefined;
+  if (!args) return args;
+  const out: ArgsDef = {};
+  for (const [name, def] of Object.entries(args)) {
+    const kebab = def.type === "positional" ? name : name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (def.type === "boolean" && def.default === true) {
+      const { default: _, negativeDescription, ...rest } = def as typeof def & { negativeDescription?: string };
+      out[`no-${kebab}`] = { ...rest, description: negativeDescription ?? def.description };
+    } else out[kebab] = def;
+  }
+  return out;
 }
 
 /** `usage: git traces show [OPTIONS] [TARGET]`: the one line a usage error ends with. */

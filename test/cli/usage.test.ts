@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { COMMANDS, HIDDEN } from "../../src/cli/commands/index.ts";
+import { checkFlags } from "../../src/cli/flags.ts";
 import { editCost, suggest } from "../../src/cli/suggest.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox, sh } from "../helpers/sandbox.ts";
 
@@ -96,4 +97,25 @@ describe("similarity (git's rule for mistyped commands)", () => {
     expect(suggest("sumary", VISIBLE)).toEqual(["summary"]);
     expect(suggest("frobnicate", VISIBLE)).toEqual([]);
   });
+});
+
+describe("help from one source", () => {
+  for (const name of VISIBLE) {
+    test(`${name}: every flag its help shows is kebab-case and parses`, async () => {
+      const help = traces([name, "--help"]);
+      expect(help.exitCode).toBe(0);
+      expect(help.out).not.toContain("(Default: true)");
+      const flags = [...help.out.matchAll(/(?<![\w-])--[A-Za-z][\w-]*(=<[^>]*>)?/g)].map((m) => m[0]);
+      for (const flag of flags) expect(flag.split("=")[0]).toMatch(/^--[a-z0-9]+(-[a-z0-9]+)*$/);
+      const cmd = await COMMANDS[name]!();
+      if (cmd.gitArgs || cmd.subCommands) return;
+      const argsDef = (typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {};
+      const options = help.out.split("\nOPTIONS\n")[1]?.split("\nEXAMPLES\n")[0] ?? "";
+      for (const m of options.matchAll(/(?<![\w-])(--[a-z][\w-]*)(=<[^>]*>)?/g)) {
+        const raw = m[2] ? [`${m[1]}=x`] : [m[1]!];
+        if (m[1] === "--color") continue; // taken out by main() for every reading command
+        expect(() => checkFlags(raw, argsDef as never)).not.toThrow();
+      }
+    });
+  }
 });

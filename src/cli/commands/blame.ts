@@ -186,10 +186,9 @@ export default defineTracesCommand({
     "line-porcelain": { type: "boolean", description: "Likewise, with the commit's details on every line" },
     ...jsonArgs,
     ...colorArgs,
-    summary: {
+    "no-summary": {
       type: "boolean",
-      default: true,
-      description: "The share of lines of each agent and model, and of humans",
+      description: "Leave out the closing share of lines of each agent and model, and of humans",
     },
   },
   gitOptions: {
