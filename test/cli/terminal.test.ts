@@ -138,8 +138,7 @@ describe.skipIf(!SCRIPT)("colour", () => {
     expect(inTerminal(["--no-pager", "traces", "log"], { NO_COLOR: "1" }).out).not.toContain(ESC);
   });
 
-  // list prints tab-separated rows in a pipe still (issue 17, item 6): left out here until it prints its view.
-  for (const cmd of [...PAGED.filter((c) => c[0] !== "list"), ["status"]])
+  for (const cmd of [...PAGED, ["status"]])
     test(`${cmd[0]} takes --color=always, --color and --no-color; a pipe has no colour unless asked`, () => {
       const git = (args: string[], env: Record<string, string | undefined> = {}) =>
         run([join(box.bin, "git"), ...args], { cwd: shop.repo, env: { ...box.env, NO_COLOR: undefined, ...env } });

@@ -223,7 +223,7 @@ describe("list renderer", () => {
   });
 
   test("a terminal: one block per session, commits or 'not attached' under it", () => {
-    const out = renderSessions([here, loose, notesOnly], { tty: true, paint: painter({ color: false }), now: NOW });
+    const out = renderSessions([here, loose, notesOnly], { paint: painter({ color: false }), now: NOW });
     expect(out).toBe(
       [
         "3f6c1d2e claude-code claude-sonnet-4-5 Add login",
@@ -240,29 +240,17 @@ describe("list renderer", () => {
         "",
       ].join("\n"),
     );
-    expect(renderSessions([here], { tty: true, paint: painter({ color: true }), now: NOW })).toContain(
+    expect(renderSessions([here], { paint: painter({ color: true }), now: NOW })).toContain(
       "    \u001b[2m3 hours ago\u001b[0m\n    \u001b[33maaaaaaa\u001b[0m Add login\n",
     );
   });
 
-  test("a pipe: tab-separated rows, RFC 3339 times, untrusted text made visible", () => {
+  test("untrusted text made visible; the same view with or without a terminal", () => {
     const hostile: SessionRow = { ...loose, id: "evil", title: "a\tb\u001b[2J", agent: "x\ny" };
-    expect(renderSessions([here, notesOnly, hostile], { tty: false, paint: painter({ color: true }), now: NOW })).toBe(
-      [
-        [
-          "3f6c1d2e-8b4a",
-          "claude-code",
-          "claude-sonnet-4-5",
-          "2026-11-20T10:06:53Z",
-          "here",
-          "a".repeat(40),
-          "Add login",
-        ].join("\t"),
-        ["cli-test-session", "unknown agent (git-atrace)", "", "", "notes", "d".repeat(40), ""].join("\t"),
-        ["evil", "x^Jy", "", "2026-11-18T09:00:00Z", "here", "-", "a^Ib^[[2J"].join("\t"),
-        "",
-      ].join("\n"),
-    );
+    const out = renderSessions([hostile], { paint: painter({ color: false }), now: NOW });
+    expect(out).not.toContain("\u001b");
+    expect(out).not.toContain("\t");
+    expect(out).toContain("^[[2J");
   });
 
   test("--all: a heading per repository", () => {
@@ -276,7 +264,7 @@ describe("list renderer", () => {
       },
       { key: "/w/scratch", path: "/w/scratch", remote: null, git: false, sessions: [loose] },
     ];
-    expect(renderGroups(groups, { tty: true, paint: painter({ color: false }), now: NOW })).toBe(
+    expect(renderGroups(groups, { paint: painter({ color: false }), now: NOW })).toBe(
       [
         "git@github.com:acme/shop.git (/w/shop)",
         "  3f6c1d2e claude-code claude-sonnet-4-5 Add login",
@@ -290,11 +278,6 @@ describe("list renderer", () => {
         "",
       ].join("\n"),
     );
-    expect(
-      renderGroups(groups, { tty: false, paint: painter({ color: false }), now: NOW })
-        .split("\n")
-        .map((l) => l.split("\t")[0]),
-    ).toEqual(["git@github.com:acme/shop.git", "/w/scratch", ""]);
   });
 
   test("credentials in a remote URL are left out", () => {

@@ -81,7 +81,7 @@ function print(
   none: string,
 ): number {
   if (opts.json) deps.io.out(`${safeJson(data, 2)}\n`);
-  else if (!empty) deps.io.out(text({ tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
+  else if (!empty) deps.io.out(text({ paint: painter(deps.io), now: deps.now() }));
   else if (deps.io.stdoutIsTTY) deps.io.err(`${none}\n`);
   return 0;
 }
