@@ -434,7 +434,7 @@ describe("errors are git's, in one line, with git's status", () => {
   test("options it does not take: usage, exit 129, the reason in one line", () => {
     const r = traces(["blame", "--incremental", "src/login.py"]);
     expect(r.exitCode).toBe(129);
-    expect(r.err.trim().split("\n").at(-1)).toBe(
+    expect(r.err.trim().split("\n")[0]).toBe(
       "git-traces: option '--incremental' is not supported by git traces blame: use --porcelain or --json",
     );
     expect(r.err).not.toContain("    at ");

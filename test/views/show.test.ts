@@ -139,7 +139,7 @@ describe("by trace ID, prefix and commit", () => {
     expect(traces(["show"]).exitCode).toBe(129);
     const both = traces(["show", "HEAD", "--markdown", "--json"]);
     expect(both.exitCode).toBe(129);
-    expect(both.err.trimEnd().split("\n").pop()).toBe("git-traces: --markdown and --json cannot be used together");
+    expect(both.err.trimEnd().split("\n")[0]).toBe("git-traces: --markdown and --json cannot be used together");
     expect(traces(["show", "HEAD", "HEAD~1"]).exitCode).toBe(129);
     expect(traces(["show", "--bogus", "HEAD"]).exitCode).toBe(129);
   });

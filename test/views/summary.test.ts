@@ -189,7 +189,7 @@ describe("other ranges", () => {
   test("without a range: the branch against its upstream, or a usage error when it has none", () => {
     const none = traces(["summary"]);
     expect(none.exitCode).toBe(129);
-    expect(none.err.trimEnd().split("\n").pop()).toBe(
+    expect(none.err.trimEnd().split("\n")[0]).toBe(
       "git-traces: which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)",
     );
     const remote = join(box.dir, "origin.git");
