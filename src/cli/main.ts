@@ -27,6 +27,7 @@ import {
 } from "./terminal.ts";
 import { type ConfigEntry, configEntries } from "../git/config.ts";
 import { VERSION } from "../base/version.ts";
+import { abbrevFrom } from "../views/render.ts";
 import { anyPending } from "../jobs/pending.ts";
 
 export { VERSION };
@@ -241,6 +242,7 @@ function setUpTerminal(
   const isTTY = deps.io.stdoutIsTTY;
   const program = choosePager({ command: name, globals: deps.globals, env: deps.env, isTTY, config: readConfig });
   const pager = program ? startPager(program, pagerEnv(deps.env, deps.io.width)) : undefined;
+  abbrevFrom(() => readConfig().get("core.abbrev"));
   io.setTerminal({
     pager,
     color: () => decideColor({ flag: flag.when, config: readConfig, env: deps.env, isTTY, paging: !!pager }),

@@ -8,6 +8,7 @@ import { traceMark } from "../../git/trace.ts";
 import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { allAttached, leftOutWarning, traceIndex, type LeftOut } from "../../views/attached.ts";
+import { knowTraceIds } from "../../views/render.ts";
 import {
   newestFirst,
   renderGroups,
@@ -48,6 +49,7 @@ function rowsOf(
     },
   });
   const index = traceIndex(attached);
+  knowTraceIds([...index.keys(), ...found.map((f) => f.ref.id)]);
   const ids = notesOnly ? [...index.keys()] : found.map((f) => f.ref.id);
   const commits = [...new Set(ids.flatMap((id) => index.get(id)?.commits ?? []))];
   return {

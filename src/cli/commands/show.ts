@@ -31,7 +31,7 @@ import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { agentLabel, painter, shortId } from "../../views/render.ts";
+import { agentLabel, knowTraceIds, painter, shortId } from "../../views/render.ts";
 
 export interface ShowOptions {
   target: string;
@@ -132,6 +132,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   // Told when it can matter: the note of the commit shown, or any note when a trace is looked for.
   const told = (r: Resolved) => leftOut.filter((l) => r.resolvedAs === "trace" || l.commit === r.commit);
   const index = traceIndex(attached);
+  knowTraceIds(index.keys());
   let resolved: Resolved;
   try {
     resolved = await resolve(opts, deps, state, index, (oid) => [

@@ -17,7 +17,7 @@ import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { painter } from "../../views/render.ts";
+import { knowTraceIds, painter } from "../../views/render.ts";
 import { requireRepo } from "../shared/repo.ts";
 
 export interface SummaryOptions {
@@ -68,6 +68,7 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
     },
   );
   const ids = [...attached.values()].flatMap((ts) => ts.map((t) => t.id));
+  knowTraceIds(ids);
   // Transcripts here, else snapshots, else content shared through git.
   const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], {
     elsewhere: { git },

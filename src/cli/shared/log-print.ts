@@ -16,7 +16,7 @@ import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } fr
 import { safeJson } from "../../traces/safe-json.ts";
 import type { Deps } from "../deps.ts";
 import type { LogOptions } from "./log-args.ts";
-import { painter } from "../../views/render.ts";
+import { knowTraceIds, painter } from "../../views/render.ts";
 
 /**
  * Prints the commits of `log` as they come: either as parsed from git's fields (--oneline,
@@ -58,6 +58,8 @@ export async function printLog(
       warned = true;
     }
     let text = "";
+    // Short IDs stay unique among what this call prints (and what earlier parts printed).
+    knowTraceIds(commits.flatMap((c) => (traces.get(c.oid) ?? []).map((t) => t.id)));
     for (const commit of commits) {
       const found = traces.get(commit.oid) ?? [];
       if (opts.tracesOnly && found.length === 0) continue;
