@@ -64,6 +64,28 @@ describe("this repository", () => {
     expect(r.out).not.toContain("\t");
   });
 
+  test("-n, --agent and --since pick sessions, as git log's do commits", () => {
+    const { shop } = committedShop();
+    const ids = (args: string[]) => {
+      const r = list([...args, "--json"], shop.repo);
+      expect(r.exitCode).toBe(0);
+      return (JSON.parse(r.out) as { sessions: { id: string }[] }).sessions.map((s) => s.id);
+    };
+    expect(ids(["-n", "1"])).toEqual([SESSIONS.claude]);
+    expect(ids(["--max-count=1"])).toEqual([SESSIONS.claude]);
+    expect(ids(["--agent", "codex"])).toEqual([SESSIONS.codex]);
+    expect(ids(["--since", "2026-11-20T10:06:53Z"])).toEqual([SESSIONS.claude]);
+    expect(ids(["--since", "2099-01-01"])).toEqual([]);
+    expect(ids(["--since", "100.years", "--agent", "claude"])).toEqual([SESSIONS.claude]);
+    expect(view(list(["-n", "1"], shop.repo).out).split("\n")[0]).toStartWith("3f6c1d2e claude-code");
+    const bad = list(["-n", "many"], shop.repo);
+    expect([bad.exitCode, bad.err.split("\n")[0]]).toEqual([129, "git-traces: -n: 'many' is not a number"]);
+    expect(list(["--since", "someday"], shop.repo).exitCode).toBe(129);
+    const all = list(["--all", "--json", "-n", "1"], box.home);
+    const groups = (JSON.parse(all.out) as { repositories: { sessions: unknown[] }[] }).repositories;
+    expect(groups.every((g) => g.sessions.length === 1)).toBe(true);
+  });
+
   test("a session no commit took yet is listed as not attached", () => {
     const shop = makeShop(box, ["codex"]);
     const r = list([], shop.repo);
