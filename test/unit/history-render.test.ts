@@ -39,7 +39,7 @@ describe("git traces log's command line", () => {
     });
   }
 
-  test("options that change git's output are refused, naming the option", () => {
+  test("git's output options go to git to render with; those it cannot mix are refused, named", () => {
     for (const opt of [
       "-p",
       "-u",
@@ -49,20 +49,20 @@ describe("git traces log's command line", () => {
       "--numstat",
       "--format=%H",
       "--pretty",
-      "--pretty=raw",
       "--graph",
-      "-z",
-      "--name-status",
-      "-L1,3:a",
-      "-U5",
-      "--notes=foo",
-      "--show-signature",
-      "--cc",
-      "-m",
-      "--output=x",
     ]) {
-      expect(() => parseLogArgs([opt])).toThrow(/prints its own format/);
+      const opts = parseLogArgs([opt, "-n", "3", "--", "src"]);
+      expect(opts.renderArgs).toEqual([opt]);
+      expect(opts.gitArgs).toEqual(["-n", "3", "--", "src"]);
     }
+    expect(parseLogArgs(["--format=%h %s"]).compact).toBe(true);
+    expect(parseLogArgs(["--pretty=fuller"]).compact).toBe(false);
+    expect(parseLogArgs(["--pretty=oneline"]).compact).toBe(true);
+    expect(parseLogArgs(["--oneline", "--stat"]).renderArgs).toEqual(["--oneline", "--stat"]);
+    for (const opt of ["-z", "-L1,3:a", "-m", "--output=x", "--diff-merges=off"]) {
+      expect(() => parseLogArgs([opt])).toThrow(/cannot add traces to git log's/);
+    }
+    expect(() => parseLogArgs(["--stat", "--json"])).toThrow(/--json/);
     expect(() => parseLogArgs(["--color=sometimes"])).toThrow(/--color/);
   });
 });
