@@ -157,6 +157,43 @@ describe.skipIf(!SCRIPT)("colour", () => {
     });
 });
 
+describe.skipIf(!SCRIPT)("widths", () => {
+  const blameRows = (cols: number) => {
+    const r = inTerminal(["--no-pager", "traces", "blame", "--no-color", "src/auth.py"], {}, cols);
+    expect(r.status).toBe(0);
+    return r.out
+      .replace(/\r/g, "")
+      .split("\n")
+      .filter((l) => /^\^?[0-9a-f]{7,8} /.test(l));
+  };
+
+  test("blame at 160 columns: git's layout plus agent, short model and short ID", () => {
+    const rows = blameRows(160);
+    expect(rows.length).toBeGreaterThan(1);
+    const traced = rows.find((l) => l.includes("3f6c1d2e"))!;
+    expect(traced).toMatch(/^[0-9a-f]{8} claude-code sonnet-4\.5 3f6c1d2e \(Dev Eloper /);
+  });
+
+  test("blame at 80 columns: the model gives way, then the agent; the ID and git's columns stay", () => {
+    const rows = blameRows(80);
+    const traced = rows.find((l) => l.includes("3f6c1d2e"))!;
+    expect(traced).not.toContain("sonnet");
+    expect(traced).toMatch(/^[0-9a-f]{8} (\S* )?3f6c1d2e \(Dev Eloper 2026-11-20 10:08:00 \+0000 +\d+\) /);
+    // git's own columns plus the short ID alone.
+    const git = run([REAL_GIT, "blame", "src/auth.py"], { cwd: shop.repo, env: box.realEnv }).out.split("\n")[0]!;
+    for (const row of rows) expect(row.indexOf(") ")).toBeLessThanOrEqual(git.indexOf(") ") + 1 + 8);
+  });
+
+  test("blame in a pipe: the whole compact column, no colour", () => {
+    const r = run([join(box.bin, "git"), "traces", "blame", "src/auth.py"], {
+      cwd: shop.repo,
+      env: { ...box.env, NO_COLOR: undefined },
+    });
+    expect(r.out).toContain("claude-code sonnet-4.5 3f6c1d2e (");
+    expect(r.out).not.toContain(ESC);
+  });
+});
+
 test("the real git is what the sandbox runs", () => {
   expect(existsSync(REAL_GIT)).toBe(true);
 });

@@ -11,7 +11,7 @@ import { UsageError } from "../errors.ts";
 
 export type BlameFormat = "text" | "porcelain" | "line-porcelain" | "json";
 
-export type BlameTextFlags = Omit<TextOptions, "paint" | "terminal" | "path">;
+export type BlameTextFlags = Omit<TextOptions, "paint" | "terminal" | "path" | "columns">;
 
 export interface BlameOptions {
   format: BlameFormat;

@@ -82,6 +82,7 @@ export async function printBlame(
         ...opts.text,
         paint,
         terminal: io.stdoutIsTTY || io.color,
+        columns: io.width,
         ...(path !== undefined ? { path } : {}),
       }),
       "latin1",
