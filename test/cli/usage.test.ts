@@ -20,7 +20,11 @@ beforeAll(() => {
   requireBinary();
   box = makeSandbox("usage");
   repo = join(box.home, "repo");
-  sh(`${REAL_GIT} init -q ${repo} && ${REAL_GIT} -C ${repo} commit -q --allow-empty -m one`, { env: box.realEnv });
+  sh(
+    `${REAL_GIT} init -q ${repo} && cd ${repo} && mkdir src && echo 'x = 1' > src/auth.py && ` +
+      `${REAL_GIT} add -A && ${REAL_GIT} commit -q -m one && ${REAL_GIT} commit -q --allow-empty -m two`,
+    { env: box.realEnv },
+  );
 });
 afterAll(() => box?.cleanup());
 
@@ -115,6 +119,48 @@ describe("help from one source", () => {
         const raw = m[2] ? [`${m[1]}=x`] : [m[1]!];
         if (m[1] === "--color") continue; // taken out by main() for every reading command
         expect(() => checkFlags(raw, argsDef as never)).not.toThrow();
+      }
+    });
+  }
+});
+
+/** An example's command line up to a pipe or redirection, split as a shell would (quotes kept simple). */
+function exampleArgs(example: string): string[] {
+  const words: string[] = [];
+  for (const m of example.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
+    const word = m[1] ?? m[2] ?? m[3]!;
+    if (m[3] !== undefined && (word === "|" || word.startsWith(">") || word === "&&" || word.startsWith("#"))) break;
+    words.push(word.replace(/\$[A-Z_]+/g, "HEAD"));
+  }
+  return words;
+}
+
+describe("every example in help runs without a usage error", () => {
+  for (const name of VISIBLE) {
+    test(name, async () => {
+      const cmd = await COMMANDS[name]!();
+      const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
+      const examples = [...(cmd.examples ?? [])];
+      for (const sub of Object.values((subs ?? {}) as Record<string, unknown>)) {
+        const def = (typeof sub === "function" ? await (sub as () => Promise<unknown>)() : sub) as {
+          examples?: string[];
+        };
+        examples.push(...(def.examples ?? []));
+      }
+      for (const example of examples) {
+        const words = exampleArgs(example);
+        if (words[0] === "git" && words[1] !== "traces") continue; // a git command the help shows beside ours
+        expect(words.slice(0, 2)).toEqual(["git", "traces"]);
+        const r = run([join(box.bin, "git"), ...words.slice(1)], {
+          cwd: repo,
+          env: { ...box.env, GIT_TRACES_SYNC: "1" },
+          timeout: 20_000,
+        });
+        expect({ example, status: r.exitCode, err: r.exitCode === 129 ? r.err : "" }).toEqual({
+          example,
+          status: r.exitCode === 129 ? -1 : r.exitCode,
+          err: "",
+        });
       }
     });
   }
