@@ -5,7 +5,7 @@
 // in schemas.ts).
 
 import type { CommitSummary } from "../git/log.ts";
-import { sanitizeLine, traceLine, type Paint } from "./render.ts";
+import { sanitizeLine, shortCommit, traceLine, type Paint } from "./render.ts";
 import type { Trace } from "../traces/model.ts";
 import type { AttachedTrace, NoteSource, TraceUse } from "./attached.ts";
 import type { FoundSession } from "./discovered.ts";
@@ -188,7 +188,7 @@ function block(row: SessionRow, view: ListView, indent: string): string {
   if (status.length) out += `${indent}    ${paint.dim(status.filter(Boolean).join(", "))}\n`;
   if (!row.commits.length) out += `${indent}    ${paint.dim("not attached")}\n`;
   for (const c of row.commits)
-    out += `${indent}    ${paint.yellow(c.abbrev ?? c.oid.slice(0, 12))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
+    out += `${indent}    ${paint.yellow(c.abbrev ?? shortCommit(c.oid))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
   return out;
 }
 

@@ -30,6 +30,18 @@ export function painter(io: { color: boolean }): Paint {
   return Object.fromEntries(entries) as Paint;
 }
 
+const commitAbbrevs = new Map<string, string>();
+
+/** Tells shortCommit() how git abbreviates commits of this repository (abbrevCommits in src/git). */
+export function knowCommitAbbrevs(abbrevs: ReadonlyMap<string, string>): void {
+  for (const [oid, short] of abbrevs) commitAbbrevs.set(oid, short);
+}
+
+/** A commit ID as git abbreviates it here; 12 characters for one git was not asked about or does not have. */
+export function shortCommit(oid: string): string {
+  return sanitizeLine(commitAbbrevs.get(oid) ?? oid.slice(0, 12));
+}
+
 /** Trace IDs other than the one being shortened that a short ID must not also start. */
 const knownIds = new Set<string>();
 let sortedIds: string[] | undefined;

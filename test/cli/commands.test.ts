@@ -279,7 +279,7 @@ test("show: a commit without traces, and a name that is nothing here", async () 
   const plain = depsIn(repo);
   expect(await runShow({ target: "HEAD", format: "text", full: false, redacted: false }, plain.deps)).toBe(0);
   expect(plain.io.stdout).toBe("");
-  expect(plain.io.stderr).toBe(`Commit ${oid.slice(0, 12)} has no traces.\n`);
+  expect(plain.io.stderr).toBe(`Commit ${oid.slice(0, 7)} has no traces.\n`);
 
   const bad = depsIn(repo);
   error = await thrown(() => runShow({ target: "../etc", format: "text", full: false, redacted: false }, bad.deps));

@@ -61,3 +61,14 @@ test("core.abbrev sets the least length", () => {
   const long = run([join(box.bin, "git"), "-c", "core.abbrev=12", "traces", "list"], { cwd: repo, env: box.env });
   expect(long.out).toContain(`${C.slice(0, 12)} `);
 });
+
+test("commit IDs as git abbreviates them here: core.abbrev, unique", () => {
+  const oid = sh(`${REAL_GIT} rev-parse HEAD~1`, { cwd: repo, env: box.realEnv }).trim();
+  const plain = traces(["show", "8d2f5a17-a"]);
+  expect(plain.out).toContain(`Commits:    ${oid.slice(0, 7)} one\n`);
+  const ten = run([join(box.bin, "git"), "-c", "core.abbrev=10", "traces", "show", "8d2f5a17-a"], {
+    cwd: repo,
+    env: box.env,
+  });
+  expect(ten.out).toContain(`Commits:    ${oid.slice(0, 10)} one\n`);
+});
