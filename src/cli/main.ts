@@ -25,7 +25,7 @@ import {
   takeColorFlag,
   terminalConfig,
 } from "./terminal.ts";
-import { type ConfigEntry, configEntries } from "../git/config.ts";
+import { type ConfigEntry, configEntries, configEntriesAsync } from "../git/config.ts";
 import { VERSION } from "../base/version.ts";
 import { abbrevFrom } from "../views/render.ts";
 import { anyPending } from "../jobs/pending.ts";
@@ -228,6 +228,11 @@ function setUpTerminal(
   const io = deps.io as Partial<SystemIO>;
   if (!io.setTerminal) return undefined;
   let config: TerminalConfig | undefined;
+  // Started at once, so that it is usually in before colour or an ID length is asked for
+  // (git log runs meanwhile); asked for earlier, it is read there and then.
+  const isTTY = deps.io.stdoutIsTTY;
+  const early = !isTTY && Object.hasOwn(argsDef, "color") ? readConfigAsync(deps) : undefined;
+  early?.then((entries) => (config ??= terminalConfig(entries)));
   const readConfig = () => {
     if (config) return config;
     let entries: ConfigEntry[] = [];
@@ -239,7 +244,6 @@ function setUpTerminal(
     return (config = terminalConfig(entries));
   };
   const flag = Object.hasOwn(argsDef, "color") ? takeColorFlag(args) : { when: undefined, rest: args };
-  const isTTY = deps.io.stdoutIsTTY;
   const program = choosePager({ command: name, globals: deps.globals, env: deps.env, isTTY, config: readConfig });
   const pager = program ? startPager(program, pagerEnv(deps.env, deps.io.width)) : undefined;
   abbrevFrom(() => readConfig().get("core.abbrev"));
@@ -248,6 +252,15 @@ function setUpTerminal(
     color: () => decideColor({ flag: flag.when, config: readConfig, env: deps.env, isTTY, paging: !!pager }),
   });
   return { rest: flag.rest, pager };
+}
+
+function readConfigAsync(deps: Deps): Promise<ConfigEntry[]> | undefined {
+  try {
+    if (!deps.realGit()) return undefined;
+    return configEntriesAsync(deps.git(), TERMINAL_CONFIG_PATTERN).catch(() => []);
+  } catch {
+    return undefined;
+  }
 }
 
 async function runLeaf(
