@@ -160,17 +160,31 @@ export interface Pager {
 
 /** Starts the pager through the shell as git does, on our terminal, reading from a pipe. */
 export function startPager(program: string, env: Record<string, string>): Pager {
+  let gone = false;
+  // As git: a signal ends the command, but only once the pager has gone, so that the
+  // terminal is the pager's until the user leaves it. Listened for before the pager starts.
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  let signalled: number | undefined;
+  const onSignal = (signal: (typeof signals)[number]) => {
+    gone = true;
+    signalled = 128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1);
+    Promise.resolve(proc.stdin.end())
+      .catch(() => undefined)
+      .then(() => proc.exited)
+      .then(() => process.exit(signalled));
+  };
+  for (const s of signals) process.on(s, onSignal);
   const proc = Bun.spawn(["/bin/sh", "-c", program], {
     stdin: "pipe",
     stdout: "inherit",
     stderr: "inherit",
     env,
   });
-  let gone = false;
+  const sink = proc.stdin;
   proc.exited.then(() => {
     gone = true;
+    for (const s of signals) process.off(s, onSignal);
   });
-  const sink = proc.stdin;
   return {
     write(bytes) {
       if (gone) return false;
@@ -190,6 +204,7 @@ export function startPager(program: string, env: Record<string, string>): Pager 
         // The pager quit before reading everything: as with git, not an error.
       }
       await proc.exited;
+      if (signalled !== undefined) process.exit(signalled);
     },
   };
 }
