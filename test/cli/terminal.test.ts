@@ -114,8 +114,9 @@ describe.skipIf(!SCRIPT)("pager", () => {
   test("a signal ends the command as with git: once the pager has gone, status 128 + the signal", () => {
     const done = join(box.dir, "pager-done");
     rmSync(done, { force: true });
-    // The pager interrupts the command, then goes on reading until its input ends.
-    const pager = `kill -INT $PPID; sleep 0.3; cat >/dev/null; echo done > ${quote(done)}`;
+    // The pager interrupts the command (as Ctrl-C would, a moment after it starts), then goes
+    // on reading until its input ends.
+    const pager = `sleep 0.2; kill -INT $PPID; sleep 0.3; cat >/dev/null; echo done > ${quote(done)}`;
     const r = inTerminal(["traces", "log"], { GIT_PAGER: pager });
     expect(r.status).toBe(130);
     expect(existsSync(done)).toBe(true);
