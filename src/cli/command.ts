@@ -31,3 +31,15 @@ export function depsOf(ctx: Pick<CommandContext<ArgsDef>, "data">): Deps {
 export const jsonArgs = {
   json: { type: "boolean", description: "Print JSON for scripts instead of text" },
 } as const satisfies ArgsDef;
+
+/**
+ * `--color[=<when>]` / `--no-color` on every reading command. main() takes them out of the
+ * arguments and settles colour once (src/cli/terminal.ts); a command only reads io.color.
+ */
+export const colorArgs = {
+  color: {
+    type: "string",
+    description: "Colour: always, never or auto (default: color.traces, color.ui, then the terminal and NO_COLOR)",
+    valueHint: "when",
+  },
+} as const satisfies ArgsDef;

@@ -2,6 +2,7 @@
 // command. stdout carries data; messages go to stderr.
 
 import { nodeFs } from "../base/lazy-fs.ts";
+import type { Pager } from "./terminal.ts";
 
 export interface IO {
   /**
@@ -80,12 +81,36 @@ export function isTerminal(fd: number): boolean {
  * The process's own streams. What they are connected to is found out when first asked,
  * so that a command can start git before anything is loaded for it (node:fs).
  */
-export function systemIO(env: Record<string, string | undefined> = process.env): IO {
+export interface SystemIO extends IO {
+  /**
+   * What main() decided for this call (src/cli/terminal.ts): how colour is settled (asked
+   * once, when first needed), and the pager stdout goes to instead of the terminal.
+   */
+  setTerminal(choice: { color?: () => boolean; pager?: Pager }): void;
+}
+
+export function systemIO(env: Record<string, string | undefined> = process.env): SystemIO {
   let stdoutIsTTY: boolean | undefined;
   let stderrIsTTY: boolean | undefined;
+  let decideColor: (() => boolean) | undefined;
+  let color: boolean | undefined;
+  let pager: Pager | undefined;
+  const toTerminal = writer(1);
   return {
-    out: writer(1),
+    out(text, encoding) {
+      if (!pager) return toTerminal(text, encoding);
+      const bytes = typeof text === "string" ? Buffer.from(text, encoding ?? "utf8") : text;
+      // The user quit the pager: stop, as git does; that is not a failure.
+      if (!pager.write(bytes)) process.exit(0);
+    },
     err: writer(2),
+    setTerminal(choice) {
+      if (choice.color) {
+        decideColor = choice.color;
+        color = undefined;
+      }
+      if (choice.pager) pager = choice.pager;
+    },
     get stdoutIsTTY() {
       return (stdoutIsTTY ??= isTerminal(1));
     },
@@ -93,6 +118,7 @@ export function systemIO(env: Record<string, string | undefined> = process.env):
       return (stderrIsTTY ??= isTerminal(2));
     },
     get color() {
+      if (decideColor) return (color ??= decideColor());
       return colorEnabled(env, this.stdoutIsTTY);
     },
     get errColor() {

@@ -8,12 +8,26 @@
 import type { ArgsDef, CommandContext } from "citty";
 import type { GlobalOption } from "../git/globals.ts";
 import { checkFlags } from "./flags.ts";
-import { type TracesCommand } from "./command.ts";
-import { COMMANDS } from "./commands/index.ts";
+import type { TracesCommand } from "./command.ts";
+import { COMMANDS, HIDDEN } from "./commands/index.ts";
+import { suggest } from "./suggest.ts";
 import { makeDeps, type Deps } from "./deps.ts";
 import { CliError, reportError, UsageError } from "./errors.ts";
-import { stripAnsi, systemIO } from "./io.ts";
+import { stripAnsi, type SystemIO, systemIO } from "./io.ts";
+import {
+  choosePager,
+  decideColor,
+  type Pager,
+  pagerEnv,
+  startPager,
+  TERMINAL_CONFIG_PATTERN,
+  type TerminalConfig,
+  takeColorFlag,
+  terminalConfig,
+} from "./terminal.ts";
+import { type ConfigEntry, configEntries, configEntriesAsync } from "../git/config.ts";
 import { VERSION } from "../base/version.ts";
+import { abbrevFrom } from "../views/render.ts";
 import { anyPending } from "../jobs/pending.ts";
 
 export { VERSION };
@@ -40,7 +54,11 @@ export async function main(args: string[], ctx: CliContext): Promise<never> {
   try {
     // `git -C dir traces ...` runs in dir, as git does for its own commands.
     for (const g of ctx.globals) if (g.name === "-C" && g.value) changeDir(g.value);
-    const deps = makeDeps(io, env, ctx.globals.filter((g) => g.name !== "-C"));
+    const deps = makeDeps(
+      io,
+      env,
+      ctx.globals.filter((g) => g.name !== "-C"),
+    );
     status = await runCli(args, deps);
   } catch (e) {
     status = reportError(e, io, env);
@@ -52,7 +70,8 @@ function changeDir(dir: string): void {
   try {
     process.chdir(dir);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : String((e as Error).message);
+    const reason =
+      (e as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : String((e as Error).message);
     throw new CliError(`cannot change to '${dir}': ${reason}`, "CHDIR", { dir }, 128);
   }
 }
@@ -81,7 +100,7 @@ function wantsHelp(args: readonly string[]): boolean {
 
 async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, color: boolean): Promise<string> {
   const { renderUsage } = await import("citty");
-  let text = await renderUsage(cmd as never, parent as never);
+  let text = await renderUsage({ ...cmd, args: await helpArgs(cmd) } as never, parent as never);
   const gitOptions = Object.entries(cmd.gitOptions ?? {});
   if (gitOptions.length) {
     const w = Math.max(...gitOptions.map(([o]) => o.length));
@@ -91,6 +110,43 @@ async function usageText(cmd: TracesCommand, parent: TracesCommand | undefined, 
     text += `\n\nEXAMPLES\n\n${cmd.examples.map((e) => `  $ ${e}`).join("\n")}`;
   }
   return color ? text : stripAnsi(text);
+}
+
+/**
+ * The flags as help shows them: kebab-case, and a flag that is on unless turned off as its
+ * `--no-` form alone (citty would print `--fetch (Default: true)` and an empty `--no-fetch`).
+ */
+async function helpArgs(cmd: TracesCommand): Promise<ArgsDef | undefined> {
+  const args = (typeof cmd.args === "function" ? await cmd.args() : await cmd.args) as ArgsDef | undefined;
+  if (!args) return args;
+  const out: ArgsDef = {};
+  for (const [name, def] of Object.entries(args)) {
+    const kebab = def.type === "positional" ? name : name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (def.type === "boolean" && def.default === true) {
+      const { default: _, negativeDescription, ...rest } = def as typeof def & { negativeDescription?: string };
+      out[`no-${kebab}`] = { ...rest, description: negativeDescription ?? def.description };
+    } else out[kebab] = def;
+  }
+  return out;
+}
+
+/** `usage: git traces show [OPTIONS] [TARGET]`: the one line a usage error ends with. */
+async function usageLine(cmd: TracesCommand, parent: TracesCommand | undefined): Promise<string> {
+  if (cmd === ROOT) return "usage: git traces <command> [<args>]";
+  const text = stripAnsi(await usageText(cmd, parent, false));
+  const line = text.split("\n").find((l) => l.startsWith("USAGE "));
+  return line ? `usage: ${line.slice("USAGE ".length).trim()}` : "";
+}
+
+/** A usage error as git gives one: what is wrong on one line, then the usage line; status 129. */
+async function usageError(
+  message: string,
+  cmd: TracesCommand,
+  parent: TracesCommand | undefined,
+  data: Record<string, unknown> = {},
+): Promise<UsageError> {
+  const line = await usageLine(cmd, parent);
+  return new UsageError(line ? `${message}\n${line}` : message, data);
 }
 
 async function resolveSubCommands(cmd: TracesCommand): Promise<Record<string, unknown> | undefined> {
@@ -114,19 +170,30 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
         io.out(`git-traces ${VERSION}\n`);
         return 0;
       }
-      const help = name === undefined || wantsHelp(rest);
-      const text = await usageText(cmd, parent, help ? io.color : false);
-      if (help) {
-        io.out(`${text}\n`);
+      if (name === undefined || wantsHelp(rest)) {
+        io.out(`${await usageText(cmd, parent, io.color)}\n`);
         return 0;
       }
-      io.err(`${text}\n\n`);
-      throw new UsageError(`unknown option ${name}`);
+      throw await usageError(`unknown option '${name}'`, cmd, parent, { option: name });
+    }
+    // `git traces help [<command>]`, as `git help`.
+    if (cmd === ROOT && name === "help") {
+      const topic = rest[1];
+      if (topic === undefined || topic.startsWith("-")) {
+        io.out(`${await usageText(ROOT, undefined, io.color)}\n`);
+        return 0;
+      }
+      return runCli([topic, "--help"], deps);
     }
     const load = Object.hasOwn(subs, name) ? subs[name] : undefined;
     if (!load) {
       const where = cmd === ROOT ? "git traces" : `git traces ${String((cmd.meta as { name?: string })?.name ?? "")}`;
-      throw new UsageError(`'${name}' is not a ${where} command. See '${where} --help'.`, { command: name });
+      const visible = Object.keys(subs).filter((n) => cmd !== ROOT || !HIDDEN.has(n));
+      const close = suggest(name, visible);
+      const hint = close.length
+        ? `\n\nThe most similar command${close.length > 1 ? "s are" : " is"}\n${close.map((c) => `\t${c}`).join("\n")}`
+        : "";
+      throw new UsageError(`'${name}' is not a ${where} command. See '${where} --help'.${hint}`, { command: name });
     }
     parent = cmd;
     cmd = (typeof load === "function" ? await (load as () => Promise<TracesCommand>)() : load) as TracesCommand;
@@ -137,9 +204,76 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
     return 0;
   }
   const argsDef = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
+  const name = (cmd.meta as { name?: string } | undefined)?.name ?? "";
+  const pager = setUpTerminal(name, argsDef, rest, deps);
+  if (pager) rest = pager.rest;
+  try {
+    return await runLeaf(cmd, parent, name, argsDef, rest, deps);
+  } finally {
+    await pager?.pager?.close();
+  }
+}
+
+/**
+ * Colour and pager for this call, as git decides them for its own commands
+ * (src/cli/terminal.ts): the command's --color/--no-color is taken out of its arguments here
+ * when it declares one, so every reading command reads it the same way.
+ */
+function setUpTerminal(
+  name: string,
+  argsDef: ArgsDef,
+  args: string[],
+  deps: Deps,
+): { rest: string[]; pager?: Pager } | undefined {
+  const io = deps.io as Partial<SystemIO>;
+  if (!io.setTerminal) return undefined;
+  let config: TerminalConfig | undefined;
+  // Started at once, so that it is usually in before colour or an ID length is asked for
+  // (git log runs meanwhile); asked for earlier, it is read there and then.
+  const isTTY = deps.io.stdoutIsTTY;
+  const early = !isTTY && Object.hasOwn(argsDef, "color") ? readConfigAsync(deps) : undefined;
+  early?.then((entries) => (config ??= terminalConfig(entries)));
+  const readConfig = () => {
+    if (config) return config;
+    let entries: ConfigEntry[] = [];
+    try {
+      if (deps.realGit()) entries = configEntries(deps.git(), TERMINAL_CONFIG_PATTERN);
+    } catch {
+      // No git, or a config git cannot read: git's own defaults.
+    }
+    return (config = terminalConfig(entries));
+  };
+  const flag = Object.hasOwn(argsDef, "color") ? takeColorFlag(args) : { when: undefined, rest: args };
+  const program = choosePager({ command: name, globals: deps.globals, env: deps.env, isTTY, config: readConfig });
+  const pager = program ? startPager(program, pagerEnv(deps.env, deps.io.width)) : undefined;
+  abbrevFrom(() => readConfig().get("core.abbrev"));
+  io.setTerminal({
+    pager,
+    color: () => decideColor({ flag: flag.when, config: readConfig, env: deps.env, isTTY, paging: !!pager }),
+  });
+  return { rest: flag.rest, pager };
+}
+
+function readConfigAsync(deps: Deps): Promise<ConfigEntry[]> | undefined {
+  try {
+    if (!deps.realGit()) return undefined;
+    return configEntriesAsync(deps.git(), TERMINAL_CONFIG_PATTERN).catch(() => []);
+  } catch {
+    return undefined;
+  }
+}
+
+async function runLeaf(
+  cmd: TracesCommand,
+  parent: TracesCommand | undefined,
+  name: string,
+  argsDef: ArgsDef,
+  rest: string[],
+  deps: Deps,
+): Promise<number> {
   // Notes an earlier commit's background work is still writing belong in what we read.
-  const name = (cmd.meta as { name?: string } | undefined)?.name;
-  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env)) await settleHere(deps);
+  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env))
+    await settleHere(deps);
   try {
     let result: unknown;
     if (cmd.gitArgs) {
@@ -155,7 +289,7 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && e.name === "CLIError");
     if (!usage) throw e;
-    io.err(`${await usageText(cmd, parent, false)}\n\n`);
-    throw e instanceof CliError ? e : new UsageError(stripAnsi(e.message));
+    const message = stripAnsi((e as Error).message);
+    throw await usageError(message, cmd, parent, e instanceof CliError ? (e.data as Record<string, unknown>) : {});
   }
 }

@@ -18,7 +18,15 @@ export interface ConfigEntry {
 
 /** Every value of the keys matching `pattern` (a regular expression, as git takes it), in the order git reads them. */
 export function configEntries(git: GitRunner, pattern: string): ConfigEntry[] {
-  const r = git.run(["config", "-z", "--get-regexp", pattern]);
+  return parseEntries(git.run(["config", "-z", "--get-regexp", pattern]));
+}
+
+/** configEntries(), while the caller goes on with other work. */
+export async function configEntriesAsync(git: GitRunner, pattern: string): Promise<ConfigEntry[]> {
+  return parseEntries(await git.runAsync(["config", "-z", "--get-regexp", pattern]));
+}
+
+function parseEntries(r: { exitCode: number | null; stdout: string }): ConfigEntry[] {
   if (r.exitCode !== 0) return []; // 1: no such keys
   const out: ConfigEntry[] = [];
   for (const entry of r.stdout.split("\0")) {

@@ -158,6 +158,8 @@ export interface LogText {
   oid: string;
   /** git's text for the commit, from `commit <id>` to the end of its message (newline included). */
   text: string;
+  /** streamLogRendered: what followed the record (git's separator, NUL under -z: a newline), "" for the last. */
+  end?: string;
 }
 
 const MEDIUM_HEAD = /^commit (?:[<>=+-] )?([0-9a-f]{40}(?:[0-9a-f]{24})?)(?: \(.*\))?$/;
@@ -205,6 +207,48 @@ export function streamLogText(
       if (out.length) yield out;
     }
     if (last) yield [last];
+  }
+  return { batches: batches(), done };
+}
+
+/**
+ * The commits git log lists, each rendered by git with the user's own output options
+ * (-p, --stat, --graph, --format, ...), coloured by git when `color` says so; the IDs come
+ * from a listing with the same selection, in the same order (`-z` keeps one record per
+ * commit).
+ */
+export function streamLogRendered(
+  git: GitRunner,
+  renderArgs: readonly string[],
+  selectArgs: readonly string[],
+  opts: { color: boolean; decorate: boolean },
+): LogStream<LogText> {
+  const graph = renderArgs.includes("--graph");
+  const ids = git.run(["log", "--format=%H", ...(graph ? ["--topo-order"] : []), ...selectArgs]);
+  const oids = ids.exitCode === 0 ? ids.stdout.split("\n").filter(Boolean) : [];
+  const argv = [
+    "-c",
+    "log.showSignature=false",
+    "log",
+    opts.color ? "--color=always" : "--color=never",
+    opts.decorate ? "--decorate" : "--no-decorate",
+    "-z",
+    "--encoding=UTF-8",
+    ...renderArgs,
+    ...selectArgs,
+  ];
+  const { stdout, done } = git.stream(argv);
+  async function* batches(): AsyncGenerator<LogText[]> {
+    const decoder = new TextDecoder();
+    let partial = "";
+    let n = 0;
+    for await (const chunk of stdout) {
+      const pieces = (partial + decoder.decode(chunk, { stream: true })).split("\0");
+      partial = pieces.pop()!;
+      if (pieces.length) yield pieces.map((text) => ({ oid: oids[n++] ?? "", text, end: "\n" }));
+    }
+    partial += decoder.decode();
+    if (partial) yield [{ oid: oids[n] ?? "", text: partial, end: "" }];
   }
   return { batches: batches(), done };
 }

@@ -63,3 +63,18 @@ export function upstreamRef(git: GitRunner): string | null {
   const ref = r.stdout.trim();
   return r.exitCode === 0 && ref.startsWith("refs/") ? ref : null;
 }
+
+/**
+ * Commit IDs as git abbreviates them here (core.abbrev, lengthened until unique), for the
+ * commits of this repository among `oids`; the others are left out.
+ */
+export function abbrevCommits(git: GitRunner, oids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const wanted = [...new Set(oids.filter((o) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(o)))];
+  if (!wanted.length) return out;
+  const r = git.run(["rev-parse", "--short", ...wanted.map((o) => `${o}^{commit}`)]);
+  if (r.exitCode !== 0) return out; // a note can name a commit not fetched yet: the caller keeps its fallback
+  const short = r.stdout.split("\n").filter(Boolean);
+  if (short.length === wanted.length) for (let i = 0; i < wanted.length; i++) out.set(wanted[i]!, short[i]!);
+  return out;
+}

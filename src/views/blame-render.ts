@@ -59,6 +59,22 @@ export interface TextOptions {
   abbrev?: number;
   /** The blamed file, repository-relative, to tell when lines come from other names. */
   path?: string;
+  /** The terminal's columns: the trace column gives way first (Infinity in a pipe: never). */
+  columns?: number;
+}
+
+/** Columns a blamed line keeps for its content before the trace column gives way. */
+const CONTENT_ROOM = 30;
+
+/**
+ * A model as one column shows it: `claude-sonnet-4-5-20250929` -> `sonnet-4.5`,
+ * `claude-3-5-haiku-20241022` -> `3.5-haiku`; other names without a date suffix.
+ */
+export function shortModel(model: string): string {
+  return model
+    .replace(/^claude-/, "")
+    .replace(/-\d{8}$/, "")
+    .replace(/(^|-)(\d+)-(\d)(?=$|-)/, "$1$2.$3");
 }
 
 function width(text: string): number {
@@ -74,7 +90,8 @@ export function traceCells(l: LineTraces): [string, string, string] | string {
   if (l.attribution === "human") return "human";
   if (l.attribution === "uncommitted") return "uncommitted";
   const first = l.traces[0]!;
-  if (l.traces.length === 1) return [agentLabel(first), sanitizeLine(mainModel(first) ?? ""), shortId(first.id)];
+  if (l.traces.length === 1)
+    return [agentLabel(first), sanitizeLine(shortModel(mainModel(first) ?? "")), shortId(first.id)];
   const agents = [...new Set(l.traces.map((t) => agentLabel(t)))].join(",");
   return [agents, `${l.traces.length} traces`, shortId(first.id)];
 }
@@ -180,7 +197,41 @@ export function renderText(
   }
   const origW = String(maxOrig).length;
   const lineW = String(maxLine).length;
-  const traceW = Math.max(wordW, cellW[0]! ? cellW[0]! + 1 + cellW[1]! + 1 + cellW[2]! : 0);
+  // On a narrow terminal the trace column gives way before the content: the model first,
+  // then the agent's name is cut; the short ID, which `show` takes, stays whole.
+  let showModel = true;
+  if (opts.columns !== undefined && Number.isFinite(opts.columns)) {
+    const dateW = groups.reduce((w, g) => Math.max(w, g.date.length), 0);
+    const gitW =
+      hashLen +
+      (showName ? nameW + 1 : 0) +
+      (opts.showNumber ? origW + 1 : 0) +
+      (opts.suppressAuthor ? 0 : 2 + authorW + 1 + dateW) +
+      1 +
+      lineW +
+      2;
+    const room = Math.max(0, opts.columns - gitW - CONTENT_ROOM - 1);
+    const full = cellW[0]! ? cellW[0]! + 1 + cellW[1]! + 1 + cellW[2]! : 0;
+    if (full > room && cellW[0]) {
+      showModel = false;
+      cellW[1] = 0;
+      const agentRoom = Math.max(room - cellW[2]! - 1, 0);
+      if (cellW[0]! > agentRoom) {
+        cellW[0] = agentRoom;
+        for (const g of groups) {
+          if (typeof g.cells === "string") continue;
+          const cut =
+            g.cells[0].length > agentRoom ? `${g.cells[0].slice(0, Math.max(agentRoom - 1, 0))}…` : g.cells[0];
+          g.cells = [agentRoom ? cut : "", g.cells[1], g.cells[2]];
+          g.cellW = [width(g.cells[0]), g.cellW[1], g.cellW[2]];
+        }
+      }
+    }
+  }
+  const traceW = Math.max(
+    wordW,
+    cellW[0]! ? cellW[0]! + 1 + (showModel ? cellW[1]! + 1 : 0) + cellW[2]! : cellW[2]! ? cellW[2]! : 0,
+  );
 
   for (const g of groups) {
     let before = g.hash;
@@ -190,8 +241,10 @@ export function renderText(
     if (typeof c === "string") after += ` ${paint.dim(c)}${" ".repeat(traceW - c.length)}`;
     else {
       const [agent, model, id] = c;
-      const text = `${paint.cyan(agent)}${" ".repeat(cellW[0]! - g.cellW[0])} ${paint.magenta(model)}${" ".repeat(cellW[1]! - g.cellW[1])} ${paint.yellow(id)}`;
-      const used = cellW[0]! + 1 + cellW[1]! + 1 + g.cellW[2];
+      const agentPart = cellW[0] ? `${paint.cyan(agent)}${" ".repeat(cellW[0]! - g.cellW[0])} ` : "";
+      const modelPart = showModel ? `${paint.magenta(model)}${" ".repeat(cellW[1]! - g.cellW[1])} ` : "";
+      const text = `${agentPart}${modelPart}${paint.yellow(id)}`;
+      const used = (cellW[0] ? cellW[0]! + 1 : 0) + (showModel ? cellW[1]! + 1 : 0) + g.cellW[2];
       after += ` ${text}${" ".repeat(traceW - used)}`;
     }
     if (!opts.suppressAuthor) after += ` (${g.author}${" ".repeat(authorW - g.authorW)} ${g.date}`;

@@ -5,7 +5,7 @@
 // in schemas.ts).
 
 import type { CommitSummary } from "../git/log.ts";
-import { agentLabel, mainModel, sanitizeLine, traceLine, type Paint } from "./render.ts";
+import { sanitizeLine, shortCommit, traceLine, type Paint } from "./render.ts";
 import type { Trace } from "../traces/model.ts";
 import type { AttachedTrace, NoteSource, TraceUse } from "./attached.ts";
 import type { FoundSession } from "./discovered.ts";
@@ -138,8 +138,6 @@ export function sortGroups(groups: RepositoryGroup[]): RepositoryGroup[] {
 // --- text -------------------------------------------------------------------------------
 
 export interface ListView {
-  /** A terminal: blocks, colour, relative times. Otherwise tab-separated rows. */
-  tty: boolean;
   paint: Paint;
   now: Date;
 }
@@ -190,31 +188,15 @@ function block(row: SessionRow, view: ListView, indent: string): string {
   if (status.length) out += `${indent}    ${paint.dim(status.filter(Boolean).join(", "))}\n`;
   if (!row.commits.length) out += `${indent}    ${paint.dim("not attached")}\n`;
   for (const c of row.commits)
-    out += `${indent}    ${paint.yellow(c.abbrev ?? c.oid.slice(0, 12))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
+    out += `${indent}    ${paint.yellow(c.abbrev ?? shortCommit(c.oid))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
   return out;
 }
 
-/** One line, tab-separated: id, agent, model, last activity, where, commits, title. */
-function tsvRow(row: SessionRow): string {
-  const cells = [
-    row.id,
-    agentLabel(asAttached(row)),
-    mainModel(row) ?? "",
-    row.lastActivity ?? "",
-    row.transcript === null ? "notes" : "here",
-    row.commits.length ? row.commits.map((c) => c.oid).join(",") : "-",
-    row.title ?? "",
-  ];
-  return cells.map((c) => sanitizeLine(c)).join("\t");
-}
-
 export function renderSessions(rows: readonly SessionRow[], view: ListView): string {
-  if (!view.tty) return rows.map((r) => `${tsvRow(r)}\n`).join("");
   return rows.map((r) => block(r, view, "")).join("\n");
 }
 
 export function renderGroups(groups: readonly RepositoryGroup[], view: ListView): string {
-  if (!view.tty) return groups.flatMap((g) => g.sessions.map((r) => `${sanitizeLine(g.key)}\t${tsvRow(r)}\n`)).join("");
   const { paint } = view;
   return groups
     .map((g) => {

@@ -147,3 +147,49 @@ export function renderLog(entries: readonly LogEntry[], layout: LogLayout, paint
   const parts = entries.map((e) => renderEntry(e, layout, paint));
   return layout.oneline ? parts.join("") : parts.join("\n");
 }
+
+/** git's own colours (SGR sequences); everything else that is a control character is made visible. */
+const SGR = /(\u001b\[[0-9;]*m)/;
+
+function sanitizeKeepingColour(text: string): string {
+  return text
+    .split(SGR)
+    .map((part, i) => (i % 2 ? part : sanitize(part)))
+    .join("");
+}
+
+/** The graph columns of a --graph line, carried on under the commit (`| * ` -> `| | `). */
+function graphPrefix(text: string): string {
+  const lines = text.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+  const last = lines.filter((l) => l.trim()).at(-1) ?? "";
+  const m = /^[|*\\/_ .-]*?(?=[^|*\\/_ .-]|$)/.exec(last);
+  const cols = (m?.[0] ?? "").replace(/[*\\/_.-]/g, "|");
+  return /[|]/.test(cols) ? cols.replace(/\s*$/, " ") : "";
+}
+
+/**
+ * A commit as git rendered it with the user's own options (-p, --stat, --graph, --format),
+ * made safe (git's colours kept), with its traces under it: the Traces: block after a
+ * message layout, indented lines after a one-line format; in the graph's columns.
+ */
+export function renderRendered(
+  entry: { commit: LogText; traces: AttachedTrace[] },
+  paint: Paint,
+  opts: { compact: boolean; graph: boolean },
+): string {
+  const text = sanitizeKeepingColour(entry.commit.text);
+  const prefix = opts.graph ? graphPrefix(text) : "";
+  // Under --graph the blank line between commits carries the graph's columns, as git draws it.
+  let end = entry.commit.end ?? "";
+  if (end && prefix && text.endsWith("\n")) end = `${prefix}${end}`;
+  if (!entry.traces.length) return text + end;
+  const lines: string[] = opts.compact ? [] : ["", paint.bold("Traces:")];
+  for (const t of entry.traces) {
+    lines.push(`    ${traceLine(bounded(t), paint)}`);
+    if (t.url && !opts.compact) lines.push(`        ${paint.dim(clipLine(t.url, 2048))}`);
+  }
+  const block = lines.map((l) => `${prefix}${l}`.trimEnd()).join("\n");
+  // A layout with a body ends in a newline and is followed by a blank line: the block goes
+  // between; a one-line format's line gets its traces under it.
+  return text.endsWith("\n") ? `${text}${block}\n${end}` : `${text}\n${block}\n`;
+}

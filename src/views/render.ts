@@ -30,13 +30,81 @@ export function painter(io: { color: boolean }): Paint {
   return Object.fromEntries(entries) as Paint;
 }
 
+const commitAbbrevs = new Map<string, string>();
+
+/** Tells shortCommit() how git abbreviates commits of this repository (abbrevCommits in src/git). */
+export function knowCommitAbbrevs(abbrevs: ReadonlyMap<string, string>): void {
+  for (const [oid, short] of abbrevs) commitAbbrevs.set(oid, short);
+}
+
+/** A commit ID as git abbreviates it here; 12 characters for one git was not asked about or does not have. */
+export function shortCommit(oid: string): string {
+  return sanitizeLine(commitAbbrevs.get(oid) ?? oid.slice(0, 12));
+}
+
+/** Trace IDs other than the one being shortened that a short ID must not also start. */
+const knownIds = new Set<string>();
+let sortedIds: string[] | undefined;
+/** Characters after the type prefix a short ID keeps at least (core.abbrev, or 8: a UUID's first group). */
+let minLength = 8;
+
 /**
- * The ID as log and blame show it: the first 8 characters (a UUID's first group), after a
- * short type prefix such as OpenCode's `ses_`, which every ID of that agent shares.
+ * Tells shortId() the trace IDs of this repository (or of what is printed), so that a short
+ * ID is lengthened until no other starts with it, as git lengthens abbreviated commit IDs;
+ * and the least length, from core.abbrev (a number; `no`: whole IDs).
+ */
+export function knowTraceIds(ids: Iterable<string>): void {
+  for (const id of ids) knownIds.add(id);
+  sortedIds = undefined;
+}
+
+let abbrevOf: (() => string | null | undefined) | undefined;
+
+/** Where core.abbrev comes from: asked the first time an ID is shortened. */
+export function abbrevFrom(read: () => string | null | undefined): void {
+  abbrevOf = read;
+}
+
+function leastLength(): number {
+  if (abbrevOf) {
+    const abbrev = abbrevOf();
+    abbrevOf = undefined;
+    if (abbrev === "no" || abbrev === "false") minLength = Infinity;
+    else if (abbrev && /^\d+$/.test(abbrev)) minLength = Math.max(4, Number(abbrev));
+  }
+  return minLength;
+}
+
+/** Characters of `id` no other known ID shares, counted from its start. */
+function uniqueLength(id: string): number {
+  sortedIds ??= [...knownIds].sort();
+  let lo = 0;
+  let hi = sortedIds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sortedIds[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  let need = 0;
+  for (const other of [sortedIds[lo - 1], sortedIds[lo] === id ? sortedIds[lo + 1] : sortedIds[lo]]) {
+    if (other === undefined || other === id) continue;
+    let common = 0;
+    while (common < id.length && id[common] === other[common]) common++;
+    need = Math.max(need, common + 1);
+  }
+  return need;
+}
+
+/**
+ * The ID as log, blame and list show it: the first 8 characters (a UUID's first group), after
+ * a short type prefix such as OpenCode's `ses_`, which every ID of that agent shares; longer
+ * where another known trace ID starts the same (knowTraceIds).
  */
 export function shortId(id: string): string {
   const typed = /^([a-z]{2,5}_)(.+)$/.exec(id);
-  return sanitizeLine(typed ? typed[1]! + typed[2]!.slice(0, 8) : id.slice(0, 8));
+  const head = typed ? typed[1]!.length : 0;
+  const length = Math.max(head + leastLength(), knownIds.size ? uniqueLength(id) : 0);
+  return sanitizeLine(id.slice(0, length));
 }
 
 /** The model a one-line view names: the first the note lists. */

@@ -6,7 +6,7 @@
 // characters) with a marker that names --full, and a tool call takes one line; `full`
 // prints everything.
 
-import type { Paint } from "./render.ts";
+import { type Paint, shortCommit } from "./render.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { TOOL_KINDS, type Message, type ToolKind } from "../traces/model.ts";
 import { indent, mdCell, mdCode, mdFence, mdLines, mdQuote, mdText, mdUrl } from "./markdown.ts";
@@ -234,7 +234,7 @@ function field(name: string, value: string | undefined, paint: Paint): string[] 
 function commitsText(view: TraceView, opts: RenderOptions, paint: Paint): string {
   if (!view.commits.length) return "none (not attached to any commit)";
   const { shown, more } = limit(view.commits, COMMITS_MAX, opts.full);
-  const lines = shown.map((c) => `${paint.yellow(c.oid.slice(0, 12))} ${clipLine(c.subject, 100)}`);
+  const lines = shown.map((c) => `${paint.yellow(shortCommit(c.oid))} ${clipLine(c.subject, 100)}`);
   if (more) lines.push(`… and ${plural(more, "more commit")}`);
   return lines.join(`\n${" ".repeat(12)}`);
 }
@@ -357,7 +357,7 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
   const t = view.trace;
   const { shown: commits, more: moreCommits } = limit(view.commits, COMMITS_MAX, opts.full);
   const commitCell = view.commits.length
-    ? commits.map((c) => `${mdCode(c.oid.slice(0, 12))} ${mdText(clipLine(c.subject, 100))}`).join("<br>") +
+    ? commits.map((c) => `${mdCode(shortCommit(c.oid))} ${mdText(clipLine(c.subject, 100))}`).join("<br>") +
       (moreCommits ? `<br>… and ${plural(moreCommits, "more commit")}` : "")
     : "none (not attached to any commit)";
   const agent = agentText(view);

@@ -3,7 +3,7 @@
 // (clipLine for text, the Markdown escapes for Markdown). Long lists stop at LIST_MAX
 // entries with a count of the rest; --json has them all.
 
-import { shortId, type Paint } from "./render.ts";
+import { shortCommit, shortId, type Paint } from "./render.ts";
 import { sanitizeLine } from "../traces/sanitize.ts";
 import { mdCell, mdCode, mdText, mdUrl } from "./markdown.ts";
 import { kindsLine, tokensLine } from "./show-render.ts";
@@ -125,7 +125,7 @@ export function renderSummaryText(s: Summary, paint: Paint): string {
     lines.push(`${pad}${parts.join("  ")}`);
     const where = [
       t.url ? clipLine(t.url, 300) : "",
-      `${t.commits.length === 1 ? "commit" : "commits"} ${t.commits.map((c) => c.slice(0, 12)).join(", ")}`,
+      `${t.commits.length === 1 ? "commit" : "commits"} ${t.commits.map((c) => shortCommit(c)).join(", ")}`,
       t.available ? "" : "transcript not on this machine",
     ];
     lines.push(`${pad}${pad}${paint.dim(where.filter(Boolean).join("; "))}`);
@@ -240,7 +240,7 @@ function traceRow(t: Summary["traces"][number]): string {
     t.title ? mdText(clipLine(t.title, 100)) : "",
     durationText(t.durationS),
     tokensTotal(t.tokens),
-    t.commits.map((c) => mdCode(c.slice(0, 12))).join(", "),
+    t.commits.map((c) => mdCode(shortCommit(c))).join(", "),
   ];
   return `| ${cells.map(mdCell).join(" | ")} |`;
 }

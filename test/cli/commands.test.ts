@@ -21,6 +21,8 @@ import { runShow } from "../../src/cli/commands/show.ts";
 import { runStatus } from "../../src/cli/commands/status.ts";
 import { runSync } from "../../src/cli/commands/sync.ts";
 import { baseEnv, REAL_GIT } from "../helpers/sandbox.ts";
+import { updateSyncState } from "../../src/sync/state.ts";
+import { remoteKey } from "../../src/sync/remotes.ts";
 
 let dir: string;
 let home: string;
@@ -120,6 +122,24 @@ test("status: the notes here, sharing, and each remote; in JSON the same", () =>
       },
     ],
   });
+});
+
+test("status: sync times relative in text ('3 minutes ago'), as they are in JSON", () => {
+  commitWithNote("traces:abc");
+  git(repo, "remote", "add", "origin", join(dir, "nowhere.git"));
+  const gitDir = join(repo, ".git");
+  const now = new Date("2026-12-07T01:38:04.066Z");
+  updateSyncState(gitDir, (s) => {
+    s.remotes[remoteKey("origin", ["origin"])] = { lastPush: "2026-12-07T01:35:04.066Z" };
+  });
+  const text = depsIn(repo);
+  text.deps.now = () => now;
+  runStatus(false, text.deps);
+  expect(text.io.stdout).toContain("  last push: 3 minutes ago; last merge: never\n");
+  const json = depsIn(repo);
+  json.deps.now = () => now;
+  runStatus(true, json.deps);
+  expect(JSON.parse(json.io.stdout).remotes[0].lastPush).toBe("2026-12-07T01:35:04.066Z");
 });
 
 test("status and logs outside a repository: the error that says what to do", async () => {
@@ -259,7 +279,7 @@ test("show: a commit without traces, and a name that is nothing here", async () 
   const plain = depsIn(repo);
   expect(await runShow({ target: "HEAD", format: "text", full: false, redacted: false }, plain.deps)).toBe(0);
   expect(plain.io.stdout).toBe("");
-  expect(plain.io.stderr).toBe(`Commit ${oid.slice(0, 12)} has no traces.\n`);
+  expect(plain.io.stderr).toBe(`Commit ${oid.slice(0, 7)} has no traces.\n`);
 
   const bad = depsIn(repo);
   error = await thrown(() => runShow({ target: "../etc", format: "text", full: false, redacted: false }, bad.deps));

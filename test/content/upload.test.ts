@@ -215,6 +215,8 @@ test("a failing command: git's result unchanged, one warning at the next command
   expect(JSON.parse(list.out).uploads).toMatchObject([
     { id: "sess-flaky", status: "gave-up", attempts: 5, error: { kind: "exit" } },
   ]);
+  // The view in a pipe is the view: the same columns as on a terminal, no tabs.
+  expect(shim(["traces", "upload", "--list"]).out).toStartWith("sess-flaky  gave up  5/5 attempts  ");
   writeFileSync(state, "ok\n");
   const again = shim(["traces", "upload", "sess-flaky"]);
   expect(again.exitCode).toBe(0);

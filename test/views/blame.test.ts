@@ -316,13 +316,13 @@ describe("output formats", () => {
       /^\^[0-9a-f]{7} src\/auth\.py {2}human +\(Dev Eloper 2026-11-20 09:00:00 \+0000 {2}1\) """Authentication helpers for the shop backend\."""$/,
     );
     expect(rows[2]).toBe(
-      `${c1} src/auth.py  codex,claude-code 2 traces                   01a1f866 (Dev Eloper 2026-11-20 10:08:00 +0000  3) `,
+      `${c1} src/auth.py  codex,claude-code 2 traces    01a1f866 (Dev Eloper 2026-11-20 10:08:00 +0000  3) `,
     );
     expect(rows[7]).toMatch(
       /^[0-9a-f]{8} src\/auth\.py {2}codex +gpt-5-codex +0b2c3d4e \(Dev Eloper 2026-11-20 10:20:00 \+0000 {2}8\) def login\(user\):$/,
     );
     expect(rows[10]).toMatch(
-      /^[0-9a-f]{8} src\/util\.py {2}claude-code +claude-sonnet-4-5-20250929 a1b2c3d4 \(Dev Eloper 2026-11-20 10:40:00 \+0000 11\) def normalise_username/,
+      /^[0-9a-f]{8} src\/util\.py {2}claude-code +sonnet-4\.5 +a1b2c3d4 \(Dev Eloper 2026-11-20 10:40:00 \+0000 11\) def normalise_username/,
     );
     expect(r.out).toContain(
       "\nSummary of 13 lines\n  30.8%  4  human\n  23.1%  3  claude-code claude-sonnet-4-5-20250929\n  23.1%  3  claude-code claude-sonnet-4-5-20250929 + codex gpt-5-codex\n  23.1%  3  codex gpt-5-codex\n",
@@ -434,7 +434,7 @@ describe("errors are git's, in one line, with git's status", () => {
   test("options it does not take: usage, exit 129, the reason in one line", () => {
     const r = traces(["blame", "--incremental", "src/login.py"]);
     expect(r.exitCode).toBe(129);
-    expect(r.err.trim().split("\n").at(-1)).toBe(
+    expect(r.err.trim().split("\n")[0]).toBe(
       "git-traces: option '--incremental' is not supported by git traces blame: use --porcelain or --json",
     );
     expect(r.err).not.toContain("    at ");

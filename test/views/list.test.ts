@@ -38,35 +38,58 @@ function committedShop(): { shop: Shop; login: string } {
 
 const CLAUDE_TITLE = "Add login with rate limiting to src/auth.py and a test";
 
+/** The view with its relative times (which follow the clock) written as <time>. */
+function view(out: string): string {
+  return out.replace(/\b(\d+ \w+ ago|just now)/g, "<time>");
+}
+
 describe("this repository", () => {
-  test("its sessions, newest first, with the commits they are attached to (tab-separated in a pipe)", () => {
+  test("its sessions, newest first, with the commits they are attached to (the view, in a pipe too)", () => {
     const { shop, login } = committedShop();
     const r = list([], shop.repo);
     expect(r.err).toBe("");
     expect(r.exitCode).toBe(0);
-    expect(r.out).toBe(
+    expect(view(r.out)).toBe(
       [
-        [
-          SESSIONS.claude,
-          "claude-code",
-          "claude-sonnet-4-5-20250929",
-          "2026-11-20T10:06:53.257Z",
-          "here",
-          login,
-          CLAUDE_TITLE,
-        ].join("\t"),
-        [SESSIONS.codex, "codex", "gpt-5-codex", "2026-11-20T10:06:52.577Z", "here", login, CLAUDE_TITLE].join("\t"),
+        `3f6c1d2e claude-code claude-sonnet-4-5-20250929 ${CLAUDE_TITLE}`,
+        "    <time>",
+        `    ${login.slice(0, 7)} Add login`,
+        "",
+        `01a1f866 codex gpt-5-codex ${CLAUDE_TITLE}`,
+        "    <time>",
+        `    ${login.slice(0, 7)} Add login`,
         "",
       ].join("\n"),
     );
+    expect(r.out).not.toContain("\t");
+  });
+
+  test("-n, --agent and --since pick sessions, as git log's do commits", () => {
+    const { shop } = committedShop();
+    const ids = (args: string[]) => {
+      const r = list([...args, "--json"], shop.repo);
+      expect(r.exitCode).toBe(0);
+      return (JSON.parse(r.out) as { sessions: { id: string }[] }).sessions.map((s) => s.id);
+    };
+    expect(ids(["-n", "1"])).toEqual([SESSIONS.claude]);
+    expect(ids(["--max-count=1"])).toEqual([SESSIONS.claude]);
+    expect(ids(["--agent", "codex"])).toEqual([SESSIONS.codex]);
+    expect(ids(["--since", "2026-11-20T10:06:53Z"])).toEqual([SESSIONS.claude]);
+    expect(ids(["--since", "2099-01-01"])).toEqual([]);
+    expect(ids(["--since", "100.years", "--agent", "claude"])).toEqual([SESSIONS.claude]);
+    expect(view(list(["-n", "1"], shop.repo).out).split("\n")[0]).toStartWith("3f6c1d2e claude-code");
+    const bad = list(["-n", "many"], shop.repo);
+    expect([bad.exitCode, bad.err.split("\n")[0]]).toEqual([129, "git-traces: -n: 'many' is not a number"]);
+    expect(list(["--since", "someday"], shop.repo).exitCode).toBe(129);
+    const all = list(["--all", "--json", "-n", "1"], box.home);
+    const groups = (JSON.parse(all.out) as { repositories: { sessions: unknown[] }[] }).repositories;
+    expect(groups.every((g) => g.sessions.length === 1)).toBe(true);
   });
 
   test("a session no commit took yet is listed as not attached", () => {
     const shop = makeShop(box, ["codex"]);
     const r = list([], shop.repo);
-    expect(r.out).toBe(
-      `${[SESSIONS.codex, "codex", "gpt-5-codex", "2026-11-20T10:06:52.577Z", "here", "-", CLAUDE_TITLE].join("\t")}\n`,
-    );
+    expect(view(r.out)).toBe(`01a1f866 codex gpt-5-codex ${CLAUDE_TITLE}\n    <time>\n    not attached\n`);
     const json = v.parse(ListJsonSchema, JSON.parse(list(["--json"], shop.repo).out));
     expect(json.sessions.map((s) => [s.id, s.commits, s.attachedBy])).toEqual([[SESSIONS.codex, [], []]]);
   });
@@ -117,17 +140,18 @@ describe("this repository", () => {
     // git-ai names the Claude session too: one row, attached by both tools.
     const gitAi = `src/auth.py\n  s_c9883b05a2487d::t_9f8e7d6c5b4a32 1-3\n---\n${JSON.stringify({ schema_version: "authorship/3.0.0", base_commit_sha: initial, prompts: {}, sessions: { s_c9883b05a2487d: { agent_id: { tool: "claude", id: SESSIONS.claude, model: "claude-sonnet-4-5-20250929" } } } })}`;
     real(shop, ["notes", "--ref=refs/notes/ai", "add", "-m", gitAi, login]);
-    const rows = list([], shop.repo)
-      .out.trimEnd()
-      .split("\n")
-      .map((l) => l.split("\t"));
-    expect(rows.map((r) => [r[0], r[1], r[4], r[5]])).toEqual([
-      [SESSIONS.claude, "claude-code", "here", login],
-      [SESSIONS.codex, "codex", "here", login],
+    const blocks = view(list([], shop.repo).out)
+      .trimEnd()
+      .split("\n\n")
+      .map((b) => b.split("\n"));
+    expect(blocks.map((b) => [b[0]!.split(" ").slice(0, 2).join(" "), b.at(-1)!.trim().split(" ")[0]])).toEqual([
+      [SESSIONS.claude.slice(0, 8), login.slice(0, 7)].map((x, i) => (i ? x : `${x} claude-code`)),
+      [`${SESSIONS.codex.slice(0, 8)} codex`, login.slice(0, 7)],
       // No time of its own: its commit's time places it.
-      ["atrace-session-9", "unknown agent (git-atrace)", "notes", initial],
-      ["remote-1", "codex", "notes", initial],
+      ["atrace-s unknown", initial.slice(0, 7)],
+      ["remote-1 codex", initial.slice(0, 7)],
     ]);
+    expect(blocks[2]!.join("\n")).toContain("transcript not on this machine");
     const json = v.parse(ListJsonSchema, JSON.parse(list(["--json"], shop.repo).out));
     expect(json.sessions[0]!.attachedBy).toEqual(["git-traces", "git-ai"]);
     expect(json.sessions[3]).toMatchObject({
@@ -165,8 +189,8 @@ describe("this repository", () => {
     expect(r.out).not.toContain("\u0007");
     expect(r.out).not.toContain("\u202e");
     expect(r.out).not.toContain("etc");
-    expect(r.out.split("\n")[0]).toStartWith("hostile-1\tclaude-code\t");
-    expect(r.out).toContain("\t^[[2J^[[Hfix the build^[]8;;https://evil.example/^Gclick^[]8;;^G\n");
+    expect(r.out.split("\n")[0]).toStartWith("hostile- claude-code ");
+    expect(r.out).toContain(" ^[[2J^[[Hfix the build^[]8;;https://evil.example/^Gclick^[]8;;^G\n");
     const forced = list([], shop.repo, { CLICOLOR_FORCE: "1", NO_COLOR: undefined });
     expect(forced.out).not.toContain("\u001b[2J");
   });
@@ -212,16 +236,11 @@ describe("--all: every session on this machine, by repository", () => {
       ["git@github.com:acme/shop.git", true],
       [otherDir, true],
     ]);
-    // Tab-separated, the repository first.
-    const tsv = list(["--all"], box.home)
-      .out.trimEnd()
-      .split("\n")
-      .map((l) => l.split("\t").slice(0, 2));
-    expect(tsv).toEqual([
-      ["git@github.com:acme/shop.git", SESSIONS.claude],
-      ["git@github.com:acme/shop.git", SESSIONS.codex],
-      [otherDir, SESSIONS.claudeOther],
-    ]);
+    // The view: a heading per repository, its sessions under it.
+    const text = view(list(["--all"], box.home).out);
+    const headings = text.split("\n").filter((l) => l && !l.startsWith(" "));
+    expect(headings).toEqual([`git@github.com:acme/shop.git (${shop.repo})`, otherDir]);
+    expect(text).toContain(`  ${SESSIONS.claudeOther.slice(0, 8)} claude-code`);
   });
 
   test("two clones of one remote are one repository", () => {

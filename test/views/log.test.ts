@@ -312,25 +312,46 @@ describe("colour", () => {
 });
 
 describe("errors and empty states, as git has them", () => {
-  test("options that change the output format are refused with a usage error", () => {
-    for (const opt of [
-      "-p",
-      "--stat",
-      "--format=%H",
-      "--pretty=full",
-      "--graph",
-      "--name-only",
-      "-L1,2:README.md",
-      "--notes",
-    ]) {
+  test("output options git cannot mix with added traces are refused with a usage error", () => {
+    for (const opt of ["-z", "--output=x", "-m", "--diff-merges=first-parent", "-L1,2:src/auth.py"]) {
       const r = log([opt]);
       expect(r.exitCode).toBe(129);
       expect(r.out).toBe("");
-      expect(r.err.trimEnd().split("\n").pop()).toMatch(
-        /^git-traces: git traces log prints its own format; '.+' would change it/,
+      expect(r.err.trimEnd().split("\n")[0]).toMatch(
+        /^git-traces: git traces log cannot add traces to git log's '.+' output/,
       );
     }
+    expect(log(["--stat", "--json"]).exitCode).toBe(129);
     expect(log(["--color=sometimes"]).exitCode).toBe(129);
+  });
+
+  test("git's own output options: git renders each commit, the traces are added under it", () => {
+    const cases = [
+      ["-p"],
+      ["--stat"],
+      ["--graph"],
+      ["--graph", "--stat"],
+      ["--format=%h %s"],
+      ["--pretty=fuller"],
+      ["--oneline", "--graph"],
+      ["--name-only", "--author=Dev"],
+      ["--stat", "--since=2026-01-01", "--", "src/"],
+    ];
+    for (const args of cases) {
+      const r = log(args);
+      expect({ args, status: r.exitCode, err: r.err }).toEqual({ args, status: 0, err: "" });
+      expect({ args, traced: r.out.includes("3f6c1d2e claude-code") }).toEqual({ args, traced: true });
+      // Without what was added, git's own output (graph padding's trailing blanks aside).
+      const without = r.out
+        .replace(/^[| ]*\n[| ]*Traces:\n(?:[| ]* {4}\S.*\n)+/gm, "")
+        // One-line formats: the traces are the indented lines under a commit's line.
+        .replace(args.some((a) => a.startsWith("--format") || a === "--oneline") ? /^[| ]* {4}\S.*\n/gm : /^$/, "");
+      const trim = (t: string) => t.replace(/[ ]+$/gm, "");
+      expect({ args, out: trim(without) }).toEqual({ args, out: trim(real(["log", ...args])) });
+    }
+    // Colour as git gives it, when asked.
+    expect(log(["--stat", "--color=always"]).out).toContain("\u001b[");
+    expect(log(["--stat"]).out).not.toContain("\u001b[");
   });
 
   test("a bad revision or option fails with git's message and status", () => {

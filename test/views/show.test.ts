@@ -68,7 +68,7 @@ describe("by trace ID, prefix and commit", () => {
     expect(out).toContain("Title:      Add login with rate limiting to src/auth.py and a test\n");
     expect(out).toContain("Started:    2026-11-20 10:00:05 UTC\nEnded:      2026-11-20 10:06:53 UTC (6m 48s)\n");
     expect(out).toContain(
-      `Directory:  ${shop.repo}\nBranch:     feature/login\nCommits:    ${login.slice(0, 12)} Add login\n`,
+      `Directory:  ${shop.repo}\nBranch:     feature/login\nCommits:    ${login.slice(0, 7)} Add login\n`,
     );
     expect(out).toContain("user 10:00:05\n    Add login with rate limiting to src/auth.py and a test\n");
     expect(out).toContain("user 10:06:30\n    The SQL looks injectable\n");
@@ -113,7 +113,7 @@ describe("by trace ID, prefix and commit", () => {
     const none = traces(["show", "HEAD"]);
     expect(none.exitCode).toBe(0);
     expect(none.out).toBe("");
-    expect(none.err).toBe(`Commit ${docs.slice(0, 12)} has no traces.\n`);
+    expect(none.err).toBe(`Commit ${docs.slice(0, 7)} has no traces.\n`);
   });
 
   test("an unknown ID or revision: one line, status 1", () => {
@@ -139,7 +139,7 @@ describe("by trace ID, prefix and commit", () => {
     expect(traces(["show"]).exitCode).toBe(129);
     const both = traces(["show", "HEAD", "--markdown", "--json"]);
     expect(both.exitCode).toBe(129);
-    expect(both.err.trimEnd().split("\n").pop()).toBe("git-traces: --markdown and --json cannot be used together");
+    expect(both.err.trimEnd().split("\n")[0]).toBe("git-traces: --markdown and --json cannot be used together");
     expect(traces(["show", "HEAD", "HEAD~1"]).exitCode).toBe(129);
     expect(traces(["show", "--bogus", "HEAD"]).exitCode).toBe(129);
   });
@@ -167,7 +167,7 @@ describe("--markdown and --json", () => {
     expect(
       md.startsWith(`## Trace \`${SESSIONS.claude}\`\n\n| | |\n| --- | --- |\n| Agent | claude-code 2.0.69 |\n`),
     ).toBe(true);
-    expect(md).toContain(`| Commits | \`${login.slice(0, 12)}\` Add login |`);
+    expect(md).toContain(`| Commits | \`${login.slice(0, 7)}\` Add login |`);
     expect(md).toContain(
       "### Conversation\n\n**User** (10:00:05)\n\n> Add login with rate limiting to src/auth.py and a test\n",
     );

@@ -71,7 +71,7 @@ describe("a range with two agents, humans and a merge", () => {
       "Tokens: 127,421 input, 6,494 output, 242,673 cache read, 33,323 cache write, 896 reasoning\n",
     );
     expect(out).toContain(
-      `    ${SESSIONS.claude}  claude-code  claude-sonnet-4-5-20250929  Add login with rate limiting to src/auth.py and a test\n        commit ${login.slice(0, 12)}\n`,
+      `    ${SESSIONS.claude}  claude-code  claude-sonnet-4-5-20250929  Add login with rate limiting to src/auth.py and a test\n        commit ${login.slice(0, 7)}\n`,
     );
     expect(out).toContain(`    ${SESSIONS.codex}  codex  gpt-5-codex  Add login`);
   });
@@ -94,7 +94,7 @@ describe("a range with two agents, humans and a merge", () => {
     expect(md).toContain("**Files touched** (2)\n\n- `src/auth.py`\n- `tests/test_auth.py`\n");
     expect(md).toContain(
       `| \`git traces show ${SESSIONS.claude}\` | claude-code | \`claude-sonnet-4-5-20250929\` | ` +
-        `Add login with rate limiting to src/auth.py and a test | 7 min | 163,721 | \`${login.slice(0, 12)}\` |\n`,
+        `Add login with rate limiting to src/auth.py and a test | 7 min | 163,721 | \`${login.slice(0, 7)}\` |\n`,
     );
   });
 
@@ -146,7 +146,7 @@ describe("a range with two agents, humans and a merge", () => {
       expect(text).toContain(
         "Web pages loaded: 1 (only from 1 of 2 traces: the others' transcripts are not on this machine)\n",
       );
-      expect(text).toContain(`commit ${login.slice(0, 12)}; transcript not on this machine\n`);
+      expect(text).toContain(`commit ${login.slice(0, 7)}; transcript not on this machine\n`);
       const md = traces(["summary", `${initial}..HEAD`, "--markdown"]).out;
       expect(md).toContain(
         "**Web searches** (only from 1 of 2 traces: the others' transcripts are not on this machine)\n\n- none\n",
@@ -189,7 +189,7 @@ describe("other ranges", () => {
   test("without a range: the branch against its upstream, or a usage error when it has none", () => {
     const none = traces(["summary"]);
     expect(none.exitCode).toBe(129);
-    expect(none.err.trimEnd().split("\n").pop()).toBe(
+    expect(none.err.trimEnd().split("\n")[0]).toBe(
       "git-traces: which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)",
     );
     const remote = join(box.dir, "origin.git");

@@ -5,13 +5,13 @@
 
 import { blamePorcelain, showPrefix } from "../../git/blame.ts";
 import type { TextOptions } from "../../views/blame-render.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { UsageError } from "../errors.ts";
 
 export type BlameFormat = "text" | "porcelain" | "line-porcelain" | "json";
 
-export type BlameTextFlags = Omit<TextOptions, "paint" | "terminal" | "path">;
+export type BlameTextFlags = Omit<TextOptions, "paint" | "terminal" | "path" | "columns">;
 
 export interface BlameOptions {
   format: BlameFormat;
@@ -185,10 +185,10 @@ export default defineTracesCommand({
     },
     "line-porcelain": { type: "boolean", description: "Likewise, with the commit's details on every line" },
     ...jsonArgs,
-    summary: {
+    ...colorArgs,
+    "no-summary": {
       type: "boolean",
-      default: true,
-      description: "The share of lines of each agent and model, and of humans",
+      description: "Leave out the closing share of lines of each agent and model, and of humans",
     },
   },
   gitOptions: {

@@ -7,7 +7,7 @@ import { GitError } from "../../git/runner.ts";
 import { clipLine } from "../../traces/text.ts";
 import { tracesOfCommits } from "../../views/attached.ts";
 import { checkCommits, failureLine, type CheckPolicy } from "../../views/check.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { requireRepo } from "../shared/repo.ts";
@@ -77,6 +77,7 @@ export default defineTracesCommand({
       valueHint: "N",
     },
     ...jsonArgs,
+    ...colorArgs,
   },
   examples: [
     "git traces check origin/main..HEAD --require-traces",

@@ -5,7 +5,7 @@ import { foreground } from "../../jobs/mode.ts";
 import { JOB_ENV } from "../../base/env.ts";
 import { gitsOnPath, recordedGitPath, REAL_GIT_ENV, overrideProblem } from "../../git/locate.ts";
 import { gitVersion } from "../../git/runner.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { messages } from "../messages.ts";
 import { VERSION } from "../../base/version.ts";
@@ -231,7 +231,7 @@ export default defineTracesCommand({
     name: "doctor",
     description: "Check the installation: shim, real git, PATH order",
   },
-  args: { ...jsonArgs },
+  args: { ...jsonArgs, ...colorArgs },
   examples: ["git traces doctor", "git traces doctor --json"],
   run: (ctx) => runDoctor({ json: Boolean(ctx.args.json) }, depsOf(ctx)),
 });

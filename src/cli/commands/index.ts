@@ -39,3 +39,13 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   uninstall: load(() => import("./uninstall.ts")),
   note: load(() => import("./note.ts")),
 });
+
+/** Commands left out of help and "did you mean": for hooks, the shim and the installer. */
+export const HIDDEN: ReadonlySet<string> = new Set([
+  "after-commit",
+  "after-push",
+  "hook",
+  "find-real-git",
+  "uninstall",
+  "note",
+]);

@@ -8,6 +8,7 @@ import { traceMark } from "../../git/trace.ts";
 import { remoteUrl, repositoryOf, runnerFor, worktreePaths } from "../../git/where.ts";
 import type { GitRunner } from "../../git/runner.ts";
 import { allAttached, leftOutWarning, traceIndex, type LeftOut } from "../../views/attached.ts";
+import { knowTraceIds } from "../../views/render.ts";
 import {
   newestFirst,
   renderGroups,
@@ -21,14 +22,34 @@ import {
 } from "../../views/list.ts";
 import { findSessions, type FoundSession } from "../../views/discovered.ts";
 import { safeJson } from "../../traces/safe-json.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
+import { parseSince } from "../shared/since.ts";
+import { UsageError } from "../errors.ts";
 import { painter } from "../../views/render.ts";
 
 export interface ListOptions {
   all: boolean;
   json: boolean;
+  /** `-n`: at most this many sessions (newest first; with --all, in each repository). */
+  max?: number;
+  /** `--agent`: only sessions of this agent (claude-code, codex, ...; a prefix will do). */
+  agent?: string;
+  /** `--since`: only sessions active at or after this time. */
+  since?: Date;
+}
+
+/** The sessions the filters keep, newest first as they come. */
+export function filterRows(rows: readonly SessionRow[], opts: ListOptions): SessionRow[] {
+  const agent = opts.agent?.toLowerCase();
+  const since = opts.since?.getTime();
+  const kept = rows.filter(
+    (r) =>
+      (agent === undefined || (r.agent ?? "").toLowerCase().startsWith(agent)) &&
+      (since === undefined || (r.lastActivity !== undefined && Date.parse(r.lastActivity) >= since)),
+  );
+  return opts.max === undefined ? kept : kept.slice(0, opts.max);
 }
 
 /** The rows of one repository: its sessions found here, with what its notes say of them; and the notes cut. */
@@ -48,6 +69,7 @@ function rowsOf(
     },
   });
   const index = traceIndex(attached);
+  knowTraceIds([...index.keys(), ...found.map((f) => f.ref.id)]);
   const ids = notesOnly ? [...index.keys()] : found.map((f) => f.ref.id);
   const commits = [...new Set(ids.flatMap((id) => index.get(id)?.commits ?? []))];
   return {
@@ -81,7 +103,7 @@ function print(
   none: string,
 ): number {
   if (opts.json) deps.io.out(`${safeJson(data, 2)}\n`);
-  else if (!empty) deps.io.out(text({ tty: deps.io.stdoutIsTTY, paint: painter(deps.io), now: deps.now() }));
+  else if (!empty) deps.io.out(text({ paint: painter(deps.io), now: deps.now() }));
   else if (deps.io.stdoutIsTTY) deps.io.err(`${none}\n`);
   return 0;
 }
@@ -94,7 +116,8 @@ async function listHere(opts: ListOptions, deps: Deps): Promise<number> {
   const roots = [...new Set(tops.flatMap(worktreeRoots))];
   const found = roots.length ? await findSessions(deps.env, roots) : [];
   traceMark(`list: ${found.length} sessions found`);
-  const { rows, leftOut } = rowsOf(git, found, true, deps, warner(deps));
+  const { rows: all, leftOut } = rowsOf(git, found, true, deps, warner(deps));
+  const rows = filterRows(all, opts);
   const remote = remoteUrl(git);
   const path = tops[0] ?? state.gitDir;
   const data = {
@@ -171,7 +194,9 @@ async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
   const git = deps.git();
   const found = await findSessions(deps.env);
   traceMark(`list --all: ${found.length} sessions found`);
-  const groups = groupByRepository(git, found, deps);
+  const groups = groupByRepository(git, found, deps)
+    .map((g) => ({ ...g, sessions: filterRows(g.sessions, opts) }))
+    .filter((g) => g.sessions.length);
   return print(
     deps,
     opts,
@@ -180,6 +205,21 @@ async function listAll(opts: ListOptions, deps: Deps): Promise<number> {
     (view) => renderGroups(groups, view),
     "No agent sessions found on this machine.",
   );
+}
+
+export function listOptions(
+  args: { all?: boolean; json?: boolean; "max-count"?: string; agent?: string; since?: string },
+  now: Date,
+): ListOptions {
+  const opts: ListOptions = { all: Boolean(args.all), json: Boolean(args.json) };
+  const max = args["max-count"];
+  if (max !== undefined) {
+    if (!/^\d+$/.test(max)) throw new UsageError(`-n: '${max}' is not a number`, { option: "-n", value: max });
+    opts.max = Number(max);
+  }
+  if (args.agent !== undefined) opts.agent = args.agent;
+  if (args.since !== undefined) opts.since = parseSince(args.since, now);
+  return opts;
 }
 
 export function runList(opts: ListOptions, deps: Deps): Promise<number> {
@@ -196,12 +236,22 @@ export default defineTracesCommand({
       type: "boolean",
       description: "Every session on this machine, grouped by repository (remote URL, else path)",
     },
+    "max-count": {
+      type: "string",
+      alias: "n",
+      description: "At most this many sessions, newest first",
+      valueHint: "n",
+    },
+    agent: { type: "string", description: "Only this agent's sessions (claude-code, codex, gemini-cli, ...)" },
+    since: { type: "string", description: "Only sessions active since then (2026-12-01, 2.weeks)", valueHint: "date" },
     ...jsonArgs,
+    ...colorArgs,
   },
   examples: [
     "git traces list",
+    "git traces list -n 5 --agent codex --since 2.weeks",
     "git traces list --json | jq '.sessions[] | select(.commits == [])'",
     "git traces list --all",
   ],
-  run: (ctx) => runList({ all: Boolean(ctx.args.all), json: Boolean(ctx.args.json) }, depsOf(ctx)),
+  run: (ctx) => runList(listOptions(ctx.args as never, depsOf(ctx).now()), depsOf(ctx)),
 });

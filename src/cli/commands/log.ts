@@ -1,8 +1,8 @@
 // `git traces log [<git log options>] [<revisions>] [-- <paths>]`: the commits git log lists,
 // each with the traces attached to it (ours and other tools').
 
-import { streamLog, streamLogText } from "../../git/log.ts";
-import { defineTracesCommand, depsOf } from "../command.ts";
+import { streamLog, streamLogRendered, streamLogText } from "../../git/log.ts";
+import { colorArgs, defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { logLayout, parseLogArgs, type LogOptions } from "../shared/log-args.ts";
 
@@ -12,12 +12,19 @@ export async function runLog(opts: LogOptions, deps: Deps): Promise<number> {
   // ready while it walks the history. The medium layout is git's own; one-line, JSON and
   // short IDs are made from git's fields.
   const layout = logLayout(opts, deps.io);
+  if (opts.renderArgs.length) {
+    // git's own output options: git renders each commit, the traces are added under it.
+    const color = opts.color ?? deps.io.color;
+    const log = streamLogRendered(git, opts.renderArgs, opts.gitArgs, { color, decorate: layout.decorate });
+    const { printLog } = await import("../shared/log-print.ts");
+    return printLog(opts, layout, deps, git, log, "rendered");
+  }
   const native = !layout.oneline && !opts.json && !layout.abbrevCommit;
   const log = native
     ? streamLogText(git, opts.gitArgs, { decorate: layout.decorate })
     : streamLog(git, opts.gitArgs, { message: !opts.oneline && !opts.json });
   const { printLog } = await import("../shared/log-print.ts");
-  return printLog(opts, layout, deps, git, log, native);
+  return printLog(opts, layout, deps, git, log, native ? "native" : "fields");
 }
 
 export default defineTracesCommand({
@@ -37,11 +44,7 @@ export default defineTracesCommand({
       type: "boolean",
       description: "Print a JSON array, one object per commit (commit, parents, author, date, subject, refs, traces)",
     },
-    color: {
-      type: "string",
-      description: "always, never or auto (default: on a terminal, unless NO_COLOR)",
-      valueHint: "when",
-    },
+    ...colorArgs,
   },
   gitArgs: true,
   examples: [

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { logDir } from "../../base/report.ts";
 import { sanitize } from "../../traces/sanitize.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
 
@@ -44,7 +44,11 @@ export function runLogs(which: string | undefined, json: boolean, deps: Deps): n
 
 export default defineTracesCommand({
   meta: { name: "logs", description: "List the logs of trace work that failed, or show the last one" },
-  args: { which: { type: "positional", description: "'last' to show the newest log", required: false }, ...jsonArgs },
+  args: {
+    which: { type: "positional", description: "'last' to show the newest log", required: false },
+    ...jsonArgs,
+    ...colorArgs,
+  },
   examples: ["git traces logs", "git traces logs last"],
   run: (ctx) => runLogs(ctx.args.which as string | undefined, Boolean(ctx.args.json), depsOf(ctx)),
 });

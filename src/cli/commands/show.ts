@@ -10,7 +10,7 @@
 
 import { worktreeRoots } from "../../attach/detect.ts";
 import { repoState, resolveCommit, type RepoState } from "../../git/repo.ts";
-import { commitStamps } from "../../git/revisions.ts";
+import { abbrevCommits, commitStamps } from "../../git/revisions.ts";
 import {
   allAttached,
   leftOutWarning,
@@ -31,7 +31,7 @@ import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { agentLabel, painter, shortId } from "../../views/render.ts";
+import { agentLabel, knowCommitAbbrevs, knowTraceIds, painter, shortCommit, shortId } from "../../views/render.ts";
 
 export interface ShowOptions {
   target: string;
@@ -132,6 +132,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   // Told when it can matter: the note of the commit shown, or any note when a trace is looked for.
   const told = (r: Resolved) => leftOut.filter((l) => r.resolvedAs === "trace" || l.commit === r.commit);
   const index = traceIndex(attached);
+  knowTraceIds(index.keys());
   let resolved: Resolved;
   try {
     resolved = await resolve(opts, deps, state, index, (oid) => [
@@ -164,6 +165,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
 
   const oids = [...new Set(resolved.uses.flatMap((u) => u.use?.commits ?? []))];
   const commitInfo = new Map((state ? commitStamps(git, oids) : []).map((c) => [c.oid, c]));
+  if (state) knowCommitAbbrevs(abbrevCommits(git, [...oids, ...(resolved.commit ? [resolved.commit] : [])]));
   const views: TraceView[] = resolved.uses.map(({ id, use }) => {
     const local = sessions.get(id) ?? {};
     const commits: CommitRef[] = (use?.commits ?? [])
@@ -208,7 +210,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
     return 0;
   }
   if (!views.length) {
-    deps.io.err(`Commit ${resolved.commit!.slice(0, 12)} has no traces.\n`);
+    deps.io.err(`Commit ${shortCommit(resolved.commit!)} has no traces.\n`);
     return 0;
   }
   const render =
@@ -218,7 +220,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   deps.io.out(views.map(render).join(opts.format === "markdown" ? "\n---\n\n" : "\n"));
   if (resolved.resolvedAs === "commit" && views.length > 1 && deps.io.stderrIsTTY)
     deps.io.err(
-      `${views.length} traces on commit ${resolved.commit!.slice(0, 12)}: ${views.map((v) => shortId(v.id)).join(", ")}\n`,
+      `${views.length} traces on commit ${shortCommit(resolved.commit!)}: ${views.map((v) => shortId(v.id)).join(", ")}\n`,
     );
   return 0;
 }

@@ -11,7 +11,8 @@ import { mergePendingContent, mergePendingNotes } from "../../sync/merge.ts";
 import { notesPending } from "../../sync/push.ts";
 import { listRemotes, notesRefspec, remoteKey } from "../../sync/remotes.ts";
 import { readSyncState } from "../../sync/state.ts";
-import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
+import { relativeTime } from "../../views/list.ts";
+import { colorArgs, defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { requireRepo } from "../shared/repo.ts";
 
@@ -76,7 +77,9 @@ export function runStatus(json: boolean, deps: Deps): number {
     );
     deps.io.out(`  not pushed yet: ${r.unpushed} note${r.unpushed === 1 ? "" : "s"}\n`);
     if (r.held) deps.io.out(`  held back: ${r.held} note${r.held === 1 ? "" : "s"} of commits it does not have\n`);
-    deps.io.out(`  last push: ${r.lastPush ?? "never"}; last merge: ${r.lastMerge ?? "never"}\n`);
+    // "3 minutes ago", as git shows dates people read; --json keeps the times themselves.
+    const when = (iso: string | null) => (iso ? relativeTime(iso, deps.now()) || iso : "never");
+    deps.io.out(`  last push: ${when(r.lastPush)}; last merge: ${when(r.lastMerge)}\n`);
     if (r.sharedUnpushed) deps.io.out(`  shared traces not pushed yet: ${r.sharedUnpushed}\n`);
     if (r.refused) deps.io.out(`  refuses refs/notes/traces: ${r.refused} (retry: git traces sync ${r.remote})\n`);
   }
@@ -85,7 +88,7 @@ export function runStatus(json: boolean, deps: Deps): number {
 
 export default defineTracesCommand({
   meta: { name: "status", description: "Show, per remote, whether the notes are synced" },
-  args: { ...jsonArgs },
+  args: { ...jsonArgs, ...colorArgs },
   examples: ["git traces status", "git traces status --json"],
   run: (ctx) => runStatus(Boolean(ctx.args.json), depsOf(ctx)),
 });

@@ -4,7 +4,7 @@
 // `git log`. Without a range: the current branch's commits that its upstream lacks.
 
 import { worktreeRoots } from "../../attach/detect.ts";
-import { revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
+import { abbrevCommits, revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
 import { GitError } from "../../git/runner.ts";
 import { leftOutWarning, tracesOfCommits, type LeftOut } from "../../views/attached.ts";
 import { localSessions } from "../../views/sessions.ts";
@@ -17,7 +17,7 @@ import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
-import { painter } from "../../views/render.ts";
+import { knowCommitAbbrevs, knowTraceIds, painter } from "../../views/render.ts";
 import { requireRepo } from "../shared/repo.ts";
 
 export interface SummaryOptions {
@@ -68,6 +68,8 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
     },
   );
   const ids = [...attached.values()].flatMap((ts) => ts.map((t) => t.id));
+  knowTraceIds(ids);
+  if (opts.format !== "json") knowCommitAbbrevs(abbrevCommits(git, [...attached.keys()]));
   // Transcripts here, else snapshots, else content shared through git.
   const local = await localSessions(ids, deps.env, state.topLevel ? worktreeRoots(state.topLevel) : [], {
     elsewhere: { git },

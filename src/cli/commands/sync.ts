@@ -122,7 +122,7 @@ export default defineTracesCommand({
   meta: { name: "sync", description: "Fetch, merge and push the notes with a remote, now" },
   args: {
     remote: { type: "positional", description: "Remote name or URL (default: where git push goes)", required: false },
-    removeConfig: {
+    "remove-config": {
       type: "boolean",
       description: "Remove the notes fetch refspecs git-traces added (all remotes, or the one named)",
     },
@@ -133,7 +133,7 @@ export default defineTracesCommand({
     runSync(
       {
         ...(ctx.args.remote ? { remote: String(ctx.args.remote) } : {}),
-        removeConfig: Boolean(ctx.args.removeConfig),
+        removeConfig: Boolean(ctx.args["remove-config"]),
         json: Boolean(ctx.args.json),
       },
       depsOf(ctx),

@@ -66,7 +66,7 @@ function runList(opts: UploadOptions, deps: Deps): number {
     deps.io.err("No uploads are waiting.\n");
     return 0;
   }
-  const sep = deps.io.stdoutIsTTY ? "  " : "\t";
+  const sep = "  "; // the view, in a pipe too (--json is for scripts)
   for (const j of jobs) {
     const status = j.gaveUp
       ? "gave up"

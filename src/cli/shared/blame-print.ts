@@ -13,7 +13,7 @@ import { PorcelainParser } from "../../views/blame-porcelain.ts";
 import { annotatePorcelain, renderSummary, renderText } from "../../views/blame-render.ts";
 import type { BlameOptions } from "../commands/blame.ts";
 import type { Deps } from "../deps.ts";
-import { painter, sanitize } from "../../views/render.ts";
+import { knowTraceIds, painter, sanitize } from "../../views/render.ts";
 
 /** The blamed file relative to the top of the work tree, when it can be told. */
 function repoPath(file: string, prefix: string | null): string | undefined {
@@ -60,6 +60,7 @@ export async function printBlame(
     }
     if (status.stderr) io.err(sanitize(status.stderr)); // git's warnings, if any
     const attached = await notes.read(blamedCommits(blame));
+    knowTraceIds([...attached.values()].flatMap((ts) => ts.map((t) => t.id)));
     const tracesOf = lineTracesOf(attached, blame.commits);
     if (porcelain) {
       io.out(annotatePorcelain(kept.join(""), tracesOf), "latin1");
@@ -81,6 +82,7 @@ export async function printBlame(
         ...opts.text,
         paint,
         terminal: io.stdoutIsTTY || io.color,
+        columns: io.width,
         ...(path !== undefined ? { path } : {}),
       }),
       "latin1",

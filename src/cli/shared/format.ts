@@ -2,7 +2,7 @@
 // or --json, never both. Spread `formatArgs` into a command's args; read them with
 // outputFormat() in the wiring, before any work starts.
 
-import { jsonArgs } from "../command.ts";
+import { colorArgs, jsonArgs } from "../command.ts";
 import { UsageError } from "../errors.ts";
 
 export type OutputFormat = "text" | "markdown" | "json";
@@ -10,6 +10,7 @@ export type OutputFormat = "text" | "markdown" | "json";
 export const formatArgs = {
   markdown: { type: "boolean", description: "Print Markdown, for a pull request or an agent's context" },
   ...jsonArgs,
+  ...colorArgs,
 } as const;
 
 export function outputFormat(args: { markdown?: boolean; json?: boolean }): OutputFormat {

@@ -1,7 +1,7 @@
 // `git traces log` takes git log's own options, revisions and paths: this splits its command
 // line into what git gets (everything that picks commits: -n, ranges, --author, paths, ...)
-// and what shapes the output, which is ours. Options that would change git's output format
-// are refused: the tool prints each commit itself, with its traces under it. Pure.
+// and what shapes the output. git's own output options (-p, --stat, --graph, --format, ...)
+// are kept apart: git renders with them and the traces are added under each commit. Pure.
 
 import type { LogLayout } from "../../views/log.ts";
 import { UsageError } from "../errors.ts";
@@ -24,7 +24,20 @@ export interface LogOptions {
   marks: boolean;
   /** `-g` / `--walk-reflogs`: each entry says which reflog entry it is. */
   reflog: boolean;
+  /**
+   * git's own output options (-p, --stat, --graph, --format, ...): git renders each commit
+   * with them and the traces are added under it. Empty: the tool lays the commits out.
+   */
+  renderArgs: string[];
+  /** --format/--pretty of the user's own (not medium and its kin): traces as indented lines, not a block. */
+  compact: boolean;
 }
+
+/** Output options git cannot mix with the traces added under each commit. */
+const NOT_MIXED = new Set(["-z", "--output", "-m", "-L"]);
+
+/** Layouts with a message body, under which the Traces: block fits as it does in git's medium. */
+const BLOCK_LAYOUTS = new Set(["medium", "full", "fuller", "raw", "email", "mboxrd", "reference"]);
 
 /** git log options that take their value as the next argument when written without `=`. */
 const TAKES_VALUE = new Set([
@@ -110,7 +123,16 @@ function colorWhen(value: string): boolean | undefined {
 }
 
 export function parseLogArgs(raw: readonly string[]): LogOptions {
-  const opts: LogOptions = { gitArgs: [], oneline: false, json: false, tracesOnly: false, marks: false, reflog: false };
+  const opts: LogOptions = {
+    gitArgs: [],
+    oneline: false,
+    json: false,
+    tracesOnly: false,
+    marks: false,
+    reflog: false,
+    renderArgs: [],
+    compact: false,
+  };
   for (let i = 0; i < raw.length; i++) {
     const arg = raw[i]!;
     if (arg === "--") {
@@ -153,18 +175,41 @@ export function parseLogArgs(raw: readonly string[]): LogOptions {
       opts.color = colorWhen(arg.slice("--color=".length));
       continue;
     }
-    const refused = refusedFormat(arg);
-    if (refused) {
-      throw new UsageError(
-        `git traces log prints its own format; '${refused}' would change it (use git log for patches, stats and other formats, or --json)`,
-        { option: refused },
-      );
+    const format = refusedFormat(arg);
+    if (format) {
+      if (NOT_MIXED.has(format) || format.startsWith("--diff-merges")) {
+        throw new UsageError(
+          `git traces log cannot add traces to git log's '${format}' output (use git log, or --json)`,
+          {
+            option: format,
+          },
+        );
+      }
+      opts.renderArgs.push(arg);
+      if (arg === "-L" && i + 1 < raw.length) opts.renderArgs.push(raw[++i]!);
+      if (format === "--pretty" || format === "--format") {
+        const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : "medium";
+        opts.compact = format === "--format" || !BLOCK_LAYOUTS.has(value);
+      }
+      continue;
     }
     if (arg === "--decorate" || arg.startsWith("--decorate=")) opts.decorate = true;
     if (arg === "--left-right" || arg === "--cherry-mark" || arg === "--cherry") opts.marks = true;
     if (arg === "-g" || arg === "--walk-reflogs") opts.reflog = true;
     opts.gitArgs.push(arg);
     if (TAKES_VALUE.has(arg) && i + 1 < raw.length) opts.gitArgs.push(raw[++i]!);
+  }
+  // With git's own rendering, --oneline and the ID options are git's to apply too.
+  if (opts.renderArgs.length) {
+    if (opts.json)
+      throw new UsageError("--json cannot be combined with git log's output options", { option: "--json" });
+    if (opts.oneline) {
+      opts.renderArgs.unshift("--oneline");
+      opts.compact = true;
+      opts.oneline = false;
+    }
+    if (opts.abbrevCommit !== undefined)
+      opts.renderArgs.unshift(opts.abbrevCommit ? "--abbrev-commit" : "--no-abbrev-commit");
   }
   return opts;
 }

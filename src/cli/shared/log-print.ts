@@ -12,11 +12,11 @@ import {
   type NotesReader,
 } from "../../views/attached.ts";
 import { notesOnDisk } from "../../views/note-cache.ts";
-import { logJson, renderEntry, renderGitText, type LogEntry, type LogLayout } from "../../views/log.ts";
+import { logJson, renderEntry, renderGitText, renderRendered, type LogEntry, type LogLayout } from "../../views/log.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import type { Deps } from "../deps.ts";
 import type { LogOptions } from "./log-args.ts";
-import { painter } from "../../views/render.ts";
+import { knowTraceIds, painter } from "../../views/render.ts";
 
 /**
  * Prints the commits of `log` as they come: either as parsed from git's fields (--oneline,
@@ -28,8 +28,10 @@ export async function printLog(
   deps: Deps,
   git: GitRunner,
   log: LogStream<LogCommit> | LogStream<LogText>,
-  native: boolean,
+  mode: "native" | "fields" | "rendered",
 ): Promise<number> {
+  const native = mode === "native";
+  const graph = opts.renderArgs.includes("--graph");
   const { io } = deps;
   // The notes refs are listed (or taken from the cache) while git log runs.
   const broken = new Set<string>();
@@ -58,11 +60,15 @@ export async function printLog(
       warned = true;
     }
     let text = "";
+    // Short IDs stay unique among what this call prints (and what earlier parts printed).
+    knowTraceIds(commits.flatMap((c) => (traces.get(c.oid) ?? []).map((t) => t.id)));
     for (const commit of commits) {
       const found = traces.get(commit.oid) ?? [];
       if (opts.tracesOnly && found.length === 0) continue;
       const separator = shown > 0 && !layout.oneline ? "\n" : "";
-      if (native) text += separator + renderGitText({ commit: commit as LogText, traces: found }, paint);
+      if (mode === "rendered")
+        text += renderRendered({ commit: commit as LogText, traces: found }, paint, { compact: opts.compact, graph });
+      else if (native) text += separator + renderGitText({ commit: commit as LogText, traces: found }, paint);
       else if (opts.json)
         json.push({
           commit: commit as LogCommit,
