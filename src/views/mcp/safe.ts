@@ -15,17 +15,26 @@ export class McpRequestError extends TracesError {
   readonly code = "MCP_BAD_REQUEST";
 }
 
-/** Redacted, control characters visible, at most `max` characters with a note on what was cut. */
+/**
+ * Redacted, control characters visible, about `max` characters at most with a note on what
+ * was cut. The text is cut first (at a line end when one is near) and only what is kept is
+ * redacted: a 3,000-line blame is not redacted whole to be thrown away.
+ */
 export function safeAnswer(text: string, home: string, max = MAX_ANSWER_CHARS): string {
-  const clean = sanitize(redactText(text, { home }));
-  if (clean.length <= max) return clean;
-  // Cut at a line end when one is near, so that no line is left half.
-  const nl = clean.lastIndexOf("\n", max);
+  if (text.length <= max) return clean(text, home, max);
+  const nl = text.lastIndexOf("\n", max);
   const cut = nl > max * 0.8 ? nl : max;
-  const left = clean.length - cut;
-  const lines = clean.slice(cut).split("\n").length;
+  const left = text.length - cut;
+  const lines = text.slice(cut).split("\n").length;
+  const n = (x: number) => x.toLocaleString("en-US");
   return (
-    `${clean.slice(0, cut)}\n\n[truncated: ${left.toLocaleString("en-US")} more characters (${lines.toLocaleString("en-US")} ` +
-    `lines) of ${clean.length.toLocaleString("en-US")} were left out; ask for less (a narrower range, a lower limit)]`
+    `${clean(text.slice(0, cut), home, max)}\n\n[truncated: ${n(left)} more characters (${n(lines)} lines) of ` +
+    `${n(text.length)} were left out; ask for less (a narrower range, a lower limit)]`
   );
+}
+
+/** Redacted and sanitised; held to `max` even when that made it longer (caret forms, markers). */
+function clean(text: string, home: string, max: number): string {
+  const out = sanitize(redactText(text, { home }));
+  return out.length <= max + 1_000 ? out : `${out.slice(0, max)}…`;
 }

@@ -32,7 +32,7 @@ export interface ToolDefinition {
 }
 
 /** The most lines one blame request covers. */
-export const MAX_BLAME_LINES = 2_000;
+export const MAX_BLAME_LINES = 10_000;
 const PROMPT_CHARS = 1_500;
 
 const positive = { type: "integer", minimum: 1 } as const;
@@ -51,7 +51,7 @@ export const TOOLS: readonly ToolDefinition[] = [
         path: { type: "string", description: "File path, relative to the repository's top" },
         line: { ...positive, description: "One line" },
         start: { ...positive, description: "First line of a range" },
-        end: { ...positive, description: "Last line of a range (at most 2,000 lines)" },
+        end: { ...positive, description: "Last line of a range (at most 10,000 lines)" },
         rev: { type: "string", description: "A commit to blame the file at (default: the work tree)" },
       },
       required: ["path"],
@@ -176,22 +176,23 @@ export async function callTool(repo: McpRepo, name: string, args: unknown): Prom
 
 // --- traces_blame ----------------------------------------------------------------------------
 
-function lineRange(a: { line?: number; start?: number; end?: number }): [number, number] {
+/** The lines asked for; no end: to the end of the file (MAX_BLAME_LINES at most). */
+function lineRange(a: { line?: number; start?: number; end?: number }): [number, number | null] {
   if (a.line !== undefined) {
     if (a.start !== undefined || a.end !== undefined)
       throw new McpRequestError("give either line, or start and end, not both");
     return [a.line, a.line];
   }
   const start = a.start ?? 1;
-  const end = a.end ?? start + MAX_BLAME_LINES - 1;
-  if (end < start) throw new McpRequestError(`end (${end}) is before start (${start})`);
-  if (end - start + 1 > MAX_BLAME_LINES)
+  const end = a.end ?? null;
+  if (end !== null && end < start) throw new McpRequestError(`end (${end}) is before start (${start})`);
+  if (end !== null && end - start + 1 > MAX_BLAME_LINES)
     throw new McpRequestError(`at most ${MAX_BLAME_LINES} lines per request; ask for a narrower range`);
   return [start, end];
 }
 
-async function runBlame(repo: McpRepo, path: string, range: [number, number], rev: string | null) {
-  const proc = blamePorcelain(repo.git, ["-L", `${range[0]},${range[1]}`, ...(rev ? [rev] : []), "--", path]);
+async function runBlame(repo: McpRepo, path: string, range: [number, number | null], rev: string | null) {
+  const proc = blamePorcelain(repo.git, ["-L", `${range[0]},${range[1] ?? ""}`, ...(rev ? [rev] : []), "--", path]);
   const chunks: Buffer[] = [];
   for await (const chunk of proc.stdout) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   const status = await proc.done;
@@ -248,7 +249,9 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
   const rev = a.rev !== undefined ? commitOf(repo, a.rev) : null;
   const parsed = await runBlame(repo, path, range, rev);
   const lines = attributeBlame(parsed, repo.attached);
-  if (!lines.length) return `${path}: no lines in ${range[0]}-${range[1]}`;
+  if (!lines.length) return `${path}: no lines from ${range[0]}`;
+  if (lines.length > MAX_BLAME_LINES)
+    throw new McpRequestError(`at most ${MAX_BLAME_LINES} lines per request; ask for a narrower range`);
   // Runs of lines with the same commit and file: their traces are told once.
   const runs: AttributedLine[][] = [];
   for (const l of lines) {
