@@ -17,6 +17,7 @@ let shop: Shop;
 let client: Client;
 const HUGE = "0f0f0f0f-1111-4222-8333-444455556666";
 const PROMPT = "Add login with rate limiting to src/auth.py and a test";
+const SQL = '        "SELECT password_hash, salt FROM users WHERE username = ?",';
 
 function real(args: string[], iso = "2026-11-20T10:30:00Z"): void {
   const r = run(["/usr/bin/git", ...args], { cwd: shop.repo, env: at(box.realEnv, iso) });
@@ -73,6 +74,11 @@ beforeAll(async () => {
   requireBinary();
   box = makeSandbox("mcp");
   shop = makeShop(box, ["claude-code"]);
+  // A line of the session's second edit of the file too (after "The SQL looks injectable").
+  writeFileSync(
+    join(shop.repo, "src", "auth.py"),
+    `${readFileSync(join(shop.repo, "src", "auth.py"), "utf8")}${SQL}\n`,
+  );
   shop.git(["add", "-A"]);
   expect(shop.git(["commit", "-q", "-m", "Add login"]).exitCode).toBe(0);
   expect(shop.traces()).toContain(SESSIONS.claude);
@@ -120,10 +126,22 @@ describe("git traces mcp", () => {
     const r = await call("traces_blame", { path: "src/auth.py", line });
     expect(r.isError).toBe(false);
     expect(r.text).toContain(`written by session ${SESSIONS.claude} (claude-code`);
-    // The prompt before the session's last edit of the file ahead of the commit (its title is the first prompt).
-    expect(r.text).toContain('prompt: "The SQL looks injectable');
-    expect(r.text).toContain(`"${PROMPT}"`);
+    // The edit whose text holds the line (the first of two edits of the file) and the prompt before it.
+    expect(r.text).toContain(`prompt: "${PROMPT}"`);
+    expect(r.text).toContain("edit: Edit src/auth.py at 2026-11-20T10:01:02.728Z");
+    expect(r.text).toContain("class RateLimiter:");
     expect(r.text).toMatch(/edit: (Edit|Write|MultiEdit) /);
+  });
+
+  test("blame: a line written by the session's later edit gets that edit's prompt", async () => {
+    const r = await call("traces_blame", { path: "src/auth.py", line: lineOf("src/auth.py", "SELECT password_hash") });
+    expect(r.isError).toBe(false);
+    expect(r.text).toContain('prompt: "The SQL looks injectable"');
+    expect(r.text).toContain("edit: Edit src/auth.py at 2026-11-20T10:06:37.350Z");
+    // Over the whole file: `pass`, too short to look for, goes with the line above it.
+    const all = await call("traces_blame", { path: "src/auth.py" });
+    expect(all.text).toMatch(/## lines 3-4: commit [0-9a-f]{12} "Add login"[^#]*prompt: "Add login with rate limiting/);
+    expect(all.text).toContain("written by a person");
   });
 
   test("blame: a line a person wrote says so", async () => {

@@ -3,7 +3,7 @@
 // each request one `for-each-ref` tells whether a notes ref moved; only then are the notes
 // read again. Paths from requests are confined to the work tree here.
 
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, posix, relative, resolve, sep } from "node:path";
 import { worktreeRoots } from "../../attach/detect.ts";
 import type { Env } from "../../agents/types.ts";
@@ -13,11 +13,15 @@ import { allAttached, NOTES_REFS, traceIndex, type AttachedTrace, type TraceUse 
 import { localSessions, type LocalSession } from "../sessions.ts";
 import { McpRequestError } from "./safe.ts";
 
+/** A transcript larger than this is not searched for the edit of a line. */
+const MAX_TRANSCRIPT = 64 * 1024 * 1024;
+
 export class McpRepo {
   private notesKey: string | null = null;
   attached = new Map<string, AttachedTrace[]>();
   index = new Map<string, TraceUse>();
   private readonly sessions = new Map<string, LocalSession>();
+  private readonly transcripts = new Map<string, string | null>();
   private readonly roots: string[];
   private readonly realTop: string;
 
@@ -45,6 +49,7 @@ export class McpRepo {
     this.notesKey = key;
     // A session the notes did not name before may be shared content now: look again.
     for (const [id, s] of this.sessions) if (!s.trace) this.sessions.delete(id);
+    this.transcripts.clear();
   }
 
   /** The whole sessions behind these IDs: transcript, snapshot or shared content; read once each. */
@@ -55,6 +60,24 @@ export class McpRepo {
       for (const id of missing) this.sessions.set(id, found.get(id) ?? {});
     }
     return new Map(ids.map((id) => [id, this.sessions.get(id) ?? {}]));
+  }
+
+  /**
+   * The raw transcript of a session read from this machine (at most MAX_TRANSCRIPT bytes),
+   * to find which edit wrote a line; null when there is none here. Read once per session.
+   */
+  transcriptOf(id: string): string | null {
+    let text = this.transcripts.get(id);
+    if (text !== undefined) return text;
+    text = null;
+    const path = this.sessions.get(id)?.trace?.transcript;
+    try {
+      if (path && statSync(path).isFile() && statSync(path).size <= MAX_TRANSCRIPT) text = readFileSync(path, "utf8");
+    } catch {
+      text = null;
+    }
+    this.transcripts.set(id, text);
+    return text;
   }
 
   /**

@@ -34,6 +34,8 @@ export interface ToolDefinition {
 /** The most lines one blame request covers. */
 export const MAX_BLAME_LINES = 10_000;
 const PROMPT_CHARS = 1_500;
+/** Lines of one request whose text is looked for in transcripts; the others get the file's last edit. */
+const MAX_SEARCHES = 500;
 
 const positive = { type: "integer", minimum: 1 } as const;
 
@@ -208,20 +210,47 @@ function namesFile(call: ToolCall, file: string, top: string): boolean {
   return (call.paths ?? []).some((p) => p === file || p === `${top}/${file}` || p.endsWith(`/${file}`));
 }
 
-/** The last edit of `file` before `before` (ms), and the last user message before that edit. */
+/**
+ * When a line's text first appears in a transcript (ms): the record (a JSONL line) that
+ * holds it, JSON-escaped, and its `timestamp`. The trace model keeps which files a call
+ * wrote, not what it wrote; the transcript has the text. Undefined when it cannot be told
+ * (no transcript here, a line too short to be told apart, no time on the record).
+ */
+export function firstWritten(transcript: string, content: string): number | undefined {
+  const text = content.trim();
+  if (text.length < 6 || !/[A-Za-z0-9]/.test(text)) return undefined;
+  const at = transcript.indexOf(JSON.stringify(text).slice(1, -1));
+  if (at < 0) return undefined;
+  const start = transcript.lastIndexOf("\n", at) + 1;
+  const end = transcript.indexOf("\n", at);
+  const record = transcript.slice(start, end < 0 ? transcript.length : end);
+  const time = /"timestamp"\s*:\s*"([^"]+)"/.exec(record)?.[1];
+  const ms = time ? Date.parse(time) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The edit of `file` that wrote a line and the last user message before it. The edit is
+ * the last one of the file at or before `written` (when the line's text was first seen in
+ * the transcript), else the session's last edit of the file before the commit (`before`, ms).
+ */
 export function editAndPrompt(
   trace: Trace,
   file: string,
   top: string,
   before: number,
+  written?: number,
 ): { edit?: ToolCall; prompt?: Message } {
   let edit: ToolCall | undefined;
+  let lastBefore: ToolCall | undefined;
   for (const call of trace.tools) {
     if (call.kind !== "edit" || !namesFile(call, file, top)) continue;
     const at = call.at ? Date.parse(call.at) : Number.NaN;
     if (!Number.isNaN(at) && at > before + 1000) continue;
-    edit = call;
+    lastBefore = call;
+    if (written !== undefined && (Number.isNaN(at) || at <= written + 1000)) edit = call;
   }
+  edit ??= lastBefore;
   const users = trace.messages.filter((m) => m.role === "user");
   let prompt: Message | undefined;
   if (edit?.afterMessages !== undefined) {
@@ -252,17 +281,61 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
   if (!lines.length) return `${path}: no lines from ${range[0]}`;
   if (lines.length > MAX_BLAME_LINES)
     throw new McpRequestError(`at most ${MAX_BLAME_LINES} lines per request; ask for a narrower range`);
-  // Runs of lines with the same commit and file: their traces are told once.
-  const runs: AttributedLine[][] = [];
-  for (const l of lines) {
-    const last = runs.at(-1);
-    if (last && last[0]!.sha === l.sha && last[0]!.filename === l.filename && last.at(-1)!.line + 1 === l.line)
-      last.push(l);
-    else runs.push([l]);
-  }
   const ids = [...new Set(lines.flatMap((l) => l.traces.map((t) => t.id)))];
   const sessions = await repo.sessionsOf(ids);
-  const out: string[] = [`${path}${rev ? ` at ${rev.slice(0, 12)}` : ""}, lines ${range[0]}-${lines.at(-1)!.line}:`];
+  // Per agent line, per trace: the edit that wrote it and the prompt before it.
+  const found = new Map<AttributedLine, Found[]>();
+  let searches = 0; // transcripts searched for a line's text: bounded, a transcript can be large
+  // A line too short to be told apart (`}`, a blank) is taken to come from the same edit as
+  // the line above it in the same commit and file.
+  let above: { sha: string; filename: string; written: Map<string, number> } | undefined;
+  for (const l of lines) {
+    if (l.attribution !== "agent") continue;
+    const near = above && above.sha === l.sha && above.filename === l.filename ? above.written : undefined;
+    const written = new Map<string, number>();
+    found.set(
+      l,
+      l.traces.map((t) => {
+        const trace = sessions.get(t.id)?.trace;
+        if (!trace) return { trace: t };
+        const transcript = repo.transcriptOf(t.id);
+        let when: number | undefined;
+        if (transcript !== null && searches < MAX_SEARCHES) {
+          searches++;
+          when = firstWritten(transcript, Buffer.from(l.content, "latin1").toString("utf8"));
+        }
+        when ??= near?.get(t.id);
+        if (when !== undefined) written.set(t.id, when);
+        return {
+          trace: t,
+          local: true,
+          ...editAndPrompt(trace, l.filename, repo.top, l.commit.committerTime * 1000, when),
+        };
+      }),
+    );
+    above = { sha: l.sha, filename: l.filename, written };
+  }
+  // Runs of lines of the same commit, file and edits: what wrote them is told once.
+  const callIds = new Map<ToolCall, number>();
+  const callId = (call: ToolCall | undefined) => {
+    if (!call) return -1;
+    if (!callIds.has(call)) callIds.set(call, callIds.size);
+    return callIds.get(call)!;
+  };
+  const key = (l: AttributedLine) =>
+    `${l.sha} ${l.filename} ${(found.get(l) ?? []).map((f) => `${f.trace.id}@${callId(f.edit)}`).join(",")}`;
+  const runs: AttributedLine[][] = [];
+  let lastKey = "";
+  for (const l of lines) {
+    const k = key(l);
+    const last = runs.at(-1);
+    if (last && k === lastKey && last.at(-1)!.line + 1 === l.line) last.push(l);
+    else runs.push([l]);
+    lastKey = k;
+  }
+  const out: string[] = [
+    `${path}${rev ? ` at ${rev.slice(0, 12)}` : ""}, lines ${lines[0]!.line}-${lines.at(-1)!.line}:`,
+  ];
   for (const run of runs) {
     const first = run[0]!;
     const span = run.length === 1 ? `line ${first.line}` : `lines ${first.line}-${run.at(-1)!.line}`;
@@ -274,26 +347,31 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
     if (first.attribution === "human") out.push("written by a person (no agent session is attached to this commit)");
     else if (first.attribution === "uncommitted") out.push("not committed yet: no session can be told");
     else {
-      for (const t of first.traces) {
-        out.push(
-          `written by ${traceHead(t)}${first.match === "commit" ? " (the note names the commit, not the file)" : ""}`,
-        );
-        const s = sessions.get(t.id);
-        if (!s?.trace) {
+      for (const f of found.get(first) ?? []) {
+        const why = first.match === "commit" ? " (the note names the commit, not the file)" : "";
+        out.push(`written by ${traceHead(f.trace)}${why}`);
+        if (!f.local) {
           out.push("  the session itself is not on this machine: only its note is known");
           continue;
         }
-        const found = editAndPrompt(s.trace, first.filename, repo.top, c.committerTime * 1000);
-        if (found.prompt) out.push(`  prompt: "${quote(found.prompt.text, PROMPT_CHARS)}"`);
-        if (found.edit) {
-          const where = (found.edit.paths ?? []).join(", ");
-          out.push(`  edit: ${found.edit.name} ${where}${found.edit.at ? ` at ${found.edit.at}` : ""}`);
+        if (f.prompt) out.push(`  prompt: "${quote(f.prompt.text, PROMPT_CHARS)}"`);
+        if (f.edit) {
+          const where = (f.edit.paths ?? []).join(", ");
+          out.push(`  edit: ${f.edit.name} ${where}${f.edit.at ? ` at ${f.edit.at}` : ""}`);
         }
       }
     }
     for (const l of run) out.push(`  ${l.line} | ${clipLine(Buffer.from(l.content, "latin1").toString("utf8"), 300)}`);
   }
   return out.join("\n");
+}
+
+interface Found {
+  trace: AttachedTrace;
+  /** The session is here (its transcript, a snapshot or shared content). */
+  local?: boolean;
+  edit?: ToolCall;
+  prompt?: Message;
 }
 
 // --- traces_show -----------------------------------------------------------------------------
