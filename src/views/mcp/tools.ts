@@ -158,7 +158,8 @@ function commitOf(repo: McpRepo, rev: string): string {
 export async function callTool(repo: McpRepo, name: string, args: unknown): Promise<ToolAnswer> {
   try {
     if (!Object.hasOwn(Schemas, name)) throw new McpRequestError(`unknown tool '${clipLine(name, 80)}'`, { name });
-    repo.refresh();
+    // traces_blame reads the notes itself, while git blame works.
+    if (name !== "traces_blame") repo.refresh();
     let text: string;
     if (name === "traces_blame") text = await blame(repo, parseArgs("traces_blame", args));
     else if (name === "traces_show") text = await show(repo, parseArgs("traces_show", args));
@@ -193,8 +194,10 @@ function lineRange(a: { line?: number; start?: number; end?: number }): [number,
   return [start, end];
 }
 
+/** git blame, with the notes read again (when they moved) while it works. */
 async function runBlame(repo: McpRepo, path: string, range: [number, number | null], rev: string | null) {
   const proc = blamePorcelain(repo.git, ["-L", `${range[0]},${range[1] ?? ""}`, ...(rev ? [rev] : []), "--", path]);
+  repo.refresh();
   const chunks: Buffer[] = [];
   for await (const chunk of proc.stdout) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   const status = await proc.done;
