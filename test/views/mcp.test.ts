@@ -89,7 +89,11 @@ beforeAll(async () => {
   real(["commit", "-qam", "Human touch"]);
   hugeSession(400);
   writeFileSync(join(shop.repo, "NOTES.md"), "notes\n");
-  real(["add", "NOTES.md"]);
+  writeFileSync(
+    join(shop.repo, "big.txt"),
+    Array.from({ length: 3000 }, (_, i) => `line ${i + 1} of a big file\n`).join(""),
+  );
+  real(["add", "NOTES.md", "big.txt"]);
   real(["commit", "-qm", "Notes"]);
   const attach = run([join(box.bin, "git"), "traces", "attach", "HEAD", HUGE], { cwd: shop.repo, env: box.env });
   expect(attach.exitCode).toBe(0);
@@ -186,6 +190,14 @@ describe("git traces mcp", () => {
     expect(r.isError).toBe(false);
     expect(r.text.length).toBeLessThan(34_000);
     expect(r.text).toMatch(/\[truncated: [\d,]+ more characters \([\d,]+ lines\) of [\d,]+ were left out/);
+  });
+
+  test("a whole big file's blame is cut, with a note naming the lines left out", async () => {
+    const r = await call("traces_blame", { path: "big.txt" });
+    expect(r.isError).toBe(false);
+    expect(r.text.length).toBeLessThan(34_000);
+    expect(r.text).toContain("  1 | line 1 of a big file");
+    expect(r.text).toMatch(/\[truncated: lines \d+-3000 \(\d+ of 3000\) were left out; ask for a narrower range\]$/);
   });
 
   test("bad requests are error results, and the server answers the next request", async () => {

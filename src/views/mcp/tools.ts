@@ -14,10 +14,11 @@ import { sharedForm } from "../../content/trace-json.ts";
 import { matchTraceId, type AttachedTrace, type TraceUse } from "../attached.ts";
 import { attributeBlame, type AttributedLine } from "../blame.ts";
 import { parsePorcelain } from "../blame-porcelain.ts";
+import type { LocalSession } from "../sessions.ts";
 import { renderTraceMarkdown } from "../show-render.ts";
 import { noteForJson, type CommitRef, type TraceView } from "../view.ts";
 import type { McpRepo } from "./repo.ts";
-import { McpRequestError, safeAnswer } from "./safe.ts";
+import { MAX_ANSWER_CHARS, McpRequestError, safeAnswer } from "./safe.ts";
 
 export interface ToolDefinition {
   name: string;
@@ -284,40 +285,15 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
   if (!lines.length) return `${path}: no lines from ${range[0]}`;
   if (lines.length > MAX_BLAME_LINES)
     throw new McpRequestError(`at most ${MAX_BLAME_LINES} lines per request; ask for a narrower range`);
-  const ids = [...new Set(lines.flatMap((l) => l.traces.map((t) => t.id)))];
-  const sessions = await repo.sessionsOf(ids);
+  // Lines are looked at in order until the answer is as long as one may be: the sessions of
+  // lines past that are never read (a whole file's blame names hundreds of sessions).
+  const sessions = new Map<string, LocalSession>();
   // Per agent line, per trace: the edit that wrote it and the prompt before it.
   const found = new Map<AttributedLine, Found[]>();
   let searches = 0; // transcripts searched for a line's text: bounded, a transcript can be large
   // A line too short to be told apart (`}`, a blank) is taken to come from the same edit as
   // the line above it in the same commit and file.
   let above: { sha: string; filename: string; written: Map<string, number> } | undefined;
-  for (const l of lines) {
-    if (l.attribution !== "agent") continue;
-    const near = above && above.sha === l.sha && above.filename === l.filename ? above.written : undefined;
-    const written = new Map<string, number>();
-    found.set(
-      l,
-      l.traces.map((t) => {
-        const trace = sessions.get(t.id)?.trace;
-        if (!trace) return { trace: t };
-        const transcript = repo.transcriptOf(t.id);
-        let when: number | undefined;
-        if (transcript !== null && searches < MAX_SEARCHES) {
-          searches++;
-          when = firstWritten(transcript, Buffer.from(l.content, "latin1").toString("utf8"));
-        }
-        when ??= near?.get(t.id);
-        if (when !== undefined) written.set(t.id, when);
-        return {
-          trace: t,
-          local: true,
-          ...editAndPrompt(trace, l.filename, repo.top, l.commit.committerTime * 1000, when),
-        };
-      }),
-    );
-    above = { sha: l.sha, filename: l.filename, written };
-  }
   // Runs of lines of the same commit, file and edits: what wrote them is told once.
   const callIds = new Map<ToolCall, number>();
   const callId = (call: ToolCall | undefined) => {
@@ -329,12 +305,47 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
     `${l.sha} ${l.filename} ${(found.get(l) ?? []).map((f) => `${f.trace.id}@${callId(f.edit)}`).join(",")}`;
   const runs: AttributedLine[][] = [];
   let lastKey = "";
+  let size = 0; // about what the answer will be, in characters
+  let shown = 0;
   for (const l of lines) {
+    if (size > MAX_ANSWER_CHARS) break;
+    if (l.attribution === "agent") {
+      const missing = l.traces.map((t) => t.id).filter((id) => !sessions.has(id));
+      if (missing.length) for (const [id, s] of await repo.sessionsOf(missing)) sessions.set(id, s);
+      const near = above && above.sha === l.sha && above.filename === l.filename ? above.written : undefined;
+      const written = new Map<string, number>();
+      found.set(
+        l,
+        l.traces.map((t) => {
+          const trace = sessions.get(t.id)?.trace;
+          if (!trace) return { trace: t };
+          const transcript = repo.transcriptOf(t.id);
+          let when: number | undefined;
+          if (transcript !== null && searches < MAX_SEARCHES) {
+            searches++;
+            when = firstWritten(transcript, Buffer.from(l.content, "latin1").toString("utf8"));
+          }
+          when ??= near?.get(t.id);
+          if (when !== undefined) written.set(t.id, when);
+          return {
+            trace: t,
+            local: true,
+            ...editAndPrompt(trace, l.filename, repo.top, l.commit.committerTime * 1000, when),
+          };
+        }),
+      );
+      above = { sha: l.sha, filename: l.filename, written };
+    }
     const k = key(l);
     const last = runs.at(-1);
     if (last && k === lastKey && last.at(-1)!.line + 1 === l.line) last.push(l);
-    else runs.push([l]);
+    else {
+      runs.push([l]);
+      size += 200 + 400 * l.traces.length;
+    }
     lastKey = k;
+    size += l.content.length + 12;
+    shown++;
   }
   const out: string[] = [
     `${path}${rev ? ` at ${rev.slice(0, 12)}` : ""}, lines ${lines[0]!.line}-${lines.at(-1)!.line}:`,
@@ -365,6 +376,14 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
       }
     }
     for (const l of run) out.push(`  ${l.line} | ${clipLine(Buffer.from(l.content, "latin1").toString("utf8"), 300)}`);
+  }
+  if (shown < lines.length) {
+    const left = lines.length - shown;
+    out.push(
+      "",
+      `[truncated: lines ${lines[shown]!.line}-${lines.at(-1)!.line} (${left} of ${lines.length}) were left out; ` +
+        "ask for a narrower range]",
+    );
   }
   return out.join("\n");
 }
