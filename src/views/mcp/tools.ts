@@ -14,7 +14,6 @@ import { sharedForm } from "../../content/trace-json.ts";
 import { matchTraceId, type AttachedTrace, type TraceUse } from "../attached.ts";
 import { attributeBlame, type AttributedLine } from "../blame.ts";
 import { parsePorcelain } from "../blame-porcelain.ts";
-import type { LocalSession } from "../sessions.ts";
 import { renderTraceMarkdown } from "../show-render.ts";
 import { noteForJson, type CommitRef, type TraceView } from "../view.ts";
 import type { McpRepo } from "./repo.ts";
@@ -285,9 +284,21 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
   if (!lines.length) return `${path}: no lines from ${range[0]}`;
   if (lines.length > MAX_BLAME_LINES)
     throw new McpRequestError(`at most ${MAX_BLAME_LINES} lines per request; ask for a narrower range`);
-  // Lines are looked at in order until the answer is as long as one may be: the sessions of
-  // lines past that are never read (a whole file's blame names hundreds of sessions).
-  const sessions = new Map<string, LocalSession>();
+  // Lines are taken in order until the answer is about as long as one may be: the sessions
+  // of lines past that are never read (a whole file's blame names hundreds of sessions).
+  let size = 0;
+  let shown = 0;
+  let previous = "";
+  for (const l of lines) {
+    if (size > MAX_ANSWER_CHARS) break;
+    const k = `${l.sha} ${l.filename}`;
+    if (k !== previous) size += 200 + 400 * l.traces.length;
+    previous = k;
+    size += l.content.length + 12;
+    shown++;
+  }
+  const visible = lines.slice(0, shown);
+  const sessions = await repo.sessionsOf([...new Set(visible.flatMap((l) => l.traces.map((t) => t.id)))]);
   // Per agent line, per trace: the edit that wrote it and the prompt before it.
   const found = new Map<AttributedLine, Found[]>();
   let searches = 0; // transcripts searched for a line's text: bounded, a transcript can be large
@@ -305,13 +316,8 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
     `${l.sha} ${l.filename} ${(found.get(l) ?? []).map((f) => `${f.trace.id}@${callId(f.edit)}`).join(",")}`;
   const runs: AttributedLine[][] = [];
   let lastKey = "";
-  let size = 0; // about what the answer will be, in characters
-  let shown = 0;
-  for (const l of lines) {
-    if (size > MAX_ANSWER_CHARS) break;
+  for (const l of visible) {
     if (l.attribution === "agent") {
-      const missing = l.traces.map((t) => t.id).filter((id) => !sessions.has(id));
-      if (missing.length) for (const [id, s] of await repo.sessionsOf(missing)) sessions.set(id, s);
       const near = above && above.sha === l.sha && above.filename === l.filename ? above.written : undefined;
       const written = new Map<string, number>();
       found.set(
@@ -339,13 +345,8 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
     const k = key(l);
     const last = runs.at(-1);
     if (last && k === lastKey && last.at(-1)!.line + 1 === l.line) last.push(l);
-    else {
-      runs.push([l]);
-      size += 200 + 400 * l.traces.length;
-    }
+    else runs.push([l]);
     lastKey = k;
-    size += l.content.length + 12;
-    shown++;
   }
   const out: string[] = [
     `${path}${rev ? ` at ${rev.slice(0, 12)}` : ""}, lines ${lines[0]!.line}-${lines.at(-1)!.line}:`,
