@@ -37,11 +37,22 @@ export async function runMcp(opts: McpOptions, deps: Deps): Promise<number> {
       "git traces mcp serves a repository with a work tree: run it inside one or pass --repo <dir>",
       "NOT_A_REPO",
     );
+  // The binary starts with a reluctant JIT, right for one short command (scripts/build.ts);
+  // a server answers the same questions for hours, where compiling pays.
+  Bun.unsafe.setJITPolicy?.(1); // absent in older Bun
   const [{ McpRepo }, { serveMcp }] = await Promise.all([
     import("../../views/mcp/repo.ts"),
     import("../../views/mcp/server.ts"),
   ]);
-  await serveMcp(new McpRepo(git, state.topLevel, deps.env));
+  const repo = new McpRepo(git, state.topLevel, deps.env);
+  // The notes are read at start-up, before the first question (agents start their MCP
+  // servers with the session); a failure here is met again, and answered, on a request.
+  try {
+    repo.refresh();
+  } catch {
+    // answered per request
+  }
+  await serveMcp(repo);
   return 0;
 }
 
