@@ -49,6 +49,7 @@ export async function runMcp(opts: McpOptions, deps: Deps): Promise<number> {
   // servers with the session); a failure here is met again, and answered, on a request.
   try {
     repo.refresh();
+    await repo.warm();
   } catch {
     // answered per request
   }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, posix, relative, resolve, sep } from "node:path";
 import { worktreeRoots } from "../../attach/detect.ts";
+import { agents } from "../../agents/index.ts";
 import type { Env } from "../../agents/types.ts";
 import { readRefs } from "../../git/objects.ts";
 import type { GitRunner } from "../../git/runner.ts";
@@ -50,6 +51,14 @@ export class McpRepo {
     // A session the notes did not name before may be shared content now: look again.
     for (const [id, s] of this.sessions) if (!s.trace) this.sessions.delete(id);
     this.transcripts.clear();
+  }
+
+  /**
+   * Loads what the first question would load (each agent's session finder, the shared
+   * content reader), so that it is not paid for by the first answer.
+   */
+  async warm(): Promise<void> {
+    await Promise.all([...agents().map((a) => a.sessions()), import("../../content/share.ts")]);
   }
 
   /** The whole sessions behind these IDs: transcript, snapshot or shared content; read once each. */
