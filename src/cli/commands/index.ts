@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   list: load(() => import("./list.ts")),
   log: load(() => import("./log.ts")),
   logs: load(() => import("./logs.ts")),
+  mcp: load(() => import("./mcp.ts")),
   share: load(() => import("./share.ts")),
   show: load(() => import("./show.ts")),
   summary: load(() => import("./summary.ts")),

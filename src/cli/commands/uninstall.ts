@@ -115,6 +115,17 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
     }
   }
   if (!hooksRemoved && !failures) say.info("No agent hooks of git-traces found.");
+  // The MCP server registered by `git traces mcp install`.
+  const mcp = await import("../../agents/shared/mcp-config.ts");
+  for (const t of mcp.mcpTargets(env)) {
+    try {
+      const c = mcp.uninstallMcpServer(t, env);
+      if (c.changes.length) say.success(`${t.agent}: ${c.changes.join(", ")} (${c.file})`);
+    } catch (e) {
+      failures++;
+      say.error(`${t.agent}: ${(e as Error).message}`);
+    }
+  }
 
   // 2. The fetch refspecs added to repositories.
   try {
