@@ -25,7 +25,8 @@ function runnerFor(opts: McpOptions, deps: Deps): GitRunner {
   if (opts.repo === undefined) return git;
   const dir = resolve(deps.cwd, opts.repo);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UsageError(`--repo '${opts.repo}' is not a directory`, { repo: opts.repo });
+    // As git says of -C: not a usage mistake, a place that is not there (status 128).
+    throw new CliError(`cannot change to '${opts.repo}': not a directory`, "CHDIR", { repo: opts.repo }, 128);
   return new GitRunner({ git: git.git, context: git.context, cwd: dir, env: deps.env });
 }
 
