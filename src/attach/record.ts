@@ -2,6 +2,8 @@
 // commits it was copied from) and write them into the notes, in one notes commit.
 
 import { agentFromEnv, matchTraces, prepareDetection, WINDOW_S, type Prepared } from "./detect.ts";
+import { lineRanges } from "./lines.ts";
+import { writeLog } from "../base/report.ts";
 import { noteLines } from "./note-lines.ts";
 import { commitsSince, refExistsOnDisk, type CommitInfo, type RepoState } from "../git/repo.ts";
 import { skipQuietly, tracingEnabled } from "./settings.ts";
@@ -50,8 +52,12 @@ export async function recordNewCommits(ctx: TraceWork, before: RepoState, opts: 
       beforeRead: () => (enabled = tracingEnabled(ctx, before.gitDir)),
       onSkip: skipQuietly(ctx),
     }));
-  for (const a of matchTraces(ctx.git, prepared, commits, agentFromEnv(ctx.env)))
-    add(a.commit, noteLines(a.trace, a.files));
+  const attachments = matchTraces(ctx.git, prepared, commits, agentFromEnv(ctx.env));
+  const ranges = attachments.some((a) => a.trace.writes?.length)
+    ? lineRanges(ctx.git, commits, attachments, (e) => writeLog(before.gitDir, "lines", e))
+    : null;
+  for (const a of attachments)
+    add(a.commit, noteLines(a.trace, a.files, undefined, ranges?.get(a.commit)?.get(a.trace.id)));
   if (lines.size === 0) return;
   if (enabled === undefined && !tracingEnabled(ctx, before.gitDir)) return;
   if (enabled === false) return;

@@ -29,6 +29,8 @@ export const TraceMetaSchema = v.looseObject({
   models: v.optional(v.array(v.string())),
   title: v.optional(v.string()),
   files: v.optional(v.array(v.string())),
+  /** File -> the lines of the commit's version this session wrote (`3-10,15`; notes/ranges.ts). */
+  lines: v.optional(v.record(v.string(), v.string())),
   start: v.optional(v.string()),
   end: v.optional(v.string()),
   tools: v.optional(v.record(v.string(), v.number())),
@@ -181,7 +183,12 @@ export function metaLine(id: string, meta: TraceMeta): string {
   if (bounded.title !== undefined && bounded.title.length > MAX_TITLE)
     bounded.title = cutTitle(bounded.title, MAX_TITLE);
   if (bounded.files && bounded.files.length > MAX_FILES) bounded.files = bounded.files.slice(0, MAX_FILES);
-  const line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
+  let line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
+  // Too long with its line ranges: without them (the files keep file-level meaning).
+  if (line.length > MAX_LINE && bounded.lines) {
+    const { lines: _ranges, ...rest } = bounded;
+    line = `traces-meta:${id} ${JSON.stringify(rest)}`;
+  }
   if (line.length > MAX_LINE)
     return `traces-meta:${id} ${JSON.stringify({ v: META_VERSION, agent: meta.agent, model: meta.model })}`;
   return line;
