@@ -9,6 +9,7 @@ import { blobReader, readBlobs } from "../git/objects.ts";
 import { existingRefs, existingRefsAsync } from "../git/refs.ts";
 import { listNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
+import { parseRanges } from "../notes/ranges.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
 import type { NoteCache } from "./note-cache.ts";
 
@@ -26,6 +27,11 @@ export interface AttachedTrace {
   title?: string;
   /** The files of this commit the trace edited; undefined when the note does not say. */
   files?: string[];
+  /**
+   * File -> the lines of the commit's version the trace wrote (inclusive, ascending), for the
+   * files whose note gives ranges (line-exact); other files in `files` are file-level.
+   */
+  lines?: Record<string, [number, number][]>;
   start?: string;
   end?: string;
   /** Calls per tool name (the agent's own names). */
@@ -70,6 +76,25 @@ export function leftOutWarning(l: LeftOut): string {
   return `git-traces: warning: the note of commit ${l.commit.slice(0, 12)} in ${l.ref} names more than ${n(MAX_NOTE_TRACES)} traces; the first ${n(MAX_NOTE_TRACES)} are read, ${n(l.traces)} more are left out\n`;
 }
 
+/** The valid ranges of a note's `lines`, for files the note lists; bad values are left out (file-level). */
+function linesOf(
+  lines: Record<string, string> | undefined,
+  files: readonly string[] | undefined,
+): { lines?: Record<string, [number, number][]> } {
+  if (!lines || !files) return {};
+  const out: Record<string, [number, number][]> = Object.create(null);
+  let any = false;
+  for (const f of files) {
+    const text = Object.hasOwn(lines, f) ? lines[f] : undefined;
+    const ranges = typeof text === "string" ? parseRanges(text) : null;
+    if (ranges) {
+      out[f] = ranges;
+      any = true;
+    }
+  }
+  return any ? { lines: out } : {};
+}
+
 export function fromNoteTrace(t: NoteTrace): AttachedTrace {
   const m = t.meta ?? {};
   const models = [...new Set([...(m.model ? [m.model] : []), ...(m.models ?? [])])];
@@ -81,6 +106,7 @@ export function fromNoteTrace(t: NoteTrace): AttachedTrace {
     models,
     ...(m.title !== undefined ? { title: m.title } : {}),
     ...(m.files ? { files: m.files } : {}),
+    ...linesOf(m.lines, m.files),
     ...(m.start ? { start: m.start } : {}),
     ...(m.end ? { end: m.end } : {}),
     ...(m.tools ? { tools: m.tools } : {}),

@@ -111,4 +111,34 @@ test("Claude Code: Write, Edit with replace_all and MultiEdit, then the person's
   // auth.py: 1 was there; 2-3 blank lines of the Write... 4-7 the class; 8-10 Alice's.
   // db.py: line 3 was rewritten by the person after the agent; line 7 is the agent's.
   expect(rangesOf(note, SESSIONS.claude)).toEqual({ "src/auth.py": "2-7", "src/db.py": "7" });
+  // blame gives every line to its author: the parent's lines to their commits, then exactly.
+  expect(owners(shop, "src/auth.py")).toEqual([
+    "human",
+    ...Array(6).fill(`${SESSIONS.claude} line`),
+    "human",
+    "human",
+    "human",
+  ]);
+  expect(owners(shop, "src/db.py")).toEqual([
+    "human",
+    "human",
+    "human",
+    "human",
+    "human",
+    "human",
+    `${SESSIONS.claude} line`,
+  ]);
 });
+
+/** Each line's owner per `git traces blame --json`: trace IDs and match, or "human". */
+function owners(shop: ReturnType<typeof makeShop>, file: string): string[] {
+  const r = shop.git(["traces", "blame", "--json", "--no-summary", file]);
+  expect(r.exitCode).toBe(0);
+  return r.out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l))
+    .map((l) =>
+      l.attribution === "agent" ? `${l.traces.map((t: { id: string }) => t.id).join("+")} ${l.match}` : l.attribution,
+    );
+}
