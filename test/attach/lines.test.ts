@@ -4,7 +4,7 @@
 // its real author.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { claudeTranscript, codexTranscript, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, type Sandbox } from "../helpers/sandbox.ts";
@@ -15,7 +15,11 @@ beforeAll(() => {
   requireBinary();
   box = makeSandbox("lines");
 });
-afterAll(() => box?.cleanup());
+const boxes: Sandbox[] = [];
+afterAll(() => {
+  box?.cleanup();
+  for (const b of boxes) b.cleanup();
+});
 
 /** Replaces a transcript's records, keeping its file time (the detection window). */
 function rewrite(path: string, records: object[]): void {
@@ -142,3 +146,75 @@ function owners(shop: ReturnType<typeof makeShop>, file: string): string[] {
       l.attribution === "agent" ? `${l.traces.map((t: { id: string }) => t.id).join("+")} ${l.match}` : l.attribution,
     );
 }
+
+test("Codex apply_patch (two hunks and a move, sent through a shell) and Claude Code in one file, and the person", () => {
+  const b2 = makeSandbox("lines-codex");
+  boxes.push(b2);
+  const shop = makeShop(b2, ["claude-code", "codex"], { edits: false });
+  const repo = shop.repo;
+  writeFileSync(join(repo, "src", "db.py"), "import sqlite3\n\nDB = 'a'\n\n\ndef close():\n    pass\n");
+  expect(shop.git(["add", "-A"]).exitCode).toBe(0);
+  expect(shop.git(["commit", "-q", "-m", "db"], { env: at(b2.env, "2026-11-20T09:30:00Z") }).exitCode).toBe(0);
+  const patch = [
+    "*** Begin Patch",
+    "*** Update File: src/db.py",
+    "*** Move to: src/store.py",
+    "@@",
+    " import sqlite3",
+    " ",
+    "-DB = 'a'",
+    "+DB = 'shop.db'",
+    "@@ def close():",
+    "-    pass",
+    "+    conn.close()",
+    "+    return True",
+    "*** End Patch",
+  ].join("\n");
+  const codex = codexTranscript(b2.home);
+  const head = readFileSync(codex, "utf8").split("\n")[0]!.split("/home/dev/work/shop").join(repo);
+  const call = (ts: string, args: object) => ({
+    timestamp: ts,
+    type: "response_item",
+    payload: { type: "function_call", name: "shell", arguments: JSON.stringify(args), call_id: `c${ts}` },
+  });
+  rewrite(codex, [
+    JSON.parse(head),
+    {
+      timestamp: "2026-11-20T10:00:00.500Z",
+      type: "response_item",
+      payload: { type: "message", role: "user", content: [{ type: "input_text", text: "Rename db.py to store.py" }] },
+    },
+    call("2026-11-20T10:00:01.000Z", {
+      command: ["bash", "-lc", `apply_patch <<'EOF'\n${patch}\nEOF\n`],
+      workdir: repo,
+    }),
+  ]);
+  // Then Claude Code adds a function to the moved file.
+  rewrite(
+    claudeTranscript(b2.home, repo),
+    claudeSession(repo, [
+      {
+        name: "Edit",
+        file: "src/store.py",
+        input: {
+          old_string: "    return True\n",
+          new_string: "    return True\n\n\ndef open_db():\n    return sqlite3.connect(DB)\n",
+        },
+      },
+    ]).map((r) => JSON.parse(JSON.stringify(r).replaceAll("10:00:01.000Z", "10:00:09.000Z"))),
+  );
+  // The person: renames the variable on one of Claude's lines.
+  const text =
+    "import sqlite3\n\nDB = 'shop.db'\n\n\ndef close():\n    conn.close()\n    return True\n\n\ndef open_db():\n    return sqlite3.connect(DB, timeout=5)\n";
+  rmSync(join(repo, "src", "db.py"));
+  writeFileSync(join(repo, "src", "store.py"), text);
+  expect(shop.git(["add", "-A"]).exitCode).toBe(0);
+  expect(shop.git(["commit", "-q", "-m", "store"], { env: at(b2.env, "2026-11-20T10:05:00Z") }).exitCode).toBe(0);
+  const note = shop.note();
+  expect(rangesOf(note, SESSIONS.codex)).toEqual({ "src/store.py": "3,7-8" });
+  expect(rangesOf(note, SESSIONS.claude)).toEqual({ "src/store.py": "9-11" });
+  const H = "human";
+  const X = `${SESSIONS.codex} line`;
+  const C = `${SESSIONS.claude} line`;
+  expect(owners(shop, "src/store.py")).toEqual([H, H, X, H, H, H, X, X, C, C, C, H]);
+});
