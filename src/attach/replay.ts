@@ -75,45 +75,68 @@ function splice(file: Replayed, a: number, b: number, next: string[], owner: str
   file.owners.splice(a, b - a, ...owners);
 }
 
-/** The line holding character `offset` of the joined lines, with `starts` their offsets. */
-function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
+/** Where a text was found: from column `col` of line `a` to column `endCol` (exclusive) of line `b`. */
+interface Found {
+  a: number;
+  col: number;
+  b: number;
+  endCol: number;
+}
+
+/**
+ * The first occurrence of `old` at or after (line, col), found line by line (as in the joined
+ * text, without joining it: a file of 2,000 lines meets hundreds of edits).
+ */
+function find(lines: readonly string[], old: string, line: number, col: number): Found | null {
+  const nl = old.indexOf("\n");
+  if (nl < 0) {
+    // Inside one line.
+    for (let i = line; i < lines.length; i++) {
+      const at = lines[i]!.indexOf(old, i === line ? col : 0);
+      if (at >= 0) return { a: i, col: at, b: i, endCol: at + old.length };
+    }
+    return null;
   }
-  return lo;
+  // Across lines: it ends the line it starts in, takes whole lines, and begins the last.
+  const segments = splitLines(old);
+  const head = segments[0]!;
+  const last = segments[segments.length - 1]!;
+  const tail = last.endsWith("\n") ? "" : last;
+  const middle = segments.slice(1, tail ? -1 : undefined);
+  for (let i = line; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.endsWith(head)) continue;
+    const start = l.length - head.length;
+    if (i === line && start < col) continue;
+    let ok = true;
+    for (let k = 0; k < middle.length && ok; k++) ok = lines[i + 1 + k] === middle[k];
+    if (!ok) continue;
+    const b = i + middle.length + (tail ? 1 : 0);
+    if (tail && !(lines[b] ?? "").startsWith(tail)) continue;
+    return { a: i, col: start, b, endCol: tail ? tail.length : lines[b]!.length };
+  }
+  return null;
 }
 
 /** Applies one replace; false when its old text is not in the file. */
 function replace(file: Replayed, old: string, now: string, all: boolean, owner: string): boolean {
-  let text = file.lines.join("");
   if (old === "") {
-    if (text !== "") return false;
+    if (file.lines.length) return false;
     splice(file, 0, 0, splitLines(now), owner);
     return true;
   }
-  let from = text.indexOf(old);
-  if (from < 0) return false;
-  while (from >= 0) {
-    const starts: number[] = [];
-    let o = 0;
-    for (const l of file.lines) {
-      starts.push(o);
-      o += l.length;
-    }
-    const a = lineAt(starts, from);
-    const last = lineAt(starts, from + old.length - 1);
-    const b = last + 1;
-    const lineEnd = b < starts.length ? starts[b]! : text.length;
-    const replaced = text.slice(starts[a]!, from) + now + text.slice(from + old.length, lineEnd);
-    splice(file, a, b, splitLines(replaced), owner);
+  let found = find(file.lines, old, 0, 0);
+  if (!found) return false;
+  while (found) {
+    const { a, col, b, endCol } = found;
+    const before = file.lines[a]!.slice(0, col) + now;
+    splice(file, a, b + 1, splitLines(before + file.lines[b]!.slice(endCol)), owner);
     if (!all) return true;
-    const after = starts[a]! + (from - starts[a]!) + now.length;
-    text = file.lines.join("");
-    from = text.indexOf(old, after);
+    // Go on after the new text.
+    const done = splitLines(before);
+    const line = before === "" ? a : before.endsWith("\n") ? a + done.length : a + done.length - 1;
+    const col2 = before === "" || before.endsWith("\n") ? 0 : done[done.length - 1]!.length;
+    found = find(file.lines, old, line, col2);
   }
   return true;
 }

@@ -209,6 +209,17 @@ describe("replay: the owner of every line", () => {
     ]);
   });
 
+  test("old text across lines: starting mid-line, ending mid-line; replace_all across lines", () => {
+    expect(owners({ f: "a\nkb\ncd\ne\n" }, [["S", rep("f", "b\nc", "X")]], "f")).toEqual(["- a", "S kXd", "- e"]);
+    expect(owners({ f: "x\ny\nq\nx\ny\n" }, [["S", rep("f", "x\ny\n", "z\n", true)]], "f")).toEqual([
+      "S z",
+      "- q",
+      "S z",
+    ]);
+    // The new text holds the old: replace_all goes on after it, not into it.
+    expect(owners({ f: "ab ab\n" }, [["S", rep("f", "ab", "abab", true)]], "f")).toEqual(["S abab abab"]);
+  });
+
   test("a Write over an existing file: lines kept at its start and end keep their owner", () => {
     const write: FileWrite = { path: "f", op: "write", content: "a\nNEW\nc\n" };
     expect(owners({ f: "a\nb\nc\n" }, [["S", write]], "f")).toEqual(["- a", "S NEW", "- c"]);
