@@ -38,3 +38,31 @@ export function parseRanges(text: string): [number, number][] | null {
   }
   return out;
 }
+
+/** Ranges in any order, overlapping or touching, as sorted disjoint ones (touching ones joined). */
+export function mergeRanges(pairs: readonly (readonly [number, number])[]): [number, number][] {
+  const sorted = [...pairs].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out.at(-1);
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * Another tool's ranges (git-ai's attestation lines: `1-10,15-20`), read leniently: parts
+ * in any order, bad parts skipped, at most MAX_RANGES read.
+ */
+export function looseRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (const part of text.split(",").slice(0, MAX_RANGES)) {
+    const m = RANGE.exec(part);
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (a >= 1 && b >= a && Number.isSafeInteger(b)) out.push([a, b]);
+  }
+  return mergeRanges(out);
+}
