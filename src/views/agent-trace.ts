@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import type { CommitStamp } from "../git/revisions.ts";
 import { modelId } from "../traces/model-id.ts";
-import type { AttachedTrace } from "./attached.ts";
+import { type AttachedTrace, rangesOf } from "./attached.ts";
 import type { AddedRange, FileAdditions } from "./diff-hunks.ts";
 
 export const AGENT_TRACE_VERSION = "0.1.0";
@@ -235,15 +235,15 @@ export function buildRecord(input: RecordInput): AgentTraceRecord {
   for (const f of [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const rs = ranges(f.ranges);
     const writers = traces.filter((_t, i) => listed[i]!.has(f.path));
-    const exact = writers.filter((t) => t.lines?.[f.path]);
+    const exact = writers.filter((t) => rangesOf(t, f.path));
     let conversations: Conversation[];
     if (exact.length) {
-      const of = (t: AttachedTrace) => t.lines![f.path]!;
+      const of = (t: AttachedTrace) => rangesOf(t, f.path)!;
       conversations = exact
         .map((t) => conversationOf(t, input.local.get(t.id), ranges(pick(f.ranges, (n) => holds(of(t), n)))))
         .filter((c) => c.ranges.length);
       const rest = ranges(pick(f.ranges, (n) => !exact.some((t) => holds(of(t), n))));
-      const loose = writers.filter((t) => !t.lines?.[f.path]);
+      const loose = writers.filter((t) => !rangesOf(t, f.path));
       if (rest.length)
         conversations.push(
           ...(loose.length

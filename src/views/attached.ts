@@ -39,6 +39,11 @@ export interface AttachedTrace {
   tokens?: Record<string, number>;
 }
 
+/** The trace's line ranges for one file of its commit; undefined when the note gives none (file-level). */
+export function rangesOf(t: AttachedTrace, file: string): [number, number][] | undefined {
+  return t.lines && Object.hasOwn(t.lines, file) ? t.lines[file] : undefined;
+}
+
 /** What one note gives: at most MAX_NOTE_TRACES traces, and how many more it named. */
 export interface NoteTraces {
   traces: AttachedTrace[];
@@ -217,6 +222,8 @@ export interface TraceUse {
   trace: AttachedTrace;
   /** Commits whose notes name the trace. */
   commits: string[];
+  /** Commit -> the trace's line ranges there, for the commits whose notes give them. */
+  lines?: Map<string, Record<string, [number, number][]>>;
 }
 
 /** Trace ID -> what the notes say of it, and the commits it is attached to. */
@@ -224,20 +231,26 @@ export function traceIndex(attached: ReadonlyMap<string, AttachedTrace[]>): Map<
   const index = new Map<string, TraceUse>();
   for (const [commit, traces] of attached) {
     for (const t of traces) {
-      const use = index.get(t.id);
-      if (!use) index.set(t.id, { trace: t, commits: [commit] });
+      let use = index.get(t.id);
+      if (!use) index.set(t.id, (use = { trace: t, commits: [commit] }));
       else {
         if (!use.commits.includes(commit)) use.commits.push(commit);
         use.trace = mergeAttached(use.trace, t);
       }
+      if (t.lines && !use.lines?.has(commit)) (use.lines ??= new Map()).set(commit, t.lines);
     }
   }
   return index;
 }
 
-/** One trace named in several notes: the first says most, the others fill gaps, files unite. */
+/**
+ * One trace named in several notes: the first says most, the others fill gaps, files unite.
+ * Line ranges belong to one commit each: the merged trace has none (TraceUse.lines keeps them).
+ */
 export function mergeAttached(a: AttachedTrace, b: AttachedTrace): AttachedTrace {
-  const out: AttachedTrace = { ...b, ...a, models: [...new Set([...a.models, ...b.models])] };
+  const { lines: _a, ...first } = a;
+  const { lines: _b, ...second } = b;
+  const out: AttachedTrace = { ...second, ...first, models: [...new Set([...a.models, ...b.models])] };
   if (a.files || b.files) out.files = [...new Set([...(a.files ?? []), ...(b.files ?? [])])];
   if (a.end && b.end && b.end > a.end) out.end = b.end;
   if (a.start && b.start && b.start < a.start) out.start = b.start;

@@ -8,7 +8,7 @@
 // known to have touched the file, and marked `match: "commit"` so that readers can tell.
 // Lines of commits with no such trace are human; lines not committed yet are neither.
 
-import type { AttachedTrace } from "./attached.ts";
+import { type AttachedTrace, rangesOf } from "./attached.ts";
 import type { Blame, BlameCommit, BlameLine, BlameSource } from "./blame-porcelain.ts";
 
 export type Attribution = "agent" | "human" | "uncommitted";
@@ -66,15 +66,15 @@ function fileTraces(traces: readonly AttachedTrace[] | undefined, filename: stri
   const listed = all.filter((t) => t.files?.includes(filename));
   if (listed.length) {
     const any: LineTraces = { attribution: "agent", traces: listed, match: "file" };
-    const exact = listed.filter((t) => t.lines?.[filename]);
+    const exact = listed.filter((t) => rangesOf(t, filename));
     if (exact.length === 0) return { any };
-    const loose = listed.filter((t) => !t.lines?.[filename]);
+    const loose = listed.filter((t) => !rangesOf(t, filename));
     const otherwise: LineTraces = loose.length ? { attribution: "agent", traces: loose, match: "file" } : HUMAN;
     // Line -> its traces; one object per distinct set, so that readers can group by identity.
     const byLine = new Map<number, LineTraces>();
     const bySet = new Map<string, LineTraces>();
     for (const t of exact)
-      for (const [a, b] of t.lines![filename]!)
+      for (const [a, b] of rangesOf(t, filename)!)
         for (let n = a; n <= b; n++) {
           const prev = byLine.get(n);
           const set = prev ? [...prev.traces, t] : [t];

@@ -65,6 +65,8 @@ export const ShowOutputSchema = v.object({
       commits: v.array(CommitRefSchema),
       /** What the notes say of it; null for a session no commit names. */
       note: v.nullable(AttachedTraceSchema),
+      /** Which lines of which files it wrote, per commit, where the notes give line ranges (`3-10,15`). */
+      lines: v.array(v.object({ commit: v.string(), path: v.string(), ranges: v.string(), count: v.number() })),
       /** The session in the common trace model, when its content is on this machine. */
       trace: v.nullable(TraceSchema),
       /** Why a transcript that is here could not be read, or why shared content here is not a valid trace. */

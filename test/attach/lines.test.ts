@@ -123,6 +123,17 @@ test("Claude Code: Write, Edit with replace_all and MultiEdit, then the person's
     "human",
     "human",
   ]);
+  // show says which lines of which files the session wrote.
+  const show = shop.git(["traces", "show", SESSIONS.claude]);
+  expect(show.out).toMatch(
+    /Lines written:\n +[0-9a-f]{12} {2}src\/auth\.py {2}2-7 {2}\(6 lines\)\n +[0-9a-f]{12} {2}src\/db\.py {4}7 {2}\(1 line\)\n/,
+  );
+  const json = JSON.parse(shop.git(["traces", "show", "--json", SESSIONS.claude]).out);
+  expect(json.traces[0].lines.map((l: { path: string; ranges: string }) => `${l.path} ${l.ranges}`)).toEqual([
+    "src/auth.py 2-7",
+    "src/db.py 7",
+  ]);
+  expect(json.traces[0].trace.writes).toBeUndefined();
   expect(owners(shop, "src/db.py")).toEqual([
     "human",
     "human",
