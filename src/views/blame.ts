@@ -220,7 +220,7 @@ export function summarizeBlame(blame: Blame, tracesOf: TracesOf): BlameSummary {
   ]);
 }
 
-function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {
+export function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {
   const groups = new Map<string, Share>();
   // Lines of one commit and file share their traces array: each is labelled once.
   const labelled = new Map<readonly AttachedTrace[], { key: string; by: AgentModel[] }>();

@@ -134,6 +134,26 @@ test("Claude Code: Write, Edit with replace_all and MultiEdit, then the person's
     "src/db.py 7",
   ]);
   expect(json.traces[0].trace.writes).toBeUndefined();
+  // stats: the commit added 9 lines to auth.py and 2 to db.py; 7 are Claude Code's.
+  const stats = JSON.parse(shop.git(["traces", "stats", "HEAD", "--json"]).out);
+  expect(stats).toMatchObject({ range: "HEAD", commits: 1, lines: 11, exact: 11 });
+  expect(stats.shares.map((s: { attribution: string; lines: number }) => [s.attribution, s.lines])).toEqual([
+    ["agent", 7],
+    ["human", 4],
+  ]);
+  expect(shop.git(["traces", "stats", "HEAD"]).out).toBe(
+    "Lines added in HEAD: 11 in 1 commit\n  63.6%  7  claude-code claude-sonnet-4-5-20250929\n  36.4%  4  human\n" +
+      "  (100.0% of them line-exact: the rest by the files a note lists)\n",
+  );
+  // The same figures at the top of summary --markdown.
+  const md = shop.git(["traces", "summary", "--markdown", "HEAD"]).out.split("\n");
+  expect(md.slice(0, 5)).toEqual([
+    "### Agent traces in `HEAD`",
+    "",
+    "1 commit, all with agent traces.",
+    "",
+    "**Lines added:** 11: claude-code claude-sonnet-4-5-20250929 63.6% (7), human 36.4% (4)",
+  ]);
   expect(owners(shop, "src/db.py")).toEqual([
     "human",
     "human",
