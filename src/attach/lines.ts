@@ -9,11 +9,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { diffTexts } from "../git/diff.ts";
+import { diffTexts, type LineHunk } from "../git/diff.ts";
 import { readFilesAt } from "../git/objects.ts";
 import type { CommitInfo } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
-import { toRanges } from "../notes/ranges.ts";
+import { parseRanges, toRanges } from "../notes/ranges.ts";
 import type { Trace } from "../traces/model.ts";
 import { type OwnedWrite, ownersAtCommit, replayWrites, splitLines } from "./replay.ts";
 
@@ -124,5 +124,57 @@ export function lineRanges(
       onError(e);
     }
   }
+  return out;
+}
+
+/** Line `n` of the old side of a zero-context diff on its new side; null when the diff changed it. */
+function mapLine(hunks: readonly LineHunk[], n: number): number | null {
+  let delta = 0;
+  for (const h of hunks) {
+    // `-a,0` inserts after old line a; other hunks start at their first old line.
+    if (n < (h.count === 0 ? h.start + 1 : h.start)) break;
+    if (h.count > 0 && n < h.start + h.count) return null;
+    delta += h.newCount - h.count;
+  }
+  return n + delta;
+}
+
+/**
+ * A trace's line ranges on commit `from`, carried onto commit `to` (a cherry-pick, a squash, a
+ * rebased commit): a line keeps its owner where the diff of the file from -> to left it as it
+ * was; lines the diff changed are dropped. A file `to` lacks is left out (file-level).
+ */
+export function carryLines(
+  git: GitRunner,
+  from: string,
+  to: string,
+  lines: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const files = Object.keys(lines);
+  if (files.length === 0) return {};
+  const before = readFilesAt(git, from, files);
+  const after = readFilesAt(git, to, files);
+  const present = files.filter((f) => before.has(f) && after.has(f) && parseRanges(lines[f]!) !== null);
+  const scratch = mkdtempSync(join(tmpdir(), "git-traces-lines-"));
+  let hunks: LineHunk[][];
+  try {
+    hunks = diffTexts(
+      git,
+      scratch,
+      present.map((f) => [before.get(f)!, after.get(f)!] as const),
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const out: Record<string, string> = {};
+  present.forEach((f, i) => {
+    const kept: number[] = [];
+    for (const [a, b] of parseRanges(lines[f]!)!)
+      for (let n = a; n <= b; n++) {
+        const m = mapLine(hunks[i]!, n);
+        if (m !== null) kept.push(m);
+      }
+    out[f] = toRanges(kept);
+  });
   return out;
 }

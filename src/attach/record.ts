@@ -2,7 +2,7 @@
 // commits it was copied from) and write them into the notes, in one notes commit.
 
 import { agentFromEnv, matchTraces, prepareDetection, WINDOW_S, type Prepared } from "./detect.ts";
-import { lineRanges } from "./lines.ts";
+import { carryLines, lineRanges } from "./lines.ts";
 import { writeLog } from "../base/report.ts";
 import { noteLines } from "./note-lines.ts";
 import { commitsSince, refExistsOnDisk, type CommitInfo, type RepoState } from "../git/repo.ts";
@@ -22,9 +22,25 @@ export interface RecordOptions {
   prepared?: Prepared;
 }
 
-/** Lines of `note` about traces, ready to merge into another note. */
-function tracesOf(note: string): string[] {
-  return parseNote(note).traces.flatMap((t) => [tracesLine(t.id, t.url), ...(t.meta ? [metaLine(t.id, t.meta)] : [])]);
+/**
+ * Lines of `note` about traces, ready to merge into another note; `carry` turns line ranges
+ * of the note's commit into the new commit's (attach/lines.ts carryLines).
+ */
+function tracesOf(note: string, carry?: (lines: Record<string, string>) => Record<string, string>): string[] {
+  return parseNote(note).traces.flatMap((t) => {
+    let meta = t.meta;
+    if (meta?.lines && carry) {
+      const { lines, ...rest } = meta;
+      let carried: Record<string, string> | undefined;
+      try {
+        carried = carry(lines);
+      } catch {
+        // Unreadable here: the files keep file-level meaning.
+      }
+      meta = carried && Object.keys(carried).length ? { ...rest, lines: carried } : rest;
+    }
+    return [tracesLine(t.id, t.url), ...(meta ? [metaLine(t.id, meta)] : [])];
+  });
 }
 
 export async function recordNewCommits(ctx: TraceWork, before: RepoState, opts: RecordOptions = {}): Promise<void> {
@@ -37,7 +53,12 @@ export async function recordNewCommits(ctx: TraceWork, before: RepoState, opts: 
   if (copies?.size) {
     const sources = [...new Set([...copies.values()].flat())];
     const notes = readNotes(ctx.git, sources);
-    for (const [commit, from] of copies) for (const s of from) add(commit, tracesOf(notes.get(s) ?? ""));
+    for (const [commit, from] of copies)
+      for (const s of from)
+        add(
+          commit,
+          tracesOf(notes.get(s) ?? "", (l) => carryLines(ctx.git, s, commit, l)),
+        );
   }
 
   // Sessions read while git ran were read only after the settings said yes.

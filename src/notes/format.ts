@@ -4,6 +4,7 @@
 //   traces:<id>[ <url>]                 byte-compatible with the traces.com CLI
 //   traces-meta:<id> <one-line JSON>    what a collaborator needs without the transcript
 
+import { mergeRanges, parseRanges } from "./ranges.ts";
 import * as v from "valibot";
 import { isTraceId } from "../traces/id.ts";
 import { cutTitle } from "../traces/title.ts";
@@ -60,7 +61,7 @@ export interface ParsedNote {
   leftOut: number;
 }
 
-/** Several meta lines for one ID (after a merge): newest `end` first, files united. */
+/** Several meta lines for one ID (after a merge): newest `end` first, files and line ranges united. */
 export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined {
   if (metas.length === 0) return undefined;
   const sorted = [...metas].sort((a, b) =>
@@ -71,6 +72,21 @@ export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined 
   const files = new Set<string>();
   for (const m of sorted) for (const f of m.files ?? []) files.add(f);
   if (files.size) out.files = [...files];
+  // Line ranges unite file by file (the lines of one commit, from two writers or a squash).
+  if (sorted.filter((m) => m.lines).length > 1) {
+    const byFile = new Map<string, [number, number][]>();
+    for (const m of sorted)
+      for (const [f, text] of Object.entries(m.lines ?? {})) {
+        const r = parseRanges(text);
+        if (r) byFile.set(f, [...(byFile.get(f) ?? []), ...r]);
+      }
+    const lines: Record<string, string> = Object.create(null);
+    for (const [f, r] of byFile)
+      lines[f] = mergeRanges(r)
+        .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
+        .join(",");
+    out.lines = lines;
+  }
   return out;
 }
 

@@ -163,6 +163,20 @@ test("Claude Code: Write, Edit with replace_all and MultiEdit, then the person's
     "human",
     `${SESSIONS.claude} line`,
   ]);
+
+  // History keeps it: cherry-picked onto a branch where db.py got two lines at its top, the
+  // ranges move with the lines.
+  const picked = shop.git(["rev-parse", "HEAD"]).out.trim();
+  expect(shop.git(["checkout", "-q", "-b", "other", "HEAD~1"]).exitCode).toBe(0);
+  writeFileSync(
+    join(repo, "src", "db.py"),
+    "# header\n# more\nimport sqlite3\n\nDB = 'shop.db'\n\n\ndef connect():\n    return sqlite3.connect(DB)\n",
+  );
+  expect(shop.git(["commit", "-q", "-am", "header"], { env: at(box.env, "2026-11-20T10:06:00Z") }).exitCode).toBe(0);
+  const pick = shop.git(["cherry-pick", picked], { env: at(box.env, "2026-11-20T10:07:00Z") });
+  expect(pick.exitCode).toBe(0);
+  expect(rangesOf(shop.note(), SESSIONS.claude)).toEqual({ "src/auth.py": "2-7", "src/db.py": "9" });
+  expect(owners(shop, "src/db.py").at(-1)).toBe(`${SESSIONS.claude} line`);
 });
 
 /** Each line's owner per `git traces blame --json`: trace IDs and match, or "human". */

@@ -132,3 +132,21 @@ describe("merging", () => {
     expect(removeFromNote("traces:a\n", new Set(["a"]))).toBe("");
   });
 });
+
+describe("line ranges in traces-meta", () => {
+  test("written as given, and united file by file when meta lines of one ID meet", () => {
+    const a = { agent: "codex", files: ["a.py", "b.py"], lines: { "a.py": "1-3,9", "b.py": "" }, end: "2" };
+    const b = { agent: "codex", files: ["a.py"], lines: { "a.py": "4,10-12" }, end: "1" };
+    expect(metaLine("x1", a)).toBe(
+      'traces-meta:x1 {"v":1,"agent":"codex","files":["a.py","b.py"],"lines":{"a.py":"1-3,9","b.py":""},"end":"2"}',
+    );
+    expect({ ...combineMeta([b, a])!.lines }).toEqual({ "a.py": "1-4,9-12", "b.py": "" });
+    expect(combineMeta([a])!.lines).toEqual(a.lines);
+  });
+
+  test("a meta line too long with its ranges is written without them", () => {
+    const lines = { "a.py": Array.from({ length: 20_000 }, (_, i) => `${2 * i + 1}`).join(",") };
+    const line = metaLine("x1", { agent: "codex", files: ["a.py"], lines });
+    expect(line).toBe('traces-meta:x1 {"v":1,"agent":"codex","files":["a.py"]}');
+  });
+});
