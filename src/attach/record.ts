@@ -9,6 +9,8 @@ import { commitsSince, refExistsOnDisk, type CommitInfo, type RepoState } from "
 import { skipQuietly, tracingEnabled } from "./settings.ts";
 import { mergeIntoNote, metaLine, NOTES_REF, parseNote, tracesLine } from "../notes/format.ts";
 import { readNotes, updateNotes } from "../notes/store.ts";
+import { revisionCommits } from "../git/revisions.ts";
+import type { GitRunner } from "../git/runner.ts";
 import type { TraceWork } from "./context.ts";
 
 export interface RecordOptions {
@@ -20,6 +22,26 @@ export interface RecordOptions {
   fresh?: boolean;
   /** Sessions already found and read (while git ran), tracing known to be on. */
   prepared?: Prepared;
+}
+
+/**
+ * New meta lines for a note that has some for the same traces (an amend, whose note git
+ * copied and whose ranges were carried): where the new one gives a file no ranges (its
+ * payloads were committed before the parent, say), the ranges the note had stay, files united.
+ */
+function keepRanges(current: string, add: readonly string[]): string[] {
+  if (!current.includes('"lines":')) return [...add];
+  const before = new Map(parseNote(current).traces.map((t) => [t.id, t.meta]));
+  const fresh = parseNote(add.join("\n")).traces;
+  return add.map((line) => {
+    if (!line.startsWith("traces-meta:")) return line;
+    const t = fresh.find((x) => line.startsWith(`traces-meta:${x.id} `));
+    const old = t ? before.get(t.id) : undefined;
+    if (!t?.meta || !old?.lines) return line;
+    const files = [...new Set([...(t.meta.files ?? []), ...(old.files ?? [])])];
+    const lines = { ...old.lines, ...t.meta.lines };
+    return metaLine(t.id, { ...t.meta, files, lines });
+  });
 }
 
 /**
@@ -83,11 +105,67 @@ export async function recordNewCommits(ctx: TraceWork, before: RepoState, opts: 
   if (enabled === undefined && !tracingEnabled(ctx, before.gitDir)) return;
   if (enabled === false) return;
   const last = commits.at(-1)!;
-  updateNotes(ctx.git, [...lines.keys()], (commit, current) => mergeIntoNote(current, lines.get(commit)!), {
-    message: `git-traces: ${ctx.inv.command}`,
-    // The user's own identity, as on the commit just made; no extra git call to ask for it.
-    ident: `${last.committerName} <${last.committerEmail}>`,
-    fresh: opts.fresh ?? false,
-    ...(opts.fresh ? { refExists: refExistsOnDisk(before.gitDir, NOTES_REF) } : {}),
+  updateNotes(
+    ctx.git,
+    [...lines.keys()],
+    (commit, current) => mergeIntoNote(current, keepRanges(current, lines.get(commit)!)),
+    {
+      message: `git-traces: ${ctx.inv.command}`,
+      // The user's own identity, as on the commit just made; no extra git call to ask for it.
+      ident: `${last.committerName} <${last.committerEmail}>`,
+      fresh: opts.fresh ?? false,
+      ...(opts.fresh ? { refExists: refExistsOnDisk(before.gitDir, NOTES_REF) } : {}),
+    },
+  );
+}
+
+/**
+ * After git copied notes onto rewritten commits (commit --amend, rebase: notes.rewriteRef),
+ * their line ranges still count lines of the old commits: carry them onto the new ones
+ * (attach/lines.ts carryLines). `pairs` are [old, new]; returns the commits whose note changed.
+ */
+export function carryCopiedLines(git: GitRunner, pairs: readonly (readonly [string, string])[]): string[] {
+  const updates = new Map<string, string[]>();
+  const notes = readNotes(
+    git,
+    pairs.map(([, to]) => to),
+  );
+  for (const [from, to] of pairs) {
+    const note = notes.get(to);
+    if (!note?.includes('"lines":')) continue;
+    const lines: string[] = [];
+    for (const t of parseNote(note).traces) {
+      if (!t.meta?.lines) continue;
+      const { lines: ranges, ...rest } = t.meta;
+      const carried = carryLines(git, from, to, ranges);
+      lines.push(metaLine(t.id, Object.keys(carried).length ? { ...rest, lines: carried } : rest));
+    }
+    if (lines.length) updates.set(to, lines);
+  }
+  if (updates.size === 0) return [];
+  return updateNotes(git, [...updates.keys()], (commit, current) => mergeIntoNote(current, updates.get(commit)!), {
+    message: "git-traces: carry line ranges",
   });
+}
+
+/**
+ * The commits a rebase rewrote, [old, new], from the tips before and after it: a new commit
+ * whose note git copied byte for byte from exactly one old commit of the same subject.
+ */
+export function rewrittenPairs(git: GitRunner, oldTip: string, newTip: string): [string, string][] {
+  const olds = revisionCommits(git, [`${newTip}..${oldTip}`]).slice(-1000);
+  const news = revisionCommits(git, [`${oldTip}..${newTip}`]).slice(-1000);
+  if (!olds.length || !news.length) return [];
+  const notes = readNotes(
+    git,
+    [...olds, ...news].map((c) => c.oid),
+  );
+  const pairs: [string, string][] = [];
+  for (const n of news) {
+    const note = notes.get(n.oid);
+    if (!note?.includes('"lines":')) continue;
+    const same = olds.filter((o) => o.subject === n.subject && notes.get(o.oid) === note);
+    if (same.length === 1) pairs.push([same[0]!.oid, n.oid]);
+  }
+  return pairs;
 }

@@ -177,6 +177,30 @@ test("Claude Code: Write, Edit with replace_all and MultiEdit, then the person's
   expect(pick.exitCode).toBe(0);
   expect(rangesOf(shop.note(), SESSIONS.claude)).toEqual({ "src/auth.py": "2-7", "src/db.py": "9" });
   expect(owners(shop, "src/db.py").at(-1)).toBe(`${SESSIONS.claude} line`);
+
+  // An amend two days later (no session in reach) that adds a line at db.py's top: git copies
+  // the note, the ranges follow the lines.
+  const db = join(repo, "src", "db.py");
+  writeFileSync(db, `# license\n${readFileSync(db, "utf8")}`);
+  const later = at(box.env, "2026-11-22T10:00:00Z");
+  expect(shop.git(["commit", "-q", "-a", "--amend", "--no-edit"], { env: later }).exitCode).toBe(0);
+  expect(rangesOf(shop.note(), SESSIONS.claude)).toEqual({ "src/auth.py": "2-7", "src/db.py": "10" });
+
+  // A rebase onto a commit that adds a line at auth.py's top: the same.
+  expect(shop.git(["checkout", "-q", "-b", "up", "HEAD~1"]).exitCode).toBe(0);
+  const authPath = join(repo, "src", "auth.py");
+  writeFileSync(authPath, `# top\n${readFileSync(authPath, "utf8")}`);
+  expect(shop.git(["commit", "-q", "-am", "top"], { env: later }).exitCode).toBe(0);
+  expect(shop.git(["checkout", "-q", "other"]).exitCode).toBe(0);
+  const rebase = shop.git(["rebase", "-q", "up"], { env: later });
+  expect([rebase.exitCode, rebase.err]).toEqual([0, ""]);
+  expect(rangesOf(shop.note(), SESSIONS.claude)).toEqual({ "src/auth.py": "3-8", "src/db.py": "10" });
+  // (Line 1 is the "top" commit's, where detection finds the same session: not this test's matter.)
+  expect(owners(shop, "src/auth.py").slice(1, 9)).toEqual([
+    "human",
+    ...Array(6).fill(`${SESSIONS.claude} line`),
+    "human",
+  ]);
 });
 
 /** Each line's owner per `git traces blame --json`: trace IDs and match, or "human". */
