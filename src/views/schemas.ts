@@ -23,6 +23,8 @@ export const AttachedTraceSchema = v.object({
   models: v.array(v.string()),
   title: v.optional(v.string()),
   files: v.optional(v.array(v.string())),
+  /** File -> the lines of the commit's version the trace wrote, [first, last] pairs (line-level notes). */
+  lines: v.optional(v.record(v.string(), v.array(v.tuple([v.number(), v.number()])))),
   start: v.optional(v.string()),
   end: v.optional(v.string()),
   tools: v.optional(counts),
