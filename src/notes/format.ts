@@ -172,6 +172,13 @@ export function parseNote(text: string, opts: ParseOptions = {}): ParsedNote {
         other.push(line);
         continue;
       }
+      // Bad ranges cost only themselves (readers treat them as absent): said, the rest kept.
+      for (const [file, ranges] of Object.entries(meta.output.lines ?? {}))
+        if (parseRanges(ranges) === null || !meta.output.files?.includes(file))
+          problems.push({
+            line: i + 1,
+            reason: `"lines" of ${JSON.stringify(file).slice(0, 200)}: not ranges of a file in "files" (\`3-10,15\`)`,
+          });
       mention(m[1]!, i + 1)?.metas.push(meta.output);
       continue;
     }

@@ -150,3 +150,17 @@ describe("line ranges in traces-meta", () => {
     expect(line).toBe('traces-meta:x1 {"v":1,"agent":"codex","files":["a.py"]}');
   });
 });
+
+describe("line ranges that break the grammar", () => {
+  test("are a problem of the note (git traces note check), and readers keep the rest of the line", () => {
+    const note = [
+      "traces:x1",
+      'traces-meta:x1 {"files":["a.py"],"lines":{"a.py":"5-3","b.py":"1"}}',
+      'traces-meta:x2 {"files":["a.py"],"lines":{"a.py":"1-2,4"}}',
+      "traces:x2",
+    ].join("\n");
+    const parsed = parseNote(note);
+    expect(parsed.problems.map((p) => p.line)).toEqual([2, 2]);
+    expect(parsed.traces.map((t) => t.meta?.files)).toEqual([["a.py"], ["a.py"]]);
+  });
+});
