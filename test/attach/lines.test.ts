@@ -195,6 +195,11 @@ test("Claude Code: Write, Edit with replace_all and MultiEdit, then the person's
   const rebase = shop.git(["rebase", "-q", "up"], { env: later });
   expect([rebase.exitCode, rebase.err]).toEqual([0, ""]);
   expect(rangesOf(shop.note(), SESSIONS.claude)).toEqual({ "src/auth.py": "3-8", "src/db.py": "10" });
+  // An amend in the foreground (no terminal: GIT_TRACES_SYNC=1) carries them too.
+  writeFileSync(db, `# one more\n${readFileSync(db, "utf8")}`);
+  const sync = { ...later, GIT_TRACES_SYNC: "1" };
+  expect(shop.git(["commit", "-q", "-a", "--amend", "--no-edit"], { env: sync }).exitCode).toBe(0);
+  expect(rangesOf(shop.note(), SESSIONS.claude)).toEqual({ "src/auth.py": "3-8", "src/db.py": "11" });
   // (Line 1 is the "top" commit's, where detection finds the same session: not this test's matter.)
   expect(owners(shop, "src/auth.py").slice(1, 9)).toEqual([
     "human",
