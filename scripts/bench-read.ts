@@ -1,7 +1,8 @@
 // bun run scripts/bench-read.ts [--rounds N] [--max-wait SECONDS] [--keep]
 //
 // What the reading commands cost next to git's own. One repository of 2,000 commits, half
-// of them with a note in refs/notes/traces, and a 3,000-line file changed by 500 of them.
+// of them with a note in refs/notes/traces (the first with line ranges for it), and a
+// 3,000-line file changed by 500 of them.
 // In one run, interleaved: `git traces blame` against `git blame --porcelain` on that file
 // (target: at most 1.3x), `git traces log -n 1000` against `git log --notes=traces -n 1000`
 // (target: at most F + 30 ms over git's own time), and an empty compiled Bun program (F).

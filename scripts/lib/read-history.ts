@@ -52,6 +52,15 @@ export function history(): string {
       start: "2026-11-20T10:00:00Z",
       end: "2026-11-20T10:05:00Z",
       tools: { Edit: 2, Bash: 1 },
+      // Line-level attribution: the first commit's session wrote every other block of ten
+      // lines of big.txt, so blame looks up most lines by range.
+      ...(i === 1
+        ? {
+            lines: {
+              "big.txt": Array.from({ length: BIG_LINES / 20 }, (_, k) => `${20 * k + 1}-${20 * k + 10}`).join(","),
+            },
+          }
+        : {}),
     };
     out.push(`N inline :${i}\n${data(`traces:${id}\ntraces-meta:${id} ${JSON.stringify(meta)}\n`)}`);
     notes++;

@@ -56,7 +56,9 @@ export function withKnown(trace: Trace, known: Trace): Trace {
 }
 
 function encode(trace: Trace, source: SnapshotSource): string {
-  return `${JSON.stringify({ v: 1, source, trace })}\n`;
+  // The edit payloads (file contents) served the notes' line ranges; a snapshot keeps the session.
+  const { writes: _payloads, ...kept } = trace;
+  return `${JSON.stringify({ v: 1, source, trace: kept })}\n`;
 }
 
 /** The snapshot of `id`; null when there is none or it does not read as one. */

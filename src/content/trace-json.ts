@@ -1,5 +1,5 @@
 // A trace as JSON, in the two forms this tool keeps: the shared form (redacted, without the
-// local transcript path, canonical bytes) that goes into refs/traces/content, and the check
+// local transcript path nor the edit payloads, canonical bytes) that goes into refs/traces/content, and the check
 // every trace read back from JSON passes (a snapshot, or content a collaborator pushed).
 
 import * as v from "valibot";
@@ -14,7 +14,7 @@ export const MAX_TRACE_BYTES = 64 * 1024 * 1024;
  * `transcript`, which names a file on this machine only.
  */
 export function sharedForm(trace: Trace, home: string): Trace {
-  const { transcript: _local, ...rest } = trace;
+  const { transcript: _local, writes: _payloads, ...rest } = trace;
   return redactTrace(rest as Trace, { home });
 }
 

@@ -98,3 +98,28 @@ function decode(blobs: Map<string, Buffer>): Map<string, string> {
   for (const [oid, bytes] of blobs) out.set(oid, bytes.toString("utf8"));
   return out;
 }
+
+/**
+ * The text of files at a revision (`<rev>:<path>`), by path, through one `git cat-file
+ * --batch`; files absent there (or not blobs) are left out. Answers come in the order asked,
+ * so each is matched to its path, not to the blob ID git prints.
+ */
+export function readFilesAt(git: GitRunner, rev: string, paths: readonly string[]): Map<string, string> {
+  const asked = [...new Set(paths)].filter((p) => !p.includes("\n"));
+  const out = new Map<string, string>();
+  if (asked.length === 0) return out;
+  const buf = git.outBytes(BATCH, { input: `${asked.map((p) => `${rev}:${p}`).join("\n")}\n` });
+  let pos = 0;
+  for (const path of asked) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = buf.subarray(pos, nl).toString();
+    pos = nl + 1;
+    const m = / (\w+) (\d+)$/.exec(header);
+    if (!m || header.endsWith(" missing") || header.endsWith(" ambiguous")) continue;
+    const n = Number(m[2]);
+    if (m[1] === "blob") out.set(path, buf.subarray(pos, pos + n).toString("utf8"));
+    pos += n + 1;
+  }
+  return out;
+}

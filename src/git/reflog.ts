@@ -39,6 +39,13 @@ export function readAnchor(gitDir: string): Anchor | null {
   return m ? { line, head: m[2]! } : null;
 }
 
+/** Whether the HEAD reflog's last entry is a rebase finishing (`git rebase`, `git pull --rebase`). */
+export function rebaseJustFinished(gitDir: string): boolean {
+  const anchor = readAnchor(gitDir);
+  const message = anchor ? (ENTRY.exec(anchor.line)?.[3] ?? "") : "";
+  return /\(finish\): returning to /.test(message);
+}
+
 /** Subjects compared as git may have cleaned them up (white space). */
 export function sameSubject(a: string, b: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, " ").trim();

@@ -43,6 +43,15 @@ export async function recordCommitJob(job: CommitJob, env: Record<string, string
   if (!made) return;
   process.chdir(job.cwd);
   try {
+    // git copied the amended commit's note: its line ranges counted the old commit's lines.
+    if (job.amend) {
+      const { carryCopiedLines } = await import("../attach/record.ts");
+      try {
+        carryCopiedLines(ctx.git, [[job.anchor.head, made]]);
+      } catch (e) {
+        writeLog(job.gitDir, "commit", e);
+      }
+    }
     const found = await findSessions(ctx);
     const info = found ? await tipCommit(ctx.git, made) : null;
     const recorded = await recordCommit(ctx, found, job.amend, info);

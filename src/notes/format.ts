@@ -4,6 +4,7 @@
 //   traces:<id>[ <url>]                 byte-compatible with the traces.com CLI
 //   traces-meta:<id> <one-line JSON>    what a collaborator needs without the transcript
 
+import { mergeRanges, parseRanges } from "./ranges.ts";
 import * as v from "valibot";
 import { isTraceId } from "../traces/id.ts";
 import { cutTitle } from "../traces/title.ts";
@@ -29,6 +30,8 @@ export const TraceMetaSchema = v.looseObject({
   models: v.optional(v.array(v.string())),
   title: v.optional(v.string()),
   files: v.optional(v.array(v.string())),
+  /** File -> the lines of the commit's version this session wrote (`3-10,15`; notes/ranges.ts). */
+  lines: v.optional(v.record(v.string(), v.string())),
   start: v.optional(v.string()),
   end: v.optional(v.string()),
   tools: v.optional(v.record(v.string(), v.number())),
@@ -58,7 +61,7 @@ export interface ParsedNote {
   leftOut: number;
 }
 
-/** Several meta lines for one ID (after a merge): newest `end` first, files united. */
+/** Several meta lines for one ID (after a merge): newest `end` first, files and line ranges united. */
 export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined {
   if (metas.length === 0) return undefined;
   const sorted = [...metas].sort((a, b) =>
@@ -69,6 +72,21 @@ export function combineMeta(metas: readonly TraceMeta[]): TraceMeta | undefined 
   const files = new Set<string>();
   for (const m of sorted) for (const f of m.files ?? []) files.add(f);
   if (files.size) out.files = [...files];
+  // Line ranges unite file by file (the lines of one commit, from two writers or a squash).
+  if (sorted.filter((m) => m.lines).length > 1) {
+    const byFile = new Map<string, [number, number][]>();
+    for (const m of sorted)
+      for (const [f, text] of Object.entries(m.lines ?? {})) {
+        const r = parseRanges(text);
+        if (r) byFile.set(f, [...(byFile.get(f) ?? []), ...r]);
+      }
+    const lines: Record<string, string> = Object.create(null);
+    for (const [f, r] of byFile)
+      lines[f] = mergeRanges(r)
+        .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
+        .join(",");
+    out.lines = lines;
+  }
   return out;
 }
 
@@ -154,6 +172,13 @@ export function parseNote(text: string, opts: ParseOptions = {}): ParsedNote {
         other.push(line);
         continue;
       }
+      // Bad ranges cost only themselves (readers treat them as absent): said, the rest kept.
+      for (const [file, ranges] of Object.entries(meta.output.lines ?? {}))
+        if (parseRanges(ranges) === null || !meta.output.files?.includes(file))
+          problems.push({
+            line: i + 1,
+            reason: `"lines" of ${JSON.stringify(file).slice(0, 200)}: not ranges of a file in "files" (\`3-10,15\`)`,
+          });
       mention(m[1]!, i + 1)?.metas.push(meta.output);
       continue;
     }
@@ -181,7 +206,12 @@ export function metaLine(id: string, meta: TraceMeta): string {
   if (bounded.title !== undefined && bounded.title.length > MAX_TITLE)
     bounded.title = cutTitle(bounded.title, MAX_TITLE);
   if (bounded.files && bounded.files.length > MAX_FILES) bounded.files = bounded.files.slice(0, MAX_FILES);
-  const line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
+  let line = `traces-meta:${id} ${JSON.stringify(bounded)}`;
+  // Too long with its line ranges: without them (the files keep file-level meaning).
+  if (line.length > MAX_LINE && bounded.lines) {
+    const { lines: _ranges, ...rest } = bounded;
+    line = `traces-meta:${id} ${JSON.stringify(rest)}`;
+  }
   if (line.length > MAX_LINE)
     return `traces-meta:${id} ${JSON.stringify({ v: META_VERSION, agent: meta.agent, model: meta.model })}`;
   return line;

@@ -23,6 +23,7 @@ export async function catchUp(
   const noted = readNotes(git, commits);
   const bare = commits.filter((c) => !noted.has(c));
   if (bare.length === 0) return 0;
-  const attachments = await detectTraces({ git, state, commits: commitInfo(git, bare), env });
-  return writeAttachments(git, attachments, "git-traces: catch-up").length;
+  const infos = commitInfo(git, bare);
+  const attachments = await detectTraces({ git, state, commits: infos, env });
+  return writeAttachments(git, attachments, "git-traces: catch-up", infos).length;
 }

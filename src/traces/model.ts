@@ -79,7 +79,23 @@ export const TraceSchema = v.object({
   messages: v.array(MessageSchema),
   tokens: TokensSchema,
 });
-export type Trace = v.InferOutput<typeof TraceSchema>;
+/**
+ * What one edit tool call wrote, from its own payload (line-level attribution,
+ * src/attach/lines.ts). Local only: never shared, never in a note (content.ts strips it).
+ * `write` sets the whole file, `replace` swaps text (every occurrence with `all`), `delete`
+ * removes the file, `move` renames it. Paths are repo-relative like ToolCall.paths.
+ */
+export type FileWrite = { path: string; at?: string } & (
+  | { op: "write"; content: string }
+  | { op: "replace"; old: string; new: string; all?: boolean }
+  | { op: "delete" }
+  | { op: "move"; to: string }
+);
+
+export type Trace = v.InferOutput<typeof TraceSchema> & {
+  /** The edit payloads, in the order made, when the reader extracts them. */
+  writes?: FileWrite[];
+};
 
 export function emptyTokens(): Tokens {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };

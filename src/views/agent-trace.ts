@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import type { CommitStamp } from "../git/revisions.ts";
 import { modelId } from "../traces/model-id.ts";
-import type { AttachedTrace } from "./attached.ts";
+import { type AttachedTrace, rangesOf } from "./attached.ts";
 import type { AddedRange, FileAdditions } from "./diff-hunks.ts";
 
 export const AGENT_TRACE_VERSION = "0.1.0";
@@ -156,6 +156,43 @@ function ranges(list: readonly AddedRange[]) {
   return list.map((r) => ({ start_line: r.start, end_line: r.end, content_hash: contentHash(r.bytes) }));
 }
 
+/** The parts of added ranges whose lines `keep` says yes to, bytes cut at the line ends. */
+function pick(list: readonly AddedRange[], keep: (line: number) => boolean): AddedRange[] {
+  const out: AddedRange[] = [];
+  for (const r of list) {
+    let off = 0;
+    let from = -1;
+    let fromOff = 0;
+    for (let n = r.start; n <= r.end; n++) {
+      const nl = r.bytes.indexOf(10, off);
+      const end = nl < 0 ? r.bytes.length : nl + 1;
+      if (keep(n)) {
+        if (from < 0) [from, fromOff] = [n, off];
+      } else if (from >= 0) {
+        out.push({ start: from, end: n - 1, bytes: r.bytes.subarray(fromOff, off) });
+        from = -1;
+      }
+      off = end;
+    }
+    if (from >= 0) out.push({ start: from, end: r.end, bytes: r.bytes.subarray(fromOff, off) });
+  }
+  return out;
+}
+
+/** Whether line `n` is in sorted inclusive ranges. */
+function holds(ranges: readonly [number, number][], n: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [a, b] = ranges[mid]!;
+    if (n < a) hi = mid - 1;
+    else if (n > b) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
 function conversationOf(t: AttachedTrace, local: LocalTrace | undefined, rs: Conversation["ranges"]): Conversation {
   const url = (t.url ? toUri(t.url) : undefined) ?? local?.url;
   const model = modelId(t.models[0] ?? local?.model, local?.provider);
@@ -181,10 +218,13 @@ function traceMetadata(t: AttachedTrace): TraceMetadata {
 
 /**
  * One record for one commit. Each file the commit added lines to gets one conversation per
- * trace whose note lists that file, all of the file's added ranges in each (a note tells
- * which files a session edited, not which lines). A file no trace lists gets one conversation
- * of contributor `human`, or `unknown` when some trace's note does not say which files it
- * edited; merges leave such files out (their lines came from the merged commits).
+ * trace whose note lists that file. Where the note gives the trace's line ranges for the file,
+ * the conversation holds those lines only, and the added lines no such trace holds go to the
+ * traces that list the file without ranges, or to a `human` conversation; a trace without
+ * ranges gets all of the file's added ranges (its note tells the file, not the lines). A file
+ * no trace lists gets one conversation of contributor `human`, or `unknown` when some trace's
+ * note does not say which files it edited; merges leave such files out (their lines came from
+ * the merged commits).
  */
 export function buildRecord(input: RecordInput): AgentTraceRecord {
   const { commit, traces } = input;
@@ -195,8 +235,22 @@ export function buildRecord(input: RecordInput): AgentTraceRecord {
   for (const f of [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const rs = ranges(f.ranges);
     const writers = traces.filter((_t, i) => listed[i]!.has(f.path));
+    const exact = writers.filter((t) => rangesOf(t, f.path));
     let conversations: Conversation[];
-    if (writers.length) conversations = writers.map((t) => conversationOf(t, input.local.get(t.id), rs));
+    if (exact.length) {
+      const of = (t: AttachedTrace) => rangesOf(t, f.path)!;
+      conversations = exact
+        .map((t) => conversationOf(t, input.local.get(t.id), ranges(pick(f.ranges, (n) => holds(of(t), n)))))
+        .filter((c) => c.ranges.length);
+      const rest = ranges(pick(f.ranges, (n) => !exact.some((t) => holds(of(t), n))));
+      const loose = writers.filter((t) => !rangesOf(t, f.path));
+      if (rest.length)
+        conversations.push(
+          ...(loose.length
+            ? loose.map((t) => conversationOf(t, input.local.get(t.id), rest))
+            : [{ contributor: { type: "human" as const }, ranges: rest }]),
+        );
+    } else if (writers.length) conversations = writers.map((t) => conversationOf(t, input.local.get(t.id), rs));
     else if (merge) continue;
     else conversations = [{ contributor: { type: filesUnknown ? "unknown" : "human" }, ranges: rs }];
     files.push({ path: f.path, conversations });

@@ -9,6 +9,7 @@ import { blobReader, readBlobs } from "../git/objects.ts";
 import { existingRefs, existingRefsAsync } from "../git/refs.ts";
 import { listNotes } from "../notes/store.ts";
 import { isTraceId } from "../traces/id.ts";
+import { parseRanges } from "../notes/ranges.ts";
 import { FOREIGN_NOTES } from "./foreign.ts";
 import type { NoteCache } from "./note-cache.ts";
 
@@ -26,11 +27,21 @@ export interface AttachedTrace {
   title?: string;
   /** The files of this commit the trace edited; undefined when the note does not say. */
   files?: string[];
+  /**
+   * File -> the lines of the commit's version the trace wrote (inclusive, ascending), for the
+   * files whose note gives ranges (line-exact); other files in `files` are file-level.
+   */
+  lines?: Record<string, [number, number][]>;
   start?: string;
   end?: string;
   /** Calls per tool name (the agent's own names). */
   tools?: Record<string, number>;
   tokens?: Record<string, number>;
+}
+
+/** The trace's line ranges for one file of its commit; undefined when the note gives none (file-level). */
+export function rangesOf(t: AttachedTrace, file: string): [number, number][] | undefined {
+  return t.lines && Object.hasOwn(t.lines, file) ? t.lines[file] : undefined;
 }
 
 /** What one note gives: at most MAX_NOTE_TRACES traces, and how many more it named. */
@@ -70,6 +81,25 @@ export function leftOutWarning(l: LeftOut): string {
   return `git-traces: warning: the note of commit ${l.commit.slice(0, 12)} in ${l.ref} names more than ${n(MAX_NOTE_TRACES)} traces; the first ${n(MAX_NOTE_TRACES)} are read, ${n(l.traces)} more are left out\n`;
 }
 
+/** The valid ranges of a note's `lines`, for files the note lists; bad values are left out (file-level). */
+function linesOf(
+  lines: Record<string, string> | undefined,
+  files: readonly string[] | undefined,
+): { lines?: Record<string, [number, number][]> } {
+  if (!lines || !files) return {};
+  const out: Record<string, [number, number][]> = Object.create(null);
+  let any = false;
+  for (const f of files) {
+    const text = Object.hasOwn(lines, f) ? lines[f] : undefined;
+    const ranges = typeof text === "string" ? parseRanges(text) : null;
+    if (ranges) {
+      out[f] = ranges;
+      any = true;
+    }
+  }
+  return any ? { lines: out } : {};
+}
+
 export function fromNoteTrace(t: NoteTrace): AttachedTrace {
   const m = t.meta ?? {};
   const models = [...new Set([...(m.model ? [m.model] : []), ...(m.models ?? [])])];
@@ -81,6 +111,7 @@ export function fromNoteTrace(t: NoteTrace): AttachedTrace {
     models,
     ...(m.title !== undefined ? { title: m.title } : {}),
     ...(m.files ? { files: m.files } : {}),
+    ...linesOf(m.lines, m.files),
     ...(m.start ? { start: m.start } : {}),
     ...(m.end ? { end: m.end } : {}),
     ...(m.tools ? { tools: m.tools } : {}),
@@ -191,6 +222,8 @@ export interface TraceUse {
   trace: AttachedTrace;
   /** Commits whose notes name the trace. */
   commits: string[];
+  /** Commit -> the trace's line ranges there, for the commits whose notes give them. */
+  lines?: Map<string, Record<string, [number, number][]>>;
 }
 
 /** Trace ID -> what the notes say of it, and the commits it is attached to. */
@@ -198,20 +231,26 @@ export function traceIndex(attached: ReadonlyMap<string, AttachedTrace[]>): Map<
   const index = new Map<string, TraceUse>();
   for (const [commit, traces] of attached) {
     for (const t of traces) {
-      const use = index.get(t.id);
-      if (!use) index.set(t.id, { trace: t, commits: [commit] });
+      let use = index.get(t.id);
+      if (!use) index.set(t.id, (use = { trace: t, commits: [commit] }));
       else {
         if (!use.commits.includes(commit)) use.commits.push(commit);
         use.trace = mergeAttached(use.trace, t);
       }
+      if (t.lines && !use.lines?.has(commit)) (use.lines ??= new Map()).set(commit, t.lines);
     }
   }
   return index;
 }
 
-/** One trace named in several notes: the first says most, the others fill gaps, files unite. */
+/**
+ * One trace named in several notes: the first says most, the others fill gaps, files unite.
+ * Line ranges belong to one commit each: the merged trace has none (TraceUse.lines keeps them).
+ */
 export function mergeAttached(a: AttachedTrace, b: AttachedTrace): AttachedTrace {
-  const out: AttachedTrace = { ...b, ...a, models: [...new Set([...a.models, ...b.models])] };
+  const { lines: _a, ...first } = a;
+  const { lines: _b, ...second } = b;
+  const out: AttachedTrace = { ...second, ...first, models: [...new Set([...a.models, ...b.models])] };
   if (a.files || b.files) out.files = [...new Set([...(a.files ?? []), ...(b.files ?? [])])];
   if (a.end && b.end && b.end > a.end) out.end = b.end;
   if (a.start && b.start && b.start < a.start) out.start = b.start;

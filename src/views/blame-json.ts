@@ -38,8 +38,11 @@ export const BlameLineJsonSchema = v.object({
   author: v.object({ name: v.string(), email: v.string(), time: v.string() }),
   summary: v.string(),
   attribution: Attribution,
-  /** "file": the note lists the file; "commit": the note has no file list; null without traces. */
-  match: v.nullable(v.picklist(["file", "commit"])),
+  /**
+   * "line": the note's line ranges hold the line; "file": the note lists the file (no ranges
+   * for it); "commit": the note has no file list; null without traces.
+   */
+  match: v.nullable(v.picklist(["line", "file", "commit"])),
   traces: v.array(BlameTraceJsonSchema),
   content: v.string(),
 });

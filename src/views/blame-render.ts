@@ -5,7 +5,7 @@
 
 import { agentLabel, mainModel, sanitize, sanitizeLine, shortId, type Paint } from "./render.ts";
 import type { AttachedTrace } from "./attached.ts";
-import type { BlameSummary, LineTraces, Share } from "./blame.ts";
+import type { BlameSummary, LineTraces, Share, TracesOf } from "./blame.ts";
 import type { Blame, BlameCommit, BlameSource } from "./blame-porcelain.ts";
 import { decodeBytes, decodeContent, unquoteBytes } from "./blame-porcelain.ts";
 import { longest } from "../traces/text.ts";
@@ -119,11 +119,7 @@ function hashLength(opts: TextOptions, hexsz: number): number {
  * line numbers and the content depends only on the line's commit and file name, so it is
  * worked out once per such pair (a 3,000-line file has a few hundred) and reused.
  */
-export function renderText(
-  blame: Blame,
-  tracesOf: (sha: string, filename: string) => LineTraces,
-  opts: TextOptions,
-): string {
+export function renderText(blame: Blame, tracesOf: TracesOf, opts: TextOptions): string {
   const { lines } = blame;
   if (lines.length === 0) return "";
   const { paint } = opts;
@@ -147,10 +143,12 @@ export function renderText(
   const authors = new Map<string, [string, number]>();
   const dates = new Map<string, string>();
   const groupOf = new Map<BlameSource, Group>();
+  // Sources whose lines have traces of their own (line ranges): one group per distinct traces.
+  const lineGroups = new Map<BlameSource, Map<LineTraces, Group>>();
   const groups: Group[] = [];
-  for (const s of blame.sources) {
+  const makeGroup = (s: BlameSource, traces: LineTraces): Group => {
     const c = s.commit;
-    const cells = traceCells(tracesOf(c.sha, s.filename));
+    const cells = traceCells(traces);
     const rawAuthor = opts.showEmail ? c.authorMail : c.author;
     let author = authors.get(rawAuthor);
     if (!author) {
@@ -173,9 +171,23 @@ export function renderText(
       head: "",
       middle: "",
     };
-    groupOf.set(s, g);
     groups.push(g);
-  }
+    return g;
+  };
+  for (const s of blame.sources)
+    if (tracesOf.varies(s.commit.sha, s.filename)) lineGroups.set(s, new Map());
+    else groupOf.set(s, makeGroup(s, tracesOf(s.commit.sha, s.filename)));
+  /** The group of line k of a run of `s`. */
+  const groupAt = (s: BlameSource, k: number): Group => {
+    const byTraces = lineGroups.get(s);
+    if (!byTraces) return groupOf.get(s)!;
+    const traces = tracesOf(s.commit.sha, s.filename, lines[k]!.originalLine);
+    let g = byTraces.get(traces);
+    if (!g) byTraces.set(traces, (g = makeGroup(s, traces)));
+    return g;
+  };
+  for (const run of blame.runs)
+    if (lineGroups.has(run.source)) for (let k = run.from; k < run.to; k++) groupAt(run.source, k);
   let maxOrig = 0;
   let maxLine = 0;
   for (const l of lines) {
@@ -254,8 +266,9 @@ export function renderText(
 
   const out: string[] = new Array(lines.length);
   for (const run of blame.runs) {
-    const { head, middle } = groupOf.get(run.source)!;
+    const plain = groupOf.get(run.source);
     for (let k = run.from; k < run.to; k++) {
+      const { head, middle } = plain ?? groupAt(run.source, k);
       const l = lines[k]!;
       const orig = opts.showNumber ? ` ${padStart(String(l.originalLine), origW)}` : "";
       const content = opts.terminal ? toBytes(sanitize(decodeContent(l))) : l.content;

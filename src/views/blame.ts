@@ -8,13 +8,16 @@
 // known to have touched the file, and marked `match: "commit"` so that readers can tell.
 // Lines of commits with no such trace are human; lines not committed yet are neither.
 
-import type { AttachedTrace } from "./attached.ts";
+import { type AttachedTrace, rangesOf } from "./attached.ts";
 import type { Blame, BlameCommit, BlameLine, BlameSource } from "./blame-porcelain.ts";
 
 export type Attribution = "agent" | "human" | "uncommitted";
 
-/** How the line's traces were found: the note lists the file, or only names the commit. */
-export type TraceMatch = "file" | "commit";
+/**
+ * How the line's traces were found: the note's line ranges hold the line, the note lists the
+ * file (without ranges for it), or only names the commit.
+ */
+export type TraceMatch = "line" | "file" | "commit";
 
 export interface LineTraces {
   attribution: Attribution;
@@ -40,34 +43,86 @@ function distinct(traces: readonly AttachedTrace[]): AttachedTrace[] {
   });
 }
 
-/** The traces of one commit that wrote lines of `filename` in it. */
+/** The traces of one commit that wrote lines of `filename` in it, whatever the line. */
 export function tracesForFile(traces: readonly AttachedTrace[] | undefined, filename: string): LineTraces {
-  if (!traces?.length) return HUMAN;
+  return fileTraces(traces, filename).any;
+}
+
+/**
+ * A commit's traces on one file: `any` for the file as a whole; with line ranges, `at(line)`
+ * for one line of the commit's version (the traces whose ranges hold it, "line"; else the
+ * file-level ones, "file"; else the person's).
+ */
+interface FileTraces {
+  any: LineTraces;
+  at?: (originalLine: number) => LineTraces;
+}
+
+const PLAIN_HUMAN: FileTraces = { any: HUMAN };
+
+function fileTraces(traces: readonly AttachedTrace[] | undefined, filename: string): FileTraces {
+  if (!traces?.length) return PLAIN_HUMAN;
   const all = traces.length === 1 ? traces : distinct(traces);
   const listed = all.filter((t) => t.files?.includes(filename));
-  if (listed.length) return { attribution: "agent", traces: listed, match: "file" };
+  if (listed.length) {
+    const any: LineTraces = { attribution: "agent", traces: listed, match: "file" };
+    const exact = listed.filter((t) => rangesOf(t, filename));
+    if (exact.length === 0) return { any };
+    const loose = listed.filter((t) => !rangesOf(t, filename));
+    const otherwise: LineTraces = loose.length ? { attribution: "agent", traces: loose, match: "file" } : HUMAN;
+    // Line -> its traces; one object per distinct set, so that readers can group by identity.
+    const byLine = new Map<number, LineTraces>();
+    const bySet = new Map<string, LineTraces>();
+    for (const t of exact)
+      for (const [a, b] of rangesOf(t, filename)!)
+        for (let n = a; n <= b; n++) {
+          const prev = byLine.get(n);
+          const set = prev ? [...prev.traces, t] : [t];
+          const key = set.map((x) => x.id).join("\0");
+          let lt = bySet.get(key);
+          if (!lt) bySet.set(key, (lt = { attribution: "agent", traces: set, match: "line" }));
+          byLine.set(n, lt);
+        }
+    return { any, at: (n) => byLine.get(n) ?? otherwise };
+  }
   const unlisted = all.filter((t) => t.files === undefined);
-  if (unlisted.length) return { attribution: "agent", traces: unlisted, match: "commit" };
-  return HUMAN;
+  if (unlisted.length) return { any: { attribution: "agent", traces: unlisted, match: "commit" } };
+  return PLAIN_HUMAN;
+}
+
+/**
+ * The traces of a line: by commit and file name, and, where the note gives line ranges, by
+ * the line's number in that commit's version (`originalLine`). Without the line, the file's
+ * traces as a whole. `varies` tells whether the line matters for that commit and file.
+ */
+export interface TracesOf {
+  (sha: string, filename: string, originalLine?: number): LineTraces;
+  varies(sha: string, filename: string): boolean;
 }
 
 /** Memoised per commit and file name: a 3,000-line file has few of those. */
 export function lineTracesOf(
   attached: ReadonlyMap<string, AttachedTrace[]>,
   commits: ReadonlyMap<string, BlameCommit>,
-): (sha: string, filename: string) => LineTraces {
+): TracesOf {
   // By commit, then file name: no key string is built per line.
-  const cache = new Map<string, Map<string, LineTraces>>();
-  return (sha, filename) => {
+  const cache = new Map<string, Map<string, FileTraces>>();
+  const get = (sha: string, filename: string): FileTraces => {
     let byName = cache.get(sha);
     if (!byName) cache.set(sha, (byName = new Map()));
     let found = byName.get(filename);
     if (!found) {
-      found = commits.get(sha)?.uncommitted ? UNCOMMITTED : tracesForFile(attached.get(sha), filename);
+      found = commits.get(sha)?.uncommitted ? { any: UNCOMMITTED } : fileTraces(attached.get(sha), filename);
       byName.set(filename, found);
     }
     return found;
   };
+  const of = ((sha: string, filename: string, originalLine?: number) => {
+    const f = get(sha, filename);
+    return f.at && originalLine !== undefined ? f.at(originalLine) : f.any;
+  }) as TracesOf;
+  of.varies = (sha, filename) => get(sha, filename).at !== undefined;
+  return of;
 }
 
 export function attributeBlame(blame: Blame, attached: ReadonlyMap<string, AttachedTrace[]>): AttributedLine[] {
@@ -77,13 +132,16 @@ export function attributeBlame(blame: Blame, attached: ReadonlyMap<string, Attac
   let filename = "";
   let commit: BlameCommit | undefined;
   let t: LineTraces = HUMAN;
+  let varies = false;
   return blame.lines.map((l) => {
     if (l.sha !== sha || l.filename !== filename || commit === undefined) {
       sha = l.sha;
       filename = l.filename;
       commit = blame.commits.get(sha)!;
+      varies = of.varies(sha, filename);
       t = of(sha, filename);
     }
+    if (varies) t = of(sha, filename, l.originalLine);
     return {
       sha,
       originalLine: l.originalLine,
@@ -144,13 +202,25 @@ export function summarize(lines: readonly LineTraces[]): BlameSummary {
 }
 
 /** summarize() straight from a blame: lines counted by run, attributed once per source. */
-export function summarizeBlame(blame: Blame, tracesOf: (sha: string, filename: string) => LineTraces): BlameSummary {
+export function summarizeBlame(blame: Blame, tracesOf: TracesOf): BlameSummary {
   const count = new Map<BlameSource, number>();
-  for (const r of blame.runs) count.set(r.source, (count.get(r.source) ?? 0) + (r.to - r.from));
-  return summarizeRuns(blame.sources.map((s) => [tracesOf(s.commit.sha, s.filename), count.get(s) ?? 0] as const));
+  const perLine: (readonly [LineTraces, number])[] = [];
+  for (const r of blame.runs) {
+    const { sha } = r.source.commit;
+    if (tracesOf.varies(sha, r.source.filename))
+      for (let k = r.from; k < r.to; k++)
+        perLine.push([tracesOf(sha, r.source.filename, blame.lines[k]!.originalLine), 1] as const);
+    else count.set(r.source, (count.get(r.source) ?? 0) + (r.to - r.from));
+  }
+  return summarizeRuns([
+    ...blame.sources
+      .filter((s) => count.has(s))
+      .map((s) => [tracesOf(s.commit.sha, s.filename), count.get(s)!] as const),
+    ...perLine,
+  ]);
 }
 
-function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {
+export function summarizeRuns(runs: readonly (readonly [LineTraces, number])[]): BlameSummary {
   const groups = new Map<string, Share>();
   // Lines of one commit and file share their traces array: each is labelled once.
   const labelled = new Map<readonly AttachedTrace[], { key: string; by: AgentModel[] }>();

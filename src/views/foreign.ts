@@ -5,6 +5,7 @@
 
 import * as v from "valibot";
 import { MAX_NOTE_TRACES } from "../notes/format.ts";
+import { looseRanges, mergeRanges } from "../notes/ranges.ts";
 import { isTraceId } from "../traces/id.ts";
 import type { AttachedTrace, ForeignNotes, NoteTraces } from "./attached.ts";
 
@@ -86,20 +87,25 @@ const GitAiMetaSchema = v.looseObject({
   humans: v.optional(v.unknown()),
 });
 
-/** The attestation section: session key (`s_<hex>` or a legacy hash) -> files it wrote lines of. */
-function gitAiAttestations(section: readonly string[]): Map<string, string[]> {
-  const files = new Map<string, string[]>();
+/**
+ * The attestation section: session key (`s_<hex>` or a legacy hash) -> the files it wrote
+ * lines of, in order, each with those lines' ranges (of the commit's version).
+ */
+function gitAiAttestations(section: readonly string[]): Map<string, Map<string, [number, number][]>> {
+  const files = new Map<string, Map<string, [number, number][]>>();
   let file: string | undefined;
   for (const line of section) {
     if (line === "") continue;
     if (line.startsWith("  ")) {
-      const m = /^ {2}(\S+) \S+$/.exec(line);
+      const m = /^ {2}(\S+) (\S+)$/.exec(line);
       if (!m || file === undefined) continue;
       const key = m[1]!.split("::")[0]!;
       if (key.startsWith("h_")) continue; // a known human
-      const list = files.get(key) ?? [];
-      if (!list.includes(file) && list.length < MAX_FILES) list.push(file);
-      files.set(key, list);
+      const byFile = files.get(key) ?? new Map<string, [number, number][]>();
+      const known = byFile.get(file);
+      if (known) byFile.set(file, mergeRanges([...known, ...looseRanges(m[2]!)]));
+      else if (byFile.size < MAX_FILES) byFile.set(file, looseRanges(m[2]!));
+      files.set(key, byFile);
       continue;
     }
     if (/^\s/.test(line)) {
@@ -131,7 +137,10 @@ export function readGitAiNote(text: string): NoteTraces {
   if (!meta.success) return none();
   const files = gitAiAttestations(all.slice(0, divider));
   // Files and models gather in sets: many records of one session stay linear.
-  const byId = new Map<string, { trace: AttachedTrace; files?: Set<string>; models: Set<string> }>();
+  const byId = new Map<
+    string,
+    { trace: AttachedTrace; files?: Map<string, [number, number][]>; models: Set<string> }
+  >();
   const beyond = new Set<string>();
   // Sessions (git-ai 1.4 and later) first, then legacy prompt records.
   const records = [...Object.entries(meta.output.sessions ?? {}), ...Object.entries(meta.output.prompts ?? {})];
@@ -154,20 +163,25 @@ export function readGitAiNote(text: string): NoteTraces {
     const mine = files.get(key);
     const known = byId.get(id);
     if (known) {
-      if (mine) for (const f of mine) (known.files ??= new Set()).add(f);
+      if (mine)
+        for (const [f, r] of mine) {
+          known.files ??= new Map();
+          known.files.set(f, mergeRanges([...(known.files.get(f) ?? []), ...r]));
+        }
       if (model) known.models.add(model);
       continue;
     }
     byId.set(id, {
       trace: { id, source: "git-ai", ...(url ? { url } : {}), ...(agent ? { agent } : {}), models: [] },
-      ...(mine ? { files: new Set(mine) } : {}),
+      ...(mine ? { files: new Map(mine) } : {}),
       models: new Set(model ? [model] : []),
     });
   }
   const traces = [...byId.values()].map(({ trace, files: f, models }) => ({
     ...trace,
     models: [...models],
-    ...(f ? { files: [...f] } : {}),
+    // git-ai attests lines: its ranges read as ours do (blame "match": "line").
+    ...(f ? { files: [...f.keys()], lines: Object.assign(Object.create(null), Object.fromEntries(f)) } : {}),
   }));
   return { traces, leftOut: beyond.size };
 }

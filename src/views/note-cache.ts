@@ -16,7 +16,7 @@ import { MAX_NOTE_TRACES } from "../notes/format.ts";
 import { NOTES_REFS, type NotesReaderOptions, type NoteSource, type NoteTraces } from "./attached.ts";
 
 /** Bump when a parser changes what it makes of a note (with the tool's version, it keys the file). */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface NoteCache {
   get(source: NoteSource, blob: string): NoteTraces | undefined;

@@ -23,6 +23,8 @@ export const AttachedTraceSchema = v.object({
   models: v.array(v.string()),
   title: v.optional(v.string()),
   files: v.optional(v.array(v.string())),
+  /** File -> the lines of the commit's version the trace wrote, [first, last] pairs (line-level notes). */
+  lines: v.optional(v.record(v.string(), v.array(v.tuple([v.number(), v.number()])))),
   start: v.optional(v.string()),
   end: v.optional(v.string()),
   tools: v.optional(counts),
@@ -65,6 +67,8 @@ export const ShowOutputSchema = v.object({
       commits: v.array(CommitRefSchema),
       /** What the notes say of it; null for a session no commit names. */
       note: v.nullable(AttachedTraceSchema),
+      /** Which lines of which files it wrote, per commit, where the notes give line ranges (`3-10,15`). */
+      lines: v.array(v.object({ commit: v.string(), path: v.string(), ranges: v.string(), count: v.number() })),
       /** The session in the common trace model, when its content is on this machine. */
       trace: v.nullable(TraceSchema),
       /** Why a transcript that is here could not be read, or why shared content here is not a valid trace. */

@@ -227,6 +227,21 @@ function textFiles(view: TraceView, opts: RenderOptions): string[] {
   return ["Files touched:", ...lines];
 }
 
+/** Which lines of which files the session wrote, per commit (notes with line ranges). */
+function textLines(view: TraceView, opts: RenderOptions): string[] {
+  const all = view.lines ?? [];
+  if (!all.length) return [];
+  const { shown, more } = limit(all, LIST_MAX, opts.full);
+  const names = shown.map((l) => clipLine(l.path, 300));
+  const width = Math.min(60, longest(names.map((n) => n.length)));
+  const rows = shown.map(
+    (l, i) =>
+      `    ${l.commit.slice(0, 12)}  ${names[i]!.padEnd(width)}  ${l.ranges ? clipLine(l.ranges, 200) : "-"}  (${plural(l.count, "line")})`,
+  );
+  if (more) rows.push(`    … and ${plural(more, "more file")} (--full lists them)`);
+  return ["Lines written:", ...rows];
+}
+
 function field(name: string, value: string | undefined, paint: Paint): string[] {
   return value === undefined || value === "" ? [] : [`${paint.bold(`${name}:`.padEnd(12))}${value}`];
 }
@@ -276,6 +291,7 @@ export function renderTraceText(view: TraceView, opts: RenderOptions, paint: Pai
   }
   lines.push("");
   append(lines, textFiles(view, opts));
+  append(lines, textLines(view, opts));
   append(lines, field("Tool calls", kindsLine(toolKinds(view)), paint));
   append(lines, field("Tokens", tokensLine(tokensOf(view)), paint));
   return `${lines.join("\n")}\n`;
@@ -400,6 +416,19 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
       ...shown.map(
         (f) =>
           `- ${mdCode(clipLine(f.path, 300))} (${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`,
+      ),
+    ]);
+    if (more) lines.push(`- … and ${plural(more, "more file")}`);
+    lines.push("");
+  }
+  if (view.lines?.length) {
+    const { shown, more } = limit(view.lines, LIST_MAX, opts.full);
+    append(lines, [
+      "### Lines written",
+      "",
+      ...shown.map(
+        (l) =>
+          `- ${mdCode(l.commit.slice(0, 12))} ${mdCode(clipLine(l.path, 300))}: ${l.ranges ? mdCode(clipLine(l.ranges, 200)) : "none"} (${plural(l.count, "line")})`,
       ),
     ]);
     if (more) lines.push(`- … and ${plural(more, "more file")}`);

@@ -8,6 +8,7 @@ import { sanitizeLine } from "../traces/sanitize.ts";
 import { mdCell, mdCode, mdText, mdUrl } from "./markdown.ts";
 import { kindsLine, tokensLine } from "./show-render.ts";
 import type { Summary } from "./summary.ts";
+import { type Stats, statsMarkdown } from "./stats.ts";
 import { append, clipLine, count, longest, plural } from "../traces/text.ts";
 
 export const LIST_MAX = 50;
@@ -147,8 +148,10 @@ function folded(lines: string[], n: number, title: string, fill: () => void): vo
   lines.push("", "</details>");
 }
 
-export function renderSummaryMarkdown(s: Summary): string {
+export function renderSummaryMarkdown(s: Summary, added?: Stats): string {
   const lines = [`### Agent traces in ${mdCode(clipLine(s.range, 200))}`, "", mdText(headlineText(s))];
+  // The figures people ask for first: who wrote the lines (git traces stats).
+  if (added && s.traces.length) lines.push("", statsMarkdown(added));
   if (s.traces.length === 0) return `${lines.join("\n")}\n`;
 
   lines.push("", "| Agent | Commits | Traces |", "| --- | ---: | ---: |");

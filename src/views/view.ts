@@ -11,8 +11,37 @@ export interface CommitRef {
   subject: string;
 }
 
+/** Lines a session wrote in one file of one commit, as the commit's note gives them. */
+export interface LinesWritten {
+  commit: string;
+  path: string;
+  /** `3-10,15`; "" when it wrote none of the lines the commit added there. */
+  ranges: string;
+  count: number;
+}
+
+/** The notes' line ranges of a trace (TraceUse.lines), in the order of `commits`, files as the notes list them. */
+export function linesWritten(
+  commits: readonly CommitRef[],
+  lines: ReadonlyMap<string, Record<string, [number, number][]>> | undefined,
+): LinesWritten[] {
+  if (!lines) return [];
+  const out: LinesWritten[] = [];
+  for (const { oid } of commits)
+    for (const [path, ranges] of Object.entries(lines.get(oid) ?? {}))
+      out.push({
+        commit: oid,
+        path,
+        ranges: ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(","),
+        count: ranges.reduce((n, [a, b]) => n + b - a + 1, 0),
+      });
+  return out;
+}
+
 export interface TraceView {
   id: string;
+  /** Which lines of which files it wrote, commit by commit, where the notes say (line-level attribution). */
+  lines?: LinesWritten[];
   /** What the notes say of it, merged over every note naming it; absent for a session no commit names. */
   note?: AttachedTrace;
   /** The commits whose notes name it, oldest first when known. */

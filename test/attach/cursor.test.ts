@@ -90,6 +90,8 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
       agent: "cursor",
       title: "Add login with rate limiting to src/auth.py and a test",
       files: ["src/auth.py", "tests/test_auth.py"],
+      // The shop's test file holds none of the lines the session's Write made (line-level).
+      lines: { "tests/test_auth.py": "" },
       end: "2026-11-20T10:06:53.000Z",
       tools: TOOLS,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
@@ -110,9 +112,10 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
       model: null,
       title: "Add login with rate limiting to src/auth.py and a test",
     });
+    // The shop's test file is not what the session's Write made: the person's lines.
     const text = tracesCmd(shop, ["blame", "tests/test_auth.py"]);
     expect(text.exitCode).toBe(0);
-    expect(text.out).toContain(ID.slice(0, 8));
+    expect(text.out).toContain("Summary of 2 lines\n  100.0%  2  human\n");
 
     // Export: the transcript on this machine as the conversation's URL, no model.
     const record = exported(shop);
@@ -169,6 +172,7 @@ describe("without hooks: the transcript found in ~/.cursor/projects by the repos
         models: [],
         title: meta!.title,
         files: meta!.files,
+        lines: { "tests/test_auth.py": [] },
         end: meta!.end,
         tools: TOOLS,
         tokens: meta!.tokens,
@@ -362,7 +366,7 @@ describe("with hooks: Cursor reported the conversation", () => {
       agent: "cursor",
       model: "claude-4.5-sonnet",
     });
-    const conv = exported(shop).files.find((f: { path: string }) => f.path === "tests/test_auth.py").conversations[0];
+    const conv = exported(shop).files.find((f: { path: string }) => f.path === "src/auth.py").conversations[0];
     expect(conv.contributor).toEqual({ type: "ai", model_id: "anthropic/claude-4.5-sonnet" });
   });
 

@@ -41,6 +41,8 @@ describe("without hooks: sessions found under ~/.gemini/tmp", () => {
       model: "gemini-2.5-pro",
       title: "Add login with rate limiting to src/auth.py and a test",
       files: ["src/auth.py", "tests/test_auth.py"],
+      // The shop's test file holds none of the lines the session's write_file made (line-level).
+      lines: { "tests/test_auth.py": "" },
       start: "2026-11-20T10:00:01.204Z",
       end: "2026-11-20T10:06:52.377Z",
       tools: TOOLS,
@@ -236,11 +238,14 @@ describe("shown by the history commands", () => {
       /^[0-9a-f]{8} gemini-cli gemini-2\.5-pro 8d2f5a17 \(Dev Eloper 2026-11-20 10:08:00 \+0000 2\) $/,
     );
     expect(r.out).toContain("\nSummary of 4 lines\n  75.0%  3  gemini-cli gemini-2.5-pro\n  25.0%  1  human\n");
-    const json = traces(["blame", "--json", "tests/test_auth.py"]);
-    const first = JSON.parse(json.out.split("\n")[0]!);
-    expect(first.traces).toEqual([
+    const json = traces(["blame", "--json", "src/auth.py"]);
+    const second = JSON.parse(json.out.split("\n")[1]!);
+    expect(second.traces).toEqual([
       expect.objectContaining({ id: SESSIONS.gemini, agent: "gemini-cli", model: "gemini-2.5-pro" }),
     ]);
+    // The shop's test file is not what the session wrote: the person's.
+    const tests = JSON.parse(traces(["blame", "--json", "tests/test_auth.py"]).out.split("\n")[0]!);
+    expect([tests.attribution, tests.traces]).toEqual(["human", []]);
   });
 
   test("show: the session's header, conversation and tool calls; --json is the trace model", () => {

@@ -35,6 +35,8 @@ const EXPECTED_META = {
   model: "claude-sonnet-4-5",
   title: "Add login with rate limiting to src/auth.py and a test",
   files: ["src/auth.py", "tests/test_auth.py"],
+  // The shop's test file holds none of the lines the session's write made (line-level).
+  lines: { "tests/test_auth.py": "" },
   start: "2026-11-20T10:00:03.871Z",
   end: "2026-11-20T10:06:53.277Z",
   tools: { read: 1, webfetch: 1, edit: 2, write: 1, bash: 1 },
@@ -43,7 +45,7 @@ const EXPECTED_META = {
 
 /** The same, as `git traces log --json` gives a trace: `model` is `models`. */
 const { v: _v, model: _model, agentVersion: _version, ...REST } = EXPECTED_META;
-const EXPECTED_META_JSON = { ...REST, models: ["claude-sonnet-4-5"] };
+const EXPECTED_META_JSON = { ...REST, lines: { "tests/test_auth.py": [] }, models: ["claude-sonnet-4-5"] };
 
 /**
  * The fixture's session again under another ID, in `repo`, as SQL to run on an existing
@@ -354,14 +356,14 @@ describe("the commit's OpenCode session in log, list, show, summary, blame and e
       record.files.map((f: { path: string; conversations: unknown[] }) => [f.path, f.conversations]),
     );
     expect(Object.keys(files).sort()).toEqual(["src/auth.py", "tests/test_auth.py"]);
-    for (const convs of Object.values(files) as {
-      contributor: { type: string; model_id?: string };
-      url?: string;
-    }[][]) {
-      expect(convs).toHaveLength(1);
-      expect(convs[0]!.contributor).toEqual({ type: "ai", model_id: "anthropic/claude-sonnet-4-5" });
-      expect(convs[0]!.url).toBe(Bun.pathToFileURL(opencodeDb(box.home)).href);
-    }
+    const convs = files["src/auth.py"] as { contributor: { type: string; model_id?: string }; url?: string }[];
+    expect(convs).toHaveLength(1);
+    expect(convs[0]!.contributor).toEqual({ type: "ai", model_id: "anthropic/claude-sonnet-4-5" });
+    expect(convs[0]!.url).toBe(Bun.pathToFileURL(opencodeDb(box.home)).href);
+    // The shop's test file is not what the session wrote: the person's.
+    expect((files["tests/test_auth.py"] as { contributor: unknown }[]).map((c) => c.contributor)).toEqual([
+      { type: "human" },
+    ]);
     expect(record.metadata["dev.git-traces"].traces).toMatchObject([
       { id: ID, agent: "opencode", models: ["claude-sonnet-4-5"], files: ["src/auth.py", "tests/test_auth.py"] },
     ]);

@@ -48,6 +48,39 @@ function record(over: Partial<RecordInput> = {}) {
   return r;
 }
 
+describe("buildRecord with line ranges in the notes", () => {
+  test("each conversation holds its trace's lines; the rest is human; hashes cover exactly those lines", () => {
+    const a = trace("a-1", { agent: "claude-code", files: ["m.py"], lines: { "m.py": [[2, 3]] } });
+    const b = trace("b-1", { agent: "codex", files: ["m.py"], lines: { "m.py": [[5, 5]] } });
+    const r = record({ traces: [a, b], files: [file("m.py", [1, 5, "h1\na2\na3\nh4\nb5\n"])] });
+    const conv = r.files[0]!.conversations.map((c) => [
+      c.contributor.type,
+      c.ranges.map((x) => [x.start_line, x.end_line, x.content_hash]),
+    ]);
+    expect(conv).toEqual([
+      ["ai", [[2, 3, contentHash(enc.encode("a2\na3\n"))]]],
+      ["ai", [[5, 5, contentHash(enc.encode("b5\n"))]]],
+      [
+        "human",
+        [
+          [1, 1, contentHash(enc.encode("h1\n"))],
+          [4, 4, contentHash(enc.encode("h4\n"))],
+        ],
+      ],
+    ]);
+  });
+
+  test("lines no range holds go to a trace that lists the file without ranges", () => {
+    const a = trace("a-1", { files: ["m.py"], lines: { "m.py": [[1, 1]] } });
+    const loose = trace("l-1", { files: ["m.py"] });
+    const r = record({ traces: [a, loose], files: [file("m.py", [1, 2, "x\ny\n"])] });
+    expect(r.files[0]!.conversations.map((c) => [c.contributor.type, c.ranges.map((x) => x.start_line)])).toEqual([
+      ["ai", [1]],
+      ["ai", [2]],
+    ]);
+  });
+});
+
 describe("buildRecord", () => {
   const claude = trace("claude-1", {
     agent: "claude-code",

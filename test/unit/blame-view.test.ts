@@ -337,3 +337,50 @@ describe("the command line, read as git blame reads it", () => {
     }
   });
 });
+
+describe("line ranges in the notes (match: line)", () => {
+  // B wrote lines 2-3 of src/auth.py: Claude Code's ranges hold 2, Codex's 3.
+  const exactClaude: AttachedTrace = { ...claude, lines: { "src/auth.py": [[2, 2]] } };
+  const exactCodex: AttachedTrace = { ...codex, lines: { "src/auth.py": [[3, 3]] } };
+  const blame = parsePorcelain(PORCELAIN);
+
+  test("each line goes to the trace whose ranges hold it; the text view shows it line by line", () => {
+    const attached = new Map([[B, [exactClaude, exactCodex]]]);
+    const lines = attributeBlame(blame, attached);
+    expect(lines.map((l) => [l.attribution, l.match, l.traces.map((t) => t.agent)])).toEqual([
+      ["human", null, []],
+      ["agent", "line", ["claude-code"]],
+      ["agent", "line", ["codex"]],
+      ["human", null, []],
+    ]);
+    const tracesOf = lineTracesOf(attached, blame.commits);
+    expect(summarizeBlame(blame, tracesOf)).toEqual(summarize(lines));
+    const text = renderText(blame, tracesOf, {
+      paint: painter({ color: false }),
+      terminal: false,
+      path: "src/auth.py",
+    });
+    expect(text.split("\n").map((l) => l.slice(21, 60).trimEnd())).toEqual([
+      "human",
+      "claude-code claude-sonnet-4-5-20250929",
+      "codex       gpt-5-codex",
+      "human",
+      "",
+    ]);
+  });
+
+  test("a line no range holds is the person's, or a file-level trace's when one has the file", () => {
+    const none: AttachedTrace = { ...claude, lines: { "src/auth.py": [] } };
+    expect(attributeBlame(blame, new Map([[B, [none]]]))[1]!.attribution).toBe("human");
+    const lines = attributeBlame(blame, new Map([[B, [exactClaude, codex]]]));
+    expect(lines[1]!.match).toBe("line");
+    expect([lines[2]!.match, lines[2]!.traces]).toEqual(["file", [codex]]);
+  });
+
+  test("--json says match line, and holds to its schema", () => {
+    const out = renderJson(attributeBlame(blame, new Map([[B, [exactClaude]]])), null, []);
+    const second = JSON.parse(out.split("\n")[1]!);
+    expect(second.match).toBe("line");
+    expect(v.safeParse(BlameLineJsonSchema, second).success).toBe(true);
+  });
+});

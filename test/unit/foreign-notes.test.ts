@@ -51,7 +51,7 @@ src/lib.rs
 `;
 
 describe("git-ai (refs/notes/ai, authorship/3.0.0)", () => {
-  test("sessions and legacy prompts, with the files their attestations name", () => {
+  test("sessions and legacy prompts, with the files and lines their attestations name", () => {
     expect(parseGitAiNote(GIT_AI)).toEqual([
       {
         id: CLAUDE,
@@ -59,8 +59,25 @@ describe("git-ai (refs/notes/ai, authorship/3.0.0)", () => {
         agent: "claude-code",
         models: ["claude-sonnet-4-5-20250929"],
         files: ["src/auth.py", "tests/test auth.py"],
+        // Two prompts of one session in one file: their ranges united, in order.
+        lines: {
+          "src/auth.py": [
+            [1, 10],
+            [15, 20],
+            [25, 25],
+            [30, 35],
+          ],
+          "tests/test auth.py": [[1, 4]],
+        },
       },
-      { id: "conv_abc123def456", source: "git-ai", agent: "windsurf", models: ["swe-1"], files: ["src/lib.rs"] },
+      {
+        id: "conv_abc123def456",
+        source: "git-ai",
+        agent: "windsurf",
+        models: ["swe-1"],
+        files: ["src/lib.rs"],
+        lines: { "src/lib.rs": [[1, 50]] },
+      },
       // The agent's own ID is not a valid trace ID: git-ai's key for the session stands in.
       {
         id: "abcd1234abcd1234",
@@ -69,6 +86,7 @@ describe("git-ai (refs/notes/ai, authorship/3.0.0)", () => {
         agent: "cursor",
         models: ["gpt-4"],
         files: ["src/lib.rs"],
+        lines: { "src/lib.rs": [[51, 60]] },
       },
     ]);
   });
@@ -83,7 +101,14 @@ describe("git-ai (refs/notes/ai, authorship/3.0.0)", () => {
   test("unsafe file names and URLs are dropped, the session kept", () => {
     const note = `/etc/passwd\n  s_1::t_1 1\n../../outside\n  s_1::t_2 1\nsrc/.git/hooks/x\n  s_1::t_3 1\nok.txt\n  s_1::t_4 1\n---\n{"schema_version":"authorship/3.0.0","prompts":{},"sessions":{"s_1":{"agent_id":{"tool":"claude","id":"abc"}},"s_2":{"agent_id":{"tool":"x","id":"def"},"messages_url":"javascript:alert(1)"}}}`;
     expect(parseGitAiNote(note)).toEqual([
-      { id: "abc", source: "git-ai", agent: "claude-code", models: [], files: ["ok.txt"] },
+      {
+        id: "abc",
+        source: "git-ai",
+        agent: "claude-code",
+        models: [],
+        files: ["ok.txt"],
+        lines: { "ok.txt": [[1, 1]] },
+      },
       { id: "def", source: "git-ai", agent: "x", models: [] },
     ]);
   });

@@ -279,6 +279,7 @@ describe("JSON", () => {
           source: "transcript",
           commits: [],
           note,
+          lines: [{ commit: "13b69414d492d5d6ff51f268554c2ce73b5bde42", path: "src/auth.py", ranges: "2-7", count: 6 }],
           trace: session({ title: "a\u009bb\u202e" }),
           unreadable: null,
         },

@@ -132,3 +132,35 @@ describe("merging", () => {
     expect(removeFromNote("traces:a\n", new Set(["a"]))).toBe("");
   });
 });
+
+describe("line ranges in traces-meta", () => {
+  test("written as given, and united file by file when meta lines of one ID meet", () => {
+    const a = { agent: "codex", files: ["a.py", "b.py"], lines: { "a.py": "1-3,9", "b.py": "" }, end: "2" };
+    const b = { agent: "codex", files: ["a.py"], lines: { "a.py": "4,10-12" }, end: "1" };
+    expect(metaLine("x1", a)).toBe(
+      'traces-meta:x1 {"v":1,"agent":"codex","files":["a.py","b.py"],"lines":{"a.py":"1-3,9","b.py":""},"end":"2"}',
+    );
+    expect({ ...combineMeta([b, a])!.lines }).toEqual({ "a.py": "1-4,9-12", "b.py": "" });
+    expect(combineMeta([a])!.lines).toEqual(a.lines);
+  });
+
+  test("a meta line too long with its ranges is written without them", () => {
+    const lines = { "a.py": Array.from({ length: 20_000 }, (_, i) => `${2 * i + 1}`).join(",") };
+    const line = metaLine("x1", { agent: "codex", files: ["a.py"], lines });
+    expect(line).toBe('traces-meta:x1 {"v":1,"agent":"codex","files":["a.py"]}');
+  });
+});
+
+describe("line ranges that break the grammar", () => {
+  test("are a problem of the note (git traces note check), and readers keep the rest of the line", () => {
+    const note = [
+      "traces:x1",
+      'traces-meta:x1 {"files":["a.py"],"lines":{"a.py":"5-3","b.py":"1"}}',
+      'traces-meta:x2 {"files":["a.py"],"lines":{"a.py":"1-2,4"}}',
+      "traces:x2",
+    ].join("\n");
+    const parsed = parseNote(note);
+    expect(parsed.problems.map((p) => p.line)).toEqual([2, 2]);
+    expect(parsed.traces.map((t) => t.meta?.files)).toEqual([["a.py"], ["a.py"]]);
+  });
+});

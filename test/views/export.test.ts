@@ -105,23 +105,26 @@ describe("a commit made through the shim with the fixture sessions", () => {
     expect(r.timestamp).toBe("2026-11-20T10:08:00+00:00");
     expect(r.tool.name).toBe("git-traces");
     expect(r.files.map((f) => f.path)).toEqual(["src/auth.py", "tests/test_auth.py"]);
-    // src/auth.py had one line; the sessions' edit added lines 2-4. The test file is new.
-    for (const path of ["src/auth.py", "tests/test_auth.py"]) {
-      const convs = conversationsOf(r, path);
-      expect(convs.map((c) => c.contributor.model_id).sort()).toEqual([
-        "anthropic/claude-sonnet-4-5-20250929",
-        "openai/gpt-5-codex",
-      ]);
-      for (const c of convs) {
-        expect(c.contributor.type).toBe("ai");
-        expect(c.url).toStartWith("file:///");
-        expect(existsSync(fileURLToPath(c.url!))).toBe(true);
-      }
+    // src/auth.py had one line; the sessions' edits added lines 2-4 (their payloads do not
+    // apply to it: file-level, both sessions). The test file is new, and holds neither
+    // session's payload (line-level: the person's).
+    const convs = conversationsOf(r, "src/auth.py");
+    expect(convs.map((c) => c.contributor.model_id).sort()).toEqual([
+      "anthropic/claude-sonnet-4-5-20250929",
+      "openai/gpt-5-codex",
+    ]);
+    for (const c of convs) {
+      expect(c.contributor.type).toBe("ai");
+      expect(c.url).toStartWith("file:///");
+      expect(existsSync(fileURLToPath(c.url!))).toBe(true);
     }
     expect(conversationsOf(r, "src/auth.py")[0]!.ranges.map((x) => [x.start_line, x.end_line])).toEqual([[2, 4]]);
-    expect(conversationsOf(r, "tests/test_auth.py")[0]!.ranges.map((x) => [x.start_line, x.end_line])).toEqual([
-      [1, 2],
-    ]);
+    expect(
+      conversationsOf(r, "tests/test_auth.py").map((c) => [
+        c.contributor.type,
+        c.ranges.map((x) => [x.start_line, x.end_line]),
+      ]),
+    ).toEqual([["human", [[1, 2]]]]);
     const codexUrl = conversationsOf(r, "src/auth.py").find((c) => c.contributor.model_id === "openai/gpt-5-codex")!
       .url!;
     expect(codexUrl).toContain(".codex/sessions/");

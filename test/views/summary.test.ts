@@ -82,7 +82,11 @@ describe("a range with two agents, humans and a merge", () => {
     const md = r.out;
     expect(
       md.startsWith(
-        `### Agent traces in \`${initial}..HEAD\`\n\n4 commits: 1 with agent traces, 2 by humans, 1 merge.\n\n| Agent | Commits | Traces |\n| --- | ---: | ---: |\n| claude-code | 1 | 1 |\n| codex | 1 | 1 |\n| human | 2 | |\n`,
+        `### Agent traces in \`${initial}..HEAD\`\n\n4 commits: 1 with agent traces, 2 by humans, 1 merge.\n\n` +
+          // Lines: src/auth.py 2-4 by both sessions (their payloads do not apply to it: file-level),
+          // the test file's 2 lines and the human commits' 3 by people (test_auth.py holds neither's payload).
+          "**Lines added:** 8: human 62.5% (5), claude-code claude-sonnet-4-5-20250929 + codex gpt-5-codex 37.5% (3)\n\n" +
+          `| Agent | Commits | Traces |\n| --- | ---: | ---: |\n| claude-code | 1 | 1 |\n| codex | 1 | 1 |\n| human | 2 | |\n`,
       ),
     ).toBe(true);
     expect(md).toContain("| `gpt-5-codex` | codex | 1 | 1 |");

@@ -8,6 +8,7 @@ import { absolute, relativize } from "../shared/paths.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
 import type { ToolCall, Trace } from "../../traces/model.ts";
 import type { ReadOptions } from "../types.ts";
+import { claudeWrites } from "./writes.ts";
 
 function fileStem(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);
@@ -135,7 +136,10 @@ export async function readClaudeTranscript(path: string, opts: ReadOptions = {})
       } else if (block.type === "tool_use") {
         const name = str(block.name);
         if (!name) continue;
-        t.tools.push(claudeToolCall(name, isObj(block.input) ? block.input : {}, at, t.cwd, t.roots));
+        const input = isObj(block.input) ? block.input : {};
+        const call = claudeToolCall(name, input, at, t.cwd, t.roots);
+        t.tools.push(call);
+        if (call.kind === "edit") t.writes.push(...claudeWrites(name, input, call.paths?.[0], at));
       }
     }
   }

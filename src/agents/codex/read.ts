@@ -9,9 +9,10 @@ import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
-import type { Message, ToolCall, Trace } from "../../traces/model.ts";
+import type { FileWrite, Message, ToolCall, Trace } from "../../traces/model.ts";
 import type { ReadOptions } from "../types.ts";
 import { rolloutId } from "./discover.ts";
+import { patchInScript, patchWrites } from "./patch.ts";
 
 /** Files an apply_patch envelope touches, as written (relative to the turn's cwd). */
 export function patchFiles(patch: string): string[] {
@@ -47,8 +48,11 @@ function editCall(
   at: string | undefined,
   cwd: string | undefined,
   roots: readonly string[],
+  writes: FileWrite[],
 ): ToolCall {
-  return { kind: "edit", name, at, paths: patchFiles(patch).map((f) => relativize(absolute(f, cwd), roots)) };
+  const resolve = (f: string) => relativize(absolute(f, cwd), roots);
+  writes.push(...patchWrites(patch, at, resolve));
+  return { kind: "edit", name, at, paths: patchFiles(patch).map(resolve) };
 }
 
 // The records that describe the session rather than one step of it: one session_meta a
@@ -149,12 +153,15 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
           if (name === "shell" || name === "shell_command" || name === "exec_command" || name === "local_shell") {
             const argv = args.command ?? args.cmd;
             if (Array.isArray(argv) && argv[0] === "apply_patch" && typeof argv[1] === "string") {
-              tools.push(editCall("apply_patch", argv[1], at, workdir, roots));
+              tools.push(editCall("apply_patch", argv[1], at, workdir, roots, t.writes));
             } else {
-              tools.push({ kind: "shell", name, at, command: commandText(argv) });
+              const command = commandText(argv);
+              const patch = command ? patchInScript(command) : null;
+              if (patch) tools.push(editCall("apply_patch", patch, at, workdir, roots, t.writes));
+              else tools.push({ kind: "shell", name, at, command });
             }
           } else if (name === "apply_patch") {
-            tools.push(editCall(name, str(args.input) ?? str(args.patch) ?? "", at, workdir, roots));
+            tools.push(editCall(name, str(args.input) ?? str(args.patch) ?? "", at, workdir, roots, t.writes));
           } else if (name === "view_image") {
             const file = str(args.path);
             tools.push({
@@ -168,7 +175,7 @@ export async function readCodexRollout(path: string, opts: ReadOptions = {}): Pr
           }
         } else if (item === "custom_tool_call") {
           const name = str(p.name) ?? "custom_tool_call";
-          if (name === "apply_patch") tools.push(editCall(name, str(p.input) ?? "", at, cwd, roots));
+          if (name === "apply_patch") tools.push(editCall(name, str(p.input) ?? "", at, cwd, roots, t.writes));
           else tools.push({ kind: "other", name, at });
         } else if (item === "web_search_call") {
           const action = isObj(p.action) ? p.action : {};

@@ -11,8 +11,9 @@ import { count, isObj, type Obj, parseJson, str } from "../shared/json.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { CountSchema, lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
+import { copilotWrites } from "./writes.ts";
 import { patchFiles } from "../codex/read.ts";
-import { emptyTokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { emptyTokens, type FileWrite, type ToolCall, type Trace } from "../../traces/model.ts";
 import type { ReadOptions } from "../types.ts";
 
 /** The session folder's name: the ID when the events do not say. */
@@ -117,6 +118,8 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
   // Tools in the order requested; a start only fills in the time.
   const calls = new Map<string, ToolCall>();
   const failed = new Set<string>();
+  // What each edit call wrote, worked out at the end: a start can change its time, a failure undo it.
+  const payloads = new Map<ToolCall, (c: ToolCall) => FileWrite[]>();
   let shutdownTokens = false;
   let outputFromMessages = 0;
 
@@ -133,9 +136,16 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
       if (started && at) existing.at = at;
       return;
     }
-    const call = copilotToolCall(name, parseArgs(rawArgs), at, cwd, roots);
+    const args = parseArgs(rawArgs);
+    const call = copilotToolCall(name, args, at, cwd, roots);
     tools.push(call);
     if (callId) calls.set(callId, call);
+    if (call.kind === "edit") {
+      const dir = cwd;
+      payloads.set(call, (c) =>
+        copilotWrites(name, args, c.paths?.[0], c.at, (f) => relativize(absolute(f, dir), roots)),
+      );
+    }
   };
 
   for (const record of read.records) {
@@ -242,6 +252,7 @@ export async function readCopilotEvents(path: string, opts: ReadOptions = {}): P
       call.detail = "failed";
     }
   }
+  for (const call of tools) if (call.kind === "edit") t.writes.push(...(payloads.get(call)?.(call) ?? []));
   const firstPrompt = messages.find((m) => m.role === "user");
   if (firstPrompt) t.titleFrom(firstPrompt.text);
   return t.finish(fromEvents ? undefined : "no session ID: neither a session.start event nor a session folder name");

@@ -10,6 +10,7 @@ import { parseJsonl } from "../shared/jsonl.ts";
 import { LIMITS, readRegular } from "../shared/safe-file.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
+import { cursorWrites } from "./writes.ts";
 import { isTraceId, type ToolCall, type Trace } from "../../traces/model.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { LineClock } from "./clock.ts";
@@ -227,10 +228,9 @@ export async function readCursorTranscript(path: string, opts: ReadOptions = {})
     first ??= atMs;
     if (e.kind === "tool") {
       // Every line may share the file's time: say where the call stands among the messages.
-      t.tools.push({
-        ...cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots),
-        afterMessages: t.messages.length,
-      });
+      const call = cursorToolCall(e.name, e.input, new Date(atMs).toISOString(), cwd, roots);
+      t.tools.push({ ...call, afterMessages: t.messages.length });
+      if (call.kind === "edit") t.writes.push(...cursorWrites(e.name, e.input, call.paths?.[0], call.at));
     } else {
       // No time: the bound is no time a person would read as when the message was written.
       t.messages.push({ role: e.role, text: e.text });

@@ -20,7 +20,8 @@ import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { absolute, relativize } from "../shared/paths.ts";
 import { lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
-import { isTraceId, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { type FileWrite, isTraceId, type Tokens, type ToolCall, type Trace } from "../../traces/model.ts";
+import { geminiWrites } from "./writes.ts";
 import { TranscriptError, type ReadOptions } from "../types.ts";
 import { folderProject, HashedPaths, projectHash, readRegistry } from "./discover.ts";
 import { count, isObj, type Obj, str } from "../shared/json.ts";
@@ -191,7 +192,7 @@ function activity(
   messages: Iterable<Obj>,
   cwd: string | undefined,
   roots: readonly string[],
-  out: { tools: ToolCall[]; models: string[]; tokens: Tokens; times: string[] },
+  out: { tools: ToolCall[]; writes: FileWrite[]; models: string[]; tokens: Tokens; times: string[] },
 ): void {
   const seenCalls = new Set<string>();
   for (const m of messages) {
@@ -218,6 +219,8 @@ function activity(
       if (!t) continue;
       if (t.at) out.times.push(t.at);
       out.tools.push(t);
+      if (t.kind === "edit")
+        out.writes.push(...geminiWrites(t.name, isObj(call.args) ? call.args : {}, t.paths?.[0], t.at));
     }
   }
 }
@@ -299,7 +302,7 @@ export async function readGeminiChat(path: string, opts: ReadOptions = {}): Prom
   const hash = meta.projectHash;
   t.cwd = projectPath(path, meta, roots) ?? (hash ? projectFromToolPaths(hash, written.values()) : undefined);
 
-  const acc = { tools: t.tools, models: t.models, tokens: t.tokens, times };
+  const acc = { tools: t.tools, writes: t.writes, models: t.models, tokens: t.tokens, times };
   activity(written.values(), t.cwd, roots, acc);
   if (basename(dirname(path)) === "chats") for (const sub of subagentChats(path, id)) activity(sub, t.cwd, roots, acc);
 

@@ -11,6 +11,7 @@ import * as v from "valibot";
 import { absolute, relativize } from "../shared/paths.ts";
 import { lenient, TextSchema } from "../shared/schemas.ts";
 import { TraceDraft } from "../shared/trace-draft.ts";
+import { opencodeWrites } from "./writes.ts";
 import { LIMITS, readRegularText } from "../shared/safe-file.ts";
 import { patchFiles } from "../codex/read.ts";
 import { isTraceId, type ToolCall, type Trace } from "../../traces/model.ts";
@@ -174,7 +175,13 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
       const started = isObj(state.time) ? ms(state.time.start) : undefined;
       seen(started);
       seen(isObj(state.time) ? ms(state.time.end) : undefined);
-      t.tools.push(opencodeToolCall(name, isObj(state.input) ? state.input : {}, iso(started) ?? at, t.cwd, roots));
+      const input = isObj(state.input) ? state.input : {};
+      const call = opencodeToolCall(name, input, iso(started) ?? at, t.cwd, roots);
+      t.tools.push(call);
+      if (call.kind === "edit" && state.status !== "error") {
+        const resolve = (f: string) => relativize(absolute(f, t.cwd), roots);
+        t.writes.push(...opencodeWrites(name, input, call.paths?.[0], call.at, resolve));
+      }
     }
   }
   if (session.title) t.titleFrom(session.title);

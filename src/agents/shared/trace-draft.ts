@@ -7,6 +7,7 @@ import {
   emptyTokens,
   isTraceId,
   type AgentName,
+  type FileWrite,
   type Message,
   type Tokens,
   type ToolCall,
@@ -28,6 +29,8 @@ export class TraceDraft {
   end: string | undefined;
   readonly models: string[] = [];
   readonly tools: ToolCall[] = [];
+  /** What the edit tools wrote, from their payloads (Trace.writes). */
+  readonly writes: FileWrite[] = [];
   messages: Message[] = [];
   tokens: Tokens = emptyTokens();
   /** Absolute roots that file paths are made relative to (ReadOptions.roots). */
@@ -81,6 +84,7 @@ export class TraceDraft {
       tools: this.tools,
       messages: this.messages,
       tokens: this.tokens,
+      ...(this.writes.length ? { writes: this.writes } : {}),
     };
   }
 }

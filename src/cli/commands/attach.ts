@@ -51,7 +51,7 @@ export async function runAttach(opts: AttachOptions, deps: Deps): Promise<number
   } else {
     attachments = await detectTraces({ git, state, commits: [commit], env: deps.env });
   }
-  const changed = writeAttachments(git, attachments, "git-traces: attach");
+  const changed = writeAttachments(git, attachments, "git-traces: attach", [commit]);
   const rows = attachments.map((a) => ({ commit: oid, id: a.trace.id, agent: a.trace.agent, files: a.files }));
   if (opts.json)
     deps.io.out(`${JSON.stringify({ commit: oid, attached: rows, changed: changed.length > 0 }, null, 2)}\n`);

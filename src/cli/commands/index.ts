@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   mcp: load(() => import("./mcp.ts")),
   share: load(() => import("./share.ts")),
   show: load(() => import("./show.ts")),
+  stats: load(() => import("./stats.ts")),
   summary: load(() => import("./summary.ts")),
   status: load(() => import("./status.ts")),
   sync: load(() => import("./sync.ts")),

@@ -24,7 +24,7 @@ import type { ShowOutput } from "../../views/schemas.ts";
 import { localSessions } from "../../views/sessions.ts";
 import { renderTraceMarkdown, renderTraceText } from "../../views/show-render.ts";
 import { clipLine } from "../../traces/text.ts";
-import { noteForJson, type CommitRef, type TraceView } from "../../views/view.ts";
+import { linesWritten, noteForJson, type CommitRef, type TraceView } from "../../views/view.ts";
 import { isTraceId } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
@@ -176,11 +176,15 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
       }))
       .sort((a, b) => a.time - b.time)
       .map(({ oid, subject }) => ({ oid, subject }));
+    const written = linesWritten(commits, use?.lines);
+    // The edit payloads served the notes' line ranges; show prints the session.
+    const session = local.trace ? (({ writes: _payloads, ...rest }) => rest)(local.trace) : undefined;
     return {
       id,
       commits,
       ...(use ? { note: use.trace } : {}),
-      ...(local.trace ? { trace: sharedForm ? sharedForm(local.trace, deps.env.HOME ?? "") : local.trace } : {}),
+      ...(written.length ? { lines: written } : {}),
+      ...(session ? { trace: sharedForm ? sharedForm(session, deps.env.HOME ?? "") : session } : {}),
       ...(local.trace && local.source && local.source !== "transcript" ? { source: local.source } : {}),
       ...(local.trace && local.from && local.source !== "transcript" ? { from: local.from } : {}),
       ...(local.trace && opts.redacted ? { redacted: true } : {}),
@@ -201,6 +205,7 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
         source: v.trace ? (v.source ?? "transcript") : null,
         commits: v.commits,
         note: v.note ? noteForJson(v.note) : null,
+        lines: v.lines ?? [],
         trace: v.trace ?? null,
         unreadable: v.unreadable ?? (v.sharedError ? `shared content is not a valid trace: ${v.sharedError}` : null),
       })),

@@ -19,6 +19,7 @@ import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
 import { knowCommitAbbrevs, knowTraceIds, painter } from "../../views/render.ts";
 import { requireRepo } from "../shared/repo.ts";
+import { statsOf } from "./stats.ts";
 
 export interface SummaryOptions {
   /** Revisions as `git log` takes them; empty: `@{upstream}..HEAD`. */
@@ -84,7 +85,7 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
   }
   const summary = summarize({ range: revs.join(" "), commits, attached, sessions, leftOut });
   if (opts.format === "json") deps.io.out(`${safeJson(summary, 2)}\n`);
-  else if (opts.format === "markdown") deps.io.out(renderSummaryMarkdown(summary));
+  else if (opts.format === "markdown") deps.io.out(renderSummaryMarkdown(summary, statsOf(deps, revs, stamps, true)));
   else deps.io.out(renderSummaryText(summary, painter(deps.io)));
   return 0;
 }
