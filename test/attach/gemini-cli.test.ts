@@ -297,12 +297,15 @@ describe("shown by the history commands", () => {
     );
     const list = traces(["list"]);
     expect([list.exitCode, list.err]).toEqual([0, ""]);
-    expect(list.out).toBe(
-      `${SESSIONS.gemini}\tgemini-cli\tgemini-2.5-pro\t2026-11-20T10:06:52.377Z\there\t${head}\tAdd login with rate limiting to src/auth.py and a test\n`,
+    // The view, as on a terminal (its time is relative: masked).
+    expect(list.out.replace(/\b(\d+ \w+ ago|just now)\b/, "<time>")).toBe(
+      `${SESSIONS.gemini.slice(0, 8)} gemini-cli gemini-2.5-pro Add login with rate limiting to src/auth.py and a test\n` +
+        `    <time>\n    ${head.slice(0, 7)} Add login\n`,
     );
     const all = traces(["list", "--all"]);
+    // The older session is listed under its own directory, which is no repository.
     expect(all.out).toContain(
-      `${join(box.home, "work", "legacy")}\t${SESSIONS.geminiLegacy}\tgemini-cli\tgemini-2.5-flash\t`,
+      `${join(box.home, "work", "legacy")} (not a git repository)\n  ${SESSIONS.geminiLegacy.slice(0, 8)} gemini-cli gemini-2.5-flash `,
     );
   });
 

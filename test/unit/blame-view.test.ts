@@ -360,10 +360,11 @@ describe("line ranges in the notes (match: line)", () => {
       terminal: false,
       path: "src/auth.py",
     });
-    expect(text.split("\n").map((l) => l.slice(21, 60).trimEnd())).toEqual([
+    // The trace column (agent, short model, short ID) before git's "(author date line)".
+    expect(text.split("\n").map((l) => l.slice(21).split("(")[0]!.trimEnd())).toEqual([
       "human",
-      "claude-code claude-sonnet-4-5-20250929",
-      "codex       gpt-5-codex",
+      "claude-code sonnet-4.5  3f6c1d2e",
+      "codex       gpt-5-codex 01a1f866",
       "human",
       "",
     ]);
