@@ -26,7 +26,9 @@ export interface StartOptions {
  * starting while git commits would slow the commit down (two cores, measured).
  */
 export async function startWorker(kind: WorkerKind, job: Record<string, unknown>, env: Env, opts: StartOptions): Promise<number | null> {
-  const wait = opts.waitFor ? 'while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; ' : "";
+  // GNU tail waits for a pid without starting a process every 10 ms (a `sleep` each time
+  // would take CPU from the git being waited for); elsewhere it fails at once, and the loop waits.
+  const wait = opts.waitFor ? 'tail --pid="$1" -s 0.01 -f /dev/null 2>/dev/null; while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; ' : "";
   // The worker waits for its mark too (at most a second): it removes the mark when done,
   // and must not do so before the mark is there.
   const script = `${wait}i=0; while [ ! -e "$4/$$" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; exec "$2" "$3"`;
