@@ -139,7 +139,7 @@ export async function runCli(args: readonly string[], deps: Deps): Promise<numbe
   const argsDef = ((typeof cmd.args === "function" ? await cmd.args() : cmd.args) ?? {}) as ArgsDef;
   // Notes an earlier commit's background work is still writing belong in what we read.
   const name = (cmd.meta as { name?: string } | undefined)?.name;
-  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env)) await settleHere(deps);
+  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && name !== "after-fetch" && anyPending(deps.env)) await settleHere(deps);
   try {
     let result: unknown;
     if (cmd.gitArgs) {

@@ -17,7 +17,7 @@
 import { dataHome } from "../base/home.ts";
 import type { Env } from "../base/env.ts";
 
-export type WorkerKind = "after-commit" | "after-push";
+export type WorkerKind = "after-commit" | "after-push" | "after-fetch";
 
 export interface Mark {
   kind: WorkerKind;
@@ -36,6 +36,14 @@ export function hintDir(env: Env): string {
 
 export function repoPendingDir(commonDir: string): string {
   return `${commonDir}/traces/pending`;
+}
+
+/**
+ * Made by the last fetch worker that finished (after-fetch.ts): its time is one before
+ * which everything fetched into this repository was merged.
+ */
+export function fetchStamp(commonDir: string): string {
+  return `${commonDir}/traces/fetch-merged`;
 }
 
 /** True when some background work may be pending anywhere: one stat. */
@@ -160,8 +168,9 @@ export function readMarks(commonDir: string, self = process.pid): RepoMarks {
   for (const name of names) {
     const m = /^([1-9][0-9]{0,9})(\.failed)?$/.exec(name);
     if (!m) {
-      // A mark held aside by a worker that was killed meanwhile (unmarked()).
-      const held = /^\.held-([1-9][0-9]{0,9})$/.exec(name);
+      // A mark held aside (unmarked()), or a fetch stamp being made (after-fetch.ts), by a
+      // worker that was killed meanwhile.
+      const held = /^\.(?:held|fetched)-([1-9][0-9]{0,9})$/.exec(name);
       if (held && !alive(Number(held[1]))) fs().rmSync(`${repoPendingDir(commonDir)}/${name}`, { force: true });
       continue;
     }

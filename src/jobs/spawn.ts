@@ -6,7 +6,7 @@
 // beside it. The job variable, not the name, makes it the worker (shim/main.ts).
 
 import { JOB_ENV, type Env } from "../base/env.ts";
-import { repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
+import { hintDir, repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
 
 
 export interface StartOptions {
@@ -16,6 +16,12 @@ export interface StartOptions {
   waitFor?: number;
   /** The worker's cwd. */
   cwd?: string;
+  /**
+   * Start the worker only when one of these files or directories (or something under
+   * them) is newer than the file `than`, or `than` is missing: else the waiting shell
+   * removes the marks and exits, and no Bun process starts at all.
+   */
+  onlyIfNewer?: { paths: readonly string[]; than: string };
 }
 
 /**
@@ -31,13 +37,23 @@ export async function startWorker(kind: WorkerKind, job: Record<string, unknown>
   const wait = opts.waitFor ? 'tail --pid="$1" -s 0.01 -f /dev/null 2>/dev/null; while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; ' : "";
   // The worker waits for its mark too (at most a second): it removes the mark when done,
   // and must not do so before the mark is there.
-  const script = `${wait}i=0; while [ ! -e "$4/$$" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; exec "$2" "$3"`;
+  const markWait = 'i=0; while [ ! -e "$4/$$" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; ';
+  // Nothing newer than the stamp: the marks go (the hint directory too when it was the
+  // last), and no worker. find's -newer compares nanoseconds, where test -nt in dash has
+  // seconds only; POSIX find (no -quit), the refs being few. (Absolute paths only: find
+  // would read "-name" or "!" as its expression.)
+  const newer = opts.onlyIfNewer && [opts.onlyIfNewer.than, ...opts.onlyIfNewer.paths].every((p) => p.startsWith("/")) ? opts.onlyIfNewer : null;
+  const check = newer
+    ? 'x=$2 k=$3 m=$4/$$ h=$5 s=$6; shift 6; if [ -e "$s" ] && { [ $# -eq 0 ] || [ -z "$(find "$@" -newer "$s" -print 2>/dev/null)" ]; }; then rm -f "$m" "$h/$$"; rmdir "$h" 2>/dev/null; exit 0; fi; exec "$x" "$k"'
+    : 'exec "$2" "$3"';
+  const script = `${wait}${markWait}${check}`;
+  const extra = newer ? [hintDir(env), newer.than, ...newer.paths] : [];
   let child;
   try {
     // The mark's name is the child's pid, known only once it runs: the shell holds on
     // until the mark exists (or a second has passed).
     child = Bun.spawn({
-      cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(opts.waitFor ?? 0), process.execPath, kind, repoPendingDir(opts.commonDir)],
+      cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(opts.waitFor ?? 0), process.execPath, kind, repoPendingDir(opts.commonDir), ...extra],
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       env: { ...env, [JOB_ENV]: JSON.stringify(job) },
       stdio: ["ignore", "ignore", "ignore"],
