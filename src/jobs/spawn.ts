@@ -6,6 +6,7 @@
 // beside it. The job variable, not the name, makes it the worker (shim/main.ts).
 
 import { JOB_ENV, type Env } from "../base/env.ts";
+import { noteOwnFds, openFdCount } from "../git/fds.ts";
 import { hintDir, repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
 
 
@@ -52,6 +53,7 @@ export async function startWorker(kind: WorkerKind, job: Record<string, unknown>
   try {
     // The mark's name is the child's pid, known only once it runs: the shell holds on
     // until the mark exists (or a second has passed).
+    const fds = openFdCount();
     child = Bun.spawn({
       cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(opts.waitFor ?? 0), process.execPath, kind, repoPendingDir(opts.commonDir), ...extra],
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
@@ -59,6 +61,7 @@ export async function startWorker(kind: WorkerKind, job: Record<string, unknown>
       stdio: ["ignore", "ignore", "ignore"],
       detached: true,
     });
+    noteOwnFds(fds, openFdCount()); // its pidfd, which an exec of git must not count as inherited
   } catch {
     return null;
   }
