@@ -43,7 +43,7 @@ const FETCH_ARGS = {
  * be asked). Returns the named remotes.
  */
 export async function ensureRefspecs(git: GitRunner | (() => GitRunner), gitDir: string): Promise<string[]> {
-  const common = commonDir(gitDir);
+  const common = commonDirQuick(gitDir);
   const configured = readSyncState(common).configured;
   if (configured && configured.configMtime === Bun.file(`${common}/config`).lastModified) return configured.remotes;
   const { configureRemotes } = await import("../sync/remotes.ts");
@@ -154,13 +154,14 @@ async function inBackground(inv: Invocation, pull: boolean): Promise<void> {
   // A notes fetch of its own is due: the worker always starts (it tells from FETCH_HEAD
   // whether git's fetch succeeded). Else only when something arrived since the last merge.
   const onlyIfNewer = job.source ? undefined : { paths: trackingPaths([common, ...submodules]), than: fetchStamp(common) };
-  if (!(await startWorker("after-fetch", job, env, { commonDir: common, waitFor: process.pid, ...(onlyIfNewer ? { onlyIfNewer } : {}) }))) return;
+  if (!(await startWorker("after-fetch", job, env, { commonDir: common, waitFor: process.pid, nodeFs: true, ...(onlyIfNewer ? { onlyIfNewer } : {}) }))) return;
   traceMark("fetch worker started");
   passThrough(pull ? (await import("./shared/run.ts")).rewriteNotes(gitDir, null) : []);
 }
 
 function fetchLike(pull: boolean) {
   return async (inv: Invocation): Promise<never> => {
+    traceMark("fetch interceptor");
     if (hasOption(inv.commandArgs, ["--dry-run"], FETCH_ARGS)) passThrough();
     if (!foreground(process.env)) await inBackground(inv, pull);
     // Nobody at a terminal (CI, an agent's sandbox): git as a child, the work before the command returns.
