@@ -115,9 +115,13 @@ async function prepare(git: () => GitRunner, gitDir: string, common: string, git
   let submodules: string[] = [];
   try {
     named = await ensureRefspecs(git, gitDir);
-    const { runnerIn, submoduleGitDirs } = await import("../sync/submodules.ts");
-    submodules = submoduleGitDirs(common);
-    for (const dir of submodules) await ensureRefspecs(() => runnerIn(gitPath(), dir, env), dir);
+    // (A stat first: most repositories have no submodules, and the module that finds them
+    // loads node:fs, ~2 ms.)
+    if (Bun.file(`${common}/modules`).size > 0) {
+      const { runnerIn, submoduleGitDirs } = await import("../sync/submodules.ts");
+      submodules = submoduleGitDirs(common);
+      for (const dir of submodules) await ensureRefspecs(() => runnerIn(gitPath(), dir, env), dir);
+    }
   } catch {
     // only this fetch's notes are missed; the next one tries again
   }
@@ -154,7 +158,7 @@ async function inBackground(inv: Invocation, pull: boolean): Promise<void> {
   // A notes fetch of its own is due: the worker always starts (it tells from FETCH_HEAD
   // whether git's fetch succeeded). Else only when something arrived since the last merge.
   const onlyIfNewer = job.source ? undefined : { paths: trackingPaths([common, ...submodules]), than: fetchStamp(common) };
-  if (!(await startWorker("after-fetch", job, env, { commonDir: common, waitFor: process.pid, nodeFs: true, ...(onlyIfNewer ? { onlyIfNewer } : {}) }))) return;
+  if (!(await startWorker("after-fetch", job, env, { commonDir: common, waitFor: process.pid, ...(onlyIfNewer ? { onlyIfNewer } : {}) }))) return;
   traceMark("fetch worker started");
   passThrough(pull ? (await import("./shared/run.ts")).rewriteNotes(gitDir, null) : []);
 }

@@ -55,34 +55,19 @@ export function anyPending(env: Env): boolean {
  * Writes both marks of worker `pid`. Never throws: false when the repository's mark could
  * not be written (the caller then does the work in the foreground, where a failure shows).
  */
-export async function writeMarks(env: Env, commonDir: string, pid: number, mark: Mark, opts: { nodeFs?: boolean } = {}): Promise<boolean> {
+export async function writeMarks(env: Env, commonDir: string, pid: number, mark: Mark): Promise<boolean> {
   const text = JSON.stringify(mark);
-  const padded = text.length < MARK_BYTES ? text.padEnd(MARK_BYTES - 1) + "\n" : `${text}\n`;
-  // node:fs's synchronous writes take half the time of Bun.write's, once node:fs is loaded
-  // (the fetch path has it; loading it costs more than it saves).
-  const write = opts.nodeFs
-    ? (path: string, data: string) => {
-        const f = fs();
-        try {
-          f.writeFileSync(path, data);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-          f.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-          f.writeFileSync(path, data);
-        }
-      }
-    : (path: string, data: string) => Bun.write(path, data);
   try {
-    await write(`${repoPendingDir(commonDir)}/${pid}`, padded);
+    await Bun.write(`${repoPendingDir(commonDir)}/${pid}`, text.length < MARK_BYTES ? text.padEnd(MARK_BYTES - 1) + "\n" : `${text}\n`);
   } catch {
     return false;
   }
   // The hint's directory goes when its last mark goes: a waiter may remove it between
-  // the mkdir and the open. Try again; a hint that cannot be written only costs a reader
-  // its wait.
+  // Bun.write's mkdir and its open. Try again; a hint that cannot be written only costs a
+  // reader its wait.
   for (let i = 0; i < 20; i++) {
     try {
-      await write(`${hintDir(env)}/${pid}`, `${commonDir}\n`);
+      await Bun.write(`${hintDir(env)}/${pid}`, `${commonDir}\n`);
       break;
     } catch {
       // retry

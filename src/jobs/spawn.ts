@@ -23,8 +23,6 @@ export interface StartOptions {
    * removes the marks and exits, and no Bun process starts at all.
    */
   onlyIfNewer?: { paths: readonly string[]; than: string };
-  /** node:fs is loaded already: the marks are written with it (pending.ts writeMarks). */
-  nodeFs?: boolean;
 }
 
 /**
@@ -68,7 +66,7 @@ export async function startWorker(kind: WorkerKind, job: Record<string, unknown>
     return null;
   }
   child.unref();
-  if (!(await writeMarks(env, opts.commonDir, child.pid, { kind, job, at: Date.now() }, { nodeFs: opts.nodeFs ?? false }))) {
+  if (!(await writeMarks(env, opts.commonDir, child.pid, { kind, job, at: Date.now() }))) {
     try {
       child.kill(9);
     } catch {
