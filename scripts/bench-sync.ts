@@ -4,7 +4,8 @@
 // bare repository by path, `git daemon` and smart HTTP (`git http-backend`), the last two
 // on 127.0.0.1 (scripts/lib/git-servers.ts, the servers the sync tests use). For each
 // transport and case, interleaved: the real git, the shim as the installer lays it out,
-// and an empty compiled Bun program (F, the start-up every shim call pays).
+// and an empty compiled Bun program (F, the start-up every shim call pays); for a fetch with
+// nothing new also the floor, a compiled Bun program that only execs git.
 //
 //   push, new commit, no new note      the worker starts, finds our notes already there
 //   push, new commit with a new note   the worker pushes refs/notes/traces after git has
@@ -297,7 +298,10 @@ async function main(): Promise<number> {
         settleWorkers(home);
         workerDone.push(performance.now() - ended);
       };
-      const samples = await interleaveSamples([F, real("git", ["fetch"], c.fetchReal), viaShimTimed("shim", ["fetch"], c.fetchShim, undefined, settled)], rounds, WARMUP);
+      // The floor: a compiled Bun program that does nothing but execve the real git, the
+      // least any Bun shim that becomes git can add.
+      const floor: Variant = { name: "floor", cmd: [refs.floor, "fetch"], argv0: "git", cwd: c.fetchReal, env };
+      const samples = await interleaveSamples([F, floor, real("git", ["fetch"], c.fetchReal), viaShimTimed("shim", ["fetch"], c.fetchShim, undefined, settled)], rounds, WARMUP);
       rows.push({ transport: t.label, label: "fetch, nothing new", samples, workerDone: workerDone.slice(WARMUP) });
     }
     // Fetch, the remote has a new commit with a new note (pushed just before each run).
@@ -339,7 +343,7 @@ async function main(): Promise<number> {
   console.log(calm);
   console.log(
     table([
-      ["transport", "case", "real git", "shim", "added", "shim/git", "F", "added - F", "note on remote", "worker done", "target", "verdict"],
+      ["transport", "case", "real git", "shim", "added", "shim/git", "F", "added - F", "floor added", "note on remote", "worker done", "target", "verdict"],
       ...rows.map((r) => {
         const g = median(r.samples.get("git")!);
         const s = median(r.samples.get("shim")!);
@@ -349,12 +353,14 @@ async function main(): Promise<number> {
         const budget = share === null ? null : f + share * g;
         const verdict = budget === null ? "-" : s - g <= budget ? "ok" : "over";
         if (verdict === "over") over.push(`${r.transport}: ${r.label}`);
-        return [r.transport, r.label, fmt(g), fmt(s), fmt(s - g), ratio(s, g), fmt(f), fmt(s - g - f), opt(r.noteOnRemote), opt(r.workerDone), budget === null ? "-" : `<= ${fmt(budget)} (F + ${share! * 100}%)`, verdict];
+        const fl = r.samples.get("floor");
+        return [r.transport, r.label, fmt(g), fmt(s), fmt(s - g), ratio(s, g), fmt(f), fmt(s - g - f), fl ? fmt(median(fl) - g) : "-", opt(r.noteOnRemote), opt(r.workerDone), budget === null ? "-" : `<= ${fmt(budget)} (F + ${share! * 100}%)`, verdict];
       }),
     ]),
   );
   console.log(over.length ? `targets: OVER\n  ${over.join("\n  ")}` : "targets: ok");
   console.log(`F (an empty compiled Bun program): ${fmt(F_ms)}, median of all ${allF.length} runs`);
+  console.log("floor added = a compiled Bun program that only execs git, minus git: the least a shim that becomes git adds");
   console.log("added = shim - real git; note on remote, worker done: after the shim's push or fetch returned (the notes push, and the merge of fetched notes, run in a background worker)");
   console.log(problems.length ? `checks: FAILED\n  ${problems.join("\n  ")}` : "checks: ok (every pushed note on its remote, every fetched note merged, no local note lost)");
   return problems.length ? 1 : 0;
