@@ -150,6 +150,11 @@ export function alive(pid: number): boolean {
 export interface RepoMarks {
   /** Workers still running. */
   running: number[];
+  /**
+   * Workers whose git is still running (a fetch over a slow network, a commit whose editor
+   * is open): nothing of theirs to wait for or to redo yet, and it may take as long as git.
+   */
+  waiting: number[];
   /** Workers that died before finishing: their jobs have to run again. */
   interrupted: number[];
   /** Jobs that gave up, with the warning each left. */
@@ -158,7 +163,7 @@ export interface RepoMarks {
 
 /** What the repository's marks say now (never this process's own). */
 export function readMarks(commonDir: string, self = process.pid): RepoMarks {
-  const out: RepoMarks = { running: [], interrupted: [], failed: [] };
+  const out: RepoMarks = { running: [], waiting: [], interrupted: [], failed: [] };
   let names: string[];
   try {
     names = fs().readdirSync(repoPendingDir(commonDir));
@@ -177,10 +182,34 @@ export function readMarks(commonDir: string, self = process.pid): RepoMarks {
     const pid = Number(m[1]);
     if (pid === self) continue;
     if (m[2]) out.failed.push({ pid, warning: readHead(`${repoPendingDir(commonDir)}/${name}`) });
+    else if (gitStillRunning(commonDir, pid, self)) out.waiting.push(pid);
     else if (alive(pid)) out.running.push(pid);
     else out.interrupted.push(pid);
   }
   return out;
+}
+
+/** Whether the git process the job of worker `pid` waits for (its `pid` field) is still running. */
+function gitStillRunning(commonDir: string, pid: number, self: number): boolean {
+  const mark = readMark(commonDir, pid);
+  const gitPid = mark?.job.pid;
+  if (typeof gitPid !== "number" || !Number.isInteger(gitPid) || gitPid <= 0 || gitPid === self || !alive(gitPid)) return false;
+  // A process that started after the mark was written has only taken over the number.
+  return startedBy(gitPid, mark!.at);
+}
+
+/** Whether process `pid` started before `atMs` (ms since the epoch); true when /proc cannot tell. */
+function startedBy(pid: number, atMs: number): boolean {
+  try {
+    const stat = fs().readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(fs().readFileSync("/proc/stat", "utf8"))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return true;
+    // Clock ticks of 1/100 s (USER_HZ on Linux); a second of slack for the rounding.
+    return (boot + ticks / 100) * 1000 <= atMs + 1000;
+  } catch {
+    return true;
+  }
 }
 
 function readHead(path: string): string {
@@ -242,7 +271,7 @@ export function pruneHints(env: Env): void {
  * Returns what is left to settle: interrupted and failed jobs.
  */
 export async function waitForRepo(env: Env, commonDir: string, maxMs = 10_000): Promise<RepoMarks> {
-  const none: RepoMarks = { running: [], interrupted: [], failed: [] };
+  const none: RepoMarks = { running: [], waiting: [], interrupted: [], failed: [] };
   if (!anyPending(env)) return none;
   const deadline = Date.now() + maxMs;
   for (;;) {

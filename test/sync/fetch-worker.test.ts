@@ -193,3 +193,35 @@ test("an after-fetch worker killed in the middle is redone by the next command",
   settle(box.home);
   expect(pendingMarks(clone)).toEqual([]);
 });
+
+test("a fetch still running holds up no other command: its worker has nothing to wait for before git ends", async () => {
+  const remote = notedRemote(["one"]);
+  const clone = cloneOf(remote);
+  addCommit(remote, "two", true);
+  // The remote's upload-pack, slow while `slow` exists.
+  const slow = join(box.dir, "slow");
+  const wrapper = join(box.dir, "upload-pack");
+  writeFileSync(wrapper, `#!/bin/sh\nif [ -e '${slow}' ]; then : > '${slow}.reached'; sleep 3; fi\nexec git-upload-pack "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  real(["config", "remote.origin.uploadpack", wrapper], clone);
+  writeFileSync(slow, "");
+
+  const fetch = Bun.spawn({ cmd: [join(box.bin, "git"), "fetch", "-q"], cwd: clone, env: box.env, stdout: "ignore", stderr: "pipe" });
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(`${slow}.reached`) && Date.now() < deadline) await Bun.sleep(10);
+  expect(existsSync(`${slow}.reached`)).toBe(true);
+  // The fetch's worker is marked, and its git is still at work: a commit and a `git log`
+  // in the same repository go ahead at once.
+  expect(pendingMarks(clone).filter((m) => /^\d+$/.test(m))).toHaveLength(1);
+  const started = Date.now();
+  expect(shim(["commit", "-q", "--allow-empty", "-m", "meanwhile"], clone).exitCode).toBe(0);
+  expect(shim(["log", "--notes=traces", "-1", "--format=%s"], clone).out).toBe("meanwhile\n");
+  expect(Date.now() - started).toBeLessThan(2000);
+  expect(fetch.exitCode).toBeNull(); // still fetching
+
+  expect(await fetch.exited).toBe(0);
+  // Once git has ended, `git log` waits for the merge again.
+  expect(shim(["log", "--notes=traces", "--format=%s %N", "-1", "origin/main"], clone).out).toBe("two traces:two\n\n");
+  settle(box.home);
+  expect(pendingMarks(clone)).toEqual([]);
+});
