@@ -272,7 +272,13 @@ async function runLeaf(
   deps: Deps,
 ): Promise<number> {
   // Notes an earlier commit's background work is still writing belong in what we read.
-  if (name !== "hook" && name !== "after-commit" && name !== "after-push" && anyPending(deps.env))
+  if (
+    name !== "hook" &&
+    name !== "after-commit" &&
+    name !== "after-push" &&
+    name !== "after-fetch" &&
+    anyPending(deps.env)
+  )
     await settleHere(deps);
   try {
     let result: unknown;

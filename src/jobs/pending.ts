@@ -18,7 +18,7 @@ import { dataHome } from "../base/home.ts";
 import type { Env } from "../base/env.ts";
 import { nodeFs as fs } from "../base/lazy-fs.ts";
 
-export type WorkerKind = "after-commit" | "after-push";
+export type WorkerKind = "after-commit" | "after-push" | "after-fetch";
 
 export interface Mark {
   kind: WorkerKind;
@@ -26,7 +26,6 @@ export interface Mark {
   /** When the job was started (ms since the epoch). */
   at: number;
 }
-
 
 /** Room a mark keeps for the failure written over it on a full disk. */
 const MARK_BYTES = 1024;
@@ -37,6 +36,14 @@ export function hintDir(env: Env): string {
 
 export function repoPendingDir(commonDir: string): string {
   return `${commonDir}/traces/pending`;
+}
+
+/**
+ * Made by the last fetch worker that finished (after-fetch.ts): its time is one before
+ * which everything fetched into this repository was merged.
+ */
+export function fetchStamp(commonDir: string): string {
+  return `${commonDir}/traces/fetch-merged`;
 }
 
 /** True when some background work may be pending anywhere: one stat. */
@@ -51,7 +58,10 @@ export function anyPending(env: Env): boolean {
 export async function writeMarks(env: Env, commonDir: string, pid: number, mark: Mark): Promise<boolean> {
   const text = JSON.stringify(mark);
   try {
-    await Bun.write(`${repoPendingDir(commonDir)}/${pid}`, text.length < MARK_BYTES ? text.padEnd(MARK_BYTES - 1) + "\n" : `${text}\n`);
+    await Bun.write(
+      `${repoPendingDir(commonDir)}/${pid}`,
+      text.length < MARK_BYTES ? text.padEnd(MARK_BYTES - 1) + "\n" : `${text}\n`,
+    );
   } catch {
     return false;
   }
@@ -139,6 +149,11 @@ export function alive(pid: number): boolean {
 export interface RepoMarks {
   /** Workers still running. */
   running: number[];
+  /**
+   * Workers whose git is still running (a fetch over a slow network, a commit whose editor
+   * is open): nothing of theirs to wait for or to redo yet, and it may take as long as git.
+   */
+  waiting: number[];
   /** Workers that died before finishing: their jobs have to run again. */
   interrupted: number[];
   /** Jobs that gave up, with the warning each left. */
@@ -147,7 +162,7 @@ export interface RepoMarks {
 
 /** What the repository's marks say now (never this process's own). */
 export function readMarks(commonDir: string, self = process.pid): RepoMarks {
-  const out: RepoMarks = { running: [], interrupted: [], failed: [] };
+  const out: RepoMarks = { running: [], waiting: [], interrupted: [], failed: [] };
   let names: string[];
   try {
     names = fs().readdirSync(repoPendingDir(commonDir));
@@ -157,18 +172,44 @@ export function readMarks(commonDir: string, self = process.pid): RepoMarks {
   for (const name of names) {
     const m = /^([1-9][0-9]{0,9})(\.failed)?$/.exec(name);
     if (!m) {
-      // A mark held aside by a worker that was killed meanwhile (unmarked()).
-      const held = /^\.held-([1-9][0-9]{0,9})$/.exec(name);
+      // A mark held aside (unmarked()), or a fetch stamp being made (after-fetch.ts), by a
+      // worker that was killed meanwhile.
+      const held = /^\.(?:held|fetched)-([1-9][0-9]{0,9})$/.exec(name);
       if (held && !alive(Number(held[1]))) fs().rmSync(`${repoPendingDir(commonDir)}/${name}`, { force: true });
       continue;
     }
     const pid = Number(m[1]);
     if (pid === self) continue;
     if (m[2]) out.failed.push({ pid, warning: readHead(`${repoPendingDir(commonDir)}/${name}`) });
+    else if (gitStillRunning(commonDir, pid, self)) out.waiting.push(pid);
     else if (alive(pid)) out.running.push(pid);
     else out.interrupted.push(pid);
   }
   return out;
+}
+
+/** Whether the git process the job of worker `pid` waits for (its `pid` field) is still running. */
+function gitStillRunning(commonDir: string, pid: number, self: number): boolean {
+  const mark = readMark(commonDir, pid);
+  const gitPid = mark?.job.pid;
+  if (typeof gitPid !== "number" || !Number.isInteger(gitPid) || gitPid <= 0 || gitPid === self || !alive(gitPid))
+    return false;
+  // A process that started after the mark was written has only taken over the number.
+  return startedBy(gitPid, mark!.at);
+}
+
+/** Whether process `pid` started before `atMs` (ms since the epoch); true when /proc cannot tell. */
+function startedBy(pid: number, atMs: number): boolean {
+  try {
+    const stat = fs().readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(fs().readFileSync("/proc/stat", "utf8"))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return true;
+    // Clock ticks of 1/100 s (USER_HZ on Linux); a second of slack for the rounding.
+    return (boot + ticks / 100) * 1000 <= atMs + 1000;
+  } catch {
+    return true;
+  }
 }
 
 function readHead(path: string): string {
@@ -183,7 +224,9 @@ function readHead(path: string): string {
 export function readMark(commonDir: string, pid: number): Mark | null {
   try {
     const mark = JSON.parse(fs().readFileSync(`${repoPendingDir(commonDir)}/${pid}`, "utf8")) as Mark;
-    return mark && typeof mark === "object" && typeof mark.kind === "string" && mark.job && typeof mark.job === "object" ? mark : null;
+    return mark && typeof mark === "object" && typeof mark.kind === "string" && mark.job && typeof mark.job === "object"
+      ? mark
+      : null;
   } catch {
     return null;
   }
@@ -230,7 +273,7 @@ export function pruneHints(env: Env): void {
  * Returns what is left to settle: interrupted and failed jobs.
  */
 export async function waitForRepo(env: Env, commonDir: string, maxMs = 10_000): Promise<RepoMarks> {
-  const none: RepoMarks = { running: [], interrupted: [], failed: [] };
+  const none: RepoMarks = { running: [], waiting: [], interrupted: [], failed: [] };
   if (!anyPending(env)) return none;
   const deadline = Date.now() + maxMs;
   for (;;) {
@@ -284,7 +327,11 @@ export async function unmarked<T>(env: Env, commonDir: string, work: () => Promi
  * settle.ts for the repository at `commonDir`, loaded only when some work is pending
  * anywhere (one stat otherwise).
  */
-export async function settleIfPending(env: Env, commonDir: string, opts: { quiet?: boolean; waitOnly?: boolean } = {}): Promise<void> {
+export async function settleIfPending(
+  env: Env,
+  commonDir: string,
+  opts: { quiet?: boolean; waitOnly?: boolean } = {},
+): Promise<void> {
   if (!anyPending(env)) return;
   const { settle } = await import("./settle.ts");
   await settle(env, commonDir, opts);

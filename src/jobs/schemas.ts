@@ -3,7 +3,9 @@
 
 import * as v from "valibot";
 
-export const GlobalsSchema = v.array(v.object({ name: v.string(), value: v.optional(v.string()), tokens: v.array(v.string()) }));
+export const GlobalsSchema = v.array(
+  v.object({ name: v.string(), value: v.optional(v.string()), tokens: v.array(v.string()) }),
+);
 
 const OID = v.pipe(v.string(), v.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/));
 
@@ -36,3 +38,26 @@ export const PushJobSchema = v.object({
 });
 
 export type PushJob = v.InferOutput<typeof PushJobSchema>;
+
+export const FetchJobSchema = v.object({
+  v: v.literal(1),
+  /** The process that becomes git (`git fetch` or `git pull`). */
+  pid: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** When the shim started the job (ms since the epoch), before git ran. */
+  start: v.number(),
+  /** The shim's cwd; the user's -C is in `globals`. */
+  cwd: v.string(),
+  gitDir: v.string(),
+  commonDir: v.string(),
+  globals: GlobalsSchema,
+  /** Where git's own fetch brought no notes from (src/interceptors/fetch.ts sourceWithoutNotes): fetched afterwards. */
+  source: v.nullable(v.string()),
+  /** The named remotes, as the refspecs were checked before git ran. */
+  named: v.array(v.string()),
+  /** The submodules' git directories: what git's recursive fetch brought them is merged too. */
+  submodules: v.array(v.string()),
+  /** False with --no-write-fetch-head: then FETCH_HEAD cannot tell whether git's fetch succeeded. */
+  fetchHead: v.boolean(),
+});
+
+export type FetchJob = v.InferOutput<typeof FetchJobSchema>;

@@ -2,15 +2,14 @@
 // run again the jobs of workers that died before finishing (killed, or the machine went
 // down), and print the warnings of jobs that gave up. Nothing is lost silently: every way
 // a background job can end is handled here or by the worker itself (after-commit.ts,
-// after-push).
+// after-push.ts, after-fetch.ts).
 
 import * as v from "valibot";
 import { claimMark, clearHint, readMark, waitForRepo, type Mark } from "./pending.ts";
-import { CommitJobSchema, PushJobSchema } from "./schemas.ts";
+import { CommitJobSchema, FetchJobSchema, PushJobSchema } from "./schemas.ts";
 import { warn } from "../base/report.ts";
 import type { Env } from "../base/env.ts";
 import { nodeFs } from "../base/lazy-fs.ts";
-
 
 export interface SettleOptions {
   /** The command runs quietly (-q, --porcelain): warnings wait for a command a person reads. */
@@ -68,6 +67,11 @@ async function rerun(mark: Mark, env: Env): Promise<void> {
       if (!job.success) return;
       const { afterPush } = await import("./after-push.ts");
       await afterPush(job.output, env, warn);
+    } else if (mark.kind === "after-fetch") {
+      const job = v.safeParse(FetchJobSchema, mark.job);
+      if (!job.success) return;
+      const { afterFetch } = await import("./after-fetch.ts");
+      await afterFetch(job.output, env, warn);
     }
   } finally {
     process.chdir(cwd);

@@ -6,8 +6,8 @@
 // beside it. The job variable, not the name, makes it the worker (shim/main.ts).
 
 import { JOB_ENV, type Env } from "../base/env.ts";
-import { repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
-
+import { noteOwnFds, openFdCount } from "../git/fds.ts";
+import { hintDir, repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
 
 export interface StartOptions {
   /** The repository's common directory: where the job's mark goes. */
@@ -16,6 +16,12 @@ export interface StartOptions {
   waitFor?: number;
   /** The worker's cwd. */
   cwd?: string;
+  /**
+   * Start the worker only when one of these files or directories (or something under
+   * them) is newer than the file `than`, or `than` is missing: else the waiting shell
+   * removes the marks and exits, and no Bun process starts at all.
+   */
+  onlyIfNewer?: { paths: readonly string[]; than: string };
 }
 
 /**
@@ -25,22 +31,56 @@ export interface StartOptions {
  * A small shell waits for `waitFor` to exit before the worker starts, since a Bun process
  * starting while git commits would slow the commit down (two cores, measured).
  */
-export async function startWorker(kind: WorkerKind, job: Record<string, unknown>, env: Env, opts: StartOptions): Promise<number | null> {
-  const wait = opts.waitFor ? 'while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; ' : "";
+export async function startWorker(
+  kind: WorkerKind,
+  job: Record<string, unknown>,
+  env: Env,
+  opts: StartOptions,
+): Promise<number | null> {
+  // GNU tail waits for a pid without starting a process every 10 ms (a `sleep` each time
+  // would take CPU from the git being waited for); elsewhere it fails at once, and the loop waits.
+  const wait = opts.waitFor
+    ? 'tail --pid="$1" -s 0.01 -f /dev/null 2>/dev/null; while kill -0 "$1" 2>/dev/null; do sleep 0.01; done; '
+    : "";
   // The worker waits for its mark too (at most a second): it removes the mark when done,
   // and must not do so before the mark is there.
-  const script = `${wait}i=0; while [ ! -e "$4/$$" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; exec "$2" "$3"`;
+  const markWait = 'i=0; while [ ! -e "$4/$$" ] && [ $i -lt 100 ]; do sleep 0.01; i=$((i+1)); done; ';
+  // Nothing newer than the stamp: the marks go (the hint directory too when it was the
+  // last), and no worker. find's -newer compares nanoseconds, where test -nt in dash has
+  // seconds only; POSIX find (no -quit), the refs being few. (Absolute paths only: find
+  // would read "-name" or "!" as its expression.)
+  const newer =
+    opts.onlyIfNewer && [opts.onlyIfNewer.than, ...opts.onlyIfNewer.paths].every((p) => p.startsWith("/"))
+      ? opts.onlyIfNewer
+      : null;
+  const check = newer
+    ? 'x=$2 k=$3 m=$4/$$ h=$5 s=$6; shift 6; if [ -e "$s" ] && { [ $# -eq 0 ] || [ -z "$(find "$@" -newer "$s" -print 2>/dev/null)" ]; }; then rm -f "$m" "$h/$$"; rmdir "$h" 2>/dev/null; exit 0; fi; exec "$x" "$k"'
+    : 'exec "$2" "$3"';
+  const script = `${wait}${markWait}${check}`;
+  const extra = newer ? [hintDir(env), newer.than, ...newer.paths] : [];
   let child;
   try {
     // The mark's name is the child's pid, known only once it runs: the shell holds on
     // until the mark exists (or a second has passed).
+    const fds = openFdCount();
     child = Bun.spawn({
-      cmd: ["/bin/sh", "-c", script, "git-traces-wait", String(opts.waitFor ?? 0), process.execPath, kind, repoPendingDir(opts.commonDir)],
+      cmd: [
+        "/bin/sh",
+        "-c",
+        script,
+        "git-traces-wait",
+        String(opts.waitFor ?? 0),
+        process.execPath,
+        kind,
+        repoPendingDir(opts.commonDir),
+        ...extra,
+      ],
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       env: { ...env, [JOB_ENV]: JSON.stringify(job) },
       stdio: ["ignore", "ignore", "ignore"],
       detached: true,
     });
+    noteOwnFds(fds, openFdCount()); // its pidfd, which an exec of git must not count as inherited
   } catch {
     return null;
   }

@@ -1,10 +1,9 @@
 // What the notes sync remembers per repository: <common git dir>/traces/sync.json. When
 // each remote was last pushed to and merged from, which remotes refuse notes for good,
 // and which remotes have the notes refspec (valid while .git/config is unchanged).
-// Read with require() (no I/O thread pool: this is on the fetch path), written
-// atomically; two writers at once lose nothing that matters (the last one wins).
-
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+// Read with Bun.mmap (this is on the fetch path: no node:fs, whose loading costs ~2 ms, and
+// no I/O thread pool), written atomically; two writers at once lose nothing that matters
+// (the last one wins).
 
 export interface RemoteState {
   lastPush?: string;
@@ -38,9 +37,8 @@ export function readSyncState(commonDir: string): SyncState {
   const path = syncStateFile(commonDir);
   if (Bun.file(path).size === 0) return { v: 1, remotes: {} };
   try {
-    // A fresh read every time: drop whatever an earlier require() of it cached.
-    delete require.cache[path];
-    const data = require(path) as SyncState;
+    // A fresh read every time, in 0.13 ms (require() took 0.45, readFileSync needs node:fs).
+    const data = JSON.parse(new TextDecoder().decode(Bun.mmap(path, { shared: false }))) as SyncState;
     if (data?.v === 1 && typeof data.remotes === "object" && data.remotes !== null) return data;
   } catch {
     // damaged: start over
@@ -52,10 +50,11 @@ export function updateSyncState(commonDir: string, change: (s: SyncState) => voi
   const state = readSyncState(commonDir);
   change(state);
   const path = syncStateFile(commonDir);
-  mkdirSync(`${commonDir}/traces`, { recursive: true });
+  const fs = require("node:fs") as typeof import("node:fs");
+  fs.mkdirSync(`${commonDir}/traces`, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
-  renameSync(tmp, path);
+  fs.writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
+  fs.renameSync(tmp, path);
   return state;
 }
 

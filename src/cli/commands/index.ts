@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, Loader> = Object.assign(Object.create(null
   // Hidden: used by the agents' hooks, the shim, the installer, and other implementers.
   "after-commit": load(() => import("./after-commit.ts")),
   "after-push": load(() => import("./after-push.ts")),
+  "after-fetch": load(() => import("./after-fetch.ts")),
   hook: load(() => import("./hook.ts")),
   "find-real-git": load(() => import("./find-real-git.ts")),
   uninstall: load(() => import("./uninstall.ts")),
