@@ -36,7 +36,8 @@ export function passThrough(globals: readonly string[] = []): never {
   const found = searchPath();
   if (!found) {
     fatal(
-      `cannot find the real git: no git on PATH besides this shim (${process.execPath}); install git or set ${REAL_GIT_ENV}`,
+      `cannot find the real git: no git on PATH besides this shim (${process.execPath}); ` +
+        `install git or set ${REAL_GIT_ENV}`,
     );
   }
   try {

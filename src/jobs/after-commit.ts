@@ -78,7 +78,8 @@ export async function runCommitWorker(job: CommitJob, env: Record<string, string
       ? `the traces of commit ${commit.slice(0, 12)} were not recorded`
       : "recording the traces of a commit failed";
     const redo = commit ? `; redo: git traces attach ${commit.slice(0, 12)}` : "";
-    const warning = `${what}: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}${redo}`;
+    const details = logged ? " (details: git traces logs)" : "";
+    const warning = `${what}: ${(e as Error).message.split("\n")[0]}${details}${redo}`;
     // Into the mark itself: it exists already, so this needs no free space (a full disk).
     if (!failMark(job.commonDir, process.pid, warning)) deferWarning(env, warning);
   }

@@ -66,7 +66,8 @@ export async function afterPush(
     const outcome = pushNotes(git, state.gitDir, remote, key, { noVerify: job.noVerify, signed: job.signed, remotes });
     if (outcome.status === "refused") {
       say(
-        `${remote} refuses refs/notes/traces (${outcome.detail}); git-traces will stop pushing notes there (retry: git traces sync ${remote})`,
+        `${remote} refuses refs/notes/traces (${outcome.detail}); ` +
+          `git-traces will stop pushing notes there (retry: git traces sync ${remote})`,
       );
     } else if (outcome.status === "failed" || outcome.status === "rejected") {
       say(`notes not pushed to ${remote}: ${outcome.detail}; they will be pushed with the next push`);
@@ -76,7 +77,8 @@ export async function afterPush(
     const content = outcome.status === "pushed" || outcome.status === "up-to-date" ? outcome.content : undefined;
     if (content?.status === "refused") {
       say(
-        `${remote} refuses refs/traces/content (${content.detail}); git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`,
+        `${remote} refuses refs/traces/content (${content.detail}); ` +
+          `git-traces will stop pushing shared traces there (retry: git traces sync ${remote})`,
       );
     } else if (content?.status === "failed" || content?.status === "rejected") {
       say(`shared traces not pushed to ${remote}: ${content.detail}; they will be pushed with the next push`);
@@ -84,7 +86,8 @@ export async function afterPush(
   } catch (e) {
     const logged = writeLog(state.gitDir, "push", e);
     say(
-      `syncing notes after the push failed: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}`,
+      `syncing notes after the push failed: ${(e as Error).message.split("\n")[0]}` +
+        `${logged ? " (details: git traces logs)" : ""}`,
     );
   }
 }

@@ -123,7 +123,9 @@ export function parseNote(text: string, opts: ParseOptions = {}): ParsedNote {
       if (beyond.size === 0)
         problems.push({
           line,
-          reason: `names more than ${max.toLocaleString("en-US")} traces: readers leave out this one and every other trace first named after it`,
+          reason:
+            `names more than ${max.toLocaleString("en-US")} traces: ` +
+            "readers leave out this one and every other trace first named after it",
         });
       beyond.add(id);
       return undefined;

@@ -78,7 +78,11 @@ export interface ReadHooks {
 /** The one line every reading command prints (stderr) for a note it did not read whole. */
 export function leftOutWarning(l: LeftOut): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  return `git-traces: warning: the note of commit ${l.commit.slice(0, 12)} in ${l.ref} names more than ${n(MAX_NOTE_TRACES)} traces; the first ${n(MAX_NOTE_TRACES)} are read, ${n(l.traces)} more are left out\n`;
+  return (
+    `git-traces: warning: the note of commit ${l.commit.slice(0, 12)} in ${l.ref} ` +
+    `names more than ${n(MAX_NOTE_TRACES)} traces; ` +
+    `the first ${n(MAX_NOTE_TRACES)} are read, ${n(l.traces)} more are left out\n`
+  );
 }
 
 /** The valid ranges of a note's `lines`, for files the note lists; bad values are left out (file-level). */

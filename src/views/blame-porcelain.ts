@@ -62,7 +62,10 @@ export interface BlameRun {
 export interface Blame {
   commits: Map<string, BlameCommit>;
   lines: BlameLine[];
-  /** Every source, in the order it first appears: what depends only on commit and file name is worked out once per source. */
+  /**
+   * Every source, in the order it first appears: what depends only on commit and file name is worked out once per
+   * source.
+   */
   sources: BlameSource[];
   /** The lines in runs of one source, in order. */
   runs: BlameRun[];
@@ -180,8 +183,12 @@ const LINE_HEADER = /([0-9a-f]{40}|[0-9a-f]{64}) (\d+) (\d+)(?: \d+)?\n/y;
  * every time with --line-porcelain): one match instead of a dozen rows. Anything else (a key
  * git adds one day, a value with a carriage return) is read row by row.
  */
-const DETAILS =
-  /author (.*)\nauthor-mail (.*)\nauthor-time (\d+)\nauthor-tz (.*)\ncommitter (.*)\ncommitter-mail (.*)\ncommitter-time (\d+)\ncommitter-tz (.*)\nsummary (.*)\n(boundary\n)?(?:previous ([0-9a-f]+) (.*)\n)?filename (.*)\n/y;
+const DETAILS = new RegExp(
+  /author (.*)\nauthor-mail (.*)\nauthor-time (\d+)\nauthor-tz (.*)\n/.source +
+    /committer (.*)\ncommitter-mail (.*)\ncommitter-time (\d+)\ncommitter-tz (.*)\n/.source +
+    /summary (.*)\n(boundary\n)?(?:previous ([0-9a-f]+) (.*)\n)?filename (.*)\n/.source,
+  "y",
+);
 
 function setDetails(commit: BlameCommit, d: RegExpExecArray): string {
   commit.author = decodeBytes(d[1]!);

@@ -188,7 +188,9 @@ function block(row: SessionRow, view: ListView, indent: string): string {
   if (status.length) out += `${indent}    ${paint.dim(status.filter(Boolean).join(", "))}\n`;
   if (!row.commits.length) out += `${indent}    ${paint.dim("not attached")}\n`;
   for (const c of row.commits)
-    out += `${indent}    ${paint.yellow(c.abbrev ?? shortCommit(c.oid))} ${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
+    out +=
+      `${indent}    ${paint.yellow(c.abbrev ?? shortCommit(c.oid))} ` +
+      `${c.subject !== null ? sanitizeLine(c.subject) : paint.dim("(commit not in this repository)")}\n`;
   return out;
 }
 

@@ -121,7 +121,9 @@ export function renderGitText(entry: { commit: LogText; traces: AttachedTrace[] 
   const head = HEAD_LINE.exec(text.slice(0, nl));
   // git coloured nothing (color.ui=never): the first line is painted here, as git paints it.
   if (head)
-    text = `${paint.yellow(`commit ${head[1]}`)}${head[2] !== undefined ? decoration(head[2], paint) : ""}${text.slice(nl)}`;
+    text =
+      `${paint.yellow(`commit ${head[1]}`)}` +
+      `${head[2] !== undefined ? decoration(head[2], paint) : ""}${text.slice(nl)}`;
   return text + tracesBlock(entry.traces, paint);
 }
 

@@ -53,9 +53,15 @@ export const NOT_HERE = "The content of this trace is not available here: its tr
 
 export function notHereSentence(view: TraceView): string {
   if (view.unreadable)
-    return `The content of this trace is not available here: its transcript could not be read (${clipLine(view.unreadable, 300)}).`;
+    return (
+      "The content of this trace is not available here: " +
+      `its transcript could not be read (${clipLine(view.unreadable, 300)}).`
+    );
   if (view.sharedError)
-    return `The content of this trace is not available here: its shared content is not a valid trace (${clipLine(view.sharedError, 300)}).`;
+    return (
+      "The content of this trace is not available here: " +
+      `its shared content is not a valid trace (${clipLine(view.sharedError, 300)}).`
+    );
   return NOT_HERE;
 }
 
@@ -148,7 +154,8 @@ function limit<T>(items: readonly T[], max: number, full: boolean): { shown: rea
 // ---------------------------------------------------------------- text
 
 function cutMarker(c: Clipped, pad: string, paint: Paint): string {
-  return c.hiddenLines || c.hiddenChars ? `\n${pad}${paint.dim(`[… ${hiddenText(c)}; --full shows everything]`)}` : "";
+  if (!c.hiddenLines && !c.hiddenChars) return "";
+  return `\n${pad}${paint.dim(`[… ${hiddenText(c)}; --full shows everything]`)}`;
 }
 
 function textBody(text: string, opts: RenderOptions, paint: Paint): string {
@@ -236,7 +243,8 @@ function textLines(view: TraceView, opts: RenderOptions): string[] {
   const width = Math.min(60, longest(names.map((n) => n.length)));
   const rows = shown.map(
     (l, i) =>
-      `    ${l.commit.slice(0, 12)}  ${names[i]!.padEnd(width)}  ${l.ranges ? clipLine(l.ranges, 200) : "-"}  (${plural(l.count, "line")})`,
+      `    ${l.commit.slice(0, 12)}  ${names[i]!.padEnd(width)}  ` +
+      `${l.ranges ? clipLine(l.ranges, 200) : "-"}  (${plural(l.count, "line")})`,
   );
   if (more) rows.push(`    … and ${plural(more, "more file")} (--full lists them)`);
   return ["Lines written:", ...rows];
@@ -321,7 +329,9 @@ function mdTool(step: ReturnType<typeof summarizeTool>, opts: RenderOptions): st
   if (step.url !== undefined) return `- ${verb} ${mdUrl(step.url)}`;
   if (step.object === undefined) return `- ${verb}`;
   const object = opts.full ? step.object : clipLine(step.object, TOOL_CHARS);
-  return `- ${verb} ${step.verb === "read" || step.verb === "edit" ? object.split(", ").map(mdCode).join(", ") : mdText(object)}`;
+  const shown =
+    step.verb === "read" || step.verb === "edit" ? object.split(", ").map(mdCode).join(", ") : mdText(object);
+  return `- ${verb} ${shown}`;
 }
 
 function mdConversation(view: TraceView, opts: RenderOptions): string[] {
@@ -415,7 +425,8 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
       "",
       ...shown.map(
         (f) =>
-          `- ${mdCode(clipLine(f.path, 300))} (${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`,
+          `- ${mdCode(clipLine(f.path, 300))} ` +
+          `(${[f.read ? "read" : "", f.edited ? "edited" : ""].filter(Boolean).join(", ")})`,
       ),
     ]);
     if (more) lines.push(`- … and ${plural(more, "more file")}`);
@@ -428,7 +439,8 @@ export function renderTraceMarkdown(view: TraceView, opts: RenderOptions): strin
       "",
       ...shown.map(
         (l) =>
-          `- ${mdCode(l.commit.slice(0, 12))} ${mdCode(clipLine(l.path, 300))}: ${l.ranges ? mdCode(clipLine(l.ranges, 200)) : "none"} (${plural(l.count, "line")})`,
+          `- ${mdCode(l.commit.slice(0, 12))} ${mdCode(clipLine(l.path, 300))}: ` +
+          `${l.ranges ? mdCode(clipLine(l.ranges, 200)) : "none"} (${plural(l.count, "line")})`,
       ),
     ]);
     if (more) lines.push(`- … and ${plural(more, "more file")}`);

@@ -96,7 +96,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The text view: the total, then one row per agent and model, and the people. */
 export function renderStatsText(s: Stats, paint: Paint): string {
-  const head = `Lines added in ${sanitizeLine(s.range)}: ${s.lines} in ${s.commits} commit${s.commits === 1 ? "" : "s"}`;
+  const commits = `${s.commits} commit${s.commits === 1 ? "" : "s"}`;
+  const head = `Lines added in ${sanitizeLine(s.range)}: ${s.lines} in ${commits}`;
   if (!s.lines) return `${head}\n`;
   const rows = s.shares.map((x) => ({
     p: pct(x.share),

@@ -89,19 +89,17 @@ export function renderSummaryText(s: Summary, paint: Paint): string {
   }
   lines.push("", `Tool calls: ${kindsLine(s.tools)}`);
   const note = webNote(s);
+  const none = note?.startsWith("unknown") ? "unknown" : "none";
+  const aside = note && !note.startsWith("unknown") ? ` (${note})` : "";
   const fetched = capped(s.web.fetched);
-  lines.push(
-    `Web pages loaded: ${s.web.fetched.length ? count(s.web.fetched.length) : note?.startsWith("unknown") ? "unknown" : "none"}${note && !note.startsWith("unknown") ? ` (${note})` : ""}`,
-  );
+  lines.push(`Web pages loaded: ${s.web.fetched.length ? count(s.web.fetched.length) : none}${aside}`);
   append(
     lines,
     fetched.shown.map((f) => `${pad}${clipLine(f.url, 300)}${times(f.count)}`),
   );
   if (fetched.more) lines.push(`${pad}… and ${plural(fetched.more, "more page")}`);
   const searches = capped(s.web.searches);
-  lines.push(
-    `Web searches: ${s.web.searches.length ? count(s.web.searches.length) : note?.startsWith("unknown") ? "unknown" : "none"}`,
-  );
+  lines.push(`Web searches: ${s.web.searches.length ? count(s.web.searches.length) : none}`);
   append(
     lines,
     searches.shown.map((q) => `${pad}${clipLine(q.query, 300)}${times(q.count)}`),
@@ -162,7 +160,8 @@ export function renderSummaryMarkdown(s: Summary, added?: Stats): string {
     lines.push("", "| Model | Agent | Commits | Traces |", "| --- | --- | ---: | ---: |");
     for (const m of s.models)
       lines.push(
-        `| ${mdCell(mdCode(clipLine(m.model, 80)))} | ${mdCell(mdText(clipLine(m.agents.join(", "), 80)))} | ${count(m.commits)} | ${count(m.traces)} |`,
+        `| ${mdCell(mdCode(clipLine(m.model, 80)))} | ${mdCell(mdText(clipLine(m.agents.join(", "), 80)))} ` +
+          `| ${count(m.commits)} | ${count(m.traces)} |`,
       );
   }
   lines.push("", `**Tool calls:** ${s.tools.total ? kindsLine(s.tools) : "none recorded"}`);

@@ -197,9 +197,11 @@ function buildTrace(r: Records, opts: ReadOptions): Trace {
  * outputs and file contents (the bulk of the table) never reach JavaScript. Rows whose
  * JSON is damaged are left out instead of failing the query.
  */
-const SUMMARY_PARTS = `SELECT message_id, data ->> '$.type' AS type, data ->> '$.tool' AS tool, data -> '$.state.input' AS input,
+const SUMMARY_PARTS = `SELECT message_id, data ->> '$.type' AS type, data ->> '$.tool' AS tool,
+  data -> '$.state.input' AS input,
   data ->> '$.state.time.start' AS started, data ->> '$.state.time.end' AS ended,
-  CASE WHEN data ->> '$.type' = 'text' THEN data ->> '$.text' END AS text, data ->> '$.synthetic' AS synthetic, data ->> '$.ignored' AS ignored
+  CASE WHEN data ->> '$.type' = 'text' THEN data ->> '$.text' END AS text,
+  data ->> '$.synthetic' AS synthetic, data ->> '$.ignored' AS ignored
   FROM part WHERE session_id = ?1 AND json_valid(data) ORDER BY id`;
 
 interface SummaryPartRow {

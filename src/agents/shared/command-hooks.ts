@@ -1,5 +1,7 @@
 // Command hooks in the settings shape Claude Code, Codex and Gemini CLI share:
-//   { "hooks": { "<Event>": [ { "matcher": "...", "hooks": [ { "type": "command", "command": "...", "timeout": 10 } ] } ] } }
+//   { "hooks": { "<Event>": [
+//     { "matcher": "...", "hooks": [ { "type": "command", "command": "...", "timeout": 10 } ] }
+//   ] } }
 // We add one group of our own per event and never touch anyone else's groups. Files are
 // edited in place (json-file.ts): comments and formatting stay. What we create (the file,
 // the "hooks" object, an event's list, and what an empty list held) is remembered in our

@@ -67,7 +67,9 @@ const REFUSED: Record<string, string> = {
 };
 
 const SUPPORTED =
-  "-L <range>, -w, -M[<n>], -C[<n>], --root, --first-parent, --minimal, --ignore-rev, --ignore-revs-file, --since, --contents, -S, -e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>], --porcelain, --line-porcelain, --json, --no-summary";
+  "-L <range>, -w, -M[<n>], -C[<n>], --root, --first-parent, --minimal, --ignore-rev, --ignore-revs-file, " +
+  "--since, --contents, -S, -e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>], --porcelain, --line-porcelain, --json, " +
+  "--no-summary";
 
 function refuse(option: string): never {
   const reason = REFUSED[option];
@@ -200,7 +202,8 @@ export default defineTracesCommand({
     "--ignore-rev <rev>, --ignore-revs-file <file>": "as in git blame",
     "--since <date>, --contents <file>, -S <file>": "as in git blame",
     "-e, -s, -l, -t, -n, -f, -b, --abbrev[=<n>]":
-      "the text view as in git blame: email, no author, long IDs, raw time, original line number, file name, blank boundary",
+      "the text view as in git blame: email, no author, long IDs, raw time, original line number, file name, " +
+      "blank boundary",
   },
   examples: [
     "git traces blame src/auth.py",

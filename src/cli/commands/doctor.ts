@@ -131,11 +131,12 @@ export function diagnose(deps: Deps): DoctorReport {
   };
   const door = frontDoorOf(binDir, env);
   const agrees = door.lists !== "" && door.lists === SHIM_LISTS;
+  const verdict = agrees ? "agrees with the shim" : `lists ${door.lists}, the shim's ${SHIM_LISTS || "unknown"}`;
   facts.front_door =
     door.form === "none"
       ? "none (the Bun binary is git)"
       : door.form === "c" || door.form === "sh"
-        ? `${door.form} (${agrees ? "agrees with the shim" : `lists ${door.lists}, the shim's ${SHIM_LISTS || "unknown"}`})`
+        ? `${door.form} (${verdict})`
         : door.form;
   if ((door.form === "c" || door.form === "sh") && SHIM_LISTS && !agrees) {
     problems.push({
@@ -149,7 +150,9 @@ export function diagnose(deps: Deps): DoctorReport {
   if (worker !== null) {
     problems.push({
       code: "WORKER_CANNOT_START",
-      message: `a background worker cannot start from ${execPath} (${worker}): notes of commits made at a terminal would be lost`,
+      message:
+        `a background worker cannot start from ${execPath} (${worker}): ` +
+        "notes of commits made at a terminal would be lost",
       fix: "reinstall with scripts/install.sh; meanwhile GIT_TRACES_SYNC=1 does the work in the foreground",
     });
   }

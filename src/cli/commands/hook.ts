@@ -79,7 +79,8 @@ export async function runHook(agentName: string, event: string, deps: Deps, inpu
     const a = sender && sender !== named.name ? agent(sender) : named;
     if (!a) {
       say(
-        `a ${sender} session called ${named.displayName}'s hook; this build cannot read ${sender} sessions, so it is not recorded`,
+        `a ${sender} session called ${named.displayName}'s hook; ` +
+          `this build cannot read ${sender} sessions, so it is not recorded`,
       );
       return 0;
     }

@@ -50,7 +50,8 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
     }
     if (!found) {
       throw new CliError(
-        `no shared content for trace ${id} here: fetch first (git fetch), or ask its author to run git traces share ${id}`,
+        `no shared content for trace ${id} here: ` +
+          `fetch first (git fetch), or ask its author to run git traces share ${id}`,
         "TRACE_NOT_SHARED",
         { id },
       );
@@ -68,7 +69,8 @@ export async function runImport(opts: ImportOptions, deps: Deps): Promise<number
     if (r.status === "here") deps.io.out(`${r.id} is on this machine already (its ${r.from}); nothing to import\n`);
     else
       deps.io.out(
-        `${r.status === "imported" ? "imported" : "already imported, unchanged:"} ${r.id} from ${r.from} (redacted) into ${r.file}\n`,
+        `${r.status === "imported" ? "imported" : "already imported, unchanged:"} ` +
+          `${r.id} from ${r.from} (redacted) into ${r.file}\n`,
       );
   }
   if (rows.some((r) => r.status !== "here"))
@@ -87,7 +89,8 @@ export default defineTracesCommand({
   },
   examples: [
     "git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48",
-    "git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 && git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --markdown > context.md",
+    "git traces import 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 && " +
+      "git traces show 3f6c1d2e-8b4a-4c7e-9f21-5a0d7e6b9c48 --markdown > context.md",
   ],
   run: (ctx) => runImport({ ids: traceIds(ctx.args._, "import"), json: Boolean(ctx.args.json) }, depsOf(ctx)),
 });

@@ -19,7 +19,16 @@ export async function runNoteCheck(file: string, json: boolean, deps: Deps): Pro
   const note = parseNote(text, { maxTraces: MAX_NOTE_TRACES });
   if (json)
     deps.io.out(
-      `${JSON.stringify({ valid: note.problems.length === 0, traces: note.traces, problems: note.problems, ...(note.leftOut ? { leftOut: note.leftOut } : {}) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          valid: note.problems.length === 0,
+          traces: note.traces,
+          problems: note.problems,
+          ...(note.leftOut ? { leftOut: note.leftOut } : {}),
+        },
+        null,
+        2,
+      )}\n`,
     );
   else {
     for (const p of note.problems) deps.io.out(`line ${p.line}: ${p.reason}\n`);

@@ -93,7 +93,8 @@ export async function runShare(opts: ShareOptions, deps: Deps): Promise<number> 
     deps.io.out(`${r.changed ? "shared" : "already shared, unchanged:"} ${r.id} (from its ${r.source}; ${what})\n`);
   }
   messages(deps.io).info(
-    `Stored in ${CONTENT_REF}; it goes to the remote with your next git push (or now: git traces sync). \`git traces show <id> --redacted\` shows exactly what is shared.`,
+    `Stored in ${CONTENT_REF}; it goes to the remote with your next git push (or now: git traces sync). ` +
+      "`git traces show <id> --redacted` shows exactly what is shared.",
   );
   return 0;
 }
@@ -114,7 +115,11 @@ export function runUnshare(opts: ShareOptions, deps: Deps): number {
   const rows = opts.ids.map((id) => ({ id, removed: removed.has(id), pushedTo: remotes.get(id) ?? [] }));
   if (opts.json) {
     deps.io.out(
-      `${JSON.stringify({ ref: CONTENT_REF, unshared: rows, note: "copies already pushed stay in the remote's history" }, null, 2)}\n`,
+      `${JSON.stringify(
+        { ref: CONTENT_REF, unshared: rows, note: "copies already pushed stay in the remote's history" },
+        null,
+        2,
+      )}\n`,
     );
     return 0;
   }
@@ -123,17 +128,20 @@ export function runUnshare(opts: ShareOptions, deps: Deps): number {
       deps.io.out(`${r.id} was not shared here; nothing removed (it will not be shared automatically either)\n`);
     else
       deps.io.out(
-        `unshared ${r.id}: removed from ${CONTENT_REF}${r.pushedTo.length ? `; your next push removes it from ${r.pushedTo.join(", ")}` : ""}\n`,
+        `unshared ${r.id}: removed from ${CONTENT_REF}` +
+          `${r.pushedTo.length ? `; your next push removes it from ${r.pushedTo.join(", ")}` : ""}\n`,
       );
   }
   const say = messages(deps.io);
   if (rows.some((r) => r.pushedTo.length)) {
     say.warn(
-      "Copies already pushed stay in the remote's history, and in every clone that fetched them: unsharing stops sharing from now on, it cannot take back what was sent.",
+      "Copies already pushed stay in the remote's history, and in every clone that fetched them: " +
+        "unsharing stops sharing from now on, it cannot take back what was sent.",
     );
   } else if (rows.some((r) => r.removed)) {
     say.info(
-      "As far as the last fetch or push knows it was not pushed yet. Copies already pushed would stay in the remote's history.",
+      "As far as the last fetch or push knows it was not pushed yet. " +
+        "Copies already pushed would stay in the remote's history.",
     );
   }
   return 0;

@@ -57,7 +57,8 @@ function ambiguous(target: string, matches: TraceUse[], alsoCommit: boolean): Cl
   if (matches.length > shown.length) shown.push(`  … and ${matches.length - shown.length} more`);
   const hint = alsoCommit ? `\n(it is also a commit: '${clipLine(target)}^{commit}' shows that)` : "";
   return new CliError(
-    `trace ID prefix '${clipLine(target)}' is ambiguous; it starts ${matches.length} trace IDs:\n${shown.join("\n")}${hint}`,
+    `trace ID prefix '${clipLine(target)}' is ambiguous; ` +
+      `it starts ${matches.length} trace IDs:\n${shown.join("\n")}${hint}`,
     "AMBIGUOUS_TRACE_ID",
     {
       prefix: target,
@@ -83,7 +84,8 @@ async function resolve(
     if (use) {
       if (use.trace.id !== target && resolveCommit(git, target)) {
         deps.io.err(
-          `warning: '${clipLine(target)}' starts a trace ID and names a commit; showing the trace ('${clipLine(target)}^{commit}' shows the commit)\n`,
+          `warning: '${clipLine(target)}' starts a trace ID and names a commit; ` +
+            `showing the trace ('${clipLine(target)}^{commit}' shows the commit)\n`,
         );
       }
       return { resolvedAs: "trace", commit: null, uses: [{ id: use.trace.id, use }] };
@@ -106,7 +108,8 @@ function unknown(target: string, state: RepoState | null): CliError {
   const data = { target };
   if (!state)
     return new CliError(
-      `no trace on this machine has the ID ${what}, and this is not a git repository to look for commits or notes in (run inside one or pass -C <dir>)`,
+      `no trace on this machine has the ID ${what}, ` +
+        "and this is not a git repository to look for commits or notes in (run inside one or pass -C <dir>)",
       "UNKNOWN_TARGET",
       data,
     );
@@ -225,7 +228,8 @@ export async function runShow(opts: ShowOptions, deps: Deps): Promise<number> {
   deps.io.out(views.map(render).join(opts.format === "markdown" ? "\n---\n\n" : "\n"));
   if (resolved.resolvedAs === "commit" && views.length > 1 && deps.io.stderrIsTTY)
     deps.io.err(
-      `${views.length} traces on commit ${shortCommit(resolved.commit!)}: ${views.map((v) => shortId(v.id)).join(", ")}\n`,
+      `${views.length} traces on commit ${shortCommit(resolved.commit!)}: ` +
+        `${views.map((v) => shortId(v.id)).join(", ")}\n`,
     );
   return 0;
 }

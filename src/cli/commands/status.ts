@@ -62,18 +62,27 @@ export function runStatus(json: boolean, deps: Deps): number {
   });
   if (json) {
     deps.io.out(
-      `${JSON.stringify({ notes: mine.size, sharing: { enabled: sharing, shared: shared.size }, remotes: rows }, null, 2)}\n`,
+      `${JSON.stringify(
+        { notes: mine.size, sharing: { enabled: sharing, shared: shared.size }, remotes: rows },
+        null,
+        2,
+      )}\n`,
     );
     return 0;
   }
   deps.io.out(`${mine.size} commit${mine.size === 1 ? "" : "s"} with traces here\n`);
   deps.io.out(
-    `sharing trace content: ${sharing ? "on (traces.share)" : "off"}; ${shared.size} trace${shared.size === 1 ? "" : "s"} in refs/traces/content\n`,
+    `sharing trace content: ${sharing ? "on (traces.share)" : "off"}; ` +
+      `${shared.size} trace${shared.size === 1 ? "" : "s"} in refs/traces/content\n`,
   );
   if (!rows.length) deps.io.err("No remotes: notes stay in this repository until you add one.\n");
   for (const r of rows) {
     deps.io.out(
-      `${r.remote}: ${r.configured ? "notes fetched with every fetch" : "notes not fetched yet (the next push, fetch or git traces sync sets it up)"}\n`,
+      `${r.remote}: ${
+        r.configured
+          ? "notes fetched with every fetch"
+          : "notes not fetched yet (the next push, fetch or git traces sync sets it up)"
+      }\n`,
     );
     deps.io.out(`  not pushed yet: ${r.unpushed} note${r.unpushed === 1 ? "" : "s"}\n`);
     if (r.held) deps.io.out(`  held back: ${r.held} note${r.held === 1 ? "" : "s"} of commits it does not have\n`);

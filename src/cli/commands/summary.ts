@@ -80,7 +80,8 @@ export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<numb
     if (s.trace) sessions.set(id, s.trace);
     else if (s.sharedError)
       deps.io.err(
-        `git-traces: warning: the shared content of trace ${id} is not a valid trace (${clipLine(s.sharedError, 300)}); only its notes count\n`,
+        `git-traces: warning: the shared content of trace ${id} is not a valid trace ` +
+          `(${clipLine(s.sharedError, 300)}); only its notes count\n`,
       );
   }
   const summary = summarize({ range: revs.join(" "), commits, attached, sessions, leftOut });

@@ -43,11 +43,13 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
       if (!removed.length) say.info("No notes refspec to remove.");
       for (const r of removed)
         deps.io.out(
-          `${r}: removed the notes and shared traces refspecs, refs/notes/remotes/${r}/traces and refs/traces/remotes/${r}/content\n`,
+          `${r}: removed the notes and shared traces refspecs, ` +
+            `refs/notes/remotes/${r}/traces and refs/traces/remotes/${r}/content\n`,
         );
       if (!opts.remote)
         say.info(
-          "Notes are no longer synced on their own here (traces.sync=false); `git config --unset traces.sync` turns it back on.",
+          "Notes are no longer synced on their own here (traces.sync=false); " +
+            "`git config --unset traces.sync` turns it back on.",
         );
     }
     return 0;
@@ -87,7 +89,11 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
       ? { merged: sharedMerged ?? "up-to-date", pushed: content.status, detail: content.detail ?? null }
       : { merged: sharedMerged ?? "up-to-date", pushed: null, detail: null };
     deps.io.out(
-      `${JSON.stringify({ remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, held: pushed.held ?? 0, shared }, null, 2)}\n`,
+      `${JSON.stringify(
+        { remote, merged, pushed: pushed.status, detail: pushed.detail ?? null, held: pushed.held ?? 0, shared },
+        null,
+        2,
+      )}\n`,
     );
   } else {
     const theirs =
@@ -105,14 +111,21 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
             : "it has all our notes"
           : `push ${pushed.status}: ${pushed.detail}`;
     const held = pushed.held
-      ? `; ${pushed.held} note${pushed.held === 1 ? "" : "s"} of commits it does not have stay${pushed.held === 1 ? "s" : ""} here until those commits are pushed there`
+      ? `; ${pushed.held} note${pushed.held === 1 ? "" : "s"} of commits it does not have ` +
+        `stay${pushed.held === 1 ? "s" : ""} here until those commits are pushed there`
       : "";
     deps.io.out(`${remote}: ${theirs}; ${ours}${held}\n`);
     if (sharedMerged && sharedMerged !== "up-to-date")
       deps.io.out(`${remote}: shared traces merged (${sharedMerged})\n`);
     if (content)
       deps.io.out(
-        `${remote}: ${content.status === "pushed" ? "our shared traces pushed" : content.status === "up-to-date" ? "it has all our shared traces" : `shared traces push ${content.status}: ${content.detail}`}\n`,
+        `${remote}: ${
+          content.status === "pushed"
+            ? "our shared traces pushed"
+            : content.status === "up-to-date"
+              ? "it has all our shared traces"
+              : `shared traces push ${content.status}: ${content.detail}`
+        }\n`,
       );
   }
   return ok(pushed) && ok(content) ? 0 : 1;

@@ -36,7 +36,10 @@ const PROJECT_FILES: [string, RegExp][] = [
   ["opencode", /\/\.opencode\/plugins?\/git-traces\.js$/],
 ];
 
-/** The project configs recorded, as (agent, repository); records written before they named them are read from the path. */
+/**
+ * The project configs recorded, as (agent, repository); records written before they named them are read from
+ * the path.
+ */
 export function recordedProjects(env: Record<string, string | undefined>): { agent: string; project: string }[] {
   const out = new Map<string, { agent: string; project: string }>();
   for (const [path, record] of Object.entries(recordedHookFiles(env))) {
@@ -150,7 +153,9 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
   const home = dataHome(env);
   const snapshots = snapshotsDir(env);
   const { count, bytes } = snapshotCount(snapshots);
-  const what = `${plural(count, "snapshot")} of agent sessions (${sizeOf(bytes)}) in ${snapshots}: copies of the sessions' transcripts, not redacted`;
+  const what =
+    `${plural(count, "snapshot")} of agent sessions (${sizeOf(bytes)}) in ${snapshots}: ` +
+    "copies of the sessions' transcripts, not redacted";
   if (opts.purge) {
     if (count || existsSync(snapshots)) say.info(`Deleting ${what}.`);
     // Only what git-traces puts there, in case the data home was pointed somewhere shared.
@@ -173,7 +178,8 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps): Promise<
   } else {
     if (count)
       say.info(
-        `Kept ${what}. To delete them: rm -r '${snapshots.replaceAll("'", `'\\''`)}' (or run the uninstall again with --purge).`,
+        `Kept ${what}. To delete them: rm -r '${snapshots.replaceAll("'", `'\\''`)}' ` +
+          "(or run the uninstall again with --purge).",
       );
     rmSync(join(home, "cache"), { recursive: true, force: true }); // read again from the agents' files whenever needed
     try {

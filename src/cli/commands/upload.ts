@@ -41,7 +41,8 @@ export function uploadOptions(args: { _?: string[]; list?: boolean; json?: boole
 }
 
 const NO_COMMAND =
-  "no upload command is set; set one with: git config traces.upload '<command with {id} and {file}>' (add --global for every repository)";
+  "no upload command is set; set one with: git config traces.upload '<command with {id} and {file}>' " +
+  "(add --global for every repository)";
 
 function jobJson(j: UploadJob) {
   return {

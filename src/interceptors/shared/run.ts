@@ -28,7 +28,10 @@ export interface InterceptContext {
 export interface Plan<S> {
   /** Global options put before the user's own (e.g. `-c notes.rewriteRef=...`); a function is asked after before(). */
   globals?: readonly string[] | ((ctx: InterceptContext) => readonly string[]);
-  /** Looks at the repository before git runs. undefined/null: no trace work afterwards. Without it, after() always runs. */
+  /**
+   * Looks at the repository before git runs. undefined/null: no trace work afterwards. Without it, after() always
+   * runs.
+   */
   before?(ctx: InterceptContext): S | null | undefined | Promise<S | null | undefined>;
   /**
    * Work started as soon as git is running, awaited when it has finished: what can be

@@ -357,7 +357,8 @@ async function blame(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_blame
     const c = first.commit;
     const commit = c.uncommitted
       ? "not committed yet"
-      : `commit ${c.sha.slice(0, 12)} "${clipLine(c.summary, 100)}" by ${c.author}, ${new Date(c.committerTime * 1000).toISOString()}`;
+      : `commit ${c.sha.slice(0, 12)} "${clipLine(c.summary, 100)}" by ${c.author}, ` +
+        new Date(c.committerTime * 1000).toISOString();
     out.push("", `## ${span}: ${commit}`);
     if (first.attribution === "human") out.push("written by a person (no agent session is attached to this commit)");
     else if (first.attribution === "uncommitted") out.push("not committed yet: no session can be told");
@@ -455,7 +456,9 @@ async function show(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_show>)
 // --- traces_log ------------------------------------------------------------------------------
 
 function traceLine(t: AttachedTrace): string {
-  return `  - ${traceHead(t)}${t.files?.length ? ` files: ${t.files.slice(0, 10).join(", ")}${t.files.length > 10 ? ", …" : ""}` : ""}`;
+  const more = t.files && t.files.length > 10 ? ", …" : "";
+  const files = t.files?.length ? ` files: ${t.files.slice(0, 10).join(", ")}${more}` : "";
+  return `  - ${traceHead(t)}${files}`;
 }
 
 function log(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_log>): string {
@@ -515,7 +518,8 @@ async function search(repo: McpRepo, a: v.InferOutput<typeof Schemas.traces_sear
     commitStamps(repo.git, [...new Set(shown.flatMap((h) => h.use.commits))]).map((c) => [c.oid, c]),
   );
   const out = [
-    `${hits.length} session${hits.length === 1 ? "" : "s"} match${hits.length > shown.length ? `; the newest ${shown.length}` : ""}:`,
+    `${hits.length} session${hits.length === 1 ? "" : "s"} ` +
+      `match${hits.length > shown.length ? `; the newest ${shown.length}` : ""}:`,
   ];
   for (const h of shown) {
     out.push("", `${traceHead(h.use.trace)}${h.time ? ` ${h.time}` : ""}`, `  matched ${h.why}`);
