@@ -148,7 +148,9 @@ export async function fetchWorker(job: FetchJob, env: Record<string, string | un
   } catch (e) {
     finishStamp(stamp, job.commonDir, false);
     const logged = writeLog(job.gitDir, "fetch", e);
-    const warning = `the notes this fetch brought were not merged: ${(e as Error).message.split("\n")[0]}${logged ? " (details: git traces logs)" : ""}; the next fetch tries again`;
+    const details = logged ? " (details: git traces logs)" : "";
+    const reason = (e as Error).message.split("\n")[0];
+    const warning = `the notes this fetch brought were not merged: ${reason}${details}; the next fetch tries again`;
     // Into the mark itself: it exists already, so this needs no free space (a full disk).
     if (!failMark(job.commonDir, process.pid, warning)) deferWarning(env, warning);
   }

@@ -54,7 +54,9 @@ export async function startWorker(
       ? opts.onlyIfNewer
       : null;
   const check = newer
-    ? 'x=$2 k=$3 m=$4/$$ h=$5 s=$6; shift 6; if [ -e "$s" ] && { [ $# -eq 0 ] || [ -z "$(find "$@" -newer "$s" -print 2>/dev/null)" ]; }; then rm -f "$m" "$h/$$"; rmdir "$h" 2>/dev/null; exit 0; fi; exec "$x" "$k"'
+    ? "x=$2 k=$3 m=$4/$$ h=$5 s=$6; shift 6; " +
+      'if [ -e "$s" ] && { [ $# -eq 0 ] || [ -z "$(find "$@" -newer "$s" -print 2>/dev/null)" ]; }; ' +
+      'then rm -f "$m" "$h/$$"; rmdir "$h" 2>/dev/null; exit 0; fi; exec "$x" "$k"'
     : 'exec "$2" "$3"';
   const script = `${wait}${markWait}${check}`;
   const extra = newer ? [hintDir(env), newer.than, ...newer.paths] : [];

@@ -10,7 +10,10 @@ export interface RemoteState {
   lastMerge?: string;
   /** The tracking ref's file time when its notes were last merged into ours. */
   mergedMtime?: number;
-  /** The remote's notes commit found to hold entries that are not notes: left out (merge.ts), repaired by our next push (push.ts). */
+  /**
+   * The remote's notes commit found to hold entries that are not notes: left out
+   * (merge.ts), repaired by our next push (push.ts).
+   */
   badNotes?: { oid: string; problem: string };
   /** The notes commit our last notes push sent there (built from our notes: push.ts). */
   published?: string;
