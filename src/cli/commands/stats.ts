@@ -4,9 +4,7 @@
 // current branch's commits that its upstream lacks.
 
 import { firstParentPatches } from "../../git/diff.ts";
-import { revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
-import { GitError } from "../../git/runner.ts";
-import { clipLine } from "../../traces/text.ts";
+import type { CommitStamp } from "../../git/revisions.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { leftOutWarning, tracesOfCommits } from "../../views/attached.ts";
 import { parsePatches } from "../../views/diff-hunks.ts";
@@ -14,7 +12,7 @@ import { painter } from "../../views/render.ts";
 import { lineStats, renderStatsText, type Stats } from "../../views/stats.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { rangeCommits } from "../shared/range.ts";
 import { requireRepo } from "../shared/repo.ts";
 
 export interface StatsOptions {
@@ -51,29 +49,7 @@ export function statsOf(deps: Deps, revs: readonly string[], stamps: readonly Co
 export async function runStats(opts: StatsOptions, deps: Deps): Promise<number> {
   const state = requireRepo(deps);
   const git = deps.git();
-  let revs = opts.revs;
-  if (!revs.length) {
-    if (state.head === null)
-      throw new CliError("this repository has no commits yet: nothing to count", "NO_COMMITS", {}, 128);
-    const upstream = upstreamRef(git);
-    if (!upstream)
-      throw new UsageError(
-        "which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)",
-      );
-    revs = [`${upstream}..HEAD`];
-  }
-  let stamps: CommitStamp[];
-  try {
-    stamps = revisionCommits(git, revs);
-  } catch (e) {
-    if (!(e instanceof GitError)) throw e;
-    const said =
-      e.stderr
-        .split("\n")
-        .find((l) => l.startsWith("fatal: "))
-        ?.slice("fatal: ".length) ?? `cannot read the revisions ${revs.join(" ")}`;
-    throw new CliError(clipLine(said, 300), "BAD_REVISION", { revs }, 128);
-  }
+  const { revs, stamps } = rangeCommits(git, state, opts.revs, "count");
   const stats = statsOf(deps, revs, stamps);
   deps.io.out(opts.json ? `${safeJson(stats, 2)}\n` : renderStatsText(stats, painter(deps.io)));
   return 0;

@@ -4,8 +4,7 @@
 // `git log`. Without a range: the current branch's commits that its upstream lacks.
 
 import { worktreeRoots } from "../../attach/detect.ts";
-import { abbrevCommits, revisionCommits, upstreamRef, type CommitStamp } from "../../git/revisions.ts";
-import { GitError } from "../../git/runner.ts";
+import { abbrevCommits } from "../../git/revisions.ts";
 import { leftOutWarning, tracesOfCommits, type LeftOut } from "../../views/attached.ts";
 import { localSessions } from "../../views/sessions.ts";
 import { summarize } from "../../views/summary.ts";
@@ -15,9 +14,9 @@ import type { Trace } from "../../traces/model.ts";
 import { safeJson } from "../../traces/safe-json.ts";
 import { defineTracesCommand, depsOf } from "../command.ts";
 import type { Deps } from "../deps.ts";
-import { CliError, UsageError } from "../errors.ts";
 import { formatArgs, outputFormat, type OutputFormat } from "../shared/format.ts";
 import { knowCommitAbbrevs, knowTraceIds, painter } from "../../views/render.ts";
+import { rangeCommits } from "../shared/range.ts";
 import { requireRepo } from "../shared/repo.ts";
 import { statsOf } from "./stats.ts";
 
@@ -30,31 +29,7 @@ export interface SummaryOptions {
 export async function runSummary(opts: SummaryOptions, deps: Deps): Promise<number> {
   const state = requireRepo(deps);
   const git = deps.git();
-  let revs = opts.revs;
-  if (!revs.length) {
-    if (state.head === null)
-      throw new CliError("this repository has no commits yet: nothing to summarize", "NO_COMMITS", {}, 128);
-    const upstream = upstreamRef(git);
-    if (!upstream)
-      throw new UsageError(
-        "which commits? give a range such as origin/main..HEAD (this branch has no upstream to compare with)",
-      );
-    revs = [`${upstream}..HEAD`];
-  }
-  let stamps: CommitStamp[];
-  try {
-    stamps = revisionCommits(git, revs);
-  } catch (e) {
-    if (!(e instanceof GitError)) throw e;
-    // git's own words, as `git log` would print them: "bad revision 'x'".
-    const said =
-      e.stderr
-        .split("\n")
-        .find((l) => l.startsWith("fatal: "))
-        ?.slice("fatal: ".length) ?? `cannot read the revisions ${revs.join(" ")}`;
-    const empty = state.head === null ? " (this repository has no commits yet)" : "";
-    throw new CliError(`${clipLine(said, 300)}${empty}`, "BAD_REVISION", { revs }, 128);
-  }
+  const { revs, stamps } = rangeCommits(git, state, opts.revs, "summarize");
   const commits = stamps.map((c) => ({ oid: c.oid, parents: c.parents, subject: c.subject ?? "" }));
   const leftOut: LeftOut[] = [];
   const attached = tracesOfCommits(
