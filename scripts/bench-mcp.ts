@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { benchEnv, fmt, median, ratio, realGit, shimBinary, table, waitForCalm } from "./lib/bench.ts";
-import { BIG_LINES, history } from "./lib/read-history.ts";
+import { BIG_LINES, buildReadRepo } from "./lib/read-history.ts";
 
 const { values } = parseArgs({
   options: {
@@ -37,22 +37,7 @@ try {
   mkdirSync(home);
   mkdirSync(repo);
   const env = benchEnv(home);
-  const git = (args: string[], input?: string) => {
-    const p = Bun.spawnSync({
-      cmd: [REAL_GIT, ...args],
-      cwd: repo,
-      env,
-      stdin: input === undefined ? "ignore" : new Blob([input]),
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
-    return p.stdout.toString();
-  };
-  git(["init", "-q", "-b", "main"]);
-  git(["fast-import", "--quiet"], history());
-  git(["reset", "-q", "--hard", "main"]);
-  git(["gc", "-q"]);
+  buildReadRepo(REAL_GIT, repo, env);
   console.log(`bench-mcp: big.txt ${BIG_LINES} lines; ${rounds} rounds, medians; git ${REAL_GIT}, bun ${Bun.version}`);
   console.log(await waitForCalm(1.0, Number(values["max-wait"]) * 1000));
 

@@ -24,7 +24,7 @@ import {
   waitForCalm,
   type Variant,
 } from "./lib/bench.ts";
-import { BIG_LINES, COMMITS, history } from "./lib/read-history.ts";
+import { BIG_LINES, COMMITS, buildReadRepo } from "./lib/read-history.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,22 +45,7 @@ try {
   mkdirSync(home);
   mkdirSync(repo);
   const env = benchEnv(home);
-  const git = (args: string[], input?: string) => {
-    const p = Bun.spawnSync({
-      cmd: [REAL_GIT, ...args],
-      cwd: repo,
-      env,
-      stdin: input === undefined ? "ignore" : new Blob([input]),
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
-    return p.stdout.toString();
-  };
-  git(["init", "-q", "-b", "main"]);
-  git(["fast-import", "--quiet"], history());
-  git(["reset", "-q", "--hard", "main"]);
-  git(["gc", "-q"]);
+  const git = buildReadRepo(REAL_GIT, repo, env);
   const bigCommits = git(["rev-list", "--count", "HEAD", "--", "big.txt"]).trim();
   const noted = git(["notes", "--ref=traces", "list"]).trim().split("\n").length;
 

@@ -70,3 +70,27 @@ export function history(): string {
   if (notes !== COMMITS / 2) throw new Error("note count");
   return out.join("");
 }
+
+/** A runner for the real git in `repo` that throws on failure and returns stdout. */
+export type BenchGit = (args: string[], input?: string) => string;
+
+/** Makes `repo` the history above (checked out, packed); returns a runner of git in it. */
+export function buildReadRepo(realGit: string, repo: string, env: Record<string, string>): BenchGit {
+  const git: BenchGit = (args, input) => {
+    const p = Bun.spawnSync({
+      cmd: [realGit, ...args],
+      cwd: repo,
+      env,
+      stdin: input === undefined ? "ignore" : new Blob([input]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
+    return p.stdout.toString();
+  };
+  git(["init", "-q", "-b", "main"]);
+  git(["fast-import", "--quiet"], history());
+  git(["reset", "-q", "--hard", "main"]);
+  git(["gc", "-q"]);
+  return git;
+}
