@@ -14,7 +14,7 @@ import { commonDirQuick, gitDirQuick } from "../git/repo.ts";
 import { gitCwd, plainGlobals } from "../git/globals.ts";
 import type { Invocation } from "./invocation.ts";
 import { traceMark } from "../git/trace.ts";
-import { hasOption, optionValues } from "./shared/args.ts";
+import { hasOption, optionValues, quietOutput } from "./shared/args.ts";
 import { flushWarnings } from "../base/report.ts";
 import { settleIfPending } from "../jobs/pending.ts";
 import { foreground } from "../jobs/mode.ts";
@@ -45,11 +45,6 @@ export const COMMIT_ARGS = {
   ],
 };
 
-/** `-q`/`--quiet`, `--porcelain`: output meant for scripts, where our warnings wait. */
-export function quietRun(args: readonly string[], spec: { withValue: readonly string[] }): boolean {
-  return hasOption(args, ["-q", "--quiet", "--porcelain"], spec);
-}
-
 /** notes.rewriteRef for an amend (see shared/run.ts: only once our notes ref exists). */
 async function amendGlobals(gitDir: string): Promise<readonly string[]> {
   const { rewriteNotes } = await import("./shared/run.ts");
@@ -60,7 +55,7 @@ export default async function commit(inv: Invocation): Promise<never> {
   // These only show what would be committed.
   if (hasOption(inv.commandArgs, ["--dry-run", "--short", "--porcelain", "--long"], COMMIT_ARGS)) passThrough();
   const amend = hasOption(inv.commandArgs, ["--amend"], COMMIT_ARGS);
-  const quiet = quietRun(inv.commandArgs, COMMIT_ARGS);
+  const quiet = quietOutput(inv.commandArgs, COMMIT_ARGS);
   const env = process.env;
   traceMark("commit interceptor");
   flushWarnings(env, quiet);

@@ -28,7 +28,7 @@ import type { FetchJob } from "../jobs/schemas.ts";
 import { startWorker } from "../jobs/spawn.ts";
 import { readSyncState } from "../sync/state.ts";
 import type { Invocation } from "./invocation.ts";
-import { hasOption, operands } from "./shared/args.ts";
+import { hasOption, operands, quietOutput } from "./shared/args.ts";
 import type { InterceptContext } from "./shared/run.ts";
 
 // Options of fetch and pull that take a value, as the next argument when not glued.
@@ -182,7 +182,7 @@ async function inBackground(inv: Invocation, pull: boolean): Promise<void> {
   const gitDir = plainGlobals(inv) ? await gitDirQuick(gitCwd(inv), env) : null;
   if (!gitDir) return;
   const common = commonDirQuick(gitDir);
-  const quiet = hasOption(inv.commandArgs, ["-q", "--quiet", "--porcelain"], FETCH_ARGS);
+  const quiet = quietOutput(inv.commandArgs, FETCH_ARGS);
   await settleIfPending(env, common, { quiet });
   flushWarnings(env, quiet);
   traceMark("repository found");

@@ -6,8 +6,8 @@
 
 import { passThrough } from "../git/passthrough.ts";
 import type { Invocation } from "./invocation.ts";
-import { hasOption, operands } from "./shared/args.ts";
-import { intercept, quietInvocation } from "./shared/run.ts";
+import { hasOption, operands, quietOutput } from "./shared/args.ts";
+import { intercept } from "./shared/run.ts";
 
 const PUSH_ARGS = { withValue: ["--repo", "--receive-pack", "--exec", "-o", "--push-option"] };
 
@@ -79,7 +79,7 @@ export default async function push(inv: Invocation): Promise<never> {
       }
       const { afterPush } = await import("../jobs/after-push.ts");
       const { deferWarning, warn } = await import("../base/report.ts");
-      const quiet = quietInvocation(inv);
+      const quiet = quietOutput(args, PUSH_ARGS);
       await afterPush(job, ctx.env, (line) => (quiet ? deferWarning(ctx.env, line) : warn(line)));
     },
   });

@@ -70,9 +70,6 @@ export interface PushNotesOptions extends PushOptions {
   remotes?: readonly Remote[];
 }
 
-/** What went wrong, in git's words (the fatal: line, not the advice after it). */
-const lastLine = gitReason;
-
 /** Fetches the remote's notes and shared content into their tracking refs (forced: they are theirs, not ours). */
 export function fetchNotes(git: GitRunner, remote: string, key: string): { ok: boolean; detail?: string } {
   // Patterns, as in the configured refspecs: a remote without notes or content is no match, not an error.
@@ -284,11 +281,12 @@ function pushOnce(
         out.set(dst, {
           status: "failed",
           detail: sanitizeLine(
-            `${remote} did not take them: ${reason || summary || lastLine(r.stderr)}${why ? ` (${why})` : ""}`,
+            `${remote} did not take them: ${reason || summary || gitReason(r.stderr)}${why ? ` (${why})` : ""}`,
           ),
         });
       }
-    } else out.set(dst, { status: "failed", detail: lastLine(r.stderr) || summary || `git push exited ${r.exitCode}` });
+    } else
+      out.set(dst, { status: "failed", detail: gitReason(r.stderr) || summary || `git push exited ${r.exitCode}` });
   }
   return out;
 }

@@ -71,3 +71,8 @@ export function optionValues(args: readonly string[], names: readonly string[], 
   }
   return out;
 }
+
+/** `-q`/`--quiet`, `--porcelain`: output meant for scripts, where our warnings wait for a command a person reads. */
+export function quietOutput(args: readonly string[], spec: ArgSpec): boolean {
+  return hasOption(args, ["-q", "--quiet", "--porcelain"], spec);
+}

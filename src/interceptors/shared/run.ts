@@ -13,7 +13,7 @@ import type { Invocation } from "../invocation.ts";
 import { flushWarnings, reportFailure } from "../../base/report.ts";
 import { traceMark } from "../../git/trace.ts";
 import { anyPending } from "../../jobs/pending.ts";
-import { hasOption } from "./args.ts";
+import { quietOutput } from "./args.ts";
 
 export interface InterceptContext {
   inv: Invocation;
@@ -61,11 +61,6 @@ export function rewriteNotes(gitDir: string | null, git: GitRunner | null): read
   return exists ? REWRITE_NOTES : [];
 }
 
-/** `-q`, `--quiet`, `--porcelain`: output for scripts, where our warnings wait for later. */
-export function quietInvocation(inv: Invocation): boolean {
-  return hasOption(inv.commandArgs, ["-q", "--quiet", "--porcelain"], { withValue: [] });
-}
-
 /**
  * Background trace work of this repository lands first (this command may read or move its
  * notes), and work cut short is redone (src/jobs/settle.ts). One stat when nothing is
@@ -91,7 +86,7 @@ export async function intercept<S>(inv: Invocation, plan: Plan<S>): Promise<neve
     git: new GitRunner({ git: real.path, context: contextTokens(inv.globals), env }),
     env,
   };
-  const quiet = quietInvocation(inv);
+  const quiet = quietOutput(inv.commandArgs, { withValue: [] });
   try {
     await settleRepository(inv, ctx.git, quiet);
   } catch (e) {
