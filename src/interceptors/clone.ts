@@ -134,20 +134,18 @@ export default async function clone(inv: Invocation): Promise<never> {
       const state = repoState(git);
       if (!state) return;
       ctx.gitDir = state.gitDir;
-      const { updateSyncState } = await import("../sync/state.ts");
       const { commonDir } = await import("../git/repo.ts");
       const { configureRemotes } = await import("../sync/remotes.ts");
       const { mergeArrived } = await import("./fetch.ts");
       const common = commonDir(state.gitDir);
-      if (configured) {
-        updateSyncState(common, (s) => {
-          s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: [origin] };
-        });
+      if (configured)
         (await import("../sync/added-refspecs.ts")).recordRefspecs(`${common}/config`, origin, [
           notesRefspec(key),
           contentRefspec(key),
         ]);
-      } else configureRemotes(git, state.gitDir); // the refspecs came by -c: into the config now
+      // Records which remotes have the refspecs (for submodules, which got them by -c, it
+      // writes them into the config first).
+      configureRemotes(git, state.gitDir);
       if (shape.singleBranch) await fetchNotesAfter(git, origin, key);
       await mergeArrived(git, state.gitDir);
       if (shape.submodules) {

@@ -24,7 +24,7 @@ import { commonDir, configBool, tracesConfig } from "../git/repo.ts";
 import { createHash } from "node:crypto";
 import type { GitRunner } from "../git/runner.ts";
 import { contentRefspec, contentTrackingRef } from "../content/refs.ts";
-import { updateSyncState } from "./state.ts";
+import { configIdentity, recordConfigured } from "./state.ts";
 import { recordAddedRefspec } from "./added-refspecs.ts";
 
 export const NOTES_SRC = "refs/notes/traces";
@@ -98,12 +98,13 @@ export function ensureNotesRefspecs(git: GitRunner, remotes: readonly Remote[]):
  */
 export function configureRemotes(git: GitRunner, gitDir: string): string[] {
   const common = commonDir(gitDir);
+  const seen = configIdentity(common);
   const remotes = listRemotes(git);
-  if (autoSyncEnabled(git)) ensureNotesRefspecs(git, remotes);
+  const changed = autoSyncEnabled(git) ? ensureNotesRefspecs(git, remotes) : [];
   const names = remotes.map((r) => r.name);
-  updateSyncState(common, (s) => {
-    s.configured = { configMtime: Bun.file(`${common}/config`).lastModified, remotes: names };
-  });
+  // Changed by us just now: the front door's copy waits for the next fetch's listing, which
+  // then sees the config as it is.
+  recordConfigured(common, names, changed.length ? null : seen);
   return names;
 }
 

@@ -14,7 +14,7 @@ import {
   removeNotesRefspecs,
   remoteKey,
 } from "../../sync/remotes.ts";
-import { remoteState, updateSyncState } from "../../sync/state.ts";
+import { forgetConfigured, remoteState, updateSyncState } from "../../sync/state.ts";
 import { defineTracesCommand, depsOf, jsonArgs } from "../command.ts";
 import type { Deps } from "../deps.ts";
 import { CliError } from "../errors.ts";
@@ -37,7 +37,7 @@ export function runSync(opts: SyncOptions, deps: Deps): number {
     const removed = removeNotesRefspecs(git, chosen);
     // Without this the next fetch through the shim would add the refspecs back.
     if (!opts.remote) configSetLocal(git, "traces.sync", "false");
-    updateSyncState(commonDir(state.gitDir), (s) => delete s.configured);
+    forgetConfigured(commonDir(state.gitDir));
     if (opts.json) deps.io.out(`${JSON.stringify({ removed, autoSync: opts.remote ? undefined : false }, null, 2)}\n`);
     else {
       if (!removed.length) say.info("No notes refspec to remove.");
