@@ -42,7 +42,7 @@ export function reportFailure(gitDir: string | null, command: string, what: stri
   warn(`${what}: ${reason}${logged ? " (details: git traces logs)" : ""}`);
 }
 
-function warningsFile(env: Record<string, string | undefined>): string {
+export function warningsFile(env: Record<string, string | undefined>): string {
   return `${dataHome(env)}/warnings.log`;
 }
 

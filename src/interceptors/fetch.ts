@@ -26,7 +26,7 @@ import { foreground } from "../jobs/mode.ts";
 import { fetchStamp, settleIfPending } from "../jobs/pending.ts";
 import type { FetchJob } from "../jobs/schemas.ts";
 import { startWorker } from "../jobs/spawn.ts";
-import { readSyncState } from "../sync/state.ts";
+import { DOOR_REMOTES_FILE, readSyncState } from "../sync/state.ts";
 import type { Invocation } from "./invocation.ts";
 import { hasOption, operands, quietOutput } from "./shared/args.ts";
 import type { InterceptContext } from "./shared/run.ts";
@@ -65,7 +65,13 @@ const FETCH_ARGS = {
 export async function ensureRefspecs(git: GitRunner | (() => GitRunner), gitDir: string): Promise<string[]> {
   const common = commonDirQuick(gitDir);
   const configured = readSyncState(common).configured;
-  if (configured && configured.configMtime === Bun.file(`${common}/config`).lastModified) return configured.remotes;
+  // (The front door's copy missing: a listing writes it, after which plain fetches skip Bun.)
+  if (
+    configured &&
+    configured.configMtime === Bun.file(`${common}/config`).lastModified &&
+    Bun.file(`${common}/${DOOR_REMOTES_FILE}`).size > 0
+  )
+    return configured.remotes;
   const { configureRemotes } = await import("../sync/remotes.ts");
   return configureRemotes(typeof git === "function" ? git() : git, gitDir);
 }
@@ -160,14 +166,15 @@ async function prepare(
   return { named, submodules };
 }
 
-/** Where a fetch leaves news for our merge: the remotes' tracking refs (notes, shared content). */
+/**
+ * Where a fetch leaves news for our merge, in a common directory: the remotes' tracking refs
+ * (notes, shared content), or the files that hold packed refs. (The front door looks at
+ * the same ones: scripts/lib/front-door.ts.)
+ */
+export const FETCH_NEWS = ["refs/notes/remotes", "refs/traces/remotes", "packed-refs", "reftable"] as const;
+
 function trackingPaths(dirs: readonly string[]): string[] {
-  return dirs.flatMap((d) => [
-    `${d}/refs/notes/remotes`,
-    `${d}/refs/traces/remotes`,
-    `${d}/packed-refs`,
-    `${d}/reftable`,
-  ]);
+  return dirs.flatMap((d) => FETCH_NEWS.map((news) => `${d}/${news}`));
 }
 
 /**

@@ -28,7 +28,7 @@ export interface Mark {
 }
 
 /** Room a mark keeps for the failure written over it on a full disk. */
-const MARK_BYTES = 1024;
+export const MARK_BYTES = 1024;
 
 export function hintDir(env: Env): string {
   return `${dataHome(env)}/pending`;
