@@ -10,8 +10,10 @@
 //   push, new commit, no new note      the worker starts, finds our notes already there
 //   push, new commit with a new note   the worker pushes refs/notes/traces after git has
 //                                      returned: also how long until the note is on the remote
-//   fetch, nothing new                 the shim becomes git; the shell that waits for it finds
-//                                      no tracking ref newer than the last merge: no worker
+//   fetch, nothing new                 the C front door does it without Bun (the light fetch,
+//                                      docs/architecture.md) and becomes git; the shell that
+//                                      waits for it finds no tracking ref newer than the last
+//                                      merge: no worker
 //   fetch, remote has new notes        a collaborator pushed a commit with a note; our notes
 //                                      have one of their own, so every fetch makes a real
 //                                      cat_sort_uniq merge (the dearest path), in the worker
@@ -229,6 +231,19 @@ async function main(): Promise<number> {
     git(["notes", "--ref=traces", "add", "-f", "-m", "traces:local-only", first], c.fetchShim);
     clients.set(t, c);
   }
+
+  // Which way each fetch clone's `git fetch` goes (the door says: fetch=light, or why not).
+  const fetchWay = transports.map((t) => {
+    const p = Bun.spawnSync({
+      cmd: [shim, "fetch"],
+      argv0: "git",
+      cwd: clients.get(t)!.fetchShim,
+      env: { ...shimEnv, GIT_TRACES_FRONT_DOOR_EXPLAIN: "1" },
+      stdout: "pipe",
+    });
+    const out = p.stdout.toString().trim();
+    return `${t.label}: ${/front-door=\S+/.exec(out)?.[0] ?? "no front door"} ${/fetch=\S+/.exec(out)?.[0] ?? ""}`;
+  });
 
   const calm = await waitForCalm(1.0, maxWait * 1000);
   console.error(`bench-sync: ${calm}`);
@@ -449,6 +464,7 @@ async function main(): Promise<number> {
     `bench-sync: ${rounds} rounds (+${WARMUP} warm-up) per case, medians; git ${REAL_GIT} ${version}, bun ${Bun.version}, ${cpus().length} cores`,
   );
   console.log(calm);
+  console.log(`git fetch through the installed git: ${fetchWay.join("; ")}`);
   console.log(
     table([
       [

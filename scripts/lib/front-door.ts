@@ -22,16 +22,36 @@
 // print "<git|shim> front-door=<form> lists=<hash>" instead of running anything.
 
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { JOB_ENV } from "../../src/base/env.ts";
+import { warningsFile } from "../../src/base/report.ts";
 import { GIT_COMMANDS } from "../../src/git/commands.ts";
 import { FLAGS, LONG_WITH_VALUE, WITH_VALUE } from "../../src/git/globals.ts";
 import { FRONT_DOOR_MARK } from "../../src/git/locate.ts";
+import { FETCH_NEWS } from "../../src/interceptors/fetch.ts";
 import { INTERCEPTED, READS_NOTES } from "../../src/interceptors/names.ts";
+import { fetchStamp, MARK_BYTES, repoPendingDir } from "../../src/jobs/pending.ts";
+import { WAITER_NAME, waiterScript } from "../../src/jobs/spawn.ts";
+import { DOOR_REMOTES_FILE, DOOR_REMOTES_HEADER } from "../../src/sync/state.ts";
 
 export const EXPLAIN_ENV = "GIT_TRACES_FRONT_DOOR_EXPLAIN";
 /** Text every front door contains: the installer, the uninstaller and gitsOnPath() recognise it. */
 export { FRONT_DOOR_MARK };
 
 const sorted = (s: Iterable<string>) => [...s].sort();
+
+/**
+ * Options of `git fetch` the C front door's light fetch accepts (scripts/lib/front-door-fetch.c):
+ * none takes a value, and none changes where the fetch comes from or which refs it takes,
+ * so what the shim would do is exactly what the door does. Anything else goes to the shim.
+ */
+export const LIGHT_FETCH_FLAGS: readonly string[] = [
+  ..."-q --quiet -v --verbose --progress --no-progress -p --prune --no-prune -P --prune-tags".split(" "),
+  ..."--no-prune-tags -t --tags -n --no-tags -f --force --no-force --atomic --no-atomic -a --append".split(" "),
+  ..."--all --no-all -k --keep -u --update-head-ok -4 --ipv4 -6 --ipv6 --no-recurse-submodules".split(" "),
+  ..."--show-forced-updates --no-show-forced-updates --auto-maintenance --no-auto-maintenance".split(" "),
+  ..."--auto-gc --no-auto-gc --write-commit-graph --no-write-commit-graph".split(" "),
+];
 
 /** The lists a front door is made of, in a fixed order. */
 export function frontDoorLists() {
@@ -42,12 +62,49 @@ export function frontDoorLists() {
     withValue: sorted(WITH_VALUE),
     longWithValue: sorted(LONG_WITH_VALUE),
     flags: sorted(FLAGS),
+    lightFetchFlags: sorted(LIGHT_FETCH_FLAGS),
   };
+}
+
+/** A C string literal of plain printable text. */
+function cString(text: string): string {
+  if (!/^[\x20-\x7e]*$/.test(text)) throw new Error(`front door: not plain text: ${JSON.stringify(text)}`);
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The light fetch (scripts/lib/front-door-fetch.c) with the names it shares with the shim. */
+function lightFetchC(): string {
+  const base = "/x";
+  const rel = (path: string) => {
+    if (!path.startsWith(base)) throw new Error(`front door: ${path} is not under ${base}`);
+    return path.slice(base.length);
+  };
+  const defines: [string, string][] = [
+    ["LF_REMOTES_FILE", cString(`/${DOOR_REMOTES_FILE}`)],
+    ["LF_REMOTES_HEADER", cString(DOOR_REMOTES_HEADER)],
+    ["LF_PENDING_DIR", cString(rel(repoPendingDir(base)))],
+    ["LF_FETCH_STAMP", cString(rel(fetchStamp(base)))],
+    ["LF_WARNINGS_FILE", cString(rel(warningsFile({ GIT_TRACES_HOME: base })))],
+    ["LF_JOB_ENV", cString(JOB_ENV)],
+    ["LF_KIND", cString("after-fetch")],
+    ["LF_MARK_BYTES", String(MARK_BYTES)],
+    ["LF_WAITER_NAME", cString(WAITER_NAME)],
+    ["LF_WAITER_SCRIPT", cString(waiterScript({ wait: true, onlyIfNewer: true }))],
+    ...FETCH_NEWS.map((news, i): [string, string] => [`LF_NEWS_${i}`, cString(news)]),
+  ];
+  const source = readFileSync(new URL("./front-door-fetch.c", import.meta.url), "utf8");
+  return [
+    ...defines.map(([name, value]) => `#define ${name} ${value}`),
+    `static const char *const LF_FLAGS[] = {\n${sorted(LIGHT_FETCH_FLAGS)
+      .map((f) => `  "${f}",`)
+      .join("\n")}\n  0,\n};`,
+    source,
+  ].join("\n");
 }
 
 /** A short hash of the lists: the front door and the Bun binary both carry it (doctor compares). */
 export function listsHash(): string {
-  return createHash("sha256").update(JSON.stringify(frontDoorLists())).digest("hex").slice(0, 16);
+  return createHash("sha256").update(JSON.stringify(frontDoorLists())).update(lightFetchC()).digest("hex").slice(0, 16);
 }
 
 function checkNames(names: readonly string[]): void {
@@ -114,23 +171,20 @@ static int disabled(const char *v) {
   return v && *v && strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0;
 }
 
+${lightFetchC()}
+
 /* Some background work may be pending on this machine: the hint has a size (one stat). */
 static int pending(void) {
-  char path[4096];
-  const char *h = getenv("GIT_TRACES_HOME"), *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-  struct stat st;
-  int n;
-  if (h && *h) n = snprintf(path, sizeof path, "%s/pending", h);
-  else if (x && *x) n = snprintf(path, sizeof path, "%s/git-traces/pending", x);
-  else n = snprintf(path, sizeof path, "%s/.local/share/git-traces/pending", home ? home : "");
-  if (n < 0 || (size_t)n >= sizeof path) return 1; /* cannot tell: let the shim look */
-  return stat(path, &st) == 0 && st.st_size > 0;
+  char home[LF_PATH], path[LF_PATH];
+  /* cannot tell: let the shim look */
+  return !data_home(home) || !pathf(path, "%s%s", home, "/pending") || size_of(path) > 0;
 }
 
-/* 1: the shim; 0: the real git. */
-static int decide(int argc, char **argv) {
+/* 1: the shim; 0: the real git. *at: the subcommand's index, when parsing got that far. */
+static int decide(int argc, char **argv, int *at) {
   int i;
   const char *cmd;
+  *at = 0;
   if (getenv("GIT_TRACES_JOB") || getenv("GIT_TRACES_TRACE")) return 1;
   cmd = getenv("GIT_TRACES_REAL_GIT");
   if (cmd && *cmd) return 1;
@@ -148,6 +202,7 @@ static int decide(int argc, char **argv) {
     return 0;
   }
   if (i >= argc) return 0;
+  *at = i;
   cmd = argv[i];
   if (in(INTERCEPTED, cmd) || !in(BUILTINS, cmd)) return 1;
   return in(READS_NOTES, cmd) && pending();
@@ -156,13 +211,20 @@ static int decide(int argc, char **argv) {
 int main(int argc, char **argv) {
   static const char real[] = GT_PREFIX "/libexec/git-traces/git";
   static const char shim[] = GT_PREFIX "/bin/git-traces";
-  int to_shim = decide(argc, argv);
+  static struct light light;
+  int at;
+  int to_shim = decide(argc, argv, &at);
+  int fetch = to_shim && at > 0 && strcmp(argv[at], "fetch") == 0;
+  const char *why = fetch ? light_plan(&light, argc, argv, at) : 0; /* 0: a light fetch */
   const char *base = getenv("${EXPLAIN_ENV}");
   if (base && *base) {
-    printf("%s front-door=c lists=%s\\n", to_shim ? "shim" : "git", LISTS);
+    printf("%s front-door=c lists=%s", to_shim ? "shim" : "git", LISTS);
+    if (fetch) printf(" fetch=%s", why ? why : "light");
+    printf("\\n");
     return 0;
   }
   if (!to_shim) execv(real, argv);
+  if (fetch && !why) light_fetch(&light, argv, real, shim);
   /* The Bun binary is the shim when its argv[0] is named git. */
   base = strrchr(argv[0], '/');
   base = base ? base + 1 : argv[0];

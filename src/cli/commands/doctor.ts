@@ -50,6 +50,27 @@ export function frontDoorOf(binDir: string, env: Record<string, string | undefin
   return { form: "unknown", lists: "" };
 }
 
+/**
+ * Whether the C front door does a plain `git fetch` in this repository itself, without Bun
+ * (the light fetch, docs/architecture.md): "light", else its reason. The terminal rule is
+ * left out (trace_work shows it).
+ */
+export function lightFetchHere(binDir: string, env: Record<string, string | undefined>): string {
+  try {
+    const r = Bun.spawnSync({
+      cmd: [`${binDir}/git`, "fetch"],
+      env: { ...env, GIT_TRACES_FRONT_DOOR_EXPLAIN: "1", GIT_TRACES_SYNC: "0" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "ignore",
+      timeout: 10_000,
+    });
+    return /fetch=([a-z-]+)/.exec(r.stdout.toString())?.[1] ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
 export interface Problem {
   code: string;
   message: string;
@@ -138,6 +159,10 @@ export function diagnose(deps: Deps): DoctorReport {
       : door.form === "c" || door.form === "sh"
         ? `${door.form} (${verdict})`
         : door.form;
+  if (door.form === "c") {
+    const light = lightFetchHere(binDir, env);
+    facts.light_fetch = light === "light" ? "yes (git fetch here starts no Bun)" : `no here: ${light}`;
+  } else facts.light_fetch = "no (needs the C front door)";
   if ((door.form === "c" || door.form === "sh") && SHIM_LISTS && !agrees) {
     problems.push({
       code: "FRONT_DOOR_STALE",
