@@ -12,7 +12,7 @@ import { passThrough } from "../src/git/passthrough.ts";
 import { NESTED_ENV } from "../src/git/runner.ts";
 import { INTERCEPTED, READS_NOTES } from "../src/interceptors/names.ts";
 import { traceMark } from "../src/git/trace.ts";
-import { anyPending } from "../src/jobs/pending.ts";
+import { anyPending } from "../src/jobs/hint.ts";
 import { JOB_ENV } from "../src/base/env.ts";
 
 const args = process.argv.slice(2);

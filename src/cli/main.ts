@@ -28,7 +28,7 @@ import {
 import { type ConfigEntry, configEntries, configEntriesAsync } from "../git/config.ts";
 import { VERSION } from "../base/version.ts";
 import { abbrevFrom } from "../views/render.ts";
-import { anyPending } from "../jobs/pending.ts";
+import { anyPending } from "../jobs/hint.ts";
 
 export { VERSION };
 

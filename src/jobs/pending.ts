@@ -14,9 +14,10 @@
 // jobs runs it again (settle.ts). `<pid>.failed` is a job that gave up; its text is the
 // warning the next command prints.
 
-import { dataHome } from "../base/home.ts";
+import { anyPending, hintDir } from "./hint.ts";
 import type { Env } from "../base/env.ts";
 import { nodeFs as fs } from "../base/lazy-fs.ts";
+import { processAlive } from "../base/process.ts";
 
 export type WorkerKind = "after-commit" | "after-push" | "after-fetch";
 
@@ -30,10 +31,6 @@ export interface Mark {
 /** Room a mark keeps for the failure written over it on a full disk. */
 export const MARK_BYTES = 1024;
 
-export function hintDir(env: Env): string {
-  return `${dataHome(env)}/pending`;
-}
-
 export function repoPendingDir(commonDir: string): string {
   return `${commonDir}/traces/pending`;
 }
@@ -44,11 +41,6 @@ export function repoPendingDir(commonDir: string): string {
  */
 export function fetchStamp(commonDir: string): string {
   return `${commonDir}/traces/fetch-merged`;
-}
-
-/** True when some background work may be pending anywhere: one stat. */
-export function anyPending(env: Env): boolean {
-  return Bun.file(hintDir(env)).size > 0;
 }
 
 /**
@@ -131,21 +123,6 @@ export function failMark(commonDir: string, pid: number, warning: string): boole
   return true;
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // A zombie is gone for our purposes (its parent has not reaped it yet).
-  try {
-    const stat = fs().readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true; // no /proc: trust kill(0)
-  }
-}
-
 export interface RepoMarks {
   /** Workers still running. */
   running: number[];
@@ -175,14 +152,14 @@ export function readMarks(commonDir: string, self = process.pid): RepoMarks {
       // A mark held aside (unmarked()), or a fetch stamp being made (after-fetch.ts), by a
       // worker that was killed meanwhile.
       const held = /^\.(?:held|fetched)-([1-9][0-9]{0,9})$/.exec(name);
-      if (held && !alive(Number(held[1]))) fs().rmSync(`${repoPendingDir(commonDir)}/${name}`, { force: true });
+      if (held && !processAlive(Number(held[1]))) fs().rmSync(`${repoPendingDir(commonDir)}/${name}`, { force: true });
       continue;
     }
     const pid = Number(m[1]);
     if (pid === self) continue;
     if (m[2]) out.failed.push({ pid, warning: readHead(`${repoPendingDir(commonDir)}/${name}`) });
     else if (gitStillRunning(commonDir, pid, self)) out.waiting.push(pid);
-    else if (alive(pid)) out.running.push(pid);
+    else if (processAlive(pid)) out.running.push(pid);
     else out.interrupted.push(pid);
   }
   return out;
@@ -192,7 +169,13 @@ export function readMarks(commonDir: string, self = process.pid): RepoMarks {
 function gitStillRunning(commonDir: string, pid: number, self: number): boolean {
   const mark = readMark(commonDir, pid);
   const gitPid = mark?.job.pid;
-  if (typeof gitPid !== "number" || !Number.isInteger(gitPid) || gitPid <= 0 || gitPid === self || !alive(gitPid))
+  if (
+    typeof gitPid !== "number" ||
+    !Number.isInteger(gitPid) ||
+    gitPid <= 0 ||
+    gitPid === self ||
+    !processAlive(gitPid)
+  )
     return false;
   // A process that started after the mark was written has only taken over the number.
   return startedBy(gitPid, mark!.at);
@@ -259,7 +242,7 @@ export function pruneHints(env: Env): void {
   for (const name of names) {
     if (!/^[1-9][0-9]{0,9}$/.test(name)) continue;
     const pid = Number(name);
-    if (alive(pid)) continue;
+    if (processAlive(pid)) continue;
     const common = readHead(`${hintDir(env)}/${name}`);
     const dir = common ? repoPendingDir(common) : "";
     if (dir && (f.existsSync(`${dir}/${pid}`) || f.existsSync(`${dir}/${pid}.failed`))) continue;
@@ -289,7 +272,7 @@ export async function waitForRepo(env: Env, commonDir: string, maxMs = 10_000): 
 /** Waits until the process `pid` has exited. */
 export async function waitForExit(pid: number, maxMs = 6 * 3600 * 1000): Promise<void> {
   const deadline = Date.now() + maxMs;
-  while (alive(pid) && Date.now() < deadline) await Bun.sleep(5);
+  while (processAlive(pid) && Date.now() < deadline) await Bun.sleep(5);
 }
 
 /**

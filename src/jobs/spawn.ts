@@ -7,7 +7,8 @@
 
 import { JOB_ENV, type Env } from "../base/env.ts";
 import { noteOwnFds, openFdCount } from "../git/fds.ts";
-import { hintDir, repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
+import { hintDir } from "./hint.ts";
+import { repoPendingDir, writeMarks, type WorkerKind } from "./pending.ts";
 
 export interface StartOptions {
   /** The repository's common directory: where the job's mark goes. */

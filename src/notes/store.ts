@@ -4,6 +4,7 @@
 // themselves are src/git's; what is here is what notes are and how two sets of them merge.
 
 import { TracesError } from "../base/errors.ts";
+import { processAlive } from "../base/process.ts";
 import { CURRENT, fastImportCommit, fastImportData, RefLocked, writeCommitObject } from "../git/fast-import.ts";
 import { mergeNotesInto, notesList, type NoteEntry } from "../git/notes.ts";
 import { readBlobs, readRefs } from "../git/objects.ts";
@@ -232,13 +233,7 @@ function oursAndLeftovers(git: GitRunner, ref: string): { ours: string | null; l
 }
 
 function processGone(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return pid !== process.pid && !processAlive(pid);
 }
 
 /** Deletes the scratch refs of merges whose process is gone (compare-and-swap: one git call). */

@@ -17,6 +17,7 @@ import {
 import { join } from "node:path";
 import * as v from "valibot";
 import { isTraceId } from "../traces/id.ts";
+import { processAlive } from "../base/process.ts";
 
 export const FAILURE_KINDS = ["missing", "exit", "timeout", "no-url", "no-trace", "spawn"] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -114,15 +115,6 @@ function writeQueue(commonDir: string, q: Queue): void {
   renameSync(tmp, file);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Creates `path` exclusively with our pid in it; false when another live process has it. */
 function tryCreateLock(path: string, staleMs: number): boolean {
   for (let i = 0; i < 3; i++) {
@@ -149,7 +141,7 @@ function tryCreateLock(path: string, staleMs: number): boolean {
     }
     const pid = Number(holder.trim());
     // An empty file is a holder between creating and writing it: alive.
-    const dead = holder !== "" && Number.isInteger(pid) && pid > 0 && !alive(pid);
+    const dead = holder !== "" && Number.isInteger(pid) && pid > 0 && !processAlive(pid);
     if (!dead && age <= staleMs) return false;
     // Removed only if it is still the same holder's (not one that came meanwhile).
     try {

@@ -12,7 +12,7 @@ import { gitCwd, plainGlobals } from "../../git/globals.ts";
 import type { Invocation } from "../invocation.ts";
 import { flushWarnings, reportFailure } from "../../base/report.ts";
 import { traceMark } from "../../git/trace.ts";
-import { anyPending } from "../../jobs/pending.ts";
+import { anyPending } from "../../jobs/hint.ts";
 import { quietOutput } from "./args.ts";
 
 export interface InterceptContext {
