@@ -191,7 +191,8 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: MergeNote
     },
     ...(opts.check ? { check: opts.check } : {}),
     merge: (ours, theirs, attempt) => {
-      const scratch = `${SCRATCH_PREFIX}${process.pid}-${attempt}`;
+      const tag = namespaceTag();
+      const scratch = `${SCRATCH_PREFIX}${process.pid}-${attempt}${tag === null ? "" : `-h${tag}`}`;
       setRef(git, scratch, ours);
       try {
         mergeNotesInto(git, scratch, theirs, opts.ident);
@@ -209,9 +210,12 @@ export function mergeNotesRef(git: GitRunner, theirsRef: string, opts: MergeNote
 // A merge killed midway (SIGKILL, a machine that went down) leaves its scratch ref behind;
 // the next merge takes it away once its process is gone. What it holds is never lost: our
 // notes as they were (refs/notes/traces still has them), or those merged with theirs (the
-// tracking ref still has theirs).
+// tracking ref still has theirs). A scratch ref's name carries its pid and a tag of the
+// machine's boot and pid namespace (`-h<tag>`): a pid means something only where the tag is
+// ours, so a leftover of ours whose process is gone goes at once, and one of another
+// namespace or machine (a container or a host sharing the repository) only once it is old.
 const SCRATCH_PREFIX = "refs/notes/git-traces-merge-";
-const SCRATCH_REF = /^refs\/notes\/git-traces-merge-(\d+)-\d+$/;
+const SCRATCH_REF = /^refs\/notes\/git-traces-merge-(\d+)-\d+(?:-h([0-9a-f]+))?$/;
 /** A leftover this young may belong to a merge running in another pid namespace: left alone. */
 const LEFTOVER_AGE_MS = 60_000;
 
@@ -219,6 +223,23 @@ interface Leftover {
   ref: string;
   oid: string;
   pid: number;
+  /** The tag of the namespace it was made in; null for an untagged (older) name. */
+  tag: string | null;
+}
+
+let ownTag: string | null | undefined;
+/** This process's boot and pid namespace, as a short tag; null where /proc cannot tell. */
+export function namespaceTag(): string | null {
+  if (ownTag !== undefined) return ownTag;
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    const boot = fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const ns = fs.readlinkSync("/proc/self/ns/pid");
+    ownTag = new Bun.CryptoHasher("sha1").update(`${boot} ${ns}`).digest("hex").slice(0, 12);
+  } catch {
+    ownTag = null;
+  }
+  return ownTag;
 }
 
 /** Our notes commit, and the scratch refs of merges, in one call. */
@@ -227,7 +248,7 @@ function oursAndLeftovers(git: GitRunner, ref: string): { ours: string | null; l
   const leftovers: Leftover[] = [];
   for (const [name, { oid }] of refs) {
     const m = SCRATCH_REF.exec(name);
-    if (m) leftovers.push({ ref: name, oid, pid: Number(m[1]) });
+    if (m) leftovers.push({ ref: name, oid, pid: Number(m[1]), tag: m[2] ?? null });
   }
   return { ours: refs.get(ref)?.oid ?? null, leftovers };
 }
@@ -241,7 +262,9 @@ function dropLeftovers(git: GitRunner, leftovers: readonly Leftover[]): void {
   const orphans = leftovers.filter((l) => processGone(l.pid));
   if (!orphans.length) return;
   const dir = gitCommonDir(git);
+  const tag = namespaceTag();
   const stale = orphans.filter((l) => {
+    if (tag !== null && l.tag === tag) return true;
     const file = Bun.file(`${dir}/${l.ref}`);
     // Packed (no loose file): it has been there since a gc at least.
     return file.size === 0 || Date.now() - file.lastModified > LEFTOVER_AGE_MS;

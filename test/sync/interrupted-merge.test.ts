@@ -1,10 +1,11 @@
-// A notes merge works on a scratch ref (refs/notes/git-traces-merge-<pid>-<n>) and deletes it
+// A notes merge works on a scratch ref (refs/notes/git-traces-merge-<pid>-<n>-h<tag>) and deletes it
 // when it ends; one killed midway (SIGKILL, a machine going down) cannot. The next merge
 // takes such a leftover away once its process is gone, and no note is lost.
 
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { utimesSync } from "node:fs";
 import { join } from "node:path";
+import { namespaceTag } from "../../src/notes/store.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 import { makeRemote, makeUser, type User } from "../helpers/users.ts";
 
@@ -46,7 +47,12 @@ test("scratch refs left by merges whose process died are taken away by the next 
   const old = `refs/notes/git-traces-merge-${deadPid()}-0`;
   const young = `refs/notes/git-traces-merge-${deadPid()}-1`;
   const live = `refs/notes/git-traces-merge-${process.pid}-0`;
-  for (const ref of [old, young, live]) expect(run([REAL_GIT, "update-ref", ref, ours], { cwd: b }).exitCode).toBe(0);
+  // Young too, but tagged with this machine's boot and pid namespace: its pid is known dead.
+  const youngHere = `refs/notes/git-traces-merge-${deadPid()}-0-h${namespaceTag()}`;
+  const youngElsewhere = `refs/notes/git-traces-merge-${deadPid()}-0-h0123456789ab`;
+  expect(namespaceTag()).toMatch(/^[0-9a-f]{12}$/);
+  for (const ref of [old, young, live, youngHere, youngElsewhere])
+    expect(run([REAL_GIT, "update-ref", ref, ours], { cwd: b }).exitCode).toBe(0);
   const hourAgo = new Date(Date.now() - 3600_000);
   utimesSync(join(b, ".git", old), hourAgo, hourAgo);
   utimesSync(join(b, ".git", live), hourAgo, hourAgo);
@@ -55,9 +61,11 @@ test("scratch refs left by merges whose process died are taken away by the next 
   expect(bob.git(["pull", "-q", "--no-rebase"], b).exitCode).toBe(0);
   const left = run([REAL_GIT, "for-each-ref", "--format=%(refname)", "refs/notes/"], { cwd: b }).out.trim().split("\n");
   expect(left).not.toContain(old);
+  expect(left).not.toContain(youngHere);
   expect(left).toContain(young);
+  expect(left).toContain(youngElsewhere);
   expect(left).toContain(live);
-  expect(left.filter((r) => r.startsWith("refs/notes/git-traces-merge-"))).toHaveLength(2);
+  expect(left.filter((r) => r.startsWith("refs/notes/git-traces-merge-"))).toHaveLength(3);
   expect(bob.allTraces(b)).toEqual(["alice-1", "bob-1"]);
   expect(run([REAL_GIT, "fsck", "--strict"], { cwd: b }).exitCode).toBe(0);
 });
@@ -89,12 +97,7 @@ test("a merge killed with SIGKILL leaves at most a scratch ref, and the next mer
   await status.exited;
   // A git it had started (the notes merge itself) is not killed with it: let it finish.
   Bun.sleepSync(500);
-  const leftover = scratch();
-  if (leftover) {
-    // Aged past the grace period a merge of another pid namespace gets.
-    const hourAgo = new Date(Date.now() - 3600_000);
-    utimesSync(join(b, ".git", leftover), hourAgo, hourAgo);
-  }
+  // A leftover, if any, carries this machine's tag: the next merge takes it away at once.
   expect(bob.git(["pull", "-q", "--no-rebase"], b).exitCode).toBe(0);
   expect(scratch()).toBe("");
   expect(bob.allTraces(b)).toEqual(["alice-1", "bob-1"]);
