@@ -416,3 +416,68 @@ describe("what the door hands to the shim", () => {
     expect(r.out).toContain("fetch=path");
   });
 });
+
+describe("chaos", () => {
+  test("light fetches with their shells and workers killed at random: every note arrives, nothing broken", async () => {
+    const { work, writer } = setup();
+    realGit(["notes", "--ref=traces", "add", "-f", "-m", "traces:ours", "HEAD"], work);
+    const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 100000);
+    console.log(`light-fetch chaos seed ${seed}`);
+    let s = seed || 1;
+    const random = () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    };
+    const hints = join(box.home, ".local", "share", "git-traces", "pending");
+    let stop = false;
+    let killed = 0;
+    const killer = (async () => {
+      while (!stop) {
+        await Bun.sleep(Math.floor(random() * 30));
+        let names: string[] = [];
+        try {
+          names = readdirSync(hints).filter((f) => /^\d+$/.test(f));
+        } catch {
+          // none
+        }
+        for (const pid of names) {
+          if (random() < 0.8) continue;
+          try {
+            process.kill(Number(pid), "SIGKILL");
+            killed++;
+          } catch {
+            // gone
+          }
+        }
+      }
+    })();
+    const theirs: string[] = [];
+    let light = 0;
+    const failures: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      theirs.push(collaborate(writer, `chaos-${i}`));
+      if (explain(["fetch"], work) === "light") light++;
+      const p = Bun.spawn({ cmd: [door, "fetch", "-q"], cwd: work, env, stdout: "pipe", stderr: "pipe" });
+      const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
+      if (code !== 0) failures.push(`fetch ${i}: ${code} ${err}`);
+      await Bun.sleep(Math.floor(random() * 60));
+    }
+    stop = true;
+    await killer;
+    expect(failures).toEqual([]);
+    console.log(`light-fetch chaos: ${light} of 30 fetches light, ${killed} shells or workers killed`);
+    expect(light).toBeGreaterThan(0);
+    // The next command settles what was cut short.
+    expect(run([door, "traces", "sync"], { cwd: work, env }).exitCode).toBe(0);
+    settle(box.home);
+    expect(theirs.filter((c) => noteOf(work, c) === null)).toEqual([]);
+    expect(noteOf(work, realGit(["rev-list", "--max-parents=0", "HEAD"], work))).toContain("traces:ours");
+    const fsck = run([REAL_GIT, "fsck", "--no-progress"], { cwd: work, env: box.realEnv });
+    expect(fsck.exitCode).toBe(0);
+    expect(readdirSync(join(work, ".git", "traces", "pending"))).toEqual([]);
+    const refs = realGit(["for-each-ref", "--format=%(refname)", "refs/notes"], work).split("\n");
+    expect(refs.filter((r) => r !== "refs/notes/traces" && !/^refs\/notes\/remotes\/[^/]+\/traces$/.test(r))).toEqual(
+      [],
+    );
+  }, 120_000);
+});
