@@ -14,12 +14,16 @@
 //   - `traces`, an intercepted command, or anything that is not a built-in (aliases,
 //     unknown commands, dashed externals): the shim;
 //   - a command that reads notes while the pending hint (<data home>/pending) has a size:
-//     the shim, which waits for the work; else the real git.
+//     the shim, which waits for the work; else the real git;
+//   - C form only: a plain `git fetch` at a terminal is done by the door itself when
+//     light_plan() in scripts/lib/front-door-fetch.c finds nothing unusual (the light
+//     fetch: the shim's job, marks and waiting shell, from C), else it goes to the shim.
 // The real git is the installer's symlink <prefix>/libexec/git-traces/git; when it cannot be
 // run, the shim takes over (it searches PATH and reports a missing git). The shim is the Bun
 // binary started with an argv[0] named `git` (C: execv with argv[0] "git"; sh: the symlink
 // <prefix>/libexec/git-traces/shim/git). GIT_TRACES_FRONT_DOOR_EXPLAIN set (tests, doctor):
-// print "<git|shim> front-door=<form> lists=<hash>" instead of running anything.
+// print "<git|shim> front-door=<form> lists=<hash>" instead of running anything, with
+// " fetch=light" or " fetch=<why not>" after it for a fetch the C form sends to the shim.
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
