@@ -63,6 +63,12 @@ export default async function push(inv: Invocation): Promise<never> {
       // would name it with U+FFFD: its notes are not pushed.
       if (remote?.includes("\uFFFD")) return;
       const commonDir = commonDirQuick(gitDir);
+      // The remotes get our refspecs now, before the command returns: a background worker
+      // writing the config could hold its lock when the user's next `git config` wants it.
+      const { ensureRefspecs } = await import("./fetch.ts");
+      await ensureRefspecs(ctx.git, gitDir).catch(() => {
+        // the next fetch or push tries again
+      });
       const job = {
         v: 1 as const,
         cwd,

@@ -11,7 +11,7 @@ import { GitRunner } from "../git/runner.ts";
 import { catchUp } from "../sync/catch-up.ts";
 import { mergePendingContent, mergePendingNotes } from "../sync/merge.ts";
 import { pushNotes } from "../sync/push.ts";
-import { autoSyncEnabled, defaultPushRemote, ensureNotesRefspecs, listRemotes, remoteKey } from "../sync/remotes.ts";
+import { autoSyncEnabled, defaultPushRemote, listRemotes, remoteKey } from "../sync/remotes.ts";
 import { readSyncState } from "../sync/state.ts";
 import { clearMarks, unmarked } from "./pending.ts";
 import type { PushJob } from "./schemas.ts";
@@ -42,11 +42,8 @@ export async function afterPush(
     if (!autoSyncEnabled(git)) return;
     const names = remotes.map((r) => r.name);
     const key = remoteKey(remote, names);
-    if (names.includes(remote))
-      ensureNotesRefspecs(
-        git,
-        remotes.filter((r) => r.name === remote),
-      );
+    // (The push interceptor gave the remotes our refspecs before returning: this may run
+    // in the background, and never writes the user's config.)
     mergePendingNotes(git, state.gitDir);
     mergePendingContent(git, state.gitDir);
     const common = job.commonDir;

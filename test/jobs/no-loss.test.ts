@@ -152,6 +152,32 @@ describe("races", () => {
     expect(shop.traces("HEAD~1")).toEqual([SESSIONS.claude]);
     expect(shop.traces("HEAD")).toEqual([]);
   });
+
+  test("background work never writes the user's config: `git push` then `git config` at once (git's t5516)", () => {
+    const remote = join(box.dir, "config-race.git");
+    sh(`git init -q --bare ${remote}`, { env: box.realEnv });
+    const repo = join(box.home, "work", "config-race");
+    agentRepo(repo, "sess-config-race");
+    // A remote the shim has not seen yet: added with the real git, so it lacks our refspecs.
+    sh(`git remote add down ${remote}`, { cwd: repo, env: box.realEnv });
+    const push = run([join(box.bin, "git"), "push", "-q", "down", "main"], { cwd: repo, env: box.env });
+    expect(push.exitCode).toBe(0);
+    // The refspecs are there when the push returns, and the worker that follows leaves the
+    // file alone (else it could hold config.lock when the user's next `git config` runs).
+    const config = join(repo, ".git", "config");
+    const right = readFileSync(config, "utf8");
+    expect(right).toContain("+refs/notes/traces*:refs/notes/remotes/down/traces*");
+    const set = run([join(box.bin, "git"), "config", "branch.main.pushremote", "down"], {
+      cwd: repo,
+      env: box.env,
+    });
+    expect(set.err).toBe("");
+    expect(set.exitCode).toBe(0);
+    const afterSet = readFileSync(config, "utf8");
+    settle(box.home);
+    expect(readFileSync(config, "utf8")).toBe(afterSet);
+    expect(afterSet).toBe(`${right}[branch "main"]\n\tpushremote = down\n`);
+  });
 });
 
 describe("where nobody is at a terminal", () => {
