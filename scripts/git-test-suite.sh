@@ -2,7 +2,7 @@
 # Runs git's own test suite against the installed (stock) git and against the git-traces
 # shim, and compares the two. A reproduction script for humans: not run in CI.
 #
-#   scripts/git-test-suite.sh [--jobs N] [--binary FILE] [--front-door c|sh | --no-front-door] [--keep] [tNNNN-name.sh ...]
+#   scripts/git-test-suite.sh [--jobs N] [--binary FILE] [--front-door c|sh | --no-front-door] [--background] [--keep] [tNNNN-name.sh ...]
 #
 # What it does (needs root for apt-get; Debian/Ubuntu only):
 #   1. Fetches the Debian source of the installed git (`dpkg-query -W git`), adding a
@@ -52,6 +52,7 @@ DEFAULT_TESTS="t0001-init.sh t1300-config.sh t3301-notes.sh t7501-commit-basic-f
 JOBS=1
 KEEP=0
 FRONT_DOOR_FLAG=""
+SHIM_SYNC=""
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$SCRIPT_DIR")
 BINARY_SRC="$REPO/dist/git-traces"
@@ -64,6 +65,9 @@ usage() {
   echo "  --jobs N       run up to N test scripts at once (default 1)"
   echo "  --binary FILE  the shim binary to test (default $REPO/dist/git-traces; it is copied first)"
   echo "  --front-door c|sh, --no-front-door  which git the installer puts first (default: its choice)"
+  echo "  --background   shim runs with GIT_TRACES_SYNC=0: trace work in the background, as for a"
+  echo "                 person at a terminal (and the C front door's light fetch); default: no"
+  echo "                 terminal, so in the foreground"
   echo "  --keep         keep the trash directories (passes --debug to the tests)"
 }
 
@@ -78,6 +82,7 @@ while [ $# -gt 0 ]; do
     --front-door) FRONT_DOOR_FLAG="--front-door=$2"; shift 2 ;;
     --front-door=*|--no-front-door) FRONT_DOOR_FLAG=$1; shift ;;
     --keep) KEEP=1; shift ;;
+    --background) SHIM_SYNC=0; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     *) t=${1##*/}; case "$t" in *.sh) ;; *) t="$t.sh" ;; esac; TESTS="$TESTS $t"; shift ;;
@@ -216,13 +221,14 @@ done
 # $RESULTS/MODE/test-results/NAME.out, seconds to NAME.time, exit status to NAME.rc.
 run_one() {
   mode=$1 t=$2 name=${2%.sh}
-  case "$mode" in stock) inst=$STOCK_BIN ;; shim) inst=$SHIM_BIN ;; esac
+  case "$mode" in stock) inst=$STOCK_BIN sync= ;; shim) inst=$SHIM_BIN sync=$SHIM_SYNC ;; esac
   opts="--verbose-log"
   [ "$KEEP" = 1 ] && opts="$opts --debug"
   s=$(now)
   set +e
   # shellcheck disable=SC2086
-  (cd "$SRC/t" && env -u HARNESS_ACTIVE GIT_TEST_INSTALLED="$inst" TEST_OUTPUT_DIRECTORY="$RESULTS/$mode" \
+  # (test-lib.sh keeps GIT_TRACES_SYNC: it keeps every GIT_TRACE* variable.)
+  (cd "$SRC/t" && env -u HARNESS_ACTIVE ${sync:+GIT_TRACES_SYNC=$sync} GIT_TEST_INSTALLED="$inst" TEST_OUTPUT_DIRECTORY="$RESULTS/$mode" \
     ./"$t" $opts ${GIT_TEST_OPTS:-} </dev/null >"$RESULTS/$mode/$name.tap" 2>"$RESULTS/$mode/$name.stderr")
   echo $? >"$RESULTS/$mode/$name.rc"
   set -e
