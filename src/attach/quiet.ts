@@ -46,7 +46,15 @@ export async function recordQuiet(gitDir: string, roots: readonly string[], sinc
     for (const dir of (await a.sessions()).watch({ roots, sinceMs: sinceS * 1000, env }))
       dirs[dir] = Bun.file(dir).lastModified;
   }
-  await Bun.write(quietFile(gitDir), JSON.stringify({ v: 1, dirs } satisfies Quiet));
+  const text = JSON.stringify({ v: 1, dirs } satisfies Quiet);
+  try {
+    await Bun.write(quietFile(gitDir), text, { createPath: false });
+  } catch {
+    // (Not Bun.write's own mkdir -p: the repository may be gone by now, see base/dirs.ts.)
+    const { makeDirsUnder } = await import("../base/dirs.ts");
+    makeDirsUnder(gitDir, `${gitDir}/traces`);
+    await Bun.write(quietFile(gitDir), text, { createPath: false });
+  }
 }
 
 export async function forgetQuiet(gitDir: string): Promise<void> {

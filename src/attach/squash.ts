@@ -1,16 +1,17 @@
 // `git merge --squash` makes no commit; the commit that follows does. The merge leaves a
 // record of the commits it squashed, and that commit carries their traces.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommitInfo } from "../git/repo.ts";
+import { makeDirsUnder } from "../base/dirs.ts";
 
 export function squashRecord(gitDir: string): string {
   return join(gitDir, "traces", "squash-sources");
 }
 
 export function writeSquashRecord(gitDir: string, head: string, commits: readonly string[]): void {
-  mkdirSync(join(gitDir, "traces"), { recursive: true });
+  makeDirsUnder(gitDir, join(gitDir, "traces"));
   writeFileSync(squashRecord(gitDir), `head ${head}\n${commits.join("\n")}\n`);
 }
 

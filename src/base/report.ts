@@ -6,6 +6,7 @@
 // (node:fs is required lazily: the commit path imports this module and pays for what it uses.)
 import { dataHome } from "./home.ts";
 import { nodeFs } from "./lazy-fs.ts";
+import { makeDirsUnder } from "./dirs.ts";
 
 export function logDir(gitDir: string): string {
   return `${gitDir}/traces/logs`;
@@ -16,7 +17,7 @@ export function writeLog(gitDir: string | null, command: string, error: unknown)
   try {
     const fs = nodeFs();
     const dir = logDir(gitDir);
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirsUnder(gitDir, dir);
     const now = new Date();
     const file = `${dir}/${now.toISOString().replace(/[:.]/g, "-")}.log`;
     const detail = error instanceof Error ? `${error.stack ?? error.message}` : String(error);

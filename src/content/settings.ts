@@ -2,10 +2,11 @@
 // and the traces the user took back with `git traces unshare`, which automatic sharing then
 // leaves alone: `<common git dir>/traces/unshared.json`, written atomically.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { commonDir, configBool, tracesConfig } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { isTraceId } from "../traces/id.ts";
+import { makeDirsUnder } from "../base/dirs.ts";
 
 /** `git config traces.share true` (repository or --global): the commit worker shares attached traces. */
 export function shareEnabled(git: GitRunner, config: Map<string, string[]> = tracesConfig(git)): boolean {
@@ -35,7 +36,7 @@ export function markUnshared(gitDir: string, ids: readonly string[], unshared: b
     else set.delete(id);
   if ([...set].sort().join(",") === before) return;
   const file = unsharedFile(gitDir);
-  mkdirSync(`${commonDir(gitDir)}/traces`, { recursive: true });
+  makeDirsUnder(commonDir(gitDir), `${commonDir(gitDir)}/traces`);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ v: 1, ids: [...set].sort() }, null, 1)}\n`);
   renameSync(tmp, file);

@@ -5,6 +5,8 @@
 // no I/O thread pool), written atomically; two writers at once lose nothing that matters
 // (the last one wins).
 
+import { makeDirsUnder } from "../base/dirs.ts";
+
 export interface RemoteState {
   lastPush?: string;
   lastMerge?: string;
@@ -107,7 +109,7 @@ export function updateSyncState(commonDir: string, change: (s: SyncState) => voi
   change(state);
   const path = syncStateFile(commonDir);
   const fs = require("node:fs") as typeof import("node:fs");
-  fs.mkdirSync(`${commonDir}/traces`, { recursive: true });
+  makeDirsUnder(commonDir, `${commonDir}/traces`);
   const tmp = `${path}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
   fs.renameSync(tmp, path);

@@ -3,21 +3,12 @@
 // workers and `git traces upload` running at once never lose each other's jobs. A second
 // lock (uploads.running) lets one process at a time run upload commands.
 
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { isTraceId } from "../traces/id.ts";
 import { processAlive } from "../base/process.ts";
+import { makeDirsUnder } from "../base/dirs.ts";
 
 export const FAILURE_KINDS = ["missing", "exit", "timeout", "no-url", "no-trace", "spawn"] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -125,7 +116,7 @@ function tryCreateLock(path: string, staleMs: number): boolean {
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-        mkdirSync(join(path, ".."), { recursive: true });
+        makeDirsUnder(dirname(dirname(path)), dirname(path));
         continue;
       }
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;

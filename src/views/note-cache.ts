@@ -6,14 +6,15 @@
 // once, the last one wins; what it holds is checked again before use. notesOnDisk() opens
 // it with what the repository's files tell without running git.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { commonDir, locateRepoOnDisk, refOidOnDisk } from "../git/repo.ts";
 import type { GitRunner } from "../git/runner.ts";
 import { isTraceId } from "../traces/id.ts";
 import { VERSION } from "../base/version.ts";
 import { MAX_NOTE_TRACES } from "../notes/format.ts";
 import { NOTES_REFS, type NotesReaderOptions, type NoteSource, type NoteTraces } from "./attached.ts";
+import { makeDirsUnder } from "../base/dirs.ts";
 
 /** Bump when a parser changes what it makes of a note (with the tool's version, it keys the file). */
 const CACHE_VERSION = 3;
@@ -102,7 +103,7 @@ export function openNoteCache(gitDir: string): NoteCache {
       const keptListings: Record<string, unknown> = {};
       for (const ref of refs) if (ref in listings) keptListings[ref] = listings[ref];
       try {
-        mkdirSync(join(path, ".."), { recursive: true });
+        makeDirsUnder(commonDir(gitDir), dirname(path));
         const tmp = `${path}.${process.pid}.tmp`;
         writeFileSync(tmp, JSON.stringify({ v: CACHE_VERSION, tool: VERSION, entries: kept, listings: keptListings }));
         renameSync(tmp, path);

@@ -3,12 +3,13 @@
 // `<file>.lock` exclusively, write it, rename it over the file); read without a lock,
 // since a rename is atomic.
 
-import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { AGENTS, TraceIdSchema } from "../../traces/model.ts";
 import type { HookEvent } from "../types.ts";
 import { LIMITS, readRegularText } from "./safe-file.ts";
+import { makeDirsUnder } from "../../base/dirs.ts";
 
 /** Sessions quiet for this long are dropped from the file. */
 export const STALE_MS = 14 * 24 * 3600 * 1000;
@@ -77,7 +78,7 @@ function acquireLock(lock: string): number {
 /** Updates the file under its lock: `change` gets the current sessions and returns the new list. */
 export function updateActive(gitDir: string, change: (sessions: ActiveSession[]) => ActiveSession[]): void {
   const path = activeFile(gitDir);
-  mkdirSync(join(gitDir, "traces"), { recursive: true });
+  makeDirsUnder(gitDir, join(gitDir, "traces"));
   const lock = `${path}.lock`;
   const fd = acquireLock(lock);
   try {
