@@ -18,6 +18,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
+import { sourceWithoutNotes } from "../../src/interceptors/fetch.ts";
 import { FetchJobSchema } from "../../src/jobs/schemas.ts";
 import { BINARY, makeSandbox, REAL_GIT, ROOT, requireBinary, run, type Sandbox, settle } from "../helpers/sandbox.ts";
 
@@ -342,6 +343,53 @@ describe("what the door hands to the shim", () => {
       "light_fetch=yes (git fetch here starts no Bun)",
     );
     expect(run([door, "traces", "doctor"], { cwd: box.dir, env }).out).toContain("light_fetch=no here: no-repository");
+  });
+
+  test("400 generated command lines: the door takes only those the shim fetches with no notes fetch of its own", async () => {
+    const { work } = setup();
+    const tokens = [
+      "-q",
+      "--prune",
+      "--tags",
+      "-n",
+      "--all",
+      "--no-write-fetch-head",
+      "origin",
+      "upstream",
+      "main",
+      ".",
+      "../remote.git",
+      "https://example.com/r.git",
+      "host:path",
+      "refs/notes/*:refs/notes/*",
+      "--depth",
+      "1",
+      "--dry-run",
+      "--stdin",
+      "-j",
+      "--multiple",
+      "--",
+      "-qp",
+      "--refmap=",
+      "-",
+      "",
+    ];
+    let seed = 7;
+    const pick = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return tokens[seed % tokens.length]!;
+    };
+    const wrong: string[] = [];
+    let light = 0;
+    for (let i = 0; i < 400; i++) {
+      const args = Array.from({ length: i % 4 }, pick);
+      if (explain(["fetch", ...args], work) !== "light") continue;
+      light++;
+      const source = await sourceWithoutNotes(args, ["origin"]);
+      if (source !== null || args.includes("--dry-run")) wrong.push(`${JSON.stringify(args)}: shim source ${source}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(light).toBeGreaterThan(50);
   });
 
   test("pending work, warnings to print and submodules go to the shim", () => {
