@@ -227,6 +227,22 @@ describe("what a light fetch does", () => {
     }
   });
 
+  test("in a real terminal (script(1)), with no setting at all, the fetch is light and the notes arrive", () => {
+    const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
+    if (!script) return; // no util-linux script here
+    const { work, writer } = setup();
+    const theirs = collaborate(writer, "theirs-tty");
+    const inTerminal = (extra: string) =>
+      run([script, "-qec", `${extra} '${door}' fetch; echo "<rc=$?>"`, "/dev/null"], {
+        cwd: work,
+        env: { ...env, GIT_TRACES_SYNC: undefined, TERM: "xterm" },
+      }).out;
+    expect(inTerminal("GIT_TRACES_FRONT_DOOR_EXPLAIN=1")).toContain("fetch=light");
+    expect(inTerminal("")).toContain("<rc=0>");
+    settle(box.home);
+    expect(noteOf(work, theirs)).toBe("traces:theirs-tty");
+  });
+
   test("git's own result is untouched: a failing fetch's status and stderr", () => {
     const { work } = setup();
     expect(explain(["fetch", "nowhere"], work)).toBe("light");
