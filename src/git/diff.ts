@@ -11,13 +11,17 @@ export interface CommitBase {
 }
 
 /**
- * The zero-context patch of each commit against its first parent (a root commit against the
- * empty tree), as `git diff-tree --stdin` prints it: a line with the commit's ID, then its
- * patch; commits that change nothing print nothing. Renames are detected (-M); files are
- * compared byte for byte (no external diff, no textconv); config cannot change the prefixes,
- * colours or quoting. Raw bytes, so that file content stays exact.
+ * `git diff-tree --stdin -p -U0` of each commit against its base (`parent`, or the empty tree
+ * for a root commit), with `options` added: a line with the commit's ID, then its patch;
+ * commits that change nothing print nothing. Files are compared byte for byte (no external
+ * diff, no textconv); config cannot change the prefixes, colours or quoting. Raw bytes, so
+ * that file content stays exact. One git call for any number of commits.
  */
-export function firstParentPatches(git: GitRunner, commits: readonly CommitBase[]): Uint8Array {
+export function zeroContextPatches(
+  git: GitRunner,
+  commits: readonly CommitBase[],
+  options: readonly string[],
+): Uint8Array {
   if (commits.length === 0) return new Uint8Array();
   const input = commits.map((c) => (c.parent ? `${c.oid} ${c.parent}` : c.oid)).join("\n") + "\n";
   return git.outBytes(
@@ -28,9 +32,9 @@ export function firstParentPatches(git: GitRunner, commits: readonly CommitBase[
       "--stdin",
       "--root",
       "-r",
-      "-M",
       "-p",
       "-U0",
+      ...options,
       "--no-ext-diff",
       "--no-textconv",
       "--no-color",
@@ -39,6 +43,11 @@ export function firstParentPatches(git: GitRunner, commits: readonly CommitBase[
     ],
     { input },
   );
+}
+
+/** The zero-context patch of each commit against its first parent, renames detected (-M). */
+export function firstParentPatches(git: GitRunner, commits: readonly CommitBase[]): Uint8Array {
+  return zeroContextPatches(git, commits, ["-M"]);
 }
 
 /** One hunk of a zero-context diff: `count` lines at `start` (1-based) became `newCount` at `newStart`. */

@@ -2,7 +2,7 @@
 // patch (or of a range's combined patch), so that a commit rebased, cherry-picked or
 // squashed by a forge can be matched with the one it came from (`git traces carry`).
 
-import type { CommitBase } from "./diff.ts";
+import { type CommitBase, zeroContextPatches } from "./diff.ts";
 import type { GitRunner } from "./runner.ts";
 
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{64})?$/;
@@ -13,32 +13,12 @@ const OID = /^[0-9a-f]{40}(?:[0-9a-f]{64})?$/;
  * not change the ID; binary changes in full, so two different ones do not look alike; no
  * external diff or textconv, whatever the config says.
  */
-function patchesOf(git: GitRunner, pairs: readonly CommitBase[]): Buffer {
-  const input = `${pairs.map((c) => (c.parent ? `${c.oid} ${c.parent}` : c.oid)).join("\n")}\n`;
-  return git.outBytes(
-    [
-      "-c",
-      "core.quotepath=off",
-      "diff-tree",
-      "--stdin",
-      "--root",
-      "-r",
-      "-p",
-      "-U0",
-      "--binary",
-      "--no-renames",
-      "--no-ext-diff",
-      "--no-textconv",
-      "--no-color",
-      "--src-prefix=a/",
-      "--dst-prefix=b/",
-    ],
-    { input },
-  );
+function patchesOf(git: GitRunner, pairs: readonly CommitBase[]): Uint8Array {
+  return zeroContextPatches(git, pairs, ["--binary", "--no-renames"]);
 }
 
 /** `git patch-id --stable` over patches that each start with their commit's ID: ID -> patch ID. */
-function patchIdsOf(git: GitRunner, patches: Buffer): Map<string, string> {
+function patchIdsOf(git: GitRunner, patches: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();
   if (patches.length === 0) return out;
   const text = git.out(["patch-id", "--stable"], { input: patches });
