@@ -260,14 +260,11 @@ static const char *light_args(struct light *l, int argc, char **argv, int at) {
 
 /* 0 when this fetch can be done here; else the reason the shim takes it (a word, for EXPLAIN). */
 static const char *light_plan(struct light *l, int argc, char **argv, int at) {
-  static const char *const git_env[] = {
-      "GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_COMMON_DIR", 0,
-  };
   const char *const *e;
   const char *why;
   char path[LF_PATH];
   if (at != 1) return "global-options";
-  for (e = git_env; *e; e++)
+  for (e = LF_GIT_ENV; *e; e++)
     if (getenv(*e) && *getenv(*e)) return "git-environment";
   if (!background()) return "foreground";
   if ((why = light_args(l, argc, argv, at))) return why;

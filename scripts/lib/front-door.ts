@@ -32,6 +32,7 @@ import { warningsFile } from "../../src/base/report.ts";
 import { GIT_COMMANDS } from "../../src/git/commands.ts";
 import { FLAGS, LONG_WITH_VALUE, WITH_VALUE } from "../../src/git/globals.ts";
 import { FRONT_DOOR_MARK } from "../../src/git/locate.ts";
+import { DISCOVERY_ENV } from "../../src/git/repo.ts";
 import { FETCH_NEWS } from "../../src/interceptors/fetch.ts";
 import { INTERCEPTED, READS_NOTES } from "../../src/interceptors/names.ts";
 import { fetchStamp, MARK_BYTES, repoPendingDir } from "../../src/jobs/pending.ts";
@@ -70,6 +71,11 @@ export function frontDoorLists() {
   };
 }
 
+/** A NULL-ended C array of string literals. */
+function cArray(name: string, items: readonly string[]): string {
+  return `static const char *const ${name}[] = {\n${items.map((i) => `  ${cString(i)},`).join("\n")}\n  0,\n};`;
+}
+
 /** A C string literal of plain printable text. */
 function cString(text: string): string {
   if (!/^[\x20-\x7e]*$/.test(text)) throw new Error(`front door: not plain text: ${JSON.stringify(text)}`);
@@ -99,9 +105,8 @@ function lightFetchC(): string {
   const source = readFileSync(new URL("./front-door-fetch.c", import.meta.url), "utf8");
   return [
     ...defines.map(([name, value]) => `#define ${name} ${value}`),
-    `static const char *const LF_FLAGS[] = {\n${sorted(LIGHT_FETCH_FLAGS)
-      .map((f) => `  "${f}",`)
-      .join("\n")}\n  0,\n};`,
+    cArray("LF_FLAGS", sorted(LIGHT_FETCH_FLAGS)),
+    cArray("LF_GIT_ENV", DISCOVERY_ENV),
     source,
   ].join("\n");
 }
@@ -128,8 +133,6 @@ const HEADER = (comment: string) =>
 export function frontDoorC(): string {
   const l = frontDoorLists();
   for (const list of Object.values(l)) checkNames(list);
-  const arr = (name: string, items: readonly string[]) =>
-    `static const char *const ${name}[] = {\n${items.map((i) => `  "${i}",`).join("\n")}\n  0,\n};`;
   return `/*
 ${HEADER(" *")}
  */
@@ -148,12 +151,12 @@ ${HEADER(" *")}
 static const char MARK[] = "${FRONT_DOOR_MARK}";
 static const char LISTS[] = "${listsHash()}";
 
-${arr("INTERCEPTED", l.intercepted)}
-${arr("READS_NOTES", l.readsNotes)}
-${arr("BUILTINS", l.builtins)}
-${arr("WITH_VALUE", l.withValue)}
-${arr("LONG_WITH_VALUE", l.longWithValue)}
-${arr("FLAGS", l.flags)}
+${cArray("INTERCEPTED", l.intercepted)}
+${cArray("READS_NOTES", l.readsNotes)}
+${cArray("BUILTINS", l.builtins)}
+${cArray("WITH_VALUE", l.withValue)}
+${cArray("LONG_WITH_VALUE", l.longWithValue)}
+${cArray("FLAGS", l.flags)}
 
 static int in(const char *const *list, const char *s) {
   for (; *list; list++)

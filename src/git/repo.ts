@@ -234,6 +234,22 @@ export function listRevisions(git: GitRunner, revs: readonly string[]): string[]
 }
 
 /**
+ * Variables that change where git finds the repository: with any of them set, only git can
+ * tell (the front door's light fetch checks the same list: scripts/lib/front-door.ts).
+ */
+export const DISCOVERY_ENV = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_CEILING_DIRECTORIES",
+  "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+  "GIT_COMMON_DIR",
+] as const;
+
+function discoveryOverridden(env: Record<string, string | undefined>): boolean {
+  return DISCOVERY_ENV.some((name) => env[name]);
+}
+
+/**
  * Where the repository is, found on the file system the way git finds it in the plain case
  * (a `.git` directory, or a `.git` file naming the directory, in the cwd or above). Returns
  * null whenever git's answer could differ: GIT_DIR / GIT_WORK_TREE / GIT_CEILING_DIRECTORIES
@@ -241,14 +257,7 @@ export function listRevisions(git: GitRunner, revs: readonly string[]): string[]
  * config. Then the caller asks git. Saves a git call where every millisecond counts.
  */
 export function locateRepoOnDisk(cwd: string, env: Record<string, string | undefined>): Omit<RepoState, "head"> | null {
-  if (
-    env.GIT_DIR ||
-    env.GIT_WORK_TREE ||
-    env.GIT_CEILING_DIRECTORIES ||
-    env.GIT_DISCOVERY_ACROSS_FILESYSTEM ||
-    env.GIT_COMMON_DIR
-  )
-    return null;
+  if (discoveryOverridden(env)) return null;
   const fs = nodeFs();
   const path = require("node:path") as typeof import("node:path");
   let dir = cwd;
@@ -373,14 +382,7 @@ export function configMayMention(
  * a `.git` file names. null when the environment could make git decide otherwise.
  */
 export async function gitDirQuick(cwd: string, env: Record<string, string | undefined>): Promise<string | null> {
-  if (
-    env.GIT_DIR ||
-    env.GIT_WORK_TREE ||
-    env.GIT_CEILING_DIRECTORIES ||
-    env.GIT_DISCOVERY_ACROSS_FILESYSTEM ||
-    env.GIT_COMMON_DIR
-  )
-    return null;
+  if (discoveryOverridden(env)) return null;
   let dir = cwd.replace(/\/+$/, "") || "/";
   for (;;) {
     const dotGit = `${dir === "/" ? "" : dir}/.git`;
