@@ -4,21 +4,10 @@
 // mistyped field yields nothing, and the file falls back to file-level attribution.
 
 import type { FileWrite } from "../../traces/model.ts";
-import { isObj, type Obj, str } from "../shared/json.ts";
+import { replaceWrite, replaceWrites, SNAKE_CASE_EDIT } from "../shared/edits.ts";
+import type { Obj } from "../shared/json.ts";
 
-function replaceOf(path: string, at: string | undefined, e: Obj): FileWrite | null {
-  const old = str(e.old_string);
-  const now = typeof e.new_string === "string" ? e.new_string : undefined;
-  if (old === undefined || now === undefined) return null;
-  return {
-    path,
-    ...(at ? { at } : {}),
-    op: "replace",
-    old,
-    new: now,
-    ...(e.replace_all === true ? { all: true } : {}),
-  };
-}
+const FIELDS = { ...SNAKE_CASE_EDIT, nonEmptyOld: true };
 
 /** The writes of one tool call on `path` (already repo-relative); [] for other tools. */
 export function claudeWrites(name: string, input: Obj, path: string | undefined, at: string | undefined): FileWrite[] {
@@ -28,13 +17,9 @@ export function claudeWrites(name: string, input: Obj, path: string | undefined,
     return content === undefined ? [] : [{ path, ...(at ? { at } : {}), op: "write", content }];
   }
   if (name === "Edit") {
-    const w = replaceOf(path, at, input);
+    const w = replaceWrite(path, at, input, FIELDS);
     return w ? [w] : [];
   }
-  if (name === "MultiEdit" && Array.isArray(input.edits)) {
-    const out = input.edits.filter(isObj).map((e) => replaceOf(path, at, e));
-    // One bad edit spoils the rest (they apply in order): none is kept.
-    return out.every((w) => w !== null) ? (out as FileWrite[]) : [];
-  }
+  if (name === "MultiEdit") return replaceWrites(path, at, input.edits, FIELDS);
   return [];
 }

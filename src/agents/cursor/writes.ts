@@ -6,24 +6,12 @@
 // missing field, and the file falls back to file-level attribution.
 
 import type { FileWrite } from "../../traces/model.ts";
-import { isObj, type Obj } from "../shared/json.ts";
+import { replaceWrite, replaceWrites, SNAKE_CASE_EDIT } from "../shared/edits.ts";
+import type { Obj } from "../shared/json.ts";
 
 const REPLACE = new Set(["StrReplace", "Edit", "search_replace"]);
 const MULTI = new Set(["MultiEdit", "MultiStrReplace"]);
 const DELETE = new Set(["Delete", "DeleteFile", "delete_file"]);
-
-function replaceOf(path: string, at: string | undefined, e: Obj): FileWrite | null {
-  const { old_string: old, new_string: now } = e;
-  if (typeof old !== "string" || typeof now !== "string") return null;
-  return {
-    path,
-    ...(at ? { at } : {}),
-    op: "replace",
-    old,
-    new: now,
-    ...(e.replace_all === true ? { all: true } : {}),
-  };
-}
 
 export function cursorWrites(name: string, input: Obj, path: string | undefined, at: string | undefined): FileWrite[] {
   if (!path) return [];
@@ -34,12 +22,9 @@ export function cursorWrites(name: string, input: Obj, path: string | undefined,
   }
   if (DELETE.has(name)) return [{ path, ...when, op: "delete" }];
   if (REPLACE.has(name)) {
-    const w = replaceOf(path, at, input);
+    const w = replaceWrite(path, at, input, SNAKE_CASE_EDIT);
     return w ? [w] : [];
   }
-  if (MULTI.has(name) && Array.isArray(input.edits)) {
-    const out = input.edits.filter(isObj).map((e) => replaceOf(path, at, e));
-    return out.every((w) => w !== null) ? (out as FileWrite[]) : [];
-  }
+  if (MULTI.has(name)) return replaceWrites(path, at, input.edits, SNAKE_CASE_EDIT);
   return [];
 }

@@ -6,13 +6,10 @@
 
 import type { FileWrite } from "../../traces/model.ts";
 import { patchWrites } from "../codex/patch.ts";
-import { isObj, type Obj, str } from "../shared/json.ts";
+import { type ReplaceFields, replaceWrite, replaceWrites } from "../shared/edits.ts";
+import { type Obj, str } from "../shared/json.ts";
 
-function replaceOf(path: string, at: string | undefined, e: Obj): FileWrite | null {
-  const { oldString: old, newString: now } = e;
-  if (typeof old !== "string" || typeof now !== "string") return null;
-  return { path, ...(at ? { at } : {}), op: "replace", old, new: now, ...(e.replaceAll === true ? { all: true } : {}) };
-}
+const FIELDS: ReplaceFields = { old: "oldString", new: "newString", all: "replaceAll" };
 
 export function opencodeWrites(
   name: string,
@@ -29,12 +26,9 @@ export function opencodeWrites(
       ? [{ path, ...(at ? { at } : {}), op: "write", content: input.content }]
       : [];
   if (name === "edit") {
-    const w = replaceOf(path, at, input);
+    const w = replaceWrite(path, at, input, FIELDS);
     return w ? [w] : [];
   }
-  if (name === "multiedit" && Array.isArray(input.edits)) {
-    const out = input.edits.filter(isObj).map((e) => replaceOf(path, at, e));
-    return out.every((w) => w !== null) ? (out as FileWrite[]) : [];
-  }
+  if (name === "multiedit") return replaceWrites(path, at, input.edits, FIELDS);
   return [];
 }
