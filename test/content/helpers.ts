@@ -4,7 +4,7 @@
 import { expect } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, claudeFolder, SESSIONS } from "../helpers/agents.ts";
 import { REAL_GIT, run } from "../helpers/sandbox.ts";
 import type { User } from "../helpers/users.ts";
 
@@ -12,15 +12,6 @@ import type { User } from "../helpers/users.ts";
 export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 export const GITHUB_TOKEN = "ghp_Zq8s1Yt6Vb3Nc0Xw4Lk7Jh2Gf5Dd9Ss1Aa8Q";
 export const SECRETS = [AWS_SECRET, "wJalrXUtnFEMI", GITHUB_TOKEN, "ghp_Zq8s1Yt6"];
-
-const TEMPLATE = join(
-  FIXTURES,
-  "claude-code",
-  ".claude",
-  "projects",
-  "-home-dev-work-shop",
-  `${SESSIONS.claude}.jsonl`,
-);
 
 /** The transcript of session `id` in `user`'s HOME for `repo`. */
 export function transcriptOf(user: User, repo: string, id: string): string {
@@ -32,7 +23,7 @@ export function transcriptOf(user: User, repo: string, id: string): string {
  * (its title too) and a shell command. The fixture's tool output holds AWS_SECRET already.
  */
 export function secretCommit(user: User, repo: string, file: string, id: string): void {
-  const text = readFileSync(TEMPLATE, "utf8")
+  const text = readFileSync(CLAUDE_FIXTURE_TRANSCRIPT, "utf8")
     .replaceAll(SESSIONS.claude, id)
     .replace(
       '"content":"Add login with rate limiting to src/auth.py and a test"',

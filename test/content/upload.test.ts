@@ -5,20 +5,12 @@
 import { afterEach, beforeEach, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, claudeFolder, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, REAL_GIT, requireBinary, run, settle, type Result, type Sandbox } from "../helpers/sandbox.ts";
 import { at } from "../helpers/shop.ts";
 import { makeRemote, makeUser, type User } from "../helpers/users.ts";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const TEMPLATE = join(
-  FIXTURES,
-  "claude-code",
-  ".claude",
-  "projects",
-  "-home-dev-work-shop",
-  `${SESSIONS.claude}.jsonl`,
-);
 
 setDefaultTimeout(30_000);
 
@@ -68,7 +60,7 @@ function agentCommit(file: string, id: string): Result {
 
 /** The session and its edit, staged, without committing. */
 function agentSession(file: string, id: string): void {
-  const text = readFileSync(TEMPLATE, "utf8")
+  const text = readFileSync(CLAUDE_FIXTURE_TRANSCRIPT, "utf8")
     .replaceAll(SESSIONS.claude, id)
     .replaceAll(
       "Add login with rate limiting to src/auth.py and a test",

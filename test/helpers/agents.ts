@@ -31,6 +31,16 @@ export const SESSIONS = {
   cursor: "c7a41e9b-2f60-4d83-b5e1-9a0c3d7f6e24",
 } as const;
 
+/** The Claude Code fixture session's transcript (the shop scenario), as the agent wrote it. */
+export const CLAUDE_FIXTURE_TRANSCRIPT = join(
+  FIXTURES,
+  "claude-code",
+  ".claude",
+  "projects",
+  "-home-dev-work-shop",
+  `${SESSIONS.claude}.jsonl`,
+);
+
 /** When the Cursor scenario's last reply was written: its transcript's only time (git keeps no mtimes). */
 export const CURSOR_MTIME = "2026-11-20T10:06:53Z";
 

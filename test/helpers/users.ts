@@ -3,7 +3,7 @@
 
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { claudeFolder, FIXTURES, SESSIONS } from "./agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, claudeFolder, SESSIONS } from "./agents.ts";
 import { makeSandbox, run, settle, type Result, type Sandbox } from "./sandbox.ts";
 import { at } from "./shop.ts";
 
@@ -22,18 +22,9 @@ export interface User {
   cleanup(): void;
 }
 
-const TEMPLATE = join(
-  FIXTURES,
-  "claude-code",
-  ".claude",
-  "projects",
-  "-home-dev-work-shop",
-  `${SESSIONS.claude}.jsonl`,
-);
-
 /** Writes a Claude Code session `id` in `home` whose work (cwd `repo`) edited `file`. */
 export function writeClaudeSession(home: string, repo: string, id: string, file: string): void {
-  const text = readFileSync(TEMPLATE, "utf8")
+  const text = readFileSync(CLAUDE_FIXTURE_TRANSCRIPT, "utf8")
     .replaceAll(SESSIONS.claude, id)
     .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
     .replaceAll("/home/dev/work/shop", repo);

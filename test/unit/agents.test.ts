@@ -17,18 +17,10 @@ import { editedFiles, kindCounts, primaryModel, toolCounts, TraceSchema } from "
 import { titleFrom } from "../../src/traces/redact.ts";
 import { sanitize, sanitizeLine } from "../../src/traces/sanitize.ts";
 import * as v from "valibot";
-import { FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 import { ROOT } from "../helpers/sandbox.ts";
 
 const ROOTS = ["/home/dev/work/shop"];
-const claudePath = join(
-  FIXTURES,
-  "claude-code",
-  ".claude",
-  "projects",
-  "-home-dev-work-shop",
-  `${SESSIONS.claude}.jsonl`,
-);
 const codexPath = join(
   FIXTURES,
   "codex",
@@ -43,7 +35,7 @@ const URL = "https://owasp.org/www-community/controls/Blocking_Brute_Force_Attac
 
 describe("Claude Code", () => {
   test("the scenario session", async () => {
-    const t = await readClaudeTranscript(claudePath, { roots: ROOTS });
+    const t = await readClaudeTranscript(CLAUDE_FIXTURE_TRANSCRIPT, { roots: ROOTS });
     expect(v.safeParse(TraceSchema, t).success).toBe(true);
     expect(t).toMatchObject({
       id: SESSIONS.claude,
@@ -74,7 +66,7 @@ describe("Claude Code", () => {
   });
 
   test("paths outside the worktree stay absolute", async () => {
-    const t = await readClaudeTranscript(claudePath, { roots: ["/somewhere/else"] });
+    const t = await readClaudeTranscript(CLAUDE_FIXTURE_TRANSCRIPT, { roots: ["/somewhere/else"] });
     expect(editedFiles(t)).toEqual(["/home/dev/work/shop/src/auth.py", "/home/dev/work/shop/tests/test_auth.py"]);
   });
 

@@ -19,7 +19,7 @@ import { claudeWrites } from "../../src/agents/claude-code/writes.ts";
 import { type OwnedWrite, replayWrites } from "../../src/attach/replay.ts";
 import { parseRanges, toRanges } from "../../src/notes/ranges.ts";
 import type { FileWrite, Trace } from "../../src/traces/model.ts";
-import { FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 
 const ROOTS = ["/home/dev/work/shop"];
 const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
@@ -39,10 +39,7 @@ function summary(t: Trace): string[] {
 
 describe("each agent's reader keeps its edit payloads", () => {
   test("Claude Code: Edit, Write (fixture session)", async () => {
-    const t = await readClaudeTranscript(
-      fixture("claude-code", ".claude", "projects", "-home-dev-work-shop", `${SESSIONS.claude}.jsonl`),
-      { roots: ROOTS, summary: true },
-    );
+    const t = await readClaudeTranscript(CLAUDE_FIXTURE_TRANSCRIPT, { roots: ROOTS, summary: true });
     expect(summary(t)).toEqual(["replace src/auth.py", "write tests/test_auth.py 50 lines", "replace src/auth.py"]);
     expect(t.writes![0]).toMatchObject({ at: expect.stringMatching(/^2026-11-20T10:0/) });
   });

@@ -10,7 +10,7 @@ import { readCodexRollout } from "../../src/agents/codex/read.ts";
 import { emptyTokens, TraceSchema, type Trace } from "../../src/traces/model.ts";
 import { isSecretName, MARKER, redactText, redactTitle, redactTrace, titleFrom } from "../../src/traces/redact.ts";
 import { cutTitle } from "../../src/traces/title.ts";
-import { FIXTURE_HOME, FIXTURE_REPO, FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, FIXTURE_HOME, FIXTURE_REPO, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 
 interface Positive {
   name: string;
@@ -256,17 +256,8 @@ describe("redactTrace", () => {
 });
 
 describe("agent fixtures", () => {
-  const claudePath = join(
-    FIXTURES,
-    "claude-code",
-    ".claude",
-    "projects",
-    "-home-dev-work-shop",
-    `${SESSIONS.claude}.jsonl`,
-  );
-
   test("the Claude Code scenario, read and redacted, holds no trace of the secret or the home", async () => {
-    const t = await readClaudeTranscript(claudePath, { roots: [FIXTURE_REPO] });
+    const t = await readClaudeTranscript(CLAUDE_FIXTURE_TRANSCRIPT, { roots: [FIXTURE_REPO] });
     const r = redactTrace(t, ctx);
     const json = JSON.stringify(r);
     expect(json).not.toContain(SECRET);

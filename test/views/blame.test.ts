@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { BlameLineJsonSchema, BlameSummaryJsonSchema } from "../../src/views/blame-json.ts";
-import { claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
+import { CLAUDE_FIXTURE_TRANSCRIPT, claudeFolder, FIXTURES, SESSIONS } from "../helpers/agents.ts";
 import { makeSandbox, requireBinary, run, sh, type Result, type Sandbox } from "../helpers/sandbox.ts";
 import { at, makeShop, type Shop } from "../helpers/shop.ts";
 
@@ -47,15 +47,7 @@ function session(agent: "claude-code" | "codex", id: string, file: string): void
   const home = box.home;
   const repo = shop.repo;
   if (agent === "claude-code") {
-    const template = join(
-      FIXTURES,
-      "claude-code",
-      ".claude",
-      "projects",
-      "-home-dev-work-shop",
-      `${SESSIONS.claude}.jsonl`,
-    );
-    const text = readFileSync(template, "utf8")
+    const text = readFileSync(CLAUDE_FIXTURE_TRANSCRIPT, "utf8")
       .replaceAll(SESSIONS.claude, id)
       .replaceAll("/home/dev/work/shop/src/auth.py", join(repo, file))
       .replaceAll("/home/dev/work/shop/tests/test_auth.py", join(repo, "tests", `unused_${id}.py`))
