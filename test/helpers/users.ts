@@ -4,7 +4,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CLAUDE_FIXTURE_TRANSCRIPT, claudeFolder, SESSIONS } from "./agents.ts";
-import { makeSandbox, run, settle, type Result, type Sandbox } from "./sandbox.ts";
+import { afterEach, beforeEach } from "bun:test";
+import { makeSandbox, requireBinary, run, settle, type Result, type Sandbox } from "./sandbox.ts";
 import { at } from "./shop.ts";
 
 export interface User {
@@ -104,4 +105,22 @@ export function makeRemote(dir: string, name = "shop.git"): string {
 export function copyInto(src: string, dest: string): void {
   mkdirSync(dirname(dest), { recursive: true });
   copyFileSync(src, dest);
+}
+
+/**
+ * The users `names`, made fresh before each test of the calling file with a sandbox `dir`
+ * for their remotes, and removed after it: read them from the returned object (t.alice).
+ */
+export function usersEachTest<N extends string>(names: readonly N[]): Record<N, User> & { dir: Sandbox } {
+  const t = {} as Record<N, User> & { dir: Sandbox };
+  beforeEach(() => {
+    requireBinary();
+    for (const name of names) (t as Record<N, User>)[name] = makeUser(name);
+    t.dir = makeSandbox("remotes");
+  });
+  afterEach(() => {
+    for (const name of names) (t as Record<N, User>)[name]?.cleanup();
+    t.dir?.cleanup();
+  });
+  return t;
 }

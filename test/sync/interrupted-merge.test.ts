@@ -2,27 +2,14 @@
 // when it ends; one killed midway (SIGKILL, a machine going down) cannot. The next merge
 // takes such a leftover away once its process is gone, and no note is lost.
 
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { utimesSync } from "node:fs";
 import { join } from "node:path";
 import { namespaceTag } from "../../src/notes/store.ts";
-import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
-import { makeRemote, makeUser, type User } from "../helpers/users.ts";
+import { REAL_GIT, run } from "../helpers/sandbox.ts";
+import { makeRemote, usersEachTest } from "../helpers/users.ts";
 
-let alice: User;
-let bob: User;
-let dir: Sandbox;
-beforeEach(() => {
-  requireBinary();
-  alice = makeUser("alice");
-  bob = makeUser("bob");
-  dir = makeSandbox("remotes");
-});
-afterEach(() => {
-  alice?.cleanup();
-  bob?.cleanup();
-  dir?.cleanup();
-});
+const t = usersEachTest(["alice", "bob"]);
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -31,14 +18,14 @@ function deadPid(): number {
 }
 
 test("scratch refs left by merges whose process died are taken away by the next merge; nothing is lost", () => {
-  const remote = makeRemote(dir.dir);
-  const a = join(alice.box.home, "shop");
-  const b = join(bob.box.home, "shop");
-  expect(alice.git(["clone", "-q", remote, a], alice.box.home).exitCode).toBe(0);
-  expect(bob.git(["clone", "-q", remote, b], bob.box.home).exitCode).toBe(0);
-  expect(alice.agentCommit(a, "src/a.py", "alice-1").exitCode).toBe(0);
-  expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
-  expect(bob.agentCommit(b, "src/b.py", "bob-1").exitCode).toBe(0); // his own, not pushed
+  const remote = makeRemote(t.dir.dir);
+  const a = join(t.alice.box.home, "shop");
+  const b = join(t.bob.box.home, "shop");
+  expect(t.alice.git(["clone", "-q", remote, a], t.alice.box.home).exitCode).toBe(0);
+  expect(t.bob.git(["clone", "-q", remote, b], t.bob.box.home).exitCode).toBe(0);
+  expect(t.alice.agentCommit(a, "src/a.py", "alice-1").exitCode).toBe(0);
+  expect(t.alice.git(["push", "-q"], a).exitCode).toBe(0);
+  expect(t.bob.agentCommit(b, "src/b.py", "bob-1").exitCode).toBe(0); // his own, not pushed
 
   // What killed merges would have left: one of a dead process, long ago; one of a dead
   // process a moment ago (it may be a merge of another pid namespace: left for later); one
@@ -58,7 +45,7 @@ test("scratch refs left by merges whose process died are taken away by the next 
   utimesSync(join(b, ".git", live), hourAgo, hourAgo);
 
   // A fetch that brings Alice's note merges (Bob has one of his own): the merge cleans up.
-  expect(bob.git(["pull", "-q", "--no-rebase"], b).exitCode).toBe(0);
+  expect(t.bob.git(["pull", "-q", "--no-rebase"], b).exitCode).toBe(0);
   const left = run([REAL_GIT, "for-each-ref", "--format=%(refname)", "refs/notes/"], { cwd: b }).out.trim().split("\n");
   expect(left).not.toContain(old);
   expect(left).not.toContain(youngHere);
@@ -66,26 +53,26 @@ test("scratch refs left by merges whose process died are taken away by the next 
   expect(left).toContain(youngElsewhere);
   expect(left).toContain(live);
   expect(left.filter((r) => r.startsWith("refs/notes/git-traces-merge-"))).toHaveLength(3);
-  expect(bob.allTraces(b)).toEqual(["alice-1", "bob-1"]);
+  expect(t.bob.allTraces(b)).toEqual(["alice-1", "bob-1"]);
   expect(run([REAL_GIT, "fsck", "--strict"], { cwd: b }).exitCode).toBe(0);
 });
 
 test("a merge killed with SIGKILL leaves at most a scratch ref, and the next merge takes it away", async () => {
-  const remote = makeRemote(dir.dir);
-  const a = join(alice.box.home, "shop");
-  const b = join(bob.box.home, "shop");
-  expect(alice.git(["clone", "-q", remote, a], alice.box.home).exitCode).toBe(0);
-  expect(bob.git(["clone", "-q", remote, b], bob.box.home).exitCode).toBe(0);
-  expect(alice.agentCommit(a, "src/a.py", "alice-1").exitCode).toBe(0);
-  expect(alice.git(["push", "-q"], a).exitCode).toBe(0);
-  expect(bob.agentCommit(b, "src/b.py", "bob-1").exitCode).toBe(0);
+  const remote = makeRemote(t.dir.dir);
+  const a = join(t.alice.box.home, "shop");
+  const b = join(t.bob.box.home, "shop");
+  expect(t.alice.git(["clone", "-q", remote, a], t.alice.box.home).exitCode).toBe(0);
+  expect(t.bob.git(["clone", "-q", remote, b], t.bob.box.home).exitCode).toBe(0);
+  expect(t.alice.agentCommit(a, "src/a.py", "alice-1").exitCode).toBe(0);
+  expect(t.alice.git(["push", "-q"], a).exitCode).toBe(0);
+  expect(t.bob.agentCommit(b, "src/b.py", "bob-1").exitCode).toBe(0);
   // Bring Alice's notes into the tracking ref with git alone, then let `git traces status`
   // merge them, killed as soon as its scratch ref appears.
-  expect(run([REAL_GIT, "fetch", "-q"], { cwd: b, env: bob.box.realEnv }).exitCode).toBe(0);
+  expect(run([REAL_GIT, "fetch", "-q"], { cwd: b, env: t.bob.box.realEnv }).exitCode).toBe(0);
   const status = Bun.spawn({
-    cmd: [join(bob.box.bin, "git"), "traces", "status"],
+    cmd: [join(t.bob.box.bin, "git"), "traces", "status"],
     cwd: b,
-    env: bob.env,
+    env: t.bob.env,
     stdout: "ignore",
     stderr: "ignore",
   });
@@ -98,8 +85,8 @@ test("a merge killed with SIGKILL leaves at most a scratch ref, and the next mer
   // A git it had started (the notes merge itself) is not killed with it: let it finish.
   Bun.sleepSync(500);
   // A leftover, if any, carries this machine's tag: the next merge takes it away at once.
-  expect(bob.git(["pull", "-q", "--no-rebase"], b).exitCode).toBe(0);
+  expect(t.bob.git(["pull", "-q", "--no-rebase"], b).exitCode).toBe(0);
   expect(scratch()).toBe("");
-  expect(bob.allTraces(b)).toEqual(["alice-1", "bob-1"]);
+  expect(t.bob.allTraces(b)).toEqual(["alice-1", "bob-1"]);
   expect(run([REAL_GIT, "fsck", "--strict"], { cwd: b }).exitCode).toBe(0);
 });

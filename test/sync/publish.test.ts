@@ -3,25 +3,12 @@
 // rebased away or of throw-away branches. The local notes stay whole; the branch's notes go
 // with the push that sends the branch; collaborators get exactly what the remote has.
 
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
-import { makeRemote, makeUser, type User } from "../helpers/users.ts";
+import { REAL_GIT, run } from "../helpers/sandbox.ts";
+import { makeRemote, usersEachTest } from "../helpers/users.ts";
 
-let alice: User;
-let bob: User;
-let dir: Sandbox;
-beforeEach(() => {
-  requireBinary();
-  alice = makeUser("alice");
-  bob = makeUser("bob");
-  dir = makeSandbox("remotes");
-});
-afterEach(() => {
-  alice?.cleanup();
-  bob?.cleanup();
-  dir?.cleanup();
-});
+const t = usersEachTest(["alice", "bob"]);
 
 const git = (cwd: string, args: string[]) => run([REAL_GIT, ...args], { cwd }).out.trim();
 
@@ -48,23 +35,23 @@ const everything = (repo: string) => run([REAL_GIT, "cat-file", "--batch-all-obj
  * deleted). Nothing pushed anywhere yet.
  */
 function aliceWithHistory() {
-  const origin = makeRemote(join(dir.dir, "origin"));
-  const a = join(alice.box.home, "shop");
-  expect(alice.git(["clone", "-q", origin, a], alice.box.home).exitCode).toBe(0);
+  const origin = makeRemote(join(t.dir.dir, "origin"));
+  const a = join(t.alice.box.home, "shop");
+  expect(t.alice.git(["clone", "-q", origin, a], t.alice.box.home).exitCode).toBe(0);
   const rev = (r: string) => git(a, ["rev-parse", r]);
-  expect(alice.agentCommit(a, "src/m1.py", "alice-main-1").exitCode).toBe(0);
-  expect(alice.git(["checkout", "-q", "-b", "feature"], a).exitCode).toBe(0);
-  expect(alice.agentCommit(a, "src/f1.py", "alice-feature").exitCode).toBe(0);
+  expect(t.alice.agentCommit(a, "src/m1.py", "alice-main-1").exitCode).toBe(0);
+  expect(t.alice.git(["checkout", "-q", "-b", "feature"], a).exitCode).toBe(0);
+  expect(t.alice.agentCommit(a, "src/f1.py", "alice-feature").exitCode).toBe(0);
   const featureBefore = rev("HEAD");
-  expect(alice.git(["checkout", "-q", "main"], a).exitCode).toBe(0);
-  expect(alice.agentCommit(a, "src/m2.py", "alice-main-2").exitCode).toBe(0);
-  expect(alice.git(["checkout", "-q", "feature"], a).exitCode).toBe(0);
-  expect(alice.git(["rebase", "-q", "main"], a).exitCode).toBe(0);
-  expect(alice.git(["checkout", "-q", "-b", "wip", "main"], a).exitCode).toBe(0);
-  expect(alice.agentCommit(a, "src/w.py", "alice-wip").exitCode).toBe(0);
+  expect(t.alice.git(["checkout", "-q", "main"], a).exitCode).toBe(0);
+  expect(t.alice.agentCommit(a, "src/m2.py", "alice-main-2").exitCode).toBe(0);
+  expect(t.alice.git(["checkout", "-q", "feature"], a).exitCode).toBe(0);
+  expect(t.alice.git(["rebase", "-q", "main"], a).exitCode).toBe(0);
+  expect(t.alice.git(["checkout", "-q", "-b", "wip", "main"], a).exitCode).toBe(0);
+  expect(t.alice.agentCommit(a, "src/w.py", "alice-wip").exitCode).toBe(0);
   const wip = rev("HEAD");
-  expect(alice.git(["checkout", "-q", "main"], a).exitCode).toBe(0);
-  expect(alice.git(["branch", "-q", "-D", "wip"], a).exitCode).toBe(0);
+  expect(t.alice.git(["checkout", "-q", "main"], a).exitCode).toBe(0);
+  expect(t.alice.git(["branch", "-q", "-D", "wip"], a).exitCode).toBe(0);
   const c = { m1: rev("main~1"), m2: rev("main"), feature: rev("feature"), featureBefore, wip };
   // (A commit's background worker can start late on a busy machine, after settle() looked.)
   const deadline = Date.now() + 10_000;
@@ -81,12 +68,12 @@ function aliceWithHistory() {
 
 test("pushing main to a new remote publishes the notes of main's commits only; the branch's go with the branch", () => {
   const { a, c } = aliceWithHistory();
-  const pub = join(dir.dir, "pub.git");
+  const pub = join(t.dir.dir, "pub.git");
   run([REAL_GIT, "init", "-q", "--bare", "-b", "main", pub]);
-  expect(alice.git(["remote", "add", "pub", pub], a).exitCode).toBe(0);
+  expect(t.alice.git(["remote", "add", "pub", pub], a).exitCode).toBe(0);
   const localBefore = git(a, ["rev-parse", "refs/notes/traces"]);
 
-  const push = alice.git(["push", "-q", "pub", "main"], a);
+  const push = t.alice.git(["push", "-q", "pub", "main"], a);
   expect(push.exitCode).toBe(0);
   expect(push.err).toBe("");
   expect(notesOf(pub)).toEqual(
@@ -101,19 +88,19 @@ test("pushing main to a new remote publishes the notes of main's commits only; t
   expect(git(a, ["rev-parse", "refs/notes/traces"])).toBe(localBefore);
   expect(notesOf(a).size).toBe(5);
   // `git traces sync` follows the same rule, and says what stays here.
-  const sync = alice.git(["traces", "sync", "pub"], a);
+  const sync = t.alice.git(["traces", "sync", "pub"], a);
   expect(sync.exitCode).toBe(0);
   expect(sync.out).toBe(
     "pub: no new notes; it has our notes of its commits; 3 notes of commits it does not have stay here until those commits are pushed there\n",
   );
   expect(notesOf(pub).size).toBe(2);
-  expect(alice.git(["traces", "status"], a).out).toContain(
+  expect(t.alice.git(["traces", "status"], a).out).toContain(
     "pub: notes fetched with every fetch\n  not pushed yet: 0 notes\n  held back: 3 notes of commits it does not have\n",
   );
 
   // The feature branch's note goes with the feature branch; the note of its version before
   // the rebase and the throw-away branch's never do.
-  expect(alice.git(["push", "-q", "pub", "feature"], a).exitCode).toBe(0);
+  expect(t.alice.git(["push", "-q", "pub", "feature"], a).exitCode).toBe(0);
   expect(notesOf(pub).get(c.feature)).toEqual(["alice-feature"]);
   expect(notesOf(pub).size).toBe(3);
   expect(notesOf(pub).has(c.featureBefore)).toBe(false);
@@ -121,14 +108,14 @@ test("pushing main to a new remote publishes the notes of main's commits only; t
   expect(git(a, ["rev-parse", "refs/notes/traces"])).toBe(localBefore);
 
   // A collaborator gets exactly what the remote has.
-  const b = join(bob.box.home, "shop");
-  expect(bob.git(["clone", "-q", pub, b], bob.box.home).exitCode).toBe(0);
+  const b = join(t.bob.box.home, "shop");
+  expect(t.bob.git(["clone", "-q", pub, b], t.bob.box.home).exitCode).toBe(0);
   expect(notesOf(b)).toEqual(notesOf(pub));
-  expect(bob.traces(b, "origin/feature")).toEqual(["alice-feature"]);
+  expect(t.bob.traces(b, "origin/feature")).toEqual(["alice-feature"]);
   // And what he adds comes back to Alice whole, hers untouched.
-  expect(bob.agentCommit(b, "src/b.py", "bob-1").exitCode).toBe(0);
-  expect(bob.git(["push", "-q", "origin", "main"], b).exitCode).toBe(0);
-  expect(alice.git(["fetch", "-q", "pub"], a).exitCode).toBe(0);
+  expect(t.bob.agentCommit(b, "src/b.py", "bob-1").exitCode).toBe(0);
+  expect(t.bob.git(["push", "-q", "origin", "main"], b).exitCode).toBe(0);
+  expect(t.alice.git(["fetch", "-q", "pub"], a).exitCode).toBe(0);
   const merged = notesOf(a);
   expect(merged.size).toBe(6);
   expect(merged.get(c.wip)).toEqual(["alice-wip"]);
@@ -138,23 +125,23 @@ test("pushing main to a new remote publishes the notes of main's commits only; t
 
 test("a push to a URL that is no named remote publishes the notes of the commits it has, as asked of it", () => {
   const { a, c } = aliceWithHistory();
-  const pub = join(dir.dir, "by-path.git");
+  const pub = join(t.dir.dir, "by-path.git");
   run([REAL_GIT, "init", "-q", "--bare", "-b", "main", pub]);
-  expect(alice.git(["push", "-q", pub, "main"], a).exitCode).toBe(0);
+  expect(t.alice.git(["push", "-q", pub, "main"], a).exitCode).toBe(0);
   expect([...notesOf(pub).keys()].sort()).toEqual([c.m1, c.m2].sort());
   for (const id of ["alice-feature", "alice-wip"]) expect(everything(pub)).not.toContain(id);
-  expect(alice.git(["push", "-q", pub, "feature"], a).exitCode).toBe(0);
+  expect(t.alice.git(["push", "-q", pub, "feature"], a).exitCode).toBe(0);
   expect([...notesOf(pub).keys()].sort()).toEqual([c.m1, c.m2, c.feature].sort());
 });
 
 test("a note added to a commit the remote already has is published by the next push", () => {
   const { a, c } = aliceWithHistory();
-  expect(alice.git(["push", "-q", "origin", "main"], a).exitCode).toBe(0);
-  const origin = join(dir.dir, "origin", "shop.git");
+  expect(t.alice.git(["push", "-q", "origin", "main"], a).exitCode).toBe(0);
+  const origin = join(t.dir.dir, "origin", "shop.git");
   expect([...notesOf(origin).keys()].sort()).toEqual([c.m1, c.m2].sort());
   // A line added by hand to the note of a commit the remote has had since the last push.
-  run([REAL_GIT, "notes", "--ref=traces", "append", "-m", "traces:later", c.m1], { cwd: a, env: alice.box.realEnv });
-  expect(alice.git(["traces", "sync"], a).out).toContain("our notes pushed");
+  run([REAL_GIT, "notes", "--ref=traces", "append", "-m", "traces:later", c.m1], { cwd: a, env: t.alice.box.realEnv });
+  expect(t.alice.git(["traces", "sync"], a).out).toContain("our notes pushed");
   expect(notesOf(origin).get(c.m1)).toEqual(["alice-main-1", "later"]);
   expect(notesOf(origin).has(c.wip)).toBe(false);
 });
