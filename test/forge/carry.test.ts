@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
+import { makeSandbox, REAL_GIT, realGitIn, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 
 let box: Sandbox;
 beforeEach(() => {
@@ -14,11 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => box?.cleanup());
 
-function git(cwd: string, args: string[]): string {
-  const r = run([REAL_GIT, ...args], { cwd, env: box.realEnv });
-  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.err}`);
-  return r.out.trim();
-}
+const git = (cwd: string, args: string[]) => realGitIn(box, cwd, args);
 const traces = (cwd: string, args: string[]) => run([join(box.bin, "git"), "traces", ...args], { cwd, env: box.env });
 
 function note(id: string, file: string, lines?: string): string {

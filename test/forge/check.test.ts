@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeSandbox, REAL_GIT, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
+import { makeSandbox, realGitIn, requireBinary, run, type Sandbox } from "../helpers/sandbox.ts";
 
 let box: Sandbox;
 let repo: string;
@@ -35,11 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => box?.cleanup());
 
-function git(cwd: string, args: string[]): string {
-  const r = run([REAL_GIT, ...args], { cwd, env: box.realEnv });
-  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.err}`);
-  return r.out.trim();
-}
+const git = (cwd: string, args: string[]) => realGitIn(box, cwd, args);
 const check = (...args: string[]) =>
   run([join(box.bin, "git"), "traces", "check", ...args], { cwd: repo, env: box.env });
 

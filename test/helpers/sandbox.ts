@@ -139,6 +139,13 @@ export function run(cmd: readonly string[], opts: RunOptions = {}): Result {
   };
 }
 
+/** The real git alone in `cwd`, with the sandbox's environment: its stdout trimmed; throws when it fails. */
+export function realGitIn(box: Sandbox, cwd: string, args: readonly string[]): string {
+  const r = run([REAL_GIT, ...args], { cwd, env: box.realEnv });
+  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.err}`);
+  return r.out.trim();
+}
+
 /** Runs a shell script (sh -c) with the given environment; throws when it fails. */
 export function sh(script: string, opts: RunOptions = {}): string {
   const r = run(["/bin/sh", "-c", script], opts);
